@@ -1,0 +1,255 @@
+"""Converters and validators shared by the domain objects (private).
+
+Each converter names the field it guards in its error, so a bad value in a
+ledger is reported as ``planned: expected a date ..., got '2020-13-01'``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import sys
+import unicodedata
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
+
+import attrs  # noqa: TC002 (Attribute.evolve is used at run time)
+
+from projpush.errors import MoneyTypeError, ValidationError
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+E = TypeVar("E", bound=enum.Enum)
+
+
+def normalise_text(value: str) -> str:
+    """Fold full-width digits, letters and punctuation to ASCII and strip spaces."""
+    return unicodedata.normalize("NFKC", value).strip()
+
+
+def to_money(value: object, field: str) -> Decimal:
+    """Convert an amount (万元) to an exact Decimal; reject float, NaN and infinity."""
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, bool):
+        raise MoneyTypeError.about(field, "a Decimal or a string amount in 万元", value)
+    elif isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, float):
+        msg = (
+            f"{field}: money must be exact; pass a Decimal or a string such as "
+            f"Decimal({str(value)!r}) instead of the float {value!r}"
+        )
+        raise MoneyTypeError(msg, field=field, expected="Decimal or str", got=value)
+    elif isinstance(value, str):
+        text = normalise_text(value).replace(",", "")
+        try:
+            result = Decimal(text)
+        except InvalidOperation:
+            raise ValidationError.about(field, "a decimal amount in 万元", value) from None
+    else:
+        raise MoneyTypeError.about(field, "a Decimal or a string amount in 万元", value)
+    if not result.is_finite():
+        raise ValidationError.about(field, "a finite amount", value)
+    return result
+
+
+def to_nonneg_money(value: object, field: str) -> Decimal:
+    """Convert an amount and require it to be zero or more."""
+    result = to_money(value, field)
+    if result < 0:
+        raise ValidationError.about(field, "an amount >= 0", value)
+    return result
+
+
+def to_date(value: object, field: str) -> dt.date:
+    """Accept a ``date`` or an ISO ``YYYY-MM-DD`` string; reject datetimes and the rest."""
+    if isinstance(value, dt.datetime):
+        raise ValidationError.about(field, "a date (not a datetime)", value)
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(normalise_text(value))
+        except ValueError:
+            raise ValidationError.about(field, "an ISO date YYYY-MM-DD", value) from None
+    raise ValidationError.about(field, "a date", value)
+
+
+def to_optional_date(value: object, field: str) -> dt.date | None:
+    """Like :func:`to_date`, letting ``None`` through."""
+    return None if value is None else to_date(value, field)
+
+
+def to_enum(enum_cls: type[E], value: object, field: str) -> E:
+    """Accept a member, its value, its name or its Chinese label (``.zh``)."""
+    if isinstance(value, enum_cls):
+        return value
+    if isinstance(value, str):
+        text = normalise_text(value)
+        for member in enum_cls:
+            if text in (member.value, member.name, getattr(member, "zh", None)):
+                return member
+    allowed = ", ".join(repr(m.value) for m in enum_cls)
+    raise ValidationError.about(field, f"one of {allowed}", value)
+
+
+def to_text(value: object, field: str) -> str:
+    """Require a non-empty string, normalised (full-width folded, stripped)."""
+    if not isinstance(value, str) or not normalise_text(value):
+        raise ValidationError.about(field, "a non-empty string", value)
+    return normalise_text(value)
+
+
+def to_str_tuple(value: object, field: str) -> tuple[str, ...]:
+    """Convert an iterable of names (not a bare string) to a tuple of texts."""
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise ValidationError.about(field, "a list of names", value)
+    return tuple(to_text(v, f"{field}[{i}]") for i, v in enumerate(value))
+
+
+def to_tuple_of(cls: type[V], value: object, field: str) -> tuple[V, ...]:
+    """Require an iterable of ``cls`` instances and freeze it as a tuple."""
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise ValidationError.about(field, f"a list of {cls.__name__}", value)
+    items = tuple(value)
+    for i, item in enumerate(items):
+        if not isinstance(item, cls):
+            raise ValidationError.about(f"{field}[{i}]", cls.__name__, item)
+    return items
+
+
+class FrozenMap(Mapping[K, V]):
+    """An immutable, hashable mapping kept in key order, for value objects.
+
+    >>> FrozenMap({2: "b", 1: "a"})
+    FrozenMap({1: 'a', 2: 'b'})
+    """
+
+    __slots__ = ("_data", "_hash")
+
+    def __init__(self, data: Mapping[K, V] | Iterable[tuple[K, V]] = ()) -> None:
+        items = dict(data)
+        self._data: dict[K, V] = dict(sorted(items.items(), key=_sort_key))
+        self._hash: int | None = None
+
+    def __getitem__(self, key: K) -> V:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, FrozenMap):
+            return self._data == other._data
+        if isinstance(other, Mapping):
+            return self._data == dict(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        if self._hash is None:
+            self._hash = hash(frozenset(self._data.items()))
+        return self._hash
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({self._data!r})"
+
+
+def _sort_key(item: tuple[Any, Any]) -> Any:
+    return item[0]
+
+
+def to_money_map(
+    key: Callable[[object, str], K], value: object, field: str
+) -> FrozenMap[K, Decimal]:
+    """Convert a mapping of keys to amounts (each key converted, each amount >= 0)."""
+    if isinstance(value, FrozenMap) and all(isinstance(v, Decimal) for v in value.values()):
+        return value
+    if not isinstance(value, Mapping):
+        raise ValidationError.about(field, "a mapping of period to amount", value)
+    return FrozenMap(
+        (key(k, f"{field}[{k!r}]"), to_nonneg_money(v, f"{field}[{k!r}]")) for k, v in value.items()
+    )
+
+
+def to_bool(value: object, field: str) -> bool:
+    """Require a real ``bool`` (a ledger's "yes"/"no" is mapped by the loader)."""
+    if not isinstance(value, bool):
+        raise ValidationError.about(field, "true or false", value)
+    return value
+
+
+def to_any_text(value: object, field: str) -> str:
+    """Require a string, possibly empty (notes, roles), normalised."""
+    if not isinstance(value, str):
+        raise ValidationError.about(field, "a string", value)
+    return normalise_text(value)
+
+
+def to_optional_text(value: object, field: str) -> str | None:
+    """Like :func:`to_text`, letting ``None`` through."""
+    return None if value is None else to_text(value, field)
+
+
+_BY_TYPE: dict[str, Callable[[object, str], Any]] = {
+    "str": to_text,
+    "str|None": to_optional_text,
+    "dt.date": to_date,
+    "dt.date|None": to_optional_date,
+    "Decimal": to_nonneg_money,
+    "bool": to_bool,
+    "tuple[str,...]": to_str_tuple,
+}
+
+
+def typed_converters(cls: type, fields: list[attrs.Attribute[Any]]) -> list[attrs.Attribute[Any]]:
+    """An attrs ``field_transformer`` that converts each field by its annotation.
+
+    A field's converter comes from ``metadata["convert"]`` if given, else from
+    its annotation (text, date, money, bool, tuples of names or of a model
+    class, enums). Every converter receives the field's name, so errors read
+    ``planned: expected an ISO date YYYY-MM-DD, got '2020-13-01'``. The
+    generated ``__init__`` keeps the annotated types for type checkers while
+    accepting the loose forms a ledger holds (ISO strings, enum values).
+    """
+    namespace = vars(sys.modules[cls.__module__])
+    result = []
+    for f in fields:
+        if not f.init or f.converter is not None:
+            result.append(f)
+            continue
+        fn = f.metadata.get("convert") or _converter_for(f, namespace)
+        result.append(f.evolve(converter=_bind(fn, f.name)))
+    return result
+
+
+def _bind(fn: Callable[[object, str], Any], name: str) -> Callable[[object], Any]:
+    def convert(value: object) -> Any:
+        return fn(value, name)
+
+    return convert
+
+
+def _converter_for(
+    f: attrs.Attribute[Any], namespace: Mapping[str, Any]
+) -> Callable[[object, str], Any]:
+    spelled = str(f.type).replace(" ", "")
+    if spelled == "str" and f.default == "":
+        return to_any_text
+    if spelled in _BY_TYPE:
+        return _BY_TYPE[spelled]
+    if spelled.startswith("tuple[") and spelled.endswith(",...]"):
+        item = namespace[spelled[len("tuple[") : -len(",...]")]]
+        return lambda v, name: to_tuple_of(item, v, name)
+    optional = spelled.endswith("|None")
+    target = namespace.get(spelled.removesuffix("|None"))
+    if isinstance(target, type) and issubclass(target, enum.Enum):
+        if optional:
+            return lambda v, name: None if v is None else to_enum(target, v, name)
+        return lambda v, name: to_enum(target, v, name)
+    msg = f"no converter for field {f.name!r} of type {f.type!r}"  # a bug in projpush
+    raise TypeError(msg)

@@ -1,0 +1,86 @@
+"""The errors projpush raises: one root, leaves that also inherit a built-in.
+
+Every message names the field, what was expected and what came, so that the
+person who typed the ledger can find and mend the value without a traceback.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "CalendarCoverageError",
+    "DuplicateKeyError",
+    "InvalidTransition",
+    "LedgerError",
+    "MoneyTypeError",
+    "PolicyError",
+    "ProjpushError",
+    "UnknownReferenceError",
+    "ValidationError",
+]
+
+
+class ProjpushError(Exception):
+    """Root of every error projpush raises on bad input or an illegal step.
+
+    Attributes:
+        field: the field (or JSON path) at fault, when one is.
+        expected: what the field should have held.
+        got: the value that came instead.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        expected: str | None = None,
+        got: Any = None,
+    ) -> None:
+        super().__init__(message)
+        self.field = field
+        self.expected = expected
+        self.got = got
+
+    @classmethod
+    def about(cls, field: str, expected: str, got: Any) -> ProjpushError:
+        """Build an error whose message reads ``field: expected X, got Y``."""
+        return cls(
+            f"{field}: expected {expected}, got {got!r}",
+            field=field,
+            expected=expected,
+            got=got,
+        )
+
+
+class ValidationError(ProjpushError, ValueError):
+    """A value breaks an invariant of the domain (bad code, date order, range)."""
+
+
+class MoneyTypeError(ProjpushError, TypeError):
+    """An amount of money came as a type that cannot be exact, such as float."""
+
+
+class DuplicateKeyError(ValidationError):
+    """Two records claim the same key (project code, issue id, name)."""
+
+
+class UnknownReferenceError(ProjpushError, LookupError):
+    """A record or look-up names a project, tier or person that does not exist."""
+
+
+class InvalidTransition(ProjpushError, ValueError):  # noqa: N818 (the domain name the issues use)
+    """An issue or project was asked to take a step its current state forbids."""
+
+
+class CalendarCoverageError(ProjpushError, ValueError):
+    """A working-day question about a year the calendar has no official data for."""
+
+
+class PolicyError(ProjpushError, ValueError):
+    """A policy's thresholds or ladder are inconsistent (yellow after red, no tiers)."""
+
+
+class LedgerError(ProjpushError, ValueError):
+    """A ledger document is malformed; ``field`` holds the path of the first bad value."""

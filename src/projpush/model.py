@@ -1,0 +1,1481 @@
+"""The domain objects of projpush: projects, people, issues and the ledger.
+
+Everything here is an immutable value (a frozen attrs class). A change is a
+new value made with :func:`attrs.evolve`, which re-runs every validator, so an
+invalid object cannot be built by evolving a valid one. Money is
+:class:`~decimal.Decimal` in **万元** (ten thousand yuan) throughout; use
+:func:`yi` and :func:`to_yi` to cross to and from 亿元 (1 亿元 = 10,000 万元).
+
+>>> p = Project(
+...     code="2020-330200-47-03-012345", name="机场快速路南延", level="city",
+...     category="infrastructure", stage="under_construction", region="海曙区",
+...     unit="市交通局", total_investment=yi("21.89"),
+... )
+>>> p.key, p.code.division, p.total_investment
+('2020-330200-47-03-012345', '330200', Decimal('218900.00'))
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from decimal import Decimal
+from typing import Any, ClassVar, Final
+
+import attrs
+from dateutil.relativedelta import relativedelta
+
+from projpush._convert import (
+    FrozenMap,
+    normalise_text,
+    to_enum,
+    to_money,
+    to_money_map,
+    to_text,
+    typed_converters,
+)
+from projpush.errors import (
+    DuplicateKeyError,
+    InvalidTransition,
+    UnknownReferenceError,
+    ValidationError,
+)
+
+__all__ = [
+    "ApprovalItem",
+    "ApprovalKind",
+    "Cadence",
+    "Category",
+    "Contact",
+    "Difficulty",
+    "EventKind",
+    "Finding",
+    "FindingKind",
+    "FrozenMap",
+    "Issue",
+    "IssueCategory",
+    "IssueEvent",
+    "IssueState",
+    "IssueStatus",
+    "Leader",
+    "LeaderRank",
+    "Level",
+    "Milestone",
+    "Month",
+    "Portfolio",
+    "Project",
+    "ProjectCode",
+    "Secretary",
+    "SheetColor",
+    "SiteObservation",
+    "Stage",
+    "StageEvent",
+    "StageEventKind",
+    "TaskForce",
+    "Unit",
+    "integrity_report",
+    "money",
+    "to_yi",
+    "yi",
+]
+
+WAN_PER_YI: Final = Decimal(10_000)
+
+
+# --------------------------------------------------------------------------- money
+
+
+def money(value: Decimal | int | str) -> Decimal:
+    """Return an exact amount in 万元 from a Decimal, an int or a decimal string.
+
+    A ``float`` is refused: it cannot hold 479.33 exactly.
+
+    >>> money("1,052.5")
+    Decimal('1052.5')
+    >>> money(0.1)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    projpush.errors.MoneyTypeError: amount: money must be exact; pass a Decimal or a string ...
+    """
+    return to_money(value, "amount")
+
+
+def yi(value: Decimal | int | str) -> Decimal:
+    """Convert an amount in 亿元 to 万元, exactly.
+
+    >>> yi("479.33")
+    Decimal('4793300.00')
+    """
+    return to_money(value, "amount") * WAN_PER_YI
+
+
+def to_yi(amount_wan: Decimal) -> Decimal:
+    """Convert an amount in 万元 to 亿元, exactly.
+
+    >>> to_yi(Decimal("10520000"))
+    Decimal('1052')
+    """
+    return to_money(amount_wan, "amount") / WAN_PER_YI
+
+
+# --------------------------------------------------------------------------- enums
+
+
+_ZH: dict[enum.Enum, str] = {}
+
+
+class _Labelled(enum.Enum):
+    """An enum whose members carry a Chinese label in ``zh``."""
+
+    @property
+    def zh(self) -> str:
+        """The member's name in Chinese policy documents."""
+        return _ZH[self]
+
+
+def _label(cls: type[_Labelled], labels: dict[str, str]) -> None:
+    """Register the Chinese label of every member of ``cls`` (all must have one)."""
+    for member in cls:
+        _ZH[member] = labels[member.value]
+
+
+class Level(_Labelled):
+    """Key-project level (省级/市级/县级/镇级重点项目)."""
+
+    PROVINCE = "province"
+    CITY = "city"
+    COUNTY = "county"
+    TOWN = "town"
+
+
+_label(Level, {"province": "省级", "city": "市级", "county": "县级", "town": "镇级"})
+
+
+class Category(_Labelled):
+    """Project category (基础设施/工业/现代服务业/社会事业)."""
+
+    INFRASTRUCTURE = "infrastructure"
+    INDUSTRY = "industry"
+    SERVICES = "services"
+    SOCIAL = "social"
+
+
+_label(
+    Category,
+    {
+        "infrastructure": "基础设施",
+        "industry": "工业",
+        "services": "现代服务业",
+        "social": "社会事业",
+    },
+)
+
+
+class Stage(_Labelled):
+    """Lifecycle stage ("四个一批" 谋划/储备/开工/竣工, plus 停工)."""
+
+    PLANNED = "planned"
+    RESERVED = "reserved"
+    UNDER_CONSTRUCTION = "under_construction"
+    SUSPENDED = "suspended"
+    COMPLETED = "completed"
+
+
+_label(
+    Stage,
+    {
+        "planned": "谋划",
+        "reserved": "储备",
+        "under_construction": "在建",
+        "suspended": "停工",
+        "completed": "竣工",
+    },
+)
+
+
+class StageEventKind(_Labelled):
+    """A dated change of a project's stage (开工/停工/复工/竣工)."""
+
+    STARTED = "started"
+    SUSPENDED = "suspended"
+    RESUMED = "resumed"
+    COMPLETED = "completed"
+
+
+_label(
+    StageEventKind,
+    {
+        "started": "开工",
+        "suspended": "停工",
+        "resumed": "复工",
+        "completed": "竣工",
+    },
+)
+
+
+class ApprovalKind(_Labelled):
+    """Kind of a start-up approval item (开工要件, the "four certificates" and more)."""
+
+    PROJECT_APPROVAL = "project_approval"
+    LAND_USE = "land_use"
+    PLANNING = "planning"
+    ENVIRONMENTAL = "environmental"
+    ENERGY = "energy"
+    CONSTRUCTION_PERMIT = "construction_permit"
+    OTHER = "other"
+
+
+_label(
+    ApprovalKind,
+    {
+        "project_approval": "立项审批核准备案",
+        "land_use": "用地",
+        "planning": "规划许可",
+        "environmental": "环评",
+        "energy": "能评",
+        "construction_permit": "施工许可",
+        "other": "其他",
+    },
+)
+
+
+class LeaderRank(_Labelled):
+    """Rank of a guarantor leader (市/区县/乡镇 领导)."""
+
+    CITY = "city"
+    DISTRICT = "district"
+    TOWN = "town"
+
+
+_label(LeaderRank, {"city": "市级", "district": "区县级", "town": "乡镇级"})
+
+
+class Cadence(_Labelled):
+    """How often a service secretary must contact a project owner."""
+
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+
+    @property
+    def days(self) -> int:
+        """The longest gap, in calendar days, allowed between two contacts."""
+        return {"daily": 1, "weekly": 7, "monthly": 31}[self.value]
+
+
+_label(Cadence, {"daily": "每天", "weekly": "每周", "monthly": "每月"})
+
+
+class IssueCategory(_Labelled):
+    """What blocks a project (资金/土地/规划/环境容量/能耗/征迁/审批/水电配套)."""
+
+    FUNDS = "funds"
+    LAND = "land"
+    PLANNING = "planning"
+    ENVIRONMENT = "environment"
+    ENERGY = "energy"
+    DEMOLITION = "demolition"
+    APPROVAL = "approval"
+    UTILITIES = "utilities"
+    OTHER = "other"
+
+
+_label(
+    IssueCategory,
+    {
+        "funds": "资金",
+        "land": "土地",
+        "planning": "规划",
+        "environment": "环境容量",
+        "energy": "能耗指标",
+        "demolition": "征迁",
+        "approval": "审批",
+        "utilities": "水电配套",
+        "other": "其他",
+    },
+)
+
+
+class Difficulty(_Labelled):
+    """General issues are solved within days; difficult ones first get a work plan."""
+
+    GENERAL = "general"
+    DIFFICULT = "difficult"
+
+
+_label(Difficulty, {"general": "一般问题", "difficult": "疑难问题"})
+
+
+class SheetColor(_Labelled):
+    """Supervision-sheet colour (蓝黄红三色督办单); later members are worse."""
+
+    BLUE = "blue"
+    YELLOW = "yellow"
+    RED = "red"
+
+    @property
+    def severity(self) -> int:
+        """0 for blue, 1 for yellow, 2 for red."""
+        return ("blue", "yellow", "red").index(self.value)
+
+
+_label(SheetColor, {"blue": "蓝色督办单", "yellow": "黄色督办单", "red": "红色督办单"})
+
+
+class IssueState(_Labelled):
+    """Where an issue stands in the closed loop (收集→交办→办理→办结→销号)."""
+
+    COLLECTED = "collected"
+    ASSIGNED = "assigned"
+    IN_PROGRESS = "in_progress"
+    ESCALATED = "escalated"
+    PAUSED = "paused"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+    @property
+    def is_open(self) -> bool:
+        """True until the issue is verified and closed (销号)."""
+        return self is not IssueState.CLOSED
+
+
+_label(
+    IssueState,
+    {
+        "collected": "已收集",
+        "assigned": "已交办",
+        "in_progress": "办理中",
+        "escalated": "已提级",
+        "paused": "暂停计时",
+        "resolved": "已办结待核",
+        "closed": "已销号",
+    },
+)
+
+
+class EventKind(_Labelled):
+    """What happened to an issue in one event of its history."""
+
+    COLLECTED = "collected"
+    ASSIGNED = "assigned"
+    STARTED = "started"
+    PLAN_SUBMITTED = "plan_submitted"
+    DEADLINE_SET = "deadline_set"
+    SHEET_ISSUED = "sheet_issued"
+    ESCALATED = "escalated"
+    PAUSED = "paused"
+    RESUMED = "resumed"
+    RESOLVED = "resolved"
+    REJECTED = "rejected"
+    CLOSED = "closed"
+    NOTE = "note"
+
+
+_label(
+    EventKind,
+    {
+        "collected": "收集",
+        "assigned": "交办",
+        "started": "开始办理",
+        "plan_submitted": "制定办理方案",
+        "deadline_set": "重设时限",
+        "sheet_issued": "下发督办单",
+        "escalated": "提级",
+        "paused": "暂停计时",
+        "resumed": "恢复计时",
+        "resolved": "办结",
+        "rejected": "核验未通过",
+        "closed": "销号",
+        "note": "备注",
+    },
+)
+
+
+# --------------------------------------------------------------------------- month
+
+
+def _to_int(value: object, field: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValidationError.about(field, f"a whole number from {low} to {high}", value)
+    return value
+
+
+def _year_field(value: object, field: str) -> int:
+    return _to_int(value, field, 1900, 2200)
+
+
+def _month_field(value: object, field: str) -> int:
+    return _to_int(value, field, 1, 12)
+
+
+@attrs.frozen(order=True, field_transformer=typed_converters)
+class Month:
+    """A calendar month, the unit of monthly plans and reports (月度).
+
+    >>> m = Month.parse("2020-12")
+    >>> str(m + 1), m.last_day, (m + 1) - m
+    ('2021-01', datetime.date(2020, 12, 31), 1)
+    """
+
+    year: int = attrs.field(metadata={"convert": _year_field})
+    month: int = attrs.field(metadata={"convert": _month_field})
+
+    _PATTERN: ClassVar[re.Pattern[str]] = re.compile(r"(\d{4})-(\d{1,2})")
+
+    @classmethod
+    def parse(cls, text: object, field: str = "month") -> Month:
+        """Parse ``YYYY-MM`` (full-width digits allowed)."""
+        if isinstance(text, Month):
+            return text
+        match = cls._PATTERN.fullmatch(normalise_text(text)) if isinstance(text, str) else None
+        if match is None:
+            raise ValidationError.about(field, "a month YYYY-MM", text)
+        year, month = int(match[1]), int(match[2])
+        if not 1 <= month <= 12:
+            raise ValidationError.about(field, "a month YYYY-MM with MM from 01 to 12", text)
+        return cls(year, month)
+
+    @classmethod
+    def of(cls, day: dt.date) -> Month:
+        """The month a date falls in."""
+        return cls(day.year, day.month)
+
+    @property
+    def first_day(self) -> dt.date:
+        """The 1st of the month."""
+        return dt.date(self.year, self.month, 1)
+
+    @property
+    def last_day(self) -> dt.date:
+        """The last day of the month (28, 29, 30 or 31)."""
+        return self.first_day + relativedelta(months=1, days=-1)
+
+    @property
+    def index(self) -> int:
+        """Months since year 0, so that ``a.index - b.index`` counts months."""
+        return self.year * 12 + self.month - 1
+
+    def __add__(self, months: int) -> Month:
+        if not isinstance(months, int):
+            return NotImplemented
+        year, month0 = divmod(self.index + months, 12)
+        return Month(year, month0 + 1)
+
+    def __sub__(self, other: object) -> Any:
+        if isinstance(other, Month):
+            return self.index - other.index
+        if isinstance(other, int):
+            return self + -other
+        return NotImplemented
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+
+def _to_month(value: object, field: str) -> Month:
+    return Month.parse(value, field)
+
+
+def _to_year(value: object, field: str) -> int:
+    if isinstance(value, str) and normalise_text(value).isdigit():
+        value = int(normalise_text(value))
+    return _to_int(value, field, 1900, 2200)
+
+
+# --------------------------------------------------------------------------- project code
+
+
+_CODE_PARTS: Final = (
+    ("year", 4),
+    ("division", 6),
+    ("sector", 2),
+    ("type", 2),
+    ("serial", 6),
+)
+
+
+@attrs.frozen
+class ProjectCode:
+    """The national unique project code (项目代码), ``YYYY-AAAAAA-BB-CC-NNNNNN``.
+
+    Year of registration, 6-digit administrative division, 2-digit sector,
+    2-digit type and a 6-digit serial. Parse text with :meth:`parse`, which
+    folds full-width digits and hyphens and strips surrounding spaces.
+
+    >>> code = ProjectCode.parse(" ２０２０－330200-47-03-012345 ")
+    >>> str(code), code.year, code.serial
+    ('2020-330200-47-03-012345', '2020', '012345')
+    >>> ProjectCode.parse("2020-33020-47-03-012345")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    projpush.errors.ValidationError: code: division part must be 6 digits, got '33020' in ...
+    """
+
+    year: str
+    division: str
+    sector: str
+    type: str
+    serial: str
+
+    def __attrs_post_init__(self) -> None:
+        text = "-".join(attrs.astuple(self))
+        for (part, width), value in zip(_CODE_PARTS, attrs.astuple(self), strict=True):
+            _check_code_part(part, width, value, text)
+
+    @classmethod
+    def parse(cls, text: object, field: str = "code") -> ProjectCode:
+        """Parse and validate a code, naming the bad part on failure."""
+        if isinstance(text, ProjectCode):
+            return text
+        if not isinstance(text, str):
+            raise ValidationError.about(field, "a project code YYYY-AAAAAA-BB-CC-NNNNNN", text)
+        clean = normalise_text(text).replace("—", "-").replace("–", "-")
+        parts = clean.split("-")
+        if len(parts) != len(_CODE_PARTS):
+            msg = (
+                f"{field}: expected 5 parts YYYY-AAAAAA-BB-CC-NNNNNN separated by '-', "
+                f"got {len(parts)} in {text!r}"
+            )
+            raise ValidationError(msg, field=field, expected="5 parts", got=text)
+        for (part, width), value in zip(_CODE_PARTS, parts, strict=True):
+            _check_code_part(part, width, value, clean, field)
+        return cls(*parts)
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.division}-{self.sector}-{self.type}-{self.serial}"
+
+
+def _check_code_part(part: str, width: int, value: str, text: str, field: str = "code") -> None:
+    if len(value) != width or not (value.isascii() and value.isdigit()):
+        msg = f"{field}: {part} part must be {width} digits, got {value!r} in {text!r}"
+        raise ValidationError(msg, field=f"{field}.{part}", expected=f"{width} digits", got=value)
+    if part == "year" and not 1990 <= int(value) <= 2200:
+        msg = f"{field}: year part must be from 1990 to 2200, got {value!r} in {text!r}"
+        raise ValidationError(msg, field=f"{field}.year", expected="1990..2200", got=value)
+
+
+def _to_code(value: object, field: str) -> ProjectCode | None:
+    return None if value is None else ProjectCode.parse(value, field)
+
+
+# --------------------------------------------------------------------------- project parts
+
+
+def _to_percent(value: object, field: str) -> Decimal | None:
+    if value is None:
+        return None
+    result = to_money(value, field)
+    if not 0 <= result <= 100:
+        raise ValidationError.about(field, "a percentage from 0 to 100", value)
+    return result
+
+
+def _not_before(
+    other: str, *, what: str = "is before"
+) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
+    """Validator: this date field, when set, is not before the field ``other``."""
+
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        earlier = getattr(instance, other)
+        if value is not None and earlier is not None and value < earlier:
+            label = getattr(instance, "name", type(instance).__name__)
+            msg = (
+                f"{type(instance).__name__.lower()} {label!r}: {attribute.name} {value} "
+                f"{what} {other} {earlier}"
+            )
+            raise ValidationError(
+                msg, field=attribute.name, expected=f">= {other} {earlier}", got=value
+            )
+
+    return check
+
+
+@attrs.frozen(field_transformer=typed_converters)
+class Milestone:
+    """A node task (节点任务) of a project's monthly push plan (月度推进计划).
+
+    ``done`` is the actual completion date, ``None`` while open; ``percent``
+    is the reported share complete (0–100) of an open milestone.
+    """
+
+    name: str
+    planned: dt.date
+    start: dt.date | None = None
+    done: dt.date | None = attrs.field(default=None, validator=_not_before("start"))
+    percent: Decimal | None = attrs.field(default=None, metadata={"convert": _to_percent})
+    unit: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.start is not None and self.planned < self.start:
+            msg = f"milestone {self.name!r}: planned {self.planned} is before start {self.start}"
+            raise ValidationError(
+                msg,
+                field="planned",
+                expected=f">= start {self.start}",
+                got=self.planned,
+            )
+        if self.done is not None and self.percent not in (None, Decimal(100)):
+            msg = (
+                f"milestone {self.name!r}: done on {self.done} but percent is {self.percent}, "
+                f"not 100"
+            )
+            raise ValidationError(
+                msg, field="percent", expected="100 or None when done", got=self.percent
+            )
+
+    def is_done(self, as_of: dt.date) -> bool:
+        """True if completed on or before ``as_of`` (a later date is not known yet)."""
+        return self.done is not None and self.done <= as_of
+
+
+@attrs.frozen(field_transformer=typed_converters)
+class StageEvent:
+    """A dated change of stage: started (开工), suspended, resumed (复工), completed."""
+
+    kind: StageEventKind
+    on: dt.date
+    note: str = ""
+
+
+_STAGE_AFTER: Final = {
+    StageEventKind.STARTED: Stage.UNDER_CONSTRUCTION,
+    StageEventKind.RESUMED: Stage.UNDER_CONSTRUCTION,
+    StageEventKind.SUSPENDED: Stage.SUSPENDED,
+    StageEventKind.COMPLETED: Stage.COMPLETED,
+}
+_STAGE_STEPS: Final = {
+    None: {StageEventKind.STARTED},
+    StageEventKind.STARTED: {StageEventKind.SUSPENDED, StageEventKind.COMPLETED},
+    StageEventKind.RESUMED: {StageEventKind.SUSPENDED, StageEventKind.COMPLETED},
+    StageEventKind.SUSPENDED: {StageEventKind.RESUMED},
+    StageEventKind.COMPLETED: set(),
+}
+
+
+@attrs.frozen(field_transformer=typed_converters)
+class ApprovalItem:
+    """A precondition a project needs before it may start (开工要件).
+
+    ``one_trip`` records whether the owner got it in a single visit
+    (最多跑一次, "at most one trip").
+    """
+
+    name: str
+    kind: ApprovalKind = ApprovalKind.OTHER
+    authority: str | None = None
+    required: bool = True
+    applied: dt.date | None = None
+    granted: dt.date | None = attrs.field(default=None, validator=_not_before("applied"))
+    one_trip: bool = False
+
+    def is_granted(self, as_of: dt.date | None = None) -> bool:
+        """True if granted (on or before ``as_of`` when given)."""
+        return self.granted is not None and (as_of is None or self.granted <= as_of)
+
+
+@attrs.frozen(field_transformer=typed_converters)
+class SiteObservation:
+    """One day's site activity from remote video monitoring (远程视频监控)."""
+
+    day: dt.date
+    active: bool
+    source: str = "camera"
+
+
+def _key_map(value: object, field: str) -> FrozenMap[int, Decimal]:
+    return to_money_map(_to_year, value, field)
+
+
+def _month_map(value: object, field: str) -> FrozenMap[Month, Decimal]:
+    return to_money_map(_to_month, value, field)
+
+
+@attrs.frozen(field_transformer=typed_converters)
+class Project:
+    """A major (key) investment project on the city's list (重大项目 / 重点项目).
+
+    A project is identified by its national :class:`ProjectCode`, or by a
+    ``local_id`` while it has none yet (planned projects); :attr:`key` is
+    whichever it has. Amounts are 万元. ``monthly_done`` holds the months
+    reported; a month absent from it is *unreported*, which is not zero.
+    ``stage`` is the stage now; ``stage_events`` its dated history, which must
+    lead to it.
+    """
+
+    name: str
+    level: Level
+    category: Category
+    stage: Stage
+    region: str
+    unit: str
+    code: ProjectCode | None = attrs.field(default=None, metadata={"convert": _to_code})
+    local_id: str | None = None
+    owner: str | None = None
+    total_investment: Decimal = Decimal(0)
+    annual_plans: FrozenMap[int, Decimal] = attrs.field(
+        factory=FrozenMap, metadata={"convert": _key_map}
+    )
+    monthly_plan: FrozenMap[Month, Decimal] = attrs.field(
+        factory=FrozenMap, metadata={"convert": _month_map}
+    )
+    monthly_done: FrozenMap[Month, Decimal] = attrs.field(
+        factory=FrozenMap, metadata={"convert": _month_map}
+    )
+    milestones: tuple[Milestone, ...] = ()
+    approvals: tuple[ApprovalItem, ...] = ()
+    stage_events: tuple[StageEvent, ...] = ()
+    site_activity: tuple[SiteObservation, ...] = ()
+    task_force: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.code is None and self.local_id is None:
+            msg = f"project {self.name!r}: needs a national code or a local_id, got neither"
+            raise ValidationError(msg, field="code", expected="a code or a local_id", got=None)
+        _check_unique((m.name for m in self.milestones), "milestones", self.key)
+        _check_unique((a.name for a in self.approvals), "approvals", self.key)
+        self._check_stage_events()
+
+    def _check_stage_events(self) -> None:
+        previous: StageEvent | None = None
+        for i, event in enumerate(self.stage_events):
+            field = f"stage_events[{i}]"
+            if previous is not None and event.on < previous.on:
+                msg = (
+                    f"project {self.key}: {field} on {event.on} is before the previous event "
+                    f"on {previous.on}"
+                )
+                raise ValidationError(msg, field=field, expected=f">= {previous.on}", got=event.on)
+            allowed = _STAGE_STEPS[previous.kind if previous else None]
+            if event.kind not in allowed:
+                after = previous.kind.value if previous else "no event"
+                raise InvalidTransition.about(
+                    field,
+                    f"one of {sorted(k.value for k in allowed)} after {after}",
+                    event.kind.value,
+                )
+            previous = event
+        if previous is not None and _STAGE_AFTER[previous.kind] is not self.stage:
+            expected = _STAGE_AFTER[previous.kind].value
+            msg = (
+                f"project {self.key}: stage is {self.stage.value!r} but the last stage event "
+                f"({previous.kind.value} on {previous.on}) leads to {expected!r}"
+            )
+            raise ValidationError(msg, field="stage", expected=expected, got=self.stage.value)
+
+    @property
+    def key(self) -> str:
+        """The national code as text, or the local id when there is no code."""
+        return str(self.code) if self.code is not None else str(self.local_id)
+
+    @property
+    def started_on(self) -> dt.date | None:
+        """The date construction started (开工), if recorded."""
+        return next((e.on for e in self.stage_events if e.kind is StageEventKind.STARTED), None)
+
+    @property
+    def completed_on(self) -> dt.date | None:
+        """The date the project was completed (竣工), if recorded."""
+        return next(
+            (e.on for e in self.stage_events if e.kind is StageEventKind.COMPLETED),
+            None,
+        )
+
+    def stage_at(self, day: dt.date) -> Stage:
+        """The stage on ``day``, from the stage events (before the first: not started).
+
+        A project whose history starts after ``day`` was not under way yet,
+        so it counts as :attr:`Stage.RESERVED` then, unless it is still
+        planned or reserved now.
+        """
+        current: Stage | None = None
+        for event in self.stage_events:
+            if event.on > day:
+                break
+            current = _STAGE_AFTER[event.kind]
+        if current is not None:
+            return current
+        if self.stage in (Stage.PLANNED, Stage.RESERVED):
+            return self.stage
+        return Stage.RESERVED if self.stage_events else self.stage
+
+    def is_new_in(self, year: int) -> bool:
+        """True if the project started (新开工) in ``year``; else it is continuing (续建)."""
+        started = self.started_on
+        return started is not None and started.year == year
+
+    def annual_plan(self, year: int) -> Decimal | None:
+        """The annual planned investment for ``year``, or None if none is set."""
+        return self.annual_plans.get(year)
+
+    def ready_to_start(self, as_of: dt.date | None = None) -> bool:
+        """True when every required approval item is granted (by ``as_of`` if given)."""
+        return all(a.is_granted(as_of) for a in self.approvals if a.required)
+
+    def outstanding_approvals(self, as_of: dt.date | None = None) -> tuple[ApprovalItem, ...]:
+        """Required approval items not granted (by ``as_of`` if given)."""
+        return tuple(a for a in self.approvals if a.required and not a.is_granted(as_of))
+
+
+def _check_unique(names: Iterable[str], field: str, owner: str) -> None:
+    counts = Counter(names)
+    dupes = sorted(n for n, c in counts.items() if c > 1)
+    if dupes:
+        msg = f"{owner}: {field} must have unique names, got {dupes[0]!r} {counts[dupes[0]]} times"
+        raise DuplicateKeyError(msg, field=field, expected="unique names", got=dupes[0])
+
+
+# --------------------------------------------------------------------------- people
+
+
+@attrs.frozen(field_transformer=typed_converters)
+class Unit:
+    """A responsible unit (责任单位): a department or a district government."""
+
+    name: str
+    region: str | None = None
+    kind: str = "department"
+
+
+@attrs.frozen(field_transformer=typed_converters)
+class Leader:
+    """A leader who personally guarantees projects (包保 / 领衔 / 帮包 领导)."""
+
+    name: str
+    rank: LeaderRank
+    role: str = ""
+    projects: tuple[str, ...] = ()
+
+
+@attrs.frozen(field_transformer=typed_converters)
+class Contact:
+    """One dated contact of a service secretary with a project owner."""
+
+    project: str
+    on: dt.date
+    mode: str = "visit"
+    note: str = ""
+
+
+def _cadence_map(value: object, field: str) -> FrozenMap[str, Cadence]:
+    if not isinstance(value, Mapping):
+        raise ValidationError.about(field, "a mapping of project key to cadence", value)
+    return FrozenMap(
+        (to_text(k, f"{field} key"), to_enum(Cadence, v, f"{field}[{k!r}]"))
+        for k, v in value.items()
+    )
+
+
+@attrs.frozen(field_transformer=typed_converters)
+class Secretary:
+    """A service secretary (服务秘书 / 驻企服务员 / 专员) who follows projects end to end.
+
+    One secretary may serve several projects (Dalian: 378 for 719), and must
+    contact each project's owner at its cadence (``cadences`` per project,
+    else ``default_cadence``); ``contacts`` is the dated log.
+    """
+
+    name: str
+    unit: str
+    projects: tuple[str, ...] = ()
+    default_cadence: Cadence = Cadence.WEEKLY
+    cadences: FrozenMap[str, Cadence] = attrs.field(
+        factory=FrozenMap, metadata={"convert": _cadence_map}
+    )
+    contacts: tuple[Contact, ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        served = set(self.projects)
+        for key in self.cadences:
+            if key not in served:
+                msg = f"secretary {self.name!r}: cadence given for {key!r}, which they do not serve"
+                raise UnknownReferenceError(
+                    msg, field="cadences", expected="a served project", got=key
+                )
+        for i, contact in enumerate(self.contacts):
+            if contact.project not in served:
+                msg = (
+                    f"secretary {self.name!r}: contacts[{i}] names {contact.project!r}, which "
+                    f"they do not serve"
+                )
+                raise UnknownReferenceError(
+                    msg,
+                    field=f"contacts[{i}].project",
+                    expected="a served project",
+                    got=contact.project,
+                )
+
+    def cadence_for(self, project: str) -> Cadence:
+        """The contact cadence for one served project."""
+        return self.cadences.get(project, self.default_cadence)
+
+    def last_contact(self, project: str, as_of: dt.date) -> dt.date | None:
+        """The latest contact with ``project`` on or before ``as_of``."""
+        days = [c.on for c in self.contacts if c.project == project and c.on <= as_of]
+        return max(days, default=None)
+
+
+@attrs.frozen(field_transformer=typed_converters)
+class TaskForce:
+    """A task force or squad (专班 / 小分队) pushing a set of projects."""
+
+    name: str
+    lead: str | None = None
+    members: tuple[str, ...] = ()
+    projects: tuple[str, ...] = ()
+
+
+# --------------------------------------------------------------------------- issues
+
+
+@attrs.frozen(field_transformer=typed_converters)
+class IssueEvent:
+    """One entry of an issue's history: who did what when, and the state it left.
+
+    The payload fields are set by the kinds that carry them: ``tier``,
+    ``owner`` and ``deadline`` on assignment and escalation, ``deadline`` on
+    a work plan or a renewed limit, ``sheet`` on a supervision sheet,
+    ``party`` on a pause, ``policy`` (the policy version) on assignment.
+    """
+
+    at: dt.date
+    kind: EventKind
+    actor: str
+    from_state: IssueState | None
+    to_state: IssueState
+    note: str = ""
+    tier: str | None = None
+    owner: str | None = None
+    deadline: dt.date | None = None
+    sheet: SheetColor | None = None
+    party: str | None = None
+    policy: str | None = None
+
+
+@attrs.frozen
+class IssueStatus:
+    """The current facts of an issue, replayed from its events alone."""
+
+    state: IssueState
+    updated: dt.date
+    tier: str | None = None
+    owner: str | None = None
+    deadline: dt.date | None = None
+    sheet: SheetColor | None = None
+    party: str | None = None
+    paused_from: IssueState | None = None
+    policy: str | None = None
+    escalations: int = 0
+
+
+_S = IssueState
+_WORKING: Final = frozenset({_S.ASSIGNED, _S.IN_PROGRESS, _S.ESCALATED})
+_ACTIVE: Final = _WORKING | {_S.COLLECTED}
+# kind -> (states it may start from, state it leads to; None = stays where it is)
+_STEPS: Final[dict[EventKind, tuple[frozenset[IssueState], IssueState | None]]] = {
+    EventKind.ASSIGNED: (frozenset({_S.COLLECTED}), _S.ASSIGNED),
+    EventKind.STARTED: (frozenset({_S.ASSIGNED, _S.ESCALATED}), _S.IN_PROGRESS),
+    EventKind.PLAN_SUBMITTED: (_WORKING, None),
+    EventKind.DEADLINE_SET: (_WORKING | {_S.PAUSED}, None),
+    EventKind.SHEET_ISSUED: (_WORKING | {_S.PAUSED}, None),
+    EventKind.ESCALATED: (_ACTIVE, _S.ESCALATED),
+    EventKind.PAUSED: (_WORKING, _S.PAUSED),
+    EventKind.RESUMED: (frozenset({_S.PAUSED}), None),
+    EventKind.RESOLVED: (_WORKING, _S.RESOLVED),
+    EventKind.REJECTED: (frozenset({_S.RESOLVED}), _S.IN_PROGRESS),
+    EventKind.CLOSED: (frozenset({_S.RESOLVED}), _S.CLOSED),
+    EventKind.NOTE: (frozenset(IssueState), None),
+}
+_NEEDS: Final = {
+    EventKind.ASSIGNED: ("tier", "owner"),
+    EventKind.ESCALATED: ("tier", "owner"),
+    EventKind.PLAN_SUBMITTED: ("deadline",),
+    EventKind.DEADLINE_SET: ("deadline",),
+    EventKind.SHEET_ISSUED: ("sheet",),
+    EventKind.PAUSED: ("party",),
+}
+
+
+def next_state(status: IssueStatus | None, kind: EventKind) -> IssueState:
+    """The state an event of ``kind`` leads to from ``status``, or raise.
+
+    Raises:
+        InvalidTransition: the step is not allowed from the current state.
+    """
+    if status is None:
+        if kind is EventKind.COLLECTED:
+            return IssueState.COLLECTED
+        raise InvalidTransition.about(
+            "events[0].kind", "'collected' (an issue starts when collected)", kind.value
+        )
+    if kind is EventKind.COLLECTED:
+        raise InvalidTransition.about(
+            "kind",
+            f"a step from {status.state.value!r}",
+            "collected (only the first event)",
+        )
+    sources, target = _STEPS[kind]
+    if status.state not in sources:
+        allowed = sorted(k.value for k, (src, _) in _STEPS.items() if status.state in src)
+        msg = (
+            f"cannot {kind.value} an issue that is {status.state.value}; "
+            f"allowed steps: {', '.join(allowed)}"
+        )
+        raise InvalidTransition(msg, field="kind", expected=f"one of {allowed}", got=kind.value)
+    if kind is EventKind.RESUMED:
+        assert status.paused_from is not None  # noqa: S101 (a paused status always records it)
+        return status.paused_from
+    return status.state if target is None else target
+
+
+def apply_event(status: IssueStatus | None, event: IssueEvent, index: int = 0) -> IssueStatus:
+    """Fold one event into the status; the heart of "state from events alone"."""
+    field = f"events[{index}]"
+    if status is not None and event.at < status.updated:
+        msg = (
+            f"{field}: {event.kind.value} on {event.at} is before the previous event on "
+            f"{status.updated}; time never goes backwards within an issue"
+        )
+        raise InvalidTransition(
+            msg, field=f"{field}.at", expected=f">= {status.updated}", got=event.at
+        )
+    target = next_state(status, event.kind)
+    current = status.state if status else None
+    if event.from_state is not current or event.to_state is not target:
+        got = f"{_v(event.from_state)} -> {_v(event.to_state)}"
+        raise InvalidTransition.about(
+            f"{field} states",
+            f"{_v(current)} -> {target.value} for {event.kind.value}",
+            got,
+        )
+    for name in _NEEDS.get(event.kind, ()):
+        if getattr(event, name) is None:
+            raise ValidationError.about(
+                f"{field}.{name}", f"a value for a {event.kind.value} event", None
+            )
+    if status is None:
+        return IssueStatus(state=target, updated=event.at)
+    if (
+        event.sheet is not None
+        and status.sheet is not None
+        and event.sheet.severity < status.sheet.severity
+    ):
+        msg = (
+            f"{field}: a {event.sheet.value} sheet after a {status.sheet.value} one; a sheet "
+            f"never improves while the issue is open"
+        )
+        raise InvalidTransition(
+            msg,
+            field=f"{field}.sheet",
+            expected=f"at least {status.sheet.value}",
+            got=event.sheet.value,
+        )
+    return attrs.evolve(
+        status,
+        state=target,
+        updated=event.at,
+        tier=event.tier or status.tier,
+        owner=event.owner or status.owner,
+        deadline=event.deadline or status.deadline,
+        sheet=event.sheet or status.sheet,
+        party=event.party
+        if event.kind is EventKind.PAUSED
+        else (None if event.kind is EventKind.RESUMED else status.party),
+        paused_from=status.state
+        if event.kind is EventKind.PAUSED
+        else (None if event.kind is EventKind.RESUMED else status.paused_from),
+        policy=event.policy or status.policy,
+        escalations=status.escalations + (event.kind is EventKind.ESCALATED),
+    )
+
+
+def _v(state: IssueState | None) -> str:
+    return "none" if state is None else state.value
+
+
+def replay(events: Iterable[IssueEvent]) -> IssueStatus:
+    """Derive an issue's status from its events, validating every step.
+
+    Raises:
+        InvalidTransition: an event is illegal where it stands, or out of time order.
+        ValidationError: there are no events, or an event lacks its payload.
+    """
+    status: IssueStatus | None = None
+    for i, event in enumerate(events):
+        status = apply_event(status, event, i)
+    if status is None:
+        raise ValidationError.about("events", "at least the 'collected' event", ())
+    return status
+
+
+@attrs.frozen(field_transformer=typed_converters)
+class Issue:
+    """A problem blocking a project (问题), on the problem list (问题清单).
+
+    Its whole history is the append-only tuple ``events``; every current fact
+    (state, tier, owner unit, deadline, sheet colour) is replayed from them
+    into :attr:`status` when the value is built, so the two cannot disagree.
+    Start one with :meth:`collect`; take steps with :meth:`step` (the rules in
+    :mod:`projpush.escalation` do this for you).
+
+    >>> issue = Issue.collect("Q-1", "2020-330200-47-03-012345", category="land",
+    ...     title="林地调规", on=dt.date(2020, 9, 28), by="服务秘书 李军")
+    >>> issue = issue.step(EventKind.ASSIGNED, dt.date(2020, 9, 29), "市重点办",
+    ...     tier="district", owner="中山区", deadline=dt.date(2020, 10, 13))
+    >>> issue.state, issue.deadline, len(issue.events)
+    (<IssueState.ASSIGNED: 'assigned'>, datetime.date(2020, 10, 13), 2)
+    """
+
+    id: str
+    project: str
+    category: IssueCategory
+    title: str
+    events: tuple[IssueEvent, ...]
+    difficulty: Difficulty = Difficulty.GENERAL
+    status: IssueStatus = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "status", replay(self.events))
+
+    @classmethod
+    def collect(
+        cls,
+        issue_id: str,
+        project: str,
+        *,
+        category: IssueCategory | str,
+        title: str,
+        on: dt.date,
+        by: str,
+        difficulty: Difficulty | str = Difficulty.GENERAL,
+        note: str = "",
+    ) -> Issue:
+        """Start an issue's history with its collection (收集) on ``on`` by ``by``."""
+        first = IssueEvent(on, EventKind.COLLECTED, by, None, IssueState.COLLECTED, note=note)
+        return cls(issue_id, project, category, title, (first,), difficulty)  # type: ignore[arg-type]
+
+    def step(self, kind: EventKind, at: dt.date, actor: str, **payload: Any) -> Issue:
+        """Return this issue with one more event of ``kind``; illegal steps raise.
+
+        ``payload`` takes the event's optional fields (``tier``, ``owner``,
+        ``deadline``, ``sheet``, ``party``, ``policy``, ``note``).
+        """
+        target = next_state(self.status, kind)
+        event = IssueEvent(at, kind, actor, self.status.state, target, **payload)
+        apply_event(self.status, event, len(self.events))  # validate before building
+        return attrs.evolve(self, events=(*self.events, event))
+
+    @property
+    def raised_on(self) -> dt.date:
+        """The date the issue was collected."""
+        return self.events[0].at
+
+    @property
+    def raised_by(self) -> str:
+        """Who raised it (a secretary, a supervision group, a unit)."""
+        return self.events[0].actor
+
+    @property
+    def state(self) -> IssueState:
+        """The current state."""
+        return self.status.state
+
+    @property
+    def tier(self) -> str | None:
+        """The tier of the escalation ladder now handling it."""
+        return self.status.tier
+
+    @property
+    def owner(self) -> str | None:
+        """The unit now responsible for solving it."""
+        return self.status.owner
+
+    @property
+    def deadline(self) -> dt.date | None:
+        """The current time limit."""
+        return self.status.deadline
+
+    @property
+    def sheet(self) -> SheetColor | None:
+        """The colour of the latest supervision sheet, if any was issued."""
+        return self.status.sheet
+
+    @property
+    def is_open(self) -> bool:
+        """True until verified and closed (销号)."""
+        return self.status.state.is_open
+
+    @property
+    def closed_on(self) -> dt.date | None:
+        """The date it was closed (销号), if it is."""
+        if self.is_open:
+            return None
+        return next(e.at for e in reversed(self.events) if e.kind is EventKind.CLOSED)
+
+
+# --------------------------------------------------------------------------- portfolio
+
+
+class FindingKind(_Labelled):
+    """A soft gap in a ledger, reported rather than raised."""
+
+    NO_LEADER = "no_leader"
+    NO_SECRETARY = "no_secretary"
+    SEVERAL_SECRETARIES = "several_secretaries"
+    SECRETARY_OVERLOADED = "secretary_overloaded"
+    MILESTONE_OVERDUE = "milestone_overdue"
+    UNKNOWN_UNIT = "unknown_unit"
+    MONTHLY_PLAN_EXCEEDS_ANNUAL = "monthly_plan_exceeds_annual"
+
+
+_label(
+    FindingKind,
+    {
+        "no_leader": "无包保领导",
+        "no_secretary": "无服务秘书",
+        "several_secretaries": "服务秘书不唯一",
+        "secretary_overloaded": "服务秘书服务项目过多",
+        "milestone_overdue": "节点逾期未完成",
+        "unknown_unit": "责任单位不在名录",
+        "monthly_plan_exceeds_annual": "月度计划合计超年度计划",
+    },
+)
+
+
+@attrs.frozen(field_transformer=typed_converters)
+class Finding:
+    """One soft gap found in a portfolio, with the project (or person) it is about."""
+
+    kind: FindingKind
+    subject: str
+    detail: str
+
+
+def _unique_index(items: Iterable[Any], key: Callable[[Any], str], field: str) -> dict[str, Any]:
+    index: dict[str, Any] = {}
+    for i, item in enumerate(items):
+        k = key(item)
+        if k in index:
+            msg = f"{field}[{i}]: duplicate key {k!r}"
+            raise DuplicateKeyError(msg, field=f"{field}[{i}]", expected="a unique key", got=k)
+        index[k] = item
+    return index
+
+
+def _group(pairs: Iterable[tuple[str, Any]]) -> dict[str, tuple[Any, ...]]:
+    groups: dict[str, list[Any]] = {}
+    for k, v in pairs:
+        groups.setdefault(k, []).append(v)
+    return {k: tuple(v) for k, v in groups.items()}
+
+
+@attrs.frozen(field_transformer=typed_converters)
+class Portfolio:
+    """The ledger (台账): projects, people, units and the problem list.
+
+    Construction checks the hard rules (unique keys, every reference to a
+    project resolves) and builds look-up indexes once; soft gaps are left to
+    :func:`integrity_report`. Binzhou's "three lists" (三张清单) are views:
+    :attr:`projects`, :attr:`issues` and the progress figures of
+    :mod:`projpush.metrics`.
+    """
+
+    projects: tuple[Project, ...] = ()
+    leaders: tuple[Leader, ...] = ()
+    secretaries: tuple[Secretary, ...] = ()
+    issues: tuple[Issue, ...] = ()
+    units: tuple[Unit, ...] = ()
+    task_forces: tuple[TaskForce, ...] = ()
+    _index: _Index = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_index", _Index.build(self))
+
+    def project(self, key: str | ProjectCode) -> Project:
+        """The project with this code or local id.
+
+        Raises:
+            UnknownReferenceError: no project has that key.
+        """
+        text = str(key) if isinstance(key, ProjectCode) else key
+        try:
+            return self._index.projects[text]
+        except KeyError:
+            pass
+        try:
+            return self._index.projects[str(ProjectCode.parse(text))]
+        except (KeyError, ValidationError):
+            msg = f"project: no project with code or local id {text!r} in the portfolio"
+            raise UnknownReferenceError(
+                msg, field="project", expected="a known project key", got=text
+            ) from None
+
+    def issue(self, issue_id: str) -> Issue:
+        """The issue with this id (raises :class:`UnknownReferenceError` otherwise)."""
+        try:
+            return self._index.issues[issue_id]
+        except KeyError:
+            msg = f"issue: no issue with id {issue_id!r} in the portfolio"
+            raise UnknownReferenceError(
+                msg, field="issue", expected="a known issue id", got=issue_id
+            ) from None
+
+    def by_unit(self, unit: str) -> tuple[Project, ...]:
+        """Projects whose responsible unit is ``unit`` (empty if none)."""
+        return self._index.by_unit.get(unit, ())
+
+    def by_region(self, region: str) -> tuple[Project, ...]:
+        """Projects in ``region``."""
+        return self._index.by_region.get(region, ())
+
+    def by_leader(self, leader: str) -> tuple[Project, ...]:
+        """Projects guaranteed by the leader named ``leader``."""
+        return self._index.by_leader.get(leader, ())
+
+    def by_secretary(self, secretary: str) -> tuple[Project, ...]:
+        """Projects served by the secretary named ``secretary``."""
+        return self._index.by_secretary.get(secretary, ())
+
+    def leaders_of(self, project: str) -> tuple[Leader, ...]:
+        """Leaders who guarantee ``project``."""
+        return self._index.leaders_of.get(project, ())
+
+    def secretaries_of(self, project: str) -> tuple[Secretary, ...]:
+        """Secretaries serving ``project`` (exactly one in a sound ledger)."""
+        return self._index.secretaries_of.get(project, ())
+
+    def issues_of(self, project: str) -> tuple[Issue, ...]:
+        """Issues raised on ``project``."""
+        return self._index.issues_of.get(project, ())
+
+
+@attrs.frozen
+class _Index:
+    """Look-up tables of a portfolio, built once at construction."""
+
+    projects: dict[str, Project]
+    issues: dict[str, Issue]
+    by_unit: dict[str, tuple[Project, ...]]
+    by_region: dict[str, tuple[Project, ...]]
+    by_leader: dict[str, tuple[Project, ...]]
+    by_secretary: dict[str, tuple[Project, ...]]
+    leaders_of: dict[str, tuple[Leader, ...]]
+    secretaries_of: dict[str, tuple[Secretary, ...]]
+    issues_of: dict[str, tuple[Issue, ...]]
+
+    @classmethod
+    def build(cls, p: Portfolio) -> _Index:
+        projects = _unique_index(p.projects, lambda x: x.key, "projects")
+        _unique_index(
+            (x for x in p.projects if x.local_id),
+            lambda x: x.local_id,
+            "projects (local_id)",
+        )
+        issues = _unique_index(p.issues, lambda x: x.id, "issues")
+        _unique_index(p.leaders, lambda x: x.name, "leaders")
+        _unique_index(p.secretaries, lambda x: x.name, "secretaries")
+        _unique_index(p.units, lambda x: x.name, "units")
+        _unique_index(p.task_forces, lambda x: x.name, "task_forces")
+
+        def resolve(owner: str, keys: Iterable[str]) -> list[str]:
+            out = []
+            for i, key in enumerate(keys):
+                if key not in projects:
+                    msg = f"{owner}.projects[{i}]: refers to unknown project {key!r}"
+                    raise UnknownReferenceError(
+                        msg,
+                        field=f"{owner}.projects[{i}]",
+                        expected="a project in the portfolio",
+                        got=key,
+                    )
+                out.append(key)
+            return out
+
+        leader_pairs = [
+            (k, ld) for ld in p.leaders for k in resolve(f"leader {ld.name!r}", ld.projects)
+        ]
+        sec_pairs = [
+            (k, s) for s in p.secretaries for k in resolve(f"secretary {s.name!r}", s.projects)
+        ]
+        for tf in p.task_forces:
+            resolve(f"task force {tf.name!r}", tf.projects)
+        for i, issue in enumerate(p.issues):
+            if issue.project not in projects:
+                msg = f"issues[{i}] ({issue.id}): refers to unknown project {issue.project!r}"
+                raise UnknownReferenceError(
+                    msg,
+                    field=f"issues[{i}].project",
+                    expected="a project in the portfolio",
+                    got=issue.project,
+                )
+        return cls(
+            projects=projects,
+            issues=issues,
+            by_unit=_group((x.unit, x) for x in p.projects),
+            by_region=_group((x.region, x) for x in p.projects),
+            by_leader=_group((ld.name, projects[k]) for k, ld in leader_pairs),
+            by_secretary=_group((s.name, projects[k]) for k, s in sec_pairs),
+            leaders_of=_group(leader_pairs),
+            secretaries_of=_group(sec_pairs),
+            issues_of=_group((x.project, x) for x in p.issues),
+        )
+
+
+def integrity_report(
+    portfolio: Portfolio, as_of: dt.date, *, secretary_cap: int = 5
+) -> tuple[Finding, ...]:
+    """List the soft gaps of a ledger at ``as_of``, each with its project code.
+
+    Gaps: a key project with no guarantor leader or no service secretary (or
+    several), a secretary serving more than ``secretary_cap`` projects, a
+    milestone past its planned date without completion, a responsible unit
+    missing from the unit directory (when one is given), and monthly plans
+    summing to more than the year's annual plan.
+
+    >>> p = Project(local_id="L-1", name="试验项目", level="city", category="social",
+    ...     stage="reserved", region="海曙区", unit="市教育局")
+    >>> [f.kind.value for f in integrity_report(Portfolio(projects=(p,)), dt.date(2020, 5, 31))]
+    ['no_leader', 'no_secretary']
+    """
+    unit_names = {u.name for u in portfolio.units}
+    findings = [
+        f for p in portfolio.projects for f in _project_gaps(portfolio, p, as_of, unit_names)
+    ]
+    findings.extend(
+        Finding(
+            FindingKind.SECRETARY_OVERLOADED,
+            s.name,
+            f"serves {len(s.projects)} projects, more than the cap of {secretary_cap}",
+        )
+        for s in portfolio.secretaries
+        if len(s.projects) > secretary_cap
+    )
+    return tuple(findings)
+
+
+def _project_gaps(
+    portfolio: Portfolio, project: Project, as_of: dt.date, unit_names: set[str]
+) -> Iterator[Finding]:
+    key, name = project.key, project.name
+    if not portfolio.leaders_of(key):
+        yield Finding(FindingKind.NO_LEADER, key, f"{name}: no guarantor leader")
+    secretaries = portfolio.secretaries_of(key)
+    if not secretaries:
+        yield Finding(FindingKind.NO_SECRETARY, key, f"{name}: no service secretary")
+    elif len(secretaries) > 1:
+        names = ", ".join(s.name for s in secretaries)
+        yield Finding(FindingKind.SEVERAL_SECRETARIES, key, f"{name}: served by {names}")
+    for m in project.milestones:
+        if m.planned < as_of and not m.is_done(as_of):
+            detail = f"{m.name}: planned {m.planned}, not completed by {as_of}"
+            yield Finding(FindingKind.MILESTONE_OVERDUE, key, detail)
+    for year, plan in project.annual_plans.items():
+        monthly = sum((v for m, v in project.monthly_plan.items() if m.year == year), Decimal(0))
+        if monthly > plan:
+            detail = f"{year}: monthly plans sum to {monthly} 万元, annual plan is {plan} 万元"
+            yield Finding(FindingKind.MONTHLY_PLAN_EXCEEDS_ANNUAL, key, detail)
+    if unit_names and project.unit not in unit_names:
+        detail = f"{name}: unit {project.unit!r} is not in the unit directory"
+        yield Finding(FindingKind.UNKNOWN_UNIT, key, detail)
