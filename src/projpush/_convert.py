@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import attrs  # noqa: TC002 (Attribute.evolve is used at run time)
 
-from projpush.errors import MoneyTypeError, ValidationError
+from projpush.errors import MoneyTypeError, ProjpushError, ValidationError
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -166,14 +166,28 @@ def _sort_key(item: tuple[Any, Any]) -> Any:
 def to_money_map(
     key: Callable[[object, str], K], value: object, field: str
 ) -> FrozenMap[K, Decimal]:
-    """Convert a mapping of keys to amounts (each key converted, each amount >= 0)."""
-    if isinstance(value, FrozenMap) and all(isinstance(v, Decimal) for v in value.values()):
-        return value
+    """Convert a mapping of keys to amounts (each key converted, each amount >= 0).
+
+    The field label of an entry (``monthly_plan['2020-05']``) is built only
+    when that entry is bad: ledgers hold millions of good ones.
+    """
     if not isinstance(value, Mapping):
         raise ValidationError.about(field, "a mapping of period to amount", value)
-    return FrozenMap(
-        (key(k, f"{field}[{k!r}]"), to_nonneg_money(v, f"{field}[{k!r}]")) for k, v in value.items()
-    )
+    items = []
+    for k, v in value.items():
+        try:
+            converted = key(k, field)
+            amount = v if type(v) is Decimal and v.is_finite() and v >= 0 else None
+            if amount is None:
+                amount = to_nonneg_money(v, field)
+        except ProjpushError as error:
+            label = f"{field}[{str(k)!r}]"
+            message = str(error).replace(f"{field}:", f"{label}:", 1)
+            raise type(error)(
+                message, field=label, expected=error.expected, got=error.got
+            ) from None
+        items.append((converted, amount))
+    return FrozenMap(items)
 
 
 def to_bool(value: object, field: str) -> bool:

@@ -411,7 +411,7 @@ def _month_field(value: object, field: str) -> int:
     return _to_int(value, field, 1, 12)
 
 
-@attrs.frozen(order=True, field_transformer=typed_converters)
+@attrs.frozen(cache_hash=True, field_transformer=typed_converters)
 class Month:
     """A calendar month, the unit of monthly plans and reports (月度).
 
@@ -458,6 +458,26 @@ class Month:
         """Months since year 0, so that ``a.index - b.index`` counts months."""
         return self.year * 12 + self.month - 1
 
+    def __lt__(self, other: Month) -> bool:
+        if not isinstance(other, Month):
+            return NotImplemented
+        return (self.year, self.month) < (other.year, other.month)
+
+    def __le__(self, other: Month) -> bool:
+        if not isinstance(other, Month):
+            return NotImplemented
+        return (self.year, self.month) <= (other.year, other.month)
+
+    def __gt__(self, other: Month) -> bool:
+        if not isinstance(other, Month):
+            return NotImplemented
+        return (self.year, self.month) > (other.year, other.month)
+
+    def __ge__(self, other: Month) -> bool:
+        if not isinstance(other, Month):
+            return NotImplemented
+        return (self.year, self.month) >= (other.year, other.month)
+
     def __add__(self, months: int) -> Month:
         if not isinstance(months, int):
             return NotImplemented
@@ -476,7 +496,7 @@ class Month:
 
 
 def _to_month(value: object, field: str) -> Month:
-    return Month.parse(value, field)
+    return value if type(value) is Month else Month.parse(value, field)
 
 
 def _to_year(value: object, field: str) -> int:
