@@ -131,7 +131,8 @@ class Quarter:
     @property
     def last_day(self) -> dt.date:
         """The last day of the quarter."""
-        return add_months(self.first_day, 3) - _ONE_DAY
+        last: dt.date = self.first_day + relativedelta(months=2, day=31)
+        return last
 
     @property
     def months(self) -> tuple[Month, Month, Month]:
@@ -177,7 +178,8 @@ class Year:
     @property
     def last_day(self) -> dt.date:
         """31 December."""
-        return add_months(self.first_day, 12) - _ONE_DAY
+        last: dt.date = self.first_day + relativedelta(month=12, day=31)
+        return last
 
     @property
     def months(self) -> tuple[Month, ...]:
@@ -231,8 +233,8 @@ def time_progress(as_of: dt.date, basis: TimeBasis = TimeBasis.MONTH) -> Fractio
     Fraction(10, 61)
     """
     if basis is TimeBasis.MONTH:
-        month = Month.of(as_of)
-        completed = month.month if as_of == month.last_day else month.month - 1
+        month_end: dt.date = as_of + relativedelta(day=31)
+        completed = as_of.month if as_of == month_end else as_of.month - 1
         return Fraction(completed, 12)
     if basis is TimeBasis.DAY:
         year = Year.of(as_of)
