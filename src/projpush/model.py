@@ -541,7 +541,7 @@ class ProjectCode:
     serial: str
 
     def __attrs_post_init__(self) -> None:
-        text = "-".join(attrs.astuple(self))
+        text = "-".join(str(part) for part in attrs.astuple(self))
         for (part, width), value in zip(_CODE_PARTS, attrs.astuple(self), strict=True):
             _check_code_part(part, width, value, text)
 
@@ -568,8 +568,12 @@ class ProjectCode:
         return f"{self.year}-{self.division}-{self.sector}-{self.type}-{self.serial}"
 
 
-def _check_code_part(part: str, width: int, value: str, text: str, field: str = "code") -> None:
-    if len(value) != width or not (value.isascii() and value.isdigit()):
+def _check_code_part(part: str, width: int, value: object, text: str, field: str = "code") -> None:
+    if (
+        not isinstance(value, str)
+        or len(value) != width
+        or not (value.isascii() and value.isdigit())
+    ):
         msg = f"{field}: {part} part must be {width} digits, got {value!r} in {text!r}"
         raise ValidationError(msg, field=f"{field}.{part}", expected=f"{width} digits", got=value)
     if part == "year" and not 1990 <= int(value) <= 2200:
@@ -1182,6 +1186,7 @@ class Issue:
         ``payload`` takes the event's optional fields (``tier``, ``owner``,
         ``deadline``, ``sheet``, ``party``, ``policy``, ``note``).
         """
+        kind = to_enum(EventKind, kind, "kind")
         target = next_state(self.status, kind)
         event = IssueEvent(at, kind, actor, self.status.state, target, **payload)
         apply_event(self.status, event, len(self.events))  # validate before building
@@ -1388,10 +1393,10 @@ class _Index:
     @classmethod
     def build(cls, p: Portfolio) -> _Index:
         projects = _unique_index(p.projects, lambda x: x.key, "projects")
-        _unique_index(
-            (x for x in p.projects if x.local_id),
-            lambda x: x.local_id,
-            "projects (local_id)",
+        _unique_index(  # indexed over all projects, so the error names the real position
+            p.projects,
+            lambda x: x.local_id or f"\0{id(x)}",  # no local id: never a clash
+            "projects",
         )
         issues = _unique_index(p.issues, lambda x: x.id, "issues")
         _unique_index(p.leaders, lambda x: x.name, "leaders")
@@ -1399,14 +1404,14 @@ class _Index:
         _unique_index(p.units, lambda x: x.name, "units")
         _unique_index(p.task_forces, lambda x: x.name, "task_forces")
 
-        def resolve(owner: str, keys: Iterable[str]) -> list[str]:
+        def resolve(owner: str, where: str, keys: Iterable[str]) -> list[str]:
             out = []
             for i, key in enumerate(keys):
                 if key not in projects:
                     msg = f"{owner}.projects[{i}]: refers to unknown project {key!r}"
                     raise UnknownReferenceError(
                         msg,
-                        field=f"{owner}.projects[{i}]",
+                        field=f"{where}.projects[{i}]",
                         expected="a project in the portfolio",
                         got=key,
                     )
@@ -1414,13 +1419,17 @@ class _Index:
             return out
 
         leader_pairs = [
-            (k, ld) for ld in p.leaders for k in resolve(f"leader {ld.name!r}", ld.projects)
+            (k, ld)
+            for j, ld in enumerate(p.leaders)
+            for k in resolve(f"leader {ld.name!r}", f"leaders[{j}]", ld.projects)
         ]
         sec_pairs = [
-            (k, s) for s in p.secretaries for k in resolve(f"secretary {s.name!r}", s.projects)
+            (k, s)
+            for j, s in enumerate(p.secretaries)
+            for k in resolve(f"secretary {s.name!r}", f"secretaries[{j}]", s.projects)
         ]
-        for tf in p.task_forces:
-            resolve(f"task force {tf.name!r}", tf.projects)
+        for j, tf in enumerate(p.task_forces):
+            resolve(f"task force {tf.name!r}", f"task_forces[{j}]", tf.projects)
         for i, issue in enumerate(p.issues):
             if issue.project not in projects:
                 msg = f"issues[{i}] ({issue.id}): refers to unknown project {issue.project!r}"
