@@ -1,0 +1,451 @@
+"""Lossless JSON for every model value, and the JSON ledger file (台账文件).
+
+The encoding is canonical and exact: ``Decimal`` amounts as strings
+(``"479.33"``, never a float), dates as ISO ``YYYY-MM-DD``, months as
+``"YYYY-MM"``, project codes as their 24-character text, enums by value, and
+mappings (``annual_plans``, monthly plans, cadences) as JSON objects whose
+keys are text (``"2020"``, ``"2020-05"``). An object is written as its
+``attrs`` *init* fields, so a derived field (an issue's ``status``, a
+portfolio's indexes) is never stored: it is rebuilt, and re-checked, when the
+value is read back.
+
+Encoding and decoding walk the attrs fields and their annotations, so a field
+added to the model later is serialised without touching this module.
+Decoding hands each leaf value (a date string, an amount, an enum value) to
+the model's own converters, so the ledger accepts exactly what the model
+accepts and reports errors in the model's words, prefixed by the JSON path
+of the first bad value:
+
+>>> from projpush.model import Milestone
+>>> m = from_json(Milestone, '{"name": "土地摘牌", "planned": "2020-06-30", "percent": "40"}')
+>>> m.planned, m.percent
+(datetime.date(2020, 6, 30), Decimal('40'))
+>>> to_dict(m)["percent"]
+'40'
+>>> from_json(Milestone, '{"name": "土地摘牌", "planned": "2020-06-31"}')  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+projpush.errors.LedgerError: $.planned: planned: expected an ISO date YYYY-MM-DD, got '2020-06-31'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import functools
+import json
+import os
+import re
+import tempfile
+import types
+import typing
+from collections import Counter
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Final, TypeVar, overload
+
+import attrs
+
+from projpush._convert import FrozenMap, to_bool, to_date, to_enum, to_money, to_text
+from projpush.errors import LedgerError, ProjpushError
+from projpush.model import Month, Portfolio, ProjectCode
+
+__all__ = [
+    "LEDGER_FORMAT",
+    "LEDGER_VERSION",
+    "dump_portfolio",
+    "from_dict",
+    "from_json",
+    "load_portfolio",
+    "to_dict",
+    "to_json",
+]
+
+T = TypeVar("T")
+
+LEDGER_FORMAT: Final = "projpush-ledger"
+LEDGER_VERSION: Final = 1
+
+# Values written as one JSON string rather than as an object of their fields.
+_SCALARS: Final[dict[type, typing.Callable[[object, str], Any]]] = {
+    Month: Month.parse,
+    ProjectCode: ProjectCode.parse,
+}
+
+
+# --------------------------------------------------------------------------- encoding
+
+
+def to_dict(obj: object) -> Any:
+    """Return the JSON value of a model object: dicts, lists, strings, ints, bools, None.
+
+    An attrs object becomes a dict of its init fields; :class:`~projpush.model.Month`
+    and :class:`~projpush.model.ProjectCode` become their text wherever they
+    stand (also at the top level), mappings become dicts with text keys.
+
+    >>> from projpush.model import Project, yi
+    >>> p = Project(local_id="L-7", name="港口", level="city", category="infrastructure",
+    ...     stage="planned", region="北仑区", unit="市港航局", annual_plans={2020: yi("1.5")})
+    >>> d = to_dict(p)
+    >>> d["annual_plans"], d["code"], d["stage"]
+    ({'2020': '15000.0'}, None, 'planned')
+
+    Raises:
+        LedgerError: the value holds something with no JSON form (a float, a datetime).
+    """
+    return _encode(obj, "$")
+
+
+def to_json(obj: object, *, indent: int | None = None) -> str:
+    """Return the JSON text of a model object, Chinese kept as is (no ASCII escapes).
+
+    >>> from projpush.model import Month
+    >>> to_json(Month(2020, 5))
+    '"2020-05"'
+    """
+    return json.dumps(to_dict(obj), ensure_ascii=False, indent=indent)
+
+
+def _encode(value: object, path: str) -> Any:  # noqa: PLR0911 (one return per JSON kind)
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime):
+        raise LedgerError.about(path, "a date, not a datetime", value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if type(value) in _SCALARS:
+        return str(value)
+    if attrs.has(type(value)):
+        return {
+            f.alias: _encode(getattr(value, f.name), f"{path}.{f.alias}")
+            for f in attrs.fields(type(value))  # type: ignore[arg-type]
+            if f.init
+        }
+    if isinstance(value, Mapping):
+        return {
+            _encode_key(k, path): _encode(v, f"{path}[{_quote(_encode_key(k, path))}]")
+            for k, v in value.items()
+        }
+    if isinstance(value, tuple | list):
+        return [_encode(v, f"{path}[{i}]") for i, v in enumerate(value)]
+    raise LedgerError.about(path, "a value with a JSON form (float is never one)", value)
+
+
+def _encode_key(key: object, path: str) -> str:
+    encoded = _encode(key, path)
+    if isinstance(encoded, bool) or not isinstance(encoded, str | int):
+        raise LedgerError.about(path, "a mapping key that is text, a number or a month", key)
+    return str(encoded)
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+@overload
+def from_dict(cls: type[T], data: Any) -> T: ...
+@overload
+def from_dict(cls: Any, data: Any) -> Any: ...
+def from_dict(cls: Any, data: Any) -> Any:
+    """Build a model value of type ``cls`` from its JSON value (see :func:`to_dict`).
+
+    ``cls`` is a model class, :class:`~projpush.model.Month`,
+    :class:`~projpush.model.ProjectCode`, or a typing form of them such as
+    ``tuple[Milestone, ...]`` or ``FrozenMap[int, Decimal]``.
+
+    >>> from projpush.model import Leader
+    >>> from_dict(Leader, {"name": "张副市长", "rank": "city", "projects": ["L-1"]})
+    Leader(name='张副市长', rank=<LeaderRank.CITY: 'city'>, role='', projects=('L-1',))
+
+    Raises:
+        LedgerError: the value is malformed; ``field`` is the JSON path of the
+            first bad value, the message adds the model's own explanation.
+    """
+    return _decode(cls, data, "$", top=True)
+
+
+def from_json(cls: Any, text: str | bytes) -> Any:
+    """Build a model value of type ``cls`` from JSON text.
+
+    Raises:
+        LedgerError: the text is not JSON (with its line and column) or the
+            value is malformed (with the JSON path of the first bad value).
+    """
+    return from_dict(cls, _parse(text))
+
+
+def _parse(text: str | bytes) -> Any:
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as err:
+            msg = f"$: the document is not UTF-8 (byte {err.start}: {err.reason})"
+            raise LedgerError(msg, field="$", expected="UTF-8 text") from None
+    try:
+        return json.loads(text, object_pairs_hook=_Object, parse_constant=_no_constant)
+    except json.JSONDecodeError as err:
+        msg = f"$: invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}"
+        raise LedgerError(msg, field="$", expected="JSON text", got=err.msg) from None
+    except RecursionError:
+        raise LedgerError("$: JSON nested too deeply", field="$") from None
+
+
+class _Object(dict[str, Any]):
+    """A parsed JSON object that remembers keys it saw twice (json keeps the last)."""
+
+    __slots__ = ("duplicates",)
+
+    def __init__(self, pairs: list[tuple[str, Any]]) -> None:
+        super().__init__(pairs)
+        self.duplicates = sorted(k for k, n in Counter(k for k, _ in pairs).items() if n > 1)
+
+
+def _no_constant(name: str) -> Any:
+    msg = f'$: {name} is not a JSON number; write amounts as strings such as "479.33"'
+    raise LedgerError(msg, field="$", expected="a JSON number or string", got=name)
+
+
+def _decode(hint: Any, data: Any, path: str, *, top: bool = False) -> Any:
+    """Shape ``data`` for ``hint``: objects and their lists are built here, leaves are not.
+
+    Inside an object, a leaf (date, amount, enum, month, text) is passed on as
+    it came, for the object's converters to parse; at the top level (``top``)
+    there is no object, so the leaf is parsed here.
+    """
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is typing.Union or origin is types.UnionType:
+        rest = [a for a in args if a is not type(None)]
+        if data is None and len(rest) < len(args):
+            return None
+        return _decode(rest[0], data, path, top=top) if len(rest) == 1 else data
+    if isinstance(hint, type) and attrs.has(hint) and hint not in _SCALARS:
+        return _decode_object(hint, data, path)
+    if origin is tuple or hint is tuple:
+        if not isinstance(data, list):
+            raise LedgerError.about(path, "a JSON list", _shown(data))
+        item = args[0] if len(args) == 2 and args[1] is Ellipsis else Any
+        return tuple(_decode(item, v, f"{path}[{i}]", top=top) for i, v in enumerate(data))
+    if _is_mapping(origin or hint):
+        return _decode_mapping(args, data, path, top=top)
+    return _parse_leaf(hint, data, path) if top else data
+
+
+def _is_mapping(cls: Any) -> bool:
+    return isinstance(cls, type) and issubclass(cls, Mapping)
+
+
+def _decode_mapping(args: tuple[Any, ...], data: Any, path: str, *, top: bool) -> Any:
+    if not isinstance(data, dict):
+        raise LedgerError.about(path, "a JSON object", _shown(data))
+    _check_duplicates(data, path)
+    key_hint, value_hint = args if len(args) == 2 else (Any, Any)
+    items = {k: _decode(value_hint, v, f"{path}[{_quote(k)}]", top=top) for k, v in data.items()}
+    if not top:
+        return items
+    return FrozenMap(
+        (_parse_leaf(key_hint, k, f"{path}[{_quote(k)}]"), v) for k, v in items.items()
+    )
+
+
+def _parse_leaf(hint: Any, data: Any, path: str) -> Any:
+    """Parse a top-level leaf the way a model field of that type would."""
+    parse: typing.Callable[[object, str], Any] | None = None
+    if hint in _SCALARS:
+        parse = _SCALARS[hint]
+    elif hint is dt.date:
+        parse = to_date
+    elif hint is Decimal:
+        parse = to_money
+    elif hint is str:
+        parse = to_text
+    elif hint is bool:
+        parse = to_bool
+    elif hint is int:
+        parse = _to_int
+    elif isinstance(hint, type) and issubclass(hint, enum.Enum):
+        parse = functools.partial(to_enum, hint)
+    if parse is None:
+        return data
+    try:
+        return parse(data, path)
+    except ProjpushError as err:
+        raise _wrap(err, path) from None
+
+
+def _to_int(value: object, field: str) -> int:
+    if isinstance(value, str) and value.strip().isdecimal():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise LedgerError.about(field, "a whole number", value)
+    return value
+
+
+def _decode_object(cls: type[T], data: Any, path: str) -> T:
+    if not isinstance(data, dict):
+        raise LedgerError.about(path, f"a JSON object for {cls.__name__}", _shown(data))
+    _check_duplicates(data, path)
+    fields = _init_fields(typing.cast("Any", cls))
+    unknown = [k for k in data if k not in fields]
+    if unknown:
+        names = ", ".join(repr(k) for k in unknown)
+        msg = f"{path}: unknown key(s) {names} for {cls.__name__}; known keys: {', '.join(fields)}"
+        raise LedgerError(msg, field=f"{path}.{unknown[0]}", expected="a known key", got=unknown[0])
+    missing = [k for k, (_, required) in fields.items() if required and k not in data]
+    if missing:
+        msg = f"{path}: {cls.__name__} needs key {missing[0]!r}, which is missing"
+        raise LedgerError(msg, field=f"{path}.{missing[0]}", expected="a value", got=None)
+    kwargs = {k: _decode(fields[k][0], v, f"{path}.{k}") for k, v in data.items()}
+    try:
+        return cls(**kwargs)
+    except LedgerError:
+        raise
+    except ProjpushError as err:
+        raise _wrap(err, _join(path, _subpath(cls, err.field))) from None
+    except (TypeError, ValueError, LookupError, ArithmeticError) as err:
+        # A model bug or an input no converter foresaw: still a ledger error, never bare.
+        msg = f"{path}: cannot build {cls.__name__}: {type(err).__name__}: {err}"
+        raise LedgerError(msg, field=path) from None
+
+
+@functools.cache
+def _init_fields(cls: Any) -> dict[str, tuple[Any, bool]]:
+    """JSON key -> (type hint, required) for the init fields of an attrs class."""
+    hints = typing.get_type_hints(cls)
+    return {
+        f.alias: (hints.get(f.name, Any), f.default is attrs.NOTHING)
+        for f in attrs.fields(cls)
+        if f.init
+    }
+
+
+def _check_duplicates(data: dict[str, Any], path: str) -> None:
+    duplicates = getattr(data, "duplicates", ())
+    if duplicates:
+        msg = f"{path}: key {duplicates[0]!r} appears more than once in one JSON object"
+        raise LedgerError(msg, field=f"{path}.{duplicates[0]}", expected="unique keys")
+
+
+_SEGMENT: Final = re.compile(r"\.?([A-Za-z_]\w*)|\[(\d+)\]|\[('[^']*'|\"[^\"]*\"|[^\]]*)\]")
+
+
+def _subpath(cls: type, field: str | None) -> str:
+    """Turn a model error's ``field`` into the JSON path below the object, as far as it goes.
+
+    ``planned`` -> ``.planned``; ``events[2].deadline`` -> ``.events[2].deadline``;
+    ``annual_plans['2020']`` -> ``.annual_plans["2020"]``; a part that names no
+    JSON value (``code.division``, ``leader 'x'``) ends the path there.
+    """
+    if not field:
+        return ""
+    out: list[str] = []
+    hint: Any = cls
+    pos = 0
+    while pos < len(field):
+        match = _SEGMENT.match(field, pos)
+        if match is None:
+            break
+        name, index, key = match.groups()
+        origin, args = typing.get_origin(hint), typing.get_args(hint)
+        if origin is typing.Union or origin is types.UnionType:
+            rest = [a for a in args if a is not type(None)]
+            hint = rest[0] if len(rest) == 1 else Any
+            origin, args = typing.get_origin(hint), typing.get_args(hint)
+        if name is not None and isinstance(hint, type) and attrs.has(hint):
+            fields = _init_fields(hint) if hint not in _SCALARS else {}
+            if name not in fields:
+                break
+            out.append(f".{name}")
+            hint = fields[name][0]
+        elif index is not None and (origin is tuple or hint is tuple):
+            out.append(f"[{index}]")
+            hint = args[0] if args else Any
+        elif key is not None and _is_mapping(origin or hint):
+            out.append(f"[{_quote(key.strip(chr(39) + chr(34)))}]")
+            hint = args[1] if len(args) == 2 else Any
+        else:
+            break
+        pos = match.end()
+    return "".join(out)
+
+
+def _join(path: str, sub: str) -> str:
+    return path + sub
+
+
+def _wrap(err: ProjpushError, path: str) -> LedgerError:
+    message = str(err)
+    return LedgerError(f"{path}: {message}", field=path, expected=err.expected, got=err.got)
+
+
+def _quote(key: str) -> str:
+    return json.dumps(key, ensure_ascii=False)
+
+
+class _Kind(str):
+    """The name of a JSON container, shown bare in a message instead of its content."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def _shown(data: Any) -> Any:
+    """A short stand-in for a bad value in a message (not a whole sub-document)."""
+    if isinstance(data, dict):
+        return _Kind("a JSON object")
+    if isinstance(data, list):
+        return _Kind("a JSON list")
+    return data
+
+
+# --------------------------------------------------------------------------- ledger files
+
+
+def load_portfolio(path: str | os.PathLike[str]) -> Portfolio:
+    """Read a JSON ledger file (UTF-8, a byte-order mark tolerated) into a portfolio.
+
+    The document is ``{"format": "projpush-ledger", "version": 1, "projects":
+    [...], "leaders": [...], "secretaries": [...], "issues": [...], "units":
+    [...], "task_forces": [...]}``; the lists may be left out when empty.
+
+    Raises:
+        LedgerError: the file is not a ledger of this format and version, or a
+            value in it is malformed (``field`` is its JSON path).
+        OSError: the file cannot be read.
+    """
+    document = _parse(Path(path).read_bytes())
+    if not isinstance(document, dict):
+        raise LedgerError.about("$", "a JSON object (a projpush ledger)", _shown(document))
+    _check_duplicates(document, "$")
+    body = dict(document)
+    kind, version = body.pop("format", None), body.pop("version", None)
+    if kind != LEDGER_FORMAT:
+        raise LedgerError.about("$.format", repr(LEDGER_FORMAT), kind)
+    if isinstance(version, bool) or version != LEDGER_VERSION:
+        raise LedgerError.about("$.version", str(LEDGER_VERSION), version)
+    portfolio: Portfolio = _decode_object(Portfolio, body, "$")
+    return portfolio
+
+
+def dump_portfolio(portfolio: Portfolio, path: str | os.PathLike[str]) -> None:
+    """Write a portfolio as a JSON ledger file (UTF-8, indented, keys in field order).
+
+    The file is written to a temporary file beside it and then moved into
+    place, so a reader never sees half a ledger.
+    """
+    document = {"format": LEDGER_FORMAT, "version": LEDGER_VERSION, **to_dict(portfolio)}
+    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        Path(tmp).replace(target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
