@@ -480,8 +480,8 @@ class HolidayCalendar(_Indexed):
         flags = bytearray()
         upto: list[int] = []
         days: list[dt.date] = []
-        day = first
-        while day <= last:
+        for ordinal in range(first.toordinal(), last.toordinal() + 1):
+            day = dt.date.fromordinal(ordinal)
             working = day in self.workdays or (
                 day.weekday() < _SATURDAY and day not in self.holidays
             )
@@ -489,9 +489,6 @@ class HolidayCalendar(_Indexed):
             if working:
                 days.append(day)
             upto.append(len(days))
-            if day == last:
-                break
-            day += _ONE_DAY
         # The index is derived from the fields, so setting it here keeps the value frozen.
         object.__setattr__(self, "_lo", first.toordinal())
         object.__setattr__(self, "_flags", bytes(flags))
