@@ -1,4 +1,3 @@
-# ruff: noqa: SIM300  (team.md: asserts read `expected == actual`; lead to add to per-file-ignores)
 import subprocess
 import sys
 from datetime import date, timedelta
