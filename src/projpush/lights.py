@@ -1,0 +1,1447 @@
+"""Red/yellow/green warning lights (红黄绿灯) of projects, with their reasons.
+
+Every rule here is a pure function of a :class:`~projpush.model.Project`, a
+date ``as_of`` and a policy. A policy is a frozen value with named thresholds
+and a named constructor per city; its :meth:`judge` returns a
+:class:`Verdict`: the light, and the structured :class:`Reason` objects that
+say why, each rendering to one sentence in Chinese or English.
+
+Ready-made policies:
+
+- :meth:`LagPolicy.ningbo` (the default): consecutive lagging months;
+- :meth:`NodePolicy.dalian`: node tasks (节点任务);
+- :meth:`GapPolicy.yinchuan` and :meth:`GapPolicy.sanya`: the gap between
+  annual-plan completion and time-schedule progress (时序进度);
+- :meth:`SiteActivityPolicy.ningbo_video`: idle sites seen by remote video
+  monitoring (远程视频监控);
+- :class:`WorstOf`: the worst light of several policies, with all reasons.
+
+A project outside the stages a policy judges (by default anything but under
+construction) gets a verdict whose ``light`` is ``None`` with a
+``not_judged`` reason: never a silent green.
+
+>>> import datetime as dt
+>>> from projpush.model import Project
+>>> p = Project(
+...     name="机场快速路南延", level="city", category="infrastructure",
+...     stage="under_construction", region="海曙区", unit="市交通局", local_id="NB-7",
+...     monthly_plan={"2020-01": "3000", "2020-02": "3000", "2020-03": "3000"},
+...     monthly_done={"2020-01": "2800", "2020-02": "2900", "2020-03": "2900"},
+... )
+>>> v = judge(p, dt.date(2020, 3, 31))
+>>> v.light, v.light.zh
+(<Light.RED: 'red'>, '红灯')
+>>> print(v.reasons[0].text())
+截至2020-03连续3个月低于进度要求（2020-01、2020-02、2020-03），达到红灯标准（黄灯2个月，红灯3个月）
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Callable, Iterable, Mapping
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, Final, Protocol, TypeAlias, runtime_checkable
+
+import attrs
+
+from projpush._convert import FrozenMap
+from projpush.errors import PolicyError, ValidationError
+from projpush.model import Month, Portfolio, Project, Stage
+from projpush.schedule import (
+    MilestoneState,
+    TimeBasis,
+    cumulative_series,
+    last_complete_month,
+    milestone_timing,
+    time_progress,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
+    from projpush.model import SiteObservation
+    from projpush.schedule import CumulativeMonth
+
+__all__ = [
+    "Cutoff",
+    "Dimension",
+    "GapMeasure",
+    "GapPolicy",
+    "LagPolicy",
+    "Light",
+    "LightCounts",
+    "LightMap",
+    "LightPolicy",
+    "NodePolicy",
+    "Reason",
+    "Requirement",
+    "Rollup",
+    "SiteActivityPolicy",
+    "Verdict",
+    "WorstOf",
+    "judge",
+    "judge_portfolio",
+    "light_history",
+    "light_map",
+]
+
+_ZERO: Final = Decimal(0)
+_ONE: Final = Decimal(1)
+_HUNDRED: Final = Fraction(100)
+_UNDER_CONSTRUCTION: Final = frozenset({Stage.UNDER_CONSTRUCTION})
+_ALL_JUDGED: Final = [True] * 12
+_NONE_JUDGED: Final = (bytes(12), bytes(12))
+
+
+# --------------------------------------------------------------------------- light
+
+
+class Light(enum.Enum):
+    """A project's warning light (红黄绿灯); a worse light compares greater.
+
+    >>> Light.RED > Light.YELLOW > Light.GREEN, max(Light).zh
+    (True, '红灯')
+    """
+
+    GREEN = "green"
+    YELLOW = "yellow"
+    RED = "red"
+
+    @property
+    def severity(self) -> int:
+        """0 for green, 1 for yellow, 2 for red."""
+        return _SEVERITY[self]
+
+    @property
+    def zh(self) -> str:
+        """The light's name in Chinese (绿灯/黄灯/红灯)."""
+        return _LIGHT_ZH[self]
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Light):
+            return NotImplemented
+        return _SEVERITY[self] < _SEVERITY[other]
+
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, Light):
+            return NotImplemented
+        return _SEVERITY[self] <= _SEVERITY[other]
+
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, Light):
+            return NotImplemented
+        return _SEVERITY[self] > _SEVERITY[other]
+
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, Light):
+            return NotImplemented
+        return _SEVERITY[self] >= _SEVERITY[other]
+
+
+_SEVERITY: Final = {Light.GREEN: 0, Light.YELLOW: 1, Light.RED: 2}
+_LIGHT_ZH: Final = {Light.GREEN: "绿灯", Light.YELLOW: "黄灯", Light.RED: "红灯"}
+# Compact codes of a light map: 0 = not judged, then by severity.
+_CODE: Final[dict[Light | None, int]] = {None: 0, Light.GREEN: 1, Light.YELLOW: 2, Light.RED: 3}
+_FROM_CODE: Final[tuple[Light | None, ...]] = (None, Light.GREEN, Light.YELLOW, Light.RED)
+
+
+def _rank(light: Light | None) -> int:
+    """Order for "worse": not judged < green < yellow < red."""
+    return _CODE[light]
+
+
+# --------------------------------------------------------------------------- reasons
+
+Figure: TypeAlias = Decimal | Fraction | int | dt.date | str | bool
+
+
+def _to_figures(value: object) -> FrozenMap[str, Figure]:
+    if isinstance(value, FrozenMap):
+        return value
+    if not isinstance(value, Mapping):
+        raise ValidationError.about("figures", "a mapping of name to figure", value)
+    for k, v in value.items():
+        if isinstance(v, float):
+            raise ValidationError.about(f"figures[{k!r}]", "an exact figure, not a float", v)
+    return FrozenMap(value)
+
+
+def _to_months(value: Iterable[Month]) -> tuple[Month, ...]:
+    return tuple(value)
+
+
+def _to_names(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+@attrs.frozen
+class Reason:
+    """One reason for a light: the rule, what it looked at, the figures compared.
+
+    Attributes:
+        rule: the rule family (``lag``, ``node``, ``gap``, ``site``, ``scope``
+            or a user policy's own name).
+        code: what the reason says within the rule (``streak``, ``below``,
+            ``unreported``, ``missed``, ...).
+        months: the months involved, oldest first.
+        milestones: the names of the milestones involved.
+        figures: the facts, by name (amounts in 万元 as Decimal, shares and
+            points as Fraction, dates, counts).
+        thresholds: the policy's thresholds they were compared with.
+        templates: ``(zh, en)`` format strings for a user-defined code; the
+            built-in codes render without them.
+
+    >>> r = Reason.custom("safety", "incident", zh="{day}发生安全事故",
+    ...     en="safety incident on {day}", figures={"day": dt.date(2020, 5, 3)})
+    >>> r.text(), r.text("en")
+    ('2020-05-03发生安全事故', 'safety incident on 2020-05-03')
+    """
+
+    rule: str
+    code: str
+    months: tuple[Month, ...] = attrs.field(default=(), converter=_to_months)
+    milestones: tuple[str, ...] = attrs.field(default=(), converter=_to_names)
+    figures: FrozenMap[str, Figure] = attrs.field(factory=FrozenMap, converter=_to_figures)
+    thresholds: FrozenMap[str, Figure] = attrs.field(factory=FrozenMap, converter=_to_figures)
+    templates: tuple[str, str] | None = None
+
+    @classmethod
+    def custom(
+        cls,
+        rule: str,
+        code: str,
+        *,
+        zh: str,
+        en: str,
+        months: Iterable[Month] = (),
+        milestones: Iterable[str] = (),
+        figures: Mapping[str, Figure] | None = None,
+        thresholds: Mapping[str, Figure] | None = None,
+    ) -> Reason:
+        """A reason of a user-defined policy, rendered from ``str.format`` templates.
+
+        The templates may name any figure or threshold, and ``months`` and
+        ``milestones`` (joined with 、 or commas).
+        """
+        return cls(
+            rule,
+            code,
+            tuple(months),
+            tuple(milestones),
+            FrozenMap(figures or {}),
+            FrozenMap(thresholds or {}),
+            (zh, en),
+        )
+
+    def text(self, lang: str = "zh") -> str:
+        """One readable sentence, in Chinese (``"zh"``) or English (``"en"``).
+
+        Raises:
+            ValidationError: ``lang`` is neither, or the code has no template.
+        """
+        if lang not in ("zh", "en"):
+            raise ValidationError.about("lang", "'zh' or 'en'", lang)
+        values = self._values(lang)
+        if self.templates is not None:
+            return self.templates[lang == "en"].format(**values)
+        render = _RENDER.get((self.rule, self.code))
+        if render is None:
+            raise ValidationError.about(
+                "code", "a built-in reason code or a Reason.custom template", (self.rule, self.code)
+            )
+        return render[lang == "en"].format(**values)
+
+    def _values(self, lang: str) -> dict[str, str]:
+        sep = "、" if lang == "zh" else ", "
+        values = {k: _fmt(v, lang) for k, v in self.figures.items()}
+        values.update({k: _fmt(v, lang) for k, v in self.thresholds.items()})
+        values["months"] = sep.join(str(m) for m in self.months)
+        values["milestones"] = sep.join(self.milestones)
+        return values
+
+
+def _points(value: Fraction) -> str:
+    """Half-up to one decimal place, as government reports print figures."""
+    rounded = Decimal(value.numerator) / Decimal(value.denominator)
+    return str(rounded.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def _fmt(value: Figure, lang: str) -> str:
+    if isinstance(value, bool):
+        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+    if isinstance(value, Fraction):
+        return _points(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    return str(value)
+
+
+# (rule, code) -> (zh, en) templates over the reason's formatted figures.
+_RENDER: Final[dict[tuple[str, str], tuple[str, str]]] = {
+    ("scope", "not_judged"): (
+        "项目处于{stage_zh}阶段，不在亮灯范围（{judged_zh}）",
+        "not judged: the project is {stage}, outside the stages judged ({judged})",
+    ),
+    ("scope", "no_month_yet"): (
+        "{year}年尚无已结束的报告月份（截至{as_of}），暂不亮灯",
+        "not judged: no reporting month of {year} has ended by {as_of}",
+    ),
+    ("lag", "streak"): (
+        (
+            "截至{last}连续{streak}个月低于进度要求（{months}），"
+            "达到{light_zh}标准（黄灯{streak_for_yellow}个月，红灯{streak_for_red}个月）"
+        ),
+        (
+            "{streak} consecutive lagging months to {last} ({months}): {light} "
+            "(yellow at {streak_for_yellow} months, red at {streak_for_red})"
+        ),
+    ),
+    ("lag", "below"): (
+        "{months}{basis_zh}完成{done}万元，低于进度要求{required}万元（计划{plan}万元×{tolerance}）",
+        (
+            "{months}: {basis} completed {done} 万元 is below the requirement {required} 万元 "
+            "(plan {plan} 万元 × {tolerance})"
+        ),
+    ),
+    ("lag", "unreported"): (
+        "{months}未报送完成投资，按滞后计",
+        "{months}: no investment reported, counted as lagging",
+    ),
+    ("lag", "met"): (
+        "{months}{basis_zh}完成{done}万元，达到进度要求{required}万元（计划{plan}万元×{tolerance}）",
+        (
+            "{months}: {basis} completed {done} 万元 meets the requirement {required} 万元 "
+            "(plan {plan} 万元 × {tolerance})"
+        ),
+    ),
+    ("node", "missed"): (
+        "节点“{milestones}”计划{planned}完成，截至{as_of}未完成（逾期{days_late}天）",
+        "node '{milestones}' planned for {planned} is not done by {as_of} ({days_late} days over)",
+    ),
+    ("node", "late"): (
+        "节点“{milestones}”计划{planned}完成，实际{done}完成（迟{days_late}天）",
+        "node '{milestones}' planned for {planned} was done late on {done} ({days_late} days)",
+    ),
+    ("node", "slow"): (
+        (
+            "节点“{milestones}”完成{percent}%，按时间应完成{expected}%，落后{behind}个百分点"
+            "（容差{tolerance}个百分点）"
+        ),
+        (
+            "node '{milestones}' is {percent}% complete against {expected}% of its window elapsed, "
+            "{behind} points behind (tolerance {tolerance})"
+        ),
+    ),
+    ("node", "on_schedule"): (
+        "截至{as_of}到期节点{due}个均按时完成，在建节点进度正常",
+        "all {due} nodes due by {as_of} done on time; open nodes on pace",
+    ),
+    ("node", "no_milestones"): (
+        "未录入节点任务，按节点规则不亮灯",
+        "not judged: the project has no node tasks",
+    ),
+    ("gap", "points"): (
+        (
+            "截至{last}完成年度计划{completion}%（{done}/{annual}万元），"
+            "时序进度{progress}%，落后{gap}个百分点"
+            "（黄灯{yellow_op}{yellow_at}，红灯{red_op}{red_at}）"
+        ),
+        (
+            "to {last}: {completion}% of the annual plan ({done} of {annual} 万元) against "
+            "{progress}% of the year, {gap} points behind "
+            "(yellow {yellow_op} {yellow_at}, red {red_op} {red_at})"
+        ),
+    ),
+    ("gap", "relative"): (
+        (
+            "截至{last}完成年度计划{completion}%（{done}/{annual}万元），"
+            "时序进度{progress}%，较序时进度差{gap}%"
+            "（黄灯{yellow_op}{yellow_at}%，红灯{red_op}{red_at}%）"
+        ),
+        (
+            "to {last}: {completion}% of the annual plan ({done} of {annual} 万元) against "
+            "{progress}% of the year, short of schedule by {gap}% of it "
+            "(yellow {yellow_op} {yellow_at}%, red {red_op} {red_at}%)"
+        ),
+    ),
+    ("gap", "unreported"): (
+        "{months}未报送完成投资，累计完成额未计入",
+        "{months}: no investment reported; nothing counted for them",
+    ),
+    ("site", "idle"): (
+        (
+            "现场自{first_idle}至{last_seen}连续{idle_days}天未见机械作业，"
+            "超过{threshold}天，需赴现场督查"
+        ),
+        (
+            "site idle for {idle_days} days ({first_idle} to {last_seen}), over {threshold}: "
+            "an on-site inspection is called for"
+        ),
+    ),
+    ("site", "active"): (
+        "现场最近作业日{last_active}，闲置{idle_days}天，未超过{threshold}天",
+        "site last active on {last_active}, idle {idle_days} days, within {threshold}",
+    ),
+    ("site", "no_observations"): (
+        "截至{as_of}无现场视频监控记录，按现场规则不亮灯",
+        "not judged: no site observations by {as_of}",
+    ),
+}
+
+
+# --------------------------------------------------------------------------- verdict
+
+
+@attrs.frozen
+class Verdict:
+    """The judgement of one project on one date: a light (or none) and its reasons.
+
+    ``light`` is ``None`` when the project was *not judged* (outside the
+    stages the policy judges, nothing to judge yet): that is never green.
+    ``severity`` orders verdicts of the same light for red and yellow lists:
+    the streak in months, the gap in points, days overdue, days idle.
+    """
+
+    project: str
+    as_of: dt.date
+    light: Light | None
+    reasons: tuple[Reason, ...]
+    policy: str
+    severity: Fraction = Fraction(0)
+
+    @property
+    def judged(self) -> bool:
+        """False when the policy did not judge the project."""
+        return self.light is not None
+
+    def text(self, lang: str = "zh") -> str:
+        """The light and every reason, one line.
+
+        >>> v = Verdict("NB-1", dt.date(2020, 5, 31), Light.GREEN, (), "ningbo")
+        >>> v.text(), v.text("en")
+        ('NB-1 2020-05-31 绿灯', 'NB-1 2020-05-31 green')
+        """
+        if self.light is None:
+            head = "不亮灯" if lang == "zh" else "not judged"
+        else:
+            head = self.light.zh if lang == "zh" else self.light.value
+        parts = [r.text(lang) for r in self.reasons]
+        sep = "；" if lang == "zh" else "; "
+        tail = (("：" if lang == "zh" else ": ") + sep.join(parts)) if parts else ""
+        return f"{self.project} {self.as_of.isoformat()} {head}{tail}"
+
+
+@runtime_checkable
+class LightPolicy(Protocol):
+    """Anything that judges a project on a date: the built-in policies and yours."""
+
+    @property
+    def name(self) -> str:
+        """A short name shown in verdicts."""
+        ...
+
+    def judge(self, project: Project, as_of: dt.date, /) -> Verdict:
+        """The verdict on ``project`` at the end of ``as_of``."""
+        ...
+
+
+def _to_stages(value: Iterable[Stage | str]) -> frozenset[Stage]:
+    try:
+        return frozenset(s if isinstance(s, Stage) else Stage(s) for s in value)
+    except (TypeError, ValueError):
+        allowed = ", ".join(repr(s.value) for s in Stage)
+        raise PolicyError.about("stages", f"stages among {allowed}", value) from None
+
+
+def _stage_field() -> Any:
+    return attrs.field(default=_UNDER_CONSTRUCTION, converter=_to_stages)
+
+
+def _out_of_scope(
+    project: Project, as_of: dt.date, stages: frozenset[Stage], policy: str
+) -> Verdict | None:
+    stage = project.stage_at(as_of)
+    if stage in stages:
+        return None
+    ordered = sorted(stages, key=lambda s: list(Stage).index(s))
+    reason = Reason(
+        "scope",
+        "not_judged",
+        figures={
+            "stage": stage.value,
+            "stage_zh": stage.zh,
+            "judged": ", ".join(s.value for s in ordered),
+            "judged_zh": "、".join(s.zh for s in ordered),
+        },
+    )
+    return Verdict(project.key, as_of, None, (reason,), policy)
+
+
+def _no_month_yet(project: Project, as_of: dt.date, policy: str) -> Verdict:
+    reason = Reason("scope", "no_month_yet", figures={"year": as_of.year, "as_of": as_of})
+    return Verdict(project.key, as_of, None, (reason,), policy)
+
+
+def _no_plan(project: Project, year: int, what: str) -> ValidationError:
+    years = sorted({m.year for m in project.monthly_plan} | set(project.annual_plans))
+    has = ", ".join(map(str, years)) if years else "no year"
+    msg = f"project {project.key}: no {what} for {year} (it has plans for {has})"
+    return ValidationError(
+        msg, field=what.replace(" ", "_"), expected=f"a plan for {year}", got=has
+    )
+
+
+def _to_rate(value: object) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
+        raise PolicyError.about("tolerance", "an exact factor (Decimal, int or str)", value)
+    try:
+        rate = Decimal(value)
+    except ArithmeticError:
+        raise PolicyError.about("tolerance", "a decimal factor", value) from None
+    if not 0 < rate <= 1:
+        raise PolicyError.about("tolerance", "a factor in (0, 1]", value)
+    return rate
+
+
+def _whole(field: str, low: int) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
+    def check(_instance: Any, _attribute: attrs.Attribute[Any], value: Any) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            raise PolicyError.about(field, f"a whole number >= {low}", value)
+
+    return check
+
+
+# --------------------------------------------------------------------------- lag: Ningbo
+
+
+class Requirement(enum.Enum):
+    """What a month must reach to meet the progress requirement (进度要求)."""
+
+    CUMULATIVE = "cumulative"
+    """Completed since 1 January ≥ planned since 1 January × tolerance."""
+    MONTHLY = "monthly"
+    """The month's own completed amount ≥ its own planned amount × tolerance."""
+
+
+@attrs.frozen
+class LagPolicy:
+    """Consecutive lagging months (Ningbo, the default): 连续两个月低于进度要求亮黄灯，三个月亮红灯.
+
+    Each month judged either meets the requirement or lags; a month with no
+    report lags, with that reason. The streak is the run of lagging months
+    ending at the month judged; a month that meets the requirement, or one
+    in which the project was outside ``stages``, ends it. The months judged
+    on ``as_of`` are January through the last month that has ended on
+    ``as_of`` (its last day counts), in ``as_of``'s year: 2020-05-31 judges
+    through May, 2020-05-20 through April, and a date in January before the
+    31st judges nothing yet.
+
+    Attributes:
+        streak_for_yellow: streak that turns the light yellow (Ningbo: 2).
+        streak_for_red: streak that turns it red (Ningbo: 3); must be greater.
+        tolerance: factor on the plan that lowers the bar (1 = the full plan).
+        requirement: cumulative (default) or the month's own amount.
+        stages: the stages judged (default: under construction only).
+    """
+
+    streak_for_yellow: int = attrs.field(default=2, validator=_whole("streak_for_yellow", 1))
+    streak_for_red: int = attrs.field(default=3, validator=_whole("streak_for_red", 1))
+    tolerance: Decimal = attrs.field(default=_ONE, converter=_to_rate)
+    requirement: Requirement = Requirement.CUMULATIVE
+    stages: frozenset[Stage] = _stage_field()
+    name: str = "ningbo"
+
+    def __attrs_post_init__(self) -> None:
+        if self.streak_for_red <= self.streak_for_yellow:
+            raise PolicyError.about(
+                "streak_for_red",
+                f"> streak_for_yellow ({self.streak_for_yellow})",
+                self.streak_for_red,
+            )
+
+    @classmethod
+    def ningbo(cls, tolerance: Decimal | int | str = _ONE) -> LagPolicy:
+        """Ningbo's red/yellow/green warning system: yellow at 2 lagging months, red at 3."""
+        return cls(streak_for_yellow=2, streak_for_red=3, tolerance=tolerance, name="ningbo")
+
+    def light_for(self, streak: int) -> Light:
+        """The light for a streak of lagging months.
+
+        >>> [LagPolicy.ningbo().light_for(n).value for n in (0, 1, 2, 3, 7)]
+        ['green', 'green', 'yellow', 'red', 'red']
+        """
+        if streak >= self.streak_for_red:
+            return Light.RED
+        if streak >= self.streak_for_yellow:
+            return Light.YELLOW
+        return Light.GREEN
+
+    def judge(self, project: Project, as_of: dt.date, /) -> Verdict:
+        """Judge ``project`` through the last month ended on ``as_of``.
+
+        Raises:
+            ValidationError: the project has no monthly plan for the year.
+
+        >>> from projpush.model import Project
+        >>> p = Project(name="港区扩建", level="city", category="infrastructure",
+        ...     stage="under_construction", region="北仑区", unit="市港航局", local_id="NB-1",
+        ...     monthly_plan={"2020-01": "100", "2020-02": "100"},
+        ...     monthly_done={"2020-01": "90", "2020-02": "100"})
+        >>> v = LagPolicy.ningbo().judge(p, dt.date(2020, 2, 29))
+        >>> v.light.value, [r.code for r in v.reasons]
+        ('yellow', ['streak', 'below', 'below'])
+        """
+        year = as_of.year
+        last = last_complete_month(as_of)
+        scoped = _out_of_scope(project, as_of, self.stages, self.name)
+        if scoped is not None:
+            return scoped
+        plans, dones = self._year(project, year)
+        if last.year != year:
+            return _no_month_yet(project, as_of, self.name)
+        months = last.month
+        judged = self._judged_months(project, year, months)
+        series = cumulative_series(project, last)
+        streak = 0
+        for i in range(months):
+            streak = streak + 1 if judged[i] and self._lags(plans, dones, series, i) else 0
+        light = self.light_for(streak)
+        reasons: list[Reason] = []
+        if streak:
+            run = tuple(Month(year, m + 1) for m in range(months - streak, months))
+            reasons.append(
+                Reason(
+                    "lag",
+                    "streak",
+                    run,
+                    figures={
+                        "streak": streak,
+                        "last": last,
+                        "light": light.value,
+                        "light_zh": light.zh,
+                    },
+                    thresholds={
+                        "streak_for_yellow": self.streak_for_yellow,
+                        "streak_for_red": self.streak_for_red,
+                    },
+                )
+            )
+            reasons.extend(self._month_reason(series, i) for i in range(months - streak, months))
+        else:
+            reasons.append(self._month_reason(series, months - 1))
+        return Verdict(project.key, as_of, light, tuple(reasons), self.name, Fraction(streak))
+
+    def _year(self, project: Project, year: int) -> tuple[list[Decimal], list[Decimal | None]]:
+        plans: list[Decimal] = [_ZERO] * 12
+        dones: list[Decimal | None] = [None] * 12
+        found = False
+        for m, v in _raw(project.monthly_plan).items():
+            if m.year == year:
+                plans[m.month - 1] = v
+                found = True
+        if not found:
+            raise _no_plan(project, year, "monthly plan")
+        for m, v in _raw(project.monthly_done).items():
+            if m.year == year:
+                dones[m.month - 1] = v
+        return plans, dones
+
+    def _judged_months(self, project: Project, year: int, months: int) -> list[bool]:
+        if not project.stage_events:
+            return [project.stage in self.stages] * months
+        return [project.stage_at(Month(year, m + 1).last_day) in self.stages for m in range(months)]
+
+    def _lags(
+        self,
+        plans: list[Decimal],
+        dones: list[Decimal | None],
+        series: Sequence[CumulativeMonth],
+        i: int,
+    ) -> bool:
+        month_done = dones[i]
+        if month_done is None:
+            return True
+        if self.requirement is Requirement.MONTHLY:
+            return bool(month_done < plans[i] * self.tolerance)
+        return bool(series[i].done_to_date < series[i].plan_to_date * self.tolerance)
+
+    def _month_reason(self, series: Sequence[CumulativeMonth], i: int) -> Reason:
+        c = series[i]
+        if c.done is None:
+            return Reason("lag", "unreported", (c.month,), figures={"plan": c.plan_to_date})
+        monthly = self.requirement is Requirement.MONTHLY
+        done, plan = (c.done, c.plan) if monthly else (c.done_to_date, c.plan_to_date)
+        required = plan * self.tolerance
+        code = "below" if done < required else "met"
+        return Reason(
+            "lag",
+            code,
+            (c.month,),
+            figures={
+                "done": done,
+                "plan": plan,
+                "required": required,
+                "basis": "the month's" if monthly else "cumulative",
+                "basis_zh": "当月" if monthly else "累计",
+            },
+            thresholds={"tolerance": self.tolerance},
+        )
+
+    def _year_codes(self, project: Project, year: int) -> tuple[bytes, bytes]:
+        """Light codes and streaks of the twelve month ends of ``year``, in one pass.
+
+        The hot path of :func:`light_map`: no reasons, no series objects.
+        """
+        if project.stage_events:
+            judged = self._judged_months(project, year, 12)
+            if not any(judged):
+                return _NONE_JUDGED
+        elif project.stage in self.stages:
+            judged = _ALL_JUDGED
+        else:
+            return _NONE_JUDGED
+        plans, dones = self._year(project, year)
+        tolerance = self.tolerance
+        exact = tolerance == 1
+        cumulative = self.requirement is Requirement.CUMULATIVE
+        yellow, red = self.streak_for_yellow, self.streak_for_red
+        codes = bytearray(12)
+        streaks = bytearray(12)
+        plan_total = _ZERO
+        done_total = _ZERO
+        streak = 0
+        for i in range(12):
+            plan = plans[i]
+            done = dones[i]
+            plan_total += plan
+            if done is None:
+                lags = True
+            else:
+                done_total += done
+                if cumulative:
+                    lags = done_total < plan_total if exact else done_total < plan_total * tolerance
+                else:
+                    lags = done < plan if exact else done < plan * tolerance
+            if judged[i]:
+                streak = streak + 1 if lags else 0
+                codes[i] = 3 if streak >= red else 2 if streak >= yellow else 1
+            else:
+                streak = 0
+            streaks[i] = min(streak, 255)
+        return bytes(codes), bytes(streaks)
+
+
+def _raw(values: Mapping[Month, Decimal]) -> Mapping[Month, Decimal]:
+    """The plain dict inside a FrozenMap, which iterates without a Python call per item."""
+    data = getattr(values, "_data", None)
+    return data if isinstance(data, dict) else values
+
+
+# --------------------------------------------------------------------------- nodes: Dalian
+
+
+def _to_points(value: object) -> Fraction:
+    if isinstance(value, bool) or not isinstance(value, Decimal | Fraction | int | str):
+        raise PolicyError.about(
+            "threshold", "an exact number of points (Decimal, Fraction, int)", value
+        )
+    return Fraction(value)
+
+
+@attrs.frozen
+class NodePolicy:
+    """Node tasks (Dalian): 按序时节点完成亮绿灯，推进较慢亮黄灯，未按节点完成亮红灯.
+
+    On ``as_of``: red if some milestone planned on or before ``as_of`` is not
+    done by then (``missed_on_due_day=False`` spares one due that very day);
+    yellow if none is missed but one was done late within the reporting month
+    of ``as_of`` (first day of its month to ``as_of``), or an open
+    milestone's percent complete trails the share of its window (start →
+    planned) elapsed by more than ``slack_points``; green otherwise. Open
+    milestones without a start date or a reported percent are not judged for
+    slowness. A project with no milestones is not judged.
+    """
+
+    slack_points: Fraction = attrs.field(default=Fraction(10), converter=_to_points)
+    missed_on_due_day: bool = True
+    stages: frozenset[Stage] = _stage_field()
+    name: str = "dalian"
+
+    def __attrs_post_init__(self) -> None:
+        if not 0 <= self.slack_points <= _HUNDRED:
+            raise PolicyError.about("slack_points", "from 0 to 100 points", self.slack_points)
+
+    @classmethod
+    def dalian(cls, slack_points: Fraction | Decimal | int = 10) -> NodePolicy:
+        """Dalian's node-task lights on its government supervision platform."""
+        return cls(slack_points=Fraction(slack_points), name="dalian")
+
+    def judge(self, project: Project, as_of: dt.date, /) -> Verdict:
+        """Judge ``project``'s milestones on ``as_of``.
+
+        >>> from projpush.model import Milestone, Project
+        >>> p = Project(name="黑嘴子码头改造", level="city", category="services",
+        ...     stage="under_construction", region="西岗区", unit="西岗区政府", local_id="DL-1",
+        ...     milestones=(Milestone("东侧道路清障", planned=dt.date(2018, 6, 10),
+        ...                           done=dt.date(2018, 6, 11)),))
+        >>> v = NodePolicy.dalian().judge(p, dt.date(2018, 6, 30))
+        >>> v.light.value, v.reasons[0].text()
+        ('yellow', '节点“东侧道路清障”计划2018-06-10完成，实际2018-06-11完成（迟1天）')
+        """
+        scoped = _out_of_scope(project, as_of, self.stages, self.name)
+        if scoped is not None:
+            return scoped
+        if not project.milestones:
+            reason = Reason("node", "no_milestones")
+            return Verdict(project.key, as_of, None, (reason,), self.name)
+        period_start = Month.of(as_of).first_day
+        missed: list[Reason] = []
+        slow: list[Reason] = []
+        worst_missed = 0
+        worst_slow = Fraction(0)
+        due = 0
+        for m in project.milestones:
+            t = milestone_timing(m, as_of)
+            if t.state is MilestoneState.OVERDUE or (
+                t.state is MilestoneState.DUE and self.missed_on_due_day
+            ):
+                worst_missed = max(worst_missed, t.days_late)
+                missed.append(
+                    Reason(
+                        "node",
+                        "missed",
+                        milestones=(m.name,),
+                        figures={"planned": m.planned, "as_of": as_of, "days_late": t.days_late},
+                    )
+                )
+                continue
+            if t.is_due:
+                due += 1
+            if t.state is MilestoneState.LATE and m.done is not None and m.done >= period_start:
+                worst_slow = max(worst_slow, Fraction(t.days_late))
+                slow.append(
+                    Reason(
+                        "node",
+                        "late",
+                        milestones=(m.name,),
+                        figures={"planned": m.planned, "done": m.done, "days_late": t.days_late},
+                    )
+                )
+            behind = t.behind_points
+            if not t.is_done and behind is not None and behind > self.slack_points:
+                assert t.expected_share is not None  # noqa: S101 (behind implies a share)
+                worst_slow = max(worst_slow, behind)
+                slow.append(
+                    Reason(
+                        "node",
+                        "slow",
+                        milestones=(m.name,),
+                        figures={
+                            "percent": t.percent if t.percent is not None else _ZERO,
+                            "expected": t.expected_share * 100,
+                            "behind": behind,
+                        },
+                        thresholds={"tolerance": self.slack_points},
+                    )
+                )
+        if missed:
+            reasons = (*missed, *slow)
+            return Verdict(
+                project.key, as_of, Light.RED, reasons, self.name, Fraction(worst_missed)
+            )
+        if slow:
+            return Verdict(project.key, as_of, Light.YELLOW, tuple(slow), self.name, worst_slow)
+        reason = Reason("node", "on_schedule", figures={"as_of": as_of, "due": due})
+        return Verdict(project.key, as_of, Light.GREEN, (reason,), self.name)
+
+
+# --------------------------------------------------------------------------- gap: Yinchuan, Sanya
+
+
+class GapMeasure(enum.Enum):
+    """How the shortfall against the time schedule is measured."""
+
+    POINTS = "points"
+    """Time progress − plan completion, in percentage points (Yinchuan)."""
+    RELATIVE = "relative"
+    """(time progress − completion) / time progress, in percent (Sanya)."""
+
+
+class Cutoff(enum.Enum):
+    """Which months of investment a judgement on ``as_of`` counts."""
+
+    LAST_COMPLETE_MONTH = "last_complete_month"
+    """Through the last month ended on ``as_of`` (its last day counts)."""
+    PREVIOUS_MONTH = "previous_month"
+    """Through the month before ``as_of``'s month, always (Sanya: 截至上月末)."""
+
+
+_OPS: Final = {True: "≥", False: ">"}
+
+
+@attrs.frozen
+class GapPolicy:
+    """Gap between annual-plan completion and time-schedule progress (对照时序进度亮灯).
+
+    The shortfall ``gap`` (positive when behind; see :class:`GapMeasure`)
+    is compared with ``yellow_at`` and ``red_at``: red if ``gap`` reaches
+    ``red_at`` (``≥`` when ``red_inclusive``, else ``>``), else yellow if it
+    reaches ``yellow_at`` likewise, else green. Completion = investment
+    reported from 1 January through the cutoff month / the annual plan;
+    progress = :func:`~projpush.schedule.time_progress` at the end of the
+    cutoff month on ``basis``. Unreported months add nothing and are named
+    in a reason.
+    """
+
+    yellow_at: Fraction = attrs.field(converter=_to_points)
+    red_at: Fraction = attrs.field(converter=_to_points)
+    measure: GapMeasure = GapMeasure.POINTS
+    yellow_inclusive: bool = True
+    red_inclusive: bool = False
+    cutoff: Cutoff = Cutoff.LAST_COMPLETE_MONTH
+    basis: TimeBasis = TimeBasis.MONTH
+    stages: frozenset[Stage] = _stage_field()
+    name: str = "gap"
+
+    def __attrs_post_init__(self) -> None:
+        if self.yellow_at < 0:
+            raise PolicyError.about("yellow_at", ">= 0 points", self.yellow_at)
+        if self.red_at < self.yellow_at or (
+            self.red_at == self.yellow_at and self.red_inclusive and not self.yellow_inclusive
+        ):
+            raise PolicyError.about(
+                "red_at", f"a threshold beyond yellow_at ({_points(self.yellow_at)})", self.red_at
+            )
+
+    @classmethod
+    def yinchuan(cls) -> GapPolicy:
+        """Yinchuan (2025): on schedule green, 10–30 points below yellow, more than 30 red.
+
+        The published rule leaves a shortfall under 10 points unassigned;
+        this policy shows it green, with the gap in its reason.
+        """
+        return cls(
+            yellow_at=Fraction(10),
+            red_at=Fraction(30),
+            measure=GapMeasure.POINTS,
+            yellow_inclusive=True,
+            red_inclusive=False,
+            name="yinchuan",
+        )
+
+    @classmethod
+    def sanya(cls) -> GapPolicy:
+        """Sanya (2022): to the end of the previous month; short by at most half yellow, more red.
+
+        "Short" is any shortfall (above 0 %); "half" is half of the schedule.
+        """
+        return cls(
+            yellow_at=Fraction(0),
+            red_at=Fraction(50),
+            measure=GapMeasure.RELATIVE,
+            yellow_inclusive=False,
+            red_inclusive=False,
+            cutoff=Cutoff.PREVIOUS_MONTH,
+            name="sanya",
+        )
+
+    def light_for(self, gap: Fraction) -> Light:
+        """The light for a shortfall (points or percent, per :attr:`measure`).
+
+        >>> [GapPolicy.yinchuan().light_for(Fraction(g)).value for g in (0, 9, 10, 30, 31)]
+        ['green', 'green', 'yellow', 'yellow', 'red']
+        """
+        if gap > self.red_at or (self.red_inclusive and gap == self.red_at):
+            return Light.RED
+        if gap > self.yellow_at or (self.yellow_inclusive and gap == self.yellow_at):
+            return Light.YELLOW
+        return Light.GREEN
+
+    def judge(self, project: Project, as_of: dt.date, /) -> Verdict:
+        """Judge ``project``'s year-to-date completion against the time schedule.
+
+        Raises:
+            ValidationError: the project has no annual plan (or a zero one) for the year.
+
+        >>> from projpush.model import Project
+        >>> p = Project(name="滨州项目", level="city", category="industry",
+        ...     stage="under_construction", region="滨城区", unit="市发改委", local_id="BZ-1",
+        ...     annual_plans={2020: "1000"},
+        ...     monthly_done={f"2020-{m:02d}": "40" for m in range(1, 6)})
+        >>> v = GapPolicy.yinchuan().judge(p, dt.date(2020, 5, 31))
+        >>> v.light.value, str(v.severity)
+        ('yellow', '65/3')
+        """
+        year = as_of.year
+        annual = project.annual_plan(year)
+        if annual is None or annual <= 0:
+            raise _no_plan(project, year, "annual plan")
+        scoped = _out_of_scope(project, as_of, self.stages, self.name)
+        if scoped is not None:
+            return scoped
+        last = last_complete_month(as_of)
+        if self.cutoff is Cutoff.PREVIOUS_MONTH:
+            last = Month.of(as_of) - 1
+        if last.year != year:
+            return _no_month_yet(project, as_of, self.name)
+        c = cumulative_series(project, last)[-1]
+        completion = Fraction(c.done_to_date) / Fraction(annual)
+        progress = time_progress(last.last_day, self.basis)
+        gap = (progress - completion) * 100
+        if self.measure is GapMeasure.RELATIVE:
+            gap = gap / progress
+        light = self.light_for(gap)
+        yellow_op = _OPS[self.yellow_inclusive]
+        red_op = _OPS[self.red_inclusive]
+        reasons = [
+            Reason(
+                "gap",
+                self.measure.value,
+                (last,),
+                figures={
+                    "last": last,
+                    "done": c.done_to_date,
+                    "annual": annual,
+                    "completion": completion * 100,
+                    "progress": progress * 100,
+                    "gap": gap,
+                },
+                thresholds={
+                    "yellow_at": self.yellow_at,
+                    "red_at": self.red_at,
+                    "yellow_op": yellow_op,
+                    "red_op": red_op,
+                },
+            )
+        ]
+        if c.unreported:
+            reasons.append(Reason("gap", "unreported", c.unreported))
+        return Verdict(project.key, as_of, light, tuple(reasons), self.name, max(gap, Fraction(0)))
+
+
+# --------------------------------------------------------------------------- site activity
+
+
+@attrs.frozen
+class SiteActivityPolicy:
+    """Idle sites seen by remote video monitoring (远程视频监控): 器械长时间没有开动，赶赴现场督查.
+
+    The idle span is counted in calendar days from the first idle
+    observation after the last active one to the latest observation on or
+    before ``as_of``. Longer than ``yellow_after_days`` → yellow, longer than
+    ``red_after_days`` (when set) → red; the reason calls for an on-site
+    inspection. A project with no observation by ``as_of`` is not judged.
+    """
+
+    yellow_after_days: int = attrs.field(default=7, validator=_whole("yellow_after_days", 1))
+    red_after_days: int | None = None
+    stages: frozenset[Stage] = _stage_field()
+    name: str = "ningbo_video"
+
+    def __attrs_post_init__(self) -> None:
+        red = self.red_after_days
+        if red is not None and (
+            isinstance(red, bool) or not isinstance(red, int) or red <= self.yellow_after_days
+        ):
+            raise PolicyError.about(
+                "red_after_days", f"None or > yellow_after_days ({self.yellow_after_days})", red
+            )
+
+    @classmethod
+    def ningbo_video(
+        cls, yellow_after_days: int = 7, red_after_days: int | None = None
+    ) -> SiteActivityPolicy:
+        """Ningbo's video monitoring room: a long-idle site calls for an inspection."""
+        return cls(yellow_after_days, red_after_days, name="ningbo_video")
+
+    def judge(self, project: Project, as_of: dt.date, /) -> Verdict:
+        """Judge the site's recent activity on ``as_of``.
+
+        >>> from projpush.model import Project, SiteObservation
+        >>> days = [SiteObservation(dt.date(2020, 6, d), d < 3) for d in range(1, 13)]
+        >>> p = Project(name="三官堂大桥", level="city", category="infrastructure",
+        ...     stage="under_construction", region="江北区", unit="市城投", local_id="NB-3",
+        ...     site_activity=tuple(days))
+        >>> v = SiteActivityPolicy.ningbo_video().judge(p, dt.date(2020, 6, 12))
+        >>> v.light.value, v.reasons[0].text("en")  # doctest: +NORMALIZE_WHITESPACE
+        ('yellow', 'site idle for 10 days (2020-06-03 to 2020-06-12), over 7:
+          an on-site inspection is called for')
+        """
+        scoped = _out_of_scope(project, as_of, self.stages, self.name)
+        if scoped is not None:
+            return scoped
+        seen = sorted((o for o in project.site_activity if o.day <= as_of), key=_day)
+        if not seen:
+            reason = Reason("site", "no_observations", figures={"as_of": as_of})
+            return Verdict(project.key, as_of, None, (reason,), self.name)
+        last_seen = seen[-1].day
+        last_active = max((o.day for o in seen if o.active), default=None)
+        idle = [
+            o.day for o in seen if not o.active and (last_active is None or o.day > last_active)
+        ]
+        idle_days = (last_seen - idle[0]).days + 1 if idle else 0
+        if idle_days > self.yellow_after_days:
+            red = self.red_after_days
+            light = Light.RED if red is not None and idle_days > red else Light.YELLOW
+            threshold = red if light is Light.RED and red is not None else self.yellow_after_days
+            reason = Reason(
+                "site",
+                "idle",
+                figures={"idle_days": idle_days, "first_idle": idle[0], "last_seen": last_seen},
+                thresholds={"threshold": threshold},
+            )
+            return Verdict(project.key, as_of, light, (reason,), self.name, Fraction(idle_days))
+        reason = Reason(
+            "site",
+            "active",
+            figures={"last_active": last_active or last_seen, "idle_days": idle_days},
+            thresholds={"threshold": self.yellow_after_days},
+        )
+        return Verdict(project.key, as_of, Light.GREEN, (reason,), self.name)
+
+
+def _day(o: SiteObservation) -> dt.date:
+    return o.day
+
+
+# --------------------------------------------------------------------------- worst of
+
+
+def _to_policies(value: Iterable[LightPolicy]) -> tuple[LightPolicy, ...]:
+    policies = tuple(value)
+    if not policies:
+        raise PolicyError.about("policies", "at least one policy", policies)
+    for i, p in enumerate(policies):
+        if not isinstance(p, LightPolicy):
+            raise PolicyError.about(f"policies[{i}]", "a LightPolicy (name, judge)", p)
+    return policies
+
+
+@attrs.frozen
+class WorstOf:
+    """The worst light of several policies, with the reasons of every one.
+
+    Red beats yellow beats green beats not judged: a project is not judged
+    only when no policy judges it. ``severity`` is the largest among the
+    policies that gave the worst light.
+
+    >>> WorstOf((LagPolicy.ningbo(), NodePolicy.dalian())).name
+    'worst_of(ningbo, dalian)'
+    """
+
+    policies: tuple[LightPolicy, ...] = attrs.field(converter=_to_policies)
+
+    @property
+    def name(self) -> str:
+        """``worst_of(a, b, ...)``."""
+        return f"worst_of({', '.join(p.name for p in self.policies)})"
+
+    def judge(self, project: Project, as_of: dt.date, /) -> Verdict:
+        """Judge with every policy and keep the worst light."""
+        verdicts = [p.judge(project, as_of) for p in self.policies]
+        worst = max((v.light for v in verdicts), key=_rank)
+        severity = max((v.severity for v in verdicts if v.light is worst), default=Fraction(0))
+        reasons = tuple(r for v in verdicts for r in v.reasons)
+        return Verdict(project.key, as_of, worst, reasons, self.name, severity)
+
+
+# --------------------------------------------------------------------------- module-level rules
+
+
+def judge(
+    project: Project,
+    as_of: dt.date,
+    policy: LightPolicy | None = None,
+    *,
+    year: int | None = None,
+) -> Verdict:
+    """The light of ``project`` on ``as_of`` under ``policy`` (Ningbo's by default).
+
+    Args:
+        project: the project.
+        as_of: the date of the judgement (the end of that day).
+        policy: any :class:`LightPolicy`; :meth:`LagPolicy.ningbo` when None.
+        year: the plan year, when the caller wants to pin it: ``as_of``
+            before it is an error, after it is moved to its 31 December.
+
+    Raises:
+        ValidationError: ``as_of`` is before the plan year ``year``, or the
+            project has no plan for the year the policy needs.
+
+    >>> from projpush.model import Project
+    >>> p = Project(name="试验", level="city", category="social", stage="completed",
+    ...     region="鄞州区", unit="区教育局", local_id="YZ-1", monthly_plan={"2020-01": "1"})
+    >>> v = judge(p, dt.date(2020, 5, 31))
+    >>> v.light is None, v.reasons[0].text("en")
+    (True, 'not judged: the project is completed, outside the stages judged (under_construction)')
+    """
+    chosen = LagPolicy.ningbo() if policy is None else policy
+    return chosen.judge(project, _effective(as_of, year))
+
+
+def _effective(as_of: dt.date, year: int | None) -> dt.date:
+    if year is None:
+        return as_of
+    if as_of.year < year:
+        raise ValidationError.about("as_of", f"a date in or after the plan year {year}", as_of)
+    return min(as_of, dt.date(year, 12, 31))
+
+
+def light_history(
+    project: Project, year: int, policy: LightPolicy | None = None
+) -> tuple[Verdict, ...]:
+    """The project's verdicts at the twelve month ends of ``year``.
+
+    >>> from projpush.model import Project
+    >>> p = Project(name="港区扩建", level="city", category="infrastructure",
+    ...     stage="under_construction", region="北仑区", unit="市港航局", local_id="NB-1",
+    ...     monthly_plan={f"2020-{m:02d}": "100" for m in range(1, 13)},
+    ...     monthly_done={f"2020-{m:02d}": "100" if m in (1, 5) else "90" for m in range(1, 13)})
+    >>> "".join(v.light.value[0] for v in light_history(p, 2020))
+    'ggyrrrrrrrrr'
+    """
+    chosen = LagPolicy.ningbo() if policy is None else policy
+    return tuple(chosen.judge(project, m.last_day) for m in _year_months(year))
+
+
+def _year_months(year: int) -> tuple[Month, ...]:
+    return tuple(Month(year, m) for m in range(1, 13))
+
+
+@attrs.frozen
+class LightMap:
+    """Lights of projects × the twelve month ends of a year: the data of a light map.
+
+    Stored compactly (one byte per cell); :meth:`verdict` re-judges one cell
+    with full reasons on demand.
+    """
+
+    year: int
+    policy: LightPolicy
+    projects: tuple[Project, ...] = attrs.field(repr=False)
+    codes: tuple[bytes, ...] = attrs.field(repr=False)
+    severities: tuple[tuple[Fraction, ...] | bytes, ...] = attrs.field(repr=False)
+    _row: dict[str, int] = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_row", {p.key: i for i, p in enumerate(self.projects)})
+
+    @property
+    def months(self) -> tuple[Month, ...]:
+        """The twelve months, January first."""
+        return _year_months(self.year)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The project keys, in row order."""
+        return tuple(p.key for p in self.projects)
+
+    def row(self, key: str) -> tuple[Light | None, ...]:
+        """The twelve lights of one project (None: not judged)."""
+        return tuple(_FROM_CODE[c] for c in self.codes[self._index(key)])
+
+    def light(self, key: str, month: Month) -> Light | None:
+        """The light of one project at the end of ``month``."""
+        return _FROM_CODE[self.codes[self._index(key)][self._col(month)]]
+
+    def counts(self, month: Month) -> LightCounts:
+        """How many projects show each light at the end of ``month``."""
+        col = self._col(month)
+        tally = [0, 0, 0, 0]
+        for row in self.codes:
+            tally[row[col]] += 1
+        return LightCounts(tally[1], tally[2], tally[3], tally[0])
+
+    def verdict(self, key: str, month: Month) -> Verdict:
+        """The full verdict, with reasons, of one cell."""
+        self._col(month)
+        return self.policy.judge(self.projects[self._index(key)], month.last_day)
+
+    def _index(self, key: str) -> int:
+        try:
+            return self._row[key]
+        except KeyError:
+            raise ValidationError.about("key", "a project key in the light map", key) from None
+
+    def _col(self, month: Month) -> int:
+        if month.year != self.year:
+            raise ValidationError.about("month", f"a month of {self.year}", str(month))
+        return month.month - 1
+
+
+def light_map(
+    projects: Portfolio | Iterable[Project], year: int, policy: LightPolicy | None = None
+) -> LightMap:
+    """Lights of every project at every month end of ``year`` (the projects × months map).
+
+    A :class:`LagPolicy` takes a one-pass path with no reason objects; any
+    other policy is judged cell by cell.
+
+    Raises:
+        ValidationError: a project has no plan for ``year`` (under a lag policy).
+
+    >>> from projpush.model import Project
+    >>> p = Project(name="港区扩建", level="city", category="infrastructure",
+    ...     stage="under_construction", region="北仑区", unit="市港航局", local_id="NB-1",
+    ...     monthly_plan={f"2020-{m:02d}": "100" for m in range(1, 13)},
+    ...     monthly_done={f"2020-{m:02d}": "90" for m in range(1, 4)})
+    >>> lm = light_map([p], 2020)
+    >>> [x.value for x in lm.row("NB-1")][:4], lm.counts(Month(2020, 12)).red
+    (['green', 'yellow', 'red', 'red'], 1)
+    """
+    chosen = LagPolicy.ningbo() if policy is None else policy
+    items = tuple(projects.projects if isinstance(projects, Portfolio) else projects)
+    codes: list[bytes] = []
+    severities: list[tuple[Fraction, ...] | bytes] = []
+    if isinstance(chosen, LagPolicy):
+        year_codes = chosen._year_codes  # noqa: SLF001 (the policy's own fast path)
+        for p in items:
+            c, s = year_codes(p, year)
+            codes.append(c)
+            severities.append(s)
+    else:
+        for p in items:
+            verdicts = [chosen.judge(p, m.last_day) for m in _year_months(year)]
+            codes.append(bytes(_CODE[v.light] for v in verdicts))
+            severities.append(tuple(v.severity for v in verdicts))
+    return LightMap(year, chosen, items, tuple(codes), tuple(severities))
+
+
+# --------------------------------------------------------------------------- portfolio
+
+
+@attrs.frozen
+class LightCounts:
+    """How many projects show each light, and how many were not judged."""
+
+    green: int = 0
+    yellow: int = 0
+    red: int = 0
+    not_judged: int = 0
+
+    @property
+    def judged(self) -> int:
+        """Projects with a light."""
+        return self.green + self.yellow + self.red
+
+    @property
+    def total(self) -> int:
+        """All projects counted."""
+        return self.judged + self.not_judged
+
+
+class Dimension(enum.Enum):
+    """A way to group a portfolio's verdicts."""
+
+    REGION = "region"
+    UNIT = "unit"
+    LEADER = "leader"
+    CATEGORY = "category"
+    LEVEL = "level"
+
+
+def _worst_first(v: Verdict) -> tuple[Fraction, str]:
+    return (-v.severity, v.project)
+
+
+@attrs.frozen
+class Rollup:
+    """A portfolio's lights on one date: counts, red and yellow lists, groups.
+
+    ``red`` and ``yellow`` are sorted by severity, worst first (longest
+    streak, largest gap), then by project key.
+    """
+
+    as_of: dt.date
+    policy: str
+    verdicts: tuple[Verdict, ...]
+    portfolio: Portfolio = attrs.field(eq=False, repr=False)
+
+    @property
+    def counts(self) -> LightCounts:
+        """Counts per light."""
+        tally = [0, 0, 0, 0]
+        for v in self.verdicts:
+            tally[_CODE[v.light]] += 1
+        return LightCounts(tally[1], tally[2], tally[3], tally[0])
+
+    @property
+    def red(self) -> tuple[Verdict, ...]:
+        """Red verdicts, worst first."""
+        return tuple(sorted((v for v in self.verdicts if v.light is Light.RED), key=_worst_first))
+
+    @property
+    def yellow(self) -> tuple[Verdict, ...]:
+        """Yellow verdicts, worst first."""
+        return tuple(
+            sorted((v for v in self.verdicts if v.light is Light.YELLOW), key=_worst_first)
+        )
+
+    @property
+    def not_judged(self) -> tuple[Verdict, ...]:
+        """Verdicts without a light, in portfolio order."""
+        return tuple(v for v in self.verdicts if v.light is None)
+
+    def by(self, dimension: Dimension | str) -> dict[str, Rollup]:
+        """Sub-roll-ups per region, unit, leader, category or level, keys sorted.
+
+        A project guaranteed by several leaders counts under each; one with
+        none is grouped under ``""``.
+        """
+        dim = dimension if isinstance(dimension, Dimension) else Dimension(dimension)
+        groups: dict[str, list[Verdict]] = {}
+        for v in self.verdicts:
+            for g in self._groups(v.project, dim):
+                groups.setdefault(g, []).append(v)
+        return {
+            g: Rollup(self.as_of, self.policy, tuple(vs), self.portfolio)
+            for g, vs in sorted(groups.items())
+        }
+
+    def _groups(self, key: str, dim: Dimension) -> Iterator[str]:
+        p = self.portfolio.project(key)
+        if dim is Dimension.REGION:
+            yield p.region
+        elif dim is Dimension.UNIT:
+            yield p.unit
+        elif dim is Dimension.CATEGORY:
+            yield p.category.value
+        elif dim is Dimension.LEVEL:
+            yield p.level.value
+        else:
+            leaders = self.portfolio.leaders_of(key)
+            if not leaders:
+                yield ""
+            for leader in leaders:
+                yield leader.name
+
+
+def judge_portfolio(
+    portfolio: Portfolio,
+    as_of: dt.date,
+    policy: LightPolicy | None = None,
+    *,
+    year: int | None = None,
+) -> Rollup:
+    """Judge every project of ``portfolio`` on ``as_of`` and roll the lights up.
+
+    Raises:
+        ValidationError: as :func:`judge`, naming the project.
+
+    >>> from projpush.model import Portfolio, Project
+    >>> mk = lambda key, done: Project(name=key, level="city", category="industry",
+    ...     stage="under_construction", region="金普新区", unit="市发改委", local_id=key,
+    ...     monthly_plan={"2020-01": "10", "2020-02": "10"},
+    ...     monthly_done={"2020-01": done, "2020-02": done})
+    >>> r = judge_portfolio(Portfolio(projects=(mk("A", "10"), mk("B", "5"))), dt.date(2020, 2, 29))
+    >>> r.counts, [v.project for v in r.yellow]
+    (LightCounts(green=1, yellow=1, red=0, not_judged=0), ['B'])
+    """
+    chosen = LagPolicy.ningbo() if policy is None else policy
+    day = _effective(as_of, year)
+    verdicts = tuple(chosen.judge(p, day) for p in portfolio.projects)
+    return Rollup(day, chosen.name, verdicts, portfolio)
