@@ -1,0 +1,89 @@
+"""Presentation helpers for report figures (private).
+
+Rounding happens here and only here: exact values come in, text goes out.
+Reports round half-up (四舍五入), away from zero on a tie, which Python's
+``round`` (half-even) does not do.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from decimal import Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from projpush.errors import ValidationError
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+__all__ = ["exact", "group_digits", "half_up", "table", "text_width"]
+
+
+def exact(value: Decimal | Fraction | int) -> Fraction:
+    """The exact value of a Decimal, Fraction or int as a Fraction."""
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, bool) or not isinstance(value, (Decimal, int)):
+        raise ValidationError.about("value", "a Decimal, Fraction or int (never float)", value)
+    return Fraction(value)
+
+
+def half_up(value: Decimal | Fraction | int, places: int = 1) -> Decimal:
+    """Round an exact value to ``places`` decimals, ties away from zero.
+
+    Works on the exact fraction, so 5/12 and 0.05 round without any binary
+    or context-precision error.
+
+    >>> half_up(Fraction(4733, 100), 1), half_up(Decimal("-0.05"), 1), half_up(Fraction(5, 12), 3)
+    (Decimal('47.3'), Decimal('-0.1'), Decimal('0.417'))
+    """
+    if isinstance(places, bool) or not isinstance(places, int) or not 0 <= places <= 28:
+        raise ValidationError.about("places", "a whole number of decimals from 0 to 28", places)
+    scaled = abs(exact(value)) * 10**places
+    whole, rest = divmod(scaled.numerator, scaled.denominator)
+    if 2 * rest >= scaled.denominator:
+        whole += 1
+    sign = -1 if value < 0 and whole else 1
+    return Decimal(sign * whole).scaleb(-places)
+
+
+def group_digits(value: Decimal) -> str:
+    """Format a rounded Decimal with thousands separators: ``1,017.0``.
+
+    >>> group_digits(Decimal("1017.0")), group_digits(Decimal("-4793300"))
+    ('1,017.0', '-4,793,300')
+    """
+    return f"{value:,f}"
+
+
+def text_width(text: str) -> int:
+    """Display width of ``text`` in a monospaced terminal (CJK characters count 2)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, *, right: bool) -> str:
+    fill = " " * (width - text_width(text))
+    return fill + text if right else text + fill
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A plain-text table: first column left-aligned, the others right-aligned.
+
+    >>> print(table(["a", "bb"], [["x", "1"], ["yy", "22"]]))
+    a   bb
+    --  --
+    x    1
+    yy  22
+    """
+    widths = [max(text_width(str(row[i])) for row in (header, *rows)) for i in range(len(header))]
+    widths = [max(w, 1) for w in widths]
+
+    def line(cells: Sequence[str]) -> str:
+        parts = [
+            _pad(str(c), w, right=i > 0) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ]
+        return "  ".join(parts).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(header), rule, *(line(r) for r in rows)])

@@ -1,0 +1,1809 @@
+"""The figures a monthly supervision report prints, exactly.
+
+Every figure is computed on :class:`~decimal.Decimal` amounts (万元) and
+:class:`~fractions.Fraction` shares and kept exact; rounding happens only
+when a figure is presented (half-up, one decimal by default). A share whose
+denominator is zero (a unit with no plan) is :data:`NOT_APPLICABLE`, never an
+exception and never 0 %.
+
+Binzhou, end of May 2020 (domain brief 3.1): 479.33 亿元 done against an
+annual plan of 1,017.0 亿元.
+
+>>> done = Ratio(yi("479.33"), yi("1017.0"))
+>>> schedule = time_schedule(dt.date(2020, 5, 31))
+>>> done.percent(), schedule.percent(), (done - schedule).format()
+('47.1 %', '41.7 %', '+5.5')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import operator
+from decimal import Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, Final, Literal
+
+import attrs
+
+from projpush._fmt import exact, group_digits, half_up, table
+from projpush.errors import MoneyTypeError, ValidationError
+from projpush.model import (
+    EventKind,
+    Issue,
+    IssueState,
+    Month,
+    Portfolio,
+    Project,
+    Secretary,
+    Stage,
+    StageEventKind,
+    yi,
+)
+from projpush.schedule import (
+    TimeBasis,
+    WorkingCalendar,
+    last_complete_month,
+    time_progress,
+    working_days_between,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Mapping, Sequence
+
+__all__ = [
+    "NOT_APPLICABLE",
+    "ApprovalFigures",
+    "Better",
+    "ContactFigures",
+    "Coverage",
+    "DeadlineBasis",
+    "EarnedValue",
+    "EvMethod",
+    "GroupBy",
+    "GroupFigures",
+    "Investment",
+    "IssueFigures",
+    "LightFigures",
+    "MonthlySummary",
+    "NotApplicable",
+    "Points",
+    "RankedRow",
+    "Ranking",
+    "Ratio",
+    "SecretaryContacts",
+    "TierFigures",
+    "approval_figures",
+    "contact_figures",
+    "coverage",
+    "earned_value",
+    "group_figures",
+    "investment",
+    "issue_figures",
+    "light_figures",
+    "monthly_summary",
+    "new_and_continuing",
+    "portfolio_earned_value",
+    "rank",
+    "rank_groups",
+    "report_month",
+    "resumption_rate",
+    "start_rate",
+    "time_schedule",
+]
+
+Lang = Literal["en", "zh"]
+_ZERO: Final = Decimal(0)
+
+
+# --------------------------------------------------------------------------- exact values
+
+
+class NotApplicable(enum.Enum):
+    """The value of a share whose denominator is zero (不适用): shown as "n/a", never 0 %."""
+
+    NOT_APPLICABLE = "n/a"
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __str__(self) -> str:
+        return "n/a"
+
+
+NOT_APPLICABLE: Final = NotApplicable.NOT_APPLICABLE
+"""The single "not applicable" value."""
+
+Exact = Decimal | Fraction
+
+
+def _to_exact(value: object) -> Decimal | Fraction:
+    if isinstance(value, (Decimal, Fraction)) and not isinstance(value, bool):
+        if isinstance(value, Decimal) and not value.is_finite():
+            raise ValidationError.about("ratio", "a finite number", value)
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(value)
+    if isinstance(value, float):
+        msg = f"ratio: expected an exact Decimal, Fraction or int, got the float {value!r}"
+        raise MoneyTypeError(msg, field="ratio", expected="Decimal, Fraction or int", got=value)
+    raise ValidationError.about("ratio", "a Decimal, Fraction or int", value)
+
+
+def _na_text(lang: Lang) -> str:
+    return "不适用" if lang == "zh" else "n/a"
+
+
+@attrs.frozen
+class Ratio:
+    """An exact share ``numerator / denominator``: a rate (率), a share (占比) or a mean.
+
+    The value stays exact (:attr:`value` is a Fraction) and is rounded only
+    by :meth:`percent`, :meth:`rounded` or :meth:`number`, half-up. A zero
+    denominator makes the value :data:`NOT_APPLICABLE`.
+
+    >>> r = Ratio(196, 222)
+    >>> r.percent(), r.percent(2), r.rounded(), Ratio(0, 0).percent()
+    ('88.3 %', '88.29 %', Decimal('88.3'), 'n/a')
+    >>> Ratio(Decimal("7"), 2).number()
+    '3.5'
+    """
+
+    numerator: Decimal | Fraction = attrs.field(converter=_to_exact)
+    denominator: Decimal | Fraction = attrs.field(converter=_to_exact)
+
+    @classmethod
+    def of(cls, value: Fraction) -> Ratio:
+        """A ratio holding an exact fraction, such as a time-schedule progress."""
+        return cls(Fraction(value.numerator), Fraction(value.denominator))
+
+    @classmethod
+    def pooled(cls, ratios: Iterable[Ratio]) -> Ratio:
+        """Sum numerators and denominators: the rate of the whole, not a mean of rates.
+
+        >>> Ratio.pooled([Ratio(1, 2), Ratio(3, 4)]).value
+        Fraction(2, 3)
+        """
+        items = list(ratios)
+        return cls(
+            sum((exact(r.numerator) for r in items), Fraction(0)),
+            sum((exact(r.denominator) for r in items), Fraction(0)),
+        )
+
+    @property
+    def applicable(self) -> bool:
+        """False when the denominator is zero."""
+        return self.denominator != 0
+
+    @property
+    def value(self) -> Fraction | NotApplicable:
+        """The exact share, or :data:`NOT_APPLICABLE`."""
+        if self.denominator == 0:
+            return NOT_APPLICABLE
+        return exact(self.numerator) / exact(self.denominator)
+
+    def rounded(self, places: int = 1) -> Decimal | NotApplicable:
+        """The share in percent, rounded half-up to ``places`` decimals."""
+        value = self.value
+        if isinstance(value, NotApplicable):
+            return value
+        return half_up(value * 100, places)
+
+    def percent(self, places: int = 1, *, sign: bool = False, lang: Lang = "en") -> str:
+        """The share as report text, ``"47.1 %"``; "n/a" when not applicable."""
+        value = self.rounded(places)
+        if isinstance(value, NotApplicable):
+            return _na_text(lang)
+        return f"{value:+f} %" if sign else f"{value:f} %"
+
+    def number(self, places: int = 1, *, lang: Lang = "en") -> str:
+        """The plain value (a mean, say) rounded half-up: ``"3.5"``."""
+        value = self.value
+        if isinstance(value, NotApplicable):
+            return _na_text(lang)
+        return f"{half_up(value, places):f}"
+
+    def __sub__(self, other: object) -> Points:
+        """The gap between two shares in percentage points, from the exact values."""
+        if isinstance(other, Fraction):
+            other = Ratio.of(other)
+        if not isinstance(other, Ratio):
+            return NotImplemented
+        a, b = self.value, other.value
+        if isinstance(a, NotApplicable) or isinstance(b, NotApplicable):
+            return Points(NOT_APPLICABLE)
+        return Points((a - b) * 100)
+
+    def to_dict(self, places: int = 1) -> dict[str, str | None]:
+        """JSON-ready: exact parts as strings, the value as a fraction, the rounded percent."""
+        value = self.value
+        rounded = self.rounded(places)
+        return {
+            "numerator": str(self.numerator),
+            "denominator": str(self.denominator),
+            "value": None if isinstance(value, NotApplicable) else str(value),
+            "percent": None if isinstance(rounded, NotApplicable) else f"{rounded:f}",
+        }
+
+
+def _to_points(value: object) -> Fraction | NotApplicable:
+    if isinstance(value, NotApplicable):
+        return value
+    return exact(_to_exact(value))
+
+
+@attrs.frozen
+class Points:
+    """A gap in percentage points (百分点), e.g. completion minus time-schedule progress.
+
+    Positive is ahead of (above) the reference, negative behind. Build it by
+    subtracting two :class:`Ratio` values, never from rounded figures.
+
+    >>> gap = Points(Fraction(5465, 1000))
+    >>> gap.format(), gap.describe(), gap.describe(lang="zh")
+    ('+5.5', '5.5 points ahead', '超出时序进度5.5个百分点')
+    >>> Points(Fraction(-1, 100)).describe()
+    'on schedule'
+    """
+
+    value: Fraction | NotApplicable = attrs.field(converter=_to_points)
+
+    def rounded(self, places: int = 1) -> Decimal | NotApplicable:
+        """The gap rounded half-up to ``places`` decimals."""
+        if isinstance(self.value, NotApplicable):
+            return self.value
+        return half_up(self.value, places)
+
+    def format(self, places: int = 1, *, lang: Lang = "en") -> str:
+        """Signed text, ``"+5.5"``, ``"-2.0"`` or ``"0.0"``; "n/a" when not applicable."""
+        value = self.rounded(places)
+        if isinstance(value, NotApplicable):
+            return _na_text(lang)
+        return f"{value:f}" if value == 0 else f"{value:+f}"
+
+    def describe(self, places: int = 1, *, lang: Lang = "en") -> str:
+        """Words for a report: ``"5.5 points ahead"``; a gap that rounds to zero is on schedule."""
+        value = self.rounded(places)
+        if isinstance(value, NotApplicable):
+            return _na_text(lang)
+        size = f"{abs(value):f}"
+        if value == 0:
+            return "与时序进度持平" if lang == "zh" else "on schedule"
+        if lang == "zh":
+            return f"{'超出' if value > 0 else '落后'}时序进度{size}个百分点"
+        return f"{size} points {'ahead' if value > 0 else 'behind'}"
+
+    def to_dict(self, places: int = 1) -> dict[str, str | None]:
+        """JSON-ready: the exact gap as a fraction string and the rounded points."""
+        value = self.value
+        rounded = self.rounded(places)
+        return {
+            "value": None if isinstance(value, NotApplicable) else str(value),
+            "points": None if isinstance(rounded, NotApplicable) else f"{rounded:f}",
+        }
+
+
+# --------------------------------------------------------------------------- investment
+
+
+def report_month(as_of: dt.date) -> Month | None:
+    """The month whose figures a report at ``as_of`` shows, or None before the first.
+
+    It is the last complete month of ``as_of``'s year (the month basis of
+    :func:`~projpush.schedule.time_progress` counts the same months); in
+    early January no month of the year is complete yet.
+
+    >>> str(report_month(dt.date(2020, 5, 31))), str(report_month(dt.date(2020, 5, 17)))
+    ('2020-05', '2020-04')
+    >>> report_month(dt.date(2020, 1, 10)) is None
+    True
+    """
+    month = last_complete_month(as_of)
+    return month if month.year == as_of.year else None
+
+
+def time_schedule(as_of: dt.date, basis: TimeBasis = TimeBasis.MONTH) -> Ratio:
+    """Time-schedule progress (时序进度) as a :class:`Ratio`.
+
+    >>> time_schedule(dt.date(2020, 9, 30)).percent()
+    '75.0 %'
+    """
+    return Ratio.of(time_progress(as_of, basis))
+
+
+@attrs.frozen
+class Investment:
+    """Summed investment figures of a set of projects at a date (万元).
+
+    Only projects with an annual plan for the year count (``projects``);
+    the others are not on the year's investment list. Every rate is summed
+    amounts over summed amounts.
+
+    Attributes:
+        projects: projects with an annual plan for the year.
+        annual_plan: their annual planned investment (年度计划投资).
+        done_to_date: completed since 1 January through the report month (完成投资).
+        done_in_month: completed in the report month.
+        done_last_year: completed in the same months of the previous year (同期).
+    """
+
+    projects: int = 0
+    annual_plan: Decimal = _ZERO
+    done_to_date: Decimal = _ZERO
+    done_in_month: Decimal = _ZERO
+    done_last_year: Decimal = _ZERO
+
+    @property
+    def completion(self) -> Ratio:
+        """Annual plan completion (年度计划完成率): done to date / annual plan."""
+        return Ratio(self.done_to_date, self.annual_plan)
+
+    @property
+    def monthly_progress(self) -> Ratio:
+        """Monthly investment progress (月投资进度): the month's amount / annual plan."""
+        return Ratio(self.done_in_month, self.annual_plan)
+
+    @property
+    def yoy_growth(self) -> Ratio:
+        """Year-on-year growth (同比增长) of the amount done to date."""
+        return Ratio(self.done_to_date - self.done_last_year, self.done_last_year)
+
+    def __add__(self, other: object) -> Investment:
+        if not isinstance(other, Investment):
+            return NotImplemented
+        return Investment(
+            self.projects + other.projects,
+            self.annual_plan + other.annual_plan,
+            self.done_to_date + other.done_to_date,
+            self.done_in_month + other.done_in_month,
+            self.done_last_year + other.done_last_year,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready figures; amounts as exact strings in 万元."""
+        return {
+            "projects": self.projects,
+            "annual_plan": str(self.annual_plan),
+            "done_to_date": str(self.done_to_date),
+            "done_in_month": str(self.done_in_month),
+            "done_last_year": str(self.done_last_year),
+            "completion": self.completion.to_dict(),
+            "monthly_progress": self.monthly_progress.to_dict(),
+            "yoy_growth": self.yoy_growth.to_dict(),
+        }
+
+
+# A project's figures at a date, as a flat tuple (a few hundred thousand are built per
+# report, so no object per project): planned?, plan, to date, month, last year, due, done.
+_Row = tuple[bool, Decimal, Decimal, Decimal, Decimal, int, int]
+
+
+def _row(project: Project, as_of: dt.date, through: int) -> _Row:
+    year = as_of.year
+    plan = project.annual_plans.get(year)
+    to_date = in_month = last_year = _ZERO
+    if plan is not None and through:
+        previous = year - 1
+        for month, amount in project.monthly_done.items():
+            if month.month <= through:
+                if month.year == year:
+                    to_date += amount
+                    if month.month == through:
+                        in_month = amount
+                elif month.year == previous:
+                    last_year += amount
+    due, done = _nodes(project, as_of) if project.milestones else (0, 0)
+    if plan is None:
+        return (False, _ZERO, _ZERO, _ZERO, _ZERO, due, done)
+    return (True, plan, to_date, in_month, last_year, due, done)
+
+
+def _nodes(project: Project, as_of: dt.date) -> tuple[int, int]:
+    """Milestones planned from 1 January to ``as_of``, and those of them done by then."""
+    first = dt.date(as_of.year, 1, 1)
+    due = done = 0
+    for m in project.milestones:
+        if first <= m.planned <= as_of:
+            due += 1
+            if m.done is not None and m.done <= as_of:
+                done += 1
+    return due, done
+
+
+def _rows(projects: Iterable[Project], as_of: dt.date) -> list[_Row]:
+    month = report_month(as_of)
+    through = 0 if month is None else month.month
+    return [_row(p, as_of, through) for p in projects]
+
+
+def _sum_rows(rows: Sequence[_Row]) -> Investment:
+    planned = [r for r in rows if r[0]]
+    return Investment(
+        len(planned),
+        sum(map(operator.itemgetter(1), planned), _ZERO),
+        sum(map(operator.itemgetter(2), planned), _ZERO),
+        sum(map(operator.itemgetter(3), planned), _ZERO),
+        sum(map(operator.itemgetter(4), planned), _ZERO),
+    )
+
+
+def investment(projects: Iterable[Project], as_of: dt.date) -> Investment:
+    """Sum the investment figures of ``projects`` at ``as_of`` (through the report month).
+
+    Ningbo, end of September: 1,052 亿元 against a 1,402.67 亿元 plan is 75 %,
+    on schedule.
+
+    >>> from projpush.model import Project
+    >>> p = Project(local_id="NB", name="宁波重大项目", level="city", category="industry",
+    ...     stage="under_construction", region="宁波市", unit="市发改委",
+    ...     annual_plans={2016: yi("1402.6667")},
+    ...     monthly_done={"2016-06": yi("700"), "2016-09": yi("352")})
+    >>> inv = investment([p], dt.date(2016, 9, 30))
+    >>> inv.completion.percent(), (inv.completion - time_schedule(dt.date(2016, 9, 30))).describe()
+    ('75.0 %', 'on schedule')
+    """
+    return _sum_rows(_rows(projects, as_of))
+
+
+def new_and_continuing(
+    projects: Iterable[Project], as_of: dt.date
+) -> tuple[Investment, Investment]:
+    """Investment figures of new (新开工) and continuing (续建) projects, in that order.
+
+    New means started in ``as_of``'s year (:meth:`~projpush.model.Project.is_new_in`).
+
+    >>> new, cont = new_and_continuing([], dt.date(2020, 9, 30))
+    >>> new.completion.percent(), cont.completion.percent()
+    ('n/a', 'n/a')
+    """
+    items = list(projects)
+    rows = _rows(items, as_of)
+    is_new = [p.is_new_in(as_of.year) for p in items]
+    return (
+        _sum_rows([r for r, n in zip(rows, is_new, strict=True) if n]),
+        _sum_rows([r for r, n in zip(rows, is_new, strict=True) if not n]),
+    )
+
+
+_STARTED: Final = frozenset({Stage.UNDER_CONSTRUCTION, Stage.SUSPENDED, Stage.COMPLETED})
+
+
+def start_rate(projects: Iterable[Project], as_of: dt.date) -> Ratio:
+    """Start rate (开工率): projects on the year's list that have started by ``as_of``.
+
+    The list is the projects with an annual plan for ``as_of``'s year; a
+    project has started if its stage on ``as_of`` is under construction,
+    suspended or completed.
+
+    >>> start_rate([], dt.date(2020, 3, 31)).percent()
+    'n/a'
+    """
+    listed = [p for p in projects if p.annual_plans.get(as_of.year) is not None]
+    started = sum(p.stage_at(as_of) in _STARTED for p in listed)
+    return Ratio(started, len(listed))
+
+
+def resumption_rate(
+    projects: Iterable[Project], as_of: dt.date, *, since: dt.date | None = None
+) -> Ratio:
+    """Resumption rate (复工率): of the projects suspended (停工), the share back at work.
+
+    Counts projects with a suspension on or after ``since`` (1 January of
+    ``as_of``'s year by default) and on or before ``as_of``; a project is
+    back if its stage on ``as_of`` is no longer suspended (Ningde: all 222
+    resumed, 100 %).
+
+    >>> resumption_rate([], dt.date(2020, 3, 31)).percent()
+    'n/a'
+    """
+    first = dt.date(as_of.year, 1, 1) if since is None else since
+    halted = [
+        p
+        for p in projects
+        if any(
+            e.kind is StageEventKind.SUSPENDED and first <= e.on <= as_of for e in p.stage_events
+        )
+    ]
+    back = sum(p.stage_at(as_of) is not Stage.SUSPENDED for p in halted)
+    return Ratio(back, len(halted))
+
+
+# --------------------------------------------------------------------------- lights
+
+
+_LIGHT_ORDER: Final = ("green", "yellow", "red")
+
+
+_NOT_JUDGED: Final = "not_judged"
+
+
+def _light_name(item: object) -> str:
+    light = getattr(item, "light", item)
+    if light is None:
+        return _NOT_JUDGED
+    value = getattr(light, "value", light)
+    if not isinstance(value, str):
+        raise ValidationError.about("verdicts", "verdicts with a .light or Light members", item)
+    return value
+
+
+@attrs.frozen
+class LightFigures:
+    """Light counts (红黄绿灯) and the share progressing smoothly (green).
+
+    Attributes:
+        counts: number of projects per light, green, yellow, red first.
+        not_judged: verdicts without a light (outside the policy's scope).
+    """
+
+    counts: tuple[tuple[str, int], ...]
+    not_judged: int = 0
+
+    @property
+    def total(self) -> int:
+        """Projects judged (with a light)."""
+        return sum(n for _, n in self.counts)
+
+    def count(self, light: str) -> int:
+        """Projects with ``light`` (a Light's value, e.g. ``"red"``)."""
+        return dict(self.counts).get(light, 0)
+
+    @property
+    def share_green(self) -> Ratio:
+        """Share progressing smoothly (进度顺利): green / judged (not-judged are left out)."""
+        return Ratio(self.count("green"), self.total)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready counts and share."""
+        return {
+            "counts": dict(self.counts),
+            "not_judged": self.not_judged,
+            "share_green": self.share_green.to_dict(),
+        }
+
+
+def light_figures(verdicts: Iterable[object]) -> LightFigures:
+    """Count verdicts by light; items are verdicts with a ``.light`` or Light members.
+
+    Any enum whose values are ``"green"``/``"yellow"``/``"red"`` works, so
+    this does not depend on :mod:`projpush.lights` being importable. A
+    verdict whose light is None was not judged and is counted apart.
+    Yinzhou: 55 of 66 green is "83 %" progressing smoothly.
+
+    >>> figs = light_figures(["green"] * 55 + ["yellow"] * 8 + ["red"] * 3)
+    >>> figs.counts, figs.share_green.percent(0)
+    ((('green', 55), ('yellow', 8), ('red', 3)), '83 %')
+    """
+    counts: dict[str, int] = dict.fromkeys(_LIGHT_ORDER, 0)
+    for item in verdicts:
+        name = _light_name(item)
+        counts[name] = counts.get(name, 0) + 1
+    not_judged = counts.pop(_NOT_JUDGED, 0)
+    return LightFigures(tuple(counts.items()), not_judged)
+
+
+# --------------------------------------------------------------------------- people
+
+
+@attrs.frozen
+class Coverage:
+    """Coverage of guarantor leaders (包保领导) and service secretaries (服务秘书)."""
+
+    leader: Ratio
+    secretary: Ratio
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        return {"leader": self.leader.to_dict(), "secretary": self.secretary.to_dict()}
+
+
+def coverage(portfolio: Portfolio) -> Coverage:
+    """Share of projects with at least one guarantor leader, and with a secretary.
+
+    >>> c = coverage(Portfolio())
+    >>> c.leader.percent(), c.secretary.percent()
+    ('n/a', 'n/a')
+    """
+    keys = [p.key for p in portfolio.projects]
+    led = sum(bool(portfolio.leaders_of(k)) for k in keys)
+    served = sum(bool(portfolio.secretaries_of(k)) for k in keys)
+    return Coverage(Ratio(led, len(keys)), Ratio(served, len(keys)))
+
+
+@attrs.frozen
+class SecretaryContacts:
+    """One secretary's contacts against their cadence at a date."""
+
+    name: str
+    served: int
+    overdue: tuple[str, ...]
+
+    @property
+    def overdue_share(self) -> Ratio:
+        """Served projects whose contact is overdue / served projects."""
+        return Ratio(len(self.overdue), self.served)
+
+
+@attrs.frozen
+class ContactFigures:
+    """Secretary contact figures: contacts overdue against their cadence, per secretary."""
+
+    secretaries: tuple[SecretaryContacts, ...]
+
+    @property
+    def served(self) -> int:
+        """(secretary, project) pairs served."""
+        return sum(s.served for s in self.secretaries)
+
+    @property
+    def overdue(self) -> int:
+        """Pairs whose last contact is older than the cadence allows, or missing."""
+        return sum(len(s.overdue) for s in self.secretaries)
+
+    @property
+    def overdue_share(self) -> Ratio:
+        """Overdue pairs / served pairs."""
+        return Ratio(self.overdue, self.served)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready, with the overdue projects per secretary."""
+        return {
+            "served": self.served,
+            "overdue": self.overdue,
+            "overdue_share": self.overdue_share.to_dict(),
+            "per_secretary": [
+                {"name": s.name, "served": s.served, "overdue": list(s.overdue)}
+                for s in self.secretaries
+            ],
+        }
+
+
+def _secretary_contacts(secretary: Secretary, as_of: dt.date) -> SecretaryContacts:
+    last: dict[str, dt.date] = {}
+    for c in secretary.contacts:
+        if c.on <= as_of and (c.project not in last or c.on > last[c.project]):
+            last[c.project] = c.on
+    overdue = tuple(
+        key
+        for key in secretary.projects
+        if key not in last or (as_of - last[key]).days > secretary.cadence_for(key).days
+    )
+    return SecretaryContacts(secretary.name, len(secretary.projects), overdue)
+
+
+def contact_figures(secretaries: Iterable[Secretary], as_of: dt.date) -> ContactFigures:
+    """Contacts overdue against each secretary's cadence at ``as_of``.
+
+    A project is overdue when more calendar days than its cadence allows
+    (daily 1, weekly 7, monthly 31) have passed since the last contact on or
+    before ``as_of``, or when it has never been contacted.
+
+    >>> from projpush.model import Contact
+    >>> s = Secretary("李军", "市发改委", projects=("A", "B"),
+    ...     contacts=(Contact("A", dt.date(2020, 5, 28)), Contact("B", dt.date(2020, 5, 20))))
+    >>> figs = contact_figures([s], dt.date(2020, 5, 31))
+    >>> figs.overdue, figs.secretaries[0].overdue
+    (1, ('B',))
+    """
+    return ContactFigures(tuple(_secretary_contacts(s, as_of) for s in secretaries))
+
+
+# --------------------------------------------------------------------------- approvals
+
+
+@attrs.frozen
+class ApprovalFigures:
+    """Start-up approval figures (开工要件) of the projects not started at a date.
+
+    Attributes:
+        not_started: projects planned or reserved at the date.
+        ready_to_start: those with every required item granted (none listed counts as ready).
+        outstanding_items: required items of those projects not yet granted.
+        days_to_grant: mean calendar days from application to grant, over
+            items (of all projects) granted by the date with both dates known.
+        one_trip: share of the items granted by the date that took one trip (最多跑一次).
+    """
+
+    not_started: int
+    ready_to_start: int
+    outstanding_items: int
+    days_to_grant: Ratio
+    one_trip: Ratio
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        return {
+            "not_started": self.not_started,
+            "ready_to_start": self.ready_to_start,
+            "outstanding_items": self.outstanding_items,
+            "days_to_grant": self.days_to_grant.to_dict(),
+            "one_trip": self.one_trip.to_dict(),
+        }
+
+
+def approval_figures(projects: Iterable[Project], as_of: dt.date) -> ApprovalFigures:
+    """Approval figures at ``as_of``: ready to start, outstanding items, days to grant.
+
+    >>> from projpush.model import ApprovalItem
+    >>> p = Project(local_id="P", name="正威新材料", level="province", category="industry",
+    ...     stage="reserved", region="福安市", unit="市发改委", approvals=(
+    ...         ApprovalItem("用地", applied=dt.date(2020, 2, 3), granted=dt.date(2020, 2, 10),
+    ...             one_trip=True),
+    ...         ApprovalItem("施工许可", applied=dt.date(2020, 2, 12))))
+    >>> f = approval_figures([p], dt.date(2020, 2, 20))
+    >>> f.ready_to_start, f.outstanding_items, f.days_to_grant.number(), f.one_trip.percent()
+    (0, 1, '7.0', '100.0 %')
+    """
+    not_started = ready = outstanding = days = timed = granted = one_trip = 0
+    for p in projects:
+        if p.stage_at(as_of) in (Stage.PLANNED, Stage.RESERVED):
+            not_started += 1
+            missing = len(p.outstanding_approvals(as_of))
+            outstanding += missing
+            ready += missing == 0
+        for item in p.approvals:
+            if item.granted is not None and item.granted <= as_of:
+                granted += 1
+                one_trip += item.one_trip
+                if item.applied is not None:
+                    timed += 1
+                    days += (item.granted - item.applied).days
+    return ApprovalFigures(
+        not_started, ready, outstanding, Ratio(days, timed), Ratio(one_trip, granted)
+    )
+
+
+# --------------------------------------------------------------------------- issues
+
+
+class DeadlineBasis(enum.Enum):
+    """Which time limit decides whether a closed issue was resolved on time."""
+
+    ORIGINAL = "original"
+    """The first limit given: a difficult issue's work-plan date, else the assignment deadline."""
+    IN_FORCE = "in_force"
+    """The limit in force when the accepted resolution was made (renewed limits count)."""
+
+
+@attrs.frozen
+class TierFigures:
+    """Issues that reached a tier and those resolved (and closed) while at it."""
+
+    tier: str
+    reached: int
+    resolved: int
+
+    @property
+    def resolution_rate(self) -> Ratio:
+        """Closed while at this tier / reached this tier."""
+        return Ratio(self.resolved, self.reached)
+
+
+@attrs.frozen
+class IssueFigures:
+    """Problem-list figures (问题清单) at a date.
+
+    Attributes:
+        collected: issues collected in the window (收集).
+        closed: of those, closed (销号) by the date.
+        timed: closed issues that had a time limit.
+        on_time: of those, resolved (办结) on or before the limit.
+        working_days: total working days from first handling (assignment
+            or escalation) to closure, over the closed issues.
+        tiers: per tier, in order of first appearance unless an order was given.
+    """
+
+    collected: int
+    closed: int
+    timed: int
+    on_time: int
+    working_days: int
+    tiers: tuple[TierFigures, ...]
+
+    @property
+    def closure_rate(self) -> Ratio:
+        """Problem closure rate (办结率): closed / collected."""
+        return Ratio(self.closed, self.collected)
+
+    @property
+    def on_time_rate(self) -> Ratio:
+        """On-time closure rate (按期办结率): resolved within the limit / closed with a limit."""
+        return Ratio(self.on_time, self.timed)
+
+    @property
+    def mean_working_days(self) -> Ratio:
+        """Average working days to close."""
+        return Ratio(self.working_days, self.closed)
+
+    def tier(self, name: str) -> TierFigures:
+        """The figures of one tier (zero counts if no issue reached it)."""
+        return next((t for t in self.tiers if t.tier == name), TierFigures(name, 0, 0))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        return {
+            "collected": self.collected,
+            "closed": self.closed,
+            "closure_rate": self.closure_rate.to_dict(),
+            "on_time_rate": self.on_time_rate.to_dict(),
+            "mean_working_days": self.mean_working_days.to_dict(),
+            "tiers": [
+                {
+                    "tier": t.tier,
+                    "reached": t.reached,
+                    "resolved": t.resolved,
+                    "resolution_rate": t.resolution_rate.to_dict(),
+                }
+                for t in self.tiers
+            ],
+        }
+
+
+def _resolve_calendar(calendar: WorkingCalendar | None) -> WorkingCalendar:
+    if calendar is not None:
+        return calendar
+    from projpush.schedule import china_calendar  # noqa: PLC0415 (optional dependency)
+
+    try:
+        return china_calendar()
+    except ImportError as error:
+        msg = (
+            f"{error}; or pass calendar= explicitly (working days are never guessed "
+            "from weekdays alone)"
+        )
+        raise ImportError(msg, name="chinese_calendar") from None
+
+
+_HANDLED: Final = (EventKind.ASSIGNED, EventKind.ESCALATED)
+
+
+def _as_known(issue: Issue, as_of: dt.date) -> Issue:
+    """The issue as it stood at the end of ``as_of`` (later events are not known yet)."""
+    if issue.status.updated <= as_of:
+        return issue
+    known = tuple(e for e in issue.events if e.at <= as_of)
+    return attrs.evolve(issue, events=known)
+
+
+def _limit(issue: Issue, resolved_index: int, basis: DeadlineBasis) -> dt.date | None:
+    events = issue.events
+    if basis is DeadlineBasis.IN_FORCE:
+        return next(
+            (e.deadline for e in reversed(events[:resolved_index]) if e.deadline is not None),
+            None,
+        )
+    if issue.difficulty.value == "difficult":
+        plan = next(
+            (e.deadline for e in events if e.kind is EventKind.PLAN_SUBMITTED and e.deadline),
+            None,
+        )
+        if plan is not None:
+            return plan
+    return next((e.deadline for e in events if e.deadline is not None), None)
+
+
+def issue_figures(
+    issues: Iterable[Issue],
+    as_of: dt.date,
+    *,
+    calendar: WorkingCalendar | None = None,
+    since: dt.date | None = None,
+    basis: DeadlineBasis = DeadlineBasis.ORIGINAL,
+    tiers: Sequence[str] = (),
+) -> IssueFigures:
+    """Closure, on-time closure, working days to close and per-tier resolution at ``as_of``.
+
+    Issues collected from ``since`` (all by default) to ``as_of`` count;
+    events after ``as_of`` are ignored. Working days come from ``calendar``,
+    by default the China official calendar (it needs ``projpush[cn]``; without
+    it pass a calendar, since weekdays alone would be a guess).
+
+    Args:
+        issues: the problem list.
+        as_of: the report date.
+        calendar: the working-day calendar.
+        since: first collection date counted.
+        basis: which limit decides "on time".
+        tiers: the ladder's tier names, to fix the order of the per-tier rows.
+
+    Raises:
+        CalendarCoverageError: a date lies outside the calendar's years.
+
+    >>> from projpush.model import Issue
+    >>> def closed(n):
+    ...     i = Issue.collect(f"Q{n}", "P", category="land", title="林地", by="秘书",
+    ...         on=dt.date(2020, 9, 28))
+    ...     i = i.step(EventKind.ASSIGNED, dt.date(2020, 9, 29), "办", tier="county",
+    ...         owner="区", deadline=dt.date(2020, 10, 13))
+    ...     i = i.step(EventKind.RESOLVED, dt.date(2020, 10, 12), "区")
+    ...     return i.step(EventKind.CLOSED, dt.date(2020, 10, 13), "办")
+    >>> open_ = Issue.collect("Q0", "P", category="funds", title="资金", by="秘书",
+    ...     on=dt.date(2020, 9, 28))
+    >>> f = issue_figures([closed(1), closed(2), open_], dt.date(2020, 10, 31))
+    >>> f.closure_rate.percent(), f.on_time_rate.percent(), f.mean_working_days.number()
+    ('66.7 %', '100.0 %', '5.0')
+    """
+    cal = _resolve_calendar(calendar)
+    collected = closed = timed = on_time = total_days = 0
+    reached: dict[str, int] = dict.fromkeys(tiers, 0)
+    resolved_at: dict[str, int] = dict.fromkeys(tiers, 0)
+    for original in issues:
+        raised = original.events[0].at
+        if raised > as_of or (since is not None and raised < since):
+            continue
+        issue = _as_known(original, as_of)
+        collected += 1
+        status = issue.status
+        if status.escalations == 0:
+            seen: Iterable[str] = () if status.tier is None else (status.tier,)
+        else:
+            seen = dict.fromkeys(e.tier for e in issue.events if e.kind in _HANDLED and e.tier)
+        for tier in seen:
+            reached[tier] = reached.get(tier, 0) + 1
+        if status.state is not IssueState.CLOSED:
+            continue
+        closed += 1
+        events = issue.events
+        closed_on = next(e.at for e in reversed(events) if e.kind is EventKind.CLOSED)
+        index = next(
+            i for i in range(len(events) - 1, -1, -1) if events[i].kind is EventKind.RESOLVED
+        )
+        if status.tier is not None:
+            resolved_at[status.tier] = resolved_at.get(status.tier, 0) + 1
+        limit = _limit(issue, index, basis)
+        if limit is not None:
+            timed += 1
+            on_time += events[index].at <= limit
+        start = next((e.at for e in events if e.kind in _HANDLED), raised)
+        total_days += working_days_between(cal, start, closed_on)
+    rows = tuple(TierFigures(t, n, resolved_at.get(t, 0)) for t, n in reached.items())
+    return IssueFigures(collected, closed, timed, on_time, total_days, rows)
+
+
+# --------------------------------------------------------------------------- earned value
+
+
+class EvMethod(enum.Enum):
+    """How earned value (EV) is measured."""
+
+    INVESTMENT = "investment"
+    """EV is the investment completed (完成投资 is the value of work put in place)."""
+    MILESTONES = "milestones"
+    """EV is the budget times the weighted share of node tasks complete."""
+
+
+def _money_or_none(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _fraction_text(value: Fraction | NotApplicable, places: int = 2) -> str | None:
+    return None if isinstance(value, NotApplicable) else f"{half_up(value, places):f}"
+
+
+@attrs.frozen
+class EarnedValue:
+    """Earned-value figures (挣值) of a project or a group with a baseline, in 万元.
+
+    Sign conventions, stated once: SV = EV − PV and CV = EV − AC are
+    negative when behind schedule or over budget; SPI = EV / PV and CPI =
+    EV / AC are below 1 then; EAC = BAC / CPI; VAC = BAC − EAC is negative
+    when the forecast overruns the budget.
+
+    Attributes:
+        bac: budget at completion (total investment).
+        pv: planned value, the monthly plans summed through the report month.
+        ev: earned value (see :class:`EvMethod`).
+        ac: actual cost through the report month, None when not known.
+    """
+
+    bac: Decimal
+    pv: Decimal
+    ev: Decimal
+    ac: Decimal | None = None
+
+    @property
+    def sv(self) -> Decimal:
+        """Schedule variance EV − PV."""
+        return self.ev - self.pv
+
+    @property
+    def cv(self) -> Decimal | NotApplicable:
+        """Cost variance EV − AC."""
+        return NOT_APPLICABLE if self.ac is None else self.ev - self.ac
+
+    @property
+    def spi(self) -> Ratio:
+        """Schedule performance index EV / PV."""
+        return Ratio(self.ev, self.pv)
+
+    @property
+    def cpi(self) -> Ratio:
+        """Cost performance index EV / AC."""
+        return Ratio(self.ev, _ZERO if self.ac is None else self.ac)
+
+    @property
+    def eac(self) -> Fraction | NotApplicable:
+        """Estimate at completion BAC / CPI = BAC × AC / EV (exact)."""
+        if self.ac is None or self.ev == 0:
+            return NOT_APPLICABLE
+        return Fraction(self.bac) * Fraction(self.ac) / Fraction(self.ev)
+
+    @property
+    def vac(self) -> Fraction | NotApplicable:
+        """Variance at completion BAC − EAC."""
+        eac = self.eac
+        return eac if isinstance(eac, NotApplicable) else Fraction(self.bac) - eac
+
+    def __add__(self, other: object) -> EarnedValue:
+        if not isinstance(other, EarnedValue):
+            return NotImplemented
+        ac = None if self.ac is None or other.ac is None else self.ac + other.ac
+        return EarnedValue(self.bac + other.bac, self.pv + other.pv, self.ev + other.ev, ac)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: amounts exact, EAC and VAC rounded half-up to 0.01 万元, indices to 0.001."""
+
+        def index(r: Ratio) -> str | None:
+            return _fraction_text(r.value, 3)
+
+        cv = self.cv
+        return {
+            "bac": str(self.bac),
+            "pv": str(self.pv),
+            "ev": str(self.ev),
+            "ac": _money_or_none(self.ac),
+            "sv": str(self.sv),
+            "cv": None if isinstance(cv, NotApplicable) else str(cv),
+            "spi": index(self.spi),
+            "cpi": index(self.cpi),
+            "eac": _fraction_text(self.eac),
+            "vac": _fraction_text(self.vac),
+        }
+
+
+def _earned(
+    project: Project,
+    through: Month,
+    as_of: dt.date,
+    method: EvMethod,
+    weights: Mapping[str, Decimal] | None,
+) -> Decimal | None:
+    if method is EvMethod.INVESTMENT:
+        return sum((v for m, v in project.monthly_done.items() if m <= through), _ZERO)
+    if not project.milestones:
+        return None
+    total = earned = Fraction(0)
+    for m in project.milestones:
+        weight = Fraction(1) if weights is None else exact(weights.get(m.name, _ZERO))
+        total += weight
+        if m.is_done(as_of):
+            earned += weight
+        elif m.done is None and m.percent is not None:
+            earned += weight * Fraction(m.percent) / 100
+    if total == 0:
+        return None
+    # BAC × share is exact in Fraction; a Decimal result may need rounding only when the
+    # share has a denominator other than 2^a·5^b, so keep 10 places (well below 0.01 元).
+    value = Fraction(project.total_investment) * earned / total
+    return half_up(value, 10).normalize() if value.denominator != 1 else Decimal(int(value))
+
+
+def earned_value(
+    project: Project,
+    as_of: dt.date,
+    *,
+    actual_cost: Decimal | None = None,
+    method: EvMethod = EvMethod.INVESTMENT,
+    weights: Mapping[str, Decimal] | None = None,
+) -> EarnedValue | None:
+    """Earned-value figures of one project, or None if it has no baseline.
+
+    A baseline is a total investment above zero and a monthly plan (with
+    :attr:`EvMethod.MILESTONES`, also milestones with a non-zero total
+    weight). PV and EV run from the first planned month through
+    :func:`~projpush.schedule.last_complete_month` of ``as_of``.
+
+    >>> p = Project(local_id="E", name="港区", level="city", category="infrastructure",
+    ...     stage="under_construction", region="北仑区", unit="市港航局",
+    ...     total_investment=Decimal(1200),
+    ...     monthly_plan={"2020-01": 100, "2020-02": 100, "2020-03": 100},
+    ...     monthly_done={"2020-01": 80, "2020-02": 100, "2020-03": 60})
+    >>> ev = earned_value(p, dt.date(2020, 3, 31), actual_cost=Decimal(300))
+    >>> ev.sv, ev.cv, ev.spi.number(2), ev.cpi.number(2), ev.eac, ev.vac
+    (Decimal('-60'), Decimal('-60'), '0.80', '0.80', Fraction(1500, 1), Fraction(-300, 1))
+    """
+    if project.total_investment <= 0 or not project.monthly_plan:
+        return None
+    through = last_complete_month(as_of)
+    earned = _earned(project, through, as_of, method, weights)
+    if earned is None:
+        return None
+    pv = sum((v for m, v in project.monthly_plan.items() if m <= through), _ZERO)
+    return EarnedValue(project.total_investment, pv, earned, actual_cost)
+
+
+def portfolio_earned_value(
+    projects: Iterable[Project],
+    as_of: dt.date,
+    *,
+    actual_costs: Mapping[str, Decimal] | None = None,
+    method: EvMethod = EvMethod.INVESTMENT,
+    weights: Mapping[str, Mapping[str, Decimal]] | None = None,
+) -> EarnedValue | None:
+    """Summed earned-value figures of the projects with a baseline (None if none has one).
+
+    Indices come from the sums (Σ EV / Σ PV), never from averaging projects'
+    indices. AC is summed only if every baseline project has one in
+    ``actual_costs`` (keyed by project key); otherwise the cost figures are
+    not applicable.
+
+    >>> portfolio_earned_value([], dt.date(2020, 3, 31)) is None
+    True
+    """
+    costs = {} if actual_costs is None else actual_costs
+    total: EarnedValue | None = None
+    for p in projects:
+        one = earned_value(
+            p,
+            as_of,
+            actual_cost=costs.get(p.key),
+            method=method,
+            weights=None if weights is None else weights.get(p.key),
+        )
+        if one is not None:
+            total = one if total is None else total + one
+    return total
+
+
+# --------------------------------------------------------------------------- groups
+
+
+class GroupBy(enum.Enum):
+    """What projects are grouped by in a report table."""
+
+    LEVEL = "level"
+    CATEGORY = "category"
+    REGION = "region"
+    UNIT = "unit"
+    LEADER = "leader"
+    STAGE = "stage"
+
+    @property
+    def zh(self) -> str:
+        """The column heading in Chinese."""
+        return _DIMENSION_ZH[self.value]
+
+
+_DIMENSION_ZH: Final = {
+    "level": "级别",
+    "category": "类别",
+    "region": "地区",
+    "unit": "责任单位",
+    "leader": "包保领导",
+    "stage": "阶段",
+}
+
+
+@attrs.frozen
+class GroupFigures:
+    """The figures of one group of projects (a region, a unit, a leader...).
+
+    Rates come from the group's summed amounts (its total done / its total
+    plan), never from averaging its members' rates.
+
+    Attributes:
+        dimension: what the projects are grouped by.
+        key: the group (a region's name, a level's value...).
+        members: projects in the group (with or without an annual plan).
+        investment: the group's summed investment figures.
+        schedule: time-schedule progress, the reference of :attr:`gap`.
+        nodes_due: milestones planned from 1 January to the date.
+        nodes_done: of those, completed by the date.
+    """
+
+    dimension: GroupBy
+    key: str
+    members: int
+    investment: Investment
+    schedule: Ratio
+    nodes_due: int = 0
+    nodes_done: int = 0
+
+    @property
+    def completion(self) -> Ratio:
+        """Annual plan completion of the group."""
+        return self.investment.completion
+
+    @property
+    def gap(self) -> Points:
+        """Completion minus time-schedule progress, in points."""
+        return self.investment.completion - self.schedule
+
+    @property
+    def monthly_progress(self) -> Ratio:
+        """The month's amount / the group's annual plan."""
+        return self.investment.monthly_progress
+
+    @property
+    def yoy_growth(self) -> Ratio:
+        """Year-on-year growth of the group's amount done to date."""
+        return self.investment.yoy_growth
+
+    @property
+    def node_completion(self) -> Ratio:
+        """Node tasks (节点任务) completed / due this year to date (Dalian's ranking figure)."""
+        return Ratio(self.nodes_done, self.nodes_due)
+
+    def to_record(self) -> dict[str, Any]:
+        """A flat dict (one table row, ready for ``pandas.DataFrame``): exact amounts as strings."""
+        inv = self.investment
+        return {
+            "dimension": self.dimension.value,
+            "key": self.key,
+            "members": self.members,
+            "projects_planned": inv.projects,
+            "annual_plan": str(inv.annual_plan),
+            "done_to_date": str(inv.done_to_date),
+            "done_in_month": str(inv.done_in_month),
+            "done_last_year": str(inv.done_last_year),
+            "completion_pct": _rounded_text(self.completion.rounded()),
+            "gap_points": _rounded_text(self.gap.rounded()),
+            "monthly_progress_pct": _rounded_text(self.monthly_progress.rounded()),
+            "yoy_growth_pct": _rounded_text(self.yoy_growth.rounded()),
+            "nodes_due": self.nodes_due,
+            "nodes_done": self.nodes_done,
+            "node_completion_pct": _rounded_text(self.node_completion.rounded()),
+        }
+
+
+def _rounded_text(value: Decimal | NotApplicable) -> str | None:
+    return None if isinstance(value, NotApplicable) else f"{value:f}"
+
+
+def _keys(portfolio: Portfolio, by: GroupBy, as_of: dt.date) -> list[tuple[str, ...]]:
+    projects = portfolio.projects
+    if by is GroupBy.LEVEL:
+        return [(p.level.value,) for p in projects]
+    if by is GroupBy.CATEGORY:
+        return [(p.category.value,) for p in projects]
+    if by is GroupBy.REGION:
+        return [(p.region,) for p in projects]
+    if by is GroupBy.UNIT:
+        return [(p.unit,) for p in projects]
+    if by is GroupBy.STAGE:
+        return [(p.stage_at(as_of).value,) for p in projects]
+    return [tuple(ld.name for ld in portfolio.leaders_of(p.key)) for p in projects]
+
+
+def _group_rows(
+    rows: Sequence[_Row],
+    keys: Sequence[tuple[str, ...]],
+    by: GroupBy,
+    schedule: Ratio,
+) -> tuple[GroupFigures, ...]:
+    members: dict[str, list[int]] = {}
+    for i, names in enumerate(keys):
+        for name in names:
+            members.setdefault(name, []).append(i)
+    groups = []
+    for name in sorted(members):
+        picked = [rows[i] for i in members[name]]
+        groups.append(
+            GroupFigures(
+                by,
+                name,
+                len(picked),
+                _sum_rows(picked),
+                schedule,
+                sum(r[5] for r in picked),
+                sum(r[6] for r in picked),
+            )
+        )
+    return tuple(groups)
+
+
+def group_figures(
+    portfolio: Portfolio,
+    by: GroupBy | str,
+    as_of: dt.date,
+    *,
+    basis: TimeBasis = TimeBasis.MONTH,
+) -> tuple[GroupFigures, ...]:
+    """Figures per group of ``by`` (level, category, region, unit, leader, stage), by key.
+
+    A project counts in every group of a leader who guarantees it, so
+    leader groups can overlap; a project with no leader is in no leader
+    group. Stage is the stage on ``as_of``.
+
+    >>> def p(i, region, plan, done):
+    ...     return Project(local_id=f"P{i}", name=f"项目{i}", level="city",
+    ...         category="industry", stage="under_construction", region=region, unit="U",
+    ...         annual_plans={2020: plan}, monthly_done={"2020-05": done})
+    >>> folio = Portfolio(projects=(p(1, "A", 100, 90), p(2, "A", 900, 90), p(3, "B", 10, 5)))
+    >>> groups = group_figures(folio, "region", dt.date(2020, 5, 31))
+    >>> [(g.key, g.completion.percent()) for g in groups]
+    [('A', '18.0 %'), ('B', '50.0 %')]
+    """
+    dimension = _dimension(by)
+    rows = _rows(portfolio.projects, as_of)
+    keys = _keys(portfolio, dimension, as_of)
+    return _group_rows(rows, keys, dimension, time_schedule(as_of, basis))
+
+
+def _dimension(by: GroupBy | str) -> GroupBy:
+    try:
+        return by if isinstance(by, GroupBy) else GroupBy(by)
+    except ValueError:
+        names = [d.value for d in GroupBy]
+        raise ValidationError.about("by", f"one of {names}", by) from None
+
+
+# --------------------------------------------------------------------------- rankings
+
+
+class Better(enum.Enum):
+    """Which direction of a figure ranks first."""
+
+    HIGHER = "higher"
+    LOWER = "lower"
+
+
+@attrs.frozen
+class RankedRow:
+    """One ranked entry; ``rank`` is None when its figure is not applicable (listed last)."""
+
+    rank: int | None
+    key: str
+    value: Ratio | Points | Decimal | int
+
+
+@attrs.frozen
+class Ranking:
+    """A ranking by one figure, with the direction that ranks first.
+
+    Ties share a rank and the next rank skips (standard competition ranking,
+    1, 2, 2, 4).
+    """
+
+    figure: str
+    better: Better
+    rows: tuple[RankedRow, ...]
+    group: str = ""
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """Flat dicts (rank, key, exact and rounded value)."""
+        return [
+            {
+                "figure": self.figure,
+                "better": self.better.value,
+                "rank": r.rank,
+                "key": r.key,
+                "value": _rank_text(r.value),
+            }
+            for r in self.rows
+        ]
+
+
+def _rank_value(value: Ratio | Points | Decimal | int) -> Fraction | NotApplicable:
+    if isinstance(value, (Ratio, Points)):
+        return value.value
+    return exact(_to_exact(value))
+
+
+def _rank_text(value: Ratio | Points | Decimal | int) -> str | None:
+    if isinstance(value, Ratio):
+        return _rounded_text(value.rounded())
+    if isinstance(value, Points):
+        return _rounded_text(value.rounded())
+    return str(value)
+
+
+def rank(
+    items: Iterable[tuple[str, Ratio | Points | Decimal | int]],
+    *,
+    better: Better = Better.HIGHER,
+    figure: str = "",
+    group: str = "",
+) -> Ranking:
+    """Rank ``(key, value)`` pairs with standard competition ranking on the exact values.
+
+    >>> r = rank([("甲", Ratio(9, 10)), ("乙", Ratio(8, 10)), ("丙", Ratio(4, 5)),
+    ...     ("丁", Ratio(1, 2)), ("戊", Ratio(0, 0))])
+    >>> [(row.rank, row.key) for row in r.rows]
+    [(1, '甲'), (2, '丙'), (2, '乙'), (4, '丁'), (None, '戊')]
+    """
+    scored: list[tuple[Fraction, str, Ratio | Points | Decimal | int]] = []
+    unranked: list[RankedRow] = []
+    for key, value in items:
+        exact_value = _rank_value(value)
+        if isinstance(exact_value, NotApplicable):
+            unranked.append(RankedRow(None, key, value))
+        else:
+            scored.append((exact_value, key, value))
+    sign = -1 if better is Better.HIGHER else 1
+    scored.sort(key=lambda s: (sign * s[0], s[1]))
+    rows: list[RankedRow] = []
+    for position, (v, key, value) in enumerate(scored, start=1):
+        tied = rows and _rank_value(rows[-1].value) == v
+        rows.append(RankedRow(rows[-1].rank if tied else position, key, value))
+    unranked.sort(key=lambda r: r.key)
+    return Ranking(figure, better, (*rows, *unranked), group)
+
+
+_GROUP_FIGURES: Final[dict[str, Callable[[GroupFigures], Ratio | Points]]] = {
+    "completion": lambda g: g.completion,
+    "gap": lambda g: g.gap,
+    "monthly_progress": lambda g: g.monthly_progress,
+    "yoy_growth": lambda g: g.yoy_growth,
+    "node_completion": lambda g: g.node_completion,
+}
+
+
+def rank_groups(
+    groups: Iterable[GroupFigures],
+    figure: str = "completion",
+    *,
+    better: Better = Better.HIGHER,
+) -> Ranking:
+    """Rank groups (units, regions) by one of their figures.
+
+    ``figure`` is one of ``completion``, ``gap``, ``monthly_progress``,
+    ``yoy_growth`` or ``node_completion`` (Dalian ranks by node completion).
+
+    >>> rank_groups([], "node_completion").better
+    <Better.HIGHER: 'higher'>
+    """
+    try:
+        get = _GROUP_FIGURES[figure]
+    except KeyError:
+        raise ValidationError.about("figure", f"one of {sorted(_GROUP_FIGURES)}", figure) from None
+    items = list(groups)
+    group = items[0].dimension.value if items else ""
+    return rank(((g.key, get(g)) for g in items), better=better, figure=figure, group=group)
+
+
+# --------------------------------------------------------------------------- summary
+
+
+def _judge_lights(portfolio: Portfolio, as_of: dt.date, policy: Any) -> tuple[object, ...]:
+    # Imported here so that metrics never depends on lights at import time.
+    from projpush.lights import judge_portfolio  # noqa: PLC0415
+
+    return judge_portfolio(portfolio, as_of, policy).verdicts
+
+
+@attrs.frozen
+class MonthlySummary:
+    """Every figure of a monthly supervision report (月度通报) of a portfolio at a date.
+
+    Build it with :func:`monthly_summary`; render with :meth:`to_text`,
+    :meth:`to_dict` (JSON) or :meth:`to_records` (group tables).
+    """
+
+    as_of: dt.date
+    month: Month | None
+    basis: TimeBasis
+    projects: int
+    investment: Investment
+    schedule: Ratio
+    new: Investment
+    continuing: Investment
+    start_rate: Ratio
+    resumption_rate: Ratio
+    lights: LightFigures | None
+    coverage: Coverage
+    approvals: ApprovalFigures
+    contacts: ContactFigures
+    issues: IssueFigures
+    earned_value: EarnedValue | None
+    groups: tuple[tuple[GroupBy, tuple[GroupFigures, ...]], ...]
+    rankings: tuple[Ranking, ...]
+
+    @property
+    def completion(self) -> Ratio:
+        """Annual plan completion."""
+        return self.investment.completion
+
+    @property
+    def gap(self) -> Points:
+        """Completion minus time-schedule progress."""
+        return self.investment.completion - self.schedule
+
+    def group(self, by: GroupBy | str) -> tuple[GroupFigures, ...]:
+        """The group table of one dimension (empty if it was not requested)."""
+        dimension = _dimension(by)
+        return next((g for d, g in self.groups if d is dimension), ())
+
+    def to_records(self, by: GroupBy | str) -> list[dict[str, Any]]:
+        """The group table of ``by`` as flat dicts, ready for ``pandas.DataFrame``."""
+        return [g.to_record() for g in self.group(by)]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every figure, JSON-ready: exact values as strings, rounded ones beside them."""
+        return {
+            "as_of": self.as_of.isoformat(),
+            "month": None if self.month is None else str(self.month),
+            "basis": self.basis.value,
+            "projects": self.projects,
+            "investment": self.investment.to_dict(),
+            "schedule": self.schedule.to_dict(),
+            "gap": self.gap.to_dict(),
+            "new": self.new.to_dict(),
+            "continuing": self.continuing.to_dict(),
+            "start_rate": self.start_rate.to_dict(),
+            "resumption_rate": self.resumption_rate.to_dict(),
+            "lights": None if self.lights is None else self.lights.to_dict(),
+            "coverage": self.coverage.to_dict(),
+            "approvals": self.approvals.to_dict(),
+            "contacts": self.contacts.to_dict(),
+            "issues": self.issues.to_dict(),
+            "earned_value": None if self.earned_value is None else self.earned_value.to_dict(),
+            "groups": {d.value: [g.to_record() for g in gs] for d, gs in self.groups},
+            "rankings": [
+                {"figure": r.figure, "better": r.better.value, "rows": r.to_records()}
+                for r in self.rankings
+            ],
+        }
+
+    def figure_rows(self, lang: Lang = "en", places: int = 1) -> list[tuple[str, str]]:
+        """The headline figures as (label, text) pairs, in report order."""
+        inv, iss = self.investment, self.issues
+        label = _LABELS_ZH if lang == "zh" else _LABELS_EN
+
+        def pct(r: Ratio) -> str:
+            return r.percent(places, lang=lang)
+
+        def amount(value: Decimal) -> str:
+            return group_digits(half_up(value / yi(1), 2))
+
+        rows = [
+            ("projects", f"{self.projects}"),
+            ("annual_plan", amount(inv.annual_plan)),
+            ("done_to_date", amount(inv.done_to_date)),
+            ("completion", pct(inv.completion)),
+            ("schedule", pct(self.schedule)),
+            ("gap", self.gap.format(places, lang=lang)),
+            ("monthly_progress", pct(inv.monthly_progress)),
+            ("yoy_growth", pct(inv.yoy_growth)),
+            ("new_completion", pct(self.new.completion)),
+            ("continuing_completion", pct(self.continuing.completion)),
+            ("start_rate", pct(self.start_rate)),
+            ("resumption_rate", pct(self.resumption_rate)),
+        ]
+        if self.lights is not None:
+            rows += [
+                ("share_green", pct(self.lights.share_green)),
+                *((f"light_{name}", str(n)) for name, n in self.lights.counts),
+            ]
+        rows += [
+            ("leader_coverage", pct(self.coverage.leader)),
+            ("secretary_coverage", pct(self.coverage.secretary)),
+            ("ready_to_start", f"{self.approvals.ready_to_start}/{self.approvals.not_started}"),
+            ("outstanding_items", str(self.approvals.outstanding_items)),
+            ("days_to_grant", self.approvals.days_to_grant.number(places, lang=lang)),
+            ("one_trip", pct(self.approvals.one_trip)),
+            ("contacts_overdue", f"{self.contacts.overdue}/{self.contacts.served}"),
+            ("issues", f"{iss.closed}/{iss.collected}"),
+            ("closure_rate", pct(iss.closure_rate)),
+            ("on_time_rate", pct(iss.on_time_rate)),
+            ("working_days", iss.mean_working_days.number(places, lang=lang)),
+            *((f"tier:{t.tier}", pct(t.resolution_rate)) for t in iss.tiers),
+        ]
+        if self.earned_value is not None:
+            ev = self.earned_value
+            rows += [("spi", ev.spi.number(3, lang=lang)), ("cpi", ev.cpi.number(3, lang=lang))]
+        return [(_label(label, k), v) for k, v in rows]
+
+    def to_text(self, lang: Lang = "en", places: int = 1) -> str:
+        """A plain-text report: headline figures, then each ranking table."""
+        zh = lang == "zh"
+        month = "—" if self.month is None else str(self.month)
+        title = (
+            f"重大项目月度通报 {month}(截至 {self.as_of.isoformat()})"
+            if zh
+            else f"Monthly project report {month} (as of {self.as_of.isoformat()})"
+        )
+        head = ["指标", "数值"] if zh else ["figure", "value"]
+        parts = [title, "", table(head, self.figure_rows(lang, places))]
+        for ranking in self.rankings:
+            direction = (
+                ("高者为先" if ranking.better is Better.HIGHER else "低者为先")
+                if zh
+                else f"{ranking.better.value} is better"
+            )
+            parts += [
+                "",
+                f"{_label(_LABELS_ZH if zh else _LABELS_EN, ranking.figure)} ({direction})",
+            ]
+            rank_head = ["名次", "单位/地区", "数值"] if zh else ["rank", "group", "value"]
+            parts.append(
+                table(
+                    rank_head,
+                    [
+                        [
+                            "—" if r.rank is None else str(r.rank),
+                            r.key,
+                            _present(r.value, places, lang),
+                        ]
+                        for r in ranking.rows
+                    ],
+                )
+            )
+        return "\n".join(parts)
+
+
+def _present(value: Ratio | Points | Decimal | int, places: int, lang: Lang) -> str:
+    if isinstance(value, Ratio):
+        return value.percent(places, lang=lang)
+    if isinstance(value, Points):
+        return value.format(places, lang=lang)
+    return str(value)
+
+
+def _label(labels: Mapping[str, str], key: str) -> str:
+    if key.startswith("tier:"):
+        return labels["tier"].format(key[5:])
+    return labels.get(key, key)
+
+
+_LABELS_EN: Final = {
+    "projects": "projects",
+    "annual_plan": "annual plan (100M yuan)",
+    "done_to_date": "done to date (100M yuan)",
+    "completion": "plan completion",
+    "schedule": "time schedule",
+    "gap": "gap to schedule (points)",
+    "monthly_progress": "monthly progress",
+    "yoy_growth": "year-on-year growth",
+    "new_completion": "new projects completion",
+    "continuing_completion": "continuing projects completion",
+    "start_rate": "start rate",
+    "resumption_rate": "resumption rate",
+    "share_green": "share green",
+    "light_green": "green",
+    "light_yellow": "yellow",
+    "light_red": "red",
+    "leader_coverage": "leader coverage",
+    "secretary_coverage": "secretary coverage",
+    "ready_to_start": "ready to start",
+    "outstanding_items": "approval items outstanding",
+    "days_to_grant": "days to grant (mean)",
+    "one_trip": "one-trip share",
+    "contacts_overdue": "secretary contacts overdue",
+    "issues": "issues closed/collected",
+    "closure_rate": "closure rate",
+    "on_time_rate": "on-time closure rate",
+    "working_days": "working days to close (mean)",
+    "tier": "resolution rate at {}",
+    "spi": "SPI",
+    "cpi": "CPI",
+    "node_completion": "node completion",
+}
+_LABELS_ZH: Final = {
+    "projects": "项目数",
+    "annual_plan": "年度计划投资(亿元)",
+    "done_to_date": "累计完成投资(亿元)",
+    "completion": "年度计划完成率",
+    "schedule": "时序进度",
+    "gap": "超时序进度(百分点)",
+    "monthly_progress": "月投资进度",
+    "yoy_growth": "同比增长",
+    "new_completion": "新建项目完成率",
+    "continuing_completion": "续建项目完成率",
+    "start_rate": "开工率",
+    "resumption_rate": "复工率",
+    "share_green": "进度顺利占比",
+    "light_green": "绿灯",
+    "light_yellow": "黄灯",
+    "light_red": "红灯",
+    "leader_coverage": "包保领导覆盖率",
+    "secretary_coverage": "服务秘书覆盖率",
+    "ready_to_start": "具备开工条件",
+    "outstanding_items": "未办结开工要件",
+    "days_to_grant": "平均审批天数",
+    "one_trip": "最多跑一次占比",
+    "contacts_overdue": "服务秘书联系逾期",
+    "issues": "问题办结/收集",
+    "closure_rate": "问题办结率",
+    "on_time_rate": "按期办结率",
+    "working_days": "平均办结工作日",
+    "tier": "{}层级解决率",
+    "spi": "进度绩效指数SPI",
+    "cpi": "成本绩效指数CPI",
+    "node_completion": "节点完成率",
+}
+
+_ALL_DIMENSIONS: Final = tuple(GroupBy)
+
+
+def monthly_summary(
+    portfolio: Portfolio,
+    as_of: dt.date,
+    *,
+    calendar: WorkingCalendar | None = None,
+    basis: TimeBasis = TimeBasis.MONTH,
+    verdicts: Iterable[object] | None = None,
+    light_policy: object | None = None,
+    judge_lights: bool = True,
+    actual_costs: Mapping[str, Decimal] | None = None,
+    ev_method: EvMethod = EvMethod.INVESTMENT,
+    issues_since: dt.date | None = None,
+    deadline_basis: DeadlineBasis = DeadlineBasis.ORIGINAL,
+    tiers: Sequence[str] = (),
+    group_by: Iterable[GroupBy | str] = _ALL_DIMENSIONS,
+    rank_by: str = "completion",
+    better: Better = Better.HIGHER,
+) -> MonthlySummary:
+    """Compute every figure of a monthly report of ``portfolio`` at ``as_of`` in one call.
+
+    Lights: ``verdicts`` (any iterable of verdicts with ``.light``) when
+    given; else, if ``judge_lights``, :func:`projpush.lights.judge_portfolio`
+    with ``light_policy`` (its default when None); ``judge_lights=False``
+    leaves the light figures out (``lights`` is None).
+
+    Args:
+        portfolio: the ledger.
+        as_of: the report date; figures run through :func:`report_month`.
+        calendar: working-day calendar for issue durations (default: China official).
+        basis: time-schedule basis.
+        verdicts: precomputed light verdicts.
+        light_policy: policy passed to the lights module when judging here.
+        judge_lights: judge lights when no verdicts are given.
+        actual_costs: AC per project key for earned value.
+        ev_method: how EV is measured.
+        issues_since: first collection date of the issues counted.
+        deadline_basis: which limit decides on-time closure.
+        tiers: tier order for the per-tier rows.
+        group_by: the group tables to build.
+        rank_by: the group figure the unit and region rankings use.
+        better: the direction of ``rank_by`` that ranks first.
+
+    >>> s = monthly_summary(Portfolio(), dt.date(2020, 5, 31), judge_lights=False)
+    >>> s.completion.percent(), s.schedule.percent(), s.gap.format()
+    ('n/a', '41.7 %', 'n/a')
+    """
+    projects = portfolio.projects
+    rows = _rows(projects, as_of)
+    schedule = time_schedule(as_of, basis)
+    is_new = [p.is_new_in(as_of.year) for p in projects]
+    dimensions = tuple(dict.fromkeys(_dimension(d) for d in group_by))
+    wanted = set(dimensions) | {GroupBy.UNIT, GroupBy.REGION}
+    groups = {d: _group_rows(rows, _keys(portfolio, d, as_of), d, schedule) for d in wanted}
+    if verdicts is not None:
+        light_figs: LightFigures | None = light_figures(verdicts)
+    elif judge_lights:
+        light_figs = light_figures(_judge_lights(portfolio, as_of, light_policy))
+    else:
+        light_figs = None
+    return MonthlySummary(
+        as_of=as_of,
+        month=report_month(as_of),
+        basis=basis,
+        projects=len(projects),
+        investment=_sum_rows(rows),
+        schedule=schedule,
+        new=_sum_rows([r for r, n in zip(rows, is_new, strict=True) if n]),
+        continuing=_sum_rows([r for r, n in zip(rows, is_new, strict=True) if not n]),
+        start_rate=start_rate(projects, as_of),
+        resumption_rate=resumption_rate(projects, as_of),
+        lights=light_figs,
+        coverage=coverage(portfolio),
+        approvals=approval_figures(projects, as_of),
+        contacts=contact_figures(portfolio.secretaries, as_of),
+        issues=issue_figures(
+            portfolio.issues,
+            as_of,
+            calendar=calendar,
+            since=issues_since,
+            basis=deadline_basis,
+            tiers=tiers,
+        ),
+        earned_value=portfolio_earned_value(
+            projects, as_of, actual_costs=actual_costs, method=ev_method
+        ),
+        groups=tuple((d, groups[d]) for d in dimensions),
+        rankings=(
+            rank_groups(groups[GroupBy.UNIT], rank_by, better=better),
+            rank_groups(groups[GroupBy.REGION], rank_by, better=better),
+        ),
+    )
