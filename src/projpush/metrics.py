@@ -22,7 +22,7 @@ import enum
 import operator
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
 
 import attrs
 
@@ -93,6 +93,7 @@ __all__ = [
 ]
 
 Lang = Literal["en", "zh"]
+K = TypeVar("K")
 _ZERO: Final = Decimal(0)
 
 
@@ -374,28 +375,45 @@ class Investment:
 
 
 # A project's figures at a date, as a flat tuple (a few hundred thousand are built per
-# report, so no object per project): planned?, plan, to date, month, last year, due, done.
-_Row = tuple[bool, Decimal, Decimal, Decimal, Decimal, int, int]
+# report, so no object per project): planned?, plan, to date, in month, last year,
+# nodes due, nodes done, BAC (0 without a baseline), PV, EV (investment method).
+_Row = tuple[bool, Decimal, Decimal, Decimal, Decimal, int, int, Decimal, Decimal, Decimal]
 
 
-def _row(project: Project, as_of: dt.date, through: int) -> _Row:
-    year = as_of.year
-    plan = project.annual_plans.get(year)
-    to_date = in_month = last_year = _ZERO
-    if plan is not None and through:
-        previous = year - 1
-        for month, amount in project.monthly_done.items():
-            if month.month <= through:
-                if month.year == year:
+def _data(amounts: Mapping[K, Decimal]) -> Mapping[K, Decimal]:
+    """The plain dict behind a FrozenMap, whose Mapping mix-in methods are slow in a loop."""
+    inner = getattr(amounts, "_data", None)
+    return inner if isinstance(inner, dict) else amounts
+
+
+def _row(project: Project, as_of: dt.date, year: int, through: int) -> _Row:  # noqa: C901
+    # One pass over each map with plain int comparisons: this loop is the report's hot path.
+    plan = _data(project.annual_plans).get(year)
+    to_date = in_month = last_year = earned = _ZERO
+    previous = year - 1
+    for month, amount in _data(project.monthly_done).items():
+        y, m = month.year, month.month
+        if y < year or (y == year and m <= through):
+            earned += amount
+            if m <= through:
+                if y == year:
                     to_date += amount
-                    if month.month == through:
+                    if m == through:
                         in_month = amount
-                elif month.year == previous:
+                elif y == previous:
                     last_year += amount
     due, done = _nodes(project, as_of) if project.milestones else (0, 0)
+    bac = project.total_investment
+    pv = _ZERO
+    if bac > 0 and project.monthly_plan:
+        for month, amount in _data(project.monthly_plan).items():
+            if month.year < year or (month.year == year and month.month <= through):
+                pv += amount
+    else:
+        bac = _ZERO
     if plan is None:
-        return (False, _ZERO, _ZERO, _ZERO, _ZERO, due, done)
-    return (True, plan, to_date, in_month, last_year, due, done)
+        return (False, _ZERO, _ZERO, _ZERO, _ZERO, due, done, bac, pv, earned)
+    return (True, plan, to_date, in_month, last_year, due, done, bac, pv, earned)
 
 
 def _nodes(project: Project, as_of: dt.date) -> tuple[int, int]:
@@ -413,7 +431,18 @@ def _nodes(project: Project, as_of: dt.date) -> tuple[int, int]:
 def _rows(projects: Iterable[Project], as_of: dt.date) -> list[_Row]:
     month = report_month(as_of)
     through = 0 if month is None else month.month
-    return [_row(p, as_of, through) for p in projects]
+    return [_row(p, as_of, as_of.year, through) for p in projects]
+
+
+def _rows_earned_value(rows: Sequence[_Row]) -> EarnedValue | None:
+    with_baseline = [r for r in rows if r[7]]
+    if not with_baseline:
+        return None
+    return EarnedValue(
+        sum(map(operator.itemgetter(7), with_baseline), _ZERO),
+        sum(map(operator.itemgetter(8), with_baseline), _ZERO),
+        sum(map(operator.itemgetter(9), with_baseline), _ZERO),
+    )
 
 
 def _sum_rows(rows: Sequence[_Row]) -> Investment:
@@ -1295,8 +1324,8 @@ def _group_rows(
                 len(picked),
                 _sum_rows(picked),
                 schedule,
-                sum(r[5] for r in picked),
-                sum(r[6] for r in picked),
+                sum(map(operator.itemgetter(5), picked)),
+                sum(map(operator.itemgetter(6), picked)),
             )
         )
     return tuple(groups)
@@ -1798,9 +1827,9 @@ def monthly_summary(
             basis=deadline_basis,
             tiers=tiers,
         ),
-        earned_value=portfolio_earned_value(
-            projects, as_of, actual_costs=actual_costs, method=ev_method
-        ),
+        earned_value=_rows_earned_value(rows)
+        if actual_costs is None and ev_method is EvMethod.INVESTMENT
+        else portfolio_earned_value(projects, as_of, actual_costs=actual_costs, method=ev_method),
         groups=tuple((d, groups[d]) for d in dimensions),
         rankings=(
             rank_groups(groups[GroupBy.UNIT], rank_by, better=better),
