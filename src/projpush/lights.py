@@ -257,6 +257,11 @@ class Reason:
         sep = "、" if lang == "zh" else ", "
         values = {k: _fmt(v, lang) for k, v in self.figures.items()}
         values.update({k: _fmt(v, lang) for k, v in self.thresholds.items()})
+        gap = self.figures.get("gap")
+        if isinstance(gap, Fraction):
+            values["gap_abs"] = _points(abs(gap))
+            behind = ("落后", "behind") if gap > 0 else ("超前", "ahead")
+            values["direction"] = behind[lang == "en"]
         values["months"] = sep.join(str(m) for m in self.months)
         values["milestones"] = sep.join(self.milestones)
         return values
@@ -347,24 +352,24 @@ _RENDER: Final[dict[tuple[str, str], tuple[str, str]]] = {
     ("gap", "points"): (
         (
             "截至{last}完成年度计划{completion}%（{done}/{annual}万元），"
-            "时序进度{progress}%，落后{gap}个百分点"
+            "时序进度{progress}%，{direction}{gap_abs}个百分点"
             "（黄灯{yellow_op}{yellow_at}，红灯{red_op}{red_at}）"
         ),
         (
             "to {last}: {completion}% of the annual plan ({done} of {annual} 万元) against "
-            "{progress}% of the year, {gap} points behind "
+            "{progress}% of the year, {gap_abs} points {direction} "
             "(yellow {yellow_op} {yellow_at}, red {red_op} {red_at})"
         ),
     ),
     ("gap", "relative"): (
         (
             "截至{last}完成年度计划{completion}%（{done}/{annual}万元），"
-            "时序进度{progress}%，较序时进度差{gap}%"
+            "时序进度{progress}%，较序时进度{direction}{gap_abs}%"
             "（黄灯{yellow_op}{yellow_at}%，红灯{red_op}{red_at}%）"
         ),
         (
             "to {last}: {completion}% of the annual plan ({done} of {annual} 万元) against "
-            "{progress}% of the year, short of schedule by {gap}% of it "
+            "{progress}% of the year, {direction} of schedule by {gap_abs}% of it "
             "(yellow {yellow_op} {yellow_at}%, red {red_op} {red_at}%)"
         ),
     ),
