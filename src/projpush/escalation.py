@@ -880,7 +880,7 @@ def _due_event(
         note = f"blue sheet: within the limit, due {deadline} at {where}"
         return EventKind.SHEET_ISSUED, {"sheet": SheetColor.BLUE, "note": note}
     if rank == _WARN:
-        pct = f"{share * 100:.0f}" if share is not None else "?"
+        pct = round(share * 100) if share is not None else "?"
         note = f"{_WARNING_TAG}{share}] {pct}% of the limit used; due {deadline} at {where}"
         return EventKind.NOTE, {"note": note}
     sheet = status.sheet
