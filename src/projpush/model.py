@@ -1065,7 +1065,12 @@ def apply_event(status: IssueStatus | None, event: IssueEvent, index: int = 0) -
         raise InvalidTransition(
             msg, field=f"{field}.at", expected=f">= {status.updated}", got=event.at
         )
-    target = next_state(status, event.kind)
+    try:
+        target = next_state(status, event.kind)
+    except InvalidTransition as error:
+        if error.field == "kind":  # say which event, so a ledger loader can point at it
+            error.field = f"{field}.kind"
+        raise
     current = status.state if status else None
     if event.from_state is not current or event.to_state is not target:
         got = f"{_v(event.from_state)} -> {_v(event.to_state)}"

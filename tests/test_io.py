@@ -1,0 +1,463 @@
+"""The JSON form of model values and the ledger file: exactness, paths in errors, files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+import pytest
+
+from projpush.errors import LedgerError
+from projpush.io import (
+    LEDGER_FORMAT,
+    dump_portfolio,
+    from_dict,
+    from_json,
+    load_portfolio,
+    to_dict,
+    to_json,
+)
+from projpush.model import (
+    Contact,
+    EventKind,
+    FrozenMap,
+    Issue,
+    Leader,
+    Milestone,
+    Month,
+    Portfolio,
+    Project,
+    ProjectCode,
+    Secretary,
+    StageEvent,
+    TaskForce,
+    Unit,
+    yi,
+)
+
+CODE = "2020-330200-47-03-012345"
+D = dt.date
+
+
+def sample() -> Portfolio:
+    """A small Ningbo-like ledger touching every kind of value."""
+    p = Project(
+        code=CODE,
+        name="机场快速路南延",
+        level="city",
+        category="infrastructure",
+        stage="under_construction",
+        region="海曙区",
+        unit="市交通局",
+        total_investment=yi("21.89"),
+        annual_plans={2020: "50000"},
+        monthly_plan={"2020-04": "4000", "2020-05": "4000"},
+        monthly_done={"2020-05": "4793.30"},
+        milestones=(
+            Milestone("土地摘牌", D(2020, 6, 30), start=D(2020, 3, 1), percent=Decimal(40)),
+            Milestone("桩基", D(2020, 4, 30), done=D(2020, 4, 28)),
+        ),
+        stage_events=(StageEvent("started", D(2020, 3, 1)),),  # type: ignore[arg-type]
+    )
+    q = Project(
+        local_id="NB-7",
+        name="港口扩建",
+        level="county",
+        category="industry",
+        stage="planned",
+        region="北仑区",
+        unit="市港航局",
+    )
+    issue = Issue.collect(
+        "Q-1", CODE, category="land", title="林地调规", on=D(2020, 9, 28), by="服务秘书 李军"
+    ).step(
+        EventKind.ASSIGNED,
+        D(2020, 9, 29),
+        "市重点办",
+        tier="district",
+        owner="中山区",
+        deadline=D(2020, 10, 13),
+    )
+    return Portfolio(
+        projects=(p, q),
+        leaders=(Leader("张副市长", "city", "总指挥", (CODE, "NB-7")),),
+        secretaries=(
+            Secretary(
+                "李军",
+                "市发改委",
+                (CODE,),
+                cadences={CODE: "daily"},
+                contacts=(Contact(CODE, D(2020, 5, 6)),),
+            ),
+        ),
+        issues=(issue,),
+        units=(Unit("市交通局"),),
+        task_forces=(TaskForce("交通专班", "王局长", ("刘",), (CODE,)),),
+    )
+
+
+def broken(change) -> dict:
+    """The sample's JSON value with one change applied in place."""
+    data = to_dict(sample())
+    change(data)
+    return data
+
+
+class TestEncoding:
+    """The canonical JSON form."""
+
+    def test_money_as_strings(self):
+        """Decimals are strings, exactly as held (479.33 亿元 = 4793300.00 万元)."""
+        data = to_dict(sample())
+        project = data["projects"][0]
+        assert "218900.00" == project["total_investment"]
+        assert {"2020": "50000"} == project["annual_plans"]
+        assert {"2020-04": "4000", "2020-05": "4000"} == project["monthly_plan"]
+        assert "40" == project["milestones"][0]["percent"]
+
+    def test_dates_months_codes_enums(self):
+        """Dates ISO, months YYYY-MM, codes as text, enums by value."""
+        data = to_dict(sample())
+        assert ("2020-06-30", CODE, "city", "under_construction") == (
+            data["projects"][0]["milestones"][0]["planned"],
+            data["projects"][0]["code"],
+            data["projects"][0]["level"],
+            data["projects"][0]["stage"],
+        )
+        assert '"2020-05"' == to_json(Month(2020, 5))
+        assert f'"{CODE}"' == to_json(ProjectCode.parse(CODE))
+
+    def test_issue_status_is_not_stored(self):
+        """An issue is its init fields; the status is derived on reading."""
+        issue = to_dict(sample().issues[0])
+        assert ["id", "project", "category", "title", "events", "difficulty"] == list(issue)
+        assert ["collected", "assigned"] == [e["kind"] for e in issue["events"]]
+
+    def test_chinese_is_not_escaped(self):
+        """Chinese text is written as is and read back equal."""
+        text = to_json(sample())
+        assert "机场快速路南延" in text
+        assert "\\u" not in text
+        assert sample() == from_json(Portfolio, text)
+
+    def test_indent(self):
+        """indent gives one value per line."""
+        assert '{\n  "name": "张",' in to_json(Leader("张", "city"), indent=2)
+
+    def test_no_float_anywhere(self):
+        """The document holds no JSON number with a fraction."""
+        text = to_json(sample())
+        assert not any(isinstance(v, float) for v in _leaves(json.loads(text)))
+
+    def test_unencodable(self):
+        """A float or datetime has no JSON form."""
+        with pytest.raises(LedgerError, match=r"\$\[0\]: expected a value with a JSON form"):
+            to_dict([1.5])
+        with pytest.raises(LedgerError, match=r"expected a date, not a datetime"):
+            to_dict(dt.datetime(2020, 1, 1))  # noqa: DTZ001
+
+    def test_top_level_forms(self):
+        """Months, codes and typed maps decode at the top level too."""
+        plans = FrozenMap({2020: Decimal("1.5")})
+        assert plans == from_json(FrozenMap[int, Decimal], to_json(plans))
+        assert (Milestone("桩基", D(2020, 1, 1)),) == from_dict(
+            tuple[Milestone, ...], [{"name": "桩基", "planned": "2020-01-01"}]
+        )
+        assert D(2020, 1, 1) == from_dict(dt.date, "2020-01-01")
+
+
+def _leaves(value):
+    if isinstance(value, dict):
+        for v in value.values():
+            yield from _leaves(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _leaves(v)
+    else:
+        yield value
+
+
+class TestErrorPaths:
+    """A malformed value fails with the JSON path of the first bad value."""
+
+    @pytest.mark.parametrize(
+        ("change", "path", "message"),
+        [
+            (
+                lambda d: d["projects"][0]["milestones"][0].update(planned="2020-02-01"),
+                "$.projects[0].milestones[0].planned",
+                r"milestone '土地摘牌': planned 2020-02-01 is before start 2020-03-01",
+            ),
+            (
+                lambda d: d["projects"][1].update(level="national"),
+                "$.projects[1].level",
+                r"level: expected one of 'province'",
+            ),
+            (
+                lambda d: d["projects"][0]["monthly_plan"].update({"2020-05": "-1"}),
+                '$.projects[0].monthly_plan["2020-05"]',
+                r"expected an amount >= 0, got '-1'",
+            ),
+            (
+                lambda d: d["projects"][0]["monthly_plan"].update({"2020-13": "1"}),
+                '$.projects[0].monthly_plan["2020-13"]',
+                r"expected a month YYYY-MM",
+            ),
+            (
+                lambda d: d["projects"][0].update(code="2020-33020-47-03-012345"),
+                "$.projects[0].code",
+                r"division part must be 6 digits, got '33020'",
+            ),
+            (
+                lambda d: d["projects"][0].update(stage="completed"),
+                "$.projects[0].stage",
+                r"stage is 'completed' but the last stage event",
+            ),
+            (
+                lambda d: d["projects"][0]["stage_events"][0].update(kind="resumed"),
+                "$.projects[0].stage_events[0]",
+                r"after no event, got 'resumed'",
+            ),
+            (
+                lambda d: d["projects"].append(d["projects"][0]),
+                "$.projects[2]",
+                rf"duplicate key '{CODE}'",
+            ),
+            (
+                lambda d: d["leaders"][0]["projects"].append("X"),
+                "$.leaders[0].projects[2]",
+                r"refers to unknown project 'X'",
+            ),
+            (
+                lambda d: d["secretaries"][0]["contacts"][0].update(project="NB-7"),
+                "$.secretaries[0].contacts[0].project",
+                r"contacts\[0\] names 'NB-7', which they do not serve",
+            ),
+            (
+                lambda d: d["issues"][0]["events"][1].update(at="2020-09-01"),
+                "$.issues[0].events[1].at",
+                r"time never goes backwards",
+            ),
+            (
+                lambda d: d["issues"][0]["events"][1].update(kind="closed"),
+                "$.issues[0].events[1].kind",
+                r"cannot closed an issue that is collected",
+            ),
+            (
+                lambda d: d["issues"][0].update(project="X"),
+                "$.issues[0].project",
+                r"refers to unknown project 'X'",
+            ),
+            (
+                lambda d: d["projects"][0].update(name=5),
+                "$.projects[0].name",
+                r"name: expected a non-empty string, got 5",
+            ),
+            (
+                lambda d: d["projects"][0].update(milestones={"桩基": "2020-01-01"}),
+                "$.projects[0].milestones",
+                r"expected a JSON list, got a JSON object",
+            ),
+            (
+                lambda d: d["projects"][0].update(annual_plans=["50000"]),
+                "$.projects[0].annual_plans",
+                r"expected a JSON object, got a JSON list",
+            ),
+            (
+                lambda d: d.update(projects=[5]),
+                "$.projects[0]",
+                r"expected a JSON object for Project, got 5",
+            ),
+        ],
+    )
+    def test_path_and_model_message(self, change, path, message):
+        """The error's field is the path; its message holds the path and the model's words."""
+        with pytest.raises(LedgerError, match=message) as info:
+            from_dict(Portfolio, broken(change))
+        assert path == info.value.field
+        assert str(info.value).startswith(f"{path}: ")
+
+    def test_unknown_keys_are_named(self):
+        """Keys the model does not know are an error, naming them."""
+        data = broken(lambda d: d["projects"][0]["milestones"][1].update(owner="x", due="y"))
+        with pytest.raises(
+            LedgerError, match=r"unknown key\(s\) 'owner', 'due' for Milestone; known keys: name"
+        ) as info:
+            from_dict(Portfolio, data)
+        assert "$.projects[0].milestones[1].owner" == info.value.field
+
+    def test_missing_key(self):
+        """A required key that is absent is named."""
+        data = broken(lambda d: d["projects"][1].pop("region"))
+        with pytest.raises(LedgerError, match=r"Project needs key 'region', which is missing"):
+            from_dict(Portfolio, data)
+
+    def test_defaults_may_be_left_out(self):
+        """Keys with defaults may be absent from a document."""
+        leader = from_dict(Leader, {"name": "张", "rank": "市级"})
+        assert Leader("张", "city") == leader
+
+    @pytest.mark.parametrize(
+        ("change", "path"),
+        [
+            (
+                lambda d: d["projects"][0].update(total_investment=479.33),
+                "$.projects[0].total_investment",
+            ),
+            (
+                lambda d: d["projects"][0]["annual_plans"].update({"2020": 479.33}),
+                '$.projects[0].annual_plans["2020"]',
+            ),
+            (
+                lambda d: d["projects"][0]["milestones"][0].update(percent=479.33),
+                "$.projects[0].milestones[0].percent",
+            ),
+        ],
+    )
+    def test_float_money_is_rejected(self, change, path):
+        """A number with a fraction where money belongs gets the MoneyTypeError advice."""
+        with pytest.raises(
+            LedgerError,
+            match=r"money must be exact; pass a Decimal or a string such as Decimal\('479.33'\) "
+            r"instead of the float 479.33",
+        ) as info:
+            from_dict(Portfolio, broken(change))
+        assert path == info.value.field
+
+    def test_float_in_json_text(self):
+        """The same through JSON text."""
+        text = '{"name": "张", "rank": "city", "projects": []}'
+        assert Leader("张", "city") == from_json(Leader, text)
+        text = to_json(sample()).replace('"218900.00"', "218900.5")
+        with pytest.raises(LedgerError, match=r"^\$\.projects\[0\]\.total_investment: .*float"):
+            from_json(Portfolio, text)
+
+    @pytest.mark.parametrize(
+        ("text", "where"),
+        [
+            ('{"name": "张",\n "rank": }', "line 2, column 10"),
+            ('{"name": "张"', "line 1, column 13"),
+            ("", "line 1, column 1"),
+        ],
+    )
+    def test_bad_syntax(self, text, where):
+        """Invalid JSON reports line and column."""
+        with pytest.raises(LedgerError, match=rf"^\$: invalid JSON at {where}: "):
+            from_json(Leader, text)
+
+    def test_nan_literal(self):
+        """NaN is not JSON, even though Python's json reads it."""
+        with pytest.raises(LedgerError, match=r"NaN is not a JSON number"):
+            from_json(Milestone, '{"name": "a", "planned": "2020-01-01", "percent": NaN}')
+
+    def test_duplicate_keys(self):
+        """A key given twice in one object is an error, not last-one-wins."""
+        with pytest.raises(LedgerError, match=r"key 'name' appears more than once") as info:
+            from_json(Leader, '{"name": "张", "name": "李", "rank": "city"}')
+        assert "$.name" == info.value.field
+
+    def test_top_level_leaf_errors(self):
+        """A bad top-level month or code fails at $."""
+        with pytest.raises(LedgerError, match=r"^\$: \$: expected a month YYYY-MM"):
+            from_json(Month, '"2020-13"')
+        with pytest.raises(LedgerError, match=r"^\$: expected a JSON object for Leader"):
+            from_json(Leader, "[]")
+
+    @pytest.mark.parametrize(
+        "data",
+        [None, 5, "x", [], {"projects": None}, {"projects": [None]}, {"leaders": [{"name": []}]}],
+    )
+    def test_never_a_bare_error(self, data):
+        """Junk of any shape is a LedgerError, never a bare KeyError or TypeError."""
+        with pytest.raises(LedgerError):
+            from_dict(Portfolio, data)
+
+
+class TestLedgerFile:
+    """dump_portfolio / load_portfolio."""
+
+    def test_round_trip(self, tmp_path):
+        """A dumped ledger loads back equal, as UTF-8 with Chinese unescaped."""
+        path = tmp_path / "ledger.json"
+        dump_portfolio(sample(), path)
+        assert sample() == load_portfolio(path)
+        text = path.read_text(encoding="utf-8")
+        document = json.loads(text)
+        assert (LEDGER_FORMAT, 1) == (document["format"], document["version"])
+        assert [
+            "format",
+            "version",
+            "projects",
+            "leaders",
+            "secretaries",
+            "issues",
+            "units",
+            "task_forces",
+        ] == list(document)
+        assert "机场快速路南延" in text
+        assert text.endswith("}\n")
+        assert [path] == list(tmp_path.iterdir())
+
+    def test_byte_order_mark(self, tmp_path):
+        """A UTF-8 BOM (as Windows editors write) is tolerated."""
+        path = tmp_path / "ledger.json"
+        dump_portfolio(sample(), path)
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+        assert sample() == load_portfolio(path)
+
+    def test_empty_lists_may_be_left_out(self, tmp_path):
+        """A ledger with only the header is an empty portfolio."""
+        path = tmp_path / "ledger.json"
+        path.write_text('{"format": "projpush-ledger", "version": 1}', encoding="utf-8")
+        assert Portfolio() == load_portfolio(path)
+
+    @pytest.mark.parametrize(
+        ("document", "message"),
+        [
+            ({"version": 1}, r"\$\.format: expected 'projpush-ledger', got None"),
+            (
+                {"format": "other", "version": 1},
+                r"\$\.format: expected 'projpush-ledger', got 'other'",
+            ),
+            ({"format": "projpush-ledger", "version": 2}, r"\$\.version: expected 1, got 2"),
+            ({"format": "projpush-ledger", "version": True}, r"\$\.version: expected 1, got True"),
+            (
+                {"format": "projpush-ledger", "version": 1, "problems": []},
+                r"\$: unknown key\(s\) 'problems' for Portfolio",
+            ),
+            ([], r"\$: expected a JSON object \(a projpush ledger\), got a JSON list"),
+        ],
+    )
+    def test_bad_header(self, tmp_path, document, message):
+        """The format, the version and the top-level keys are checked."""
+        path = tmp_path / "ledger.json"
+        path.write_text(json.dumps(document), encoding="utf-8")
+        with pytest.raises(LedgerError, match=message):
+            load_portfolio(path)
+
+    def test_error_path_in_a_file(self, tmp_path):
+        """A bad value deep in a file is reported at its path."""
+        path = tmp_path / "ledger.json"
+        dump_portfolio(sample(), path)
+        path.write_text(
+            path.read_text(encoding="utf-8").replace('"2020-06-30"', '"2020-06-31"'),
+            encoding="utf-8",
+        )
+        with pytest.raises(LedgerError) as info:
+            load_portfolio(path)
+        assert "$.projects[0].milestones[0].planned" == info.value.field
+
+    def test_not_utf8(self, tmp_path):
+        """A file in another encoding (GBK) is reported, not misread."""
+        path = tmp_path / "ledger.json"
+        path.write_bytes('{"format": "项目"}'.encode("gbk"))
+        with pytest.raises(LedgerError, match=r"the document is not UTF-8"):
+            load_portfolio(path)
+
+    def test_bad_syntax_in_a_file(self, tmp_path):
+        """Syntax errors in a file give line and column."""
+        path = tmp_path / "ledger.json"
+        path.write_text('{\n  "format": "projpush-ledger",\n  "version": 1,\n}', encoding="utf-8")
+        with pytest.raises(LedgerError, match=r"invalid JSON at line 4, column 1"):
+            load_portfolio(path)
