@@ -19,6 +19,7 @@ import random
 import time
 from decimal import Decimal
 
+from projpush.metrics import monthly_summary
 from projpush.model import (
     ApprovalItem,
     EventKind,
@@ -34,7 +35,6 @@ from projpush.model import (
     StageEvent,
 )
 from projpush.schedule import china_calendar
-from projpush.metrics import monthly_summary
 
 AS_OF = dt.date(2020, 9, 30)
 LEVELS = ("province", "city", "county", "town")
@@ -145,8 +145,10 @@ def main() -> None:
     start = time.perf_counter()
     portfolio, verdicts = build(args.projects, args.issues)
     calendar = china_calendar()
-    print(f"built {args.projects} projects, {args.issues} issues in "
-          f"{time.perf_counter() - start:.1f} s")
+    print(
+        f"built {args.projects} projects, {args.issues} issues in "
+        f"{time.perf_counter() - start:.1f} s"
+    )
     if args.profile:
         profiler = cProfile.Profile()
         profiler.enable()
@@ -159,9 +161,12 @@ def main() -> None:
         start = time.perf_counter()
         summary = monthly_summary(portfolio, AS_OF, calendar=calendar, verdicts=verdicts)
         times.append(time.perf_counter() - start)
-    print(f"monthly_summary: best {min(times):.3f} s, median {sorted(times)[len(times) // 2]:.3f} s"
-          f" over {args.repeat} runs")
-    print(f"completion {summary.completion.percent()}, closure {summary.issues.closure_rate.percent()}")
+    print(
+        f"monthly_summary: best {min(times):.3f} s, median {sorted(times)[len(times) // 2]:.3f} s"
+        f" over {args.repeat} runs"
+    )
+    closure = summary.issues.closure_rate.percent()
+    print(f"completion {summary.completion.percent()}, closure {closure}")
 
 
 if __name__ == "__main__":
