@@ -10,7 +10,16 @@ import datetime as dt
 import enum
 import sys
 import unicodedata
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from collections.abc import (
+    Callable,
+    Hashable,
+    ItemsView,
+    Iterable,
+    Iterator,
+    KeysView,
+    Mapping,
+    ValuesView,
+)
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
@@ -142,6 +151,27 @@ class FrozenMap(Mapping[K, V]):
 
     def __len__(self) -> int:
         return len(self._data)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._data
+
+    # The Mapping mix-ins go through __getitem__ one key at a time; rules that
+    # walk a province's monthly figures want the dict's own views.
+    def get(self, key: K, default: Any = None) -> Any:
+        """The value for ``key``, or ``default``."""
+        return self._data.get(key, default)
+
+    def keys(self) -> KeysView[K]:
+        """The keys, in order."""
+        return self._data.keys()
+
+    def values(self) -> ValuesView[V]:
+        """The values, in key order."""
+        return self._data.values()
+
+    def items(self) -> ItemsView[K, V]:
+        """The (key, value) pairs, in key order."""
+        return self._data.items()
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, FrozenMap):

@@ -380,18 +380,12 @@ class Investment:
 _Row = tuple[bool, Decimal, Decimal, Decimal, Decimal, int, int, Decimal, Decimal, Decimal]
 
 
-def _data(amounts: Mapping[K, Decimal]) -> Mapping[K, Decimal]:
-    """The plain dict behind a FrozenMap, whose Mapping mix-in methods are slow in a loop."""
-    inner = getattr(amounts, "_data", None)
-    return inner if isinstance(inner, dict) else amounts
-
-
 def _row(project: Project, as_of: dt.date, year: int, through: int) -> _Row:  # noqa: C901
     # One pass over each map with plain int comparisons: this loop is the report's hot path.
-    plan = _data(project.annual_plans).get(year)
+    plan = project.annual_plans.get(year)
     to_date = in_month = last_year = earned = _ZERO
     previous = year - 1
-    for month, amount in _data(project.monthly_done).items():
+    for month, amount in project.monthly_done.items():
         y, m = month.year, month.month
         if y < year or (y == year and m <= through):
             earned += amount
@@ -406,7 +400,7 @@ def _row(project: Project, as_of: dt.date, year: int, through: int) -> _Row:  # 
     bac = project.total_investment
     pv = _ZERO
     if bac > 0 and project.monthly_plan:
-        for month, amount in _data(project.monthly_plan).items():
+        for month, amount in project.monthly_plan.items():
             if month.year < year or (month.year == year and month.month <= through):
                 pv += amount
     else:
