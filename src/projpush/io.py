@@ -58,6 +58,7 @@ __all__ = [
     "from_dict",
     "from_json",
     "load_portfolio",
+    "parse_ledger_document",
     "to_dict",
     "to_json",
 ]
@@ -418,7 +419,21 @@ def load_portfolio(path: str | os.PathLike[str]) -> Portfolio:
             value in it is malformed (``field`` is its JSON path).
         OSError: the file cannot be read.
     """
-    document = _parse(Path(path).read_bytes())
+    body = parse_ledger_document(Path(path).read_bytes())
+    portfolio: Portfolio = _decode_object(Portfolio, body, "$")
+    return portfolio
+
+
+def parse_ledger_document(text: str | bytes) -> dict[str, Any]:
+    """Parse a JSON ledger's text and check its format and version.
+
+    Returns the document's body (the record lists by name), not yet decoded
+    into model objects, for callers that decode record by record.
+
+    Raises:
+        LedgerError: not JSON, not an object, or not this format and version.
+    """
+    document = _parse(text)
     if not isinstance(document, dict):
         raise LedgerError.about("$", "a JSON object (a projpush ledger)", _shown(document))
     _check_duplicates(document, "$")
@@ -428,8 +443,7 @@ def load_portfolio(path: str | os.PathLike[str]) -> Portfolio:
         raise LedgerError.about("$.format", repr(LEDGER_FORMAT), kind)
     if isinstance(version, bool) or version != LEDGER_VERSION:
         raise LedgerError.about("$.version", str(LEDGER_VERSION), version)
-    portfolio: Portfolio = _decode_object(Portfolio, body, "$")
-    return portfolio
+    return body
 
 
 def dump_portfolio(portfolio: Portfolio, path: str | os.PathLike[str]) -> None:
