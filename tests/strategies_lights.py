@@ -8,7 +8,15 @@ from fractions import Fraction
 
 from hypothesis import strategies as st
 
-from projpush.lights import Cutoff, GapMeasure, GapPolicy, LagPolicy, NodePolicy, SiteActivityPolicy
+from projpush.lights import (
+    Cutoff,
+    GapMeasure,
+    GapPolicy,
+    LagPolicy,
+    NodePolicy,
+    Requirement,
+    SiteActivityPolicy,
+)
 from projpush.model import Milestone, Month, Project, SiteObservation, StageEvent
 
 YEAR = 2020
@@ -78,7 +86,10 @@ def lag_policies(draw: st.DrawFn) -> LagPolicy:
     yellow = draw(st.integers(1, 4))
     red = draw(st.integers(yellow + 1, 6))
     tolerance = draw(st.sampled_from([Decimal(1), Decimal("0.9"), Decimal("0.5")]))
-    return LagPolicy(streak_for_yellow=yellow, streak_for_red=red, tolerance=tolerance)
+    requirement = draw(st.sampled_from(list(Requirement)))
+    return LagPolicy(
+        streak_for_yellow=yellow, streak_for_red=red, tolerance=tolerance, requirement=requirement
+    )
 
 
 @st.composite

@@ -96,8 +96,14 @@ class TestLight:
 
     def test_not_comparable_with_other_types(self):
         """Comparing with a non-light is a TypeError, not a silent answer."""
-        with pytest.raises(TypeError):
-            assert Light.RED < 1  # type: ignore[operator]
+        for compare in (
+            lambda: Light.RED < 1,
+            lambda: Light.RED <= 1,
+            lambda: Light.RED > 1,
+            lambda: Light.RED >= 1,
+        ):
+            with pytest.raises(TypeError):
+                compare()
 
 
 class TestNingboLights:
@@ -674,6 +680,13 @@ class TestBadInput:
         with pytest.raises(ValidationError, match="code: expected a built-in reason code"):
             Reason("mine", "odd").text()
 
+    def test_bool_figure(self):
+        """A yes/no figure renders in each language."""
+        r = Reason.custom(
+            "site", "camera", zh="摄像头在线：{on}", en="camera online: {on}", figures={"on": True}
+        )
+        assert ("摄像头在线：是", "camera online: yes") == (r.text(), r.text("en"))
+
     def test_float_figure(self):
         """A float figure is refused."""
         with pytest.raises(ValidationError, match=r"figures\['x'\]: expected an exact figure"):
@@ -721,6 +734,17 @@ class TestHistoryAndMap:
         p = project(milestones=(Milestone("征迁", planned=D(2020, 3, 15)),))
         lm = light_map(Portfolio(projects=(p,)), 2020, NodePolicy.dalian())
         assert (Light.GREEN,) * 2 + (Light.RED,) * 10 == lm.row("NB-1")
+
+    def test_map_monthly_requirement_and_other_years(self):
+        """The fast path judges the month's own amount too, and skips other years' data."""
+        policy = LagPolicy(requirement=Requirement.MONTHLY)
+        p = project(
+            monthly_plan={"2019-12": "100", **{f"2020-{m:02d}": "100" for m in range(1, 13)}},
+            monthly_done={"2019-12": "0", "2020-01": "0", "2020-02": "150", "2020-03": "90"},
+        )
+        lm = light_map([p], 2020, policy)
+        assert tuple(v.light for v in light_history(p, 2020, policy)) == lm.row("NB-1")
+        assert (Light.GREEN, Light.GREEN, Light.GREEN, Light.YELLOW) == lm.row("NB-1")[:4]
 
     def test_map_bad_look_ups(self):
         """Unknown keys and months of another year are clear errors."""
