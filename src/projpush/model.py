@@ -78,6 +78,7 @@ __all__ = [
     "Unit",
     "integrity_report",
     "money",
+    "replay",
     "to_yi",
     "yi",
 ]
