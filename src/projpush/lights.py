@@ -42,7 +42,7 @@ import enum
 from collections.abc import Callable, Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, Final, Protocol, TypeAlias, runtime_checkable
+from typing import TYPE_CHECKING, Any, Final, Protocol, TypeAlias, cast, runtime_checkable
 
 import attrs
 
@@ -91,7 +91,6 @@ _ZERO: Final = Decimal(0)
 _ONE: Final = Decimal(1)
 _HUNDRED: Final = Fraction(100)
 _UNDER_CONSTRUCTION: Final = frozenset({Stage.UNDER_CONSTRUCTION})
-_ALL_JUDGED: Final = [True] * 12
 _NONE_JUDGED: Final = (bytes(12), bytes(12))
 
 
@@ -641,18 +640,22 @@ class LagPolicy:
         return Verdict(project.key, as_of, light, tuple(reasons), self.name, Fraction(streak))
 
     def _year(self, project: Project, year: int) -> tuple[list[Decimal], list[Decimal | None]]:
-        plans: list[Decimal] = [_ZERO] * 12
-        dones: list[Decimal | None] = [None] * 12
-        found = False
-        for m, v in _raw(project.monthly_plan).items():
-            if m.year == year:
-                plans[m.month - 1] = v
-                found = True
-        if not found:
-            raise _no_plan(project, year, "monthly plan")
-        for m, v in _raw(project.monthly_done).items():
-            if m.year == year:
-                dones[m.month - 1] = v
+        plans = _whole_year(project.monthly_plan, year)
+        if plans is None:
+            plans = [_ZERO] * 12
+            found = False
+            for m, v in project.monthly_plan.items():
+                if m.year == year:
+                    plans[m.month - 1] = v
+                    found = True
+            if not found:
+                raise _no_plan(project, year, "monthly plan")
+        dones = cast("list[Decimal | None] | None", _whole_year(project.monthly_done, year))
+        if dones is None:
+            dones = [None] * 12
+            for m, v in project.monthly_done.items():
+                if m.year == year:
+                    dones[m.month - 1] = v
         return plans, dones
 
     def _judged_months(self, project: Project, year: int, months: int) -> list[bool]:
@@ -696,54 +699,84 @@ class LagPolicy:
             thresholds={"tolerance": self.tolerance},
         )
 
-    def _year_codes(self, project: Project, year: int) -> tuple[bytes, bytes]:
+    def _streak_codes(self) -> bytes:
+        """Light code (1 green, 2 yellow, 3 red) by streak length, for streaks 0 to 12."""
+        return bytes(_CODE[self.light_for(n)] for n in range(13))
+
+    def _year_codes(self, project: Project, year: int, table: bytes) -> tuple[bytes, bytes]:
         """Light codes and streaks of the twelve month ends of ``year``, in one pass.
 
-        The hot path of :func:`light_map`: no reasons, no series objects.
+        The hot path of :func:`light_map`: no reasons, no series objects;
+        ``table`` is :meth:`_streak_codes`, computed once per map.
         """
+        judged: list[bool] | None = None
         if project.stage_events:
             judged = self._judged_months(project, year, 12)
             if not any(judged):
                 return _NONE_JUDGED
-        elif project.stage in self.stages:
-            judged = _ALL_JUDGED
-        else:
+        elif project.stage not in self.stages:
             return _NONE_JUDGED
-        plans, dones = self._year(project, year)
+        streaks = self._streaks(*self._year(project, year))
+        if judged is not None and not all(judged):
+            return _masked(judged, streaks, table)
+        return bytes(map(table.__getitem__, streaks)), bytes(streaks)
+
+    def _streaks(self, plans: list[Decimal], dones: list[Decimal | None]) -> list[int]:
+        """The streak at each month end, every month judged."""
         tolerance = self.tolerance
-        exact = tolerance == 1
         cumulative = self.requirement is Requirement.CUMULATIVE
-        yellow, red = self.streak_for_yellow, self.streak_for_red
-        codes = bytearray(12)
-        streaks = bytearray(12)
-        plan_total = _ZERO
-        done_total = _ZERO
+        plan_total = done_total = _ZERO
         streak = 0
-        for i in range(12):
-            plan = plans[i]
-            done = dones[i]
+        streaks: list[int] = []
+        if cumulative and tolerance == 1:
+            for plan, done in zip(plans, dones, strict=True):
+                plan_total += plan
+                if done is None:
+                    streak += 1
+                else:
+                    done_total += done
+                    streak = streak + 1 if done_total < plan_total else 0
+                streaks.append(streak)
+            return streaks
+        for plan, done in zip(plans, dones, strict=True):
             plan_total += plan
             if done is None:
-                lags = True
+                streak += 1
             else:
                 done_total += done
-                if cumulative:
-                    lags = done_total < plan_total if exact else done_total < plan_total * tolerance
-                else:
-                    lags = done < plan if exact else done < plan * tolerance
-            if judged[i]:
-                streak = streak + 1 if lags else 0
-                codes[i] = 3 if streak >= red else 2 if streak >= yellow else 1
-            else:
-                streak = 0
-            streaks[i] = min(streak, 255)
-        return bytes(codes), bytes(streaks)
+                got, bar = (done_total, plan_total) if cumulative else (done, plan)
+                streak = streak + 1 if got < bar * tolerance else 0
+            streaks.append(streak)
+        return streaks
 
 
-def _raw(values: Mapping[Month, Decimal]) -> Mapping[Month, Decimal]:
-    """The plain dict inside a FrozenMap, which iterates without a Python call per item."""
-    data = getattr(values, "_data", None)
-    return data if isinstance(data, dict) else values
+def _whole_year(values: FrozenMap[Month, Decimal], year: int) -> list[Decimal] | None:
+    """The twelve values in month order when the map holds exactly ``year``'s months, else None.
+
+    FrozenMap keeps its keys sorted, so twelve keys from January to December
+    of ``year`` are exactly that year's months; most ledgers are like this.
+    """
+    if len(values) != 12:
+        return None
+    keys = list(values.keys())
+    if keys[0].year != year or keys[-1].year != year:
+        return None
+    return list(values.values())
+
+
+def _masked(judged: list[bool], streaks: list[int], table: bytes) -> tuple[bytes, bytes]:
+    """Codes and streaks when some months are outside the judged stages.
+
+    Such a month is not judged (code 0) and ends the streak.
+    """
+    run = 0
+    codes = bytearray(12)
+    runs = bytearray(12)
+    for i, (ok, s) in enumerate(zip(judged, streaks, strict=True)):
+        run = run + 1 if ok and s else 0
+        runs[i] = run
+        codes[i] = table[run] if ok else 0
+    return bytes(codes), bytes(runs)
 
 
 # --------------------------------------------------------------------------- nodes: Dalian
@@ -1304,8 +1337,9 @@ def light_map(
     severities: list[tuple[Fraction, ...] | bytes] = []
     if isinstance(chosen, LagPolicy):
         year_codes = chosen._year_codes  # noqa: SLF001 (the policy's own fast path)
+        table = chosen._streak_codes()  # noqa: SLF001
         for p in items:
-            c, s = year_codes(p, year)
+            c, s = year_codes(p, year, table)
             codes.append(c)
             severities.append(s)
     else:
