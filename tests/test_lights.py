@@ -276,6 +276,7 @@ class TestScope:
         """A completed project without a plan is not judged rather than an error."""
         p = project(stage="completed")
         assert judge(p, month_end(2020, 3)).light is None
+        assert judge(p, month_end(2020, 3), GapPolicy.yinchuan()).light is None
         assert (None,) * 12 == light_map([p], 2020).row("NB-1")
 
 
@@ -313,7 +314,7 @@ class TestNodeLights:
         p = project(milestones=(Milestone("清障", planned=D(2018, 6, 10), done=D(2018, 6, 10)),))
         v = judge(p, D(2018, 6, 30), NodePolicy.dalian())
         assert Light.GREEN == v.light
-        assert "截至2018-06-30到期节点1个均按时完成，在建节点进度正常" == v.reasons[0].text()
+        assert "截至2018-06-30到期节点1个均已完成，在建节点进度正常" == v.reasons[0].text()
 
     def test_percent_complete_slack(self):
         """Half the window elapsed: 40 % is exactly 10 points behind (green), 39 % yellow."""

@@ -341,8 +341,8 @@ _RENDER: Final[dict[tuple[str, str], tuple[str, str]]] = {
         ),
     ),
     ("node", "on_schedule"): (
-        "截至{as_of}到期节点{due}个均按时完成，在建节点进度正常",
-        "all {due} nodes due by {as_of} done on time; open nodes on pace",
+        "截至{as_of}到期节点{due}个均已完成，在建节点进度正常",
+        "all {due} nodes due by {as_of} are done; open nodes are on pace",
     ),
     ("node", "no_milestones"): (
         "未录入节点任务，按节点规则不亮灯",
@@ -1015,12 +1015,12 @@ class GapPolicy:
         ('yellow', '65/3')
         """
         year = as_of.year
-        annual = project.annual_plan(year)
-        if annual is None or annual <= 0:
-            raise _no_plan(project, year, "annual plan")
         scoped = _out_of_scope(project, as_of, self.stages, self.name)
         if scoped is not None:
             return scoped
+        annual = project.annual_plan(year)
+        if annual is None or annual <= 0:
+            raise _no_plan(project, year, "annual plan")
         last = last_complete_month(as_of)
         if self.cutoff is Cutoff.PREVIOUS_MONTH:
             last = Month.of(as_of) - 1
