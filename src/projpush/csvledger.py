@@ -1,0 +1,1154 @@
+"""Ledgers kept as a folder of CSV files (CSV 台账), as spreadsheets export them.
+
+A city's project office keeps its ledger in Excel or WPS; "Save as CSV UTF-8"
+gives one file per sheet. :func:`load_csv_ledger` reads such a folder into a
+:class:`~projpush.model.Portfolio`, :func:`check_csv_ledger` lists every
+problem in it (file, spreadsheet line, column), and :func:`dump_csv_ledger`
+writes a portfolio back in the same format. The files and their columns are
+documented in ``docs/ledger-format.md`` ("CSV ledger").
+
+Only the standard :mod:`csv` module is used. Cells are text: an amount such as
+``479.33`` is read as an exact :class:`~decimal.Decimal`, never through a
+float. Each value is then handed to the model's own converters, so the CSV
+ledger accepts what the model accepts, and errors carry the model's words
+prefixed by the cell's location, ``projects.csv:5:total_investment``.
+
+>>> import tempfile
+>>> from projpush.model import Project
+>>> p = Project(local_id="NB-7", name="港口扩建", level="county", category="industry",
+...     stage="planned", region="北仑区", unit="市港航局", annual_plans={2020: "1500.5"})
+>>> with tempfile.TemporaryDirectory() as folder:
+...     dump_csv_ledger(Portfolio(projects=(p,)), folder)
+...     load_csv_ledger(folder).project("NB-7").annual_plan(2020)
+Decimal('1500.5')
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import re
+import tempfile
+from decimal import Decimal
+from io import StringIO
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final, TypeVar
+
+import attrs
+
+from projpush._convert import normalise_text, to_enum
+from projpush.errors import LedgerError, ProjpushError
+from projpush.model import (
+    ApprovalItem,
+    Cadence,
+    Contact,
+    FrozenMap,
+    Issue,
+    IssueEvent,
+    IssueState,
+    Leader,
+    Milestone,
+    Month,
+    Portfolio,
+    Project,
+    ProjectCode,
+    Secretary,
+    SiteObservation,
+    StageEvent,
+    TaskForce,
+    Unit,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Mapping
+
+__all__ = ["CSV_FILES", "check_csv_ledger", "dump_csv_ledger", "load_csv_ledger"]
+
+T = TypeVar("T")
+
+# Separators of a list inside one cell (a leader's projects, a task force's members).
+_LIST_SPLIT: Final = re.compile(r"[;；、]")
+_LIST_JOIN: Final = ";"
+
+
+# --------------------------------------------------------------------------- the format
+
+
+@attrs.frozen
+class _Col:
+    """One column of a CSV file: its English name, Chinese header aliases, kind."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+    kind: str = "text"  # text, date, money, percent, bool, list, month
+
+
+@attrs.frozen
+class _Table:
+    """One CSV file of the ledger."""
+
+    file: str
+    columns: tuple[_Col, ...]
+    required: bool = False
+
+    def column(self, name: str) -> _Col:
+        return next(c for c in self.columns if c.name == name)
+
+
+def _project_col() -> _Col:
+    return _Col("project", ("项目代码", "项目", "项目编号"), required=True)
+
+
+_TABLES: Final = (
+    _Table(
+        "projects.csv",
+        (
+            _Col("code", ("项目代码", "代码")),
+            _Col("local_id", ("本地编号", "项目编号", "编号")),
+            _Col("name", ("项目名称", "名称"), required=True),
+            _Col("level", ("级别", "项目级别"), required=True),
+            _Col("category", ("类别", "项目类别"), required=True),
+            _Col("stage", ("阶段", "项目阶段"), required=True),
+            _Col("region", ("区域", "所在区域", "地区"), required=True),
+            _Col("unit", ("责任单位",), required=True),
+            _Col("owner", ("业主", "业主单位", "建设单位")),
+            _Col("total_investment", ("总投资",), kind="money"),
+            _Col("task_force", ("专班",)),
+        ),
+        required=True,
+    ),
+    _Table(
+        "stage_events.csv",
+        (
+            _project_col(),
+            _Col("kind", ("事件", "类型"), required=True),
+            _Col("on", ("日期",), required=True, kind="date"),
+            _Col("note", ("备注",)),
+        ),
+    ),
+    _Table(
+        "monthly.csv",
+        (
+            _project_col(),
+            _Col("month", ("月份",), required=True, kind="month"),
+            _Col("plan", ("计划", "计划投资", "月度计划"), kind="money"),
+            _Col("done", ("完成", "完成投资"), kind="money"),
+        ),
+    ),
+    _Table(
+        "milestones.csv",
+        (
+            _project_col(),
+            _Col("name", ("节点", "节点名称", "节点任务"), required=True),
+            _Col("planned", ("计划完成日期",), required=True, kind="date"),
+            _Col("start", ("开始日期", "计划开始日期"), kind="date"),
+            _Col("done", ("实际完成日期",), kind="date"),
+            _Col("percent", ("完成比例", "完成百分比", "进度"), kind="percent"),
+            _Col("unit", ("责任单位",)),
+        ),
+    ),
+    _Table(
+        "approvals.csv",
+        (
+            _project_col(),
+            _Col("name", ("要件", "要件名称", "事项"), required=True),
+            _Col("kind", ("类型", "要件类型")),
+            _Col("authority", ("审批部门",)),
+            _Col("required", ("必需", "是否必需"), kind="bool"),
+            _Col("applied", ("申报日期",), kind="date"),
+            _Col("granted", ("批复日期", "办结日期"), kind="date"),
+            _Col("one_trip", ("最多跑一次",), kind="bool"),
+        ),
+    ),
+    _Table(
+        "site_activity.csv",
+        (
+            _project_col(),
+            _Col("day", ("日期",), required=True, kind="date"),
+            _Col("active", ("有施工", "是否施工"), required=True, kind="bool"),
+            _Col("source", ("来源",)),
+        ),
+    ),
+    _Table(
+        "units.csv",
+        (
+            _Col("name", ("单位名称", "名称"), required=True),
+            _Col("region", ("区域",)),
+            _Col("kind", ("类型",)),
+        ),
+    ),
+    _Table(
+        "task_forces.csv",
+        (
+            _Col("name", ("专班名称", "名称"), required=True),
+            _Col("lead", ("牵头领导", "组长")),
+            _Col("members", ("成员",), kind="list"),
+            _Col("projects", ("项目",), kind="list"),
+        ),
+    ),
+    _Table(
+        "leaders.csv",
+        (
+            _Col("name", ("姓名",), required=True),
+            _Col("rank", ("级别",), required=True),
+            _Col("role", ("职务",)),
+            _Col("projects", ("包保项目", "项目"), kind="list"),
+        ),
+    ),
+    _Table(
+        "secretaries.csv",
+        (
+            _Col("name", ("姓名",), required=True),
+            _Col("unit", ("单位",), required=True),
+            _Col("projects", ("服务项目", "项目"), kind="list"),
+            _Col("default_cadence", ("联系频次",)),
+        ),
+    ),
+    _Table(
+        "cadences.csv",
+        (
+            _Col("secretary", ("服务秘书",), required=True),
+            _project_col(),
+            _Col("cadence", ("联系频次",), required=True),
+        ),
+    ),
+    _Table(
+        "contacts.csv",
+        (
+            _Col("secretary", ("服务秘书",), required=True),
+            _project_col(),
+            _Col("on", ("日期",), required=True, kind="date"),
+            _Col("mode", ("方式",)),
+            _Col("note", ("备注",)),
+        ),
+    ),
+    _Table(
+        "issues.csv",
+        (
+            _Col("id", ("问题编号", "编号"), required=True),
+            _project_col(),
+            _Col("category", ("问题类别", "类别"), required=True),
+            _Col("title", ("问题", "问题描述"), required=True),
+            _Col("difficulty", ("难度",)),
+        ),
+    ),
+    _Table(
+        "issue_events.csv",
+        (
+            _Col("issue", ("问题编号",), required=True),
+            _Col("at", ("日期",), required=True, kind="date"),
+            _Col("kind", ("事件",), required=True),
+            _Col("actor", ("经办人", "操作人"), required=True),
+            _Col("from_state", ("原状态",)),
+            _Col("to_state", ("新状态",)),
+            _Col("tier", ("层级",)),
+            _Col("owner", ("承办单位",)),
+            _Col("deadline", ("时限", "办结时限"), kind="date"),
+            _Col("sheet", ("督办单",)),
+            _Col("party", ("等待方",)),
+            _Col("policy", ("政策版本",)),
+            _Col("note", ("备注",)),
+        ),
+    ),
+)
+_BY_FILE: Final = {t.file: t for t in _TABLES}
+
+#: The files of a CSV ledger, in the order they are read and written.
+CSV_FILES: Final = tuple(t.file for t in _TABLES)
+
+# ``annual_plan_2020``, ``2020年度计划投资``, ``2020年计划投资``, ``年度计划投资2020``.
+_ANNUAL: Final = re.compile(
+    r"annual_plan_(\d{4})|(\d{4})年?年度计划投资|(\d{4})年计划投资|年度计划投资_?(\d{4})年?"
+)
+_UNIT_SUFFIX: Final = re.compile(r"\((?:万元|%)\)$")
+
+_DATE: Final = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
+_MONTH: Final = re.compile(r"(\d{4})[-/.年](\d{1,2})(?:月|[-/.]0?1)?")
+_AMOUNT: Final = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+_TRUE: Final = frozenset({"yes", "y", "true", "1", "是", "√"})
+_FALSE: Final = frozenset({"no", "n", "false", "0", "否", "×"})
+
+
+def _column_name(table: _Table, names: Mapping[str, str], key: str) -> str | None:
+    """The column a normalised header names (annual plans by year), or None."""
+    name = names.get(key)
+    year = _ANNUAL.fullmatch(key) if name is None and table.file == "projects.csv" else None
+    if year is not None:
+        name = f"annual_plan_{next(g for g in year.groups() if g)}"
+    return name
+
+
+def _norm_header(text: str) -> str:
+    return _UNIT_SUFFIX.sub("", normalise_text(text).lower().replace(" ", ""))
+
+
+# --------------------------------------------------------------------------- rows
+
+
+@attrs.frozen
+class _Row:
+    """One data row: its cells by column name and the headers as the file wrote them."""
+
+    file: str
+    line: int
+    cells: Mapping[str, str]
+    headers: Mapping[str, str]
+
+    def get(self, column: str) -> str | None:
+        """The cell's text, or None when blank or when the file lacks the column."""
+        text = self.cells.get(column, "").strip()
+        return text or None
+
+    def header(self, column: str) -> str:
+        return self.headers.get(column, column)
+
+    def where(self, column: str | None = None) -> str:
+        if column is None:
+            return f"{self.file}:{self.line}"
+        return f"{self.file}:{self.line}:{self.header(column)}"
+
+
+def _problem(where: str, detail: str, expected: str | None = None, got: Any = None) -> LedgerError:
+    return LedgerError(f"{where}: {detail}", field=where, expected=expected, got=got)
+
+
+def _cell_error(row: _Row, column: str, expected: str, got: Any) -> LedgerError:
+    return _problem(
+        row.where(column), f"{row.header(column)}: expected {expected}, got {got!r}", expected, got
+    )
+
+
+_EVENT_FIELD: Final = re.compile(r"events\[(\d+)\](?:\.(\w+)| states)?")
+_LEAD: Final = re.compile(r"[A-Za-z_]\w*")
+
+
+def _translate(row: _Row, column: str, err: ProjpushError) -> LedgerError:
+    """A model error as a ledger error at ``row``'s ``column``, in the model's words."""
+    text = str(err)
+    if err.field and text.startswith(f"{err.field}:"):
+        text = text[len(err.field) + 1 :].lstrip()
+    else:
+        match = _EVENT_FIELD.match(text)
+        if match and text[match.end() : match.end() + 1] == ":":
+            text = text[match.end() + 1 :].lstrip()
+    return _problem(row.where(column), f"{row.header(column)}: {text}", err.expected, err.got)
+
+
+def _attr_of(field: str | None) -> str:
+    match = _LEAD.match(field or "")
+    return match[0] if match else ""
+
+
+# --------------------------------------------------------------------------- cell parsers
+
+
+def _parse_date(row: _Row, column: str, text: str) -> dt.date:
+    match = _DATE.fullmatch(normalise_text(text))
+    if match:
+        try:
+            return dt.date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            pass
+    raise _cell_error(row, column, "a date YYYY-MM-DD (or YYYY/M/D, YYYY年M月D日)", text)
+
+
+def _parse_month(row: _Row, column: str, text: str) -> Month:
+    match = _MONTH.fullmatch(normalise_text(text))
+    if match and 1 <= int(match[2]) <= 12:
+        try:
+            return Month(int(match[1]), int(match[2]))
+        except ProjpushError:
+            pass
+    raise _cell_error(row, column, "a month YYYY-MM", text)
+
+
+def _parse_money(row: _Row, column: str, text: str) -> Decimal:
+    clean = normalise_text(text)
+    if not _AMOUNT.fullmatch(clean):
+        raise _cell_error(
+            row, column, "an amount in 万元 written in digits, such as 479.33 or 1,052.5", text
+        )
+    return Decimal(clean.replace(",", ""))
+
+
+def _parse_percent(row: _Row, column: str, text: str) -> Decimal:
+    clean = normalise_text(text).removesuffix("%")
+    if not _AMOUNT.fullmatch(clean):
+        raise _cell_error(row, column, "a percentage from 0 to 100, such as 40 or 40%", text)
+    return Decimal(clean.replace(",", ""))
+
+
+def _parse_bool(row: _Row, column: str, text: str) -> bool:
+    word = normalise_text(text).lower()
+    if word in _TRUE:
+        return True
+    if word in _FALSE:
+        return False
+    raise _cell_error(row, column, "yes/no (是/否, true/false, 1/0)", text)
+
+
+def _parse_list(_row: _Row, _column: str, text: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in _LIST_SPLIT.split(text) if item.strip())
+
+
+_PARSERS: Final[dict[str, Callable[[_Row, str, str], Any]]] = {
+    "date": _parse_date,
+    "month": _parse_month,
+    "money": _parse_money,
+    "percent": _parse_percent,
+    "bool": _parse_bool,
+    "list": _parse_list,
+}
+
+
+# --------------------------------------------------------------------------- reading
+
+
+class _Reader:
+    """Reads one folder, collecting every problem instead of stopping at the first."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.problems: list[LedgerError] = []
+        self.keys: dict[str, str] = {}  # code, local id or key -> project key
+        self.bad_keys: set[str] = set()  # keys of project rows that failed
+        self.projects_usable = True
+        try:
+            self.listing = {p.name.lower(): p for p in folder.iterdir() if p.is_file()}
+        except FileNotFoundError:
+            self.listing = {}
+
+    def report(self, error: LedgerError) -> None:
+        self.problems.append(error)
+
+    # ------------------------------------------------------------------ files
+
+    def table(self, file: str) -> list[_Row] | None:
+        """The rows of ``file``, None if it is absent; problems are reported."""
+        table = _BY_FILE[file]
+        path = self.folder / file
+        if not path.is_file():
+            path = self.listing.get(file, path)
+        if not path.is_file():
+            if table.required:
+                self.report(_problem(file, "this file is required but missing", "the file", None))
+            return None
+        records = self._records(path, file)
+        columns = self._header(table, records[0]) if records else None
+        if columns is None:
+            return []
+        headers = {
+            name: header.strip()
+            for name, header in zip(columns, records[0], strict=True)
+            if name is not None
+        }
+        rows = []
+        for line, record in enumerate(records[1:], start=2):
+            if not any(cell.strip() for cell in record):
+                continue  # spreadsheets export trailing blank rows
+            extra = [cell for cell in record[len(columns) :] if cell.strip()]
+            if extra:
+                detail = f"the row has {len(record)} cells but the header has {len(columns)}"
+                self.report(_problem(f"{file}:{line}", detail, f"{len(columns)} cells", extra[0]))
+                continue
+            cells = {
+                name: cell for name, cell in zip(columns, record, strict=False) if name is not None
+            }
+            rows.append(_Row(file, line, cells, headers))
+        return rows
+
+    def _records(self, path: Path, file: str) -> list[list[str]]:
+        """The file's records, header first; [] (reported) when it cannot be read as CSV."""
+        try:
+            text = path.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError as err:
+            detail = (
+                f"not UTF-8 text (byte {err.start}); save it as 'CSV UTF-8 (逗号分隔)' "
+                f"from Excel or WPS"
+            )
+            self.report(_problem(file, detail, "UTF-8 text", None))
+            return []
+        try:
+            records = list(csv.reader(StringIO(text, newline=""), strict=True))
+        except csv.Error as err:
+            self.report(_problem(file, f"not readable as CSV: {err}", "CSV text", None))
+            return []
+        if not records:
+            self.report(_problem(file, "the file is empty; expected a header row", "a header"))
+        return records
+
+    def _header(self, table: _Table, header: list[str]) -> list[str | None] | None:
+        """Column name per position (None: ignored), or None when the header is unusable."""
+        names: dict[str, str] = {}
+        for col in table.columns:
+            for alias in (col.name, *col.aliases):
+                names.setdefault(_norm_header(alias), col.name)
+        result: list[str | None] = []
+        seen: dict[str, str] = {}
+        ok = True
+        for text in header:
+            key = _norm_header(text)
+            if not key or key.startswith("#"):
+                result.append(None)  # blank headers (with blank cells) and "#备注" are ignored
+                continue
+            name = _column_name(table, names, key)
+            if name is None:
+                known = ", ".join(c.name for c in table.columns)
+                extra = ", annual_plan_YYYY" if table.file == "projects.csv" else ""
+                detail = (
+                    f"unknown column {text.strip()!r}; known columns: {known}{extra} "
+                    f"(or their Chinese headers); start a header with '#' to keep an extra column"
+                )
+                self.report(_problem(f"{table.file}:1:{text.strip()}", detail, "a known column"))
+                ok = False
+                result.append(None)
+                continue
+            if name in seen:
+                detail = f"column {name!r} appears twice, as {seen[name]!r} and {text.strip()!r}"
+                self.report(_problem(f"{table.file}:1:{text.strip()}", detail, "unique columns"))
+                ok = False
+            seen[name] = text.strip()
+            result.append(name)
+        for col in table.columns:
+            if col.required and col.name not in seen:
+                aliases = "/".join(col.aliases)
+                detail = f"required column {col.name!r} ({aliases}) is missing"
+                self.report(_problem(f"{table.file}:1", detail, col.name, None))
+                ok = False
+        if table.file == "projects.csv" and "code" not in seen and "local_id" not in seen:
+            detail = "needs a 'code' (项目代码) or a 'local_id' (本地编号) column; it has neither"
+            self.report(_problem(f"{table.file}:1", detail, "code or local_id", None))
+            ok = False
+        return result if ok else None
+
+    # ------------------------------------------------------------------ values
+
+    def values(self, row: _Row, cls: type, skip: Iterable[str] = ()) -> dict[str, Any] | None:
+        """Keyword arguments for ``cls`` from ``row``: parsed cells, blanks left to defaults.
+
+        A blank cell of a field with no default is passed as ``""`` so that the
+        model says what it expected. None if a cell could not be parsed.
+        """
+        table = _BY_FILE[row.file]
+        out: dict[str, Any] = {}
+        ok = True
+        for f in attrs.fields(cls):
+            if not f.init or f.alias in skip:
+                continue
+            col = next((c for c in table.columns if c.name == f.alias), None)
+            if col is None:
+                continue
+            text = row.get(col.name)
+            if text is None:
+                if f.default is attrs.NOTHING:
+                    out[f.alias] = ""
+                continue
+            parse = _PARSERS.get(col.kind)
+            if parse is None:
+                out[f.alias] = text
+                continue
+            try:
+                out[f.alias] = parse(row, col.name, text)
+            except LedgerError as err:
+                self.report(err)
+                ok = False
+        return out if ok else None
+
+    def build(
+        self,
+        row: _Row,
+        cls: Callable[..., T],
+        values: Mapping[str, Any] | None,
+        where: Callable[[ProjpushError], tuple[_Row, str]] | None = None,
+    ) -> T | None:
+        """Build ``cls(**values)``, reporting a model error at the cell it is about."""
+        if values is None:
+            return None
+        try:
+            return cls(**values)
+        except ProjpushError as err:
+            at_row, column = where(err) if where else (row, _attr_of(err.field))
+            self.report(_translate(at_row, column, err))
+            return None
+
+    def project(self, row: _Row, column: str = "project") -> str | None:
+        """The project key a cell names (a code, its local id); None if unknown."""
+        text = row.get(column)
+        if text is None:
+            self.report(_cell_error(row, column, "a project code or local id", ""))
+            return None
+        key = self.keys.get(normalise_text(text))
+        if key is None:
+            try:
+                key = self.keys.get(str(ProjectCode.parse(text)))
+            except ProjpushError:
+                key = None
+        if key is None and normalise_text(text) not in self.bad_keys and self.projects_usable:
+            detail = (
+                f"{row.header(column)}: no project with code or local id {text!r} in projects.csv"
+            )
+            self.report(_problem(row.where(column), detail, "a project in projects.csv", text))
+        return key
+
+    def projects_list(self, row: _Row, items: Iterable[str]) -> tuple[str, ...] | None:
+        keys = []
+        for item in items:
+            key = self.keys.get(normalise_text(item))
+            if key is None:
+                if normalise_text(item) not in self.bad_keys and self.projects_usable:
+                    detail = f"projects: no project with code or local id {item!r} in projects.csv"
+                    where = row.where("projects")
+                    self.report(_problem(where, detail, "a project in projects.csv", item))
+                    return None
+                continue
+            keys.append(key)
+        return tuple(keys)
+
+    def unique(self, rows: Iterable[tuple[_Row, str]], column: str, what: str) -> set[int]:
+        """Report rows whose key repeats an earlier row's; return their lines."""
+        seen: dict[str, _Row] = {}
+        dupes = set()
+        for row, key in rows:
+            first = seen.get(key)
+            if first is None:
+                seen[key] = row
+                continue
+            detail = f"{row.header(column)}: duplicate {what} {key!r}; line {first.line} has it too"
+            self.report(_problem(row.where(column), detail, f"a unique {what}", key))
+            dupes.add(row.line)
+        return dupes
+
+    # ------------------------------------------------------------------ the ledger
+
+    def read(self) -> Portfolio | None:
+        project_rows = self._project_rows()
+        children = self._children()
+        projects = self._projects(project_rows, children)
+        units = self._simple("units.csv", Unit)
+        forces = self._task_forces()
+        leaders = self._leaders()
+        secretaries = self._secretaries()
+        issues = self._issues()
+        if self.problems:
+            return None
+        try:
+            return Portfolio(
+                projects=projects,
+                leaders=leaders,
+                secretaries=secretaries,
+                issues=issues,
+                units=units,
+                task_forces=forces,
+            )
+        except ProjpushError as err:  # every rule is checked above; kept as a safety net
+            self.report(_problem(self.folder.name, str(err), err.expected, err.got))
+            return None
+
+    def _project_rows(self) -> list[tuple[_Row, dict[str, Any]]]:
+        rows = self.table("projects.csv")
+        if rows is None or (not rows and self.problems):
+            self.projects_usable = False
+            return []
+        out = []
+        keyed: list[tuple[_Row, str]] = []
+        local: list[tuple[_Row, str]] = []
+        for row in rows:
+            values = self._annual(row, self.values(row, Project))
+            project = self.build(row, Project, values, _at_project_row(row))
+            if project is None or values is None:
+                code = row.get("code") or row.get("local_id")
+                if code:
+                    self.bad_keys.add(normalise_text(code))
+                continue
+            keyed.append((row, project.key))
+            if project.local_id is not None:
+                local.append((row, project.local_id))
+            out.append((row, values, project))
+        dupes = self.unique(keyed, "code", "project code") | self.unique(
+            local, "local_id", "local id"
+        )
+        for _row, _, project in out:
+            if project.local_id is not None:
+                self.keys.setdefault(project.local_id, project.key)
+        for _row, _, project in out:
+            self.keys[project.key] = project.key
+        return [(row, values) for row, values, _ in out if row.line not in dupes]
+
+    def _annual(self, row: _Row, values: dict[str, Any] | None) -> dict[str, Any] | None:
+        plans = {}
+        for column, text in row.cells.items():
+            if not column.startswith("annual_plan_") or not text.strip():
+                continue
+            try:
+                plans[int(column.removeprefix("annual_plan_"))] = _parse_money(row, column, text)
+            except LedgerError as err:
+                self.report(err)
+                values = None
+        return None if values is None else {**values, "annual_plans": plans}
+
+    def _children(self) -> dict[str, dict[str, list[tuple[_Row, Any]]]]:
+        """Per file, per project key: the rows and the values they hold."""
+        out: dict[str, dict[str, list[tuple[_Row, Any]]]] = {}
+        builders: dict[str, Callable[[_Row], Any]] = {
+            "stage_events.csv": lambda r: self.build(r, StageEvent, self.values(r, StageEvent)),
+            "milestones.csv": lambda r: self.build(r, Milestone, self.values(r, Milestone)),
+            "approvals.csv": lambda r: self.build(r, ApprovalItem, self.values(r, ApprovalItem)),
+            "site_activity.csv": lambda r: self.build(
+                r, SiteObservation, self.values(r, SiteObservation)
+            ),
+            "monthly.csv": self._monthly,
+        }
+        for file, make in builders.items():
+            groups: dict[str, list[tuple[_Row, Any]]] = {}
+            for row in self.table(file) or []:
+                key = self.project(row)
+                value = make(row)
+                if key is not None and value is not None:
+                    groups.setdefault(key, []).append((row, value))
+            out[file] = groups
+        for file, what in (("milestones.csv", "milestone"), ("approvals.csv", "approval item")):
+            for group in out[file].values():
+                self.unique(((r, normalise_text(v.name)) for r, v in group), "name", what)
+        for group in out["monthly.csv"].values():
+            self.unique(((r, str(v[0])) for r, v in group), "month", "month for this project")
+        return out
+
+    def _monthly(self, row: _Row) -> tuple[Month, Decimal | None, Decimal | None] | None:
+        values: dict[str, Any] = {}
+        for column, kind in (("month", "month"), ("plan", "money"), ("done", "money")):
+            text = row.get(column)
+            if text is None:
+                if column == "month":
+                    self.report(_cell_error(row, column, "a month YYYY-MM", ""))
+                    return None
+                values[column] = None
+                continue
+            try:
+                values[column] = _PARSERS[kind](row, column, text)
+            except LedgerError as err:
+                self.report(err)
+                return None
+        return values["month"], values["plan"], values["done"]
+
+    def _projects(
+        self,
+        rows: list[tuple[_Row, dict[str, Any]]],
+        children: dict[str, dict[str, list[tuple[_Row, Any]]]],
+    ) -> tuple[Project, ...]:
+        out = []
+        for row, values in rows:
+            project = self.build(row, Project, values)
+            if project is None:  # pragma: no cover - built once already in _project_rows
+                continue
+            key = project.key
+
+            def kids(file: str, key: str = key) -> list[tuple[_Row, Any]]:
+                return children[file].get(key, [])
+
+            monthly = kids("monthly.csv")
+            events = kids("stage_events.csv")
+            full = {
+                **values,
+                "milestones": tuple(v for _, v in kids("milestones.csv")),
+                "approvals": tuple(v for _, v in kids("approvals.csv")),
+                "site_activity": tuple(v for _, v in kids("site_activity.csv")),
+                "stage_events": tuple(v for _, v in events),
+                "monthly_plan": {m: p for _, (m, p, _d) in monthly if p is not None},
+                "monthly_done": {m: d for _, (m, _p, d) in monthly if d is not None},
+            }
+
+            def where(err: ProjpushError, r: _Row = row, ev: Any = events) -> tuple[_Row, str]:
+                match = re.match(r"stage_events\[(\d+)\]", err.field or "")
+                if match:
+                    return ev[int(match[1])][0], "kind"
+                return r, _project_column(err)
+
+            built = self.build(row, Project, full, where)
+            if built is not None:
+                out.append(built)
+        return tuple(out)
+
+    def _simple(self, file: str, cls: type[T]) -> tuple[T, ...]:
+        rows = self.table(file) or []
+        self.unique(((r, normalise_text(r.get("name") or "")) for r in rows), "name", "name")
+        built = (self.build(row, cls, self.values(row, cls)) for row in rows)
+        return tuple(x for x in built if x is not None)
+
+    def _with_projects(self, file: str, cls: type[T]) -> tuple[T, ...]:
+        rows = self.table(file) or []
+        self.unique(((r, normalise_text(r.get("name") or "")) for r in rows), "name", "name")
+        out = []
+        for row in rows:
+            values = self.values(row, cls)
+            if values is not None and "projects" in values:
+                keys = self.projects_list(row, values["projects"])
+                values = None if keys is None else {**values, "projects": keys}
+            built = self.build(row, cls, values)
+            if built is not None:
+                out.append(built)
+        return tuple(out)
+
+    def _task_forces(self) -> tuple[TaskForce, ...]:
+        return self._with_projects("task_forces.csv", TaskForce)
+
+    def _leaders(self) -> tuple[Leader, ...]:
+        return self._with_projects("leaders.csv", Leader)
+
+    def _secretaries(self) -> tuple[Secretary, ...]:
+        plain = self._with_projects("secretaries.csv", Secretary)
+        by_name = {s.name: s for s in plain}
+        cadences: dict[str, dict[str, Any]] = {}
+        for row in self.table("cadences.csv") or []:
+            secretary = self._served(row, by_name)
+            if secretary is None:
+                continue
+            key, person = secretary
+            if key in cadences.get(person.name, {}):
+                detail = f"secretary: a second cadence for {person.name!r} and {key!r}"
+                self.report(_problem(row.where("project"), detail, "one row per pair", key))
+                continue
+            try:
+                cadence = to_enum(Cadence, row.get("cadence") or "", "cadence")
+            except ProjpushError as err:
+                self.report(_translate(row, "cadence", err))
+                continue
+            cadences.setdefault(person.name, {})[key] = cadence
+        contacts: dict[str, list[Contact]] = {}
+        for row in self.table("contacts.csv") or []:
+            secretary = self._served(row, by_name)
+            values = self.values(row, Contact)
+            if secretary is None or values is None:
+                continue
+            contact = self.build(row, Contact, {**values, "project": secretary[0]})
+            if contact is not None:
+                contacts.setdefault(secretary[1].name, []).append(contact)
+        return tuple(
+            attrs.evolve(
+                s,
+                cadences=FrozenMap(cadences.get(s.name, {})),
+                contacts=tuple(contacts.get(s.name, [])),
+            )
+            for s in plain
+        )
+
+    def _served(self, row: _Row, by_name: Mapping[str, Secretary]) -> tuple[str, Secretary] | None:
+        """The project and the secretary a cadence or contact row names, both checked."""
+        name = normalise_text(row.get("secretary") or "")
+        person = by_name.get(name)
+        key = self.project(row)
+        if person is None:
+            detail = f"{row.header('secretary')}: no secretary named {name!r} in secretaries.csv"
+            self.report(_problem(row.where("secretary"), detail, "a known secretary", name))
+            return None
+        if key is None:
+            return None
+        if key not in person.projects:
+            detail = (
+                f"{row.header('project')}: {person.name!r} does not serve {key!r} "
+                f"(see the projects column of secretaries.csv)"
+            )
+            self.report(_problem(row.where("project"), detail, "a project they serve", key))
+            return None
+        return key, person
+
+    def _issues(self) -> tuple[Issue, ...]:
+        issue_rows = self.table("issues.csv")
+        event_rows = self.table("issue_events.csv")
+        if issue_rows is None:
+            if event_rows:
+                detail = "issue_events.csv is present, so issues.csv is required"
+                self.report(_problem("issues.csv", detail, "the file", None))
+            return ()
+        ids = [(r, normalise_text(r.get("id") or "")) for r in issue_rows]
+        self.unique(ids, "id", "issue id")
+        known = {key for _, key in ids}
+        events: dict[str, list[_Row]] = {}
+        for row in event_rows or []:
+            key = normalise_text(row.get("issue") or "")
+            if key not in known:
+                detail = f"{row.header('issue')}: no issue with id {key!r} in issues.csv"
+                self.report(_problem(row.where("issue"), detail, "an issue in issues.csv", key))
+                continue
+            events.setdefault(key, []).append(row)
+        out = []
+        for row, key in ids:
+            issue = self._issue(row, events.get(key, []))
+            if issue is not None:
+                out.append(issue)
+        return tuple(out)
+
+    def _issue(self, row: _Row, event_rows: list[_Row]) -> Issue | None:
+        """Build one issue by replaying its event rows in file order."""
+        values = self.values(row, Issue)
+        project = self.project(row)
+        if values is None or project is None:
+            return None
+        if not event_rows:
+            detail = (
+                f"{row.header('id')}: issue {row.get('id')!r} has no events; issue_events.csv "
+                f"needs at least its 'collected' event"
+            )
+            self.report(_problem(row.where("id"), detail, "a collected event", None))
+            return None
+        first, rest = event_rows[0], event_rows[1:]
+        payload = self.values(first, IssueEvent, skip=("from_state", "to_state"))
+        given = self._states(first)
+        if payload is None or given is None:
+            return None
+        event = self.build(
+            first,
+            IssueEvent,
+            {"from_state": given[0], "to_state": given[1] or IssueState.COLLECTED, **payload},
+        )
+        if event is None:
+            return None
+        issue = self.build(
+            row,
+            Issue,
+            {**values, "project": project, "events": (event,)},
+            _issue_locator(row, event_rows, None),
+        )
+        for erow in rest:
+            if issue is None:
+                break
+            issue = self._step(issue, erow, _issue_locator(row, event_rows, erow))
+        return issue
+
+    def _step(
+        self, issue: Issue, row: _Row, where: Callable[[ProjpushError], tuple[_Row, str]]
+    ) -> Issue | None:
+        """Take the step one event row records; explicit from/to states must agree."""
+        payload = self.values(row, IssueEvent, skip=("from_state", "to_state"))
+        if payload is None:
+            return None
+        stepped = self.build(row, issue.step, payload, where)
+        if stepped is None or not self._states_match(row, stepped.events[-1]):
+            return None
+        return stepped
+
+    def _states(self, row: _Row) -> tuple[IssueState | None, IssueState | None] | None:
+        out: list[IssueState | None] = []
+        for column in ("from_state", "to_state"):
+            text = row.get(column)
+            try:
+                out.append(None if text is None else to_enum(IssueState, text, column))
+            except ProjpushError as err:
+                self.report(_translate(row, column, err))
+                return None
+        return out[0], out[1]
+
+    def _states_match(self, row: _Row, event: IssueEvent) -> bool:
+        given = self._states(row)
+        if given is None:
+            return False
+        for column, state, actual in zip(
+            ("from_state", "to_state"), given, (event.from_state, event.to_state), strict=True
+        ):
+            if state is not None and state is not actual:
+                shown = "none" if actual is None else actual.value
+                detail = (
+                    f"{row.header(column)}: expected {shown!r} for a {event.kind.value} event "
+                    f"here, got {state.value!r} (leave the column blank to derive it)"
+                )
+                self.report(_problem(row.where(column), detail, shown, state.value))
+                return False
+        return True
+
+
+def _issue_locator(
+    row: _Row, event_rows: list[_Row], current: _Row | None
+) -> Callable[[ProjpushError], tuple[_Row, str]]:
+    """Where an issue's error belongs: its issues.csv row or one of its event rows.
+
+    ``events[2].deadline`` points at the third event row; a bare field such as
+    ``kind`` comes from the step being taken (``current``) or, when building
+    the issue itself, from the issues.csv row.
+    """
+
+    def where(err: ProjpushError) -> tuple[_Row, str]:
+        match = _EVENT_FIELD.fullmatch(err.field or "")
+        if match is None:
+            return (current or row), _attr_of(err.field)
+        event_row = event_rows[int(match[1])]
+        if match[2]:
+            return event_row, match[2]
+        return event_row, "to_state" if event_row.get("to_state") else "kind"
+
+    return where
+
+
+def _at_project_row(row: _Row) -> Callable[[ProjpushError], tuple[_Row, str]]:
+    def where(err: ProjpushError) -> tuple[_Row, str]:
+        return row, _project_column(err)
+
+    return where
+
+
+def _project_column(err: ProjpushError) -> str:
+    attr = _attr_of(err.field)
+    if attr == "annual_plans":
+        match = re.search(r"\d{4}", err.field or "")
+        return f"annual_plan_{match[0]}" if match else "code"
+    return attr if attr in {c.name for c in _BY_FILE["projects.csv"].columns} else "code"
+
+
+# --------------------------------------------------------------------------- public
+
+
+def check_csv_ledger(folder: str | os.PathLike[str]) -> list[tuple[str, str]]:
+    """List every problem of a CSV ledger folder as ``(location, message)`` pairs.
+
+    Reading goes on past a bad row, so a person mending the spreadsheets sees
+    every problem at once; a row that refers to a project whose own row is
+    bad is not reported again. An empty list means the folder loads.
+
+    >>> check_csv_ledger("/nonexistent")
+    [('projects.csv', 'this file is required but missing')]
+    """
+    reader = _Reader(Path(folder))
+    reader.read()
+    return [(str(e.field), _detail(e)) for e in reader.problems]
+
+
+def load_csv_ledger(folder: str | os.PathLike[str]) -> Portfolio:
+    """Read a folder of CSV files (see ``docs/ledger-format.md``) into a portfolio.
+
+    Raises:
+        LedgerError: the first problem found; ``field`` is its location
+            (``projects.csv:5:total_investment``: file, spreadsheet line with
+            the header as line 1, column as headed in the file).
+        OSError: a file cannot be read.
+    """
+    reader = _Reader(Path(folder))
+    portfolio = reader.read()
+    if portfolio is None:
+        raise reader.problems[0]
+    return portfolio
+
+
+def _detail(error: LedgerError) -> str:
+    return str(error).removeprefix(f"{error.field}: ")
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def dump_csv_ledger(portfolio: Portfolio, folder: str | os.PathLike[str]) -> None:
+    """Write a portfolio as a CSV ledger folder that :func:`load_csv_ledger` reads back.
+
+    Every file of the format is written, with English headers, even when it
+    has no rows, so no stale file of an earlier dump survives. Files are UTF-8
+    with a byte-order mark, so that Excel shows the Chinese text when the file
+    is opened by double-click. The folder is created if needed.
+
+    Raises:
+        LedgerError: a name to be written into a list cell contains one of the
+            list separators ``;``, ``；`` or ``、``.
+    """
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    for file, (header, rows) in _tables(portfolio).items():
+        _write(target / file, header, rows)
+
+
+def _tables(p: Portfolio) -> dict[str, tuple[list[str], list[list[str]]]]:
+    years = sorted({y for x in p.projects for y in x.annual_plans})
+    project_cols = [c.name for c in _BY_FILE["projects.csv"].columns]
+    out: dict[str, tuple[list[str], list[list[str]]]] = {}
+    out["projects.csv"] = (
+        project_cols + [f"annual_plan_{y}" for y in years],
+        [
+            [_cell(getattr(x, c)) for c in project_cols]
+            + [_cell(x.annual_plans.get(y)) for y in years]
+            for x in p.projects
+        ],
+    )
+
+    def per_project(file: str, attr: str) -> None:
+        cols = [c.name for c in _BY_FILE[file].columns]
+        rows = [
+            [x.key, *(_cell(getattr(item, c)) for c in cols[1:])]
+            for x in p.projects
+            for item in getattr(x, attr)
+        ]
+        out[file] = (cols, rows)
+
+    per_project("stage_events.csv", "stage_events")
+    out["monthly.csv"] = (
+        ["project", "month", "plan", "done"],
+        [
+            [x.key, str(m), _cell(x.monthly_plan.get(m)), _cell(x.monthly_done.get(m))]
+            for x in p.projects
+            for m in sorted({*x.monthly_plan, *x.monthly_done})
+        ],
+    )
+    per_project("milestones.csv", "milestones")
+    per_project("approvals.csv", "approvals")
+    per_project("site_activity.csv", "site_activity")
+    for file, items in (
+        ("units.csv", p.units),
+        ("task_forces.csv", p.task_forces),
+        ("leaders.csv", p.leaders),
+        ("secretaries.csv", p.secretaries),
+    ):
+        cols = [c.name for c in _BY_FILE[file].columns]
+        out[file] = (cols, [[_cell(getattr(x, c), f"{file}:{c}") for c in cols] for x in items])
+    out["cadences.csv"] = (
+        ["secretary", "project", "cadence"],
+        [[s.name, k, c.value] for s in p.secretaries for k, c in s.cadences.items()],
+    )
+    cols = [c.name for c in _BY_FILE["contacts.csv"].columns]
+    out["contacts.csv"] = (
+        cols,
+        [
+            [s.name, *(_cell(getattr(c, n)) for n in cols[1:])]
+            for s in p.secretaries
+            for c in s.contacts
+        ],
+    )
+    cols = [c.name for c in _BY_FILE["issues.csv"].columns]
+    out["issues.csv"] = (cols, [[_cell(getattr(i, c)) for c in cols] for i in p.issues])
+    # from_state and to_state are derived on reading, so they are not written.
+    cols = [c.name for c in _BY_FILE["issue_events.csv"].columns if not c.name.endswith("_state")]
+    out["issue_events.csv"] = (
+        cols,
+        [[i.id, *(_cell(getattr(e, n)) for n in cols[1:])] for i in p.issues for e in i.events],
+    )
+    return out
+
+
+def _cell(value: object, where: str = "") -> str:  # noqa: PLR0911 (one return per kind)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        for item in value:
+            if _LIST_SPLIT.search(str(item)):
+                msg = f"{where}: {item!r} contains a list separator (; ； 、) and cannot be written"
+                raise LedgerError(msg, field=where, expected="a name without ; ； 、", got=item)
+        return _LIST_JOIN.join(str(item) for item in value)
+    if hasattr(value, "value") and not isinstance(value, str | int):
+        return str(value.value)
+    return str(value)
+
+
+def _write(path: Path, header: list[str], rows: list[list[str]]) -> None:
+    buffer = StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
+            handle.write(buffer.getvalue())
+        Path(tmp).replace(path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
