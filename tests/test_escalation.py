@@ -432,6 +432,12 @@ class TestAdvance:
         issues = advance_all([assigned(), assigned(issue_id="Q-2")], D(2020, 10, 14), BINZHOU)
         assert [SheetColor.YELLOW, SheetColor.YELLOW] == [q.sheet for q in issues]
 
+    def test_rebuilt_issue_equals_constructed(self) -> None:
+        """The issue advance returns is the one Issue itself would build from the events."""
+        issue = advance(assigned(NINGBO), D(2020, 12, 31), NINGBO)
+        rebuilt = attrs.evolve(issue, events=issue.events)
+        assert (rebuilt, rebuilt.status) == (issue, issue.status)
+
     def test_replay_equals_stored_state(self) -> None:
         """The state replayed from the events is the state stored."""
         issue = advance(assigned(NINGBO), D(2020, 12, 31), NINGBO)

@@ -36,7 +36,7 @@ import datetime as dt  # noqa: TC003 (the doctests use dt from the module namesp
 import enum
 import math
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 import attrs
 
@@ -783,12 +783,16 @@ def close(issue: Issue, on: dt.date, *, by: str) -> Issue:
 # --------------------------------------------------------------------------- advance
 
 
-@attrs.frozen
-class _Window:
+class _Window(NamedTuple):
+    """The current limit window: where it began, its deadline, what it already recorded."""
+
     start: dt.date
     deadline: dt.date
     warned: frozenset[Fraction]
     accounted: bool
+
+
+_NO_SHARES: Final[frozenset[Fraction]] = frozenset()
 
 
 def _window(events: list[IssueEvent] | tuple[IssueEvent, ...]) -> _Window | None:
@@ -803,7 +807,7 @@ def _window(events: list[IssueEvent] | tuple[IssueEvent, ...]) -> _Window | None
                 elif e.note.startswith(_ACCOUNTABILITY_TAG):
                     accounted = True
         elif e.deadline is not None and e.kind in _WINDOW_KINDS:
-            return _Window(e.at, e.deadline, frozenset(warned), accounted)
+            return _Window(e.at, e.deadline, frozenset(warned) if warned else _NO_SHARES, accounted)
     return None
 
 
@@ -990,7 +994,30 @@ def advance(
         status = apply_event(status, event, len(events))
         events.append(event)
         added = True
-    return attrs.evolve(issue, events=tuple(events)) if added else issue
+    return _with_events(issue, tuple(events), status) if added else issue
+
+
+_ISSUE_DERIVED: Final = frozenset(f.name for f in attrs.fields(Issue) if not f.init)
+
+
+def _with_events(issue: Issue, events: tuple[IssueEvent, ...], status: IssueStatus) -> Issue:
+    """``issue`` with a longer history whose replayed status is already known.
+
+    Every added event went through :func:`~projpush.model.apply_event` on the
+    running status, so ``status`` is exactly what ``Issue`` would replay from
+    ``events``; building through ``attrs.evolve`` would validate the whole
+    history a second time, which is most of the cost of a busy morning's
+    :func:`advance` over a large list. Should the model grow another derived
+    field, this takes the ordinary road.
+    """
+    if {"status"} != _ISSUE_DERIVED:
+        return attrs.evolve(issue, events=events)
+    new: Issue = object.__new__(Issue)
+    for f in attrs.fields(Issue):
+        object.__setattr__(new, f.name, getattr(issue, f.name))
+    object.__setattr__(new, "events", events)
+    object.__setattr__(new, "status", status)
+    return new
 
 
 def advance_all(
