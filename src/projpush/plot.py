@@ -1,0 +1,189 @@
+"""Pictures of a light map (红黄绿灯图): projects × months, coloured by light.
+
+Needs the optional extra ``projpush[plot]`` (matplotlib), imported only when a
+function here is called, so ``import projpush.plot`` always works. The data
+comes from :func:`projpush.lights.light_map`.
+
+Chinese labels need a CJK font. The first font of :data:`CJK_FONTS` that
+matplotlib can find is used; when none is installed, the picture falls back
+to ASCII labels (project keys, ``2020-01`` months, English legend) rather
+than draw empty boxes, and matplotlib's missing-glyph warnings are
+suppressed while saving.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import warnings
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+from projpush.errors import ValidationError
+from projpush.lights import Light
+
+if TYPE_CHECKING:
+    import os
+    from collections.abc import Iterator
+
+    from matplotlib.figure import Figure
+
+    from projpush.lights import LightMap
+
+__all__ = ["CJK_FONTS", "COLOURS", "light_map_figure", "save_light_map"]
+
+CJK_FONTS: Final = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Microsoft YaHei",
+    "SimHei",
+    "PingFang SC",
+    "Heiti SC",
+    "Arial Unicode MS",
+)
+"""Fonts tried, in order, for Chinese labels."""
+
+COLOURS: Final[dict[Light | None, str]] = {
+    Light.GREEN: "#2e7d32",
+    Light.YELLOW: "#f9c623",
+    Light.RED: "#c62828",
+    None: "#bdbdbd",
+}
+"""Cell colours; ``None`` (grey) is a month not judged or with no data."""
+
+_LEGEND: Final = {
+    "zh": {Light.GREEN: "绿灯", Light.YELLOW: "黄灯", Light.RED: "红灯", None: "不亮灯/无数据"},
+    "en": {Light.GREEN: "green", Light.YELLOW: "yellow", Light.RED: "red", None: "not judged"},
+}
+_MAX_LABELLED_ROWS: Final = 80
+_SUFFIXES: Final = (".png", ".svg")
+
+
+def _matplotlib() -> Any:
+    try:
+        import matplotlib as mpl  # noqa: PLC0415 (optional extra, imported on use)
+    except ImportError:
+        msg = 'projpush.plot needs matplotlib; install it with: pip install "projpush[plot]"'
+        raise ImportError(msg) from None
+    return mpl
+
+
+def _cjk_font() -> str | None:
+    """The first font of :data:`CJK_FONTS` matplotlib knows, or None."""
+    from matplotlib import font_manager  # noqa: PLC0415
+
+    available = {f.name for f in font_manager.fontManager.ttflist}
+    return next((name for name in CJK_FONTS if name in available), None)
+
+
+@contextlib.contextmanager
+def _quiet_glyphs() -> Iterator[None]:
+    """Silence matplotlib's "Glyph ... missing from font" warnings."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from")
+        warnings.filterwarnings("ignore", message=r"Matplotlib currently does not support")
+        yield
+
+
+def _ascii(text: str) -> str:
+    return text if text.isascii() else text.encode("ascii", "backslashreplace").decode()
+
+
+def light_map_figure(light_map: LightMap, lang: str = "zh") -> Figure:
+    """A figure of ``light_map``: one row per project, one column per month.
+
+    Rows are labelled with project names in Chinese (``lang="zh"``, when a
+    CJK font is available) or project keys otherwise; cells are green,
+    yellow, red, or grey for a month not judged or without data.
+
+    Raises:
+        ValidationError: ``lang`` is neither ``"zh"`` nor ``"en"``.
+        ImportError: matplotlib is not installed (``projpush[plot]``).
+    """
+    if lang not in ("zh", "en"):
+        raise ValidationError.about("lang", "'zh' or 'en'", lang)
+    _matplotlib()
+    from matplotlib.colors import to_rgb  # noqa: PLC0415
+    from matplotlib.figure import Figure  # noqa: PLC0415
+    from matplotlib.patches import Patch  # noqa: PLC0415
+
+    font = _cjk_font() if lang == "zh" else None
+    chinese = font is not None
+    text_kw: dict[str, Any] = {"fontfamily": [font, "DejaVu Sans"]} if chinese else {}
+
+    rows = [[to_rgb(COLOURS[light]) for light in light_map.row(key)] for key in light_map.keys]
+    n = len(rows)
+    fig = Figure(figsize=(8.0, min(2.0 + 0.28 * max(n, 1), 40.0)), layout="constrained")
+    ax = fig.add_subplot()
+    if n:
+        ax.imshow(rows, aspect="auto", interpolation="nearest")
+    ax.set_xticks(range(12))
+    months = light_map.months
+    ax.set_xticklabels(
+        [f"{m.month}月" for m in months] if chinese else [f"{m.month:02d}" for m in months],
+        **text_kw,
+    )
+    if n <= _MAX_LABELLED_ROWS:
+        labels = [p.name if chinese else _ascii(p.key) for p in light_map.projects]
+        ax.set_yticks(range(n))
+        ax.set_yticklabels(labels, fontsize=8 if n > 30 else 10, **text_kw)
+    else:
+        ax.set_yticks([])
+    ax.set_xticks([x - 0.5 for x in range(1, 12)], minor=True)
+    ax.set_yticks([y - 0.5 for y in range(1, n)], minor=True)
+    ax.grid(which="minor", color="white", linewidth=1)
+    ax.tick_params(which="minor", length=0)
+    for side in ("top", "right", "bottom", "left"):
+        ax.spines[side].set_visible(False)
+    ax.set_xlim(-0.5, 11.5)
+    ax.set_ylim(max(n, 1) - 0.5, -0.5)
+    words = _LEGEND["zh" if chinese else "en"]
+    policy = light_map.policy.name
+    title = (
+        f"{light_map.year}年重点项目红黄绿灯（{policy}）"
+        if chinese
+        else f"Project lights {light_map.year} ({_ascii(policy)})"
+    )
+    ax.set_title(title, **text_kw)
+    ax.legend(
+        handles=[Patch(color=COLOURS[k], label=v) for k, v in words.items()],
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.08 if n <= _MAX_LABELLED_ROWS else -0.02),
+        ncols=4,
+        frameon=False,
+        prop={"family": text_kw["fontfamily"]} if chinese else None,
+    )
+    return fig
+
+
+def save_light_map(
+    light_map: LightMap, path: str | os.PathLike[str], lang: str = "zh", *, dpi: int = 120
+) -> Path:
+    """Draw ``light_map`` and write it to ``path``, PNG or SVG by the file's suffix.
+
+    Returns:
+        The path written.
+
+    Raises:
+        ValidationError: the suffix is neither ``.png`` nor ``.svg``, or ``lang`` is bad.
+        ImportError: matplotlib is not installed (``projpush[plot]``).
+    """
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix not in _SUFFIXES:
+        raise ValidationError.about("path", "a file name ending in .png or .svg", str(path))
+    fig = light_map_figure(light_map, lang)
+    # A fixed salt makes SVG element ids, and so the file, the same on every run.
+    with _quiet_glyphs(), _matplotlib().rc_context({"svg.hashsalt": "projpush"}):
+        fig.savefig(target, format=suffix[1:], dpi=dpi, metadata=_metadata(suffix))
+    return target
+
+
+def _metadata(suffix: str) -> dict[str, Any]:
+    # No creation date or software version: the same map gives the same file.
+    if suffix == ".svg":
+        return {"Date": None, "Creator": "projpush"}
+    return {"Software": "projpush"}
