@@ -327,8 +327,10 @@ _LEAD: Final = re.compile(r"[A-Za-z_]\w*")
 def _translate(row: _Row, column: str, err: ProjpushError) -> LedgerError:
     """A model error as a ledger error at ``row``'s ``column``, in the model's words."""
     text = str(err)
-    if err.field and text.startswith(f"{err.field}:"):
-        text = text[len(err.field) + 1 :].lstrip()
+    prefixes = [f"{f}:" for f in (err.field, _attr_of(err.field)) if f]
+    prefix = next((x for x in prefixes if text.startswith(x)), None)
+    if prefix is not None:
+        text = text[len(prefix) :].lstrip()
     else:
         match = _EVENT_FIELD.match(text)
         if match and text[match.end() : match.end() + 1] == ":":
@@ -373,11 +375,11 @@ def _parse_money(row: _Row, column: str, text: str) -> Decimal:
     return Decimal(clean.replace(",", ""))
 
 
-def _parse_percent(row: _Row, column: str, text: str) -> Decimal:
+def _parse_percent(row: _Row, column: str, text: str) -> str:
     clean = normalise_text(text).removesuffix("%")
     if not _AMOUNT.fullmatch(clean):
         raise _cell_error(row, column, "a percentage from 0 to 100, such as 40 or 40%", text)
-    return Decimal(clean.replace(",", ""))
+    return clean  # the model checks the range and shows the number as typed
 
 
 def _parse_bool(row: _Row, column: str, text: str) -> bool:
@@ -414,6 +416,8 @@ class _Reader:
         self.problems: list[LedgerError] = []
         self.keys: dict[str, str] = {}  # code, local id or key -> project key
         self.bad_keys: set[str] = set()  # keys of project rows that failed
+        self.bad_names: set[str] = set()  # names of people's rows that failed
+        self.bad_children: set[str] = set()  # projects with a bad milestone, month, event...
         self.projects_usable = True
         try:
             self.listing = {p.name.lower(): p for p in folder.iterdir() if p.is_file()}
@@ -452,7 +456,7 @@ class _Reader:
             if extra:
                 detail = f"the row has {len(record)} cells but the header has {len(columns)}"
                 self.report(_problem(f"{file}:{line}", detail, f"{len(columns)} cells", extra[0]))
-                continue
+                # the row is still read, so rows that refer to it are not reported too
             cells = {
                 name: cell for name, cell in zip(columns, record, strict=False) if name is not None
             }
@@ -707,6 +711,8 @@ class _Reader:
                 value = make(row)
                 if key is not None and value is not None:
                     groups.setdefault(key, []).append((row, value))
+                elif key is not None:
+                    self.bad_children.add(key)
             out[file] = groups
         for file, what in (("milestones.csv", "milestone"), ("approvals.csv", "approval item")):
             for group in out[file].values():
@@ -743,6 +749,8 @@ class _Reader:
             if project is None:  # pragma: no cover - built once already in _project_rows
                 continue
             key = project.key
+            if key in self.bad_children:
+                continue  # checked as a whole only once its rows are sound
 
             def kids(file: str, key: str = key) -> list[tuple[_Row, Any]]:
                 return children[file].get(key, [])
@@ -786,7 +794,9 @@ class _Reader:
                 keys = self.projects_list(row, values["projects"])
                 values = None if keys is None else {**values, "projects": keys}
             built = self.build(row, cls, values)
-            if built is not None:
+            if built is None:
+                self.bad_names.add(normalise_text(row.get("name") or ""))
+            else:
                 out.append(built)
         return tuple(out)
 
@@ -838,6 +848,8 @@ class _Reader:
         name = normalise_text(row.get("secretary") or "")
         person = by_name.get(name)
         key = self.project(row)
+        if person is None and name in self.bad_names:
+            return None  # its own row is reported already
         if person is None:
             detail = f"{row.header('secretary')}: no secretary named {name!r} in secretaries.csv"
             self.report(_problem(row.where("secretary"), detail, "a known secretary", name))

@@ -1,0 +1,607 @@
+"""Tests for projpush.csvledger: the sample city, every error path, round trips."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from projpush.csvledger import CSV_FILES, check_csv_ledger, dump_csv_ledger, load_csv_ledger
+from projpush.errors import LedgerError
+from projpush.model import (
+    Cadence,
+    EventKind,
+    IssueState,
+    Month,
+    Portfolio,
+    Project,
+    SheetColor,
+    Stage,
+    StageEventKind,
+)
+from strategies import portfolios
+
+CITY = Path(__file__).parent / "fixtures" / "csv_city"
+CODE1 = "2020-330200-47-03-000001"
+CODE3 = "2019-330200-47-03-000003"
+CODE5 = "2020-330200-47-03-000005"
+
+
+def broken(tmp_path: Path, file: str, old: str, new: str) -> Path:
+    """A copy of the sample city with ``old`` replaced by ``new`` once in ``file``."""
+    folder = tmp_path / "city"
+    shutil.copytree(CITY, folder)
+    path = folder / file
+    text = path.read_text(encoding="utf-8-sig")
+    assert old in text, f"{old!r} not in {file}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return folder
+
+
+def problems(folder: Path) -> list[tuple[str, str]]:
+    return check_csv_ledger(folder)
+
+
+class TestSampleCity:
+    """The fixture city loads with every file, the BOM and the Chinese headers."""
+
+    def test_checks_clean(self) -> None:
+        """No problems are reported for the sample city."""
+        assert [] == check_csv_ledger(CITY)
+
+    def test_bom_file_is_read(self) -> None:
+        """projects.csv carries a BOM; its first column is still 'code'."""
+        assert (CITY / "projects.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+        book = load_csv_ledger(CITY)
+        assert CODE1 == book.projects[0].key
+
+    def test_projects(self) -> None:
+        """Chinese labels map to enums; amounts with thousands separators are exact."""
+        book = load_csv_ledger(CITY)
+        first = book.project(CODE1)
+        assert 6 == len(book.projects)
+        assert "机场快速路南延" == first.name
+        assert Stage.UNDER_CONSTRUCTION == first.stage
+        assert Decimal(218900) == first.total_investment
+        assert {2020: Decimal(50000), 2021: Decimal(80000)} == dict(first.annual_plans)
+        assert Decimal("479.33") == book.project(CODE5).total_investment
+        assert Decimal("120000.50") == book.projects[1].total_investment
+        assert "NB-4" == book.projects[3].key
+
+    def test_monthly_blank_done_is_unreported(self) -> None:
+        """A blank 'done' is an unreported month; '0' is a reported zero."""
+        first = load_csv_ledger(CITY).project(CODE1)
+        assert Decimal(5000) == first.monthly_plan[Month(2020, 3)]
+        assert Month(2020, 3) not in first.monthly_done
+        assert Decimal(0) == first.monthly_done[Month(2020, 2)]
+
+    def test_chinese_headers_and_dates(self) -> None:
+        """milestones.csv has Chinese headers, slash dates and a percent sign."""
+        piles = load_csv_ledger(CITY).project(CODE1).milestones[1]
+        assert ("桩基完成", dt.date(2020, 6, 30), Decimal(40)) == (
+            piles.name,
+            piles.planned,
+            piles.percent,
+        )
+
+    def test_stage_history(self) -> None:
+        """Stage events give a project a history: suspended, resumed, suspended again."""
+        rail = load_csv_ledger(CITY).project(CODE5)
+        kinds = [e.kind for e in rail.stage_events]
+        assert [
+            StageEventKind.STARTED,
+            StageEventKind.SUSPENDED,
+            StageEventKind.RESUMED,
+            StageEventKind.SUSPENDED,
+        ] == kinds
+        assert "汛期停工" == rail.stage_events[-1].note
+
+    def test_people_and_references(self) -> None:
+        """List cells split on ；、; a local id names its project; cadences and contacts."""
+        book = load_csv_ledger(CITY)
+        assert (CODE3, "NB-4", "2020-330200-47-03-000002") == book.leaders[1].projects
+        wang = book.secretaries[0]
+        assert Cadence.DAILY == wang.cadence_for(CODE1)
+        assert Cadence.WEEKLY == wang.cadence_for("2020-330200-47-03-000002")
+        assert "visit" == book.secretaries[1].contacts[0].mode
+        assert ("市交通局", "市港航局") == book.task_forces[0].members
+
+    def test_issues_replayed(self) -> None:
+        """Issue states are derived from the event rows; '交办' is the assigned event."""
+        book = load_csv_ledger(CITY)
+        closed, open_ = book.issue("Q-1"), book.issue("Q-2")
+        assert IssueState.CLOSED == closed.state
+        assert (IssueState.ASSIGNED, SheetColor.YELLOW) == (open_.state, open_.sheet)
+        assert EventKind.ASSIGNED == open_.events[1].kind
+
+    def test_approvals_booleans(self) -> None:
+        """是/否, yes/no and 0 are booleans."""
+        items = load_csv_ledger(CITY).project("2020-330200-47-03-000006").approvals
+        assert [(True, True), (True, False), (False, False)] == [
+            (a.required, a.one_trip) for a in items
+        ]
+
+
+class TestRoundTrip:
+    """dump then load gives back the same portfolio."""
+
+    def test_sample_city(self, tmp_path: Path) -> None:
+        """The sample city survives a round trip, and every file is written with a BOM."""
+        book = load_csv_ledger(CITY)
+        dump_csv_ledger(book, tmp_path / "out")
+        assert book == load_csv_ledger(tmp_path / "out")
+        assert sorted(CSV_FILES) == sorted(p.name for p in (tmp_path / "out").iterdir())
+        assert (tmp_path / "out" / "projects.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+    def test_dump_overwrites(self, tmp_path: Path) -> None:
+        """A second dump into the same folder leaves no stale rows behind."""
+        dump_csv_ledger(load_csv_ledger(CITY), tmp_path)
+        dump_csv_ledger(Portfolio(), tmp_path)
+        assert Portfolio() == load_csv_ledger(tmp_path)
+
+    def test_separator_in_a_name_is_refused(self, tmp_path: Path) -> None:
+        """A list item holding a separator cannot be written into one cell."""
+        book = load_csv_ledger(CITY)
+        force = book.task_forces[0]
+        bad = attrs.evolve(book, task_forces=(attrs.evolve(force, members=("甲、乙",)),))
+        with pytest.raises(LedgerError, match=r"task_forces.csv:members: '甲、乙' contains"):
+            dump_csv_ledger(bad, tmp_path)
+
+    @settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(portfolios())
+    def test_generated_portfolios(
+        self, tmp_path_factory: pytest.TempPathFactory, p: Portfolio
+    ) -> None:
+        """Any portfolio the shared strategy draws survives a CSV round trip."""
+        folder = tmp_path_factory.mktemp("rt")
+        dump_csv_ledger(p, folder)
+        assert p == load_csv_ledger(folder)
+
+
+class TestCellErrors:
+    """A bad cell is reported at file:line:column with what was expected and what came."""
+
+    @pytest.mark.parametrize("amount", ["abc", "1e400", "1.2.3", "-5"])
+    def test_bad_amount(self, tmp_path: Path, amount: str) -> None:
+        """Amounts are digits (thousands separators allowed), never exponents or words."""
+        folder = broken(tmp_path, "projects.csv", "479.33", amount)
+        with pytest.raises(LedgerError) as info:
+            load_csv_ledger(folder)
+        assert "projects.csv:6:total_investment" == info.value.field
+        assert (
+            f"total_investment: expected an amount in 万元 written in digits, such as 479.33 or "
+            f"1,052.5, got {amount!r}"
+        ) in str(info.value)
+
+    def test_bad_annual_plan(self, tmp_path: Path) -> None:
+        """An annual plan column is located by its year."""
+        folder = broken(tmp_path, "projects.csv", ",100,200", ",100,二百")
+        assert [
+            (
+                "projects.csv:6:annual_plan_2021",
+                (
+                    "annual_plan_2021: expected an amount in 万元 written in digits, such as "
+                    "479.33 or 1,052.5, got '二百'"
+                ),
+            )
+        ] == problems(folder)
+
+    def test_bad_date_under_chinese_header(self, tmp_path: Path) -> None:
+        """The location uses the header as the file writes it."""
+        folder = broken(tmp_path, "milestones.csv", "2020-03-31", "2020-02-30")
+        assert [
+            (
+                "milestones.csv:2:计划完成日期",
+                (
+                    "计划完成日期: expected a date YYYY-MM-DD (or YYYY/M/D, YYYY年M月D日), "
+                    "got '2020-02-30'"
+                ),
+            )
+        ] == problems(folder)
+
+    def test_bad_month(self, tmp_path: Path) -> None:
+        """Months run from 01 to 12."""
+        folder = broken(tmp_path, "monthly.csv", "2020-03", "2020-13")
+        assert [("monthly.csv:4:month", "month: expected a month YYYY-MM, got '2020-13'")] == (
+            problems(folder)
+        )
+
+    def test_bad_enum(self, tmp_path: Path) -> None:
+        """An unknown stage lists the allowed values."""
+        folder = broken(tmp_path, "projects.csv", ",reserved,", ",建设中,")
+        [(where, message)] = problems(folder)
+        assert "projects.csv:7:stage" == where
+        assert message.startswith("stage: expected one of 'planned', 'reserved'")
+        assert message.endswith("got '建设中'")
+
+    def test_bad_code(self, tmp_path: Path) -> None:
+        """A malformed project code names the bad part."""
+        folder = broken(tmp_path, "projects.csv", "2020-330200-47-03-000006", "2020-33020-47-03-6")
+        where, message = problems(folder)[0]
+        assert "projects.csv:7:code" == where
+        assert message.startswith("code: division part must be 6 digits, got '33020'")
+
+    def test_bad_boolean(self, tmp_path: Path) -> None:
+        """Booleans are yes/no, 是/否, true/false or 1/0."""
+        folder = broken(tmp_path, "approvals.csv", ",是,2020-02-01", ",maybe,2020-02-01")
+        assert [
+            (
+                "approvals.csv:2:required",
+                "required: expected yes/no (是/否, true/false, 1/0), got 'maybe'",
+            )
+        ] == problems(folder)
+
+    def test_percent_out_of_range(self, tmp_path: Path) -> None:
+        """The model's own range check is reported at the cell, with the number typed."""
+        folder = broken(tmp_path, "milestones.csv", "40%", "140%")
+        assert [
+            (
+                "milestones.csv:3:完成比例",
+                "完成比例: expected a percentage from 0 to 100, got '140'",
+            )
+        ] == problems(folder)
+
+    def test_cross_field_rule(self, tmp_path: Path) -> None:
+        """A milestone planned before its start is reported at its planned date."""
+        folder = broken(tmp_path, "milestones.csv", "2020/6/30,2020/4/1", "2020/3/30,2020/4/1")
+        assert [
+            (
+                "milestones.csv:3:计划完成日期",
+                "计划完成日期: milestone '桩基完成': planned 2020-03-30 is before start 2020-04-01",
+            )
+        ] == problems(folder)
+
+    def test_stage_disagrees_with_history(self, tmp_path: Path) -> None:
+        """The stage column must be where the stage events lead."""
+        folder = broken(tmp_path, "projects.csv", ",suspended,", ",under_construction,")
+        [(where, message)] = problems(folder)
+        assert "projects.csv:6:stage" == where
+        assert "leads to 'suspended'" in message
+
+    def test_illegal_stage_step(self, tmp_path: Path) -> None:
+        """An illegal stage event is reported at its own row."""
+        folder = broken(tmp_path, "stage_events.csv", "NB-3,completed", "NB-3,resumed")
+        assert [
+            (
+                "stage_events.csv:5:kind",
+                "kind: expected one of ['completed', 'suspended'] after started, got 'resumed'",
+            )
+        ] == problems(folder)
+
+    def test_multiline_cell_keeps_spreadsheet_lines(self, tmp_path: Path) -> None:
+        """A note spanning two text lines is one spreadsheet row; later rows keep their number."""
+        folder = broken(tmp_path, "stage_events.csv", "竣工验收通过", '"竣工验收\n通过"')
+        path = folder / "stage_events.csv"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("started,2020-01-05", "started,2020-01-32"), encoding="utf-8")
+        # the following suspension is not reported as out of order: its start was dropped
+        assert ["stage_events.csv:6:on"] == [where for where, _ in problems(folder)]
+
+
+class TestStructureErrors:
+    """Missing files and columns, unknown columns, unreadable files."""
+
+    def test_missing_projects_file(self, tmp_path: Path) -> None:
+        """projects.csv is required."""
+        assert [("projects.csv", "this file is required but missing")] == problems(tmp_path)
+        with pytest.raises(LedgerError, match=r"^projects.csv: this file is required but missing$"):
+            load_csv_ledger(tmp_path)
+
+    def test_missing_column(self, tmp_path: Path) -> None:
+        """A missing required column names the file and the column."""
+        folder = broken(tmp_path, "leaders.csv", "name,rank,", "name,")
+        folder.joinpath("leaders.csv").write_text("name,role,projects\n张副市长,,\n")
+        assert [("leaders.csv:1", "required column 'rank' (级别) is missing")] == problems(folder)
+
+    def test_no_key_column(self, tmp_path: Path) -> None:
+        """projects.csv needs a code or a local_id column."""
+        folder = tmp_path
+        (folder / "projects.csv").write_text("name,level,category,stage,region,unit\n")
+        assert [
+            (
+                "projects.csv:1",
+                "needs a 'code' (项目代码) or a 'local_id' (本地编号) column; it has neither",
+            )
+        ] == problems(folder)
+
+    def test_unknown_column_is_an_error(self, tmp_path: Path) -> None:
+        """A misspelt column is not silently dropped."""
+        folder = broken(tmp_path, "projects.csv", "total_investment", "total_investmnet")
+        [(where, message)] = problems(folder)
+        assert "projects.csv:1:total_investmnet" == where
+        assert message.startswith("unknown column 'total_investmnet'; known columns: code,")
+        assert "start a header with '#' to keep an extra column" in message
+
+    def test_hash_column_is_kept_aside(self, tmp_path: Path) -> None:
+        """A '#序号' column and a blank trailing column are ignored."""
+        folder = tmp_path / "city"
+        shutil.copytree(CITY, folder)
+        path = folder / "units.csv"
+        path.write_text(
+            "#序号,name,region,kind,\n1,市交通局,,department,\n2,北仑区政府,北仑区,district,\n"
+        )
+        assert load_csv_ledger(CITY) == load_csv_ledger(folder)
+
+    def test_duplicate_column(self, tmp_path: Path) -> None:
+        """An English header and its Chinese alias together are one column twice."""
+        folder = tmp_path
+        (folder / "projects.csv").write_text(
+            "code,项目代码,name,level,category,stage,region,unit\n"
+        )
+        assert [
+            ("projects.csv:1:项目代码", "column 'code' appears twice, as 'code' and '项目代码'")
+        ] == problems(folder)
+
+    def test_not_utf8(self, tmp_path: Path) -> None:
+        """A GBK file (Excel's plain 'CSV') is refused with the remedy."""
+        folder = tmp_path / "city"
+        shutil.copytree(CITY, folder)
+        text = (CITY / "leaders.csv").read_text(encoding="utf-8")
+        (folder / "leaders.csv").write_bytes(text.encode("gbk"))
+        [(where, message)] = problems(folder)
+        assert "leaders.csv" == where
+        assert message.startswith("not UTF-8 text (byte 24); save it as 'CSV UTF-8 (逗号分隔)'")
+
+    def test_empty_file(self, tmp_path: Path) -> None:
+        """A file without even a header row is reported."""
+        folder = tmp_path
+        (folder / "projects.csv").write_text("")
+        assert [("projects.csv", "the file is empty; expected a header row")] == problems(folder)
+
+    def test_too_many_cells(self, tmp_path: Path) -> None:
+        """A row longer than its header is reported at its line."""
+        folder = broken(tmp_path, "secretaries.csv", ",每周", ",每周,x,y")
+        assert [("secretaries.csv:3", "the row has 6 cells but the header has 4")] == problems(
+            folder
+        )
+
+    def test_events_need_issues(self, tmp_path: Path) -> None:
+        """issue_events.csv without issues.csv is an error."""
+        folder = tmp_path / "city"
+        shutil.copytree(CITY, folder)
+        (folder / "issues.csv").unlink()
+        assert [
+            ("issues.csv", "issue_events.csv is present, so issues.csv is required")
+        ] == problems(folder)
+
+
+class TestReferenceErrors:
+    """Rows naming unknown projects, issues or people; duplicate keys."""
+
+    def test_unknown_project_in_milestones(self, tmp_path: Path) -> None:
+        """A milestone row for an unknown project names the row."""
+        folder = broken(tmp_path, "milestones.csv", "NB-3", "NB-9")
+        assert [
+            (
+                "milestones.csv:5:项目代码",
+                "项目代码: no project with code or local id 'NB-9' in projects.csv",
+            )
+        ] == problems(folder)
+
+    def test_unknown_project_in_issue(self, tmp_path: Path) -> None:
+        """An issue on an unknown project code."""
+        folder = broken(tmp_path, "issues.csv", f"Q-2,{CODE5}", "Q-2,2020-330200-47-03-000009")
+        assert [
+            (
+                "issues.csv:3:project",
+                (
+                    "project: no project with code or local id '2020-330200-47-03-000009' in "
+                    "projects.csv"
+                ),
+            )
+        ] == problems(folder)
+
+    def test_unknown_project_in_leader_list(self, tmp_path: Path) -> None:
+        """A leader guaranteeing an unknown project."""
+        folder = broken(tmp_path, "leaders.csv", "NB-4", "NB-8")
+        assert [
+            (
+                "leaders.csv:3:projects",
+                "projects: no project with code or local id 'NB-8' in projects.csv",
+            )
+        ] == problems(folder)
+
+    def test_duplicate_codes_name_both_rows(self, tmp_path: Path) -> None:
+        """Duplicate project codes: the later row is reported with the earlier line."""
+        folder = broken(tmp_path, "projects.csv", "2020-330200-47-03-000006", CODE1)
+        where, message = problems(folder)[0]
+        assert "projects.csv:7:code" == where
+        assert f"code: duplicate project code {CODE1!r}; line 2 has it too" == message
+
+    def test_duplicate_month(self, tmp_path: Path) -> None:
+        """One project's month given twice."""
+        folder = broken(tmp_path, "monthly.csv", "2020-03,5000", "2020-02,5000")
+        assert [
+            (
+                "monthly.csv:4:month",
+                "month: duplicate month for this project '2020-02'; line 3 has it too",
+            )
+        ] == problems(folder)
+
+    def test_bad_project_row_does_not_cascade(self, tmp_path: Path) -> None:
+        """Rows referring to a project whose own row is bad are not reported again."""
+        folder = broken(
+            tmp_path,
+            "projects.csv",
+            "2020-330200-47-03-000006,,江北智慧学校,city",
+            "2020-330200-47-03-000006,,江北智慧学校,村级",
+        )
+        assert ["projects.csv:7:level"] == [where for where, _ in problems(folder)]
+
+    def test_contact_for_unserved_project(self, tmp_path: Path) -> None:
+        """A secretary's contact must be with a project they serve."""
+        folder = broken(tmp_path, "contacts.csv", "陈秘书,NB-3", f"陈秘书,{CODE1}")
+        assert [
+            (
+                "contacts.csv:4:project",
+                (
+                    f"project: '陈秘书' does not serve {CODE1!r} (see the projects column of "
+                    "secretaries.csv)"
+                ),
+            )
+        ] == problems(folder)
+
+    def test_unknown_secretary(self, tmp_path: Path) -> None:
+        """A contact row naming nobody in secretaries.csv."""
+        folder = broken(tmp_path, "contacts.csv", "陈秘书,NB-3", "赵秘书,NB-3")
+        assert [
+            (
+                "contacts.csv:4:secretary",
+                "secretary: no secretary named '赵秘书' in secretaries.csv",
+            )
+        ] == problems(folder)
+
+    def test_duplicate_unit(self, tmp_path: Path) -> None:
+        """Duplicate unit names."""
+        folder = broken(tmp_path, "units.csv", "北仑区政府,北仑区", "市交通局,北仑区")
+        assert [("units.csv:3:name", "name: duplicate name '市交通局'; line 2 has it too")] == (
+            problems(folder)
+        )
+
+
+class TestIssueEvents:
+    """Issue histories are replayed row by row through the model's state machine."""
+
+    def test_illegal_step(self, tmp_path: Path) -> None:
+        """Closing an assigned issue is reported at the event row's kind."""
+        folder = broken(
+            tmp_path, "issue_events.csv", "Q-1,2020-09-30,started", "Q-1,2020-09-30,closed"
+        )
+        [(where, message)] = problems(folder)
+        assert "issue_events.csv:4:kind" == where
+        assert "an issue that is assigned; allowed steps: deadline_set" in message
+
+    def test_time_goes_backwards(self, tmp_path: Path) -> None:
+        """An event dated before the previous one."""
+        folder = broken(
+            tmp_path, "issue_events.csv", "Q-1,2020-09-30,started", "Q-1,2020-09-20,started"
+        )
+        assert [
+            (
+                "issue_events.csv:4:at",
+                (
+                    "at: started on 2020-09-20 is before the previous event on 2020-09-29; time "
+                    "never goes backwards within an issue"
+                ),
+            )
+        ] == problems(folder)
+
+    def test_first_event_must_be_collection(self, tmp_path: Path) -> None:
+        """An issue's first event row is its collection."""
+        folder = broken(
+            tmp_path, "issue_events.csv", "Q-2,2020-06-01,collected", "Q-2,2020-06-01,assigned"
+        )
+        assert [
+            (
+                "issue_events.csv:7:kind",
+                "kind: expected 'collected' (an issue starts when collected), got 'assigned'",
+            )
+        ] == problems(folder)
+
+    def test_missing_payload(self, tmp_path: Path) -> None:
+        """A supervision sheet event needs its colour."""
+        folder = broken(tmp_path, "issue_events.csv", ",yellow,", ",,")
+        assert [
+            (
+                "issue_events.csv:9:sheet",
+                "sheet: expected a value for a sheet_issued event, got None",
+            )
+        ] == problems(folder)
+
+    def test_unknown_issue(self, tmp_path: Path) -> None:
+        """An event row for an issue not in issues.csv."""
+        folder = broken(tmp_path, "issue_events.csv", "Q-2,2020-06-10", "Q-3,2020-06-10")
+        assert [("issue_events.csv:9:issue", "issue: no issue with id 'Q-3' in issues.csv")] == (
+            problems(folder)
+        )
+
+    def test_issue_without_events(self, tmp_path: Path) -> None:
+        """An issue needs at least its collected event."""
+        folder = tmp_path / "city"
+        shutil.copytree(CITY, folder)
+        path = folder / "issues.csv"
+        path.write_text(path.read_text(encoding="utf-8") + f"Q-9,{CODE1},land,新问题,\n")
+        assert [
+            (
+                "issues.csv:4:id",
+                (
+                    "id: issue 'Q-9' has no events; issue_events.csv needs at least its "
+                    "'collected' event"
+                ),
+            )
+        ] == problems(folder)
+
+    def test_explicit_states_are_checked(self, tmp_path: Path) -> None:
+        """from_state/to_state may be given; they must agree with the replay."""
+        folder = tmp_path / "city"
+        shutil.copytree(CITY, folder)
+        (folder / "issue_events.csv").write_text(
+            "issue,at,kind,actor,from_state,to_state,tier,owner\n"
+            "Q-1,2020-09-28,collected,王秘书,,collected,,\n"
+            "Q-1,2020-09-29,assigned,市重点办,collected,in_progress,district,海曙区\n"
+            "Q-2,2020-06-01,collected,陈秘书,,,,\n",
+            encoding="utf-8",
+        )
+        assert [
+            (
+                "issue_events.csv:3:to_state",
+                (
+                    "to_state: expected 'assigned' for a assigned event here, got 'in_progress' "
+                    "(leave the column blank to derive it)"
+                ),
+            )
+        ] == problems(folder)
+
+    def test_explicit_states_that_agree(self, tmp_path: Path) -> None:
+        """Correct explicit states load like derived ones."""
+        folder = tmp_path / "city"
+        shutil.copytree(CITY, folder)
+        (folder / "issue_events.csv").write_text(
+            "问题编号,日期,事件,经办人,原状态,新状态,层级,承办单位\n"
+            "Q-1,2020-09-28,收集,王秘书,,已收集,,\n"
+            "Q-1,2020-09-29,交办,市重点办,已收集,已交办,district,海曙区\n"
+            "Q-2,2020-06-01,collected,陈秘书,,,,\n",
+            encoding="utf-8",
+        )
+        assert IssueState.ASSIGNED == load_csv_ledger(folder).issue("Q-1").state
+
+
+class TestCheckGoesOn:
+    """check_csv_ledger reports every problem, in file order; load raises the first."""
+
+    def test_several_problems(self, tmp_path: Path) -> None:
+        """Two bad files, three problems, all reported."""
+        folder = broken(tmp_path, "projects.csv", "479.33", "abc")
+        path = folder / "monthly.csv"
+        text = path.read_text(encoding="utf-8").replace("2020-03", "2020-13").replace("3800", "x")
+        path.write_text(text, encoding="utf-8")
+        assert ["projects.csv:6:total_investment", "monthly.csv:2:done", "monthly.csv:4:month"] == [
+            where for where, _ in problems(folder)
+        ]
+        with pytest.raises(LedgerError) as info:
+            load_csv_ledger(folder)
+        assert "projects.csv:6:total_investment" == info.value.field
+
+    def test_minimal_ledger(self, tmp_path: Path) -> None:
+        """projects.csv alone, with Chinese headers, is a ledger."""
+        (tmp_path / "projects.csv").write_text(
+            "本地编号,项目名称,级别,类别,阶段,区域,责任单位,2020年度计划投资（万元）\n"
+            'L-1,试验项目,市级,工业,储备,海曙区,市发改委,"1,000"\n',
+            encoding="utf-8-sig",
+        )
+        expected = Project(
+            local_id="L-1",
+            name="试验项目",
+            level="city",
+            category="industry",
+            stage="reserved",
+            region="海曙区",
+            unit="市发改委",
+            annual_plans={2020: Decimal(1000)},
+        )
+        assert Portfolio(projects=(expected,)) == load_csv_ledger(tmp_path)
