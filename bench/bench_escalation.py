@@ -85,9 +85,7 @@ def synthetic(n: int, seed: int = 20241129) -> list[Issue]:
     """``n`` distinct issues (own ids) cut from a few thousand random histories."""
     rng = random.Random(seed)
     templates = [template(i, rng) for i in range(min(n, TEMPLATES))]
-    return [
-        attrs.evolve(templates[i % len(templates)], id=f"Q{i:06d}") for i in range(n)
-    ]
+    return [attrs.evolve(templates[i % len(templates)], id=f"Q{i:06d}") for i in range(n)]
 
 
 def timed(issues: list[Issue], as_of: dt.date, repeat: int = 3) -> tuple[float, list[Issue]]:
