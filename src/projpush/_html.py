@@ -1,0 +1,126 @@
+"""HTML snippets for notebooks: the ``_repr_html_`` of verdicts, summaries and portfolios.
+
+Each function returns a small, self-contained fragment with inline styles
+(notebooks strip ``<style>`` blocks inconsistently); every piece of text
+from the data is escaped with :func:`html.escape`.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import TYPE_CHECKING, Final
+
+from projpush._fmt import half_up
+from projpush.errors import ValidationError
+from projpush.model import to_yi
+
+if TYPE_CHECKING:
+    from projpush.lights import Verdict
+    from projpush.metrics import MonthlySummary
+    from projpush.model import Portfolio
+
+__all__ = ["monthly_summary_html", "portfolio_html", "verdict_html"]
+
+_BADGE: Final = {"green": "#2e7d32", "yellow": "#f9c623", "red": "#c62828", None: "#9e9e9e"}
+_LIGHT_ZH: Final = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", None: "不亮灯"}
+_TABLE: Final = 'style="border-collapse:collapse;font-size:90%"'
+_CELL: Final = 'style="border:1px solid #ddd;padding:2px 6px;text-align:left"'
+_PROJECT_ROWS: Final = 20
+
+
+def _table(head: list[str], rows: list[list[str]]) -> str:
+    """A table; cells are escaped here."""
+    th = "".join(f"<th {_CELL}>{escape(h)}</th>" for h in head)
+    body = "".join(
+        "<tr>" + "".join(f"<td {_CELL}>{escape(c)}</td>" for c in row) + "</tr>" for row in rows
+    )
+    return f"<table {_TABLE}><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _reason(reason: object, lang: str) -> str:
+    try:
+        return str(reason.text(lang))  # type: ignore[attr-defined]
+    except ValidationError:  # a user-defined code without a template
+        return f"{reason.rule}/{reason.code}"  # type: ignore[attr-defined]
+
+
+def verdict_html(verdict: Verdict) -> str:
+    """A verdict: a coloured badge with the light, then every reason in Chinese and English.
+
+    >>> import datetime as dt
+    >>> from projpush.lights import Light, Verdict
+    >>> print(verdict_html(Verdict("<NB-1>", dt.date(2020, 5, 31), Light.RED, (), "ningbo")))
+    ... # doctest: +ELLIPSIS
+    <div ...><span ...>红灯 red</span> <b>&lt;NB-1&gt;</b> 2020-05-31 · ningbo<ul ...></ul></div>
+    """
+    value = None if verdict.light is None else verdict.light.value
+    colour = _BADGE[value]
+    text_colour = "#000" if value == "yellow" else "#fff"
+    badge = (
+        f'<span style="background:{colour};color:{text_colour};border-radius:3px;'
+        f'padding:1px 6px">{_LIGHT_ZH[value]} {escape(value or "not judged")}</span>'
+    )
+    items = "".join(
+        f"<li>{escape(_reason(r, 'zh'))}<br><small>{escape(_reason(r, 'en'))}</small></li>"
+        for r in verdict.reasons
+    )
+    return (
+        f'<div style="font-family:sans-serif">{badge} <b>{escape(verdict.project)}</b> '
+        f"{verdict.as_of.isoformat()} · {escape(verdict.policy)}"
+        f'<ul style="margin:4px 0">{items}</ul></div>'
+    )
+
+
+def monthly_summary_html(summary: MonthlySummary) -> str:
+    """A monthly report: the headline figures (Chinese and English labels), then the rankings."""
+    zh = summary.figure_rows("zh")
+    en = summary.figure_rows("en")
+    rows = [
+        [z_label, e_label, value] for (z_label, value), (e_label, _) in zip(zh, en, strict=True)
+    ]
+    month = "—" if summary.month is None else str(summary.month)
+    parts = [
+        (
+            f"<div><b>重大项目月度通报 Monthly report {escape(month)}</b> "
+            f"(截至 as of {summary.as_of.isoformat()})"
+        ),
+        _table(["指标", "figure", "value"], rows),
+    ]
+    for ranking in summary.rankings:
+        if not ranking.rows:
+            continue
+        parts.append(f"<p><b>{escape(ranking.group)}</b> · {escape(ranking.figure)}</p>")
+        table_rows = [
+            ["—" if r["rank"] is None else str(r["rank"]), r["key"], r["value"] or "n/a"]
+            for r in ranking.to_records()
+        ]
+        parts.append(_table(["名次 rank", "key", "value"], table_rows))
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def portfolio_html(portfolio: Portfolio) -> str:
+    """A ledger (台账): counts, then the first projects with stage, region, unit and 亿元."""
+    open_issues = sum(q.is_open for q in portfolio.issues)
+    counts = (
+        f"{len(portfolio.projects)} projects 项目 · {len(portfolio.leaders)} leaders 包保领导 · "
+        f"{len(portfolio.secretaries)} secretaries 服务秘书 · {len(portfolio.issues)} issues 问题 "
+        f"({open_issues} open 未销号) · {len(portfolio.units)} units · "
+        f"{len(portfolio.task_forces)} task forces 专班"
+    )
+    rows = [
+        [
+            p.key,
+            p.name,
+            f"{p.stage.zh} {p.stage.value}",
+            p.region,
+            p.unit,
+            f"{half_up(to_yi(p.total_investment), 2):f}",
+        ]
+        for p in portfolio.projects[:_PROJECT_ROWS]
+    ]
+    more = len(portfolio.projects) - _PROJECT_ROWS
+    tail = f"<p>… {more} more projects 另有{more}个项目</p>" if more > 0 else ""
+    head = ["key", "name 项目", "stage 阶段", "region 地区", "unit 责任单位", "total 总投资(亿元)"]
+    table = _table(head, rows) if rows else ""
+    return f"<div><b>Portfolio 台账</b><p>{escape(counts)}</p>{table}{tail}</div>"
