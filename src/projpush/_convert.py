@@ -21,7 +21,7 @@ from collections.abc import (
     ValuesView,
 )
 from decimal import Decimal, InvalidOperation
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 import attrs  # noqa: TC002 (Attribute.evolve is used at run time)
 
@@ -29,6 +29,7 @@ from projpush.errors import MoneyTypeError, ProjpushError, ValidationError
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
+T = TypeVar("T")
 E = TypeVar("E", bound=enum.Enum)
 
 
@@ -157,7 +158,11 @@ class FrozenMap(Mapping[K, V]):
 
     # The Mapping mix-ins go through __getitem__ one key at a time; rules that
     # walk a province's monthly figures want the dict's own views.
-    def get(self, key: K, default: Any = None) -> Any:
+    @overload
+    def get(self, key: K, /) -> V | None: ...
+    @overload
+    def get(self, key: K, default: V | T, /) -> V | T: ...
+    def get(self, key: K, default: object = None, /) -> object:
         """The value for ``key``, or ``default``."""
         return self._data.get(key, default)
 

@@ -980,7 +980,7 @@ def advance(
         return issue
     cal = _calendar(calendar)
     events = list(issue.events)
-    added = False
+    start = len(events)
     while True:
         due = _next_due(status, events, p, cal, issue.id)
         if due is None:
@@ -993,31 +993,7 @@ def advance(
         event = IssueEvent(on, kind, AUTO_ACTOR, status.state, target, **payload)
         status = apply_event(status, event, len(events))
         events.append(event)
-        added = True
-    return _with_events(issue, tuple(events), status) if added else issue
-
-
-_ISSUE_DERIVED: Final = frozenset(f.name for f in attrs.fields(Issue) if not f.init)
-
-
-def _with_events(issue: Issue, events: tuple[IssueEvent, ...], status: IssueStatus) -> Issue:
-    """``issue`` with a longer history whose replayed status is already known.
-
-    Every added event went through :func:`~projpush.model.apply_event` on the
-    running status, so ``status`` is exactly what ``Issue`` would replay from
-    ``events``; building through ``attrs.evolve`` would validate the whole
-    history a second time, which is most of the cost of a busy morning's
-    :func:`advance` over a large list. Should the model grow another derived
-    field, this takes the ordinary road.
-    """
-    if {"status"} != _ISSUE_DERIVED:
-        return attrs.evolve(issue, events=events)
-    new: Issue = object.__new__(Issue)
-    for f in attrs.fields(Issue):
-        object.__setattr__(new, f.name, getattr(issue, f.name))
-    object.__setattr__(new, "events", events)
-    object.__setattr__(new, "status", status)
-    return new
+    return issue.extend(events[start:]) if len(events) > start else issue
 
 
 def advance_all(

@@ -1194,9 +1194,29 @@ class Issue:
         """
         kind = to_enum(EventKind, kind, "kind")
         target = next_state(self.status, kind)
-        event = IssueEvent(at, kind, actor, self.status.state, target, **payload)
-        apply_event(self.status, event, len(self.events))  # validate before building
-        return attrs.evolve(self, events=(*self.events, event))
+        return self.extend((IssueEvent(at, kind, actor, self.status.state, target, **payload),))
+
+    def extend(self, events: Iterable[IssueEvent]) -> Issue:
+        """Return this issue with ``events`` appended, each checked where it stands.
+
+        The history already held was checked when this value was built, so
+        only the new events are folded into the running status; rebuilding
+        through ``attrs.evolve`` would replay the whole history again, which
+        is most of the cost of advancing a province's problem list.
+
+        Raises:
+            InvalidTransition: an event is illegal where it stands.
+        """
+        status = self.status
+        added = tuple(events)
+        for index, event in enumerate(added, start=len(self.events)):
+            status = apply_event(status, event, index)
+        extended: Issue = object.__new__(Issue)
+        for name in _ISSUE_FIELDS:
+            object.__setattr__(extended, name, getattr(self, name))
+        object.__setattr__(extended, "events", (*self.events, *added))
+        object.__setattr__(extended, "status", status)
+        return extended
 
     @property
     def raised_on(self) -> dt.date:
@@ -1244,6 +1264,9 @@ class Issue:
         if self.is_open:
             return None
         return next(e.at for e in reversed(self.events) if e.kind is EventKind.CLOSED)
+
+
+_ISSUE_FIELDS: Final = tuple(f.name for f in attrs.fields(Issue) if f.init and f.name != "events")
 
 
 # --------------------------------------------------------------------------- portfolio
