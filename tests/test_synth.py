@@ -1,6 +1,7 @@
 import datetime as dt
 from collections import Counter
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -331,3 +332,11 @@ class TestSyntheticErrors:
         """The default 2020 calendar refuses another year instead of guessing."""
         with pytest.raises(CalendarCoverageError, match="no working-day data for 2021"):
             synthetic_portfolio(1, year=2021)
+
+
+class TestBundledLedger:
+    def test_bundled_file_is_the_sample(self):
+        """src/projpush/data/sample_ledger.json loads back equal to sample_portfolio()."""
+        io = pytest.importorskip("projpush.io")
+        path = Path(io.__file__).parent / "data" / "sample_ledger.json"
+        assert sample_portfolio() == io.load_portfolio(path)

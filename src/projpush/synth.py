@@ -75,6 +75,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CALENDAR_2020",
     "SAMPLE_AS_OF",
+    "SAMPLE_POLICY",
     "SAMPLE_TIERS",
     "sample_portfolio",
     "synthetic_portfolio",
@@ -83,9 +84,13 @@ __all__ = [
 SAMPLE_AS_OF: Final = dt.date(2020, 10, 31)
 """The date the sample ledger stands at: the end of October 2020."""
 
-SAMPLE_TIERS: Final = ("unit", "office", "leader")
-"""The escalation ladder the sample's issues climb (Ningbo's three levels, 三级协调):
-responsible unit → city key-project office (市重点办) → city leader."""
+SAMPLE_TIERS: Final = ("unit", "city_office", "city_leader")
+"""The tiers the sample's issues climb: Ningbo's three-level coordination (三级协调机制),
+as ``projpush.escalation.Ladder.ningbo()`` names them: responsible unit → city
+key-project office (市重点办) → city leader."""
+
+SAMPLE_POLICY: Final = "ningbo@1"
+"""The escalation policy version the sample's issues record on assignment."""
 
 _D = dt.date
 CALENDAR_2020: Final = HolidayCalendar(
@@ -850,7 +855,16 @@ def _play(  # noqa: C901, PLR0911, PLR0912 (one line per script reads best)
     # A difficult issue first owes a work plan within 2 working days; a general one
     # is to be solved within 5.
     due = wd(t, 2 if difficult else 5)
-    issue = issue.step(EventKind.ASSIGNED, t, "市重点办", tier="unit", owner=owner, deadline=due)
+    issue = issue.step(
+        EventKind.ASSIGNED,
+        t,
+        "市重点办",
+        tier="unit",
+        owner=owner,
+        deadline=due,
+        policy=SAMPLE_POLICY,
+        note=f"{'difficult issue: work plan' if difficult else 'general issue'}, due {due}",
+    )
     issue = issue.step(EventKind.SHEET_ISSUED, t, "市重点办", sheet=SheetColor.BLUE)
     if script == "assigned":
         return issue
@@ -903,7 +917,7 @@ def _red(issue: Issue, due: dt.date, owner: str) -> tuple[Issue, dt.date]:
         EventKind.ESCALATED,
         t,
         "市重点办",
-        tier="office",
+        tier="city_office",
         owner="市重点办",
         deadline=limit,
         note=f"{owner}逾期未办结,挂牌督办",
@@ -918,7 +932,7 @@ def _to_leader(issue: Issue, due: dt.date, owner: str, leader: str) -> Issue:
         EventKind.ESCALATED,
         t,
         "市重点办",
-        tier="leader",
+        tier="city_leader",
         owner="市政府",
         deadline=add_working_days(CALENDAR_2020, t, 10),
         note=f"提请{leader}副市长专题协调",
@@ -1362,7 +1376,17 @@ class _Synth:
             return IssueEvent(day, kind, who, frm, to)
         if kind is EventKind.ASSIGNED:
             deadline = self.workdays[at + extra]
-            return IssueEvent(day, kind, office, frm, to, tier="unit", owner=who, deadline=deadline)
+            return IssueEvent(
+                day,
+                kind,
+                office,
+                frm,
+                to,
+                tier="unit",
+                owner=who,
+                deadline=deadline,
+                policy=SAMPLE_POLICY,
+            )
         if kind is EventKind.PAUSED:
             return IssueEvent(day, kind, who, frm, to, party=extra)
         if kind is EventKind.SHEET_ISSUED:
@@ -1370,7 +1394,7 @@ class _Synth:
         if kind is EventKind.ESCALATED:
             deadline = self.workdays[at + 10]
             return IssueEvent(
-                day, kind, office, frm, to, tier="office", owner=office, deadline=deadline
+                day, kind, office, frm, to, tier="city_office", owner=office, deadline=deadline
             )
         if kind is EventKind.CLOSED:
             return IssueEvent(day, kind, office, frm, to)
