@@ -1636,6 +1636,7 @@ class MonthlySummary:
             )
             parts += [
                 "",
+                f"{_label(_LABELS_ZH if zh else _LABELS_EN, 'by_' + ranking.group)}: "
                 f"{_label(_LABELS_ZH if zh else _LABELS_EN, ranking.figure)} ({direction})",
             ]
             rank_head = ["名次", "单位/地区", "数值"] if zh else ["rank", "group", "value"]
@@ -1670,6 +1671,8 @@ def _label(labels: Mapping[str, str], key: str) -> str:
 
 
 _LABELS_EN: Final = {
+    "by_unit": "Ranking of units",
+    "by_region": "Ranking of regions",
     "projects": "projects",
     "annual_plan": "annual plan (100M yuan)",
     "done_to_date": "done to date (100M yuan)",
@@ -1703,6 +1706,8 @@ _LABELS_EN: Final = {
     "node_completion": "node completion",
 }
 _LABELS_ZH: Final = {
+    "by_unit": "单位排名",
+    "by_region": "地区排名",
     "projects": "项目数",
     "annual_plan": "年度计划投资(亿元)",
     "done_to_date": "累计完成投资(亿元)",
