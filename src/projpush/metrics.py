@@ -1636,8 +1636,10 @@ class MonthlySummary:
             )
             parts += [
                 "",
-                f"{_label(_LABELS_ZH if zh else _LABELS_EN, 'by_' + ranking.group)}: "
-                f"{_label(_LABELS_ZH if zh else _LABELS_EN, ranking.figure)} ({direction})",
+                (
+                    f"{_label(_LABELS_ZH if zh else _LABELS_EN, 'by_' + ranking.group)}: "
+                    f"{_label(_LABELS_ZH if zh else _LABELS_EN, ranking.figure)} ({direction})"
+                ),
             ]
             rank_head = ["名次", "单位/地区", "数值"] if zh else ["rank", "group", "value"]
             parts.append(
