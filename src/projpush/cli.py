@@ -1,0 +1,158 @@
+"""The ``projpush`` command: supervision reports, Yinzhou's tables, ledger checks.
+
+``projpush report LEDGER --as-of DATE`` prints the monthly supervision report;
+``projpush demo`` prints it for the bundled sample city; ``projpush tables``
+prints "one map, five tables" (一图五表) for a project or a leader;
+``projpush check LEDGER`` lists every problem in a ledger. A bad input ends
+the command with one line saying what and where, and exit status 2 (1 for a
+ledger that ``check`` found invalid); ``--debug`` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from projpush import __version__
+from projpush.errors import ProjpushError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+__all__ = ["main"]
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_ERROR = 2
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        msg = f"expected a date YYYY-MM-DD, got {text!r}"
+        raise argparse.ArgumentTypeError(msg) from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="projpush",
+        description="Supervision reports for major investment projects (重大项目推进).",
+    )
+    parser.add_argument("--version", action="version", version=f"projpush {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def report_options(p: argparse.ArgumentParser) -> None:
+        from projpush.report import POLICY_SETS  # noqa: PLC0415 (keep --help fast)
+
+        p.add_argument("--policy", choices=sorted(POLICY_SETS), default="default")
+        p.add_argument("--format", choices=("text", "json", "csv"), default="text")
+        p.add_argument("--lang", choices=("zh", "en"), default="zh")
+        p.add_argument("--map", type=Path, metavar="FILE", help="save a light map (PNG or SVG)")
+        p.add_argument("--output", "-o", type=Path, metavar="FILE", help="write here, not stdout")
+
+    report = commands.add_parser("report", help="the monthly supervision report of a ledger")
+    report.add_argument("ledger", type=Path, help="a JSON ledger file or a folder of CSV files")
+    report.add_argument("--as-of", type=_date, required=True, metavar="DATE")
+    report_options(report)
+
+    demo = commands.add_parser("demo", help="the report on the bundled sample ledger")
+    demo.add_argument("--as-of", type=_date, default=None, metavar="DATE")
+    report_options(demo)
+
+    tables = commands.add_parser("tables", help="one map, five tables (一图五表)")
+    tables.add_argument("ledger", type=Path)
+    tables.add_argument("--as-of", type=_date, required=True, metavar="DATE")
+    who = tables.add_mutually_exclusive_group(required=True)
+    who.add_argument("--project", metavar="CODE")
+    who.add_argument("--leader", metavar="NAME")
+    tables.add_argument("--format", choices=("text", "csv"), default="text")
+    tables.add_argument("--lang", choices=("zh", "en"), default="zh")
+
+    check = commands.add_parser("check", help="list every problem in a ledger")
+    check.add_argument("ledger", type=Path)
+    check.add_argument("--as-of", type=_date, default=None, metavar="DATE")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        return _run(args, sys.stdout)
+    except (ProjpushError, OSError) as error:
+        if args.debug:
+            raise
+        where = getattr(error, "field", None) or getattr(error, "filename", None)
+        print(f"projpush: error: {error}", file=sys.stderr)
+        if where and str(where) not in str(error):
+            print(f"  at {where}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _run(args: argparse.Namespace, out: TextIO) -> int:
+    from projpush import ledger, report  # noqa: PLC0415 (keep --help fast)
+
+    if args.command == "check":
+        return _check(args, out)
+    if args.command == "demo":
+        from projpush.synth import SAMPLE_AS_OF  # noqa: PLC0415
+
+        portfolio = report.sample_ledger()
+        as_of = args.as_of or SAMPLE_AS_OF
+    else:
+        portfolio = ledger.load_ledger(args.ledger)
+        as_of = args.as_of
+    if args.command == "tables":
+        text = report.render_tables(
+            portfolio,
+            as_of,
+            project=args.project,
+            leader=args.leader,
+            fmt=args.format,
+            lang=args.lang,
+        )
+        out.write(text)
+        return EXIT_OK
+    result = report.build_report(portfolio, as_of, policy=args.policy, progress=_progress())
+    text = report.render(result, fmt=args.format, lang=args.lang)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        out.write(text)
+    if args.map and result.light_map is not None:
+        from projpush import plot  # noqa: PLC0415 (needs the plot extra)
+
+        plot.save_light_map(result.light_map, args.map, lang=args.lang)
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace, out: TextIO) -> int:
+    from projpush.ledger import check_ledger  # noqa: PLC0415
+
+    as_of = args.as_of or dt.date.today()  # noqa: DTZ011 (the edge may read the clock)
+    outcome = check_ledger(args.ledger, as_of)
+    out.writelines(f"error: {problem}\n" for problem in outcome.problems)
+    out.writelines(
+        f"warning: {finding.subject}: {finding.kind.value}: {finding.detail}\n"
+        for finding in outcome.findings
+    )
+    status = "valid" if outcome.valid else f"invalid ({len(outcome.problems)} problems)"
+    out.write(f"{args.ledger}: {status}, {len(outcome.findings)} findings\n")
+    return EXIT_OK if outcome.valid else EXIT_INVALID
+
+
+def _progress() -> Callable[[str, int, int], None] | None:
+    """A progress callback writing to stderr, when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(stage: str, done: int, total: int) -> None:
+        end = "\n" if done >= total else ""
+        print(f"\r{stage}: {done:,}/{total:,}", end=end, file=sys.stderr, flush=True)
+
+    return show

@@ -1,0 +1,490 @@
+"""The monthly supervision report (月度督查通报) and Yinzhou's one map, five tables.
+
+:func:`build_report` brings a ledger's problem list up to date at a date
+(:func:`~projpush.escalation.advance_all`), judges every project's light, and
+computes the report figures; :func:`render` prints the result as text, JSON or
+CSV. :func:`render_tables` prints "one map, five tables" (一图五表) for one
+project or for every project a leader guarantees. These are edge functions for
+the command line and for notebooks; the rules they call stay pure.
+
+>>> from projpush.synth import SAMPLE_AS_OF, sample_portfolio
+>>> result = build_report(sample_portfolio(), SAMPLE_AS_OF)
+>>> result.summary.completion.percent(), result.lights.counts.red
+('73.2 %', 5)
+"""
+
+from __future__ import annotations
+
+import csv
+import io as _stdio
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Final, Literal
+
+import attrs
+
+from projpush.errors import UnknownReferenceError
+from projpush.escalation import (
+    AccountabilityEntry,
+    EscalationPolicy,
+    Overdue,
+    PolicyBook,
+    accountability_list,
+    advance,
+    overdue,
+)
+from projpush.lights import (
+    GapPolicy,
+    LagPolicy,
+    LightMap,
+    LightPolicy,
+    NodePolicy,
+    Rollup,
+    Verdict,
+    WorstOf,
+    judge_portfolio,
+    light_map,
+)
+from projpush.metrics import MonthlySummary, investment, monthly_summary, time_schedule
+from projpush.model import (
+    Finding,
+    Issue,
+    Portfolio,
+    Project,
+    integrity_report,
+)
+from projpush.schedule import WorkingCalendar, china_calendar, milestone_timing
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+__all__ = [
+    "POLICY_SETS",
+    "PolicySet",
+    "SupervisionReport",
+    "build_report",
+    "render",
+    "render_tables",
+    "sample_ledger",
+]
+
+Format = Literal["text", "json", "csv"]
+Lang = Literal["zh", "en"]
+Progress = Callable[[str, int, int], None]
+
+
+@attrs.frozen
+class PolicySet:
+    """The rules a report applies: a light policy and an escalation policy, by city."""
+
+    name: str
+    lights: LightPolicy
+    escalation: EscalationPolicy
+    source: str
+
+
+POLICY_SETS: Final[Mapping[str, Callable[[], PolicySet]]] = {
+    "default": lambda: PolicySet(
+        "default", LagPolicy.ningbo(), EscalationPolicy.ningbo(), "Ningbo lights and ladder"
+    ),
+    "ningbo": lambda: PolicySet(
+        "ningbo",
+        WorstOf((LagPolicy.ningbo(), NodePolicy.dalian())),
+        EscalationPolicy.ningbo(),
+        "Ningbo: lagging months (and node tasks), three-level coordination",
+    ),
+    "dalian": lambda: PolicySet(
+        "dalian", NodePolicy.dalian(), EscalationPolicy.dalian(), "Dalian: node tasks, 挂牌督办"
+    ),
+    "binzhou": lambda: PolicySet(
+        "binzhou", LagPolicy.ningbo(), EscalationPolicy.binzhou(), "Binzhou: county → city HQ"
+    ),
+    "yinzhou": lambda: PolicySet(
+        "yinzhou", LagPolicy.ningbo(), EscalationPolicy.yinzhou(), "Yinzhou: town → district"
+    ),
+    "yinchuan": lambda: PolicySet(
+        "yinchuan", GapPolicy.yinchuan(), EscalationPolicy.ningbo(), "Yinchuan: gap to schedule"
+    ),
+    "sanya": lambda: PolicySet(
+        "sanya", GapPolicy.sanya(), EscalationPolicy.ningbo(), "Sanya: shortfall, previous month"
+    ),
+}
+
+_BOOK: Final = PolicyBook(
+    (
+        EscalationPolicy.dalian(),
+        EscalationPolicy.ningbo(),
+        EscalationPolicy.binzhou(),
+        EscalationPolicy.yinzhou(),
+    )
+)
+
+
+def policy_set(name: str) -> PolicySet:
+    """The ready-made policy set called ``name`` (see :data:`POLICY_SETS`).
+
+    Raises:
+        UnknownReferenceError: no set has that name.
+    """
+    try:
+        return POLICY_SETS[name]()
+    except KeyError:
+        known = ", ".join(sorted(POLICY_SETS))
+        raise UnknownReferenceError.about("policy", f"one of {known}", name) from None
+
+
+@attrs.frozen
+class SupervisionReport:
+    """Everything a monthly supervision report shows, computed at one date."""
+
+    as_of: dt.date
+    policy: PolicySet
+    summary: MonthlySummary
+    lights: Rollup
+    light_map: LightMap | None
+    issues: tuple[Issue, ...]
+    overdue: tuple[Overdue, ...]
+    accountability: tuple[AccountabilityEntry, ...]
+    findings: tuple[Finding, ...]
+
+    def open_by_tier_and_sheet(self) -> dict[tuple[str, str], int]:
+        """Open issues counted by (tier, sheet colour); "none" where no sheet yet."""
+        counts = Counter(
+            (q.tier or "none", q.sheet.value if q.sheet else "none")
+            for q in self.issues
+            if q.is_open
+        )
+        return dict(sorted(counts.items()))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as JSON-ready data with stable keys."""
+        return {
+            "as_of": self.as_of.isoformat(),
+            "policy": {"name": self.policy.name, "source": self.policy.source},
+            "summary": self.summary.to_dict(),
+            "lights": {
+                "counts": dict(self.summary.lights.counts) if self.summary.lights else {},
+                "red": [_verdict_dict(v) for v in self.lights.red],
+                "yellow": [_verdict_dict(v) for v in self.lights.yellow],
+            },
+            "issues": {
+                "open_by_tier_and_sheet": [
+                    {"tier": tier, "sheet": sheet, "count": n}
+                    for (tier, sheet), n in self.open_by_tier_and_sheet().items()
+                ],
+                "overdue": [_overdue_dict(o) for o in self.overdue],
+            },
+            "accountability": [
+                {
+                    "unit": e.unit,
+                    "items": [
+                        {
+                            "issue": i.issue,
+                            "reason": i.reason.value,
+                            "on": i.on.isoformat(),
+                            "detail": i.detail,
+                        }
+                        for i in e.items
+                    ],
+                }
+                for e in self.accountability
+            ],
+            "findings": [
+                {"kind": f.kind.value, "subject": f.subject, "detail": f.detail}
+                for f in self.findings
+            ],
+        }
+
+
+def _verdict_dict(v: Verdict) -> dict[str, Any]:
+    return {
+        "project": v.project,
+        "light": None if v.light is None else v.light.value,
+        "severity": str(v.severity),
+        "reasons_zh": [r.text("zh") for r in v.reasons],
+        "reasons_en": [r.text("en") for r in v.reasons],
+    }
+
+
+def _overdue_dict(o: Overdue) -> dict[str, Any]:
+    return {
+        "issue": o.issue,
+        "tier": o.tier,
+        "owner": o.owner,
+        "deadline": o.deadline.isoformat(),
+        "sheet": None if o.sheet is None else o.sheet.value,
+        "calendar_days": o.calendar_days,
+        "working_days": o.working_days,
+    }
+
+
+def build_report(
+    portfolio: Portfolio,
+    as_of: dt.date,
+    *,
+    policy: str | PolicySet = "default",
+    calendar: WorkingCalendar | None = None,
+    progress: Progress | None = None,
+) -> SupervisionReport:
+    """Compute the monthly supervision report of ``portfolio`` at ``as_of``.
+
+    Issues are first brought up to date (sheets and escalations that fell due
+    by ``as_of``), each under the policy version it was assigned under when
+    the ledger records one, else under the chosen set's escalation policy.
+
+    Args:
+        portfolio: the ledger.
+        as_of: the report date.
+        policy: a :data:`POLICY_SETS` name or a :class:`PolicySet`.
+        calendar: working-day calendar (default: the China official calendar).
+        progress: called as ``progress(stage, done, total)`` between stages.
+    """
+    chosen = policy_set(policy) if isinstance(policy, str) else policy
+    cal = calendar if calendar is not None else china_calendar()
+    stages = ("issues", "lights", "figures")
+    tell = progress or (lambda _stage, _done, _total: None)
+    tell(stages[0], 0, len(stages))
+    issues = tuple(_advance(q, as_of, chosen.escalation, cal) for q in portfolio.issues)
+    current = attrs.evolve(portfolio, issues=issues)
+    tell(stages[1], 1, len(stages))
+    rollup = judge_portfolio(current, as_of, chosen.lights)
+    lmap = light_map(current, as_of.year, chosen.lights) if current.projects else None
+    tell(stages[2], 2, len(stages))
+    summary = monthly_summary(current, as_of, calendar=cal, verdicts=rollup.verdicts)
+    tell("done", 3, len(stages))
+    return SupervisionReport(
+        as_of=as_of,
+        policy=chosen,
+        summary=summary,
+        lights=rollup,
+        light_map=lmap,
+        issues=issues,
+        overdue=overdue(issues, as_of, cal),
+        accountability=accountability_list(issues, as_of),
+        findings=integrity_report(current, as_of),
+    )
+
+
+def _advance(issue: Issue, as_of: dt.date, chosen: EscalationPolicy, cal: WorkingCalendar) -> Issue:
+    recorded = issue.status.policy
+    if recorded is None or recorded == chosen.key:
+        return advance(issue, as_of, chosen, cal)
+    return advance(issue, as_of, _BOOK, cal)
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+_TEXT: Final = {
+    "zh": {
+        "lights": "红黄绿灯",
+        "red": "红灯项目",
+        "yellow": "黄灯项目",
+        "issues": "问题办理(按层级和督办单颜色)",
+        "overdue": "超期问题",
+        "accountability": "问责清单",
+        "findings": "台账缺口",
+        "none": "无",
+        "policy": "规则",
+        "deadline": "时限",
+        "days": "超期天数(自然日/工作日)",
+    },
+    "en": {
+        "lights": "Warning lights",
+        "red": "Red projects",
+        "yellow": "Yellow projects",
+        "issues": "Open issues by tier and sheet colour",
+        "overdue": "Overdue issues",
+        "accountability": "Accountability list",
+        "findings": "Ledger gaps",
+        "none": "none",
+        "policy": "policy",
+        "deadline": "deadline",
+        "days": "days overdue (calendar/working)",
+    },
+}
+
+
+def render(report: SupervisionReport, *, fmt: Format = "text", lang: Lang = "zh") -> str:
+    """Render a report as readable text, JSON (stable keys) or CSV (one row a figure)."""
+    if fmt == "json":
+        return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        return _csv(_flatten(report.to_dict()))
+    return "\n".join(_text_lines(report, lang)) + "\n"
+
+
+def _text_lines(report: SupervisionReport, lang: Lang) -> Iterator[str]:
+    t = _TEXT[lang]
+    yield report.summary.to_text(lang)
+    yield ""
+    yield f"{t['policy']}: {report.policy.name} ({report.policy.source})"
+    for title, verdicts in ((t["red"], report.lights.red), (t["yellow"], report.lights.yellow)):
+        yield ""
+        yield f"{title} ({len(verdicts)})"
+        for v in verdicts:
+            yield f"  {v.project}: " + "; ".join(r.text(lang) for r in v.reasons if r.code)
+    yield ""
+    yield t["issues"]
+    for (tier, sheet), n in report.open_by_tier_and_sheet().items():
+        yield f"  {tier} / {sheet}: {n}"
+    yield ""
+    yield f"{t['overdue']} ({len(report.overdue)}): {t['days']}"
+    for o in report.overdue:
+        days = f"{o.calendar_days}/{o.working_days}"
+        yield f"  {o.issue} [{o.tier}, {o.owner}] {t['deadline']} {o.deadline}: {days}"
+    yield ""
+    yield f"{t['accountability']} ({len(report.accountability)})"
+    for e in report.accountability:
+        reasons = ", ".join(sorted({(r.zh if lang == "zh" else r.value) for r in e.reasons}))
+        yield f"  {e.unit}: {', '.join(e.issues)} ({reasons})"
+    yield ""
+    yield f"{t['findings']} ({len(report.findings)})"
+    for f in report.findings:
+        yield f"  {f.subject}: {f.kind.zh if lang == 'zh' else f.kind.value}: {f.detail}"
+
+
+def _flatten(data: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
+    if isinstance(data, Mapping):
+        for key, value in data.items():
+            yield from _flatten(value, f"{prefix}.{key}" if prefix else str(key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _flatten(value, f"{prefix}[{i}]")
+    else:
+        yield prefix, "" if data is None else str(data)
+
+
+def _csv(rows: Iterable[Iterable[str]], header: Iterable[str] = ("field", "value")) -> str:
+    out = _stdio.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+# --------------------------------------------------------------------------- one map, five tables
+
+
+def render_tables(
+    portfolio: Portfolio,
+    as_of: dt.date,
+    *,
+    project: str | None = None,
+    leader: str | None = None,
+    fmt: Literal["text", "csv"] = "text",
+    lang: Lang = "zh",
+    policy: str | PolicySet = "default",
+) -> str:
+    """Yinzhou's "one map, five tables" (一图五表) for a project or a leader's projects.
+
+    The map is the project's light month by month (攻坚作战图); the five
+    tables are plan (计划表), tasks (任务表), division of labour (分工表),
+    responsibilities (责任表) and progress (进度表).
+
+    Raises:
+        UnknownReferenceError: the project or the leader is not in the ledger.
+    """
+    if project is not None:
+        projects: tuple[Project, ...] = (portfolio.project(project),)
+    else:
+        projects = portfolio.by_leader(str(leader))
+        if not any(ld.name == leader for ld in portfolio.leaders):
+            raise UnknownReferenceError.about("leader", "a leader in the ledger", leader)
+    chosen = policy_set(policy) if isinstance(policy, str) else policy
+    rows = [row for p in projects for row in _five_tables(portfolio, p, as_of, chosen)]
+    if fmt == "csv":
+        return _csv(rows, ("project", "table", "item", "value"))
+    return "\n".join(_tables_text(rows, lang)) + "\n"
+
+
+_TABLE_NAMES: Final = {
+    "map": ("一图 攻坚作战图", "map"),
+    "plan": ("计划表", "plan"),
+    "tasks": ("任务表", "tasks"),
+    "division": ("分工表", "division of labour"),
+    "responsibility": ("责任表", "responsibilities"),
+    "progress": ("进度表", "progress"),
+}
+
+
+def _tables_text(rows: list[tuple[str, str, str, str]], lang: Lang) -> Iterator[str]:
+    current: tuple[str, str] | None = None
+    for project, table, item, value in rows:
+        if (project, table) != current:
+            if current is None or current[0] != project:
+                yield f"== {project}"
+            zh, en = _TABLE_NAMES[table]
+            yield f"-- {zh if lang == 'zh' else en}"
+            current = (project, table)
+        yield f"   {item}: {value}"
+
+
+def _five_tables(
+    portfolio: Portfolio, p: Project, as_of: dt.date, chosen: PolicySet
+) -> Iterator[tuple[str, str, str, str]]:
+    key = p.key
+    year = as_of.year
+    if p.annual_plan(year) is not None:
+        lmap = light_map((p,), year, chosen.lights)
+        strip = " ".join(
+            f"{m.month:02d}:{_light_mark(lmap.light(key, m)) if m.last_day <= as_of else '·'}"
+            for m in lmap.months
+        )
+        yield key, "map", "lights", strip
+    yield key, "plan", "name", p.name
+    yield key, "plan", "total_investment", f"{p.total_investment} 万元"
+    yield key, "plan", f"annual_plan_{year}", f"{p.annual_plan(year) or '-'} 万元"
+    for month, amount in p.monthly_plan.items():
+        if month.year == year:
+            done = p.monthly_done.get(month)
+            yield (
+                key,
+                "plan",
+                str(month),
+                f"plan {amount} / done {'unreported' if done is None else done}",
+            )
+    for m in p.milestones:
+        timing = milestone_timing(m, as_of)
+        yield (
+            key,
+            "tasks",
+            m.name,
+            f"{m.planned} {timing.state.value}"
+            + (f" ({timing.days_late} days late)" if timing.days_late else ""),
+        )
+    yield key, "division", "unit", p.unit
+    yield key, "division", "leaders", ", ".join(ld.name for ld in portfolio.leaders_of(key)) or "-"
+    yield (
+        key,
+        "division",
+        "secretary",
+        ", ".join(s.name for s in portfolio.secretaries_of(key)) or "-",
+    )
+    yield key, "division", "task_force", p.task_force or "-"
+    yield key, "responsibility", "project", p.unit
+    for m in p.milestones:
+        yield key, "responsibility", m.name, m.unit or p.unit
+    for q in portfolio.issues_of(key):
+        if q.is_open:
+            state = f"[{q.tier or '-'}] due {q.deadline or '-'}, {q.state.value}"
+            yield key, "responsibility", q.id, f"{q.title}: {q.owner or '-'} {state}"
+    figures = investment((p,), as_of)
+    yield key, "progress", "completion", figures.completion.percent()
+    yield key, "progress", "schedule", time_schedule(as_of).percent()
+    yield key, "progress", "gap", (figures.completion - time_schedule(as_of)).format()
+
+
+def _light_mark(light: object) -> str:
+    return "-" if light is None else str(getattr(light, "value", light))[0].upper()
+
+
+def sample_ledger() -> Portfolio:
+    """The bundled sample city ledger (installed with the package)."""
+    from importlib import resources  # noqa: PLC0415
+
+    from projpush.io import load_portfolio  # noqa: PLC0415
+
+    with resources.as_file(resources.files("projpush") / "data" / "sample_ledger.json") as path:
+        return load_portfolio(path)

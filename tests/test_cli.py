@@ -1,0 +1,289 @@
+"""End-to-end tests of the ``projpush`` command line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from projpush import io
+from projpush.cli import main
+from projpush.report import render_tables, sample_ledger
+from projpush.synth import SAMPLE_AS_OF, sample_portfolio
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@pytest.fixture(scope="module")
+def ledger_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("ledger") / "city.json"
+    io.dump_portfolio(sample_portfolio(), path)
+    return path
+
+
+def broken_ledger(tmp_path: Path, mutate: object) -> Path:
+    document = json.loads(
+        (Path(__file__).parents[1] / "src/projpush/data/sample_ledger.json").read_text("utf-8")
+    )
+    mutate(document)  # type: ignore[operator]
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+class TestDemo:
+    """``projpush demo`` reports on the bundled sample city."""
+
+    def test_text_report_in_chinese(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """The default report is Chinese text with every section."""
+        status, out, _ = run(capsys, "demo")
+        assert 0 == status
+        for heading in (
+            "重大项目月度通报 2020-10",
+            "年度计划完成率",
+            "红灯项目",
+            "超期问题",
+            "问责清单",
+            "台账缺口",
+            "单位排名",
+            "地区排名",
+        ):
+            assert heading in out
+
+    def test_english_json_carries_the_figures(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """The JSON report has stable keys and the sample's figures."""
+        status, out, _ = run(capsys, "demo", "--format", "json", "--lang", "en")
+        report = json.loads(out)
+        assert 0 == status
+        assert [
+            "accountability",
+            "as_of",
+            "findings",
+            "issues",
+            "lights",
+            "policy",
+            "summary",
+        ] == sorted(report)
+        assert "2020-10-31" == report["as_of"]
+        assert "73.2" == report["summary"]["investment"]["completion"]["percent"]
+        assert {"green": 23, "yellow": 4, "red": 5} == {
+            k: report["lights"]["counts"][k] for k in ("green", "yellow", "red")
+        }
+        assert 5 == len(report["lights"]["red"])
+        assert report["lights"]["red"][0]["reasons_en"]
+
+    def test_csv_is_one_row_a_figure(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """CSV output is field,value rows."""
+        status, out, _ = run(capsys, "demo", "--format", "csv")
+        lines = out.splitlines()
+        assert 0 == status
+        assert "field,value" == lines[0]
+        assert "as_of,2020-10-31" in lines
+
+    def test_the_bundled_sample_is_the_generated_one(self) -> None:
+        """The installed sample ledger equals the generator's city."""
+        assert sample_portfolio() == sample_ledger()
+
+    def test_python_dash_m_runs_the_command(self) -> None:
+        """``python -m projpush`` is the same command."""
+        done = subprocess.run(
+            [sys.executable, "-m", "projpush", "demo", "--format", "json"],
+            capture_output=True,
+            text=True,
+            check=False,
+            encoding="utf-8",
+        )
+        assert 0 == done.returncode
+        assert "2020-10-31" == json.loads(done.stdout)["as_of"]
+
+
+class TestReport:
+    """``projpush report`` on a ledger file."""
+
+    def test_report_matches_demo(
+        self, capsys: pytest.CaptureFixture[str], ledger_file: Path
+    ) -> None:
+        """The report of the sample written to a file equals the demo's."""
+        _, from_file, _ = run(
+            capsys, "report", str(ledger_file), "--as-of", "2020-10-31", "--format", "json"
+        )
+        _, demo, _ = run(capsys, "demo", "--format", "json")
+        assert json.loads(demo) == json.loads(from_file)
+
+    def test_policy_sets_change_the_lights(
+        self, capsys: pytest.CaptureFixture[str], ledger_file: Path
+    ) -> None:
+        """Dalian's node rule judges other projects than Ningbo's lagging months."""
+        _, ningbo, _ = run(
+            capsys, "report", str(ledger_file), "--as-of", "2020-10-31", "--format", "json"
+        )
+        _, dalian, _ = run(
+            capsys,
+            "report",
+            str(ledger_file),
+            "--as-of",
+            "2020-10-31",
+            "--format",
+            "json",
+            "--policy",
+            "dalian",
+        )
+        assert "dalian" == json.loads(dalian)["policy"]["name"]
+        assert json.loads(ningbo)["lights"] != json.loads(dalian)["lights"]
+
+    def test_output_file(
+        self, capsys: pytest.CaptureFixture[str], ledger_file: Path, tmp_path: Path
+    ) -> None:
+        """``--output`` writes the report to a file instead of stdout."""
+        target = tmp_path / "report.txt"
+        status, out, _ = run(
+            capsys, "report", str(ledger_file), "--as-of", "2020-10-31", "-o", str(target)
+        )
+        assert (0, "") == (status, out)
+        assert "红灯项目" in target.read_text("utf-8")
+
+
+class TestErrors:
+    """A broken ledger ends with one line naming what and where, and exit status 2."""
+
+    @pytest.mark.parametrize(
+        ("mutate", "where", "what"),
+        [
+            (
+                lambda d: d["projects"][0]["milestones"][0].__setitem__("planned", "2020-02-30"),
+                "$.projects[0].milestones[0].planned",
+                "expected an ISO date",
+            ),
+            (
+                lambda d: d["issues"][0].__setitem__("project", "2020-330200-99-99-999999"),
+                "issues[0].project",
+                "unknown project '2020-330200-99-99-999999'",
+            ),
+            (
+                lambda d: d["projects"][1].__setitem__("total_investment", 479.33),
+                "$.projects[1].total_investment",
+                "pass a Decimal or a string",
+            ),
+            (lambda d: d["projects"][2].pop("name"), "$.projects[2]", "name"),
+        ],
+        ids=["bad-date", "unknown-project", "float-money", "missing-field"],
+    )
+    def test_broken_ledger(
+        self,
+        capsys: pytest.CaptureFixture[str],
+        tmp_path: Path,
+        mutate: object,
+        where: str,
+        what: str,
+    ) -> None:
+        """Each broken ledger names the location and the problem."""
+        status, out, err = run(
+            capsys, "report", str(broken_ledger(tmp_path, mutate)), "--as-of", "2020-10-31"
+        )
+        assert (2, "") == (status, out)
+        assert err.startswith("projpush: error: ")
+        assert where in err
+        assert what in err
+        assert "Traceback" not in err
+
+    def test_debug_shows_the_traceback(self, tmp_path: Path) -> None:
+        """``--debug`` lets the exception through."""
+        path = broken_ledger(tmp_path, lambda d: d["projects"][0].__setitem__("level", "galaxy"))
+        with pytest.raises(Exception, match="level"):
+            main(["--debug", "report", str(path), "--as-of", "2020-10-31"])
+
+    def test_missing_file(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        """A ledger that is not there is one line and exit status 2."""
+        status, _, err = run(capsys, "report", str(tmp_path / "nope.json"), "--as-of", "2020-10-31")
+        assert 2 == status
+        assert "nope.json" in err
+
+    def test_bad_as_of(self, capsys: pytest.CaptureFixture[str], ledger_file: Path) -> None:
+        """A malformed --as-of is a usage error (exit 2)."""
+        with pytest.raises(SystemExit) as exc:
+            main(["report", str(ledger_file), "--as-of", "31/10/2020"])
+        assert 2 == exc.value.code
+        assert "expected a date YYYY-MM-DD" in capsys.readouterr().err
+
+    def test_unknown_policy(self, capsys: pytest.CaptureFixture[str], ledger_file: Path) -> None:
+        """An unknown policy set is refused by the parser, listing the choices."""
+        with pytest.raises(SystemExit):
+            main(["report", str(ledger_file), "--as-of", "2020-10-31", "--policy", "atlantis"])
+        assert "dalian" in capsys.readouterr().err
+
+
+class TestCheck:
+    """``projpush check`` lists every problem and warns about soft gaps."""
+
+    def test_valid_ledger(self, capsys: pytest.CaptureFixture[str], ledger_file: Path) -> None:
+        """A sound ledger is valid, with its integrity findings as warnings."""
+        status, out, _ = run(capsys, "check", str(ledger_file), "--as-of", "2020-10-31")
+        assert 0 == status
+        assert "valid, 11 findings" in out
+        assert "warning: MH-2020-042: no_secretary" in out
+
+    def test_every_problem_is_listed(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        """Two bad records far apart are both reported, each with its location."""
+
+        def mutate(d: dict) -> None:
+            d["projects"][0]["milestones"][0]["planned"] = "2020-13-01"
+            d["issues"][5]["project"] = "NO-SUCH"
+            d["leaders"][0]["projects"].append("ALSO-MISSING")
+
+        status, out, _ = run(
+            capsys, "check", str(broken_ledger(tmp_path, mutate)), "--as-of", "2020-10-31"
+        )
+        assert 1 == status
+        assert "error: $.projects[0].milestones[0].planned:" in out
+        assert "error: $.issues[5].project: refers to unknown project 'NO-SUCH'" in out
+        assert "error: $.leaders[0].projects[" in out
+        assert "invalid (3 problems)" in out
+
+    def test_not_json(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        """Unparsable JSON is one problem at $ with line and column."""
+        path = tmp_path / "x.json"
+        path.write_text("{", encoding="utf-8")
+        status, out, _ = run(capsys, "check", str(path), "--as-of", "2020-10-31")
+        assert 1 == status
+        assert "error: $: invalid JSON at line 1" in out
+
+
+class TestTables:
+    """``projpush tables``: Yinzhou's one map, five tables."""
+
+    def test_for_a_project(self, capsys: pytest.CaptureFixture[str], ledger_file: Path) -> None:
+        """A project's tables have the map and all five tables."""
+        key = sample_portfolio().projects[0].key
+        status, out, _ = run(
+            capsys, "tables", str(ledger_file), "--as-of", "2020-10-31", "--project", key
+        )
+        assert 0 == status
+        for heading in ("一图 攻坚作战图", "计划表", "任务表", "分工表", "责任表", "进度表"):
+            assert heading in out
+
+    def test_for_a_leader_as_csv(self, ledger_file: Path) -> None:
+        """A leader's tables cover each guaranteed project, one CSV row an item."""
+        portfolio = sample_portfolio()
+        leader = portfolio.leaders[0]
+        text = render_tables(portfolio, SAMPLE_AS_OF, leader=leader.name, fmt="csv")
+        projects = {line.split(",")[0] for line in text.splitlines()[1:]}
+        assert set(leader.projects) == projects
+
+    def test_unknown_leader(self, capsys: pytest.CaptureFixture[str], ledger_file: Path) -> None:
+        """An unknown leader is an error naming the field."""
+        status, _, err = run(
+            capsys, "tables", str(ledger_file), "--as-of", "2020-10-31", "--leader", "无名氏"
+        )
+        assert 2 == status
+        assert "leader" in err
