@@ -23,6 +23,7 @@ from projpush.lights import judge_portfolio, light_map
 from projpush.metrics import group_figures, monthly_summary
 from projpush.model import Issue, Leader, Portfolio, Project, Secretary
 from projpush.schedule import WeekdayCalendar
+from projpush.synth import SAMPLE_AS_OF, sample_portfolio
 
 AS_OF = dt.date(2020, 3, 31)
 CAL = WeekdayCalendar()
@@ -192,3 +193,16 @@ class TestToFrame:
             [sys.executable, "-c", code], capture_output=True, text=True, check=True
         ).stdout
         assert 'pip install "projpush[pandas]"' in out
+
+
+class TestRecordMethods:
+    """Portfolio-level results offer ``to_records()`` themselves."""
+
+    def test_methods_match_the_functions(self):
+        """The methods return what the frames functions return."""
+        portfolio = sample_portfolio()
+        rollup = judge_portfolio(portfolio, SAMPLE_AS_OF)
+        lmap = light_map(portfolio, 2020)
+        assert portfolio_records(portfolio) == portfolio.to_records()
+        assert verdict_records(rollup) == rollup.to_records()
+        assert light_map_records(lmap) == lmap.to_records()

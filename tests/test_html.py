@@ -109,3 +109,15 @@ class TestPortfolioHtml:
         out = portfolio_html(Portfolio())
         assert "0 projects" in out
         assert "<table" not in out
+
+
+class TestReprHooks:
+    """Jupyter finds the HTML through ``_repr_html_`` on the objects themselves."""
+
+    def test_verdict_and_portfolio(self):
+        """A verdict and a portfolio render through their own hooks."""
+        p = mk("P-1")
+        verdict = judge(p, dt.date(2020, 5, 31))
+        assert verdict_html(verdict) == verdict._repr_html_()
+        portfolio = Portfolio(projects=(p,))
+        assert portfolio_html(portfolio) == portfolio._repr_html_()

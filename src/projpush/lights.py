@@ -422,6 +422,11 @@ class Verdict:
         """False when the policy did not judge the project."""
         return self.light is not None
 
+    def _repr_html_(self) -> str:
+        from projpush._html import verdict_html  # noqa: PLC0415 (notebooks only)
+
+        return verdict_html(self)
+
     def text(self, lang: str = "zh") -> str:
         """The light and every reason, one line.
 
@@ -1268,6 +1273,12 @@ class LightMap:
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "_row", {p.key: i for i, p in enumerate(self.projects)})
 
+    def to_records(self) -> list[dict[str, Any]]:
+        """One flat dict a project-month (key, name, month, light)."""
+        from projpush.frames import light_map_records  # noqa: PLC0415
+
+        return light_map_records(self)
+
     @property
     def months(self) -> tuple[Month, ...]:
         """The twelve months, January first."""
@@ -1399,6 +1410,12 @@ class Rollup:
     policy: str
     verdicts: tuple[Verdict, ...]
     portfolio: Portfolio = attrs.field(eq=False, repr=False)
+
+    def to_records(self, lang: str = "zh") -> list[dict[str, Any]]:
+        """One flat dict a verdict, ready for ``pandas.DataFrame``."""
+        from projpush.frames import verdict_records  # noqa: PLC0415
+
+        return verdict_records(self, lang)
 
     @property
     def counts(self) -> LightCounts:

@@ -1400,6 +1400,17 @@ class Portfolio:
         """Secretaries serving ``project`` (exactly one in a sound ledger)."""
         return self._index.secretaries_of.get(project, ())
 
+    def to_records(self) -> list[dict[str, Any]]:
+        """One flat dict a project, ready for ``pandas.DataFrame``."""
+        from projpush.frames import portfolio_records  # noqa: PLC0415 (the edge)
+
+        return portfolio_records(self)
+
+    def _repr_html_(self) -> str:
+        from projpush._html import portfolio_html  # noqa: PLC0415 (notebooks only)
+
+        return portfolio_html(self)
+
     def issues_of(self, project: str) -> tuple[Issue, ...]:
         """Issues raised on ``project``."""
         return self._index.issues_of.get(project, ())
