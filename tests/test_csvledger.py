@@ -593,3 +593,171 @@ class TestCheckGoesOn:
             annual_plans={2020: Decimal(1000)},
         )
         assert Portfolio(projects=(expected,)) == load_csv_ledger(tmp_path)
+
+
+class TestMoreCells:
+    """Blank required cells, blank rows, second keys and other single-cell problems."""
+
+    @pytest.mark.parametrize(
+        ("file", "old", "new", "expected"),
+        [
+            pytest.param(
+                "projects.csv",
+                ",江北智慧学校,",
+                ",,",
+                [("projects.csv:7:name", "name: expected a non-empty string, got ''")],
+                id="blank-name",
+            ),
+            pytest.param(
+                "projects.csv",
+                "2020-330200-47-03-000006,,",
+                "2020-330200-47-03-000006,NB-4,",
+                [
+                    (
+                        "projects.csv:7:local_id",
+                        "local_id: duplicate local id 'NB-4'; line 5 has it too",
+                    )
+                ],
+                id="duplicate-local-id",
+            ),
+            pytest.param(
+                "milestones.csv",
+                "NB-3,",
+                ",",
+                [
+                    (
+                        "milestones.csv:5:项目代码",
+                        "项目代码: expected a project code or local id, got ''",
+                    )
+                ],
+                id="blank-project",
+            ),
+            pytest.param(
+                "monthly.csv",
+                "2020-03,5000",
+                ",5000",
+                [("monthly.csv:4:month", "month: expected a month YYYY-MM, got ''")],
+                id="blank-month",
+            ),
+            pytest.param(
+                "milestones.csv",
+                "40%",
+                "四成",
+                [
+                    (
+                        "milestones.csv:3:完成比例",
+                        (
+                            "完成比例: expected a percentage from 0 to 100, such as 40 or 40%, "
+                            "got '四成'"
+                        ),
+                    )
+                ],
+                id="percent-words",
+            ),
+            pytest.param(
+                "cadences.csv",
+                "daily",
+                "hourly",
+                [
+                    (
+                        "cadences.csv:2:cadence",
+                        "cadence: expected one of 'daily', 'weekly', 'monthly', got 'hourly'",
+                    )
+                ],
+                id="bad-cadence",
+            ),
+            pytest.param(
+                "cadences.csv",
+                "daily",
+                "daily\n王秘书,2020-330200-47-03-000001,weekly",
+                [
+                    (
+                        "cadences.csv:3:project",
+                        (
+                            "project: duplicate secretary / project pair "
+                            "'王秘书 / 2020-330200-47-03-000001'; line 2 has it too"
+                        ),
+                    )
+                ],
+                id="second-cadence",
+            ),
+            pytest.param(
+                "issue_events.csv",
+                "市财政局,2020-06-09",
+                "市财政局,2020-06-31",
+                [
+                    (
+                        "issue_events.csv:8:deadline",
+                        (
+                            "deadline: expected a date YYYY-MM-DD (or YYYY/M/D, YYYY年M月D日), "
+                            "got '2020-06-31'"
+                        ),
+                    )
+                ],
+                id="bad-deadline",
+            ),
+            pytest.param(
+                "issue_events.csv",
+                "collected,服务秘书 王秘书",
+                "collected,",
+                [("issue_events.csv:2:actor", "actor: expected a non-empty string, got ''")],
+                id="blank-actor",
+            ),
+            pytest.param(
+                "issue_events.csv",
+                "Q-2,2020-06-01,collected,陈秘书",
+                "Q-2,2020-06-01,收集,陈秘书",
+                [],
+                id="chinese-event-kind",
+            ),
+            pytest.param(
+                "projects.csv",
+                "annual_plan_2021",
+                "annual_plan_1800",
+                [
+                    (
+                        "projects.csv:1:annual_plan_1800",
+                        "the year of 'annual_plan_1800' must be from 1900 to 2200",
+                    )
+                ],
+                id="annual-year-range",
+            ),
+            pytest.param(
+                "projects.csv", "\n,NB-4,", "\n,,,,,,,\n,NB-4,", [], id="blank-row-skipped"
+            ),
+        ],
+    )
+    def test_problem(
+        self, tmp_path: Path, file: str, old: str, new: str, expected: list[tuple[str, str]]
+    ) -> None:
+        """Each broken variant reports exactly its problem."""
+        assert expected == problems(broken(tmp_path, file, old, new))
+
+    def test_bad_explicit_state(self, tmp_path: Path) -> None:
+        """An explicit state that is no state at all."""
+        folder = tmp_path / "city"
+        shutil.copytree(CITY, folder)
+        (folder / "issue_events.csv").write_text(
+            "issue,at,kind,actor,to_state\nQ-1,2020-09-28,collected,王秘书,new\n"
+            "Q-2,2020-06-01,collected,陈秘书,\n",
+            encoding="utf-8",
+        )
+        [(where, message)] = problems(folder)
+        assert "issue_events.csv:2:to_state" == where
+        assert message.startswith("to_state: expected one of 'collected', 'assigned'")
+
+    def test_first_event_wrong_explicit_state(self, tmp_path: Path) -> None:
+        """The first event's explicit to_state is checked by the replay."""
+        folder = tmp_path / "city"
+        shutil.copytree(CITY, folder)
+        (folder / "issue_events.csv").write_text(
+            "issue,at,kind,actor,to_state\nQ-1,2020-09-28,collected,王秘书,assigned\n"
+            "Q-2,2020-06-01,collected,陈秘书,\n",
+            encoding="utf-8",
+        )
+        assert [
+            (
+                "issue_events.csv:2:to_state",
+                "to_state: expected none -> collected for collected, got 'none -> assigned'",
+            )
+        ] == problems(folder)

@@ -93,9 +93,6 @@ class _Table:
     columns: tuple[_Col, ...]
     required: bool = False
 
-    def column(self, name: str) -> _Col:
-        return next(c for c in self.columns if c.name == name)
-
 
 def _project_col() -> _Col:
     return _Col("project", ("项目代码", "项目", "项目编号"), required=True)
@@ -280,6 +277,25 @@ def _column_name(table: _Table, names: Mapping[str, str], key: str) -> str | Non
     return name
 
 
+def _missing_columns(table: _Table, seen: Mapping[str, str]) -> list[LedgerError]:
+    out = []
+    for col in table.columns:
+        if col.required and col.name not in seen:
+            aliases = "/".join(col.aliases)
+            detail = f"required column {col.name!r} ({aliases}) is missing"
+            out.append(_problem(f"{table.file}:1", detail, col.name, None))
+    if table.file == "projects.csv" and "code" not in seen and "local_id" not in seen:
+        detail = "needs a 'code' (项目代码) or a 'local_id' (本地编号) column; it has neither"
+        out.append(_problem(f"{table.file}:1", detail, "code or local_id", None))
+    return out
+
+
+def _year_ok(column: str) -> bool:
+    """An annual plan column's year is one the model takes (other columns pass)."""
+    year = column.removeprefix("annual_plan_")
+    return year == column or 1900 <= int(year) <= 2200
+
+
 def _norm_header(text: str) -> str:
     return _UNIT_SUFFIX.sub("", normalise_text(text).lower().replace(" ", ""))
 
@@ -304,9 +320,7 @@ class _Row:
     def header(self, column: str) -> str:
         return self.headers.get(column, column)
 
-    def where(self, column: str | None = None) -> str:
-        if column is None:
-            return f"{self.file}:{self.line}"
+    def where(self, column: str) -> str:
         return f"{self.file}:{self.line}:{self.header(column)}"
 
 
@@ -498,6 +512,10 @@ class _Reader:
                 result.append(None)  # blank headers (with blank cells) and "#备注" are ignored
                 continue
             name = _column_name(table, names, key)
+            if name is not None and not _year_ok(name):
+                detail = f"the year of {text.strip()!r} must be from 1900 to 2200"
+                self.report(_problem(f"{table.file}:1:{text.strip()}", detail, "1900..2200"))
+                ok = False
             if name is None:
                 known = ", ".join(c.name for c in table.columns)
                 extra = ", annual_plan_YYYY" if table.file == "projects.csv" else ""
@@ -515,17 +533,9 @@ class _Reader:
                 ok = False
             seen[name] = text.strip()
             result.append(name)
-        for col in table.columns:
-            if col.required and col.name not in seen:
-                aliases = "/".join(col.aliases)
-                detail = f"required column {col.name!r} ({aliases}) is missing"
-                self.report(_problem(f"{table.file}:1", detail, col.name, None))
-                ok = False
-        if table.file == "projects.csv" and "code" not in seen and "local_id" not in seen:
-            detail = "needs a 'code' (项目代码) or a 'local_id' (本地编号) column; it has neither"
-            self.report(_problem(f"{table.file}:1", detail, "code or local_id", None))
-            ok = False
-        return result if ok else None
+        missing = _missing_columns(table, seen)
+        self.problems.extend(missing)
+        return result if ok and not missing else None
 
     # ------------------------------------------------------------------ values
 
@@ -810,15 +820,17 @@ class _Reader:
         plain = self._with_projects("secretaries.csv", Secretary)
         by_name = {s.name: s for s in plain}
         cadences: dict[str, dict[str, Any]] = {}
-        for row in self.table("cadences.csv") or []:
-            secretary = self._served(row, by_name)
-            if secretary is None:
+        cadence_rows = self.table("cadences.csv") or []
+        pairs = [(row, self._served(row, by_name)) for row in cadence_rows]
+        dupes = self.unique(
+            ((row, f"{s[1].name} / {s[0]}") for row, s in pairs if s is not None),
+            "project",
+            "secretary / project pair",
+        )
+        for row, secretary in pairs:
+            if secretary is None or row.line in dupes:
                 continue
             key, person = secretary
-            if key in cadences.get(person.name, {}):
-                detail = f"secretary: a second cadence for {person.name!r} and {key!r}"
-                self.report(_problem(row.where("project"), detail, "one row per pair", key))
-                continue
             try:
                 cadence = to_enum(Cadence, row.get("cadence") or "", "cadence")
             except ProjpushError as err:
@@ -1000,9 +1012,6 @@ def _at_project_row(row: _Row) -> Callable[[ProjpushError], tuple[_Row, str]]:
 
 def _project_column(err: ProjpushError) -> str:
     attr = _attr_of(err.field)
-    if attr == "annual_plans":
-        match = re.search(r"\d{4}", err.field or "")
-        return f"annual_plan_{match[0]}" if match else "code"
     return attr if attr in {c.name for c in _BY_FILE["projects.csv"].columns} else "code"
 
 
