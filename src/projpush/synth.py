@@ -30,7 +30,7 @@ import functools
 import gc
 import random
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, cast
 
 import attrs
 
@@ -1220,9 +1220,10 @@ class _Synth:
             code=code,
             local_id=local_id,
             total_investment=self.money(total),
-            annual_plans=FrozenMap(annual),
-            monthly_plan=FrozenMap(plan),
-            monthly_done=FrozenMap(done),
+            # Plain dicts: the model's converters freeze them (one map built, not two).
+            annual_plans=cast("FrozenMap[int, Decimal]", annual),
+            monthly_plan=cast("FrozenMap[Month, Decimal]", plan),
+            monthly_done=cast("FrozenMap[Month, Decimal]", done),
             milestones=milestones,
             stage_events=events,
         )
@@ -1246,7 +1247,8 @@ class _Synth:
         self, plan: list[int], through: int, stage: Stage, events: Sequence[StageEvent]
     ) -> list[tuple[Month, Decimal]]:
         rng = self.rng
-        draw = rng.random()
+        rnd = rng.random
+        draw = rnd()
         lag: range | tuple[int, ...] = ()
         unreported = 0
         if stage is Stage.SUSPENDED:
@@ -1264,11 +1266,12 @@ class _Synth:
             cum_plan += plan[k]
             if month == unreported:
                 continue
+            # random() scaled to whole per-mille steps: randint is several times slower.
             if month in lag:
-                target = max(cum_done, cum_plan * rng.randint(800, 930) // 1000)
+                target = max(cum_done, cum_plan * (800 + int(rnd() * 131)) // 1000)
             else:
-                high = 1015 if month + 1 in lag else 1040
-                target = max(cum_done, cum_plan, cum_plan * rng.randint(1000, high) // 1000)
+                spread = 16 if month + 1 in lag else 41
+                target = max(cum_done, cum_plan, cum_plan * (1000 + int(rnd() * spread)) // 1000)
             out.append((self.months[k], self.money(target - cum_done)))
             cum_done = target
         return out
