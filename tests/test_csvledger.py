@@ -335,6 +335,13 @@ class TestStructureErrors:
         assert "leaders.csv" == where
         assert message.startswith("not UTF-8 text (byte 24); save it as 'CSV UTF-8 (逗号分隔)'")
 
+    def test_broken_quoting(self, tmp_path: Path) -> None:
+        """Text after a closing quote is not CSV; the row is named."""
+        (tmp_path / "projects.csv").write_text('code,name\nx,y\n"a"b,x\n', encoding="utf-8")
+        assert [("projects.csv:3", "not readable as CSV: ',' expected after '\"'")] == problems(
+            tmp_path
+        )
+
     def test_empty_file(self, tmp_path: Path) -> None:
         """A file without even a header row is reported."""
         folder = tmp_path

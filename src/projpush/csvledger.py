@@ -488,10 +488,12 @@ class _Reader:
             )
             self.report(_problem(file, detail, "UTF-8 text", None))
             return []
+        records: list[list[str]] = []
         try:
-            records = list(csv.reader(StringIO(text, newline=""), strict=True))
+            records.extend(csv.reader(StringIO(text, newline=""), strict=True))
         except csv.Error as err:
-            self.report(_problem(file, f"not readable as CSV: {err}", "CSV text", None))
+            where = f"{file}:{len(records) + 1}"  # the row being read when it broke
+            self.report(_problem(where, f"not readable as CSV: {err}", "CSV text", None))
             return []
         if not records:
             self.report(_problem(file, "the file is empty; expected a header row", "a header"))
