@@ -11,7 +11,8 @@ import pytest
 
 from projpush import io
 from projpush.cli import main
-from projpush.report import render_tables, sample_ledger
+from projpush.ledger import load_ledger
+from projpush.report import build_report, render_tables, sample_ledger
 from projpush.synth import SAMPLE_AS_OF, sample_portfolio
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -287,3 +288,71 @@ class TestTables:
         )
         assert 2 == status
         assert "leader" in err
+
+
+class TestCsvLedger:
+    """The command reads a folder of CSV files as well as a JSON ledger."""
+
+    def test_report_on_csv_folder(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """A CSV folder reports like a JSON ledger."""
+        status, out, _ = run(
+            capsys,
+            "report",
+            str(FIXTURES / "csv_city"),
+            "--as-of",
+            "2020-10-31",
+            "--format",
+            "json",
+            "--policy",
+            "dalian",  # the fixture's issues climb Dalian's ladder
+        )
+        assert 0 == status
+        assert "2020-10-31" == json.loads(out)["as_of"]
+
+    def test_a_project_without_monthly_plan_is_not_judged(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """One unjudgeable project does not stop the report: it shows as not judged."""
+        status, _, _ = run(
+            capsys,
+            "report",
+            str(FIXTURES / "csv_city"),
+            "--as-of",
+            "2020-10-31",
+            "--policy",
+            "binzhou",
+        )
+        report = build_report(load_ledger(FIXTURES / "csv_city"), SAMPLE_AS_OF, policy="binzhou")
+        verdict = next(v for v in report.lights.verdicts if v.project.endswith("000005"))
+        assert 0 == status
+        assert verdict.light is None
+        assert report.light_map is not None
+        assert (None,) * 12 == report.light_map.row(verdict.project)
+
+    def test_issues_on_another_ladder_are_refused(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """Issues whose tier is not on the chosen ladder: a clear error, exit 2."""
+        status, _, err = run(capsys, "report", str(FIXTURES / "csv_city"), "--as-of", "2020-10-31")
+        assert 2 == status
+        assert "no tier 'city' in the ningbo ladder" in err
+
+    def test_check_csv_folder(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """A sound CSV folder checks valid."""
+        status, out, _ = run(capsys, "check", str(FIXTURES / "csv_city"), "--as-of", "2020-10-31")
+        assert 0 == status
+        assert ": valid," in out
+
+    def test_missing_column_names_file_and_column(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        """A missing required column is one line naming the file and column, exit 2."""
+        folder = tmp_path / "city"
+        folder.mkdir()
+        rows = (FIXTURES / "csv_city" / "projects.csv").read_text("utf-8-sig").splitlines()
+        header = rows[0].split(",")
+        drop = next(i for i, name in enumerate(header) if name in ("name", "项目名称"))
+        trimmed = [",".join(c for i, c in enumerate(r.split(",")) if i != drop) for r in rows]
+        (folder / "projects.csv").write_text("\n".join(trimmed) + "\n", encoding="utf-8")
+        status, _, err = run(capsys, "report", str(folder), "--as-of", "2020-10-31")
+        assert 2 == status
+        assert "projects.csv" in err
+        assert header[drop] in err or "name" in err

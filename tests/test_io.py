@@ -242,7 +242,7 @@ class TestErrorPaths:
             (
                 lambda d: d["issues"][0]["events"][1].update(kind="closed"),
                 "$.issues[0].events[1].kind",
-                r"cannot closed an issue that is collected",
+                r"cannot close an issue that is collected",
             ),
             (
                 lambda d: d["issues"][0].update(project="X"),

@@ -853,3 +853,28 @@ class TestVerdictText:
             "NB-1 2020-02-29 not judged: not judged: the project is planned"
         )
         assert v.text().startswith("NB-1 2020-02-29 不亮灯：项目处于谋划阶段")
+
+
+class TestLenientPortfolio:
+    """A portfolio report shows an unjudgeable project as not judged instead of stopping."""
+
+    def test_no_plan_becomes_not_judged(self):
+        """``lenient=True`` turns a missing plan into a not-judged verdict with the error."""
+        p = Project(
+            name="无计划项目",
+            level="city",
+            category="industry",
+            stage="under_construction",
+            region="北仑区",
+            unit="市发改委",
+            local_id="NP-1",
+            annual_plans={2020: "100"},
+        )
+        portfolio = Portfolio(projects=(p,))
+        rollup = judge_portfolio(portfolio, dt.date(2020, 5, 31), lenient=True)
+        assert rollup.verdicts[0].light is None
+        assert "no_plan" == rollup.verdicts[0].reasons[0].code
+        assert "NP-1" in rollup.verdicts[0].reasons[0].text("en")
+        assert (None,) * 12 == light_map(portfolio, 2020, lenient=True).row("NP-1")
+        with pytest.raises(ValidationError, match="NP-1"):
+            judge_portfolio(portfolio, dt.date(2020, 5, 31))

@@ -608,7 +608,7 @@ class TestIssue:
         """Closing a collected issue names the state, the step and the allowed steps."""
         with pytest.raises(
             InvalidTransition,
-            match=r"cannot closed an issue that is collected; "
+            match=r"cannot close an issue that is collected; "
             r"allowed steps: assigned, escalated, note",
         ) as info:
             collected().step(EventKind.CLOSED, D(2020, 9, 29), "办")
@@ -621,7 +621,7 @@ class TestIssue:
             .step(EventKind.RESOLVED, D(2020, 10, 9), "中山区")
             .step(EventKind.CLOSED, D(2020, 10, 10), "市重点办")
         )
-        with pytest.raises(InvalidTransition, match=r"cannot resolved an issue that is closed"):
+        with pytest.raises(InvalidTransition, match=r"cannot resolve an issue that is closed"):
             issue.step(EventKind.RESOLVED, D(2020, 10, 11), "中山区")
 
     def test_collect_twice(self):
@@ -686,7 +686,7 @@ class TestIssue:
     def test_resolve_from_paused_is_illegal(self):
         """A paused issue must resume before it is resolved."""
         paused = assigned().step(EventKind.PAUSED, D(2020, 10, 9), "中山区", party="省厅")
-        with pytest.raises(InvalidTransition, match=r"cannot resolved an issue that is paused"):
+        with pytest.raises(InvalidTransition, match=r"cannot resolve an issue that is paused"):
             paused.step(EventKind.RESOLVED, D(2020, 10, 10), "中山区")
 
     def test_rejected_goes_back_to_work(self):
@@ -911,3 +911,23 @@ class TestIntegrityReport:
         assert ["2020: monthly plans sum to 110 万元, annual plan is 100 万元"] == [
             f.detail for f in findings if f.kind is FindingKind.MONTHLY_PLAN_EXCEEDS_ANNUAL
         ]
+
+
+class TestLookupByLocalId:
+    """A project with both a code and a local id is found by either."""
+
+    def test_local_id_of_a_coded_project(self):
+        """``Portfolio.project`` accepts the local id of a project that has a code."""
+        p = Project(
+            code="2020-330200-47-03-012345",
+            local_id="NB-3",
+            name="港区",
+            level="city",
+            category="infrastructure",
+            stage="reserved",
+            region="北仑区",
+            unit="市交通局",
+        )
+        portfolio = Portfolio(projects=(p,))
+        assert p == portfolio.project("NB-3")
+        assert p == portfolio.project("2020-330200-47-03-012345")

@@ -56,9 +56,9 @@ def load_ledger(path: str | os.PathLike[str]) -> Portfolio:
     """
     target = Path(path)
     if target.is_dir():
-        from projpush import csvledger  # noqa: PLC0415 (only CSV ledgers need it)
+        from projpush.csvledger import load_csv_ledger  # noqa: PLC0415 (CSV ledgers only)
 
-        return csvledger.load_csv_ledger(target)
+        return load_csv_ledger(target)
     return io.load_portfolio(target)
 
 
@@ -126,7 +126,12 @@ def check_ledger(path: str | os.PathLike[str], as_of: dt.date) -> LedgerCheck:
 
 
 def _check_loaded(target: Path, as_of: dt.date) -> LedgerCheck:
-    return _check_portfolio(lambda: load_ledger(target), as_of)
+    from projpush import csvledger  # noqa: PLC0415 (only CSV ledgers need it)
+
+    problems = csvledger.check_csv_ledger(target)
+    if problems:
+        return LedgerCheck(tuple(Problem(where, what) for where, what in problems), (), None)
+    return _check_portfolio(lambda: csvledger.load_csv_ledger(target), as_of)
 
 
 def _check_portfolio(build: Any, as_of: dt.date) -> LedgerCheck:

@@ -290,6 +290,10 @@ _RENDER: Final[dict[tuple[str, str], tuple[str, str]]] = {
         "项目处于{stage_zh}阶段，不在亮灯范围（{judged_zh}）",
         "not judged: the project is {stage}, outside the stages judged ({judged})",
     ),
+    ("scope", "no_plan"): (
+        "无法亮灯：{error}",
+        "not judged: {error}",
+    ),
     ("scope", "no_month_yet"): (
         "{year}年尚无已结束的报告月份（截至{as_of}），暂不亮灯",
         "not judged: no reporting month of {year} has ended by {as_of}",
@@ -1323,15 +1327,22 @@ class LightMap:
 
 
 def light_map(
-    projects: Portfolio | Iterable[Project], year: int, policy: LightPolicy | None = None
+    projects: Portfolio | Iterable[Project],
+    year: int,
+    policy: LightPolicy | None = None,
+    *,
+    lenient: bool = False,
 ) -> LightMap:
     """Lights of every project at every month end of ``year`` (the projects × months map).
 
     A :class:`LagPolicy` takes a one-pass path with no reason objects; any
     other policy is judged cell by cell.
 
+    With ``lenient``, a project that cannot be judged has no light in any month.
+
     Raises:
-        ValidationError: a project has no plan for ``year`` (under a lag policy).
+        ValidationError: a project has no plan for ``year`` (under a lag policy),
+            unless ``lenient``.
 
     >>> from projpush.model import Project
     >>> p = Project(name="港区扩建", level="city", category="infrastructure",
@@ -1350,12 +1361,18 @@ def light_map(
         year_codes = chosen._year_codes  # noqa: SLF001 (the policy's own fast path)
         table = chosen._streak_codes()  # noqa: SLF001
         for p in items:
-            c, s = year_codes(p, year, table)
+            try:
+                c, s = year_codes(p, year, table)
+            except ValidationError:
+                if not lenient:
+                    raise
+                c, s = _NONE_JUDGED
             codes.append(c)
             severities.append(s)
     else:
+        judge_one = _lenient(chosen) if lenient else chosen.judge
         for p in items:
-            verdicts = [chosen.judge(p, m.last_day) for m in _year_months(year)]
+            verdicts = [judge_one(p, m.last_day) for m in _year_months(year)]
             codes.append(bytes(_CODE[v.light] for v in verdicts))
             severities.append(tuple(v.severity for v in verdicts))
     return LightMap(year, chosen, items, tuple(codes), tuple(severities))
@@ -1482,11 +1499,16 @@ def judge_portfolio(
     policy: LightPolicy | None = None,
     *,
     year: int | None = None,
+    lenient: bool = False,
 ) -> Rollup:
     """Judge every project of ``portfolio`` on ``as_of`` and roll the lights up.
 
+    With ``lenient``, a project that cannot be judged (no plan for the year)
+    is shown as not judged, with the error as its reason, instead of stopping
+    the whole roll-up: what a portfolio report wants.
+
     Raises:
-        ValidationError: as :func:`judge`, naming the project.
+        ValidationError: as :func:`judge`, naming the project (unless ``lenient``).
 
     >>> from projpush.model import Portfolio, Project
     >>> mk = lambda key, done: Project(name=key, level="city", category="industry",
@@ -1499,5 +1521,19 @@ def judge_portfolio(
     """
     chosen = LagPolicy.ningbo() if policy is None else policy
     day = _effective(as_of, year)
-    verdicts = tuple(chosen.judge(p, day) for p in portfolio.projects)
+    judge_one = _lenient(chosen) if lenient else chosen.judge
+    verdicts = tuple(judge_one(p, day) for p in portfolio.projects)
     return Rollup(day, chosen.name, verdicts, portfolio)
+
+
+def _lenient(policy: LightPolicy) -> Callable[[Project, dt.date], Verdict]:
+    """``policy.judge`` that turns a project's ValidationError into a not-judged verdict."""
+
+    def judge_one(project: Project, as_of: dt.date) -> Verdict:
+        try:
+            return policy.judge(project, as_of)
+        except ValidationError as error:
+            reason = Reason("scope", "no_plan", figures={"error": str(error)})
+            return Verdict(project.key, as_of, None, (reason,), policy.name)
+
+    return judge_one

@@ -1023,6 +1023,21 @@ _NEEDS: Final = {
 }
 
 
+_VERB: Final = {
+    EventKind.ASSIGNED: "assign",
+    EventKind.STARTED: "start",
+    EventKind.PLAN_SUBMITTED: "submit a work plan for",
+    EventKind.DEADLINE_SET: "set a deadline on",
+    EventKind.SHEET_ISSUED: "issue a sheet on",
+    EventKind.ESCALATED: "escalate",
+    EventKind.PAUSED: "pause",
+    EventKind.RESUMED: "resume",
+    EventKind.RESOLVED: "resolve",
+    EventKind.REJECTED: "reject the resolution of",
+    EventKind.CLOSED: "close",
+}
+
+
 def next_state(status: IssueStatus | None, kind: EventKind) -> IssueState:
     """The state an event of ``kind`` leads to from ``status``, or raise.
 
@@ -1045,7 +1060,7 @@ def next_state(status: IssueStatus | None, kind: EventKind) -> IssueState:
     if status.state not in sources:
         allowed = sorted(k.value for k, (src, _) in _STEPS.items() if status.state in src)
         msg = (
-            f"cannot {kind.value} an issue that is {status.state.value}; "
+            f"cannot {_VERB.get(kind, kind.value)} an issue that is {status.state.value}; "
             f"allowed steps: {', '.join(allowed)}"
         )
         raise InvalidTransition(msg, field="kind", expected=f"one of {allowed}", got=kind.value)
@@ -1358,6 +1373,8 @@ class Portfolio:
             return self._index.projects[text]
         except KeyError:
             pass
+        if text in self._index.local_ids:
+            return self._index.local_ids[text]
         try:
             return self._index.projects[str(ProjectCode.parse(text))]
         except (KeyError, ValidationError):
@@ -1421,6 +1438,7 @@ class _Index:
     """Look-up tables of a portfolio, built once at construction."""
 
     projects: dict[str, Project]
+    local_ids: dict[str, Project]
     issues: dict[str, Issue]
     by_unit: dict[str, tuple[Project, ...]]
     by_region: dict[str, tuple[Project, ...]]
@@ -1433,7 +1451,7 @@ class _Index:
     @classmethod
     def build(cls, p: Portfolio) -> _Index:
         projects = _unique_index(p.projects, lambda x: x.key, "projects")
-        _unique_index(  # indexed over all projects, so the error names the real position
+        local_ids = _unique_index(  # over all projects, so an error names the real position
             p.projects,
             lambda x: x.local_id or f"\0{id(x)}",  # no local id: never a clash
             "projects",
@@ -1481,6 +1499,7 @@ class _Index:
                 )
         return cls(
             projects=projects,
+            local_ids={k: v for k, v in local_ids.items() if not k.startswith("\0")},
             issues=issues,
             by_unit=_group((x.unit, x) for x in p.projects),
             by_region=_group((x.region, x) for x in p.projects),

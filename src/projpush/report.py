@@ -248,8 +248,8 @@ def build_report(
     issues = tuple(_advance(q, as_of, chosen.escalation, cal) for q in portfolio.issues)
     current = attrs.evolve(portfolio, issues=issues)
     tell(stages[1], 1, len(stages))
-    rollup = judge_portfolio(current, as_of, chosen.lights)
-    lmap = light_map(current, as_of.year, chosen.lights) if current.projects else None
+    rollup = judge_portfolio(current, as_of, chosen.lights, lenient=True)
+    lmap = light_map(current, as_of.year, chosen.lights, lenient=True) if current.projects else None
     tell(stages[2], 2, len(stages))
     summary = monthly_summary(current, as_of, calendar=cal, verdicts=rollup.verdicts)
     tell("done", 3, len(stages))
@@ -427,7 +427,7 @@ def _five_tables(
     key = p.key
     year = as_of.year
     if p.annual_plan(year) is not None:
-        lmap = light_map((p,), year, chosen.lights)
+        lmap = light_map((p,), year, chosen.lights, lenient=True)
         strip = " ".join(
             f"{m.month:02d}:{_light_mark(lmap.light(key, m)) if m.last_day <= as_of else '·'}"
             for m in lmap.months
