@@ -8,6 +8,12 @@ objects live in :mod:`projpush.model`; each rule family has its own module
 :mod:`~projpush.metrics`); every public name is also importable from here.
 """
 
+from projpush.csvledger import (
+    CSV_FILES,
+    check_csv_ledger,
+    dump_csv_ledger,
+    load_csv_ledger,
+)
 from projpush.errors import (
     CalendarCoverageError,
     DuplicateKeyError,
@@ -59,6 +65,12 @@ from projpush.io import (
     parse_ledger_document,
     to_dict,
     to_json,
+)
+from projpush.ledger import (
+    LedgerCheck,
+    Problem,
+    check_ledger,
+    load_ledger,
 )
 from projpush.lights import (
     Cutoff,
@@ -160,6 +172,15 @@ from projpush.model import (
     to_yi,
     yi,
 )
+from projpush.report import (
+    POLICY_SETS,
+    PolicySet,
+    SupervisionReport,
+    build_report,
+    render,
+    render_tables,
+    sample_ledger,
+)
 from projpush.schedule import (
     CumulativeMonth,
     Emergency,
@@ -188,12 +209,26 @@ from projpush.schedule import (
     time_progress,
     working_days_between,
 )
+from projpush.synth import (
+    CALENDAR_2020,
+    SAMPLE_AS_OF,
+    SAMPLE_POLICY,
+    SAMPLE_TIERS,
+    sample_portfolio,
+    synthetic_portfolio,
+)
 
 __all__ = [
     "AUTO_ACTOR",
+    "CALENDAR_2020",
+    "CSV_FILES",
     "LEDGER_FORMAT",
     "LEDGER_VERSION",
     "NOT_APPLICABLE",
+    "POLICY_SETS",
+    "SAMPLE_AS_OF",
+    "SAMPLE_POLICY",
+    "SAMPLE_TIERS",
     "AccountabilityEntry",
     "AccountabilityItem",
     "AccountabilityReason",
@@ -239,6 +274,7 @@ __all__ = [
     "LagPolicy",
     "Leader",
     "LeaderRank",
+    "LedgerCheck",
     "LedgerError",
     "Level",
     "Light",
@@ -258,7 +294,9 @@ __all__ = [
     "Points",
     "PolicyBook",
     "PolicyError",
+    "PolicySet",
     "Portfolio",
+    "Problem",
     "Project",
     "ProjectCode",
     "ProjpushError",
@@ -281,6 +319,7 @@ __all__ = [
     "Stage",
     "StageEvent",
     "StageEventKind",
+    "SupervisionReport",
     "TaskForce",
     "Tier",
     "TierFigures",
@@ -302,6 +341,9 @@ __all__ = [
     "advance_all",
     "approval_figures",
     "assign",
+    "build_report",
+    "check_csv_ledger",
+    "check_ledger",
     "china_calendar",
     "close",
     "contact_figures",
@@ -309,6 +351,7 @@ __all__ = [
     "cumulative_series",
     "cumulative_to",
     "declare_beyond_powers",
+    "dump_csv_ledger",
     "dump_portfolio",
     "earned_value",
     "escalate",
@@ -324,6 +367,8 @@ __all__ = [
     "light_figures",
     "light_history",
     "light_map",
+    "load_csv_ledger",
+    "load_ledger",
     "load_portfolio",
     "milestone_timing",
     "money",
@@ -338,16 +383,21 @@ __all__ = [
     "rank",
     "rank_groups",
     "reject",
+    "render",
+    "render_tables",
     "replay",
     "report_month",
     "reporting_month",
     "resolve",
     "resume",
     "resumption_rate",
+    "sample_ledger",
+    "sample_portfolio",
     "start",
     "start_rate",
     "submit_plan",
     "supervision_rhythm",
+    "synthetic_portfolio",
     "time_progress",
     "time_schedule",
     "timeline",
