@@ -356,3 +356,34 @@ class TestCsvLedger:
         assert 2 == status
         assert "projects.csv" in err
         assert header[drop] in err or "name" in err
+
+
+class TestCoreInstall:
+    """Without the cn extra the demo still runs, and a report says what to install."""
+
+    @staticmethod
+    def run_without_cn(*argv: str) -> subprocess.CompletedProcess[str]:
+        code = (
+            "import sys; sys.modules['chinese_calendar'] = None; "
+            "from projpush.cli import main; sys.exit(main(sys.argv[1:]))"
+        )
+        return subprocess.run(
+            [sys.executable, "-c", code, *argv],
+            capture_output=True,
+            text=True,
+            check=False,
+            encoding="utf-8",
+        )
+
+    def test_demo_needs_no_extra(self) -> None:
+        """The demo uses the sample's own 2020 holiday notice."""
+        done = self.run_without_cn("demo", "--format", "json")
+        assert 0 == done.returncode, done.stderr
+        assert "73.2" == json.loads(done.stdout)["summary"]["investment"]["completion"]["percent"]
+
+    def test_report_names_the_extra(self, ledger_file: Path) -> None:
+        """A report needing the China calendar says how to install it, in one line."""
+        done = self.run_without_cn("report", str(ledger_file), "--as-of", "2020-10-31")
+        assert 2 == done.returncode
+        assert 'pip install "projpush[cn]"' in done.stderr
+        assert "Traceback" not in done.stderr
