@@ -189,7 +189,7 @@ class TestToFrame:
             "try:\n    to_frame([])\n"
             "except ImportError as e:\n    print(e)\n"
         )
-        out = subprocess.run(  # noqa: S603 (our own interpreter, fixed code)
+        out = subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, check=True
         ).stdout
         assert 'pip install "projpush[pandas]"' in out

@@ -151,7 +151,7 @@ class TestImportError:
             "try:\n    plot.light_map_figure(None)\n"
             "except ImportError as e:\n    print(e)\n"
         )
-        out = subprocess.run(  # noqa: S603 (our own interpreter, fixed code)
+        out = subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, check=True
         ).stdout
         assert 'pip install "projpush[plot]"' in out

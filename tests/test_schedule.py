@@ -427,7 +427,7 @@ class TestMissingExtra:
     def test_imported_only_when_used(self):
         """Importing projpush.schedule does not import chinese_calendar."""
         code = "import sys, projpush.schedule; print('chinese_calendar' in sys.modules)"
-        out = subprocess.run(  # noqa: S603 (fixed command)
+        out = subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, check=True
         )
         assert "False" == out.stdout.strip()
