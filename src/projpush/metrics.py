@@ -18,10 +18,13 @@ annual plan of 1,017.0 亿元.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import enum
 import operator
+from collections import Counter
 from decimal import Decimal
 from fractions import Fraction
+from itertools import chain, compress, islice, repeat
 from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
 
 import attrs
@@ -29,6 +32,8 @@ import attrs
 from projpush._fmt import exact, group_digits, half_up, table
 from projpush.errors import MoneyTypeError, ValidationError
 from projpush.model import (
+    Cadence,
+    Difficulty,
     EventKind,
     Issue,
     IssueState,
@@ -541,13 +546,19 @@ _NOT_JUDGED: Final = "not_judged"
 
 
 def _light_name(item: object) -> str:
-    light = getattr(item, "light", item)
+    return _light_value(getattr(item, "light", item), item)
+
+
+def _light_value(light: object, item: object) -> str:
     if light is None:
         return _NOT_JUDGED
     value = getattr(light, "value", light)
     if not isinstance(value, str):
         raise ValidationError.about("verdicts", "verdicts with a .light or Light members", item)
     return value
+
+
+_LIGHT: Final = operator.attrgetter("light")
 
 
 @attrs.frozen
@@ -597,10 +608,20 @@ def light_figures(verdicts: Iterable[object]) -> LightFigures:
     >>> figs.counts, figs.share_green.percent(0)
     ((('green', 55), ('yellow', 8), ('red', 3)), '83 %')
     """
+    items = list(verdicts)
+    # Count equal lights first (in C) and name each distinct one once; equal values keep
+    # their first appearance, so the order of unusual names is the item order. Anything
+    # odd (unhashable items, a bad one) goes item by item, which raises on the first bad.
+    try:
+        try:
+            named = [(_light_value(x, x), n) for x, n in Counter(map(_LIGHT, items)).items()]
+        except AttributeError:  # Light members or their values rather than verdicts
+            named = [(_light_name(x), n) for x, n in Counter(items).items()]
+    except (TypeError, ValidationError):
+        named = [(_light_name(x), 1) for x in items]
     counts: dict[str, int] = dict.fromkeys(_LIGHT_ORDER, 0)
-    for item in verdicts:
-        name = _light_name(item)
-        counts[name] = counts.get(name, 0) + 1
+    for name, n in named:
+        counts[name] = counts.get(name, 0) + n
     not_judged = counts.pop(_NOT_JUDGED, 0)
     return LightFigures(tuple(counts.items()), not_judged)
 
@@ -681,15 +702,22 @@ class ContactFigures:
         }
 
 
+_CADENCE_DAYS: Final = {c.value: c.days for c in Cadence}
+
+
 def _secretary_contacts(secretary: Secretary, as_of: dt.date) -> SecretaryContacts:
     last: dict[str, dt.date] = {}
     for c in secretary.contacts:
-        if c.on <= as_of and (c.project not in last or c.on > last[c.project]):
-            last[c.project] = c.on
+        on = c.on
+        if on <= as_of and (c.project not in last or on > last[c.project]):
+            last[c.project] = on
+    cadences = secretary.cadences
+    default = secretary.default_cadence
     overdue = tuple(
         key
         for key in secretary.projects
-        if key not in last or (as_of - last[key]).days > secretary.cadence_for(key).days
+        if key not in last
+        or (as_of - last[key]).days > _CADENCE_DAYS[cadences.get(key, default)._value_]
     )
     return SecretaryContacts(secretary.name, len(secretary.projects), overdue)
 
@@ -905,6 +933,42 @@ def _limit(issue: Issue, resolved_index: int, basis: DeadlineBasis) -> dt.date |
     return next((e.deadline for e in events if e.deadline is not None), None)
 
 
+_EVENTS: Final = operator.attrgetter("events")
+_STATUS: Final = operator.attrgetter("status")
+_UPDATED: Final = operator.attrgetter("status.updated")
+_AT: Final = operator.attrgetter("at")
+_TIER: Final = operator.attrgetter("tier")
+_STATE: Final = operator.attrgetter("state")
+_ESCALATIONS: Final = operator.attrgetter("escalations")
+_FIRST: Final = operator.itemgetter(0)
+
+
+def _counted(issues: Iterable[Issue], as_of: dt.date, since: dt.date | None) -> Sequence[Issue]:
+    """The issues collected in the window, each as known at the end of ``as_of``."""
+    items = issues if isinstance(issues, (list, tuple)) else list(issues)
+    raised = list(map(_AT, map(_FIRST, map(_EVENTS, items))))
+    if not items or (
+        max(map(_UPDATED, items)) <= as_of and (since is None or min(raised) >= since)
+    ):
+        return items  # the usual report: every issue counts, and nothing is after the date
+    return [
+        _as_known(issue, as_of)
+        for issue, on in zip(items, raised, strict=True)
+        if on <= as_of and (since is None or on >= since)
+    ]
+
+
+def _closure(
+    issue: Issue, basis: DeadlineBasis
+) -> tuple[dt.date, dt.date, dt.date | None, dt.date]:
+    """Closed on, resolved on, the limit that decides "on time", first handled on."""
+    events = issue.events
+    closed_on = next(e.at for e in reversed(events) if e.kind is EventKind.CLOSED)
+    index = next(i for i in range(len(events) - 1, -1, -1) if events[i].kind is EventKind.RESOLVED)
+    start = next((e.at for e in events if e.kind in _HANDLED), events[0].at)
+    return closed_on, events[index].at, _limit(issue, index, basis), start
+
+
 def issue_figures(
     issues: Iterable[Issue],
     as_of: dt.date,
@@ -947,40 +1011,55 @@ def issue_figures(
     ('66.7 %', '100.0 %', '5.0')
     """
     cal = _resolve_calendar(calendar)
-    collected = closed = timed = on_time = total_days = 0
-    reached: dict[str, int] = dict.fromkeys(tiers, 0)
-    resolved_at: dict[str, int] = dict.fromkeys(tiers, 0)
-    for original in issues:
-        raised = original.events[0].at
-        if raised > as_of or (since is not None and raised < since):
-            continue
-        issue = _as_known(original, as_of)
-        collected += 1
-        status = issue.status
-        if status.escalations == 0:
-            seen: Iterable[str] = () if status.tier is None else (status.tier,)
-        else:
-            seen = dict.fromkeys(e.tier for e in issue.events if e.kind in _HANDLED and e.tier)
-        for tier in seen:
-            reached[tier] = reached.get(tier, 0) + 1
-        if status.state is not IssueState.CLOSED:
-            continue
-        closed += 1
-        events = issue.events
-        closed_on = next(e.at for e in reversed(events) if e.kind is EventKind.CLOSED)
-        index = next(
-            i for i in range(len(events) - 1, -1, -1) if events[i].kind is EventKind.RESOLVED
+    counted = _counted(issues, as_of, since)
+    statuses = list(map(_STATUS, counted))
+    # The tiers an issue reached: its tier now, or, once escalated, every tier that handled it.
+    seen: list[object] = list(map(_TIER, statuses))
+    for i in compress(range(len(statuses)), map(_ESCALATIONS, statuses)):
+        seen[i] = tuple(
+            dict.fromkeys(e.tier for e in counted[i].events if e.kind in _HANDLED and e.tier)
         )
-        if status.tier is not None:
-            resolved_at[status.tier] = resolved_at.get(status.tier, 0) + 1
-        limit = _limit(issue, index, basis)
+    reached: dict[str, int] = dict.fromkeys(tiers, 0)
+    # Equal values counted first keep their first appearance, so the tiers keep their order.
+    for value, n in Counter(seen).items():
+        for tier in value if isinstance(value, tuple) else () if value is None else (value,):
+            reached[tier] = reached.get(tier, 0) + n
+    is_closed = map(operator.is_, map(_STATE, statuses), repeat(IssueState.CLOSED))
+    closed = list(compress(counted, is_closed))
+    resolved_at = Counter(map(_TIER, map(_STATUS, closed)))
+    timed = on_time = 0
+    spans: list[tuple[dt.date, dt.date]] = []
+    usual = basis is DeadlineBasis.ORIGINAL
+    general, plan_kind = Difficulty.GENERAL, EventKind.PLAN_SUBMITTED
+    for issue in closed:
+        events = issue.events
+        handled, resolved, last = events[1], events[-2], events[-1]
+        limit = handled.deadline
+        if (
+            usual
+            and last.kind is EventKind.CLOSED
+            and resolved.kind is EventKind.RESOLVED
+            and handled.kind in _HANDLED
+            and limit is not None
+            and events[0].deadline is None
+        ):
+            # The usual history: the first handling set the first limit; resolved, then closed.
+            closed_on, resolved_on, start = last.at, resolved.at, handled.at
+            if issue.difficulty is not general:
+                limit = next(
+                    (e.deadline for e in events if e.kind is plan_kind and e.deadline), limit
+                )
+        else:
+            closed_on, resolved_on, limit, start = _closure(issue, basis)
         if limit is not None:
             timed += 1
-            on_time += events[index].at <= limit
-        start = next((e.at for e in events if e.kind in _HANDLED), raised)
-        total_days += working_days_between(cal, start, closed_on)
+            on_time += resolved_on <= limit
+        spans.append((start, closed_on))
+    total_days = sum(
+        n * working_days_between(cal, start, end) for (start, end), n in Counter(spans).items()
+    )
     rows = tuple(TierFigures(t, n, resolved_at.get(t, 0)) for t, n in reached.items())
-    return IssueFigures(collected, closed, timed, on_time, total_days, rows)
+    return IssueFigures(len(counted), len(closed), timed, on_time, total_days, rows)
 
 
 # --------------------------------------------------------------------------- earned value
@@ -1746,6 +1825,290 @@ _LABELS_ZH: Final = {
 _ALL_DIMENSIONS: Final = tuple(GroupBy)
 
 
+# --------------------------------------------------------------------------- summary, one pass
+
+# The sums of a set of projects' figures, column by column: planned projects, annual plan,
+# done to date, done in month, done last year, nodes due, nodes done, projects with an EV
+# baseline, BAC, PV, EV. Rows of projects without a plan (or a baseline) hold zeros there.
+_Sums = list[Any]
+_SUM_STARTS: Final[tuple[Any, ...]] = (0, _ZERO, _ZERO, _ZERO, _ZERO, 0, 0, 0, _ZERO, _ZERO, _ZERO)
+_GROUP_STARTS: Final = _SUM_STARTS[:7]  # the columns a group table shows
+_SUM: Final[Callable[[Iterable[Any], Any], Any]] = sum
+_NO_PLAN: Final = (0, _ZERO, _ZERO, _ZERO, _ZERO)
+_STARTED_VALUES: Final = frozenset(s.value for s in _STARTED)
+# The combination key of a project: level, category, region, unit, stage, new this year.
+_KEY_PART: Final = {
+    GroupBy.LEVEL: 0,
+    GroupBy.CATEGORY: 1,
+    GroupBy.REGION: 2,
+    GroupBy.UNIT: 3,
+    GroupBy.STAGE: 4,
+}
+
+
+def _column_sums(rows: Sequence[Sequence[Any]]) -> _Sums:
+    return list(map(_SUM, zip(*rows, strict=True), _SUM_STARTS))
+
+
+def _group_sums(rows: Sequence[Sequence[Any]]) -> _Sums:
+    """The first seven columns' sums, all that a group table shows."""
+    return list(map(_SUM, zip(*rows, strict=True), _GROUP_STARTS))
+
+
+def _total(parts: Sequence[_Sums]) -> _Sums | None:
+    return _column_sums(parts) if parts else None
+
+
+def _group_figures(
+    dimension: GroupBy, name: str, members: int, parts: list[_Sums], schedule: Ratio
+) -> GroupFigures:
+    s = parts[0] if len(parts) == 1 else _group_sums(parts)
+    return GroupFigures(dimension, name, members, _investment_of(s), schedule, s[5], s[6])
+
+
+def _investment_of(sums: _Sums | None) -> Investment:
+    if sums is None:
+        return Investment()
+    return Investment(sums[0], sums[1], sums[2], sums[3], sums[4])
+
+
+@attrs.frozen
+class _Parts:
+    """The figures of a summary that come from the projects, however they were computed."""
+
+    investment: Investment
+    new: Investment
+    continuing: Investment
+    start_rate: Ratio
+    resumption_rate: Ratio
+    coverage: Coverage
+    approvals: ApprovalFigures
+    earned_value: EarnedValue | None
+    groups: dict[GroupBy, tuple[GroupFigures, ...]]
+
+
+def _parts_by_rows(
+    portfolio: Portfolio, as_of: dt.date, schedule: Ratio, wanted: Iterable[GroupBy]
+) -> _Parts:
+    """The reference computation: one public rule per figure, each over all projects."""
+    projects = portfolio.projects
+    rows = _rows(projects, as_of)
+    is_new = [p.is_new_in(as_of.year) for p in projects]
+    return _Parts(
+        investment=_sum_rows(rows),
+        new=_sum_rows([r for r, n in zip(rows, is_new, strict=True) if n]),
+        continuing=_sum_rows([r for r, n in zip(rows, is_new, strict=True) if not n]),
+        start_rate=start_rate(projects, as_of),
+        resumption_rate=resumption_rate(projects, as_of),
+        coverage=coverage(portfolio),
+        approvals=approval_figures(projects, as_of),
+        earned_value=_rows_earned_value(rows),
+        groups={d: _group_rows(rows, _keys(portfolio, d, as_of), d, schedule) for d in wanted},
+    )
+
+
+def _parts_in_one_pass(  # noqa: C901, PLR0912, PLR0915 (one loop on purpose: the hot path)
+    portfolio: Portfolio, as_of: dt.date, schedule: Ratio, wanted: Iterable[GroupBy]
+) -> _Parts:
+    """The same figures as :func:`_parts_by_rows` from a single pass over the projects.
+
+    Each project's row goes into the bucket of its combination of level,
+    category, region, unit, stage and new/continuing; the buckets are summed
+    column by column in C, and every table and total is a sum of bucket sums.
+    Sums are taken in another order than the reference, which changes nothing
+    as long as no addition rounds (all amounts are >= 0, see
+    :func:`_summary_parts`).
+    """
+    year = as_of.year
+    month = report_month(as_of)
+    through = 0 if month is None else month.month
+    jan1 = dt.date(year, 1, 1)
+    last = year * 12 + through - 1  # month index of the report month (December before)
+    jan = year * 12
+    ly_first, ly_last = jan - 12, jan - 13 + through
+    want_leaders = GroupBy.LEADER in wanted
+    zero = _ZERO
+    planned_stage, reserved_stage = Stage.PLANNED, Stage.RESERVED
+    suspended, suspension = Stage.SUSPENDED, StageEventKind.SUSPENDED
+    start_kind = StageEventKind.STARTED
+    buckets: dict[tuple[object, ...], list[tuple[Any, ...]]] = {}
+    by_project: dict[int, tuple[Any, ...]] = {}
+    halted = back = 0
+    not_started = ready = outstanding = days = timed = granted = one_trip = 0
+    for p in portfolio.projects:
+        # Investment done: to date, in the month, same months last year, and EV (all to date).
+        # FrozenMap's plain dict is read directly: its methods cost a call each, per project.
+        to_date = in_month = last_year = earned = zero
+        done_map = p.monthly_done._data  # noqa: SLF001 (hot path)
+        n = len(done_map)
+        if n:
+            lo, hi = next(iter(done_map)), next(reversed(done_map))
+            first = lo.year * 12 + lo.month - 1  # month index of the first amount
+            end = last + 1 - first  # amounts up to the report month
+            if hi.year * 12 + hi.month - first != n:  # a month missing in between
+                for m, amount in done_map.items():
+                    y, mm = m.year, m.month
+                    if y < year or (y == year and mm <= through):
+                        earned += amount
+                        if mm <= through:
+                            if y == year:
+                                to_date += amount
+                                if mm == through:
+                                    in_month = amount
+                            elif y == year - 1:
+                                last_year += amount
+            elif end > 0:
+                values = done_map.values()
+                begin = jan - first  # amounts before January
+                if begin <= 0:
+                    to_date = earned = sum(values if end >= n else islice(values, end), zero)
+                else:
+                    listed_values = list(values)
+                    to_date = sum(listed_values[begin:end], zero)
+                    earned = sum(listed_values[:begin], zero) + to_date
+                    lo_ly, hi_ly = ly_first - first, ly_last + 1 - first
+                    if hi_ly > 0 and hi_ly > lo_ly:
+                        last_year = sum(listed_values[max(lo_ly, 0) : hi_ly], zero)
+                if through and end <= n:
+                    in_month = next(reversed(values)) if end == n else list(values)[end - 1]
+        # Earned-value baseline: total investment and a monthly plan.
+        bac = p.total_investment
+        base = 0
+        pv = zero
+        plan_map = p.monthly_plan._data  # noqa: SLF001 (hot path)
+        if plan_map and bac > 0:
+            base = 1
+            lo, hi = next(iter(plan_map)), next(reversed(plan_map))
+            first = lo.year * 12 + lo.month - 1
+            end = last + 1 - first
+            if hi.year * 12 + hi.month - first != len(plan_map):
+                for m, amount in plan_map.items():
+                    if m.year < year or (m.year == year and m.month <= through):
+                        pv += amount
+            elif end > 0:
+                pv = sum(islice(plan_map.values(), end), zero)
+        # Node tasks due this year to date, and done.
+        due = done = 0
+        for ms in p.milestones:
+            if jan1 <= ms.planned <= as_of:
+                due += 1
+                if ms.done is not None and ms.done <= as_of:
+                    done += 1
+        # Stage on the day: the current one unless a stage event is still to come. The
+        # first stage event is the start (the model checks it), so it says new or not.
+        events = p.stage_events
+        is_new = False
+        if events:
+            stage = p.stage if events[-1].on <= as_of else p.stage_at(as_of)
+            e = events[0]
+            is_new = e.on.year == year if e.kind is start_kind else p.is_new_in(year)
+            if len(events) > 1:
+                for e in events:
+                    if e.kind is suspension and jan1 <= e.on <= as_of:
+                        halted += 1
+                        back += stage is not suspended
+                        break
+        else:
+            stage = p.stage
+        # Start-up approvals.
+        if stage is planned_stage or stage is reserved_stage:
+            not_started += 1
+            missing = sum(
+                a.required and not (a.granted is not None and a.granted <= as_of)
+                for a in p.approvals
+            )
+            outstanding += missing
+            ready += missing == 0
+        for a in p.approvals:
+            if a.granted is not None and a.granted <= as_of:
+                granted += 1
+                one_trip += a.one_trip
+                if a.applied is not None:
+                    timed += 1
+                    days += (a.granted - a.applied).days
+        plan = p.annual_plans._data.get(year)  # noqa: SLF001 (hot path)
+        if not base:
+            bac = earned = zero
+        if plan is None:
+            row = (0, zero, zero, zero, zero, due, done, base, bac, pv, earned)
+        else:
+            row = (1, plan, to_date, in_month, last_year, due, done, base, bac, pv, earned)
+        key = (p.level._value_, p.category._value_, p.region, p.unit, stage._value_, is_new)
+        bucket = buckets.get(key)
+        if bucket is None:
+            buckets[key] = [row]
+        else:
+            bucket.append(row)
+        if want_leaders:
+            by_project[id(p)] = row
+    sums = {key: _column_sums(rows) for key, rows in buckets.items()}
+    total = _total(list(sums.values()))
+    new = _total([s for key, s in sums.items() if key[5]])
+    continuing = _total([s for key, s in sums.items() if not key[5]])
+    listed = sum(s[0] for s in sums.values())
+    started = sum(s[0] for key, s in sums.items() if key[4] in _STARTED_VALUES)
+    groups: dict[GroupBy, tuple[GroupFigures, ...]] = {}
+    for dimension in wanted:
+        parts: dict[str, list[_Sums]] = {}
+        members: dict[str, int] = {}
+        if dimension is GroupBy.LEADER:
+            for leader in portfolio.leaders:
+                rows = list(map(by_project.__getitem__, map(id, portfolio.by_leader(leader.name))))
+                if rows:
+                    parts[leader.name] = [_group_sums(rows)]
+                    members[leader.name] = len(rows)
+        else:
+            part = _KEY_PART[dimension]
+            for combination, s in sums.items():
+                name = str(combination[part])
+                parts.setdefault(name, []).append(s)
+                members[name] = members.get(name, 0) + len(buckets[combination])
+        groups[dimension] = tuple(
+            _group_figures(dimension, name, members[name], parts[name], schedule)
+            for name in sorted(parts)
+        )
+    n = len(portfolio.projects)
+    led = len(set(chain.from_iterable(ld.projects for ld in portfolio.leaders)))
+    served = len(set(chain.from_iterable(s.projects for s in portfolio.secretaries)))
+    return _Parts(
+        investment=_investment_of(total),
+        new=_investment_of(new),
+        continuing=_investment_of(continuing),
+        start_rate=Ratio(started, listed),
+        resumption_rate=Ratio(back, halted),
+        coverage=Coverage(Ratio(led, n), Ratio(served, n)),
+        approvals=ApprovalFigures(
+            not_started, ready, outstanding, Ratio(days, timed), Ratio(one_trip, granted)
+        ),
+        earned_value=None
+        if total is None or not total[7]
+        else EarnedValue(total[8], total[9], total[10]),
+        groups=groups,
+    )
+
+
+def _summary_parts(
+    portfolio: Portfolio, as_of: dt.date, schedule: Ratio, wanted: Iterable[GroupBy]
+) -> _Parts:
+    """The project figures of a summary: in one pass, or by the reference if a sum rounded.
+
+    Amounts are never negative, so when no addition of the one-pass order
+    rounds (no digit is dropped at the context's precision), none of the
+    reference's order does either and every sum is the same exact value, down
+    to its exponent; a dropped digit, possible only with amounts some 28
+    digits apart, sends the whole computation down the reference path.
+    """
+    with decimal.localcontext() as context:
+        context.clear_flags()
+        try:
+            parts: _Parts | None = _parts_in_one_pass(portfolio, as_of, schedule, wanted)
+        except decimal.DecimalException:
+            parts = None
+        if context.flags[decimal.Rounded]:
+            parts = None
+    return _parts_by_rows(portfolio, as_of, schedule, wanted) if parts is None else parts
+
+
 def monthly_summary(
     portfolio: Portfolio,
     as_of: dt.date,
@@ -1793,12 +2156,11 @@ def monthly_summary(
     ('n/a', '41.7 %', 'n/a')
     """
     projects = portfolio.projects
-    rows = _rows(projects, as_of)
     schedule = time_schedule(as_of, basis)
-    is_new = [p.is_new_in(as_of.year) for p in projects]
     dimensions = tuple(dict.fromkeys(_dimension(d) for d in group_by))
     wanted = set(dimensions) | {GroupBy.UNIT, GroupBy.REGION}
-    groups = {d: _group_rows(rows, _keys(portfolio, d, as_of), d, schedule) for d in wanted}
+    parts = _summary_parts(portfolio, as_of, schedule, wanted)
+    groups = parts.groups
     if verdicts is not None:
         light_figs: LightFigures | None = light_figures(verdicts)
     elif judge_lights:
@@ -1810,15 +2172,15 @@ def monthly_summary(
         month=report_month(as_of),
         basis=basis,
         projects=len(projects),
-        investment=_sum_rows(rows),
+        investment=parts.investment,
         schedule=schedule,
-        new=_sum_rows([r for r, n in zip(rows, is_new, strict=True) if n]),
-        continuing=_sum_rows([r for r, n in zip(rows, is_new, strict=True) if not n]),
-        start_rate=start_rate(projects, as_of),
-        resumption_rate=resumption_rate(projects, as_of),
+        new=parts.new,
+        continuing=parts.continuing,
+        start_rate=parts.start_rate,
+        resumption_rate=parts.resumption_rate,
         lights=light_figs,
-        coverage=coverage(portfolio),
-        approvals=approval_figures(projects, as_of),
+        coverage=parts.coverage,
+        approvals=parts.approvals,
         contacts=contact_figures(portfolio.secretaries, as_of),
         issues=issue_figures(
             portfolio.issues,
@@ -1828,7 +2190,7 @@ def monthly_summary(
             basis=deadline_basis,
             tiers=tiers,
         ),
-        earned_value=_rows_earned_value(rows)
+        earned_value=parts.earned_value
         if actual_costs is None and ev_method is EvMethod.INVESTMENT
         else portfolio_earned_value(projects, as_of, actual_costs=actual_costs, method=ev_method),
         groups=tuple((d, groups[d]) for d in dimensions),
