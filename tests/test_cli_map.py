@@ -1,0 +1,135 @@
+"""Tests of ``projpush demo --map`` (light-map pictures) and the command's progress lines."""
+
+from __future__ import annotations
+
+import io
+import sys
+from typing import TYPE_CHECKING
+
+import pytest
+
+from projpush.cli import _progress, main
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+class FakeTty(io.StringIO):
+    """A text stream that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+class TestDemoMap:
+    """``projpush demo --map FILE`` writes the light map as PNG or SVG."""
+
+    def test_png(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """A .png name gives a PNG file, and the report still goes to stdout."""
+        pytest.importorskip("matplotlib")
+        target = tmp_path / "lights.png"
+        status, out, err = run(capsys, "demo", "--map", str(target))
+        assert (0, "") == (status, err)
+        assert "红灯项目" in out
+        assert PNG_MAGIC == target.read_bytes()[: len(PNG_MAGIC)]
+
+    def test_svg(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """A .svg name (any case) gives an SVG document."""
+        pytest.importorskip("matplotlib")
+        target = tmp_path / "lights.SVG"
+        status, _, err = run(capsys, "demo", "--lang", "en", "--map", str(target))
+        assert (0, "") == (status, err)
+        text = target.read_text(encoding="utf-8")
+        assert text.lstrip().startswith("<?xml")
+        assert "<svg" in text
+        assert text.rstrip().endswith("</svg>")
+
+    def test_same_demo_same_svg(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """Two runs give byte-identical SVG files (no dates, fixed element ids)."""
+        pytest.importorskip("matplotlib")
+        first, second = tmp_path / "a.svg", tmp_path / "b.svg"
+        assert 0 == run(capsys, "demo", "--map", str(first))[0]
+        assert 0 == run(capsys, "demo", "--map", str(second))[0]
+        assert first.read_bytes() == second.read_bytes()
+
+    def test_with_output_file(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """--map and --output write both files and nothing to stdout."""
+        pytest.importorskip("matplotlib")
+        report, picture = tmp_path / "report.txt", tmp_path / "lights.png"
+        status, out, _ = run(capsys, "demo", "-o", str(report), "--map", str(picture))
+        assert (0, "") == (status, out)
+        assert "红灯项目" in report.read_text(encoding="utf-8")
+        assert PNG_MAGIC == picture.read_bytes()[: len(PNG_MAGIC)]
+
+    def test_other_suffix_is_an_error(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A name ending neither in .png nor .svg ends the command with status 2, one line."""
+        pytest.importorskip("matplotlib")
+        target = tmp_path / "lights.pdf"
+        status, _, err = run(capsys, "demo", "--map", str(target))
+        assert 2 == status
+        assert (
+            f"projpush: error: path: expected a file name ending in .png or .svg, "
+            f"got {str(target)!r}\n" == err
+        )
+        assert not target.exists()
+
+    def test_missing_matplotlib_is_one_line(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Without the plot extra, the command says how to install it, not a traceback."""
+        monkeypatch.setitem(sys.modules, "matplotlib", None)
+        status, _, err = run(capsys, "demo", "--map", str(tmp_path / "lights.png"))
+        assert 2 == status
+        assert (
+            "projpush: error: projpush.plot needs matplotlib; "
+            'install it with: pip install "projpush[plot]"\n' == err
+        )
+
+
+class TestProgress:
+    """The progress callback writes stage lines to stderr, only on a terminal."""
+
+    def test_none_when_not_a_terminal(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Piped or redirected stderr gets no progress at all."""
+        monkeypatch.setattr(sys, "stderr", io.StringIO())
+        assert _progress() is None
+
+    def test_stage_lines_on_a_terminal(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Each call rewrites the line; the last stage ends it with a newline."""
+        tty = FakeTty()
+        monkeypatch.setattr(sys, "stderr", tty)
+        show = _progress()
+        assert show is not None
+        show("issues", 0, 3)
+        show("lights", 1, 3)
+        show("done", 3, 3)
+        assert "\rissues: 0/3\rlights: 1/3\rdone: 3/3\n" == tty.getvalue()
+
+    def test_thousands_separators(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Large counts are grouped by thousands."""
+        tty = FakeTty()
+        monkeypatch.setattr(sys, "stderr", tty)
+        show = _progress()
+        assert show is not None
+        show("projects", 12_500, 100_000)
+        assert "\rprojects: 12,500/100,000" == tty.getvalue()
+
+    def test_demo_reports_its_stages(
+        self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """``projpush demo`` on a terminal shows every stage of building the report."""
+        tty = FakeTty()
+        monkeypatch.setattr(sys, "stderr", tty)
+        assert 0 == main(["demo"])
+        assert "重大项目月度通报" in capsys.readouterr().out
+        assert "\rissues: 0/3\rlights: 1/3\rfigures: 2/3\rdone: 3/3\n" == tty.getvalue()
