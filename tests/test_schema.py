@@ -171,11 +171,6 @@ class TestValidDocuments:
         assert {"2020-01": "1E-7"} == document["projects"][0]["monthly_plan"]
         assert [] == errors(document)
 
-    @pytest.mark.xfail(
-        strict=True,
-        raises=AssertionError,
-        reason="the model keeps Decimal('-0') and io.py writes '-0'; normalise it in _convert",
-    )
     def test_negative_zero(self) -> None:
         """A zero amount given as -0 is written in a form the schema admits."""
         project = project_doc(total_investment="-0")["projects"][0]

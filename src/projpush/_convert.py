@@ -62,6 +62,8 @@ def to_money(value: object, field: str) -> Decimal:
         raise MoneyTypeError.about(field, "a Decimal or a string amount in 万元", value)
     if not result.is_finite():
         raise ValidationError.about(field, "a finite amount", value)
+    if result.is_zero():
+        result = result.copy_abs()  # "-0" is zero: never write a signed zero to a ledger
     return result
 
 
