@@ -24,7 +24,7 @@ import operator
 from collections import Counter
 from decimal import Decimal
 from fractions import Fraction
-from itertools import chain, compress, islice, repeat
+from itertools import compress, islice, repeat
 from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
 
 import attrs
@@ -705,23 +705,6 @@ class ContactFigures:
 _CADENCE_DAYS: Final = {c.value: c.days for c in Cadence}
 
 
-def _secretary_contacts(secretary: Secretary, as_of: dt.date) -> SecretaryContacts:
-    last: dict[str, dt.date] = {}
-    for c in secretary.contacts:
-        on = c.on
-        if on <= as_of and (c.project not in last or on > last[c.project]):
-            last[c.project] = on
-    cadences = secretary.cadences
-    default = secretary.default_cadence
-    overdue = tuple(
-        key
-        for key in secretary.projects
-        if key not in last
-        or (as_of - last[key]).days > _CADENCE_DAYS[cadences.get(key, default)._value_]
-    )
-    return SecretaryContacts(secretary.name, len(secretary.projects), overdue)
-
-
 def contact_figures(secretaries: Iterable[Secretary], as_of: dt.date) -> ContactFigures:
     """Contacts overdue against each secretary's cadence at ``as_of``.
 
@@ -736,7 +719,26 @@ def contact_figures(secretaries: Iterable[Secretary], as_of: dt.date) -> Contact
     >>> figs.overdue, figs.secretaries[0].overdue
     (1, ('B',))
     """
-    return ContactFigures(tuple(_secretary_contacts(s, as_of) for s in secretaries))
+    days_of = _CADENCE_DAYS
+    rows = []
+    for secretary in secretaries:  # one loop, no call per secretary: a province has 10^5
+        last: dict[str, dt.date] = {}
+        for c in secretary.contacts:
+            on = c.on
+            if on <= as_of and (c.project not in last or on > last[c.project]):
+                last[c.project] = on
+        cadences = secretary.cadences._data  # noqa: SLF001 (hot path)
+        default = secretary.default_cadence
+        overdue = tuple(
+            [
+                key
+                for key in secretary.projects
+                if key not in last
+                or (as_of - last[key]).days > days_of[cadences.get(key, default)._value_]
+            ]
+        )
+        rows.append(SecretaryContacts(secretary.name, len(secretary.projects), overdue))
+    return ContactFigures(tuple(rows))
 
 
 # --------------------------------------------------------------------------- approvals
@@ -2068,8 +2070,9 @@ def _parts_in_one_pass(  # noqa: C901, PLR0912, PLR0915 (one loop on purpose: th
             for name in sorted(parts)
         )
     n = len(portfolio.projects)
-    led = len(set(chain.from_iterable(ld.projects for ld in portfolio.leaders)))
-    served = len(set(chain.from_iterable(s.projects for s in portfolio.secretaries)))
+    # The portfolio's index holds exactly the projects with a leader, and with a secretary.
+    led = len(portfolio._index.leaders_of)  # noqa: SLF001 (built once per portfolio)
+    served = len(portfolio._index.secretaries_of)  # noqa: SLF001
     return _Parts(
         investment=_investment_of(total),
         new=_investment_of(new),
