@@ -17,9 +17,11 @@ annual plan of 1,017.0 亿元.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import decimal
 import enum
+import gc
 import operator
 from collections import Counter
 from decimal import Decimal
@@ -54,7 +56,7 @@ from projpush.schedule import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 __all__ = [
     "NOT_APPLICABLE",
@@ -2112,6 +2114,23 @@ def _summary_parts(
     return _parts_by_rows(portfolio, as_of, schedule, wanted) if parts is None else parts
 
 
+@contextlib.contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause the cycle collector: a summary allocates some 10^5 acyclic tuples and lists.
+
+    Each collection they would trigger walks the ledger's millions of objects
+    and frees nothing (:func:`projpush.synth.synthetic_portfolio` pauses it
+    for the same reason); reference counting still frees everything.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def monthly_summary(
     portfolio: Portfolio,
     as_of: dt.date,
@@ -2158,47 +2177,50 @@ def monthly_summary(
     >>> s.completion.percent(), s.schedule.percent(), s.gap.format()
     ('n/a', '41.7 %', 'n/a')
     """
-    projects = portfolio.projects
-    schedule = time_schedule(as_of, basis)
-    dimensions = tuple(dict.fromkeys(_dimension(d) for d in group_by))
-    wanted = set(dimensions) | {GroupBy.UNIT, GroupBy.REGION}
-    parts = _summary_parts(portfolio, as_of, schedule, wanted)
-    groups = parts.groups
-    if verdicts is not None:
-        light_figs: LightFigures | None = light_figures(verdicts)
-    elif judge_lights:
-        light_figs = light_figures(_judge_lights(portfolio, as_of, light_policy))
-    else:
-        light_figs = None
-    return MonthlySummary(
-        as_of=as_of,
-        month=report_month(as_of),
-        basis=basis,
-        projects=len(projects),
-        investment=parts.investment,
-        schedule=schedule,
-        new=parts.new,
-        continuing=parts.continuing,
-        start_rate=parts.start_rate,
-        resumption_rate=parts.resumption_rate,
-        lights=light_figs,
-        coverage=parts.coverage,
-        approvals=parts.approvals,
-        contacts=contact_figures(portfolio.secretaries, as_of),
-        issues=issue_figures(
-            portfolio.issues,
-            as_of,
-            calendar=calendar,
-            since=issues_since,
-            basis=deadline_basis,
-            tiers=tiers,
-        ),
-        earned_value=parts.earned_value
-        if actual_costs is None and ev_method is EvMethod.INVESTMENT
-        else portfolio_earned_value(projects, as_of, actual_costs=actual_costs, method=ev_method),
-        groups=tuple((d, groups[d]) for d in dimensions),
-        rankings=(
-            rank_groups(groups[GroupBy.UNIT], rank_by, better=better),
-            rank_groups(groups[GroupBy.REGION], rank_by, better=better),
-        ),
-    )
+    with _no_cycle_collection():
+        projects = portfolio.projects
+        schedule = time_schedule(as_of, basis)
+        dimensions = tuple(dict.fromkeys(_dimension(d) for d in group_by))
+        wanted = set(dimensions) | {GroupBy.UNIT, GroupBy.REGION}
+        parts = _summary_parts(portfolio, as_of, schedule, wanted)
+        groups = parts.groups
+        if verdicts is not None:
+            light_figs: LightFigures | None = light_figures(verdicts)
+        elif judge_lights:
+            light_figs = light_figures(_judge_lights(portfolio, as_of, light_policy))
+        else:
+            light_figs = None
+        return MonthlySummary(
+            as_of=as_of,
+            month=report_month(as_of),
+            basis=basis,
+            projects=len(projects),
+            investment=parts.investment,
+            schedule=schedule,
+            new=parts.new,
+            continuing=parts.continuing,
+            start_rate=parts.start_rate,
+            resumption_rate=parts.resumption_rate,
+            lights=light_figs,
+            coverage=parts.coverage,
+            approvals=parts.approvals,
+            contacts=contact_figures(portfolio.secretaries, as_of),
+            issues=issue_figures(
+                portfolio.issues,
+                as_of,
+                calendar=calendar,
+                since=issues_since,
+                basis=deadline_basis,
+                tiers=tiers,
+            ),
+            earned_value=parts.earned_value
+            if actual_costs is None and ev_method is EvMethod.INVESTMENT
+            else portfolio_earned_value(
+                projects, as_of, actual_costs=actual_costs, method=ev_method
+            ),
+            groups=tuple((d, groups[d]) for d in dimensions),
+            rankings=(
+                rank_groups(groups[GroupBy.UNIT], rank_by, better=better),
+                rank_groups(groups[GroupBy.REGION], rank_by, better=better),
+            ),
+        )
