@@ -121,3 +121,10 @@ class TestReprHooks:
         assert verdict_html(verdict) == verdict._repr_html_()
         portfolio = Portfolio(projects=(p,))
         assert portfolio_html(portfolio) == portfolio._repr_html_()
+
+    def test_monthly_summary(self):
+        """A monthly summary renders through its own hook."""
+        summary = monthly_summary(
+            Portfolio(projects=(mk("P-1"),)), dt.date(2020, 5, 31), judge_lights=False
+        )
+        assert monthly_summary_html(summary) == summary._repr_html_()

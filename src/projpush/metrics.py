@@ -1605,6 +1605,11 @@ class MonthlySummary:
     groups: tuple[tuple[GroupBy, tuple[GroupFigures, ...]], ...]
     rankings: tuple[Ranking, ...]
 
+    def _repr_html_(self) -> str:
+        from projpush._html import monthly_summary_html  # noqa: PLC0415 (notebooks only)
+
+        return monthly_summary_html(self)
+
     @property
     def completion(self) -> Ratio:
         """Annual plan completion."""
