@@ -22,6 +22,7 @@ from projpush.model import (
     Contact,
     EventKind,
     FindingKind,
+    FrozenMap,
     Issue,
     IssueState,
     Leader,
@@ -931,3 +932,38 @@ class TestLookupByLocalId:
         portfolio = Portfolio(projects=(p,))
         assert p == portfolio.project("NB-3")
         assert p == portfolio.project("2020-330200-47-03-012345")
+
+
+class TestCoverageViews:
+    """The portfolio names the projects that have a leader and a secretary."""
+
+    def test_with_leader_and_secretary(self):
+        """Only projects named by a leader or secretary are listed."""
+        kw = {
+            "level": "city",
+            "category": "social",
+            "stage": "reserved",
+            "region": "海曙区",
+            "unit": "市教育局",
+        }
+        a, b = Project(local_id="A", name="甲", **kw), Project(local_id="B", name="乙", **kw)
+        portfolio = Portfolio(
+            projects=(a, b),
+            leaders=(Leader("张三", "city", projects=("A",)),),
+            secretaries=(Secretary("李四", "市发改委", projects=("A", "B")),),
+        )
+        assert {"A"} == set(portfolio.with_leader())
+        assert {"A", "B"} == set(portfolio.with_secretary())
+
+
+class TestFrozenMapView:
+    """A frozen map offers a read-only dict view and reverse iteration."""
+
+    def test_view_is_read_only(self):
+        """The view reads like the map and cannot change it."""
+        fm = FrozenMap({2: "b", 1: "a"})
+        view = fm.view()
+        assert [2, 1] == list(reversed(fm))
+        assert dict(fm) == dict(view)
+        with pytest.raises(TypeError):
+            view[3] = "c"  # type: ignore[index]

@@ -21,6 +21,7 @@ from collections.abc import (
     ValuesView,
 )
 from decimal import Decimal, InvalidOperation
+from types import MappingProxyType
 from typing import Any, TypeVar, overload
 
 import attrs  # noqa: TC002 (Attribute.evolve is used at run time)
@@ -157,6 +158,17 @@ class FrozenMap(Mapping[K, V]):
 
     def __contains__(self, key: object) -> bool:
         return key in self._data
+
+    def __reversed__(self) -> Iterator[K]:
+        return reversed(self._data)
+
+    def view(self) -> MappingProxyType[K, V]:
+        """A read-only view of the underlying dict, for loops that run per project.
+
+        Its ``get``, ``items`` and ``len`` are the dict's own C methods, with
+        no Python call in between; nothing can change the map through it.
+        """
+        return MappingProxyType(self._data)
 
     # The Mapping mix-ins go through __getitem__ one key at a time; rules that
     # walk a province's monthly figures want the dict's own views.

@@ -650,10 +650,10 @@ def coverage(portfolio: Portfolio) -> Coverage:
     >>> c.leader.percent(), c.secretary.percent()
     ('n/a', 'n/a')
     """
-    keys = [p.key for p in portfolio.projects]
-    led = sum(bool(portfolio.leaders_of(k)) for k in keys)
-    served = sum(bool(portfolio.secretaries_of(k)) for k in keys)
-    return Coverage(Ratio(led, len(keys)), Ratio(served, len(keys)))
+    n = len(portfolio.projects)
+    return Coverage(
+        Ratio(len(portfolio.with_leader()), n), Ratio(len(portfolio.with_secretary()), n)
+    )
 
 
 @attrs.frozen
@@ -729,7 +729,7 @@ def contact_figures(secretaries: Iterable[Secretary], as_of: dt.date) -> Contact
             on = c.on
             if on <= as_of and (c.project not in last or on > last[c.project]):
                 last[c.project] = on
-        cadences = secretary.cadences._data  # noqa: SLF001 (hot path)
+        cadences = secretary.cadences.view()
         default = secretary.default_cadence
         overdue = tuple(
             [
@@ -1948,7 +1948,7 @@ def _parts_in_one_pass(  # noqa: C901, PLR0912, PLR0915 (one loop on purpose: th
         # Investment done: to date, in the month, same months last year, and EV (all to date).
         # FrozenMap's plain dict is read directly: its methods cost a call each, per project.
         to_date = in_month = last_year = earned = zero
-        done_map = p.monthly_done._data  # noqa: SLF001 (hot path)
+        done_map = p.monthly_done.view()
         n = len(done_map)
         if n:
             lo, hi = next(iter(done_map)), next(reversed(done_map))
@@ -1979,12 +1979,12 @@ def _parts_in_one_pass(  # noqa: C901, PLR0912, PLR0915 (one loop on purpose: th
                     if hi_ly > 0 and hi_ly > lo_ly:
                         last_year = sum(listed_values[max(lo_ly, 0) : hi_ly], zero)
                 if through and end <= n:
-                    in_month = next(reversed(values)) if end == n else list(values)[end - 1]
+                    in_month = done_map[hi] if end == n else list(values)[end - 1]
         # Earned-value baseline: total investment and a monthly plan.
         bac = p.total_investment
         base = 0
         pv = zero
-        plan_map = p.monthly_plan._data  # noqa: SLF001 (hot path)
+        plan_map = p.monthly_plan.view()
         if plan_map and bac > 0:
             base = 1
             lo, hi = next(iter(plan_map)), next(reversed(plan_map))
@@ -2035,7 +2035,7 @@ def _parts_in_one_pass(  # noqa: C901, PLR0912, PLR0915 (one loop on purpose: th
                 if a.applied is not None:
                     timed += 1
                     days += (a.granted - a.applied).days
-        plan = p.annual_plans._data.get(year)  # noqa: SLF001 (hot path)
+        plan = p.annual_plans.view().get(year)
         if not base:
             bac = earned = zero
         if plan is None:
@@ -2077,9 +2077,8 @@ def _parts_in_one_pass(  # noqa: C901, PLR0912, PLR0915 (one loop on purpose: th
             for name in sorted(parts)
         )
     n = len(portfolio.projects)
-    # The portfolio's index holds exactly the projects with a leader, and with a secretary.
-    led = len(portfolio._index.leaders_of)  # noqa: SLF001 (built once per portfolio)
-    served = len(portfolio._index.secretaries_of)  # noqa: SLF001
+    led = len(portfolio.with_leader())
+    served = len(portfolio.with_secretary())
     return _Parts(
         investment=_investment_of(total),
         new=_investment_of(new),

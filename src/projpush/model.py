@@ -21,7 +21,7 @@ import datetime as dt
 import enum
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, KeysView, Mapping
 from decimal import Decimal
 from typing import Any, ClassVar, Final
 
@@ -1416,6 +1416,14 @@ class Portfolio:
     def secretaries_of(self, project: str) -> tuple[Secretary, ...]:
         """Secretaries serving ``project`` (exactly one in a sound ledger)."""
         return self._index.secretaries_of.get(project, ())
+
+    def with_leader(self) -> KeysView[str]:
+        """Keys of the projects that have at least one guarantor leader."""
+        return self._index.leaders_of.keys()
+
+    def with_secretary(self) -> KeysView[str]:
+        """Keys of the projects that have at least one service secretary."""
+        return self._index.secretaries_of.keys()
 
     def to_records(self) -> list[dict[str, Any]]:
         """One flat dict a project, ready for ``pandas.DataFrame``."""
