@@ -55,10 +55,12 @@ class TestVerdictHtml:
         assert "&lt;P&gt;" in out
         assert "&lt;pol&gt;" in out
 
-    def test_unknown_reason_code(self):
-        """A reason without a template shows its rule and code instead of failing."""
-        out = verdict_html(Verdict("P", AS_OF, Light.RED, (Reason("mine", "odd"),), "mine"))
-        assert "mine/odd" in out
+    def test_custom_reason(self):
+        """A user policy's reason shows its own sentence in both languages."""
+        reason = Reason.custom("mine", "odd", zh="现场停工", en="site stopped")
+        out = verdict_html(Verdict("P", AS_OF, Light.RED, (reason,), "mine"))
+        assert "现场停工" in out
+        assert "site stopped" in out
 
 
 class TestMonthlySummaryHtml:

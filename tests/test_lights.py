@@ -677,9 +677,9 @@ class TestBadInput:
             v.reasons[0].text("fr")
 
     def test_unknown_code_without_template(self):
-        """A reason of an unknown code needs templates."""
+        """A reason of an unknown code needs templates, checked when it is built."""
         with pytest.raises(ValidationError, match="code: expected a built-in reason code"):
-            Reason("mine", "odd").text()
+            Reason("mine", "odd")
 
     def test_bool_figure(self):
         """A yes/no figure renders in each language."""

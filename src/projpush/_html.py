@@ -11,7 +11,6 @@ from html import escape
 from typing import TYPE_CHECKING, Final
 
 from projpush._fmt import half_up
-from projpush.errors import ValidationError
 from projpush.model import to_yi
 
 if TYPE_CHECKING:
@@ -37,13 +36,6 @@ def _table(head: list[str], rows: list[list[str]]) -> str:
     return f"<table {_TABLE}><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _reason(reason: object, lang: str) -> str:
-    try:
-        return str(reason.text(lang))  # type: ignore[attr-defined]
-    except ValidationError:  # a user-defined code without a template
-        return f"{reason.rule}/{reason.code}"  # type: ignore[attr-defined]
-
-
 def verdict_html(verdict: Verdict) -> str:
     """A verdict: a coloured badge with the light, then every reason in Chinese and English.
 
@@ -61,7 +53,7 @@ def verdict_html(verdict: Verdict) -> str:
         f'padding:1px 6px">{_LIGHT_ZH[value]} {escape(value or "not judged")}</span>'
     )
     items = "".join(
-        f"<li>{escape(_reason(r, 'zh'))}<br><small>{escape(_reason(r, 'en'))}</small></li>"
+        f"<li>{escape(r.text('zh'))}<br><small>{escape(r.text('en'))}</small></li>"
         for r in verdict.reasons
     )
     return (

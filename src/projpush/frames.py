@@ -62,13 +62,7 @@ def _cell(value: object) -> Any:
 
 
 def _reason_text(verdict: Verdict, lang: str) -> str:
-    texts = []
-    for r in verdict.reasons:
-        try:
-            texts.append(r.text(lang))
-        except ValidationError:  # a user reason code without a template
-            texts.append(f"{r.rule}/{r.code}")
-    return ("；" if lang == "zh" else "; ").join(texts)
+    return ("；" if lang == "zh" else "; ").join(r.text(lang) for r in verdict.reasons)
 
 
 def portfolio_records(portfolio: Portfolio) -> list[dict[str, Any]]:

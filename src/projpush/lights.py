@@ -206,6 +206,13 @@ class Reason:
     thresholds: FrozenMap[str, Figure] = attrs.field(factory=FrozenMap, converter=_to_figures)
     templates: tuple[str, str] | None = None
 
+    def __attrs_post_init__(self) -> None:
+        # Refused here, not when rendered: a verdict must always be able to say why.
+        if self.templates is None and (self.rule, self.code) not in _RENDER:
+            raise ValidationError.about(
+                "code", "a built-in reason code or a Reason.custom template", (self.rule, self.code)
+            )
+
     @classmethod
     def custom(
         cls,
@@ -238,19 +245,12 @@ class Reason:
         """One readable sentence, in Chinese (``"zh"``) or English (``"en"``).
 
         Raises:
-            ValidationError: ``lang`` is neither, or the code has no template.
+            ValidationError: ``lang`` is neither.
         """
         if lang not in ("zh", "en"):
             raise ValidationError.about("lang", "'zh' or 'en'", lang)
-        values = self._values(lang)
-        if self.templates is not None:
-            return self.templates[lang == "en"].format(**values)
-        render = _RENDER.get((self.rule, self.code))
-        if render is None:
-            raise ValidationError.about(
-                "code", "a built-in reason code or a Reason.custom template", (self.rule, self.code)
-            )
-        return render[lang == "en"].format(**values)
+        templates = self.templates or _RENDER[self.rule, self.code]
+        return templates[lang == "en"].format(**self._values(lang))
 
     def _values(self, lang: str) -> dict[str, str]:
         sep = "、" if lang == "zh" else ", "
