@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from projpush import _chinacal
+from projpush import _chinacal, schedule
 from projpush.errors import CalendarCoverageError, PolicyError, ValidationError
 from projpush.model import Milestone, Month, Project
 from projpush.schedule import (
@@ -881,3 +881,27 @@ class TestSupervisionRhythm:
             PolicyError, match=r"kinds: expected a non-empty set of routine RhythmKind"
         ):
             RhythmPolicy(kinds=bad)
+
+
+class TestResolveCalendar:
+    """One default calendar for every rule that counts working days."""
+
+    def test_given_calendar_is_kept(self):
+        """A calendar passed in is used as it is."""
+        cal = WeekdayCalendar()
+        assert cal is schedule.resolve_calendar(cal)
+
+    def test_default_is_the_china_calendar(self):
+        """With none given, the China official calendar."""
+        assert schedule.china_calendar() is schedule.resolve_calendar(None)
+
+    def test_missing_extra_says_what_to_do(self, monkeypatch):
+        """Without chinese-calendar the error says to install the extra or pass one."""
+
+        def missing():
+            msg = 'needs chinese-calendar: pip install "projpush[cn]"'
+            raise ImportError(msg)
+
+        monkeypatch.setattr(schedule, "china_calendar", missing)
+        with pytest.raises(ImportError, match=r'projpush\[cn\]"; or pass calendar= explicitly'):
+            schedule.resolve_calendar(None)

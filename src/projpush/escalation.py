@@ -62,7 +62,7 @@ from projpush.model import (
 from projpush.schedule import (
     WorkingCalendar,
     add_working_days,
-    china_calendar,
+    resolve_calendar,
     working_days_between,
 )
 
@@ -509,10 +509,6 @@ def _step(issue: Issue, kind: EventKind, on: dt.date, by: str, **payload: Any) -
         ) from None
 
 
-def _calendar(calendar: WorkingCalendar | None) -> WorkingCalendar:
-    return china_calendar() if calendar is None else calendar
-
-
 def _add(calendar: WorkingCalendar, issue_id: str, start: dt.date, n: int, what: str) -> dt.date:
     try:
         return add_working_days(calendar, start, n)
@@ -555,7 +551,7 @@ def assign(
     """
     ladder = policy.ladder
     entry = ladder.entry if tier is None else ladder.tier(tier)
-    cal = _calendar(calendar)
+    cal = resolve_calendar(calendar)
     if issue.difficulty is Difficulty.DIFFICULT:
         if days is not None:
             raise ValidationError.about(
@@ -665,7 +661,7 @@ def escalate(
     """
     p = _policy_for(issue, policy)
     current, nxt = _escalation(issue, p)
-    deadline = _add(_calendar(calendar), issue.id, on, nxt.limit, "escalation deadline")
+    deadline = _add(resolve_calendar(calendar), issue.id, on, nxt.limit, "escalation deadline")
     return _step(
         issue,
         EventKind.ESCALATED,
@@ -739,7 +735,7 @@ def resume(issue: Issue, on: dt.date, *, by: str, calendar: WorkingCalendar | No
     deadline = issue.deadline
     if issue.state is not IssueState.PAUSED or paused_on is None or deadline is None:
         return _step(issue, EventKind.RESUMED, on, by)  # raises with the state named
-    cal = _calendar(calendar)
+    cal = resolve_calendar(calendar)
     try:
         left = working_days_between(cal, paused_on, deadline)
     except CalendarCoverageError as error:
@@ -978,7 +974,7 @@ def advance(
     # The common case: sheet issued, no warnings, deadline not yet passed.
     if status.sheet is not None and not p.sheets.warnings and as_of <= status.deadline:
         return issue
-    cal = _calendar(calendar)
+    cal = resolve_calendar(calendar)
     events = list(issue.events)
     start = len(events)
     while True:
@@ -1003,7 +999,7 @@ def advance_all(
     calendar: WorkingCalendar | None = None,
 ) -> tuple[Issue, ...]:
     """:func:`advance` every issue of a problem list to ``as_of``."""
-    cal = _calendar(calendar)
+    cal = resolve_calendar(calendar)
     return tuple(advance(q, as_of, policy, cal) for q in issues)
 
 
@@ -1096,7 +1092,7 @@ def overdue(
     >>> [(o.calendar_days, o.working_days) for o in overdue([q], dt.date(2020, 10, 19))]
     [(6, 4)]
     """
-    cal = _calendar(calendar)
+    cal = resolve_calendar(calendar)
     out = []
     for q in _issues(issues):
         deadline = q.deadline

@@ -51,6 +51,7 @@ from projpush.schedule import (
     TimeBasis,
     WorkingCalendar,
     last_complete_month,
+    resolve_calendar,
     time_progress,
     working_days_between,
 )
@@ -894,21 +895,6 @@ class IssueFigures:
         }
 
 
-def _resolve_calendar(calendar: WorkingCalendar | None) -> WorkingCalendar:
-    if calendar is not None:
-        return calendar
-    from projpush.schedule import china_calendar  # noqa: PLC0415 (optional dependency)
-
-    try:
-        return china_calendar()
-    except ImportError as error:
-        msg = (
-            f"{error}; or pass calendar= explicitly (working days are never guessed "
-            "from weekdays alone)"
-        )
-        raise ImportError(msg, name="chinese_calendar") from None
-
-
 _HANDLED: Final = (EventKind.ASSIGNED, EventKind.ESCALATED)
 
 
@@ -1014,7 +1000,7 @@ def issue_figures(
     >>> f.closure_rate.percent(), f.on_time_rate.percent(), f.mean_working_days.number()
     ('66.7 %', '100.0 %', '5.0')
     """
-    cal = _resolve_calendar(calendar)
+    cal = resolve_calendar(calendar)
     counted = _counted(issues, as_of, since)
     statuses = list(map(_STATUS, counted))
     # The tiers an issue reached: its tier now, or, once escalated, every tier that handled it.

@@ -54,7 +54,7 @@ from projpush.model import (
     Project,
     integrity_report,
 )
-from projpush.schedule import WorkingCalendar, china_calendar, milestone_timing
+from projpush.schedule import WorkingCalendar, milestone_timing, resolve_calendar
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -241,7 +241,7 @@ def build_report(
         progress: called as ``progress(stage, done, total)`` between stages.
     """
     chosen = policy_set(policy) if isinstance(policy, str) else policy
-    cal = calendar if calendar is not None else china_calendar()
+    cal = resolve_calendar(calendar)
     stages = ("issues", "lights", "figures")
     tell = progress or (lambda _stage, _done, _total: None)
     tell(stages[0], 0, len(stages))

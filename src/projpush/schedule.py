@@ -56,6 +56,7 @@ __all__ = [
     "milestone_timing",
     "next_working_day",
     "reporting_month",
+    "resolve_calendar",
     "supervision_rhythm",
     "time_progress",
     "working_days_between",
@@ -607,6 +608,30 @@ def china_calendar() -> HolidayCalendar:
         workdays=data.workdays,
         name=data.source,
     )
+
+
+def resolve_calendar(calendar: WorkingCalendar | None) -> WorkingCalendar:
+    """``calendar``, or the China official calendar when none is given.
+
+    Every rule that counts working days takes its calendar through this, so
+    the default and its message when the ``cn`` extra is missing are the same
+    everywhere.
+
+    Raises:
+        ImportError: none was given and ``chinese-calendar`` is not installed;
+            the message says to install ``projpush[cn]`` or pass a calendar
+            (working days are never guessed from weekdays alone).
+    """
+    if calendar is not None:
+        return calendar
+    try:
+        return china_calendar()
+    except ImportError as error:
+        msg = (
+            f"{error}; or pass calendar= explicitly (working days are never guessed "
+            "from weekdays alone)"
+        )
+        raise ImportError(msg, name="chinese_calendar") from None
 
 
 def _check_fallback_years(

@@ -81,7 +81,7 @@ from projpush.model import (
     TaskForce,
     Unit,
 )
-from projpush.schedule import WorkingCalendar, add_working_days, china_calendar
+from projpush.schedule import WorkingCalendar, add_working_days, resolve_calendar
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -505,7 +505,7 @@ def ladder_issues(
     ``first_day``, which must leave the calendar room (the China calendar
     by default).
     """
-    cal = china_calendar() if calendar is None else calendar
+    cal = resolve_calendar(calendar)
     day = first_day + dt.timedelta(days=draw(st.integers(0, 1200)))
     issue = Issue.collect(
         "Q-1",
@@ -609,7 +609,7 @@ def scenario_issue(
     n = unresolved_working_days
     if isinstance(n, bool) or not isinstance(n, int) or n < 0:
         raise ValidationError.about("unresolved_working_days", "a whole number >= 0", n)
-    cal = china_calendar() if calendar is None else calendar
+    cal = resolve_calendar(calendar)
     chosen = EscalationPolicy.binzhou() if policy is None else policy
     issue = Issue.collect(
         issue_id,
@@ -646,7 +646,7 @@ def advance_through(
     ...     WeekdayCalendar())]
     [('blue', 'county'), ('yellow', 'county'), ('yellow', 'county'), ('red', 'city')]
     """
-    cal = china_calendar() if calendar is None else calendar
+    cal = resolve_calendar(calendar)
     snapshots: list[Issue] = []
     previous: dt.date | None = None
     for i, day in enumerate(dates):
