@@ -967,3 +967,12 @@ class TestFrozenMapView:
         assert dict(fm) == dict(view)
         with pytest.raises(TypeError):
             view[3] = "c"  # type: ignore[index]
+
+
+class TestWorkingStates:
+    """The states whose deadline can be missed."""
+
+    def test_is_working(self):
+        """Assigned, in progress and escalated issues are working; the rest are not."""
+        working = {s for s in IssueState if s.is_working}
+        assert {IssueState.ASSIGNED, IssueState.IN_PROGRESS, IssueState.ESCALATED} == working

@@ -135,6 +135,7 @@ from projpush.metrics import (
     time_schedule,
 )
 from projpush.model import (
+    WORKING_STATES,
     ApprovalItem,
     ApprovalKind,
     Cadence,
@@ -230,6 +231,7 @@ __all__ = [
     "SAMPLE_AS_OF",
     "SAMPLE_POLICY",
     "SAMPLE_TIERS",
+    "WORKING_STATES",
     "AccountabilityEntry",
     "AccountabilityItem",
     "AccountabilityReason",

@@ -105,7 +105,6 @@ AUTO_ACTOR: Final = "督办系统"
 
 _WARNING_TAG: Final = "[warning "
 _ACCOUNTABILITY_TAG: Final = "[accountability]"
-_WORKING: Final = frozenset({IssueState.ASSIGNED, IssueState.IN_PROGRESS, IssueState.ESCALATED})
 # Events that open a fresh limit window (a RESUMED deadline only shifts the current one).
 _WINDOW_KINDS: Final = frozenset(
     {
@@ -820,7 +819,7 @@ def _next_due(
 ) -> tuple[dt.date, int, Fraction | None] | None:
     """The next automatic step (date, rank, share) if nothing is done, or None."""
     deadline = status.deadline
-    if status.state not in _WORKING or deadline is None:
+    if not status.state.is_working or deadline is None:
         return None
     win = _window(events)
     if win is None:
@@ -965,7 +964,7 @@ def advance(
     True
     """
     status = issue.status
-    if status.state not in _WORKING or as_of < status.updated or status.deadline is None:
+    if not status.state.is_working or as_of < status.updated or status.deadline is None:
         return issue
     p = _policy_for(issue, policy)
     tier = status.tier
@@ -1096,7 +1095,7 @@ def overdue(
     out = []
     for q in _issues(issues):
         deadline = q.deadline
-        if q.state in _WORKING and deadline is not None and deadline < as_of:
+        if q.state.is_working and deadline is not None and deadline < as_of:
             out.append(
                 Overdue(
                     q.id,

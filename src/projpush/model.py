@@ -45,6 +45,7 @@ from projpush.errors import (
 )
 
 __all__ = [
+    "WORKING_STATES",
     "ApprovalItem",
     "ApprovalKind",
     "Cadence",
@@ -342,6 +343,15 @@ class IssueState(_Labelled):
         """True until the issue is verified and closed (销号)."""
         return self is not IssueState.CLOSED
 
+    @property
+    def is_working(self) -> bool:
+        """True while a unit holds the issue against a running deadline.
+
+        Assigned, in progress or escalated: the states whose time limit can
+        be missed, and from which an issue may be resolved or paused.
+        """
+        return self in WORKING_STATES
+
 
 _label(
     IssueState,
@@ -354,6 +364,10 @@ _label(
         "resolved": "已办结待核",
         "closed": "已销号",
     },
+)
+
+WORKING_STATES: Final = frozenset(
+    {IssueState.ASSIGNED, IssueState.IN_PROGRESS, IssueState.ESCALATED}
 )
 
 
@@ -996,7 +1010,7 @@ class IssueStatus:
 
 
 _S = IssueState
-_WORKING: Final = frozenset({_S.ASSIGNED, _S.IN_PROGRESS, _S.ESCALATED})
+_WORKING: Final = WORKING_STATES
 _ACTIVE: Final = _WORKING | {_S.COLLECTED}
 # kind -> (states it may start from, state it leads to; None = stays where it is)
 _STEPS: Final[dict[EventKind, tuple[frozenset[IssueState], IssueState | None]]] = {
