@@ -553,6 +553,17 @@ class TestBadInput:
         ):
             resolve(issue, D(2020, 10, 12), by="x")
 
+    def test_rejecting_an_unresolved_issue(self) -> None:
+        """The model's wording, with the issue named and field, expected and got kept."""
+        with pytest.raises(
+            InvalidTransition,
+            match="issue 'Q-1': cannot reject the resolution of an issue that is assigned; "
+            "allowed steps: ",
+        ) as caught:
+            reject(assigned(), D(2020, 9, 30), by="x", reason="r")
+        assert ("kind", "rejected") == (caught.value.field, caught.value.got)
+        assert "'resolved'" in str(caught.value.expected)
+
     def test_closing_an_unassigned_issue(self) -> None:
         """Closing needs a resolution first."""
         with pytest.raises(InvalidTransition, match="cannot close an issue that is collected"):

@@ -477,34 +477,16 @@ def _policy_for(issue: Issue, policy: EscalationPolicy | PolicyBook) -> Escalati
 # --------------------------------------------------------------------------- transitions
 
 
-_VERBS: Final = {
-    EventKind.ASSIGNED: "assign",
-    EventKind.STARTED: "start",
-    EventKind.PLAN_SUBMITTED: "submit a plan for",
-    EventKind.ESCALATED: "escalate",
-    EventKind.PAUSED: "pause",
-    EventKind.RESUMED: "resume",
-    EventKind.RESOLVED: "resolve",
-    EventKind.REJECTED: "reject",
-    EventKind.CLOSED: "close",
-}
-
-
 def _step(issue: Issue, kind: EventKind, on: dt.date, by: str, **payload: Any) -> Issue:
     """``issue.step`` with the issue named in any error."""
     try:
         return issue.step(kind, on, by, **payload)
     except InvalidTransition as error:
-        if error.field == "kind":
-            allowed = str(error).rpartition("allowed steps: ")[2]
-            msg = (
-                f"issue {issue.id!r}: cannot {_VERBS.get(kind, kind.value)} an issue that is "
-                f"{issue.state.value}; allowed steps: {allowed}"
-            )
-        else:
-            msg = f"issue {issue.id!r}: {error}"
         raise InvalidTransition(
-            msg, field=error.field, expected=error.expected, got=error.got
+            f"issue {issue.id!r}: {error}",
+            field=error.field,
+            expected=error.expected,
+            got=error.got,
         ) from None
 
 
