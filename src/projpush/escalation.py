@@ -603,23 +603,19 @@ def submit_plan(issue: Issue, on: dt.date, plan_date: dt.date, *, by: str) -> Is
     )
 
 
-def _escalation(
-    issue: Issue,
-    policy: EscalationPolicy,
-    *,
-    field: str = "tier",
-) -> tuple[str, Tier]:
+def _escalation(issue: Issue, policy: EscalationPolicy) -> tuple[str, Tier]:
+    """The current tier and the one above it, or raise if the issue cannot climb."""
     current = issue.tier
     if current is None:
         msg = f"issue {issue.id!r}: cannot escalate an issue that has no tier yet; assign it first"
-        raise InvalidTransition(msg, field=field, expected="an assigned issue", got=None)
+        raise InvalidTransition(msg, field="tier", expected="an assigned issue", got=None)
     nxt = policy.ladder.above(current)
     if nxt is None:
         msg = (
             f"issue {issue.id!r}: already at the top tier {current!r} of the "
             f"{policy.ladder.name} ladder; it stays there until resolved"
         )
-        raise InvalidTransition(msg, field=field, expected="a tier below the top", got=current)
+        raise InvalidTransition(msg, field="tier", expected="a tier below the top", got=current)
     return current, nxt
 
 
