@@ -613,15 +613,15 @@ class LagPolicy:
         scoped = _out_of_scope(project, as_of, self.stages, self.name)
         if scoped is not None:
             return scoped
-        plans, dones = self._year(project, year)
+        _require_monthly_plan(project, year)
         if last.year != year:
             return _no_month_yet(project, as_of, self.name)
         months = last.month
         judged = self._judged_months(project, year, months)
         series = cumulative_series(project, last)
         streak = 0
-        for i in range(months):
-            streak = streak + 1 if judged[i] and self._lags(plans, dones, series, i) else 0
+        for ok, c in zip(judged, series, strict=True):
+            streak = streak + 1 if ok and self._lags(c) else 0
         light = self.light_for(streak)
         reasons: list[Reason] = []
         if streak:
@@ -651,14 +651,11 @@ class LagPolicy:
     def _year(self, project: Project, year: int) -> tuple[list[Decimal], list[Decimal | None]]:
         plans = _whole_year(project.monthly_plan, year)
         if plans is None:
+            _require_monthly_plan(project, year)
             plans = [_ZERO] * 12
-            found = False
             for m, v in project.monthly_plan.items():
                 if m.year == year:
                     plans[m.month - 1] = v
-                    found = True
-            if not found:
-                raise _no_plan(project, year, "monthly plan")
         dones = cast("list[Decimal | None] | None", _whole_year(project.monthly_done, year))
         if dones is None:
             dones = [None] * 12
@@ -672,19 +669,12 @@ class LagPolicy:
             return [project.stage in self.stages] * months
         return [project.stage_at(Month(year, m + 1).last_day) in self.stages for m in range(months)]
 
-    def _lags(
-        self,
-        plans: list[Decimal],
-        dones: list[Decimal | None],
-        series: Sequence[CumulativeMonth],
-        i: int,
-    ) -> bool:
-        month_done = dones[i]
-        if month_done is None:
+    def _lags(self, c: CumulativeMonth) -> bool:
+        if c.done is None:
             return True
         if self.requirement is Requirement.MONTHLY:
-            return bool(month_done < plans[i] * self.tolerance)
-        return bool(series[i].done_to_date < series[i].plan_to_date * self.tolerance)
+            return bool(c.done < c.plan * self.tolerance)
+        return bool(c.done_to_date < c.plan_to_date * self.tolerance)
 
     def _month_reason(self, series: Sequence[CumulativeMonth], i: int) -> Reason:
         c = series[i]
@@ -757,6 +747,12 @@ class LagPolicy:
                 streak = streak + 1 if got < bar * tolerance else 0
             streaks.append(streak)
         return streaks
+
+
+def _require_monthly_plan(project: Project, year: int) -> None:
+    """Raise unless ``project`` has a monthly plan for some month of ``year``."""
+    if not any(m.year == year for m in project.monthly_plan):
+        raise _no_plan(project, year, "monthly plan")
 
 
 def _whole_year(values: FrozenMap[Month, Decimal], year: int) -> list[Decimal] | None:
