@@ -611,3 +611,16 @@ class TestBadInput:
         issue = assigned(on=D(last_year, 12, 21))
         with pytest.raises(CalendarCoverageError, match=f"no working-day data for {last_year + 1}"):
             advance(issue, D(last_year + 1, 3, 1), BINZHOU)
+
+    def test_resumed_deadline_past_the_calendar(self) -> None:
+        """Counting the days left at a pause names the issue and what was being counted."""
+        last_year = china_calendar().years.stop - 1
+        fallback = FallbackCalendar(china_calendar(), WeekdayCalendar())
+        issue = assigned(on=D(last_year, 12, 28), calendar=fallback)
+        issue = pause(issue, D(last_year, 12, 29), "省发改委", by="x")
+        with pytest.raises(
+            CalendarCoverageError,
+            match=f"issue 'Q-1': resumed deadline: no working-day data for {last_year + 1}",
+        ) as caught:
+            resume(issue, D(last_year, 12, 30), by="x")
+        assert ("date", issue.deadline) == (caught.value.field, caught.value.got)

@@ -36,7 +36,7 @@ import datetime as dt  # noqa: TC003 (the doctests use dt from the module namesp
 import enum
 import math
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, Final, NamedTuple
+from typing import TYPE_CHECKING, Any, Final, NamedTuple, TypeVar
 
 import attrs
 
@@ -44,6 +44,7 @@ from projpush.errors import (
     CalendarCoverageError,
     InvalidTransition,
     PolicyError,
+    ProjpushError,
     UnknownReferenceError,
     ValidationError,
 )
@@ -469,12 +470,20 @@ def _policy_for(issue: Issue, policy: EscalationPolicy | PolicyBook) -> Escalati
     try:
         return policy.get(key)
     except UnknownReferenceError as error:
-        raise UnknownReferenceError(
-            f"issue {issue.id!r}: {error}", field="policy", expected=error.expected, got=key
-        ) from None
+        raise _within(error, f"issue {issue.id!r}") from None
 
 
 # --------------------------------------------------------------------------- transitions
+
+
+_E = TypeVar("_E", bound=ProjpushError)
+
+
+def _within(error: _E, where: str) -> _E:
+    """``error`` again, its message prefixed with ``where``, its field/expected/got kept."""
+    return type(error)(
+        f"{where}: {error}", field=error.field, expected=error.expected, got=error.got
+    )
 
 
 def _step(issue: Issue, kind: EventKind, on: dt.date, by: str, **payload: Any) -> Issue:
@@ -482,22 +491,25 @@ def _step(issue: Issue, kind: EventKind, on: dt.date, by: str, **payload: Any) -
     try:
         return issue.step(kind, on, by, **payload)
     except InvalidTransition as error:
-        raise InvalidTransition(
-            f"issue {issue.id!r}: {error}",
-            field=error.field,
-            expected=error.expected,
-            got=error.got,
-        ) from None
+        raise _within(error, f"issue {issue.id!r}") from None
 
 
 def _add(calendar: WorkingCalendar, issue_id: str, start: dt.date, n: int, what: str) -> dt.date:
+    """``add_working_days`` with the issue and the date being computed named in any error."""
     try:
         return add_working_days(calendar, start, n)
     except CalendarCoverageError as error:
-        msg = f"issue {issue_id!r}: {what}: {error}"
-        raise CalendarCoverageError(
-            msg, field=error.field, expected=error.expected, got=error.got
-        ) from None
+        raise _within(error, f"issue {issue_id!r}: {what}") from None
+
+
+def _between(
+    calendar: WorkingCalendar, issue_id: str, start: dt.date, end: dt.date, what: str
+) -> int:
+    """``working_days_between`` with the issue and the count being made named in any error."""
+    try:
+        return working_days_between(calendar, start, end)
+    except CalendarCoverageError as error:
+        raise _within(error, f"issue {issue_id!r}: {what}") from None
 
 
 def assign(
@@ -713,13 +725,7 @@ def resume(issue: Issue, on: dt.date, *, by: str, calendar: WorkingCalendar | No
     if issue.state is not IssueState.PAUSED or paused_on is None or deadline is None:
         return _step(issue, EventKind.RESUMED, on, by)  # raises with the state named
     cal = resolve_calendar(calendar)
-    try:
-        left = working_days_between(cal, paused_on, deadline)
-    except CalendarCoverageError as error:
-        msg = f"issue {issue.id!r}: resumed deadline: {error}"
-        raise CalendarCoverageError(
-            msg, field=error.field, expected=error.expected, got=error.got
-        ) from None
+    left = _between(cal, issue.id, paused_on, deadline, "resumed deadline")
     if left > 0:
         new = _add(cal, issue.id, on, left, "resumed deadline")
         note = f"paused {paused_on}–{on}; {left} working days left, due {new}"
