@@ -10,8 +10,16 @@ from pathlib import Path
 import attrs
 import pytest
 
-from projpush.csvledger import CSV_FILES, check_csv_ledger, dump_csv_ledger, load_csv_ledger
+from projpush import csvledger
+from projpush.csvledger import (
+    CSV_FILES,
+    check_csv_ledger,
+    dump_csv_ledger,
+    load_csv_ledger,
+    read_csv_ledger,
+)
 from projpush.errors import LedgerError
+from projpush.ledger import check_ledger
 from projpush.model import (
     Cadence,
     EventKind,
@@ -768,3 +776,32 @@ class TestMoreCells:
                 "to_state: expected none -> collected for collected, got 'none -> assigned'",
             )
         ] == problems(folder)
+
+
+class TestReadOnce:
+    """read_csv_ledger reads a folder once for both the problems and the portfolio."""
+
+    def test_clean_folder(self) -> None:
+        """No problems and the same portfolio load_csv_ledger gives."""
+        assert ((), load_csv_ledger(CITY)) == read_csv_ledger(CITY)
+
+    def test_bad_folder(self, tmp_path: Path) -> None:
+        """Problems as errors located by field, and no portfolio."""
+        folder = broken(tmp_path, "projects.csv", "479.33", "abc")
+        found, portfolio = read_csv_ledger(folder)
+        assert ["projects.csv:6:total_investment"] == [e.field for e in found]
+        assert portfolio is None
+
+    def test_check_ledger_reads_once(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """ledger.check_ledger on a folder reads and builds the CSV files one time."""
+        calls: list[Path] = []
+        real = csvledger._Reader.read
+
+        def counting(self: csvledger._Reader) -> Portfolio | None:
+            calls.append(self.folder)
+            return real(self)
+
+        monkeypatch.setattr(csvledger._Reader, "read", counting)
+        check = check_ledger(CITY, dt.date(2020, 12, 31))
+        assert (True, [CITY]) == (check.valid, calls)
+        assert check.portfolio is not None

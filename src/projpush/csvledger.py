@@ -63,7 +63,13 @@ from projpush.model import (
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
 
-__all__ = ["CSV_FILES", "check_csv_ledger", "dump_csv_ledger", "load_csv_ledger"]
+__all__ = [
+    "CSV_FILES",
+    "check_csv_ledger",
+    "dump_csv_ledger",
+    "load_csv_ledger",
+    "read_csv_ledger",
+]
 
 T = TypeVar("T")
 
@@ -1020,6 +1026,22 @@ def _project_column(err: ProjpushError) -> str:
 # --------------------------------------------------------------------------- public
 
 
+def read_csv_ledger(
+    folder: str | os.PathLike[str],
+) -> tuple[tuple[LedgerError, ...], Portfolio | None]:
+    """Read a CSV ledger folder once: every problem found, and the portfolio if none.
+
+    The portfolio is None exactly when there are problems. Each problem's
+    ``field`` is its location (``projects.csv:5:total_investment``).
+
+    >>> read_csv_ledger("/nonexistent")
+    ((LedgerError('projects.csv: this file is required but missing'),), None)
+    """
+    reader = _Reader(Path(folder))
+    portfolio = reader.read()
+    return tuple(reader.problems), portfolio
+
+
 def check_csv_ledger(folder: str | os.PathLike[str]) -> list[tuple[str, str]]:
     """List every problem of a CSV ledger folder as ``(location, message)`` pairs.
 
@@ -1030,9 +1052,8 @@ def check_csv_ledger(folder: str | os.PathLike[str]) -> list[tuple[str, str]]:
     >>> check_csv_ledger("/nonexistent")
     [('projects.csv', 'this file is required but missing')]
     """
-    reader = _Reader(Path(folder))
-    reader.read()
-    return [(str(e.field), _detail(e)) for e in reader.problems]
+    problems, _ = read_csv_ledger(folder)
+    return [(str(e.field), _detail(e)) for e in problems]
 
 
 def load_csv_ledger(folder: str | os.PathLike[str]) -> Portfolio:
@@ -1044,10 +1065,9 @@ def load_csv_ledger(folder: str | os.PathLike[str]) -> Portfolio:
             the header as line 1, column as headed in the file).
         OSError: a file cannot be read.
     """
-    reader = _Reader(Path(folder))
-    portfolio = reader.read()
+    problems, portfolio = read_csv_ledger(folder)
     if portfolio is None:
-        raise reader.problems[0]
+        raise problems[0]
     return portfolio
 
 

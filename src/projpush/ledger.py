@@ -128,10 +128,11 @@ def check_ledger(path: str | os.PathLike[str], as_of: dt.date) -> LedgerCheck:
 def _check_loaded(target: Path, as_of: dt.date) -> LedgerCheck:
     from projpush import csvledger  # noqa: PLC0415 (only CSV ledgers need it)
 
-    problems = csvledger.check_csv_ledger(target)
-    if problems:
-        return LedgerCheck(tuple(Problem(where, what) for where, what in problems), (), None)
-    return _check_portfolio(lambda: csvledger.load_csv_ledger(target), as_of)
+    problems, portfolio = csvledger.read_csv_ledger(target)  # one read: check and build
+    if portfolio is None:
+        found = tuple(Problem(e.field or "ledger", _plain(e)) for e in problems)
+        return LedgerCheck(found, (), None)
+    return LedgerCheck((), integrity_report(portfolio, as_of), portfolio)
 
 
 def _check_portfolio(build: Any, as_of: dt.date) -> LedgerCheck:
