@@ -143,6 +143,11 @@ def _na_text(lang: Lang) -> str:
     return "不适用" if lang == "zh" else "n/a"
 
 
+def _rounded_text(value: Decimal | NotApplicable) -> str | None:
+    """A rounded figure as JSON text (``"47.1"``), None when not applicable."""
+    return None if isinstance(value, NotApplicable) else f"{value:f}"
+
+
 @attrs.frozen
 class Ratio:
     """An exact share ``numerator / denominator``: a rate (率), a share (占比) or a mean.
@@ -226,12 +231,11 @@ class Ratio:
     def to_dict(self, places: int = 1) -> dict[str, str | None]:
         """JSON-ready: exact parts as strings, the value as a fraction, the rounded percent."""
         value = self.value
-        rounded = self.rounded(places)
         return {
             "numerator": str(self.numerator),
             "denominator": str(self.denominator),
             "value": None if isinstance(value, NotApplicable) else str(value),
-            "percent": None if isinstance(rounded, NotApplicable) else f"{rounded:f}",
+            "percent": _rounded_text(self.rounded(places)),
         }
 
 
@@ -285,10 +289,9 @@ class Points:
     def to_dict(self, places: int = 1) -> dict[str, str | None]:
         """JSON-ready: the exact gap as a fraction string and the rounded points."""
         value = self.value
-        rounded = self.rounded(places)
         return {
             "value": None if isinstance(value, NotApplicable) else str(value),
-            "points": None if isinstance(rounded, NotApplicable) else f"{rounded:f}",
+            "points": _rounded_text(self.rounded(places)),
         }
 
 
@@ -1069,7 +1072,7 @@ def _money_or_none(value: Decimal | None) -> str | None:
 
 
 def _fraction_text(value: Fraction | NotApplicable, places: int = 2) -> str | None:
-    return None if isinstance(value, NotApplicable) else f"{half_up(value, places):f}"
+    return _rounded_text(value if isinstance(value, NotApplicable) else half_up(value, places))
 
 
 @attrs.frozen
@@ -1348,10 +1351,6 @@ class GroupFigures:
         }
 
 
-def _rounded_text(value: Decimal | NotApplicable) -> str | None:
-    return None if isinstance(value, NotApplicable) else f"{value:f}"
-
-
 def _keys(portfolio: Portfolio, by: GroupBy, as_of: dt.date) -> list[tuple[str, ...]]:
     projects = portfolio.projects
     if by is GroupBy.LEVEL:
@@ -1483,9 +1482,7 @@ def _rank_value(value: Ratio | Points | Decimal | int) -> Fraction | NotApplicab
 
 
 def _rank_text(value: Ratio | Points | Decimal | int) -> str | None:
-    if isinstance(value, Ratio):
-        return _rounded_text(value.rounded())
-    if isinstance(value, Points):
+    if isinstance(value, (Ratio, Points)):
         return _rounded_text(value.rounded())
     return str(value)
 
@@ -1515,9 +1512,11 @@ def rank(
     sign = -1 if better is Better.HIGHER else 1
     scored.sort(key=lambda s: (sign * s[0], s[1]))
     rows: list[RankedRow] = []
+    previous: Fraction | None = None
     for position, (v, key, value) in enumerate(scored, start=1):
-        tied = rows and _rank_value(rows[-1].value) == v
+        tied = v == previous
         rows.append(RankedRow(rows[-1].rank if tied else position, key, value))
+        previous = v
     unranked.sort(key=lambda r: r.key)
     return Ranking(figure, better, (*rows, *unranked), group)
 
@@ -1829,7 +1828,6 @@ _Sums = list[Any]
 _SUM_STARTS: Final[tuple[Any, ...]] = (0, _ZERO, _ZERO, _ZERO, _ZERO, 0, 0, 0, _ZERO, _ZERO, _ZERO)
 _GROUP_STARTS: Final = _SUM_STARTS[:7]  # the columns a group table shows
 _SUM: Final[Callable[[Iterable[Any], Any], Any]] = sum
-_NO_PLAN: Final = (0, _ZERO, _ZERO, _ZERO, _ZERO)
 _STARTED_VALUES: Final = frozenset(s.value for s in _STARTED)
 # The combination key of a project: level, category, region, unit, stage, new this year.
 _KEY_PART: Final = {
