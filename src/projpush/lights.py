@@ -42,7 +42,16 @@ import enum
 from collections.abc import Callable, Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, Final, Protocol, TypeAlias, cast, runtime_checkable
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Final,
+    NamedTuple,
+    Protocol,
+    TypeAlias,
+    cast,
+    runtime_checkable,
+)
 
 import attrs
 
@@ -59,7 +68,7 @@ from projpush.schedule import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Iterator
 
     from projpush.model import SiteObservation
     from projpush.schedule import CumulativeMonth
@@ -531,6 +540,19 @@ def _whole(field: str, low: int) -> Callable[[Any, attrs.Attribute[Any], Any], N
 # --------------------------------------------------------------------------- lag: Ningbo
 
 
+class _Measure(NamedTuple):
+    """A reported month's completed and planned amounts on a lag policy's basis, and its bar."""
+
+    done: Decimal
+    plan: Decimal
+    required: Decimal
+
+    @property
+    def short(self) -> bool:
+        """True when the month lags: completed below the required amount."""
+        return self.done < self.required
+
+
 class Requirement(enum.Enum):
     """What a month must reach to meet the progress requirement (进度要求)."""
 
@@ -643,9 +665,9 @@ class LagPolicy:
                     },
                 )
             )
-            reasons.extend(self._month_reason(series, i) for i in range(months - streak, months))
+            reasons.extend(self._month_reason(c) for c in series[months - streak :])
         else:
-            reasons.append(self._month_reason(series, months - 1))
+            reasons.append(self._month_reason(series[-1]))
         return Verdict(project.key, as_of, light, tuple(reasons), self.name, Fraction(streak))
 
     def _year(self, project: Project, year: int) -> tuple[list[Decimal], list[Decimal | None]]:
@@ -669,29 +691,33 @@ class LagPolicy:
             return [project.stage in self.stages] * months
         return [project.stage_at(Month(year, m + 1).last_day) in self.stages for m in range(months)]
 
-    def _lags(self, c: CumulativeMonth) -> bool:
+    def _measure(self, c: CumulativeMonth) -> _Measure | None:
+        """The month's figures on the policy's basis against its bar; None when unreported."""
         if c.done is None:
-            return True
+            return None
         if self.requirement is Requirement.MONTHLY:
-            return bool(c.done < c.plan * self.tolerance)
-        return bool(c.done_to_date < c.plan_to_date * self.tolerance)
+            done, plan = c.done, c.plan
+        else:
+            done, plan = c.done_to_date, c.plan_to_date
+        return _Measure(done, plan, plan * self.tolerance)
 
-    def _month_reason(self, series: Sequence[CumulativeMonth], i: int) -> Reason:
-        c = series[i]
-        if c.done is None:
+    def _lags(self, c: CumulativeMonth) -> bool:
+        m = self._measure(c)
+        return m is None or m.short
+
+    def _month_reason(self, c: CumulativeMonth) -> Reason:
+        m = self._measure(c)
+        if m is None:
             return Reason("lag", "unreported", (c.month,), figures={"plan": c.plan_to_date})
         monthly = self.requirement is Requirement.MONTHLY
-        done, plan = (c.done, c.plan) if monthly else (c.done_to_date, c.plan_to_date)
-        required = plan * self.tolerance
-        code = "below" if done < required else "met"
         return Reason(
             "lag",
-            code,
+            "below" if m.short else "met",
             (c.month,),
             figures={
-                "done": done,
-                "plan": plan,
-                "required": required,
+                "done": m.done,
+                "plan": m.plan,
+                "required": m.required,
                 "basis": "the month's" if monthly else "cumulative",
                 "basis_zh": "当月" if monthly else "累计",
             },
