@@ -668,7 +668,8 @@ class _Reader:
             self.report(_problem(self.folder.name, str(err), err.expected, err.got))
             return None
 
-    def _project_rows(self) -> list[tuple[_Row, dict[str, Any]]]:
+    def _project_rows(self) -> list[tuple[_Row, dict[str, Any], Project]]:
+        """Each sound, unique project row: its values and the project they build."""
         rows = self.table("projects.csv")
         if rows is None or (not rows and self.problems):
             self.projects_usable = False
@@ -696,7 +697,7 @@ class _Reader:
                 self.keys.setdefault(project.local_id, project.key)
         for _row, _, project in out:
             self.keys[project.key] = project.key
-        return [(row, values) for row, values, _ in out if row.line not in dupes]
+        return [(row, values, project) for row, values, project in out if row.line not in dupes]
 
     def _annual(self, row: _Row, values: dict[str, Any] | None) -> dict[str, Any] | None:
         plans = {}
@@ -758,17 +759,17 @@ class _Reader:
 
     def _projects(
         self,
-        rows: list[tuple[_Row, dict[str, Any]]],
+        rows: list[tuple[_Row, dict[str, Any], Project]],
         children: dict[str, dict[str, list[tuple[_Row, Any]]]],
     ) -> tuple[Project, ...]:
         out = []
-        for row, values in rows:
-            project = self.build(row, Project, values)
-            if project is None:  # pragma: no cover - built once already in _project_rows
-                continue
+        for row, values, project in rows:
             key = project.key
             if key in self.bad_children:
                 continue  # checked as a whole only once its rows are sound
+            if not any(key in groups for groups in children.values()):
+                out.append(project)  # no child rows: the project its row built is whole
+                continue
 
             def kids(file: str, key: str = key) -> list[tuple[_Row, Any]]:
                 return children[file].get(key, [])
