@@ -62,6 +62,7 @@ from projpush.schedule import (
     MilestoneState,
     TimeBasis,
     cumulative_series,
+    cumulative_to,
     last_complete_month,
     milestone_timing,
     time_progress,
@@ -1052,12 +1053,14 @@ class GapPolicy:
         annual = project.annual_plan(year)
         if annual is None or annual <= 0:
             raise _no_plan(project, year, "annual plan")
-        last = last_complete_month(as_of)
-        if self.cutoff is Cutoff.PREVIOUS_MONTH:
-            last = Month.of(as_of) - 1
+        last = (
+            Month.of(as_of) - 1
+            if self.cutoff is Cutoff.PREVIOUS_MONTH
+            else last_complete_month(as_of)
+        )
         if last.year != year:
             return _no_month_yet(project, as_of, self.name)
-        c = cumulative_series(project, last)[-1]
+        c = cumulative_to(project, last)
         completion = Fraction(c.done_to_date) / Fraction(annual)
         progress = time_progress(last.last_day, self.basis)
         gap = (progress - completion) * 100
