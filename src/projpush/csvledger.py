@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import os
 import re
 import tempfile
@@ -428,6 +429,22 @@ _PARSERS: Final[dict[str, Callable[[_Row, str, str], Any]]] = {
 # --------------------------------------------------------------------------- reading
 
 
+@functools.cache
+def _field_columns(
+    file: str, cls: type, skip: tuple[str, ...] = ()
+) -> tuple[tuple[str, _Col, bool], ...]:
+    """(keyword, column, required) for each init field of ``cls`` that ``file`` has.
+
+    Worked out once per file and class, not once per row.
+    """
+    columns = {c.name: c for c in _BY_FILE[file].columns}
+    return tuple(
+        (f.alias, columns[f.alias], f.default is attrs.NOTHING)
+        for f in attrs.fields(cls)
+        if f.init and f.alias not in skip and f.alias in columns
+    )
+
+
 class _Reader:
     """Reads one folder, collecting every problem instead of stopping at the first."""
 
@@ -547,32 +564,26 @@ class _Reader:
 
     # ------------------------------------------------------------------ values
 
-    def values(self, row: _Row, cls: type, skip: Iterable[str] = ()) -> dict[str, Any] | None:
+    def values(self, row: _Row, cls: type, skip: tuple[str, ...] = ()) -> dict[str, Any] | None:
         """Keyword arguments for ``cls`` from ``row``: parsed cells, blanks left to defaults.
 
         A blank cell of a field with no default is passed as ``""`` so that the
         model says what it expected. None if a cell could not be parsed.
         """
-        table = _BY_FILE[row.file]
         out: dict[str, Any] = {}
         ok = True
-        for f in attrs.fields(cls):
-            if not f.init or f.alias in skip:
-                continue
-            col = next((c for c in table.columns if c.name == f.alias), None)
-            if col is None:
-                continue
+        for key, col, required in _field_columns(row.file, cls, skip):
             text = row.get(col.name)
             if text is None:
-                if f.default is attrs.NOTHING:
-                    out[f.alias] = ""
+                if required:
+                    out[key] = ""
                 continue
             parse = _PARSERS.get(col.kind)
             if parse is None:
-                out[f.alias] = text
+                out[key] = text
                 continue
             try:
-                out[f.alias] = parse(row, col.name, text)
+                out[key] = parse(row, col.name, text)
             except LedgerError as err:
                 self.report(err)
                 ok = False
