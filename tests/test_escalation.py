@@ -491,6 +491,16 @@ class TestViews:
         assert (AccountabilityReason.TOP_TIER_UNRESOLVED,) == entries["市重大项目推进指挥部"]
         assert SheetColor.RED == issue.sheet
 
+    def test_top_tier_unresolved_then_closed_later(self) -> None:
+        """An issue closed after ``as_of`` was still unresolved at the top on ``as_of``."""
+        issue = advance(assigned(owner="滨城区指挥部"), D(2020, 11, 4), BINZHOU)
+        issue = close(resolve(issue, D(2020, 11, 9), by="x"), D(2020, 11, 10), by="y")
+        reason = AccountabilityReason.TOP_TIER_UNRESOLVED
+        before = {e.unit: e.reasons for e in accountability_list([issue], D(2020, 11, 4))}
+        after = {e.unit: e.reasons for e in accountability_list([issue], D(2020, 11, 10))}
+        assert (reason,) == before["市重大项目推进指挥部"]
+        assert "市重大项目推进指挥部" not in after
+
     def test_unit_stats(self) -> None:
         """Per-unit counts of handling, sheets and escalations."""
         stats = {s.unit: s for s in unit_stats(self.portfolio(), self.AS_OF)}

@@ -68,7 +68,7 @@ from projpush.schedule import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Iterable
 
 __all__ = [
     "AUTO_ACTOR",
@@ -1145,18 +1145,42 @@ class AccountabilityEntry:
         return tuple(dict.fromkeys(i.reason for i in self.items))
 
 
-def _owned_events(
-    q: Issue, as_of: dt.date
-) -> Iterator[tuple[str | None, dt.date | None, IssueEvent]]:
-    """Each event up to ``as_of`` with the owner and deadline in force just before it."""
+class _Owned(NamedTuple):
+    """An event with the owner unit and deadline in force just before it."""
+
+    owner: str | None
+    deadline: dt.date | None
+    event: IssueEvent
+
+
+class _AsOf(NamedTuple):
+    """An issue's history up to a day, and its owner and openness on that day."""
+
+    steps: tuple[_Owned, ...]
+    owner: str | None
+    is_open: bool
+
+
+def _as_of(q: Issue, as_of: dt.date) -> _AsOf:
+    """Fold ``q``'s events up to ``as_of`` for owner, deadline and openness only.
+
+    ``q.status`` holds these facts today; the views need them at ``as_of``
+    (an issue closed after ``as_of`` was still open then). The events were
+    validated when ``q`` was built, so this skips ``apply_event``'s checks.
+    An issue not yet collected on ``as_of`` has no steps and is not open.
+    """
     owner: str | None = None
     deadline: dt.date | None = None
+    is_open = False
+    steps: list[_Owned] = []
     for e in q.events:
         if e.at > as_of:
-            return
-        yield owner, deadline, e
+            break
+        steps.append(_Owned(owner, deadline, e))
         owner = e.owner or owner
         deadline = e.deadline or deadline
+        is_open = e.to_state.is_open
+    return _AsOf(tuple(steps), owner, is_open)
 
 
 def accountability_list(
@@ -1171,7 +1195,8 @@ def accountability_list(
     when it happened (not the tier it escalated to). ``yellows`` yellow
     sheets against one unit count as repeated (a policy's
     ``sheets.yellows_for_accountability``). Open and closed issues both
-    count, up to ``as_of``; only open issues count as unresolved at the top.
+    count, up to ``as_of``; only issues still open on ``as_of`` count as
+    unresolved at the top.
 
     >>> from projpush.model import Issue
     >>> p = EscalationPolicy.dalian()
@@ -1186,8 +1211,9 @@ def accountability_list(
     items: dict[str, list[AccountabilityItem]] = {}
     yellow_items: dict[str, list[AccountabilityItem]] = {}
     for q in _issues(issues):
+        history = _as_of(q, as_of)
         previous: IssueEvent | None = None
-        for owner, _deadline, e in _owned_events(q, as_of):
+        for owner, _deadline, e in history.steps:
             red_now = previous is not None and previous.sheet is SheetColor.RED
             previous = e
             if owner is None:
@@ -1206,7 +1232,7 @@ def accountability_list(
                 e.kind is EventKind.NOTE
                 and e.actor == AUTO_ACTOR
                 and e.note.startswith(_ACCOUNTABILITY_TAG)
-                and q.is_open
+                and history.is_open
             ):
                 reason = AccountabilityReason.TOP_TIER_UNRESOLVED
                 items.setdefault(owner, []).append(AccountabilityItem(q.id, reason, e.at, e.note))
@@ -1278,18 +1304,15 @@ def unit_stats(issues: Iterable[Issue] | Portfolio, as_of: dt.date) -> tuple[Uni
         counts.setdefault(unit, dict.fromkeys(fields, 0))[key] += 1
 
     for q in _issues(issues):
+        history = _as_of(q, as_of)
         owners: set[str] = set()
-        current: str | None = None
-        is_open = True
-        for owner, deadline, e in _owned_events(q, as_of):
+        for owner, deadline, e in history.steps:
             if e.owner and e.owner not in owners:
                 owners.add(e.owner)
                 bump(e.owner, "handled")
             if owner is not None:
                 for key in _stat_keys(e, deadline):
                     bump(owner, key)
-            current = e.owner or current
-            is_open = e.to_state.is_open
-        if current is not None and is_open:
-            bump(current, "open_now")
+        if history.owner is not None and history.is_open:
+            bump(history.owner, "open_now")
     return tuple(UnitStats(unit, **c) for unit, c in sorted(counts.items()))
