@@ -61,6 +61,7 @@ from projpush.model import Month, Portfolio, Project, Stage
 from projpush.schedule import (
     MilestoneState,
     TimeBasis,
+    Year,
     cumulative_series,
     cumulative_to,
     last_complete_month,
@@ -1277,11 +1278,7 @@ def light_history(
     'ggyrrrrrrrrr'
     """
     chosen = LagPolicy.ningbo() if policy is None else policy
-    return tuple(chosen.judge(project, m.last_day) for m in _year_months(year))
-
-
-def _year_months(year: int) -> tuple[Month, ...]:
-    return tuple(Month(year, m) for m in range(1, 13))
+    return tuple(chosen.judge(project, m.last_day) for m in Year(year).months)
 
 
 @attrs.frozen
@@ -1311,7 +1308,7 @@ class LightMap:
     @property
     def months(self) -> tuple[Month, ...]:
         """The twelve months, January first."""
-        return _year_months(self.year)
+        return Year(self.year).months
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -1396,8 +1393,9 @@ def light_map(
             severities.append(s)
     else:
         judge_one = _lenient(chosen) if lenient else chosen.judge
+        month_ends = [m.last_day for m in Year(year).months]
         for p in items:
-            verdicts = [judge_one(p, m.last_day) for m in _year_months(year)]
+            verdicts = [judge_one(p, day) for day in month_ends]
             codes.append(bytes(_CODE[v.light] for v in verdicts))
             severities.append(tuple(v.severity for v in verdicts))
     return LightMap(year, chosen, items, tuple(codes), tuple(severities))
