@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+import attrs
+
 from projpush._html import monthly_summary_html, portfolio_html, verdict_html
 from projpush.lights import Light, Reason, Verdict, judge
 from projpush.metrics import monthly_summary
 from projpush.model import Leader, Portfolio, Project, Secretary
 
 AS_OF = dt.date(2020, 3, 31)
+CELL = 'style="border:1px solid #ddd;padding:2px 6px;text-align:left"'
 
 
 def mk(key, name="港区扩建", done="90"):
@@ -43,7 +46,7 @@ class TestVerdictHtml:
         """A verdict without a light says so, in grey."""
         out = verdict_html(Verdict("P", AS_OF, None, (), "ningbo"))
         assert "不亮灯 not judged" in out
-        assert "#9e9e9e" in out
+        assert "#bdbdbd" in out
 
     def test_text_is_escaped(self):
         """Project keys, policies and reasons are escaped."""
@@ -76,6 +79,25 @@ class TestMonthlySummaryHtml:
         assert ">time schedule</td>" in out
         assert ">25.0 %</td>" in out
         assert "市港航局" in out
+
+    def test_ranking_values_read_as_in_the_text_report(self):
+        """A ranking shows "87.5 %" in HTML, as the text report does, not a bare "87.5"."""
+        summary = monthly_summary(
+            Portfolio(projects=(mk("A", done="350"),)), AS_OF, judge_lights=False
+        )
+        out = monthly_summary_html(summary)
+        assert ">87.5 %</td>" in out
+        assert "87.5 %" in summary.to_text()
+
+    def test_unranked_value_is_not_applicable(self):
+        """A group with no plan ranks last with "n/a"."""
+        summary = monthly_summary(
+            Portfolio(projects=(mk("A"), attrs.evolve(mk("B"), unit="U", annual_plans={}))),
+            AS_OF,
+            judge_lights=False,
+        )
+        out = monthly_summary_html(summary)
+        assert "<td " + CELL + ">—</td><td " + CELL + ">U</td><td " + CELL + ">n/a</td>" in out
 
     def test_empty_portfolio(self):
         """An empty ledger renders with 不适用 (n/a) figures and no ranking tables."""

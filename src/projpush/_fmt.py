@@ -13,11 +13,12 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from projpush.errors import ValidationError
+from projpush.model import WAN_PER_YI
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-__all__ = ["exact", "group_digits", "half_up", "table", "text_width"]
+__all__ = ["exact", "group_digits", "half_up", "table", "text_width", "yi_text"]
 
 
 def exact(value: Decimal | Fraction | int) -> Fraction:
@@ -55,6 +56,15 @@ def group_digits(value: Decimal) -> str:
     ('1,017.0', '-4,793,300')
     """
     return f"{value:,f}"
+
+
+def yi_text(amount_wan: Decimal) -> str:
+    """An amount in 万元 as report text in 亿元: two decimals, half-up, digits grouped.
+
+    >>> yi_text(Decimal("10170000")), yi_text(Decimal("4793300.00")), yi_text(Decimal(218900))
+    ('1,017.00', '479.33', '21.89')
+    """
+    return group_digits(half_up(exact(amount_wan) / exact(WAN_PER_YI), 2))
 
 
 def text_width(text: str) -> int:

@@ -10,8 +10,9 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING, Final
 
-from projpush._fmt import half_up
-from projpush.model import to_yi
+from projpush._fmt import yi_text
+from projpush.lights import Light
+from projpush.plot import COLOURS
 
 if TYPE_CHECKING:
     from projpush.lights import Verdict
@@ -20,8 +21,6 @@ if TYPE_CHECKING:
 
 __all__ = ["monthly_summary_html", "portfolio_html", "verdict_html"]
 
-_BADGE: Final = {"green": "#2e7d32", "yellow": "#f9c623", "red": "#c62828", None: "#9e9e9e"}
-_LIGHT_ZH: Final = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", None: "不亮灯"}
 _TABLE: Final = 'style="border-collapse:collapse;font-size:90%"'
 _CELL: Final = 'style="border:1px solid #ddd;padding:2px 6px;text-align:left"'
 _PROJECT_ROWS: Final = 20
@@ -45,12 +44,13 @@ def verdict_html(verdict: Verdict) -> str:
     ... # doctest: +ELLIPSIS
     <div ...><span ...>红灯 red</span> <b>&lt;NB-1&gt;</b> 2020-05-31 · ningbo<ul ...></ul></div>
     """
-    value = None if verdict.light is None else verdict.light.value
-    colour = _BADGE[value]
-    text_colour = "#000" if value == "yellow" else "#fff"
+    light = verdict.light
+    # Dark text on the light badges (yellow, and the grey of a verdict without a light).
+    text_colour = "#fff" if light is Light.GREEN or light is Light.RED else "#000"
+    words = "不亮灯 not judged" if light is None else f"{light.zh} {light.value}"
     badge = (
-        f'<span style="background:{colour};color:{text_colour};border-radius:3px;'
-        f'padding:1px 6px">{_LIGHT_ZH[value]} {escape(value or "not judged")}</span>'
+        f'<span style="background:{COLOURS[light]};color:{text_colour};border-radius:3px;'
+        f'padding:1px 6px">{escape(words)}</span>'
     )
     items = "".join(
         f"<li>{escape(r.text('zh'))}<br><small>{escape(r.text('en'))}</small></li>"
@@ -83,8 +83,7 @@ def monthly_summary_html(summary: MonthlySummary) -> str:
             continue
         parts.append(f"<p><b>{escape(ranking.group)}</b> · {escape(ranking.figure)}</p>")
         table_rows = [
-            ["—" if r["rank"] is None else str(r["rank"]), r["key"], r["value"] or "n/a"]
-            for r in ranking.to_records()
+            ["—" if r.rank is None else str(r.rank), r.key, r.text()] for r in ranking.rows
         ]
         parts.append(_table(["名次 rank", "key", "value"], table_rows))
     parts.append("</div>")
@@ -107,7 +106,7 @@ def portfolio_html(portfolio: Portfolio) -> str:
             f"{p.stage.zh} {p.stage.value}",
             p.region,
             p.unit,
-            f"{half_up(to_yi(p.total_investment), 2):f}",
+            yi_text(p.total_investment),
         ]
         for p in portfolio.projects[:_PROJECT_ROWS]
     ]

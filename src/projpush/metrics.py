@@ -9,6 +9,7 @@ exception and never 0 %.
 Binzhou, end of May 2020 (domain brief 3.1): 479.33 亿元 done against an
 annual plan of 1,017.0 亿元.
 
+>>> from projpush.model import yi
 >>> done = Ratio(yi("479.33"), yi("1017.0"))
 >>> schedule = time_schedule(dt.date(2020, 5, 31))
 >>> done.percent(), schedule.percent(), (done - schedule).format()
@@ -31,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
 
 import attrs
 
-from projpush._fmt import exact, group_digits, half_up, table
+from projpush._fmt import exact, half_up, table, yi_text
 from projpush.errors import MoneyTypeError, ValidationError
 from projpush.model import (
     Cadence,
@@ -45,7 +46,6 @@ from projpush.model import (
     Secretary,
     Stage,
     StageEventKind,
-    yi,
 )
 from projpush.schedule import (
     TimeBasis,
@@ -467,7 +467,7 @@ def investment(projects: Iterable[Project], as_of: dt.date) -> Investment:
     Ningbo, end of September: 1,052 亿元 against a 1,402.67 亿元 plan is 75 %,
     on schedule.
 
-    >>> from projpush.model import Project
+    >>> from projpush.model import Project, yi
     >>> p = Project(local_id="NB", name="宁波重大项目", level="city", category="industry",
     ...     stage="under_construction", region="宁波市", unit="市发改委",
     ...     annual_plans={2016: yi("1402.6667")},
@@ -1447,6 +1447,14 @@ class RankedRow:
     key: str
     value: Ratio | Points | Decimal | int
 
+    def text(self, places: int = 1, lang: Lang = "en") -> str:
+        """The value as report text: ``"88.3 %"`` for a share, ``"+5.5"`` for a gap.
+
+        >>> RankedRow(1, "市港航局", Ratio(196, 222)).text(), RankedRow(2, "区", Points(-2)).text()
+        ('88.3 %', '-2.0')
+        """
+        return _present(self.value, places, lang)
+
 
 @attrs.frozen
 class Ranking:
@@ -1649,13 +1657,10 @@ class MonthlySummary:
         def pct(r: Ratio) -> str:
             return r.percent(places, lang=lang)
 
-        def amount(value: Decimal) -> str:
-            return group_digits(half_up(value / yi(1), 2))
-
         rows = [
             ("projects", f"{self.projects}"),
-            ("annual_plan", amount(inv.annual_plan)),
-            ("done_to_date", amount(inv.done_to_date)),
+            ("annual_plan", yi_text(inv.annual_plan)),
+            ("done_to_date", yi_text(inv.done_to_date)),
             ("completion", pct(inv.completion)),
             ("schedule", pct(self.schedule)),
             ("gap", self.gap.format(places, lang=lang)),
@@ -1719,11 +1724,7 @@ class MonthlySummary:
                 table(
                     rank_head,
                     [
-                        [
-                            "—" if r.rank is None else str(r.rank),
-                            r.key,
-                            _present(r.value, places, lang),
-                        ]
+                        ["—" if r.rank is None else str(r.rank), r.key, r.text(places, lang)]
                         for r in ranking.rows
                     ],
                 )
