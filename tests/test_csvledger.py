@@ -805,3 +805,27 @@ class TestReadOnce:
         check = check_ledger(CITY, dt.date(2020, 12, 31))
         assert (True, [CITY]) == (check.valid, calls)
         assert check.portfolio is not None
+
+
+class TestCodeVariants:
+    """A project code written with dash variants resolves the same in every file."""
+
+    VARIANT = "2020–330200–47–03–000001"  # en dashes, as word processors type them
+
+    def test_in_issues(self, tmp_path: Path) -> None:
+        """issues.csv folds the dashes to find the project."""
+        folder = broken(tmp_path, "issues.csv", f"Q-1,{CODE1}", f"Q-1,{self.VARIANT}")
+        assert CODE1 == load_csv_ledger(folder).issue("Q-1").project
+
+    def test_in_a_leader_list(self, tmp_path: Path) -> None:
+        """leaders.csv resolves the same variant in a list cell, as issues.csv does."""
+        folder = broken(tmp_path, "leaders.csv", CODE1, self.VARIANT)
+        assert [] == problems(folder)
+        leader = load_csv_ledger(folder).leaders[0]
+        assert (CODE1, CODE5) == leader.projects
+
+    def test_full_width_in_a_leader_list(self, tmp_path: Path) -> None:
+        """Full-width digits and dashes in a list cell resolve too."""
+        wide = "２０２０－３３０２００－４７－０３－０００００１"
+        folder = broken(tmp_path, "leaders.csv", CODE1, wide)
+        assert (CODE1, CODE5) == load_csv_ledger(folder).leaders[0].projects

@@ -606,19 +606,32 @@ class _Reader:
             self.report(_translate(at_row, column, err))
             return None
 
+    def _resolve(self, text: str) -> str | None:
+        """The project key a code or local id names, as written or as a code once folded.
+
+        ``2020–330200–47–03–000001`` (dash variants, full-width digits) finds
+        the project coded ``2020-330200-47-03-000001``.
+        """
+        key = self.keys.get(normalise_text(text))
+        if key is None:
+            try:
+                key = self.keys.get(str(ProjectCode.parse(text)))
+            except ProjpushError:
+                return None
+        return key
+
+    def _unknown(self, text: str) -> bool:
+        """True when ``text`` names no project and that is not already reported."""
+        return normalise_text(text) not in self.bad_keys and self.projects_usable
+
     def project(self, row: _Row, column: str = "project") -> str | None:
         """The project key a cell names (a code, its local id); None if unknown."""
         text = row.get(column)
         if text is None:
             self.report(_cell_error(row, column, "a project code or local id", ""))
             return None
-        key = self.keys.get(normalise_text(text))
-        if key is None:
-            try:
-                key = self.keys.get(str(ProjectCode.parse(text)))
-            except ProjpushError:
-                key = None
-        if key is None and normalise_text(text) not in self.bad_keys and self.projects_usable:
+        key = self._resolve(text)
+        if key is None and self._unknown(text):
             detail = (
                 f"{row.header(column)}: no project with code or local id {text!r} in projects.csv"
             )
@@ -626,11 +639,12 @@ class _Reader:
         return key
 
     def projects_list(self, row: _Row, items: Iterable[str]) -> tuple[str, ...] | None:
+        """The project keys a list cell names; None (reported) if one is unknown."""
         keys = []
         for item in items:
-            key = self.keys.get(normalise_text(item))
+            key = self._resolve(item)
             if key is None:
-                if normalise_text(item) not in self.bad_keys and self.projects_usable:
+                if self._unknown(item):
                     detail = f"projects: no project with code or local id {item!r} in projects.csv"
                     where = row.where("projects")
                     self.report(_problem(where, detail, "a project in projects.csv", item))
