@@ -1079,7 +1079,7 @@ def check_csv_ledger(folder: str | os.PathLike[str]) -> list[tuple[str, str]]:
     [('projects.csv', 'this file is required but missing')]
     """
     problems, _ = read_csv_ledger(folder)
-    return [(str(e.field), _detail(e)) for e in problems]
+    return [(str(e.field), e.detail) for e in problems]
 
 
 def load_csv_ledger(folder: str | os.PathLike[str]) -> Portfolio:
@@ -1095,10 +1095,6 @@ def load_csv_ledger(folder: str | os.PathLike[str]) -> Portfolio:
     if portfolio is None:
         raise problems[0]
     return portfolio
-
-
-def _detail(error: LedgerError) -> str:
-    return str(error).removeprefix(f"{error.field}: ")
 
 
 # --------------------------------------------------------------------------- writing

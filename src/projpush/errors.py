@@ -43,6 +43,18 @@ class ProjpushError(Exception):
         self.expected = expected
         self.got = got
 
+    @property
+    def detail(self) -> str:
+        """The message without a leading ``"{field}: "``, for callers that show the field apart.
+
+        >>> ProjpushError.about("planned", "a date", "x").detail
+        "expected a date, got 'x'"
+        >>> ProjpushError("no field here").detail
+        'no field here'
+        """
+        text = str(self)
+        return text.removeprefix(f"{self.field}: ") if self.field else text
+
     @classmethod
     def about(cls, field: str, expected: str, got: Any) -> ProjpushError:
         """Build an error whose message reads ``field: expected X, got Y``."""

@@ -102,7 +102,7 @@ def check_ledger(path: str | os.PathLike[str], as_of: dt.date) -> LedgerCheck:
     try:
         document = io.parse_ledger_document(target.read_bytes())
     except LedgerError as error:
-        return LedgerCheck((Problem(error.field or "$", _plain(error)),), (), None)
+        return LedgerCheck((Problem(error.field or "$", error.detail),), (), None)
     problems: list[Problem] = []
     records: dict[str, list[Any]] = {name: [] for name in _LISTS}
     for name, cls in _LISTS.items():
@@ -117,7 +117,7 @@ def check_ledger(path: str | os.PathLike[str], as_of: dt.date) -> LedgerCheck:
                 records[name].append(io.from_dict(cls, item))
             except LedgerError as error:
                 where = (error.field or "$").replace("$", f"$.{name}[{i}]", 1)
-                problems.append(Problem(where, _plain(error)))
+                problems.append(Problem(where, error.detail))
     problems.extend(_reference_problems(records, _raw_keys(document.get("projects"))))
     if problems:
         return LedgerCheck(tuple(problems), (), None)
@@ -130,7 +130,7 @@ def _check_loaded(target: Path, as_of: dt.date) -> LedgerCheck:
 
     problems, portfolio = csvledger.read_csv_ledger(target)  # one read: check and build
     if portfolio is None:
-        found = tuple(Problem(e.field or "ledger", _plain(e)) for e in problems)
+        found = tuple(Problem(e.field or "ledger", e.detail) for e in problems)
         return LedgerCheck(found, (), None)
     return LedgerCheck((), integrity_report(portfolio, as_of), portfolio)
 
@@ -139,7 +139,7 @@ def _check_portfolio(build: Any, as_of: dt.date) -> LedgerCheck:
     try:
         portfolio: Portfolio = build()
     except ProjpushError as error:
-        return LedgerCheck((Problem(error.field or "ledger", _plain(error)),), (), None)
+        return LedgerCheck((Problem(error.field or "ledger", error.detail),), (), None)
     return LedgerCheck((), integrity_report(portfolio, as_of), portfolio)
 
 
@@ -180,10 +180,3 @@ def _reference_problems(records: dict[str, list[Any]], written: set[str]) -> lis
             where = f"$.issues[{i}].project"
             problems.append(Problem(where, f"refers to unknown project {issue.project!r}"))
     return problems
-
-
-def _plain(error: ProjpushError) -> str:
-    """The error's message without a leading copy of its location."""
-    text = str(error)
-    prefix = f"{error.field}: "
-    return text.removeprefix(prefix) if error.field else text
