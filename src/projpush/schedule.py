@@ -98,8 +98,18 @@ def last_complete_month(as_of: dt.date) -> Month:
     >>> str(last_complete_month(dt.date(2020, 5, 31)))
     '2020-05'
     """
-    month = Month.of(as_of)
-    return month if as_of == month.last_day else month - 1
+    return Month(as_of.year, 1) + (_months_ended(as_of) - 1)
+
+
+def _months_ended(as_of: dt.date) -> int:
+    """How many months of ``as_of``'s year have fully ended on ``as_of`` (0 to 12).
+
+    The one rule behind :func:`last_complete_month` and the month basis of
+    :func:`time_progress`: a month has ended on its last day. Plain date
+    arithmetic, so any :class:`datetime.date` works (a Month spans 1900–2200).
+    """
+    month_end: dt.date = as_of + relativedelta(day=31)
+    return as_of.month if as_of == month_end else as_of.month - 1
 
 
 def _check_quarter(_instance: Quarter, _attribute: attrs.Attribute[int], value: int) -> None:
@@ -234,9 +244,7 @@ def time_progress(as_of: dt.date, basis: TimeBasis = TimeBasis.MONTH) -> Fractio
     Fraction(10, 61)
     """
     if basis is TimeBasis.MONTH:
-        month_end: dt.date = as_of + relativedelta(day=31)
-        completed = as_of.month if as_of == month_end else as_of.month - 1
-        return Fraction(completed, 12)
+        return Fraction(_months_ended(as_of), 12)
     if basis is TimeBasis.DAY:
         year = Year.of(as_of)
         days_in_year = (year.last_day - year.first_day).days + 1
