@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
+from projpush import io
 from projpush.errors import LedgerError
 from projpush.io import (
     LEDGER_FORMAT,
@@ -461,3 +463,31 @@ class TestLedgerFile:
         path.write_text('{\n  "format": "projpush-ledger",\n  "version": 1,\n}', encoding="utf-8")
         with pytest.raises(LedgerError, match=r"invalid JSON at line 4, column 1"):
             load_portfolio(path)
+
+
+class TestAtomicWrite:
+    """The one atomic-write helper behind JSON and CSV ledger files."""
+
+    def test_writes_with_encoding_and_newline(self, tmp_path: Path) -> None:
+        """The text lands whole, in the encoding and line ending asked for."""
+        target = tmp_path / "a.csv"
+        io._atomic_write_text(target, "甲\n", encoding="utf-8-sig", newline="\r\n")
+        assert "\ufeff甲\r\n".encode() == target.read_bytes()
+
+    def test_failure_leaves_no_temporary_file(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """When the move fails, the old file stays and no temporary file is left."""
+        target = tmp_path / "ledger.json"
+        target.write_text("old", encoding="utf-8")
+
+        def refuse(self: Path, other: Path) -> Path:
+            raise OSError("disk full")
+
+        monkeypatch.setattr(Path, "replace", refuse)
+        with pytest.raises(OSError, match="disk full"):
+            io._atomic_write_text(target, "new", encoding="utf-8", newline="\n")
+        assert (["ledger.json"], "old") == (
+            sorted(p.name for p in tmp_path.iterdir()),
+            target.read_text(encoding="utf-8"),
+        )

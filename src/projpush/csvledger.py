@@ -28,9 +28,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
-import os
 import re
-import tempfile
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
@@ -40,6 +38,7 @@ import attrs
 
 from projpush._convert import normalise_text, to_enum
 from projpush.errors import LedgerError, ProjpushError
+from projpush.io import _atomic_write_text
 from projpush.model import (
     ApprovalItem,
     Cadence,
@@ -62,6 +61,7 @@ from projpush.model import (
 )
 
 if TYPE_CHECKING:
+    import os
     from collections.abc import Callable, Iterable, Mapping
 
 __all__ = [
@@ -1209,11 +1209,4 @@ def _write(path: Path, header: list[str], rows: list[list[str]]) -> None:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
     writer.writerows(rows)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
-            handle.write(buffer.getvalue())
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    _atomic_write_text(path, buffer.getvalue(), encoding="utf-8-sig", newline="")

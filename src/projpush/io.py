@@ -454,12 +454,20 @@ def dump_portfolio(portfolio: Portfolio, path: str | os.PathLike[str]) -> None:
     """
     document = {"format": LEDGER_FORMAT, "version": LEDGER_VERSION, **to_dict(portfolio)}
     text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    _atomic_write_text(Path(path), text, encoding="utf-8", newline="\n")
+
+
+def _atomic_write_text(path: Path, text: str, *, encoding: str, newline: str) -> None:
+    """Write ``text`` to a temporary file beside ``path``, then move it into place.
+
+    A reader sees the old file or the new one, never half of one; the
+    temporary file is removed if writing fails.
+    """
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        with os.fdopen(fd, "w", encoding=encoding, newline=newline) as handle:
             handle.write(text)
-        Path(tmp).replace(target)
+        Path(tmp).replace(path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
