@@ -1046,13 +1046,18 @@ class Emergency:
             raise ValidationError(msg, field="last", expected=f">= {self.first}", got=self.last)
 
 
-def _month_ends(year: int, months: Iterable[int]) -> list[dt.date]:
+def _month_ends(year: int, every: int) -> list[dt.date]:
+    """The last day of every ``every``-th month of ``year``, month ``every`` first.
+
+    The recurrence of the period-end events: every month (1), every two
+    months (2: February, April, ...), every quarter (3), every half year (6).
+    """
     rule = rrule.rrule(
         rrule.MONTHLY,
-        dtstart=dt.datetime(year, 1, 1),  # noqa: DTZ001 (calendar dates, no time zone)
-        until=dt.datetime(year, 12, 31),  # noqa: DTZ001
-        bymonth=tuple(months),
+        interval=every,
         bymonthday=-1,
+        dtstart=dt.date(year, every, 1),
+        until=dt.date(year, 12, 31),
     )
     return [moment.date() for moment in rule]
 
@@ -1060,7 +1065,7 @@ def _month_ends(year: int, months: Iterable[int]) -> list[dt.date]:
 def _confirmations(
     year: int, _policy: RhythmPolicy, _calendar: WorkingCalendar | None
 ) -> Iterator[RhythmEvent]:
-    for end in _month_ends(year, range(1, 13)):
+    for end in _month_ends(year, 1):
         month = Month.of(end)
         yield RhythmEvent(end, RhythmKind.MONTHLY_CONFIRMATION, month.first_day, end, str(month))
 
@@ -1068,11 +1073,8 @@ def _confirmations(
 def _reports_due(
     year: int, policy: RhythmPolicy, calendar: WorkingCalendar | None
 ) -> Iterator[RhythmEvent]:
-    due_dates = rrule.rrule(
-        rrule.MONTHLY,
-        dtstart=dt.datetime(year, 2, policy.report_day),  # noqa: DTZ001 (calendar dates)
-        count=12,
-    )
+    # report_day of each following month: February's for January, ..., next January's.
+    due_dates = rrule.rrule(rrule.MONTHLY, dtstart=dt.date(year, 2, policy.report_day), count=12)
     for moment in due_dates:
         due = moment.date()
         month = Month.of(due) - 1
@@ -1085,7 +1087,7 @@ def _reports_due(
 def _hearings(
     year: int, _policy: RhythmPolicy, _calendar: WorkingCalendar | None
 ) -> Iterator[RhythmEvent]:
-    for end in _month_ends(year, range(2, 13, 2)):
+    for end in _month_ends(year, 2):
         first = Month.of(end) - 1
         label = f"{first}/{end:%m}"
         yield RhythmEvent(end, RhythmKind.BIMONTHLY_HEARING, first.first_day, end, label)
@@ -1094,7 +1096,7 @@ def _hearings(
 def _reviews(
     year: int, _policy: RhythmPolicy, _calendar: WorkingCalendar | None
 ) -> Iterator[RhythmEvent]:
-    for end in _month_ends(year, (3, 6, 9, 12)):
+    for end in _month_ends(year, 3):
         quarter = Quarter.of(end)
         yield RhythmEvent(end, RhythmKind.QUARTERLY_REVIEW, quarter.first_day, end, str(quarter))
 
@@ -1102,7 +1104,7 @@ def _reviews(
 def _inspections(
     year: int, _policy: RhythmPolicy, _calendar: WorkingCalendar | None
 ) -> Iterator[RhythmEvent]:
-    for half, end in enumerate(_month_ends(year, (6, 12)), start=1):
+    for half, end in enumerate(_month_ends(year, 6), start=1):
         first = add_months(end, -5).replace(day=1)
         yield RhythmEvent(end, RhythmKind.HALF_YEAR_INSPECTION, first, end, f"{year}H{half}")
 
@@ -1131,12 +1133,11 @@ def _emergency_events(year: int, emergency: Emergency) -> Iterator[RhythmEvent]:
     last = min(emergency.last, dt.date(year, 12, 31))
     if first > last:
         return
-    start, until = (dt.datetime.combine(d, dt.time()) for d in (first, last))
-    for moment in rrule.rrule(rrule.DAILY, dtstart=start, until=until):
+    for moment in rrule.rrule(rrule.DAILY, dtstart=first, until=last):
         day = moment.date()
         yield RhythmEvent(day, RhythmKind.DAILY_FLASH, day, day, day.isoformat())
     weekly = rrule.rrule(
-        rrule.WEEKLY, dtstart=start, until=until, byweekday=emergency.notice_weekday
+        rrule.WEEKLY, dtstart=first, until=last, byweekday=emergency.notice_weekday
     )
     for moment in weekly:
         day = moment.date()
