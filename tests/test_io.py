@@ -168,6 +168,12 @@ class TestEncoding:
         )
         assert D(2020, 1, 1) == from_dict(dt.date, "2020-01-01")
 
+    def test_top_level_year_keys_use_the_model_range(self):
+        """A year key outside 1900..2200 is refused at the top level, as in a project."""
+        assert 2020 == from_dict(int, "2020")
+        with pytest.raises(LedgerError, match=r'\$\["1800"\]: .*from 1900 to 2200, got 1800'):
+            from_dict(FrozenMap[int, Decimal], {"1800": "1"})
+
 
 def _leaves(value):
     if isinstance(value, dict):

@@ -58,6 +58,7 @@ from projpush.model import (
     StageEvent,
     TaskForce,
     Unit,
+    _to_year,
 )
 
 if TYPE_CHECKING:
@@ -297,10 +298,18 @@ def _missing_columns(table: _Table, seen: Mapping[str, str]) -> list[LedgerError
     return out
 
 
-def _year_ok(column: str) -> bool:
-    """An annual plan column's year is one the model takes (other columns pass)."""
+def _year_problem(file: str, header: str, column: str) -> LedgerError | None:
+    """The problem with an annual plan column whose year the model refuses, if any."""
     year = column.removeprefix("annual_plan_")
-    return year == column or 1900 <= int(year) <= 2200
+    if year == column:
+        return None
+    try:
+        _to_year(year, column)  # the model's own year rule, range included
+    except ProjpushError as err:
+        expected = err.expected or "a year"
+        detail = f"the year of {header!r} must be {expected.removeprefix('a whole number ')}"
+        return _problem(f"{file}:1:{header}", detail, expected, year)
+    return None
 
 
 def _norm_header(text: str) -> str:
@@ -537,9 +546,9 @@ class _Reader:
                 result.append(None)  # blank headers (with blank cells) and "#备注" are ignored
                 continue
             name = _column_name(table, names, key)
-            if name is not None and not _year_ok(name):
-                detail = f"the year of {text.strip()!r} must be from 1900 to 2200"
-                self.report(_problem(f"{table.file}:1:{text.strip()}", detail, "1900..2200"))
+            bad_year = None if name is None else _year_problem(table.file, text.strip(), name)
+            if bad_year is not None:
+                self.report(bad_year)
                 ok = False
             if name is None:
                 known = ", ".join(c.name for c in table.columns)

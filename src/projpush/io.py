@@ -49,7 +49,7 @@ import attrs
 
 from projpush._convert import FrozenMap, to_bool, to_date, to_enum, to_money, to_text
 from projpush.errors import LedgerError, ProjpushError
-from projpush.model import Month, Portfolio, ProjectCode
+from projpush.model import Month, Portfolio, ProjectCode, _to_year
 
 __all__ = [
     "LEDGER_FORMAT",
@@ -266,7 +266,7 @@ def _parse_leaf(hint: Any, data: Any, path: str) -> Any:
     elif hint is bool:
         parse = to_bool
     elif hint is int:
-        parse = _to_int
+        parse = _to_year  # an int in the model is a year (annual_plans' keys)
     elif isinstance(hint, type) and issubclass(hint, enum.Enum):
         parse = functools.partial(to_enum, hint)
     if parse is None:
@@ -275,14 +275,6 @@ def _parse_leaf(hint: Any, data: Any, path: str) -> Any:
         return parse(data, path)
     except ProjpushError as err:
         raise _wrap(err, path) from None
-
-
-def _to_int(value: object, field: str) -> int:
-    if isinstance(value, str) and value.strip().isdecimal():
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise LedgerError.about(field, "a whole number", value)
-    return value
 
 
 def _decode_object(cls: type[T], data: Any, path: str) -> T:
