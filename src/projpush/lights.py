@@ -892,14 +892,15 @@ class NodePolicy:
                 continue
             if t.is_due:
                 due += 1
-            if t.state is MilestoneState.LATE and m.done is not None and m.done >= period_start:
+            done_late = m.done if t.state is MilestoneState.LATE else None
+            if done_late is not None and done_late >= period_start:
                 worst_slow = max(worst_slow, Fraction(t.days_late))
                 slow.append(
                     Reason(
                         "node",
                         "late",
                         milestones=(m.name,),
-                        figures={"planned": m.planned, "done": m.done, "days_late": t.days_late},
+                        figures={"planned": m.planned, "done": done_late, "days_late": t.days_late},
                     )
                 )
             behind = t.behind_points
