@@ -168,6 +168,18 @@ class TestEncoding:
         )
         assert D(2020, 1, 1) == from_dict(dt.date, "2020-01-01")
 
+    def test_top_level_leaves_convert_like_model_fields(self):
+        """A top-level amount, text or flag is converted as a model field of that type is."""
+        assert (Decimal("1.5"), "港口", True) == (
+            from_dict(Decimal, "1.5"),
+            from_dict(str, " 港口 "),
+            from_dict(bool, data=True),
+        )
+        with pytest.raises(LedgerError, match=r"expected an amount >= 0, got '-1'"):
+            from_dict(Decimal, "-1")
+        with pytest.raises(LedgerError, match=r"expected true or false, got 'yes'"):
+            from_dict(bool, "yes")
+
     def test_top_level_year_keys_use_the_model_range(self):
         """A year key outside 1900..2200 is refused at the top level, as in a project."""
         assert 2020 == from_dict(int, "2020")

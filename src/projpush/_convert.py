@@ -258,13 +258,23 @@ def to_optional_text(value: object, field: str) -> str | None:
     return None if value is None else to_text(value, field)
 
 
+# The converter of a field annotated with a plain class. projpush.io parses a
+# top-level JSON leaf with the same table, so both accept the same values.
+_BY_CLASS: dict[type, Callable[[object, str], Any]] = {
+    str: to_text,
+    dt.date: to_date,
+    Decimal: to_nonneg_money,
+    bool: to_bool,
+}
+
+# The same, keyed by annotations as the model spells them, and their optional forms.
 _BY_TYPE: dict[str, Callable[[object, str], Any]] = {
-    "str": to_text,
+    "str": _BY_CLASS[str],
     "str|None": to_optional_text,
-    "dt.date": to_date,
+    "dt.date": _BY_CLASS[dt.date],
     "dt.date|None": to_optional_date,
-    "Decimal": to_nonneg_money,
-    "bool": to_bool,
+    "Decimal": _BY_CLASS[Decimal],
+    "bool": _BY_CLASS[bool],
     "tuple[str,...]": to_str_tuple,
 }
 

@@ -47,7 +47,7 @@ from typing import Any, Final, TypeVar, overload
 
 import attrs
 
-from projpush._convert import FrozenMap, to_bool, to_date, to_enum, to_money, to_text
+from projpush._convert import _BY_CLASS, FrozenMap, to_enum
 from projpush.errors import LedgerError, ProjpushError
 from projpush.model import Month, Portfolio, ProjectCode, _to_year
 
@@ -72,6 +72,15 @@ LEDGER_VERSION: Final = 1
 _SCALARS: Final[dict[type, typing.Callable[[object, str], Any]]] = {
     Month: Month.parse,
     ProjectCode: ProjectCode.parse,
+}
+
+
+# Top-level leaves: the model's converter by field class (one table with
+# _convert's), years for ints (annual_plans' keys), and the scalars above.
+_LEAVES: Final[dict[type, typing.Callable[[object, str], Any]]] = {
+    **_BY_CLASS,
+    int: _to_year,
+    **_SCALARS,
 }
 
 
@@ -254,20 +263,8 @@ def _decode_mapping(args: tuple[Any, ...], data: Any, path: str, *, top: bool) -
 
 def _parse_leaf(hint: Any, data: Any, path: str) -> Any:
     """Parse a top-level leaf the way a model field of that type would."""
-    parse: typing.Callable[[object, str], Any] | None = None
-    if hint in _SCALARS:
-        parse = _SCALARS[hint]
-    elif hint is dt.date:
-        parse = to_date
-    elif hint is Decimal:
-        parse = to_money
-    elif hint is str:
-        parse = to_text
-    elif hint is bool:
-        parse = to_bool
-    elif hint is int:
-        parse = _to_year  # an int in the model is a year (annual_plans' keys)
-    elif isinstance(hint, type) and issubclass(hint, enum.Enum):
+    parse = _LEAVES.get(hint) if isinstance(hint, type) else None
+    if parse is None and isinstance(hint, type) and issubclass(hint, enum.Enum):
         parse = functools.partial(to_enum, hint)
     if parse is None:
         return data
