@@ -106,6 +106,19 @@ class TestLight:
                 compare()
 
 
+class TestLightCounts:
+    """LightCounts.of tallies any iterable of lights, None as not judged."""
+
+    def test_of_tallies_each_light(self):
+        """Every light and None land in their own count."""
+        lights = [Light.RED, None, Light.YELLOW, Light.RED, Light.GREEN, None]
+        assert LightCounts(green=1, yellow=1, red=2, not_judged=2) == LightCounts.of(lights)
+
+    def test_of_nothing(self):
+        """No lights, all counts zero (a generator is fine)."""
+        assert LightCounts() == LightCounts.of(x for x in ())
+
+
 class TestNingboLights:
     """Consecutive lagging months: 2 yellow, 3 red, a good month resets."""
 

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -1327,10 +1328,7 @@ class LightMap:
     def counts(self, month: Month) -> LightCounts:
         """How many projects show each light at the end of ``month``."""
         col = self._col(month)
-        tally = [0, 0, 0, 0]
-        for row in self.codes:
-            tally[row[col]] += 1
-        return LightCounts(tally[1], tally[2], tally[3], tally[0])
+        return LightCounts.of(_FROM_CODE[row[col]] for row in self.codes)
 
     def verdict(self, key: str, month: Month) -> Verdict:
         """The full verdict, with reasons, of one cell."""
@@ -1414,6 +1412,16 @@ class LightCounts:
     red: int = 0
     not_judged: int = 0
 
+    @classmethod
+    def of(cls, lights: Iterable[Light | None]) -> LightCounts:
+        """Tally lights, ``None`` counting as not judged.
+
+        >>> LightCounts.of([Light.RED, None, Light.RED, Light.GREEN])
+        LightCounts(green=1, yellow=0, red=2, not_judged=1)
+        """
+        tally = Counter(lights)
+        return cls(tally[Light.GREEN], tally[Light.YELLOW], tally[Light.RED], tally[None])
+
     @property
     def judged(self) -> int:
         """Projects with a light."""
@@ -1461,10 +1469,7 @@ class Rollup:
     @property
     def counts(self) -> LightCounts:
         """Counts per light."""
-        tally = [0, 0, 0, 0]
-        for v in self.verdicts:
-            tally[_CODE[v.light]] += 1
-        return LightCounts(tally[1], tally[2], tally[3], tally[0])
+        return LightCounts.of(v.light for v in self.verdicts)
 
     @property
     def red(self) -> tuple[Verdict, ...]:
