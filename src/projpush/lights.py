@@ -1254,8 +1254,13 @@ def judge(
     >>> v.light is None, v.reasons[0].text("en")
     (True, 'not judged: the project is completed, outside the stages judged (under_construction)')
     """
-    chosen = LagPolicy.ningbo() if policy is None else policy
+    chosen = _default(policy)
     return chosen.judge(project, _effective(as_of, year))
+
+
+def _default(policy: LightPolicy | None) -> LightPolicy:
+    """``policy``, or Ningbo's lag policy when None."""
+    return LagPolicy.ningbo() if policy is None else policy
 
 
 def _effective(as_of: dt.date, year: int | None) -> dt.date:
@@ -1279,7 +1284,7 @@ def light_history(
     >>> "".join(v.light.value[0] for v in light_history(p, 2020))
     'ggyrrrrrrrrr'
     """
-    chosen = LagPolicy.ningbo() if policy is None else policy
+    chosen = _default(policy)
     return tuple(chosen.judge(project, m.last_day) for m in Year(year).months)
 
 
@@ -1374,7 +1379,7 @@ def light_map(
     >>> [x.value for x in lm.row("NB-1")][:4], lm.counts(Month(2020, 12)).red
     (['green', 'yellow', 'red', 'red'], 1)
     """
-    chosen = LagPolicy.ningbo() if policy is None else policy
+    chosen = _default(policy)
     items = tuple(projects.projects if isinstance(projects, Portfolio) else projects)
     codes: list[bytes] = []
     severities: list[tuple[Fraction, ...] | bytes] = []
@@ -1548,7 +1553,7 @@ def judge_portfolio(
     >>> r.counts, [v.project for v in r.yellow]
     (LightCounts(green=1, yellow=1, red=0, not_judged=0), ['B'])
     """
-    chosen = LagPolicy.ningbo() if policy is None else policy
+    chosen = _default(policy)
     day = _effective(as_of, year)
     judge_one = _lenient(chosen) if lenient else chosen.judge
     verdicts = tuple(judge_one(p, day) for p in portfolio.projects)
