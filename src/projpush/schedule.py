@@ -357,10 +357,15 @@ class WorkingCalendar(Protocol):
         ...
 
 
+def _calendar_name(calendar: object) -> str:
+    """A calendar's ``name`` for messages, or its class name when it has none."""
+    return str(getattr(calendar, "name", type(calendar).__name__))
+
+
 def _coverage_error(
     calendar: object, day: dt.date, years: range, context: str = ""
 ) -> CalendarCoverageError:
-    name = getattr(calendar, "name", type(calendar).__name__)
+    name = _calendar_name(calendar)
     covered = f"{years.start}–{years.stop - 1}" if len(years) else "no years"
     msg = (
         f"{context}no working-day data for {day.year}: {name} covers {covered}; "
@@ -433,7 +438,7 @@ class WeekdayCalendar(_Indexed):
 
 
 def _overflow(calendar: object, start: dt.date, n: int) -> CalendarCoverageError:
-    name = getattr(calendar, "name", type(calendar).__name__)
+    name = _calendar_name(calendar)
     msg = f"adding {n} working days to {start} leaves the years {name} can hold (1–9999)"
     return CalendarCoverageError(msg, field="n", expected="a result in years 1–9999", got=n)
 
@@ -675,9 +680,7 @@ class FallbackCalendar:
     @property
     def name(self) -> str:
         """Both calendars' names."""
-        primary = getattr(self.primary, "name", type(self.primary).__name__)
-        fallback = getattr(self.fallback, "name", type(self.fallback).__name__)
-        return f"{primary}, else {fallback}"
+        return f"{_calendar_name(self.primary)}, else {_calendar_name(self.fallback)}"
 
     @property
     def years(self) -> range:
