@@ -829,3 +829,30 @@ class TestCodeVariants:
         wide = "２０２０－３３０２００－４７－０３－０００００１"
         folder = broken(tmp_path, "leaders.csv", CODE1, wide)
         assert (CODE1, CODE5) == load_csv_ledger(folder).leaders[0].projects
+
+
+class TestNamedRows:
+    """Units, leaders, secretaries and task forces are read by one routine."""
+
+    def test_bad_row_elsewhere_does_not_hide_an_unknown_secretary(self, tmp_path: Path) -> None:
+        """A bad leader row sharing the name does not excuse an unknown secretary."""
+        folder = broken(tmp_path, "contacts.csv", "陈秘书,NB-3", "赵秘书,NB-3")
+        with (folder / "leaders.csv").open("a", encoding="utf-8") as handle:
+            handle.write("赵秘书,nonsense,,\n")
+        assert ["leaders.csv:4:rank", "contacts.csv:4:secretary"] == [
+            where for where, _ in problems(folder)
+        ]
+
+    def test_blank_month_and_bad_plan_both_reported(self, tmp_path: Path) -> None:
+        """monthly.csv parses its cells by the kinds its table declares, and goes on."""
+        folder = broken(tmp_path, "monthly.csv", f"{CODE1},2020-01,4000", f"{CODE1},,四千")
+        assert [
+            (
+                "monthly.csv:2:plan",
+                (
+                    "plan: expected an amount in 万元 written in digits, such as "
+                    "479.33 or 1,052.5, got '四千'"
+                ),
+            ),
+            ("monthly.csv:2:month", "month: expected a month YYYY-MM, got ''"),
+        ] == problems(folder)

@@ -439,6 +439,12 @@ _PARSERS: Final[dict[str, Callable[[_Row, str, str], Any]]] = {
 
 
 @functools.cache
+def _table_columns(file: str, skip: tuple[str, ...] = ()) -> tuple[tuple[str, _Col, bool], ...]:
+    """(keyword, column, required) for each column of ``file`` not skipped."""
+    return tuple((c.name, c, c.required) for c in _BY_FILE[file].columns if c.name not in skip)
+
+
+@functools.cache
 def _field_columns(
     file: str, cls: type, skip: tuple[str, ...] = ()
 ) -> tuple[tuple[str, _Col, bool], ...]:
@@ -462,7 +468,7 @@ class _Reader:
         self.problems: list[LedgerError] = []
         self.keys: dict[str, str] = {}  # code, local id or key -> project key
         self.bad_keys: set[str] = set()  # keys of project rows that failed
-        self.bad_names: set[str] = set()  # names of people's rows that failed
+        self.bad_names: dict[str, set[str]] = {}  # per file: names of rows that failed
         self.bad_children: set[str] = set()  # projects with a bad milestone, month, event...
         self.projects_usable = True
         try:
@@ -579,9 +585,16 @@ class _Reader:
         A blank cell of a field with no default is passed as ``""`` so that the
         model says what it expected. None if a cell could not be parsed.
         """
+        return self.cells(row, _field_columns(row.file, cls, skip))
+
+    def cells(self, row: _Row, columns: Iterable[tuple[str, _Col, bool]]) -> dict[str, Any] | None:
+        """Parsed cells of ``row`` by keyword; a blank required cell is ``""``, others left out.
+
+        None (each problem reported) if a cell could not be parsed.
+        """
         out: dict[str, Any] = {}
         ok = True
-        for key, col, required in _field_columns(row.file, cls, skip):
+        for key, col, required in columns:
             text = row.get(col.name)
             if text is None:
                 if required:
@@ -597,6 +610,10 @@ class _Reader:
                 self.report(err)
                 ok = False
         return out if ok else None
+
+    def make(self, row: _Row, cls: type[T]) -> T | None:
+        """Build ``cls`` from ``row``'s cells alone, reporting any problem at its cell."""
+        return self.build(row, cls, self.values(row, cls))
 
     def build(
         self,
@@ -682,7 +699,7 @@ class _Reader:
         project_rows = self._project_rows()
         children = self._children()
         projects = self._projects(project_rows, children)
-        units = self._simple("units.csv", Unit)
+        units = self._named("units.csv", Unit)
         forces = self._task_forces()
         leaders = self._leaders()
         secretaries = self._secretaries()
@@ -748,13 +765,14 @@ class _Reader:
     def _children(self) -> dict[str, dict[str, list[tuple[_Row, Any]]]]:
         """Per file, per project key: the rows and the values they hold."""
         out: dict[str, dict[str, list[tuple[_Row, Any]]]] = {}
+        classes: dict[str, type] = {
+            "stage_events.csv": StageEvent,
+            "milestones.csv": Milestone,
+            "approvals.csv": ApprovalItem,
+            "site_activity.csv": SiteObservation,
+        }
         builders: dict[str, Callable[[_Row], Any]] = {
-            "stage_events.csv": lambda r: self.build(r, StageEvent, self.values(r, StageEvent)),
-            "milestones.csv": lambda r: self.build(r, Milestone, self.values(r, Milestone)),
-            "approvals.csv": lambda r: self.build(r, ApprovalItem, self.values(r, ApprovalItem)),
-            "site_activity.csv": lambda r: self.build(
-                r, SiteObservation, self.values(r, SiteObservation)
-            ),
+            **{file: functools.partial(self.make, cls=cls) for file, cls in classes.items()},
             "monthly.csv": self._monthly,
         }
         for file, make in builders.items():
@@ -775,21 +793,14 @@ class _Reader:
         return out
 
     def _monthly(self, row: _Row) -> tuple[Month, Decimal | None, Decimal | None] | None:
-        values: dict[str, Any] = {}
-        for column, kind in (("month", "month"), ("plan", "money"), ("done", "money")):
-            text = row.get(column)
-            if text is None:
-                if column == "month":
-                    self.report(_cell_error(row, column, "a month YYYY-MM", ""))
-                    return None
-                values[column] = None
-                continue
-            try:
-                values[column] = _PARSERS[kind](row, column, text)
-            except LedgerError as err:
-                self.report(err)
-                return None
-        return values["month"], values["plan"], values["done"]
+        """A monthly.csv row's month, plan and done, parsed by the kinds its table declares."""
+        values = self.cells(row, _table_columns("monthly.csv", skip=("project",)))
+        if row.get("month") is None:
+            self.report(_cell_error(row, "month", "a month YYYY-MM", ""))
+            return None
+        if values is None:
+            return None
+        return values["month"], values.get("plan"), values.get("done")
 
     def _projects(
         self,
@@ -831,13 +842,8 @@ class _Reader:
                 out.append(built)
         return tuple(out)
 
-    def _simple(self, file: str, cls: type[T]) -> tuple[T, ...]:
-        rows = self.table(file) or []
-        self.unique(((r, normalise_text(r.get("name") or "")) for r in rows), "name", "name")
-        built = (self.build(row, cls, self.values(row, cls)) for row in rows)
-        return tuple(x for x in built if x is not None)
-
-    def _with_projects(self, file: str, cls: type[T]) -> tuple[T, ...]:
+    def _named(self, file: str, cls: type[T]) -> tuple[T, ...]:
+        """The rows of a file keyed by name (units, people, task forces), names unique."""
         rows = self.table(file) or []
         self.unique(((r, normalise_text(r.get("name") or "")) for r in rows), "name", "name")
         out = []
@@ -848,19 +854,19 @@ class _Reader:
                 values = None if keys is None else {**values, "projects": keys}
             built = self.build(row, cls, values)
             if built is None:
-                self.bad_names.add(normalise_text(row.get("name") or ""))
+                self.bad_names.setdefault(file, set()).add(normalise_text(row.get("name") or ""))
             else:
                 out.append(built)
         return tuple(out)
 
     def _task_forces(self) -> tuple[TaskForce, ...]:
-        return self._with_projects("task_forces.csv", TaskForce)
+        return self._named("task_forces.csv", TaskForce)
 
     def _leaders(self) -> tuple[Leader, ...]:
-        return self._with_projects("leaders.csv", Leader)
+        return self._named("leaders.csv", Leader)
 
     def _secretaries(self) -> tuple[Secretary, ...]:
-        plain = self._with_projects("secretaries.csv", Secretary)
+        plain = self._named("secretaries.csv", Secretary)
         by_name = {s.name: s for s in plain}
         cadences: dict[str, dict[str, Any]] = {}
         cadence_rows = self.table("cadences.csv") or []
@@ -903,7 +909,7 @@ class _Reader:
         name = normalise_text(row.get("secretary") or "")
         person = by_name.get(name)
         key = self.project(row)
-        if person is None and name in self.bad_names:
+        if person is None and name in self.bad_names.get("secretaries.csv", ()):
             return None  # its own row is reported already
         if person is None:
             detail = f"{row.header('secretary')}: no secretary named {name!r} in secretaries.csv"
