@@ -110,9 +110,10 @@ def to_enum(enum_cls: type[E], value: object, field: str) -> E:
 
 def to_text(value: object, field: str) -> str:
     """Require a non-empty string, normalised (full-width folded, stripped)."""
-    if not isinstance(value, str) or not normalise_text(value):
+    text = normalise_text(value) if isinstance(value, str) else ""
+    if not text:
         raise ValidationError.about(field, "a non-empty string", value)
-    return normalise_text(value)
+    return text
 
 
 def to_str_tuple(value: object, field: str) -> tuple[str, ...]:

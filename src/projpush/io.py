@@ -137,13 +137,18 @@ def _encode(value: object, path: str) -> Any:  # noqa: PLR0911 (one return per J
             if f.init
         }
     if isinstance(value, Mapping):
-        return {
-            _encode_key(k, path): _encode(v, f"{path}[{_quote(_encode_key(k, path))}]")
-            for k, v in value.items()
-        }
+        return _encode_mapping(value, path)
     if isinstance(value, tuple | list):
         return [_encode(v, f"{path}[{i}]") for i, v in enumerate(value)]
     raise LedgerError.about(path, "a value with a JSON form (float is never one)", value)
+
+
+def _encode_mapping(value: Mapping[Any, Any], path: str) -> dict[str, Any]:
+    out = {}
+    for k, v in value.items():
+        key = _encode_key(k, path)  # once per key: it names the value's path too
+        out[key] = _encode(v, f"{path}[{_quote(key)}]")
+    return out
 
 
 def _encode_key(key: object, path: str) -> str:

@@ -1581,11 +1581,18 @@ def _project_gaps(
         if m.planned < as_of and not m.is_done(as_of):
             detail = f"{m.name}: planned {m.planned}, not completed by {as_of}"
             yield Finding(FindingKind.MILESTONE_OVERDUE, key, detail)
-    for year, plan in project.annual_plans.items():
-        monthly = sum((v for m, v in project.monthly_plan.items() if m.year == year), Decimal(0))
-        if monthly > plan:
-            detail = f"{year}: monthly plans sum to {monthly} 万元, annual plan is {plan} 万元"
-            yield Finding(FindingKind.MONTHLY_PLAN_EXCEEDS_ANNUAL, key, detail)
+    by_year: dict[int, Decimal] = {}  # one pass over the months, not one per planned year
+    for month, amount in project.monthly_plan.items():
+        by_year[month.year] = by_year.get(month.year, Decimal(0)) + amount
+    yield from (
+        Finding(
+            FindingKind.MONTHLY_PLAN_EXCEEDS_ANNUAL,
+            key,
+            f"{year}: monthly plans sum to {monthly} 万元, annual plan is {plan} 万元",
+        )
+        for year, plan in project.annual_plans.items()
+        if (monthly := by_year.get(year, Decimal(0))) > plan
+    )
     if unit_names and project.unit not in unit_names:
         detail = f"{name}: unit {project.unit!r} is not in the unit directory"
         yield Finding(FindingKind.UNKNOWN_UNIT, key, detail)
