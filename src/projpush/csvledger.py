@@ -895,12 +895,16 @@ class _Reader:
             contact = self.build(row, Contact, {**values, "project": secretary[0]})
             if contact is not None:
                 contacts.setdefault(secretary[1].name, []).append(contact)
+        # Each secretary row is built alone first, so its own problems come in file order
+        # before its cadence and contact rows are read; a secretary with neither keeps it.
         return tuple(
             attrs.evolve(
                 s,
                 cadences=FrozenMap(cadences.get(s.name, {})),
-                contacts=tuple(contacts.get(s.name, [])),
+                contacts=tuple(contacts.get(s.name, ())),
             )
+            if s.name in cadences or s.name in contacts
+            else s
             for s in plain
         )
 
