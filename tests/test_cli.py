@@ -11,6 +11,7 @@ import pytest
 
 from projpush import io
 from projpush.cli import main
+from projpush.errors import UnknownReferenceError
 from projpush.ledger import load_ledger
 from projpush.report import build_report, render_tables, sample_ledger
 from projpush.synth import SAMPLE_AS_OF, sample_portfolio
@@ -387,3 +388,62 @@ class TestCoreInstall:
         assert 2 == done.returncode
         assert 'pip install "projpush[cn]"' in done.stderr
         assert "Traceback" not in done.stderr
+
+
+class TestCheckProblems:
+    """Every kind of problem ``check`` can find is reported with its location."""
+
+    def test_a_list_that_is_not_a_list(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        """A record list given as an object is named."""
+        path = broken_ledger(tmp_path, lambda d: d.__setitem__("units", {"name": "x"}))
+        status, out, _ = run(capsys, "check", str(path), "--as-of", "2020-10-31")
+        assert 1 == status
+        assert "error: $.units: expected a JSON list, got a JSON object" in out
+        assert "invalid (1 problem)," in out
+
+    def test_duplicate_project_key(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        """Two projects with one code: reported once, at the first."""
+        path = broken_ledger(tmp_path, lambda d: d["projects"].append(dict(d["projects"][0])))
+        status, out, _ = run(capsys, "check", str(path), "--as-of", "2020-10-31")
+        assert 1 == status
+        assert 1 == out.count("duplicate project key")
+        assert "error: $.projects[0]: duplicate project key" in out
+
+    def test_portfolio_level_problem(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        """A rule of the whole ledger (unique leader names) is reported too."""
+        path = broken_ledger(tmp_path, lambda d: d["leaders"].append(dict(d["leaders"][0])))
+        status, out, _ = run(capsys, "check", str(path), "--as-of", "2020-10-31")
+        assert 1 == status
+        assert "duplicate key" in out
+        assert "leaders[" in out
+
+    def test_invalid_csv_folder(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        """A CSV folder's problems come with file, line and column."""
+        folder = tmp_path / "city"
+        folder.mkdir()
+        source = FIXTURES / "csv_city"
+        for f in source.iterdir():
+            (folder / f.name).write_bytes(f.read_bytes())
+        monthly = (folder / "monthly.csv").read_text("utf-8-sig").splitlines()
+        cells = monthly[1].split(",")
+        cells[1] = "2020-13"
+        monthly[1] = ",".join(cells)
+        (folder / "monthly.csv").write_text("\n".join(monthly) + "\n", encoding="utf-8")
+        status, out, _ = run(capsys, "check", str(folder), "--as-of", "2020-10-31")
+        assert 1 == status
+        assert "error: monthly.csv:2:" in out
+
+
+class TestPolicySets:
+    """Reports name their rule set; an unknown one is refused."""
+
+    def test_unknown_policy_set(self) -> None:
+        """build_report names the known sets."""
+        with pytest.raises(UnknownReferenceError, match="policy: expected one of binzhou, dalian"):
+            build_report(sample_portfolio(), SAMPLE_AS_OF, policy="atlantis")

@@ -149,7 +149,8 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         f"warning: {finding.subject}: {finding.kind.value}: {finding.detail}\n"
         for finding in outcome.findings
     )
-    status = "valid" if outcome.valid else f"invalid ({len(outcome.problems)} problems)"
+    n = len(outcome.problems)
+    status = "valid" if outcome.valid else f"invalid ({n} problem{'s' if n > 1 else ''})"
     out.write(f"{args.ledger}: {status}, {len(outcome.findings)} findings\n")
     return EXIT_OK if outcome.valid else EXIT_INVALID
 

@@ -241,7 +241,7 @@ def _decode(hint: Any, data: Any, path: str, *, top: bool = False) -> Any:
         return _decode_object(hint, data, path)
     if origin is tuple or hint is tuple:
         if not isinstance(data, list):
-            raise LedgerError.about(path, "a JSON list", _shown(data))
+            raise LedgerError.about(path, "a JSON list", shown(data))
         item = args[0] if len(args) == 2 and args[1] is Ellipsis else Any
         return tuple(_decode(item, v, f"{path}[{i}]", top=top) for i, v in enumerate(data))
     if _is_mapping(origin or hint):
@@ -255,7 +255,7 @@ def _is_mapping(cls: Any) -> bool:
 
 def _decode_mapping(args: tuple[Any, ...], data: Any, path: str, *, top: bool) -> Any:
     if not isinstance(data, dict):
-        raise LedgerError.about(path, "a JSON object", _shown(data))
+        raise LedgerError.about(path, "a JSON object", shown(data))
     _check_duplicates(data, path)
     key_hint, value_hint = args if len(args) == 2 else (Any, Any)
     items = {k: _decode(value_hint, v, f"{path}[{_quote(k)}]", top=top) for k, v in data.items()}
@@ -281,7 +281,7 @@ def _parse_leaf(hint: Any, data: Any, path: str) -> Any:
 
 def _decode_object(cls: type[T], data: Any, path: str) -> T:
     if not isinstance(data, dict):
-        raise LedgerError.about(path, f"a JSON object for {cls.__name__}", _shown(data))
+        raise LedgerError.about(path, f"a JSON object for {cls.__name__}", shown(data))
     _check_duplicates(data, path)
     fields = _init_fields(typing.cast("Any", cls))
     unknown = [k for k in data if k not in fields]
@@ -389,7 +389,7 @@ class _Kind(str):
         return str(self)
 
 
-def _shown(data: Any) -> Any:
+def shown(data: Any) -> Any:
     """A short stand-in for a bad value in a message (not a whole sub-document)."""
     if isinstance(data, dict):
         return _Kind("a JSON object")
@@ -429,7 +429,7 @@ def parse_ledger_document(text: str | bytes) -> dict[str, Any]:
     """
     document = _parse(text)
     if not isinstance(document, dict):
-        raise LedgerError.about("$", "a JSON object (a projpush ledger)", _shown(document))
+        raise LedgerError.about("$", "a JSON object (a projpush ledger)", shown(document))
     _check_duplicates(document, "$")
     body = dict(document)
     kind, version = body.pop("format", None), body.pop("version", None)

@@ -108,9 +108,7 @@ def check_ledger(path: str | os.PathLike[str], as_of: dt.date) -> LedgerCheck:
     for name, cls in _LISTS.items():
         items = document.get(name, [])
         if not isinstance(items, list):
-            problems.append(
-                Problem(f"$.{name}", f"expected a JSON list, got {type(items).__name__}")
-            )
+            problems.append(Problem(f"$.{name}", f"expected a JSON list, got {io.shown(items)!r}"))
             continue
         for i, item in enumerate(items):
             try:
