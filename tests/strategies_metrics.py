@@ -48,3 +48,40 @@ def project_lists(draw: st.DrawFn, max_size: int = 8) -> list[Project]:
 
 
 report_dates = st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2020, 12, 31))
+
+
+@st.composite
+def month_amounts(draw: st.DrawFn) -> dict[str, Decimal]:
+    """Monthly amounts from 2018 to 2021: a run of consecutive months, or scattered ones."""
+    if draw(st.booleans()):
+        start = draw(st.integers(0, 47))
+        indexes = range(start, min(48, start + draw(st.integers(0, 30))))
+    else:
+        indexes = sorted(draw(st.sets(st.integers(0, 47), max_size=8)))
+    return {f"{2018 + i // 12}-{i % 12 + 1:02d}": draw(amounts) for i in indexes}
+
+
+@st.composite
+def summary_portfolios(draw: st.DrawFn) -> list[Project]:
+    """Projects with plans, actuals over several years, baselines and stage histories."""
+    projects = []
+    for i in range(draw(st.integers(0, 6))):
+        p = draw(report_projects(f"S{i}"))
+        stage = draw(st.sampled_from(("under_construction", "reserved")))
+        projects.append(
+            Project(
+                local_id=p.local_id,
+                name=p.name,
+                level=p.level,
+                category=p.category,
+                stage=stage,
+                region=p.region,
+                unit=p.unit,
+                annual_plans=p.annual_plans,
+                total_investment=draw(st.sampled_from((0, 1000, 50_000))),
+                monthly_plan=draw(month_amounts()),
+                monthly_done=draw(month_amounts()),
+                stage_events=p.stage_events if stage == "under_construction" else (),
+            )
+        )
+    return projects

@@ -7,10 +7,23 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
+from projpush._convert import FrozenMap
 from projpush._fmt import half_up
-from projpush.metrics import Investment, Ratio, group_figures, investment, rank
-from projpush.model import Portfolio
-from strategies_metrics import project_lists, report_dates
+from projpush.metrics import (
+    GroupBy,
+    Investment,
+    Ratio,
+    _done_sums,
+    _done_sums_by_month,
+    _parts_by_rows,
+    _parts_in_one_pass,
+    group_figures,
+    investment,
+    rank,
+    time_schedule,
+)
+from projpush.model import Month, Portfolio
+from strategies_metrics import month_amounts, project_lists, report_dates, summary_portfolios
 
 
 def _figures(groups: tuple) -> list[tuple]:
@@ -94,3 +107,22 @@ class TestHalfUp:
     def test_close(self, value):
         """The rounded value is within half a unit of the last place."""
         assert abs(half_up(value, 2) - value) <= Decimal("0.005")
+
+
+class TestOnePass:
+    """The summary's one-pass figures equal the reference computation, rule by rule."""
+
+    @given(summary_portfolios(), report_dates)
+    def test_same_as_reference(self, projects, as_of):
+        """_parts_in_one_pass gives exactly what the public rules give."""
+        folio = Portfolio(projects=tuple(projects))
+        schedule = time_schedule(as_of)
+        wanted = set(GroupBy)
+        expected = _parts_by_rows(folio, as_of, schedule, wanted)
+        assert expected == _parts_in_one_pass(folio, as_of, schedule, wanted)
+
+    @given(month_amounts(), st.integers(2019, 2021), st.integers(0, 12))
+    def test_done_sums_paths_agree(self, done, year, through):
+        """The sliced path of _done_sums adds the same amounts as the month-by-month one."""
+        view = FrozenMap({Month.parse(k): v for k, v in done.items()}).view()
+        assert _done_sums_by_month(view.items(), year, through) == _done_sums(view, year, through)
