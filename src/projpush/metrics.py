@@ -18,11 +18,9 @@ annual plan of 1,017.0 亿元.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import decimal
 import enum
-import gc
 import operator
 from collections import Counter
 from decimal import Decimal
@@ -33,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
 import attrs
 
 from projpush._fmt import exact, half_up, table, yi_text
+from projpush._gc import no_cycle_collection
 from projpush.errors import MoneyTypeError, ValidationError
 from projpush.model import (
     Cadence,
@@ -58,7 +57,7 @@ from projpush.schedule import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Mapping, Sequence
     from types import MappingProxyType
 
 __all__ = [
@@ -2120,23 +2119,6 @@ def _summary_parts(
     return _parts_by_rows(portfolio, as_of, schedule, wanted) if parts is None else parts
 
 
-@contextlib.contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Pause the cycle collector: a summary allocates some 10^5 acyclic tuples and lists.
-
-    Each collection they would trigger walks the ledger's millions of objects
-    and frees nothing (:func:`projpush.synth.synthetic_portfolio` pauses it
-    for the same reason); reference counting still frees everything.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def monthly_summary(
     portfolio: Portfolio,
     as_of: dt.date,
@@ -2183,7 +2165,8 @@ def monthly_summary(
     >>> s.completion.percent(), s.schedule.percent(), s.gap.format()
     ('n/a', '41.7 %', 'n/a')
     """
-    with _no_cycle_collection():
+    # Some 10^5 acyclic rows and tuples: the cycle collector would only rescan the ledger.
+    with no_cycle_collection():
         projects = portfolio.projects
         schedule = time_schedule(as_of, basis)
         dimensions = tuple(dict.fromkeys(_dimension(d) for d in group_by))

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import gc
 import random
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final, cast
@@ -35,6 +34,7 @@ from typing import TYPE_CHECKING, Any, Final, cast
 import attrs
 
 from projpush._convert import FrozenMap
+from projpush._gc import no_cycle_collection
 from projpush.errors import CalendarCoverageError, ValidationError
 from projpush.model import (
     ApprovalItem,
@@ -65,10 +65,10 @@ from projpush.model import (
     TaskForce,
     Unit,
 )
-from projpush.schedule import HolidayCalendar, add_working_days
+from projpush.schedule import HolidayCalendar, add_working_days, last_complete_month
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 
     from projpush.schedule import WorkingCalendar
 
@@ -378,7 +378,8 @@ def _sample_project(i: int, row: tuple[Any, ...], rng: random.Random) -> Project
     if stage not in (Stage.PLANNED, Stage.RESERVED):
         share = rng.randint(15, 35) if stage is not Stage.COMPLETED else rng.randint(8, 20)
         annual_int = total * share // 100
-        plan_int = _spread(annual_int, start_month, end_month)
+        months = [Month(_YEAR, m) for m in range(start_month, end_month + 1)]
+        plan_int = dict(zip(months, _split(annual_int, start_month, end_month), strict=True))
         annual[_YEAR] = Decimal(annual_int)
         plan = {m: Decimal(v) for m, v in plan_int.items()}
         lag, unreported = _lag_months(flags, stage, events)
@@ -441,15 +442,6 @@ def _stage_history(
     return events, 1, 12
 
 
-def _spread(annual: int, first: int, last: int) -> dict[Month, int]:
-    """Spread a whole annual amount over months ``first..last`` by the seasonal weights."""
-    weights = _MONTH_WEIGHTS[first - 1 : last]
-    total = sum(weights)
-    out = {Month(_YEAR, first + k): annual * w // total for k, w in enumerate(weights)}
-    out[Month(_YEAR, last)] += annual - sum(out.values())  # the rounding rest goes to the last
-    return out
-
-
 def _lag_months(
     flags: Sequence[str], stage: Stage, events: Sequence[StageEvent]
 ) -> tuple[set[int], set[int]]:
@@ -474,28 +466,37 @@ def _actuals(
     through: Month,
     rng: random.Random,
 ) -> dict[Month, int]:
+    """The sample's monthly completed amounts through ``through`` (see :func:`_cumulative_done`)."""
+    planned = ((m, plan[m]) for m in sorted(plan) if m <= through)
+    return dict(_cumulative_done(planned, lag, unreported, rng.randint))
+
+
+def _cumulative_done(
+    plan: Iterable[tuple[Month, int]],
+    lag: Container[int],
+    unreported: Container[int],
+    per_mille: Callable[[int, int], int],
+) -> Iterator[tuple[Month, int]]:
     """Monthly completed amounts whose cumulative total meets or misses the plan as asked.
 
     A meeting month brings the year-to-date total to 100–104 % of the plan
     to date (a little under 102 % before a lagging month, so the lag shows);
-    a lagging month leaves it at 80–93 %, never going backwards.
+    a lagging month leaves it at 80–93 %, never going backwards. Months in
+    ``unreported`` get no amount. ``per_mille(low, high)`` draws a whole
+    number from ``low`` to ``high``.
     """
-    out: dict[Month, int] = {}
     cum_plan = cum_done = 0
-    for month in sorted(plan):
-        if month > through:
-            break
-        cum_plan += plan[month]
+    for month, amount in plan:
+        cum_plan += amount
         if month.month in unreported:
             continue
         if month.month in lag:
-            target = max(cum_done, cum_plan * rng.randint(800, 930) // 1000)
+            target = max(cum_done, cum_plan * per_mille(800, 930) // 1000)
         else:
             high = 1015 if month.month + 1 in lag else 1040
-            target = max(cum_done, cum_plan, cum_plan * rng.randint(1000, high) // 1000)
-        out[month] = target - cum_done
+            target = max(cum_done, cum_plan, cum_plan * per_mille(1000, high) // 1000)
+        yield month, target - cum_done
         cum_done = target
-    return out
 
 
 def _sample_milestones(
@@ -1116,13 +1117,8 @@ def synthetic_portfolio(
         raise CalendarCoverageError(msg, field="calendar", expected=f"data for {year}", got=name)
     builder = _Synth(random.Random(seed), year, as_of, cal)  # noqa: S311 (data, not secrets)
     # Millions of acyclic values: the cycle collector would only rescan them, over and over.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with no_cycle_collection():
         return builder.build(n_projects, issues_per_project)
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class _Synth:
@@ -1133,8 +1129,8 @@ class _Synth:
         self.year = year
         self.as_of = as_of
         self.months = [Month(year, m) for m in range(1, 13)]
-        last = Month.of(as_of)
-        self.through = last.month if as_of == last.last_day else last.month - 1
+        last = last_complete_month(as_of)
+        self.through = last.month if last.year == year else 0
         first = _D(year, 1, 1)
         days = [first + dt.timedelta(days=k) for k in range((_D(year, 12, 31) - first).days + 1)]
         self.workdays = [d for d in days if cal.is_working_day(d)]
@@ -1205,7 +1201,7 @@ class _Synth:
         if stage not in (Stage.PLANNED, Stage.RESERVED):
             events, last_month = self.history(stage)
             annual_int = total * rng.randint(10, 40) // 100
-            plan_int = _split(annual_int, last_month)
+            plan_int = _split(annual_int, 1, last_month)
             annual = {year: self.money(annual_int)}
             plan = dict(zip(self.months, map(self.money, plan_int), strict=False))
             done = dict(self.actuals(plan_int, min(self.through, last_month), stage, events))
@@ -1259,22 +1255,14 @@ class _Synth:
             lag = range(through - rng.randint(2, 4), through + 1)
         elif draw < 0.23:
             unreported = rng.randint(1, through) if through else 0
-        out = []
-        cum_plan = cum_done = 0
-        for k in range(through):
-            month = k + 1
-            cum_plan += plan[k]
-            if month == unreported:
-                continue
-            # random() scaled to whole per-mille steps: randint is several times slower.
-            if month in lag:
-                target = max(cum_done, cum_plan * (800 + int(rnd() * 131)) // 1000)
-            else:
-                spread = 16 if month + 1 in lag else 41
-                target = max(cum_done, cum_plan, cum_plan * (1000 + int(rnd() * spread)) // 1000)
-            out.append((self.months[k], self.money(target - cum_done)))
-            cum_done = target
-        return out
+
+        def per_mille(low: int, high: int) -> int:
+            # random() scaled to whole steps: randint is several times slower.
+            return low + int(rnd() * (high - low + 1))
+
+        planned = zip(self.months[:through], plan, strict=False)
+        money = self.money
+        return [(m, money(v)) for m, v in _cumulative_done(planned, lag, (unreported,), per_mille)]
 
     @functools.cache  # noqa: B019 (one builder, a few dozen variants; freed with it)
     def milestones(self, category: Category, variant: int) -> tuple[Milestone, ...]:
@@ -1489,9 +1477,12 @@ def _draw(rng: random.Random, pairs: Sequence[tuple[Any, int]], k: int) -> list[
     return rng.choices(items, cum_weights=cum, k=k)
 
 
-def _split(annual: int, last_month: int) -> list[int]:
-    """Spread a whole annual amount over January..``last_month`` by the seasonal weights."""
-    weights = _MONTH_WEIGHTS[:last_month]
+def _split(annual: int, first: int, last: int) -> list[int]:
+    """Spread a whole annual amount over months ``first..last`` by the seasonal weights.
+
+    The rounding rest goes to the last month, so the parts add up to ``annual``.
+    """
+    weights = _MONTH_WEIGHTS[first - 1 : last]
     total = sum(weights)
     out = [annual * w // total for w in weights]
     out[-1] += annual - sum(out)
