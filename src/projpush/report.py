@@ -46,7 +46,7 @@ from projpush.lights import (
     judge_portfolio,
     light_map,
 )
-from projpush.metrics import MonthlySummary, investment, monthly_summary, time_schedule
+from projpush.metrics import MonthlySummary, Ratio, investment, monthly_summary, time_schedule
 from projpush.model import (
     Finding,
     Issue,
@@ -393,7 +393,11 @@ def render_tables(
         if not any(ld.name == leader for ld in portfolio.leaders):
             raise UnknownReferenceError.about("leader", "a leader in the ledger", leader)
     chosen = policy_set(policy) if isinstance(policy, str) else policy
-    rows = [row for p in projects for row in _five_tables(portfolio, p, as_of, chosen)]
+    schedule = time_schedule(as_of)
+    # One map for every project with a plan this year: only those get a light strip.
+    planned = [p for p in projects if p.annual_plan(as_of.year) is not None]
+    lmap = light_map(planned, as_of.year, chosen.lights, lenient=True)
+    rows = [row for p in projects for row in _five_tables(portfolio, p, as_of, schedule, lmap)]
     if fmt == "csv":
         return _csv(rows, ("project", "table", "item", "value"))
     return "\n".join(_tables_text(rows, lang)) + "\n"
@@ -422,12 +426,13 @@ def _tables_text(rows: list[tuple[str, str, str, str]], lang: Lang) -> Iterator[
 
 
 def _five_tables(
-    portfolio: Portfolio, p: Project, as_of: dt.date, chosen: PolicySet
+    portfolio: Portfolio, p: Project, as_of: dt.date, schedule: Ratio, lmap: LightMap
 ) -> Iterator[tuple[str, str, str, str]]:
+    """The rows of one project's map and tables; ``lmap`` holds the projects with a plan."""
     key = p.key
     year = as_of.year
-    if p.annual_plan(year) is not None:
-        lmap = light_map((p,), year, chosen.lights, lenient=True)
+    annual = p.annual_plan(year)
+    if annual is not None:
         strip = " ".join(
             f"{m.month:02d}:{_light_mark(lmap.light(key, m)) if m.last_day <= as_of else '·'}"
             for m in lmap.months
@@ -435,7 +440,7 @@ def _five_tables(
         yield key, "map", "lights", strip
     yield key, "plan", "name", p.name
     yield key, "plan", "total_investment", f"{p.total_investment} 万元"
-    yield key, "plan", f"annual_plan_{year}", f"{p.annual_plan(year) or '-'} 万元"
+    yield key, "plan", f"annual_plan_{year}", f"{annual or '-'} 万元"
     for month, amount in p.monthly_plan.items():
         if month.year == year:
             done = p.monthly_done.get(month)
@@ -470,10 +475,10 @@ def _five_tables(
         if q.is_open:
             state = f"[{q.tier or '-'}] due {q.deadline or '-'}, {q.state.value}"
             yield key, "responsibility", q.id, f"{q.title}: {q.owner or '-'} {state}"
-    figures = investment((p,), as_of)
-    yield key, "progress", "completion", figures.completion.percent()
-    yield key, "progress", "schedule", time_schedule(as_of).percent()
-    yield key, "progress", "gap", (figures.completion - time_schedule(as_of)).format()
+    completion = investment((p,), as_of).completion
+    yield key, "progress", "completion", completion.percent()
+    yield key, "progress", "schedule", schedule.percent()
+    yield key, "progress", "gap", (completion - schedule).format()
 
 
 def _light_mark(light: object) -> str:
