@@ -763,10 +763,15 @@ def close(issue: Issue, on: dt.date, *, by: str) -> Issue:
 
 
 class _Window(NamedTuple):
-    """The current limit window: where it began, its deadline, what it already recorded."""
+    """The current limit window: where it began, its deadline, what it already recorded.
+
+    ``length`` is the window in working days, counted once when the window
+    opens, and only if the policy records warnings (nothing else needs it).
+    """
 
     start: dt.date
     deadline: dt.date
+    length: int | None
     warned: frozenset[Fraction]
     accounted: bool
 
@@ -774,20 +779,69 @@ class _Window(NamedTuple):
 _NO_SHARES: Final[frozenset[Fraction]] = frozenset()
 
 
-def _window(events: list[IssueEvent] | tuple[IssueEvent, ...]) -> _Window | None:
+def _mark(e: IssueEvent) -> Fraction | bool | None:
+    """What an automatic note records in its window.
+
+    A warning's share, True for the accountability note, None for any other event.
+    """
+    if e.kind is not EventKind.NOTE or e.actor != AUTO_ACTOR:
+        return None
+    if e.note.startswith(_WARNING_TAG):
+        return Fraction(e.note[len(_WARNING_TAG) : e.note.index("]")])
+    return True if e.note.startswith(_ACCOUNTABILITY_TAG) else None
+
+
+def _opens(e: IssueEvent) -> bool:
+    """Whether ``e`` opens a fresh limit window."""
+    return e.deadline is not None and e.kind in _WINDOW_KINDS
+
+
+def _opened(
+    e: IssueEvent,
+    sheets: SheetPolicy,
+    cal: WorkingCalendar,
+    issue_id: str,
+    warned: frozenset[Fraction] = _NO_SHARES,
+    *,
+    accounted: bool = False,
+) -> _Window:
+    """The window ``e`` opens, with what was recorded in it since (nothing, when just added)."""
+    deadline = e.deadline
+    assert deadline is not None  # noqa: S101 (only called when _opens(e))
+    length = _between(cal, issue_id, e.at, deadline, "limit window") if sheets.warnings else None
+    return _Window(e.at, deadline, length, warned, accounted)
+
+
+def _window(
+    events: list[IssueEvent], sheets: SheetPolicy, cal: WorkingCalendar, issue_id: str
+) -> _Window | None:
     """The current limit window, and the warnings and accountability already recorded in it."""
     warned: set[Fraction] = set()
     accounted = False
     for e in reversed(events):
-        if e.kind is EventKind.NOTE:
-            if e.actor == AUTO_ACTOR:
-                if e.note.startswith(_WARNING_TAG):
-                    warned.add(Fraction(e.note[len(_WARNING_TAG) : e.note.index("]")]))
-                elif e.note.startswith(_ACCOUNTABILITY_TAG):
-                    accounted = True
-        elif e.deadline is not None and e.kind in _WINDOW_KINDS:
-            return _Window(e.at, e.deadline, frozenset(warned) if warned else _NO_SHARES, accounted)
+        if _opens(e):
+            shares = frozenset(warned) if warned else _NO_SHARES
+            return _opened(e, sheets, cal, issue_id, shares, accounted=accounted)
+        mark = _mark(e)
+        if mark is True:
+            accounted = True
+        elif isinstance(mark, Fraction):
+            warned.add(mark)
     return None
+
+
+def _recorded(
+    win: _Window, e: IssueEvent, sheets: SheetPolicy, cal: WorkingCalendar, issue_id: str
+) -> _Window:
+    """The window once ``e``, just added after ``win``, is taken into account."""
+    if _opens(e):
+        return _opened(e, sheets, cal, issue_id)
+    mark = _mark(e)
+    if mark is True:
+        return _Window(win.start, win.deadline, win.length, win.warned, accounted=True)
+    if isinstance(mark, Fraction):
+        return _Window(win.start, win.deadline, win.length, win.warned | {mark}, win.accounted)
+    return win
 
 
 # Ranks break ties between due points on the same day: blue, warnings, breach.
@@ -796,7 +850,7 @@ _BLUE, _WARN, _BREACH = 0, 1, 2
 
 def _next_due(
     status: IssueStatus,
-    events: list[IssueEvent],
+    win: _Window,
     policy: EscalationPolicy,
     cal: WorkingCalendar,
     issue_id: str,
@@ -804,9 +858,6 @@ def _next_due(
     """The next automatic step (date, rank, share) if nothing is done, or None."""
     deadline = status.deadline
     if not status.state.is_working or deadline is None:
-        return None
-    win = _window(events)
-    if win is None:
         return None
     sheets = policy.sheets
     candidates: list[tuple[dt.date, int, Fraction | None]] = []
@@ -834,8 +885,8 @@ def _next_warning(
 ) -> tuple[dt.date, int, Fraction | None] | None:
     """The first warning of the window not yet recorded, counted back from the deadline."""
     # Counting back from the (possibly pause-shifted) deadline keeps paused days out.
-    length = working_days_between(cal, win.start, win.deadline)
-    if length < 1:
+    length = win.length
+    if length is None or length < 1:
         return None
     for share in shares:
         if share not in win.warned:
@@ -960,8 +1011,10 @@ def advance(
     cal = resolve_calendar(calendar)
     events = list(issue.events)
     start = len(events)
-    while True:
-        due = _next_due(status, events, p, cal, issue.id)
+    # Found once by scanning back, then carried along as events are added.
+    win = _window(events, p.sheets, cal, issue.id)
+    while win is not None:
+        due = _next_due(status, win, p, cal, issue.id)
         if due is None:
             break
         on = max(due[0], status.updated)
@@ -972,6 +1025,7 @@ def advance(
         event = IssueEvent(on, kind, AUTO_ACTOR, status.state, target, **payload)
         status = apply_event(status, event, len(events))
         events.append(event)
+        win = _recorded(win, event, p.sheets, cal, issue.id)
     return issue.extend(events[start:]) if len(events) > start else issue
 
 
