@@ -57,7 +57,6 @@ from projpush.model import (
     IssueStatus,
     Portfolio,
     SheetColor,
-    apply_event,
     next_state,
 )
 from projpush.schedule import (
@@ -813,7 +812,7 @@ def _opened(
 
 
 def _window(
-    events: list[IssueEvent], sheets: SheetPolicy, cal: WorkingCalendar, issue_id: str
+    events: tuple[IssueEvent, ...], sheets: SheetPolicy, cal: WorkingCalendar, issue_id: str
 ) -> _Window | None:
     """The current limit window, and the warnings and accountability already recorded in it."""
     warned: set[Fraction] = set()
@@ -1009,10 +1008,8 @@ def advance(
     if status.sheet is not None and not p.sheets.warnings and as_of <= status.deadline:
         return issue
     cal = resolve_calendar(calendar)
-    events = list(issue.events)
-    start = len(events)
     # Found once by scanning back, then carried along as events are added.
-    win = _window(events, p.sheets, cal, issue.id)
+    win = _window(issue.events, p.sheets, cal, issue.id)
     while win is not None:
         due = _next_due(status, win, p, cal, issue.id)
         if due is None:
@@ -1023,10 +1020,12 @@ def advance(
         kind, payload = _due_event(due, on, status, policy=p, cal=cal, issue_id=issue.id)
         target = next_state(status, kind)
         event = IssueEvent(on, kind, AUTO_ACTOR, status.state, target, **payload)
-        status = apply_event(status, event, len(events))
-        events.append(event)
+        # extend folds the event into the status (apply_event) once; folding it here
+        # as well and extending at the end did that work twice per event.
+        issue = issue.extend((event,))
+        status = issue.status
         win = _recorded(win, event, p.sheets, cal, issue.id)
-    return issue.extend(events[start:]) if len(events) > start else issue
+    return issue
 
 
 def advance_all(
