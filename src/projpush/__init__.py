@@ -13,6 +13,7 @@ from projpush.csvledger import (
     check_csv_ledger,
     dump_csv_ledger,
     load_csv_ledger,
+    read_csv_ledger,
 )
 from projpush.errors import (
     CalendarCoverageError,
@@ -385,6 +386,7 @@ __all__ = [
     "portfolio_earned_value",
     "rank",
     "rank_groups",
+    "read_csv_ledger",
     "reject",
     "render",
     "render_tables",
