@@ -22,9 +22,9 @@ from collections.abc import (
 )
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
-from typing import Any, TypeVar, overload
+from typing import Any, TypeVar, cast, overload
 
-import attrs  # noqa: TC002 (Attribute.evolve is used at run time)
+import attrs
 
 from projpush.errors import MoneyTypeError, ProjpushError, ValidationError
 
@@ -327,3 +327,44 @@ def _converter_for(
         return lambda v, name: to_enum(target, v, name)
     msg = f"no converter for field {f.name!r} of type {f.type!r}"  # a bug in projpush
     raise TypeError(msg)
+
+
+def unchecked(cls: type[T]) -> Callable[..., T]:
+    """A constructor of the attrs class ``cls`` that skips its converters and checks.
+
+    It takes the same arguments as ``cls`` (same names, same defaults) and
+    sets them as given, without ``__attrs_post_init__``. Only for values that
+    projpush itself made from values already checked: an event a rule adds to
+    an issue, a record of a ledger that is trusted (``load_ledger(...,
+    trusted=True)``). The generated code is what attrs writes for a class
+    without converters, so it costs what a plain slotted object costs.
+
+    >>> import attrs
+    >>> @attrs.frozen
+    ... class P:
+    ...     x: int = attrs.field(converter=int)
+    ...     tags: tuple[str, ...] = ()
+    >>> unchecked(P)("7")
+    P(x='7', tags=())
+    """
+    fields = [f for f in attrs.fields(cast("Any", cls)) if f.init]
+    scope: dict[str, Any] = {"_new": object.__new__, "_set": object.__setattr__, "_cls": cls}
+    params, body = [], ["o = _new(_cls)"]
+    for i, f in enumerate(fields):
+        if f.default is attrs.NOTHING:
+            params.append(f.alias)
+        elif isinstance(f.default, attrs.Factory):  # type: ignore[arg-type]
+            scope[f"_factory{i}"], scope["_NOTHING"] = f.default.factory, attrs.NOTHING
+            params.append(f"{f.alias}=_NOTHING")
+            body.append(f"if {f.alias} is _NOTHING: {f.alias} = _factory{i}()")
+        else:
+            scope[f"_default{i}"] = f.default
+            params.append(f"{f.alias}=_default{i}")
+        body.append(f"_set(o, {f.name!r}, {f.alias})")
+    if "_attrs_cached_hash" in getattr(cls, "__slots__", ()):  # attrs' cache_hash=True slot
+        body.append("_set(o, '_attrs_cached_hash', None)")
+    source = f"def make({', '.join(params)}):\n    " + "\n    ".join([*body, "return o"])
+    exec(source, scope)  # noqa: S102 (generated from the class's own field names)
+    make: Callable[..., T] = scope["make"]
+    make.__qualname__ = make.__name__ = f"unchecked_{cls.__name__}"
+    return make

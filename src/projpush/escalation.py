@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple, TypeVar
 
 import attrs
 
+from projpush._convert import unchecked
 from projpush.errors import (
     CalendarCoverageError,
     InvalidTransition,
@@ -102,6 +103,8 @@ __all__ = [
 
 AUTO_ACTOR: Final = "督办系统"
 """The actor of every event :func:`advance` adds (the supervision system)."""
+
+_new_event: Final = unchecked(IssueEvent)
 
 _WARNING_TAG: Final = "[warning "
 _ACCOUNTABILITY_TAG: Final = "[accountability]"
@@ -1019,7 +1022,8 @@ def advance(
             break
         kind, payload = _due_event(due, on, status, policy=p, cal=cal, issue_id=issue.id)
         target = next_state(status, kind)
-        event = IssueEvent(on, kind, AUTO_ACTOR, status.state, target, **payload)
+        # Every value here comes from the checked issue and policy: no converters needed.
+        event = _new_event(on, kind, AUTO_ACTOR, status.state, target, **payload)
         # extend folds the event into the status (apply_event) once; folding it here
         # as well and extending at the end did that work twice per event.
         issue = issue.extend((event,))

@@ -17,16 +17,17 @@ invalid object cannot be built by evolving a valid one. Money is
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import enum
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, KeysView, Mapping
 from decimal import Decimal
-from typing import Any, ClassVar, Final
+from typing import Any, Final
 
 import attrs
-from dateutil.relativedelta import relativedelta
 
 from projpush._convert import (
     FrozenMap,
@@ -426,6 +427,9 @@ def _month_field(value: object, field: str) -> int:
     return _to_int(value, field, 1, 12)
 
 
+_MONTH_TEXT: Final = re.compile(r"(\d{4})-(\d{1,2})")
+
+
 @attrs.frozen(cache_hash=True, field_transformer=typed_converters)
 class Month:
     """A calendar month, the unit of monthly plans and reports (月度).
@@ -438,14 +442,15 @@ class Month:
     year: int = attrs.field(metadata={"convert": _year_field})
     month: int = attrs.field(metadata={"convert": _month_field})
 
-    _PATTERN: ClassVar[re.Pattern[str]] = re.compile(r"(\d{4})-(\d{1,2})")
-
     @classmethod
     def parse(cls, text: object, field: str = "month") -> Month:
         """Parse ``YYYY-MM`` (full-width digits allowed)."""
         if isinstance(text, Month):
             return text
-        match = cls._PATTERN.fullmatch(normalise_text(text)) if isinstance(text, str) else None
+        known = _month_of_text(text) if isinstance(text, str) else None
+        if known is not None:
+            return known
+        match = _MONTH_TEXT.fullmatch(normalise_text(text)) if isinstance(text, str) else None
         if match is None:
             raise ValidationError.about(field, "a month YYYY-MM", text)
         year, month = int(match[1]), int(match[2])
@@ -456,7 +461,7 @@ class Month:
     @classmethod
     def of(cls, day: dt.date) -> Month:
         """The month a date falls in."""
-        return cls(day.year, day.month)
+        return _month_at(day.year * 12 + day.month - 1)
 
     @property
     def first_day(self) -> dt.date:
@@ -466,7 +471,7 @@ class Month:
     @property
     def last_day(self) -> dt.date:
         """The last day of the month (28, 29, 30 or 31)."""
-        return self.first_day + relativedelta(months=1, days=-1)
+        return _last_day(self.year, self.month)
 
     @property
     def index(self) -> int:
@@ -496,8 +501,7 @@ class Month:
     def __add__(self, months: int) -> Month:
         if not isinstance(months, int):
             return NotImplemented
-        year, month0 = divmod(self.index + months, 12)
-        return Month(year, month0 + 1)
+        return _month_at(self.year * 12 + self.month - 1 + months)
 
     def __sub__(self, other: object) -> Any:
         if isinstance(other, Month):
@@ -508,6 +512,31 @@ class Month:
 
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _month_at(index: int) -> Month:
+    """The month ``index`` months after January of year 0, built once and shared.
+
+    Rules step through months by the million (a province's monthly figures);
+    a shared value spares both the field checks and the memory.
+    """
+    year, month0 = divmod(index, 12)
+    return Month(year, month0 + 1)
+
+
+@functools.lru_cache(maxsize=4096)
+def _month_of_text(text: str) -> Month | None:
+    """The month a ``YYYY-MM`` text names, parsed once per distinct text; None if bad."""
+    match = _MONTH_TEXT.fullmatch(normalise_text(text))
+    if match is None or not 1 <= int(match[2]) <= 12:
+        return None
+    return _month_at(int(match[1]) * 12 + int(match[2]) - 1)
+
+
+@functools.lru_cache(maxsize=4096)
+def _last_day(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
 def _to_month(value: object, field: str) -> Month:
@@ -1086,8 +1115,8 @@ def next_state(status: IssueStatus | None, kind: EventKind) -> IssueState:
 
 def apply_event(status: IssueStatus | None, event: IssueEvent, index: int = 0) -> IssueStatus:
     """Fold one event into the status; the heart of "state from events alone"."""
-    field = f"events[{index}]"
     if status is not None and event.at < status.updated:
+        field = f"events[{index}]"
         msg = (
             f"{field}: {event.kind.value} on {event.at} is before the previous event on "
             f"{status.updated}; time never goes backwards within an issue"
@@ -1099,55 +1128,58 @@ def apply_event(status: IssueStatus | None, event: IssueEvent, index: int = 0) -
         target = next_state(status, event.kind)
     except InvalidTransition as error:
         if error.field == "kind":  # say which event, so a ledger loader can point at it
-            error.field = f"{field}.kind"
+            error.field = f"events[{index}].kind"
         raise
     current = status.state if status else None
     if event.from_state is not current or event.to_state is not target:
         got = f"{_v(event.from_state)} -> {_v(event.to_state)}"
         raise InvalidTransition.about(
-            f"{field} states",
+            f"events[{index}] states",
             f"{_v(current)} -> {target.value} for {event.kind.value}",
             got,
         )
-    for name in _NEEDS.get(event.kind, ()):
+    kind = event.kind
+    for name in _NEEDS.get(kind, ()):
         if getattr(event, name) is None:
             raise ValidationError.about(
-                f"{field}.{name}", f"a value for a {event.kind.value} event", None
+                f"events[{index}].{name}", f"a value for a {kind.value} event", None
             )
     if status is None:
-        return IssueStatus(state=target, updated=event.at)
-    if (
-        event.sheet is not None
-        and status.sheet is not None
-        and event.sheet.severity < status.sheet.severity
-    ):
+        return IssueStatus(target, event.at)
+    sheet = event.sheet
+    if sheet is not None and status.sheet is not None and sheet.severity < status.sheet.severity:
         msg = (
-            f"{field}: a {event.sheet.value} sheet after a {status.sheet.value} one; a sheet "
+            f"events[{index}]: a {sheet.value} sheet after a {status.sheet.value} one; a sheet "
             f"never improves while the issue is open"
         )
         raise InvalidTransition(
             msg,
-            field=f"{field}.sheet",
+            field=f"events[{index}].sheet",
             expected=f"at least {status.sheet.value}",
-            got=event.sheet.value,
+            got=sheet.value,
         )
-    return attrs.evolve(
-        status,
-        state=target,
-        updated=event.at,
-        tier=event.tier or status.tier,
-        owner=event.owner or status.owner,
-        deadline=event.deadline or status.deadline,
-        sheet=event.sheet or status.sheet,
-        party=event.party
-        if event.kind is EventKind.PAUSED
-        else (None if event.kind is EventKind.RESUMED else status.party),
-        paused_from=status.state
-        if event.kind is EventKind.PAUSED
-        else (None if event.kind is EventKind.RESUMED else status.paused_from),
-        policy=event.policy or status.policy,
-        escalations=status.escalations + (event.kind is EventKind.ESCALATED),
+    # Built field by field rather than through attrs.evolve, which looks every field
+    # up again: this runs once per event of a province's whole problem list.
+    return IssueStatus(
+        target,
+        event.at,
+        event.tier or status.tier,
+        event.owner or status.owner,
+        event.deadline or status.deadline,
+        sheet or status.sheet,
+        *_pause(status, event),
+        event.policy or status.policy,
+        status.escalations + (kind is EventKind.ESCALATED),
     )
+
+
+def _pause(status: IssueStatus, event: IssueEvent) -> tuple[str | None, IssueState | None]:
+    """The paused party and the state to resume to, after ``event``."""
+    if event.kind is EventKind.PAUSED:
+        return event.party, status.state
+    if event.kind is EventKind.RESUMED:
+        return None, None
+    return status.party, status.paused_from
 
 
 def _v(state: IssueState | None) -> str:
