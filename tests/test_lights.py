@@ -376,7 +376,7 @@ class TestNodeLights:
 
     def test_float_slack(self):
         """A float threshold is refused."""
-        with pytest.raises(PolicyError, match="threshold: expected an exact number"):
+        with pytest.raises(PolicyError, match="slack_points: expected an exact number"):
             NodePolicy(slack_points=10.0)  # type: ignore[arg-type]
 
 

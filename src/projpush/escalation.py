@@ -35,8 +35,9 @@ from __future__ import annotations
 import datetime as dt  # noqa: TC003 (the doctests use dt from the module namespace)
 import enum
 import math
+from collections.abc import Iterable
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, Final, NamedTuple, TypeVar
+from typing import Any, Final, NamedTuple, TypeVar
 
 import attrs
 
@@ -66,9 +67,6 @@ from projpush.schedule import (
     resolve_calendar,
     working_days_between,
 )
-
-if TYPE_CHECKING:
-    from collections.abc import Iterable
 
 __all__ = [
     "AUTO_ACTOR",
@@ -144,6 +142,9 @@ class Tier:
     set at *assignment* follows the closed-loop rule of the policy instead
     (``general_days``, or a work plan for a difficult issue), whichever tier
     the issue enters at.
+
+    Raises:
+        PolicyError: an empty name or owner, or a limit under one working day.
     """
 
     name: str = attrs.field(validator=_text)
@@ -155,6 +156,8 @@ class Tier:
 def _to_tiers(value: Iterable[Tier]) -> tuple[Tier, ...]:
     if isinstance(value, Tier):
         return (value,)
+    if not isinstance(value, Iterable):
+        raise PolicyError.about("ladder.tiers", "a list of Tier", value)
     return tuple(value)
 
 
@@ -177,6 +180,10 @@ def _check_tiers(
 @attrs.frozen
 class Ladder:
     """An ordered escalation ladder (分级协调/两级督办), lowest tier first.
+
+    Raises:
+        PolicyError: no tiers, something else than a :class:`Tier`, or two
+            tiers of one name.
 
     >>> [t.name for t in Ladder.ningbo().tiers]
     ['unit', 'city_office', 'city_leader']
@@ -277,11 +284,19 @@ class Ladder:
 
 
 def _to_shares(value: Iterable[Fraction | int | str]) -> tuple[Fraction, ...]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise PolicyError.about("warnings", "a list of shares such as (Fraction(1, 2),)", value)
     out = []
     for i, v in enumerate(value):
-        if isinstance(v, float):
+        share = None
+        if not isinstance(v, float | bool):
+            try:
+                share = Fraction(v)
+            except (TypeError, ValueError, ArithmeticError):  # "half", None, NaN, infinity
+                share = None
+        if share is None:
             raise PolicyError.about(f"warnings[{i}]", "a Fraction such as Fraction(1, 2)", v)
-        out.append(Fraction(v))
+        out.append(share)
     return tuple(out)
 
 
@@ -321,6 +336,11 @@ class SheetPolicy:
             (help-desk style ``(1/2, 3/4)``); empty for none.
         yellows_for_accountability: yellow sheets against one unit that put
             it on the accountability list ("repeated yellows").
+
+    Raises:
+        PolicyError: a count of days under one, a warning that is not a
+            share strictly inside (0, 1) above the one before, or fewer than
+            two yellows for accountability.
     """
 
     blue_days_before: int | None = attrs.field(default=None, validator=_optional_positive)
@@ -346,6 +366,16 @@ class SheetPolicy:
         return cls(warnings=(Fraction(1, 2), Fraction(3, 4)))
 
 
+def _instance_of(cls: type) -> Any:
+    """An attrs validator like ``instance_of`` that raises :class:`PolicyError`."""
+
+    def check(_instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, cls):
+            raise PolicyError.about(attribute.name, f"a {cls.__name__}", value)
+
+    return check
+
+
 def _general_days(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not 3 <= value <= 5:
         raise PolicyError.about(attribute.name, "3 to 5 working days (一般问题3—5个工作日)", value)
@@ -359,19 +389,22 @@ class EscalationPolicy:
     judged by that version, even after the policy is revised; keep old
     versions in a :class:`PolicyBook`.
 
+    Raises:
+        PolicyError: an empty name or one with ``@``, a ladder or sheet
+            policy of another type, a version or ``plan_days`` under one, or
+            ``general_days`` outside 3–5.
+
     >>> p = EscalationPolicy.binzhou()
     >>> p.key, p.general_days, p.plan_days, p.revise(general_days=3).key
     ('binzhou@1', 5, 2, 'binzhou@2')
     """
 
     name: str = attrs.field(validator=_text)
-    ladder: Ladder = attrs.field(validator=attrs.validators.instance_of(Ladder))
+    ladder: Ladder = attrs.field(validator=_instance_of(Ladder))
     version: int = attrs.field(default=1, validator=_positive)
     general_days: int = attrs.field(default=5, validator=_general_days)
     plan_days: int = attrs.field(default=2, validator=_positive)
-    sheets: SheetPolicy = attrs.field(
-        factory=SheetPolicy, validator=attrs.validators.instance_of(SheetPolicy)
-    )
+    sheets: SheetPolicy = attrs.field(factory=SheetPolicy, validator=_instance_of(SheetPolicy))
     key: str = attrs.field(init=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
@@ -400,12 +433,27 @@ class EscalationPolicy:
         return cls("yinzhou", Ladder.yinzhou())
 
     def revise(self, **changes: Any) -> EscalationPolicy:
-        """This policy edited, under the next version number."""
+        """This policy edited, under the next version number.
+
+        Raises:
+            PolicyError: a change names no field of the policy, or makes it
+                inconsistent (see the class).
+        """
+        fields = [f.name for f in attrs.fields(EscalationPolicy) if f.init and f.name != "version"]
+        for name, value in changes.items():
+            if name not in fields:
+                raise PolicyError.about(
+                    name, f"a field of EscalationPolicy ({', '.join(fields)})", value
+                )
         return attrs.evolve(self, version=self.version + 1, **changes)
 
 
 def _to_policies(value: Iterable[EscalationPolicy]) -> tuple[EscalationPolicy, ...]:
-    return (value,) if isinstance(value, EscalationPolicy) else tuple(value)
+    if isinstance(value, EscalationPolicy):
+        return (value,)
+    if not isinstance(value, Iterable):
+        raise PolicyError.about("policies", "a list of EscalationPolicy", value)
+    return tuple(value)
 
 
 @attrs.frozen
@@ -416,6 +464,10 @@ class PolicyBook:
     >>> book = PolicyBook((v1, v1.revise(general_days=3)))
     >>> book.get("binzhou@2").general_days, book.latest("binzhou").version
     (3, 2)
+
+    Raises:
+        PolicyError: an entry is not an :class:`EscalationPolicy`, or two
+            share one ``name@version``.
     """
 
     policies: tuple[EscalationPolicy, ...] = attrs.field(converter=_to_policies)
@@ -447,7 +499,11 @@ class PolicyBook:
             ) from None
 
     def latest(self, name: str) -> EscalationPolicy:
-        """The highest version of the policy called ``name``."""
+        """The highest version of the policy called ``name``.
+
+        Raises:
+            UnknownReferenceError: the book holds no policy of that name.
+        """
         versions = [p for p in self.policies if p.name == name]
         if not versions:
             msg = f"policy: no policy called {name!r} in the book"
@@ -458,6 +514,8 @@ class PolicyBook:
 def _policy_for(issue: Issue, policy: EscalationPolicy | PolicyBook) -> EscalationPolicy:
     """The policy version ``issue`` was assigned under."""
     key = issue.status.policy
+    if not isinstance(policy, EscalationPolicy | PolicyBook):
+        raise PolicyError.about("policy", "an EscalationPolicy or a PolicyBook", policy)
     if isinstance(policy, EscalationPolicy):
         if key is None or key == policy.key:
             return policy
@@ -536,6 +594,8 @@ def assign(
         UnknownReferenceError: ``tier`` is not on the policy's ladder.
         ValidationError: ``days`` lies outside 3–5 or is given for a difficult issue.
         CalendarCoverageError: the deadline falls in a year the calendar lacks.
+        InvalidTransition: the issue is not freshly collected.
+        PolicyError: ``policy`` is not an :class:`EscalationPolicy`.
 
     >>> from projpush.model import Issue
     >>> q = Issue.collect("Q-1", "P-1", category="utilities", title="双回路供电",
@@ -544,6 +604,8 @@ def assign(
     >>> q.tier, q.owner, q.deadline, q.status.policy
     ('district', '区(市、县)政府', datetime.date(2020, 10, 13), 'dalian@1')
     """
+    if not isinstance(policy, EscalationPolicy):
+        raise PolicyError.about("policy", "an EscalationPolicy", policy)
     ladder = policy.ladder
     entry = ladder.entry if tier is None else ladder.tier(tier)
     cal = resolve_calendar(calendar)
@@ -649,6 +711,11 @@ def escalate(
 
     Raises:
         InvalidTransition: unassigned, already at the top, or not open for escalation.
+        UnknownReferenceError: the issue's policy version is not the one given
+            or not in the book.
+        PolicyError: ``policy`` is neither an :class:`EscalationPolicy` nor a
+            :class:`PolicyBook`.
+        CalendarCoverageError: the new deadline falls in a year the calendar lacks.
     """
     p = _policy_for(issue, policy)
     current, nxt = _escalation(issue, p)
@@ -701,7 +768,12 @@ def declare_beyond_powers(
 
 
 def pause(issue: Issue, on: dt.date, party: str, *, by: str) -> Issue:
-    """Stop the clock while the issue waits on ``party``, outside the ladder (暂停计时)."""
+    """Stop the clock while the issue waits on ``party``, outside the ladder (暂停计时).
+
+    Raises:
+        InvalidTransition: the issue is not being handled.
+        ValidationError: ``party`` is empty.
+    """
     return _step(issue, EventKind.PAUSED, on, by, party=party, note=f"waiting on {party}")
 
 
@@ -711,6 +783,10 @@ def resume(issue: Issue, on: dt.date, *, by: str, calendar: WorkingCalendar | No
     The working days left at the pause (the pause day itself counts as
     used) are granted again from the day after ``on``. A deadline already
     missed when the issue was paused stays missed.
+
+    Raises:
+        InvalidTransition: the issue is not paused.
+        CalendarCoverageError: the moved deadline falls in a year the calendar lacks.
 
     >>> from projpush.model import Issue
     >>> q = Issue.collect("Q-3", "P-1", category="approval", title="省级审批",
@@ -757,7 +833,11 @@ def reject(issue: Issue, on: dt.date, *, by: str, reason: str) -> Issue:
 
 
 def close(issue: Issue, on: dt.date, *, by: str) -> Issue:
-    """Verify the resolution and close the issue off the list (销号)."""
+    """Verify the resolution and close the issue off the list (销号).
+
+    Raises:
+        InvalidTransition: the issue is not resolved (awaiting verification).
+    """
     return _step(issue, EventKind.CLOSED, on, by)
 
 
@@ -988,6 +1068,8 @@ def advance(
     Raises:
         UnknownReferenceError: the recorded policy version or tier is unknown.
         CalendarCoverageError: a date falls in a year the calendar lacks.
+        PolicyError: ``policy`` is neither an :class:`EscalationPolicy` nor a
+            :class:`PolicyBook`.
 
     >>> from projpush.model import Issue
     >>> p = EscalationPolicy.binzhou()
@@ -1124,6 +1206,10 @@ def overdue(
     Paused issues (clock stopped) and resolved ones awaiting verification
     are not overdue.
 
+    Raises:
+        CalendarCoverageError: a deadline or ``as_of`` lies in a year the
+            calendar lacks.
+
     >>> from projpush.model import Issue
     >>> p = EscalationPolicy.binzhou()
     >>> q = Issue.collect("Q-1", "P-1", category="land", title="t",
@@ -1240,6 +1326,12 @@ def _as_of(q: Issue, as_of: dt.date) -> _AsOf:
     return _AsOf(tuple(steps), owner, is_open)
 
 
+def _check_yellows(value: object) -> None:
+    """Refuse a ``yellows`` count that is not a whole number of at least 2."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 2:
+        raise ValidationError.about("yellows", "a count >= 2 (one yellow is not a repeat)", value)
+
+
 def accountability_list(
     issues: Iterable[Issue] | Portfolio,
     as_of: dt.date,
@@ -1255,6 +1347,9 @@ def accountability_list(
     count, up to ``as_of``; only issues still open on ``as_of`` count as
     unresolved at the top.
 
+    Raises:
+        ValidationError: ``yellows`` is not a whole number of at least 2.
+
     >>> from projpush.model import Issue
     >>> p = EscalationPolicy.dalian()
     >>> q = Issue.collect("Q-1", "P-1", category="land", title="t",
@@ -1265,6 +1360,7 @@ def accountability_list(
     ...  for e in accountability_list([q], dt.date(2020, 10, 21))]
     [('中山区', ['red_sheet'])]
     """
+    _check_yellows(yellows)
     items: dict[str, list[AccountabilityItem]] = {}
     yellow_items: dict[str, list[AccountabilityItem]] = {}
     for q in _issues(issues):

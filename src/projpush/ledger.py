@@ -47,14 +47,32 @@ _LISTS: Final[dict[str, type]] = {
 }
 
 
+def _ledger_path(path: str | os.PathLike[str]) -> Path:
+    """``path`` as a Path, if it names a folder or a ``.json`` file that exists.
+
+    A CSV ledger is a folder of files; one CSV or spreadsheet file given by
+    mistake would otherwise be read as JSON and fail on its first byte, with
+    a message about JSON syntax rather than about the path.
+    """
+    target = Path(path)
+    if not target.exists():
+        msg = f"path: no ledger at {str(target)!r} (expected a JSON file or a folder of CSV files)"
+        raise LedgerError(msg, field="path", expected="an existing path", got=str(target))
+    if not target.is_dir() and target.suffix.lower() != ".json":
+        raise LedgerError.about("path", "a .json ledger file or a folder of CSV files", str(target))
+    return target
+
+
 def load_ledger(path: str | os.PathLike[str]) -> Portfolio:
     """Load a ledger: a JSON file, or a folder of CSV files.
 
     Raises:
-        LedgerError: the ledger is malformed (``field`` says where).
+        LedgerError: the path does not exist or is a file not named
+            ``*.json`` (``field`` is ``"path"``), or the ledger is malformed
+            (``field`` says where).
         OSError: the path cannot be read.
     """
-    target = Path(path)
+    target = _ledger_path(path)
     if target.is_dir():
         from projpush.csvledger import load_csv_ledger  # noqa: PLC0415 (CSV ledgers only)
 
@@ -95,8 +113,14 @@ def check_ledger(path: str | os.PathLike[str], as_of: dt.date) -> LedgerCheck:
     naming an unknown project, duplicate codes) are checked on the records
     that loaded. A CSV folder is checked by its own loader, row by row.
     Soft gaps (:func:`~projpush.model.integrity_report`) come as findings.
+
+    Raises:
+        LedgerError: the path does not exist or is a file not named
+            ``*.json`` (``field`` is ``"path"``); problems inside a ledger
+            are returned, not raised.
+        OSError: the path cannot be read.
     """
-    target = Path(path)
+    target = _ledger_path(path)
     if target.is_dir():
         return _check_loaded(target, as_of)
     try:

@@ -449,7 +449,12 @@ class Verdict:
         >>> v = Verdict("NB-1", dt.date(2020, 5, 31), Light.GREEN, (), "ningbo")
         >>> v.text(), v.text("en")
         ('NB-1 2020-05-31 绿灯', 'NB-1 2020-05-31 green')
+
+        Raises:
+            ValidationError: ``lang`` is neither ``"zh"`` nor ``"en"``.
         """
+        if lang not in ("zh", "en"):
+            raise ValidationError.about("lang", "'zh' or 'en'", lang)
         if self.light is None:
             head = "不亮灯" if lang == "zh" else "not judged"
         else:
@@ -532,6 +537,17 @@ def _to_rate(value: object) -> Decimal:
     return rate
 
 
+def _member_of(cls: type[enum.Enum]) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
+    """An attrs validator: the value is a member of ``cls`` (a name or value is not)."""
+    allowed = ", ".join(f"{cls.__name__}.{m.name}" for m in cls)
+
+    def check(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, cls):
+            raise PolicyError.about(attribute.name, f"one of {allowed}", value)
+
+    return check
+
+
 def _whole(field: str, low: int) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
     def check(_instance: Any, _attribute: attrs.Attribute[Any], value: Any) -> None:
         if isinstance(value, bool) or not isinstance(value, int) or value < low:
@@ -589,7 +605,9 @@ class LagPolicy:
     streak_for_yellow: int = attrs.field(default=2, validator=_whole("streak_for_yellow", 1))
     streak_for_red: int = attrs.field(default=3, validator=_whole("streak_for_red", 1))
     tolerance: Decimal = attrs.field(default=_ONE, converter=_to_rate)
-    requirement: Requirement = Requirement.CUMULATIVE
+    requirement: Requirement = attrs.field(
+        default=Requirement.CUMULATIVE, validator=_member_of(Requirement)
+    )
     stages: frozenset[Stage] = _stage_field()
     name: str = "ningbo"
 
@@ -816,12 +834,27 @@ def _masked(judged: list[bool], streaks: list[int], table: bytes) -> tuple[bytes
 # --------------------------------------------------------------------------- nodes: Dalian
 
 
-def _to_points(value: object) -> Fraction:
+def _to_points(value: object, field: str) -> Fraction:
     if isinstance(value, bool) or not isinstance(value, Decimal | Fraction | int | str):
         raise PolicyError.about(
-            "threshold", "an exact number of points (Decimal, Fraction, int)", value
+            field, "an exact number of points (Decimal, Fraction, int or str)", value
         )
-    return Fraction(value)
+    try:
+        return Fraction(value)
+    except (ValueError, ArithmeticError):  # "ten", NaN, infinity
+        raise PolicyError.about(field, "a number of points", value) from None
+
+
+def _slack_points(value: object) -> Fraction:
+    return _to_points(value, "slack_points")
+
+
+def _yellow_at(value: object) -> Fraction:
+    return _to_points(value, "yellow_at")
+
+
+def _red_at(value: object) -> Fraction:
+    return _to_points(value, "red_at")
 
 
 @attrs.frozen
@@ -838,7 +871,7 @@ class NodePolicy:
     slowness. A project with no milestones is not judged.
     """
 
-    slack_points: Fraction = attrs.field(default=Fraction(10), converter=_to_points)
+    slack_points: Fraction = attrs.field(default=Fraction(10), converter=_slack_points)
     missed_on_due_day: bool = True
     stages: frozenset[Stage] = _stage_field()
     name: str = "dalian"
@@ -850,7 +883,7 @@ class NodePolicy:
     @classmethod
     def dalian(cls, slack_points: Fraction | Decimal | int = 10) -> NodePolicy:
         """Dalian's node-task lights on its government supervision platform."""
-        return cls(slack_points=Fraction(slack_points), name="dalian")
+        return cls(slack_points=slack_points, name="dalian")
 
     def judge(self, project: Project, as_of: dt.date, /) -> Verdict:
         """Judge ``project``'s milestones on ``as_of``.
@@ -970,13 +1003,13 @@ class GapPolicy:
     in a reason.
     """
 
-    yellow_at: Fraction = attrs.field(converter=_to_points)
-    red_at: Fraction = attrs.field(converter=_to_points)
-    measure: GapMeasure = GapMeasure.POINTS
+    yellow_at: Fraction = attrs.field(converter=_yellow_at)
+    red_at: Fraction = attrs.field(converter=_red_at)
+    measure: GapMeasure = attrs.field(default=GapMeasure.POINTS, validator=_member_of(GapMeasure))
     yellow_inclusive: bool = True
     red_inclusive: bool = False
-    cutoff: Cutoff = Cutoff.LAST_COMPLETE_MONTH
-    basis: TimeBasis = TimeBasis.MONTH
+    cutoff: Cutoff = attrs.field(default=Cutoff.LAST_COMPLETE_MONTH, validator=_member_of(Cutoff))
+    basis: TimeBasis = attrs.field(default=TimeBasis.MONTH, validator=_member_of(TimeBasis))
     stages: frozenset[Stage] = _stage_field()
     name: str = "gap"
 
@@ -1246,6 +1279,7 @@ def judge(
     Raises:
         ValidationError: ``as_of`` is before the plan year ``year``, or the
             project has no plan for the year the policy needs.
+        PolicyError: ``policy`` is not a :class:`LightPolicy`.
 
     >>> from projpush.model import Project
     >>> p = Project(name="试验", level="city", category="social", stage="completed",
@@ -1258,9 +1292,17 @@ def judge(
     return chosen.judge(project, _effective(as_of, year))
 
 
+_BUILT_IN: Final = (LagPolicy, NodePolicy, GapPolicy, SiteActivityPolicy, WorstOf)
+
+
 def _default(policy: LightPolicy | None) -> LightPolicy:
-    """``policy``, or Ningbo's lag policy when None."""
-    return LagPolicy.ningbo() if policy is None else policy
+    """``policy``, or Ningbo's lag policy when None; anything else with no ``judge`` is refused."""
+    if policy is None:
+        return LagPolicy.ningbo()
+    # The built-in policies first: a runtime Protocol check costs a few microseconds.
+    if not isinstance(policy, _BUILT_IN) and not isinstance(policy, LightPolicy):
+        raise PolicyError.about("policy", "a LightPolicy (name, judge)", policy)
+    return policy
 
 
 def _effective(as_of: dt.date, year: int | None) -> dt.date:
@@ -1275,6 +1317,10 @@ def light_history(
     project: Project, year: int, policy: LightPolicy | None = None
 ) -> tuple[Verdict, ...]:
     """The project's verdicts at the twelve month ends of ``year``.
+
+    Raises:
+        ValidationError: the project has no plan for ``year`` the policy needs.
+        PolicyError: ``policy`` is not a :class:`LightPolicy`.
 
     >>> from projpush.model import Project
     >>> p = Project(name="港区扩建", level="city", category="infrastructure",
@@ -1294,6 +1340,10 @@ class LightMap:
 
     Stored compactly (one byte per cell); :meth:`verdict` re-judges one cell
     with full reasons on demand.
+
+    Raises:
+        ValidationError: a look-up names a project key the map lacks, or
+            something else than a :class:`~projpush.model.Month` of its year.
     """
 
     year: int
@@ -1347,7 +1397,7 @@ class LightMap:
             raise ValidationError.about("key", "a project key in the light map", key) from None
 
     def _col(self, month: Month) -> int:
-        if month.year != self.year:
+        if not isinstance(month, Month) or month.year != self.year:
             raise ValidationError.about("month", f"a month of {self.year}", str(month))
         return month.month - 1
 
@@ -1369,6 +1419,7 @@ def light_map(
     Raises:
         ValidationError: a project has no plan for ``year`` (under a lag policy),
             unless ``lenient``.
+        PolicyError: ``policy`` is not a :class:`LightPolicy`.
 
     >>> from projpush.model import Project
     >>> p = Project(name="港区扩建", level="city", category="infrastructure",
@@ -1498,8 +1549,15 @@ class Rollup:
 
         A project guaranteed by several leaders counts under each; one with
         none is grouped under ``""``.
+
+        Raises:
+            ValidationError: ``dimension`` is none of these.
         """
-        dim = dimension if isinstance(dimension, Dimension) else Dimension(dimension)
+        try:
+            dim = dimension if isinstance(dimension, Dimension) else Dimension(dimension)
+        except ValueError:
+            allowed = ", ".join(repr(d.value) for d in Dimension)
+            raise ValidationError.about("dimension", f"one of {allowed}", dimension) from None
         groups: dict[str, list[Verdict]] = {}
         for v in self.verdicts:
             for g in self._groups(v.project, dim):
@@ -1543,6 +1601,7 @@ def judge_portfolio(
 
     Raises:
         ValidationError: as :func:`judge`, naming the project (unless ``lenient``).
+        PolicyError: ``policy`` is not a :class:`LightPolicy`.
 
     >>> from projpush.model import Portfolio, Project
     >>> mk = lambda key, done: Project(name=key, level="city", category="industry",

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
 
-from projpush.errors import UnknownReferenceError
+from projpush.errors import PolicyError, UnknownReferenceError, ValidationError
 from projpush.escalation import (
     AccountabilityEntry,
     EscalationPolicy,
@@ -134,6 +134,23 @@ def policy_set(name: str) -> PolicySet:
         raise UnknownReferenceError.about("policy", f"one of {known}", name) from None
 
 
+def _chosen(policy: str | PolicySet) -> PolicySet:
+    """The policy set named by ``policy``, or ``policy`` itself when it is one."""
+    if isinstance(policy, str):
+        return policy_set(policy)
+    if not isinstance(policy, PolicySet):
+        raise PolicyError.about("policy", "a POLICY_SETS name or a PolicySet", policy)
+    return policy
+
+
+def _check_choice(field: str, value: object, allowed: tuple[str, ...]) -> None:
+    """Refuse a format or language outside ``allowed``, naming the field and value."""
+    if value not in allowed:
+        names = [repr(a) for a in allowed]
+        choices = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+        raise ValidationError.about(field, choices, value)
+
+
 @attrs.frozen
 class SupervisionReport:
     """Everything a monthly supervision report shows, computed at one date."""
@@ -239,8 +256,13 @@ def build_report(
         policy: a :data:`POLICY_SETS` name or a :class:`PolicySet`.
         calendar: working-day calendar (default: the China official calendar).
         progress: called as ``progress(stage, done, total)`` between stages.
+
+    Raises:
+        UnknownReferenceError: no policy set has the name ``policy``.
+        PolicyError: ``policy`` is neither a name nor a :class:`PolicySet`.
+        CalendarCoverageError: an issue's dates lie in a year the calendar lacks.
     """
-    chosen = policy_set(policy) if isinstance(policy, str) else policy
+    chosen = _chosen(policy)
     cal = resolve_calendar(calendar)
     stages = ("issues", "lights", "figures")
     tell = progress or (lambda _stage, _done, _total: None)
@@ -307,7 +329,13 @@ _TEXT: Final = {
 
 
 def render(report: SupervisionReport, *, fmt: Format = "text", lang: Lang = "zh") -> str:
-    """Render a report as readable text, JSON (stable keys) or CSV (one row a figure)."""
+    """Render a report as readable text, JSON (stable keys) or CSV (one row a figure).
+
+    Raises:
+        ValidationError: ``fmt`` is not text, json or csv, or ``lang`` not zh or en.
+    """
+    _check_choice("fmt", fmt, ("text", "json", "csv"))
+    _check_choice("lang", lang, ("zh", "en"))
     if fmt == "json":
         return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
@@ -384,15 +412,20 @@ def render_tables(
     responsibilities (责任表) and progress (进度表).
 
     Raises:
-        UnknownReferenceError: the project or the leader is not in the ledger.
+        UnknownReferenceError: the project, the leader or the policy set is
+            not known.
+        ValidationError: ``fmt`` is not text or csv, or ``lang`` not zh or en.
+        PolicyError: ``policy`` is neither a name nor a :class:`PolicySet`.
     """
+    _check_choice("fmt", fmt, ("text", "csv"))
+    _check_choice("lang", lang, ("zh", "en"))
     if project is not None:
         projects: tuple[Project, ...] = (portfolio.project(project),)
     else:
         projects = portfolio.by_leader(str(leader))
         if not any(ld.name == leader for ld in portfolio.leaders):
             raise UnknownReferenceError.about("leader", "a leader in the ledger", leader)
-    chosen = policy_set(policy) if isinstance(policy, str) else policy
+    chosen = _chosen(policy)
     schedule = time_schedule(as_of)
     # One map for every project with a plan this year: only those get a light strip.
     planned = [p for p in projects if p.annual_plan(as_of.year) is not None]

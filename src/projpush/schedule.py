@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
+from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Final, Protocol, runtime_checkable
@@ -28,7 +29,7 @@ from projpush.errors import CalendarCoverageError, PolicyError, ValidationError
 from projpush.model import Month
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Iterator
 
     from projpush.model import Milestone, Project
 
@@ -66,16 +67,41 @@ _ONE_DAY: Final = dt.timedelta(days=1)
 _SATURDAY: Final = 5
 
 
+# --------------------------------------------------------------------------- arguments
+
+
+def _date_arg(value: object, field: str) -> dt.date:
+    """``value`` if it is a date, else a ValidationError naming ``field``.
+
+    The rules below do date arithmetic at once; without this, an ISO string
+    passed for a date would surface as a bare AttributeError from deep inside.
+    """
+    if not isinstance(value, dt.date):
+        raise ValidationError.about(field, "a date", value)
+    return value
+
+
+def _whole_arg(value: object, field: str, what: str) -> int:
+    """``value`` if it is an int (not a bool), else a ValidationError naming ``field``."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError.about(field, f"a whole number of {what}", value)
+    return value
+
+
 # --------------------------------------------------------------------------- periods
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
     """Move a date by whole months, clamping to the end of a shorter month.
 
+    Raises:
+        ValidationError: ``day`` is not a date or ``months`` not a whole number.
+
     >>> add_months(dt.date(2020, 1, 31), 1)
     datetime.date(2020, 2, 29)
     """
-    result: dt.date = day + relativedelta(months=months)
+    start = _date_arg(day, "day")
+    result: dt.date = start + relativedelta(months=_whole_arg(months, "months", "months"))
     return result
 
 
@@ -234,6 +260,9 @@ def time_progress(as_of: dt.date, basis: TimeBasis = TimeBasis.MONTH) -> Fractio
     that month gives (*m* − 1)/12. On the day basis the day of the year is
     divided by the days in the year (365 or 366). The result is exact.
 
+    Raises:
+        ValidationError: ``as_of`` is not a date or ``basis`` not a :class:`TimeBasis`.
+
     >>> time_progress(dt.date(2020, 5, 31))
     Fraction(5, 12)
     >>> time_progress(dt.date(2020, 5, 30))
@@ -243,6 +272,7 @@ def time_progress(as_of: dt.date, basis: TimeBasis = TimeBasis.MONTH) -> Fractio
     >>> time_progress(dt.date(2020, 2, 29), TimeBasis.DAY)
     Fraction(10, 61)
     """
+    _date_arg(as_of, "as_of")
     if basis is TimeBasis.MONTH:
         return Fraction(_months_ended(as_of), 12)
     if basis is TimeBasis.DAY:
@@ -443,8 +473,23 @@ def _overflow(calendar: object, start: dt.date, n: int) -> CalendarCoverageError
     return CalendarCoverageError(msg, field="n", expected="a result in years 1–9999", got=n)
 
 
-def _to_dates(value: Iterable[dt.date]) -> frozenset[dt.date]:
-    return frozenset(value)
+def _to_dates(value: Iterable[dt.date], field: str) -> frozenset[dt.date]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise ValidationError.about(field, "a set of dates", value)
+    days = list(value)
+    for day in days:
+        # A datetime never equals the date it falls on, so it would never match a day.
+        if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
+            raise ValidationError.about(field, "dates", day)
+    return frozenset(days)
+
+
+def _to_holidays(value: Iterable[dt.date]) -> frozenset[dt.date]:
+    return _to_dates(value, "holidays")
+
+
+def _to_workdays(value: Iterable[dt.date]) -> frozenset[dt.date]:
+    return _to_dates(value, "workdays")
 
 
 def _check_years(
@@ -468,6 +513,11 @@ class HolidayCalendar(_Indexed):
     An index of the working days is built once, so shifting and counting
     working days take a few list look-ups.
 
+    Raises:
+        ValidationError: ``years`` is not a non-empty range of years, a day
+            is not a date or lies outside ``years``, a day is in both sets,
+            or a make-up workday is not a Saturday or Sunday.
+
     >>> notice_2027 = HolidayCalendar(
     ...     years=range(2027, 2028),
     ...     holidays={dt.date(2027, 1, 1)},
@@ -479,8 +529,8 @@ class HolidayCalendar(_Indexed):
     """
 
     years: range = attrs.field(validator=_check_years)
-    holidays: frozenset[dt.date] = attrs.field(converter=_to_dates)
-    workdays: frozenset[dt.date] = attrs.field(converter=_to_dates)
+    holidays: frozenset[dt.date] = attrs.field(converter=_to_holidays)
+    workdays: frozenset[dt.date] = attrs.field(converter=_to_workdays)
     name: str = "holiday calendar"
     _lo: int = attrs.field(init=False, repr=False, eq=False, order=False)
     _flags: bytes = attrs.field(init=False, repr=False, eq=False, order=False)
@@ -541,6 +591,10 @@ class HolidayCalendar(_Indexed):
         """A calendar covering one more year, next to the covered ones.
 
         This is how a newly published notice is added to the official data.
+
+        Raises:
+            ValidationError: ``year`` is not next to the covered years, or a
+                day is not fit for the calendar (see :class:`HolidayCalendar`).
 
         >>> cal = china_calendar().with_year(
         ...     2027, holidays={dt.date(2027, 1, 1)}, workdays=set()
@@ -748,12 +802,15 @@ def add_working_days(calendar: WorkingCalendar, start: dt.date, n: int) -> dt.da
     Raises:
         CalendarCoverageError: ``start`` or the answer lies in a year the
             calendar has no data for.
+        ValidationError: ``start`` is not a date or ``n`` not a whole number.
 
     >>> add_working_days(china_calendar(), dt.date(2020, 9, 29), 5)
     datetime.date(2020, 10, 13)
     >>> add_working_days(china_calendar(), dt.date(2020, 10, 9), -1)
     datetime.date(2020, 9, 30)
     """
+    _date_arg(start, "start")
+    _whole_arg(n, "n", "working days")
     if isinstance(calendar, _Indexed):
         return calendar._shift(start, n)  # noqa: SLF001
     if isinstance(calendar, FallbackCalendar):
@@ -775,10 +832,13 @@ def working_days_between(calendar: WorkingCalendar, start: dt.date, end: dt.date
     Raises:
         CalendarCoverageError: ``start`` or ``end`` lies in a year the
             calendar has no data for.
+        ValidationError: ``start`` or ``end`` is not a date.
 
     >>> working_days_between(china_calendar(), dt.date(2020, 9, 29), dt.date(2020, 10, 13))
     5
     """
+    _date_arg(start, "start")
+    _date_arg(end, "end")
     if isinstance(calendar, _Indexed):
         return calendar._count(start, end)  # noqa: SLF001
     if isinstance(calendar, FallbackCalendar):
@@ -792,9 +852,15 @@ def working_days_between(calendar: WorkingCalendar, start: dt.date, end: dt.date
 def next_working_day(calendar: WorkingCalendar, day: dt.date) -> dt.date:
     """``day`` itself if it is a working day, else the first working day after it.
 
+    Raises:
+        CalendarCoverageError: ``day`` or the answer lies in a year the
+            calendar has no data for.
+        ValidationError: ``day`` is not a date.
+
     >>> next_working_day(china_calendar(), dt.date(2020, 10, 5))
     datetime.date(2020, 10, 9)
     """
+    _date_arg(day, "day")
     if calendar.is_working_day(day):
         return day
     return add_working_days(calendar, day, 1)
@@ -887,6 +953,10 @@ def milestone_timing(
         as_of: the date of the judgement; a completion after it is ignored.
         calendar: when given, lateness is also counted in working days.
 
+    Raises:
+        CalendarCoverageError: with a calendar, the planned date or the
+            completion (or ``as_of``) lies in a year it has no data for.
+
     >>> from projpush.model import Milestone
     >>> m = Milestone("土地清表", planned=dt.date(2020, 9, 30), start=dt.date(2020, 9, 1))
     >>> t = milestone_timing(m, dt.date(2020, 10, 13), china_calendar())
@@ -963,6 +1033,8 @@ class RhythmEvent:
 
 
 def _to_kinds(value: Iterable[RhythmKind]) -> frozenset[RhythmKind]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise PolicyError.about("kinds", "a set of RhythmKind members", value)
     return frozenset(value)
 
 
@@ -1172,7 +1244,11 @@ def supervision_rhythm(
         emergency: adds a daily flash report and a weekly notice.
 
     Raises:
-        CalendarCoverageError: a report due date falls outside the calendar.
+        CalendarCoverageError: a report due date falls outside the calendar
+            (December's report is due in the next January).
+        ValidationError: ``year`` is not a whole number from 1900 to 2200, or
+            ``emergency`` is not an :class:`Emergency`.
+        PolicyError: ``policy`` is not a :class:`RhythmPolicy`.
 
     >>> events = supervision_rhythm(2020, calendar=china_calendar())
     >>> [(e.on.isoformat(), e.label) for e in events if e.kind is RhythmKind.MONTHLY_REPORT_DUE][:2]
@@ -1180,6 +1256,11 @@ def supervision_rhythm(
     >>> sum(e.kind is RhythmKind.BIMONTHLY_HEARING for e in events)
     6
     """
+    Month(year, 1)  # the model's own year rule, so that Month.of works on every event
+    if policy is not None and not isinstance(policy, RhythmPolicy):
+        raise PolicyError.about("policy", "a RhythmPolicy", policy)
+    if emergency is not None and not isinstance(emergency, Emergency):
+        raise ValidationError.about("emergency", "an Emergency", emergency)
     chosen = RhythmPolicy.binzhou() if policy is None else policy
     events = [
         event
