@@ -786,6 +786,25 @@ class TestFigures:
                 first.assign(annual_plan=pd.Series([1.5, "1"], dtype=object)), "region"
             )
 
+    def test_groups_from_figures_bad_cells(self):
+        """A schedule that is not an exact share, a group that is not text."""
+        first = figures_frame(monthly_table(), AS_OF, projects=project_table())
+        with pytest.raises(
+            ValidationError,
+            match=r"^figures\.schedule\[A\]: expected an exact share such as 5/12, got None",
+        ):
+            groups_from_figures(
+                first.assign(schedule=pd.Series([None, "1/4"], dtype=object)), "region"
+            )
+        with pytest.raises(
+            ValidationError, match=r"^figures\.schedule\[B\]: expected an exact share"
+        ):
+            groups_from_figures(first.assign(schedule=["1/4", "quarter"]), "region")
+        with pytest.raises(
+            ValidationError, match=r"^figures\.region\[B\]: expected a text, got nan"
+        ):
+            groups_from_figures(first.assign(region=["海曙区", float("nan")]), "region")
+
     def test_empty_groups(self):
         """No projects give an empty group table."""
         empty = figures_frame(monthly_table().iloc[:0], AS_OF, projects=project_table().iloc[:0])

@@ -217,6 +217,21 @@ class TestErrors:
                 stage_events=tables.stage_events.drop(columns=["on"]),
             )
 
+    def test_unknown_stage_event_key_at_once(self, tables):
+        """With a pandas projects table, stage events of unknown keys are refused at once."""
+        events = tables.stage_events.assign(key="NO-SUCH-KEY")
+        with pytest.raises(
+            UnknownReferenceError,
+            match=r"^stage_events\.key: expected a key of a project, got 'NO-SUCH-KEY'",
+        ):
+            on_partitions(
+                judge_frame,
+                pieces(tables),
+                SAMPLE_AS_OF,
+                projects=tables.projects,
+                stage_events=events,
+            )
+
     def test_unknown_key_when_computed(self, tables):
         """A monthly key the projects table lacks is the pandas path's error, on compute."""
         projects = tables.projects[tables.projects["key"] != tables.projects.loc[0, "key"]]

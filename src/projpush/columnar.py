@@ -87,8 +87,6 @@ __all__ = [
     "to_frames",
 ]
 
-_ZERO: Final = Decimal(0)
-
 # The project columns: required ones, then optional ones handed to Project as they are.
 _REQUIRED: Final = ("key", "name", "level", "category", "stage", "region", "unit")
 _OPTIONAL: Final = ("code", "local_id", "owner", "total_investment", "task_force")
@@ -260,33 +258,36 @@ class _Missing:
 
 
 def _check_frame(frame: object, table: str, required: Iterable[str], hint: str = "") -> Any:
-    pd = _pandas()
-    if not isinstance(frame, pd.DataFrame):
+    """``frame`` when it is a pandas DataFrame with the ``required`` columns."""
+    if not isinstance(frame, _pandas().DataFrame):
         raise ValidationError.about(table, "a pandas DataFrame", type(frame).__name__)
+    _check_columns(frame, table, required, hint)
+    return frame
+
+
+def _check_columns(frame: Any, table: str, required: Iterable[str], hint: str = "") -> None:
+    """Refuse a pandas or Dask DataFrame that lacks some of the ``required`` columns."""
     missing = [c for c in required if c not in frame.columns]
     if missing:
         msg = f"{table}: expected the columns {missing}{hint}, got {list(frame.columns)}"
         raise ValidationError(
             msg, field=table, expected=f"columns {missing}", got=list(frame.columns)
         )
-    return frame
 
 
 def _refuse_float_columns(frame: Any, table: str, columns: Iterable[str]) -> None:
-    """Money is never float: a float column is refused before any value is read."""
-    pd = _pandas()
+    """Money is never float: a float column (pandas or Dask) is refused before any value is read."""
+    is_float = _pandas().api.types.is_float_dtype
+    dtypes = frame.dtypes
     for column in columns:
-        if column in frame.columns and pd.api.types.is_float_dtype(frame[column].dtype):
+        if column in frame.columns and is_float(dtypes[column]):
             field = f"{table}.{column}"
             msg = (
-                f"{field}: money must be exact, but the column holds {frame[column].dtype} "
+                f"{field}: money must be exact, but the column holds {dtypes[column]} "
                 "numbers; read it as text (pandas.read_csv(..., dtype=str)) or as Decimal"
             )
             raise MoneyTypeError(
-                msg,
-                field=field,
-                expected="Decimal, int or text amounts",
-                got=str(frame[column].dtype),
+                msg, field=field, expected="Decimal, int or text amounts", got=str(dtypes[column])
             )
 
 
@@ -798,6 +799,16 @@ def groups_frame(
     return _groups(group_figures(portfolio, dimension, as_of, basis=basis), dimension)
 
 
+def _share(value: object, field: str) -> Fraction:
+    """An exact share from a Fraction or its text (``"5/12"``), as a figures table holds it."""
+    if isinstance(value, Fraction | str) and not isinstance(value, bool):
+        try:
+            return Fraction(value)
+        except ValueError:
+            pass
+    raise ValidationError.about(field, "an exact share such as 5/12", value)
+
+
 def groups_from_figures(figures: Any, by: GroupBy | str) -> Any:
     """Group rows of :func:`figures_frame` (from pandas or Dask) as :func:`groups_frame` does.
 
@@ -822,7 +833,10 @@ def groups_from_figures(figures: Any, by: GroupBy | str) -> Any:
     """
     dimension = _dimension(by)
     frame = _check_frame(figures, "figures", _FIGURE_COLUMNS)
-    schedules = {Fraction(s) for s in frame["schedule"].tolist()}
+    keys = frame["key"].tolist()
+    schedules = {
+        _share(s, f"figures.schedule[{k}]") for k, s in zip(keys, frame["schedule"], strict=True)
+    }
     if len(schedules) > 1:
         raise ValidationError.about(
             "figures.schedule", "the figures of one date", sorted(map(str, schedules))
@@ -830,7 +844,7 @@ def groups_from_figures(figures: Any, by: GroupBy | str) -> Any:
     members: dict[str, list[Investment]] = {}
     amounts = ("annual_plan", "done_to_date", "done_in_month", "done_last_year")
     cells = zip(
-        frame["key"].tolist(),
+        keys,
         frame[dimension.value].tolist(),
         frame["planned"].tolist(),
         *(frame[c].tolist() for c in amounts),
@@ -839,6 +853,8 @@ def groups_from_figures(figures: Any, by: GroupBy | str) -> Any:
     for key, group, planned, *values in cells:
         if planned not in (True, False):
             raise ValidationError.about(f"figures.planned[{key}]", "True or False", planned)
+        if not isinstance(group, str):
+            raise ValidationError.about(f"figures.{dimension.value}[{key}]", "a text", group)
         # An unplanned project is a member but adds nothing, as in projpush.metrics.
         inv = Investment()
         if planned:
@@ -921,7 +937,7 @@ def on_partitions(
     is computed, as :func:`from_frames` raises them.
     """
     dd = _dask_dataframe()
-    if fn not in (judge_frame, light_map_frame, figures_frame):
+    if not any(fn is f for f in (judge_frame, light_map_frame, figures_frame)):
         name = getattr(fn, "__name__", fn)
         raise ValidationError.about(
             "fn", "judge_frame, light_map_frame or figures_frame (per-project rules)", name
@@ -929,20 +945,33 @@ def on_partitions(
     if not isinstance(monthly, dd.DataFrame):
         raise ValidationError.about("monthly", "a Dask DataFrame", type(monthly).__name__)
     required = _MONTHLY if projects is not None else (*_MONTHLY, *_REQUIRED[1:])
-    _check_frame(monthly._meta, "monthly", required)  # noqa: SLF001 (Dask's empty schema)
-    _refuse_float_columns(monthly._meta, "monthly", ("plan", "done"))  # noqa: SLF001
+    hint = "" if projects is not None else " (or pass a projects table)"
+    _check_columns(monthly, "monthly", required, hint)
+    _refuse_float_columns(monthly, "monthly", ("plan", "done"))
+    if stage_events is not None:
+        _check_frame(stage_events, "stage_events", _EVENTS)
     table = monthly.map_partitions(_normalised_keys)
     if projects is not None:
         if not isinstance(projects, dd.DataFrame):
             _check_frame(projects, "projects", _REQUIRED)
+            if stage_events is not None:  # known now: no need to wait for the partitions
+                _known_keys(stage_events, projects)
             projects = dd.from_pandas(projects, npartitions=1)
-        _check_frame(projects._meta, "projects", _REQUIRED)  # noqa: SLF001 (Dask's empty schema)
+        _check_columns(projects, "projects", _REQUIRED)
         # Both sides' keys pass through the same function, so they join with one dtype.
         joined = projects.map_partitions(_normalised_keys).assign(**{_FROM_PROJECTS: True})
         table = table[list(_MONTHLY)].merge(joined, on="key", how="outer")
-    if stage_events is not None:
-        _check_frame(stage_events, "stage_events", _EVENTS)
     shuffled = table.shuffle(on="key")
     run = functools.partial(_on_partition, fn=fn, args=args, kwargs=kwargs, events=stage_events)
-    meta = run(shuffled._meta)  # noqa: SLF001 (the empty frame fixes the result's schema)
-    return shuffled.map_partitions(run, meta=meta)
+    pd = _pandas()
+    empty = pd.DataFrame({c: pd.Series(dtype=t) for c, t in shuffled.dtypes.items()})
+    # The function on no rows gives the result's columns and dtypes, the same as on any rows.
+    return shuffled.map_partitions(run, meta=run(empty))
+
+
+def _known_keys(stage_events: Any, projects: Any) -> None:
+    """Refuse stage events of a key the (pandas) projects table lacks."""
+    keys = {_text_key(k, "projects.key") for k in projects["key"].tolist()}
+    stray = sorted({_text_key(k, "stage_events.key") for k in stage_events["key"].tolist()} - keys)
+    if stray:
+        raise UnknownReferenceError.about("stage_events.key", "a key of a project", stray[0])
