@@ -134,6 +134,15 @@ def to_tuple_of(cls: type[V], value: object, field: str) -> tuple[V, ...]:
     return items
 
 
+SORT_KEYS: dict[type, Callable[[Any], Any]] = {}
+"""Sort keys of FrozenMap items by key class, for classes whose own ``<`` is Python code.
+
+A month's plan is twelve entries and a province has a hundred thousand of
+them: ``projpush.model`` registers one integer per Month here instead of a
+call of ``Month.__lt__`` per comparison.
+"""
+
+
 class FrozenMap(Mapping[K, V]):
     """An immutable, hashable mapping kept in key order, for value objects.
 
@@ -145,7 +154,12 @@ class FrozenMap(Mapping[K, V]):
 
     def __init__(self, data: Mapping[K, V] | Iterable[tuple[K, V]] = ()) -> None:
         items = dict(data)
-        self._data: dict[K, V] = dict(sorted(items.items(), key=_sort_key))
+        key = SORT_KEYS.get(type(next(iter(items), None)), _sort_key)
+        try:
+            ordered = sorted(items.items(), key=key)
+        except (AttributeError, TypeError):  # keys of mixed kinds: their own order decides
+            ordered = sorted(items.items(), key=_sort_key)
+        self._data: dict[K, V] = dict(ordered)
         self._hash: int | None = None
 
     def __getitem__(self, key: K) -> V:

@@ -268,15 +268,23 @@ def _decode_mapping(args: tuple[Any, ...], data: Any, path: str, *, top: bool) -
 
 def _parse_leaf(hint: Any, data: Any, path: str) -> Any:
     """Parse a top-level leaf the way a model field of that type would."""
-    parse = _LEAVES.get(hint) if isinstance(hint, type) else None
-    if parse is None and isinstance(hint, type) and issubclass(hint, enum.Enum):
-        parse = functools.partial(to_enum, hint)
-    if parse is None:
-        return data
+    parse = _leaf_converter(hint)
     try:
         return parse(data, path)
     except ProjpushError as err:
         raise _wrap(err, path) from None
+
+
+def _leaf_converter(hint: Any) -> typing.Callable[[object, str], Any]:
+    """The converter of a leaf of type ``hint``, as a model field of that type has it."""
+    parse = _LEAVES.get(hint) if isinstance(hint, type) else None
+    if parse is None and isinstance(hint, type) and issubclass(hint, enum.Enum):
+        parse = functools.partial(to_enum, hint)
+    return parse or _as_is
+
+
+def _as_is(data: object, _path: str) -> object:
+    return data
 
 
 def _decode_object(cls: type[T], data: Any, path: str) -> T:
@@ -294,6 +302,11 @@ def _decode_object(cls: type[T], data: Any, path: str) -> T:
         msg = f"{path}: {cls.__name__} needs key {missing[0]!r}, which is missing"
         raise LedgerError(msg, field=f"{path}.{missing[0]}", expected="a value", got=None)
     kwargs = {k: _decode(fields[k][0], v, f"{path}.{k}") for k, v in data.items()}
+    return _construct(cls, kwargs, path)
+
+
+def _construct(cls: type[T], kwargs: dict[str, Any], path: str) -> T:
+    """``cls(**kwargs)``, any error turned into a LedgerError located at ``path``."""
     try:
         return cls(**kwargs)
     except LedgerError:
@@ -401,20 +414,35 @@ def shown(data: Any) -> Any:
 # --------------------------------------------------------------------------- ledger files
 
 
-def load_portfolio(path: str | os.PathLike[str]) -> Portfolio:
+def load_portfolio(path: str | os.PathLike[str], *, trusted: bool = False) -> Portfolio:
     """Read a JSON ledger file (UTF-8, a byte-order mark tolerated) into a portfolio.
 
     The document is ``{"format": "projpush-ledger", "version": 1, "projects":
     [...], "leaders": [...], "secretaries": [...], "issues": [...], "units":
     [...], "task_forces": [...]}``; the lists may be left out when empty.
 
+    Every value is checked by default. ``trusted=True`` is for a ledger that
+    projpush wrote or already checked (a province's monthly bulk load): the
+    same values are built several times faster, converting each distinct text
+    once and skipping the object-level checks that only look for mistakes
+    (see ``docs/performance.md``); a malformed record still fails, as here.
+
     Raises:
         LedgerError: the file is not a ledger of this format and version, or a
             value in it is malformed (``field`` is its JSON path).
         OSError: the file cannot be read.
     """
-    body = parse_ledger_document(Path(path).read_bytes())
-    portfolio: Portfolio = _decode_object(Portfolio, body, "$")
+    raw = Path(path).read_bytes()
+    if trusted:
+        from projpush._bulk import decode_trusted  # noqa: PLC0415 (it builds on this module)
+
+        return decode_trusted(raw)
+    return _decode_ledger(raw)
+
+
+def _decode_ledger(raw: bytes) -> Portfolio:
+    """The validating decoder of a whole ledger document."""
+    portfolio: Portfolio = _decode_object(Portfolio, parse_ledger_document(raw), "$")
     return portfolio
 
 

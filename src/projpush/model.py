@@ -30,6 +30,7 @@ from typing import Any, Final
 import attrs
 
 from projpush._convert import (
+    SORT_KEYS,
     FrozenMap,
     normalise_text,
     to_enum,
@@ -37,6 +38,7 @@ from projpush._convert import (
     to_money_map,
     to_text,
     typed_converters,
+    unchecked,
 )
 from projpush.errors import (
     DuplicateKeyError,
@@ -534,6 +536,13 @@ def _month_of_text(text: str) -> Month | None:
     return _month_at(int(match[1]) * 12 + int(match[2]) - 1)
 
 
+def _month_order(item: tuple[Month, Any]) -> int:
+    return item[0].year * 12 + item[0].month
+
+
+SORT_KEYS[Month] = _month_order  # one int per key instead of Month.__lt__ per comparison
+
+
 @functools.lru_cache(maxsize=4096)
 def _last_day(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
@@ -585,8 +594,9 @@ class ProjectCode:
     serial: str
 
     def __attrs_post_init__(self) -> None:
-        text = "-".join(str(part) for part in attrs.astuple(self))
-        for (part, width), value in zip(_CODE_PARTS, attrs.astuple(self), strict=True):
+        parts = (self.year, self.division, self.sector, self.type, self.serial)
+        text = "-".join(str(part) for part in parts)
+        for (part, width), value in zip(_CODE_PARTS, parts, strict=True):
             _check_code_part(part, width, value, text)
 
     @classmethod
@@ -606,10 +616,13 @@ class ProjectCode:
             raise ValidationError(msg, field=field, expected="5 parts", got=text)
         for (part, width), value in zip(_CODE_PARTS, parts, strict=True):
             _check_code_part(part, width, value, clean, field)
-        return cls(*parts)
+        return _checked_code(*parts)  # checked just above, part by part
 
     def __str__(self) -> str:
         return f"{self.year}-{self.division}-{self.sector}-{self.type}-{self.serial}"
+
+
+_checked_code: Final = unchecked(ProjectCode)
 
 
 def _check_code_part(part: str, width: int, value: object, text: str, field: str = "code") -> None:

@@ -1,0 +1,250 @@
+"""The trusted bulk path of the JSON ledger loader (private).
+
+``load_ledger(path, trusted=True)`` comes here. It builds values equal to
+those of the validating decoder in :mod:`projpush.io`, saving three costs:
+
+- each distinct leaf text of a field (a date, an amount, a month, a name,
+  an enum value) is converted once, by that field's own converter, and the
+  result is shared by every record holding the same text, which also keeps
+  one copy of it in memory;
+- objects are built without running their converters again
+  (:func:`projpush._convert.unchecked`) and without their object-level checks
+  (``__attrs_post_init__``: a project has a code or a local id, milestone
+  names are unique, stage events are in order, a secretary's cadences name
+  projects they serve), except where that hook derives a value: an issue's
+  status is always replayed from its events, and a portfolio always builds
+  its indexes (and so still refuses duplicate keys and unknown references);
+- the text is parsed without the hook that notices a key written twice in
+  one JSON object (the last one wins, as in plain JSON).
+
+A record the fast builder cannot take as it is (a wrong JSON type, an unknown
+or missing key, a leaf its converter refuses, an illegal event) goes to the
+validating decoder, so a malformed ledger fails the same way, with the same
+JSON path, whichever path reads it.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import types
+import typing
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+
+import attrs
+
+from projpush._convert import FrozenMap, unchecked
+from projpush._gc import no_cycle_collection
+from projpush.errors import ProjpushError
+from projpush.io import (
+    LEDGER_FORMAT,
+    LEDGER_VERSION,
+    _construct,
+    _decode_ledger,
+    _decode_object,
+    _leaf_converter,
+)
+from projpush.model import Month, Portfolio, ProjectCode
+
+__all__ = ["decode_trusted"]
+
+Build = Callable[[Any], Any]
+
+_SCALARS: Final = (Month, ProjectCode)  # attrs classes that a ledger writes as one string
+_ERRORS: Final = (ProjpushError, TypeError, ValueError, LookupError, ArithmeticError)
+
+
+class _Fallback(Exception):  # noqa: N818 (a signal within this module, never raised out of it)
+    """This record needs the validating decoder: it is malformed, or unusual."""
+
+
+def decode_trusted(raw: bytes) -> Portfolio:
+    """A portfolio from a JSON ledger's bytes, through the trusted path.
+
+    Raises:
+        LedgerError: as :func:`projpush.io.load_portfolio` would.
+    """
+    with no_cycle_collection():
+        try:
+            document = json.loads(raw.decode("utf-8-sig"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            document = None
+        if not _is_ledger(document):
+            return _decode_ledger(raw)  # the validating path says what is wrong
+        lists: dict[str, tuple[Any, ...]] = {}
+        try:
+            for name, (cls, build) in _LISTS.items():
+                # Popped, so that each list's parsed JSON is freed once it is built.
+                items = document.pop(name, [])
+                if not isinstance(items, list):
+                    return _decode_ledger(raw)
+                lists[name] = tuple(
+                    [_record(build, cls, item, f"$.{name}[{i}]") for i, item in enumerate(items)]
+                )
+                del items
+        finally:
+            for cache in _CACHES:  # the shared values stay with the portfolio, not here
+                cache.clear()
+        return _construct(Portfolio, lists, "$")
+
+
+def _is_ledger(document: Any) -> bool:
+    if not isinstance(document, dict) or not document.keys() <= {"format", "version", *_LISTS}:
+        return False
+    version = document.get("version")
+    return (
+        document.get("format") == LEDGER_FORMAT
+        and type(version) is int
+        and version == LEDGER_VERSION
+    )
+
+
+def _record(build: Build, cls: type, item: Any, path: str) -> Any:
+    try:
+        return build(item)
+    except (_Fallback, *_ERRORS):
+        return _decode_object(cls, item, path)
+
+
+_MISSING: Final = object()
+_CACHES: Final[list[dict[object, Any]]] = []  # every leaf's cache, emptied after each load
+
+
+@functools.cache
+def _builder(hint: Any) -> Build:
+    """The fast builder for a value of type ``hint`` (an object, a tuple, a mapping, a leaf)."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is typing.Union or origin is types.UnionType:
+        (inner,) = (a for a in args if a is not type(None))
+        build = _builder(inner)
+        return lambda value: None if value is None else build(value)
+    if origin is tuple:
+        return _tuple_builder(_builder(args[0]))
+    if isinstance(origin, type) and issubclass(origin, Mapping):
+        return _map_builder(_builder(args[0]), _builder(args[1]))
+    if attrs.has(hint) and hint not in _SCALARS:
+        return _object_builder(hint)
+    convert = _leaf_converter(hint)
+    return _memoised(lambda value: convert(value, "value"))
+
+
+def _structured(hint: Any) -> bool:
+    """True for a field the builder assembles itself (objects, tuples, mappings)."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is typing.Union or origin is types.UnionType:
+        return any(_structured(a) for a in args if a is not type(None))
+    if origin is tuple or (isinstance(origin, type) and issubclass(origin, Mapping)):
+        return True
+    return attrs.has(hint) and hint not in _SCALARS
+
+
+def _cache() -> dict[object, Any]:
+    cache: dict[object, Any] = {}
+    _CACHES.append(cache)
+    return cache
+
+
+def _memoised(convert: Callable[[object], Any]) -> Build:
+    """A leaf converted once per distinct text (or None), by ``convert``."""
+    cache = _cache()
+
+    def leaf(value: Any) -> Any:
+        if type(value) is not str and value is not None:
+            return convert(value)  # numbers and booleans: 1 == True as dict keys
+        result = cache.get(value, _MISSING)
+        if result is _MISSING:
+            result = cache[value] = convert(value)
+        return result
+
+    return leaf
+
+
+def _tuple_builder(item: Build) -> Build:
+    def build(value: Any) -> tuple[Any, ...]:
+        if type(value) is not list:
+            raise _Fallback
+        return tuple([item(v) for v in value])
+
+    return build
+
+
+def _map_builder(key: Build, item: Build) -> Build:
+    def build(value: Any) -> FrozenMap[Any, Any]:
+        if type(value) is not dict:
+            raise _Fallback
+        return FrozenMap({key(k): item(v) for k, v in value.items()})
+
+    return build
+
+
+def _object_builder(cls: type) -> Build:
+    """A builder generated for ``cls``: one straight line of code per field.
+
+    A leaf field's text is looked up in its cache and converted by the
+    field's own converter on a miss; a structured field calls its builder.
+    The code is generated, as attrs generates ``__init__``, because the
+    builder runs once per record of a province's ledger, and a call per
+    field would cost as much again.
+    """
+    hints = typing.get_type_hints(cls)
+    fields = [f for f in attrs.fields(cls) if f.init]
+    scope: dict[str, Any] = {
+        "_Fallback": _Fallback,
+        "_M": _MISSING,
+        "_make": unchecked(cls),
+        "_known": frozenset(f.alias for f in fields),
+        "_required": frozenset(f.alias for f in fields if f.default is attrs.NOTHING),
+    }
+    lines = [
+        "def build(d):",
+        "    if type(d) is not dict or not _required <= d.keys() <= _known:",
+        "        raise _Fallback",
+        "    get = d.get",
+    ]
+    for i, f in enumerate(fields):
+        v = f"v{i}"
+        lines.append(f"    {v} = get({f.alias!r}, _M)")
+        if isinstance(f.default, attrs.Factory):  # type: ignore[arg-type]
+            scope[f"_default{i}"] = f.default.factory
+            lines.append(f"    if {v} is _M: {v} = _default{i}()")
+        elif f.default is not attrs.NOTHING:
+            scope[f"_default{i}"] = f.default
+            lines.append(f"    if {v} is _M: {v} = _default{i}")
+        lines.append("    else:" if f.default is not attrs.NOTHING else "    if True:")
+        if _structured(hints[f.name]):
+            scope[f"_build{i}"] = _builder(hints[f.name])
+            lines.append(f"        {v} = _build{i}({v})")
+        else:
+            scope[f"_cache{i}"], scope[f"_convert{i}"] = _cache(), f.converter or _same
+            lines += [
+                f"        if type({v}) is str or {v} is None:",
+                f"            r = _cache{i}.get({v}, _M)",
+                f"            if r is _M: r = _cache{i}[{v}] = _convert{i}({v})",
+                f"            {v} = r",
+                f"        else: {v} = _convert{i}({v})",
+            ]
+    lines.append(f"    o = _make({', '.join(f'v{i}' for i in range(len(fields)))})")
+    # A hook that derives a value (Issue.status) runs; one that only checks does not.
+    if len(fields) < len(attrs.fields(cls)) and hasattr(cls, "__attrs_post_init__"):
+        scope["_derive"] = cls.__attrs_post_init__
+        lines.append("    _derive(o)")
+    lines.append("    return o")
+    exec("\n".join(lines), scope)  # noqa: S102 (generated from the class's own fields)
+    build: Build = scope["build"]
+    build.__qualname__ = f"build_{cls.__name__}"
+    return build
+
+
+def _same(value: object) -> object:
+    return value
+
+
+def _lists() -> dict[str, tuple[type, Build]]:
+    """Each record list of a portfolio: its item class and that class's builder."""
+    hints = typing.get_type_hints(Portfolio)
+    items = {f.name: typing.get_args(hints[f.name])[0] for f in attrs.fields(Portfolio) if f.init}
+    return {name: (cls, _builder(cls)) for name, cls in items.items()}
+
+
+_LISTS: Final = _lists()

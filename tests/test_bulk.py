@@ -1,0 +1,135 @@
+"""The trusted bulk path of the JSON ledger loader: same values, same errors, less work."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+import test_io
+from projpush import _bulk
+from projpush.errors import LedgerError
+from projpush.io import dump_portfolio, load_portfolio, to_dict
+from projpush.model import Portfolio
+from projpush.synth import sample_portfolio, synthetic_portfolio
+from projpush.testing import portfolios
+from test_io import broken, sample
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+# The changes of TestErrorPaths that only an object-level check catches: the trusted
+# path skips those checks, so these ledgers load (the others fail as they do validated).
+OBJECT_LEVEL = {
+    "$.projects[0].milestones[0].planned",  # Milestone: planned before start
+    "$.projects[0].stage",  # Project: stage against its last stage event
+    "$.projects[0].stage_events[0]",  # Project: the order of stage events
+    "$.secretaries[0].contacts[0].project",  # Secretary: a contact with a served project
+}
+CASES = test_io.TestErrorPaths.test_path_and_model_message.pytestmark[0].args[1]
+
+
+def both(path: Path) -> tuple[Portfolio, Portfolio]:
+    return load_portfolio(path, trusted=True), load_portfolio(path)
+
+
+def write(tmp_path: Path, data: object, name: str = "ledger.json") -> Path:
+    path = tmp_path / name
+    document = {"format": "projpush-ledger", "version": 1, **data}  # type: ignore[dict-item]
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+class TestSameValues:
+    """A valid ledger gives equal values, derived ones included, on either path."""
+
+    @pytest.mark.parametrize("make", [sample, sample_portfolio, lambda: synthetic_portfolio(60)])
+    def test_known_ledgers(self, tmp_path, make):
+        """The io sample, the bundled sample city and a synthetic ledger."""
+        original = make()
+        dump_portfolio(original, tmp_path / "l.json")
+        trusted, checked = both(tmp_path / "l.json")
+        assert checked == trusted
+        assert original == trusted
+        assert [i.status for i in checked.issues] == [i.status for i in trusted.issues]
+
+    @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(portfolio=portfolios())
+    def test_any_portfolio(self, tmp_path, portfolio):
+        """Hypothesis portfolios: the trusted load equals the checked one."""
+        dump_portfolio(portfolio, tmp_path / "p.json")
+        trusted, checked = both(tmp_path / "p.json")
+        assert checked == trusted
+        assert [i.status for i in checked.issues] == [i.status for i in trusted.issues]
+
+    def test_loose_forms_convert_as_checked(self, tmp_path):
+        """Chinese enum labels, full-width digits and spaces go through the same converters."""
+        data = to_dict(sample())
+        data["projects"][0].update(level="市级", total_investment=" ２１８９００ ")
+        data["projects"][0]["monthly_plan"] = {"2020-4": "4000", "2020-05": "4,000"}
+        path = write(tmp_path, data)
+        trusted, checked = both(path)
+        assert checked == trusted
+        assert "218900" == str(trusted.projects[0].total_investment)
+
+    def test_equal_texts_share_one_value(self, tmp_path):
+        """A date or an amount written many times is one object in memory."""
+        dump_portfolio(synthetic_portfolio(40), tmp_path / "s.json")
+        portfolio = load_portfolio(tmp_path / "s.json", trusted=True)
+        units = {id(p.unit) for p in portfolio.projects}
+        assert len(units) == len({p.unit for p in portfolio.projects})
+        months = [m for p in portfolio.projects for m in p.monthly_plan]
+        assert len({id(m) for m in months}) == len(set(months))
+
+    def test_caches_are_emptied(self, tmp_path):
+        """After a load, good or bad, the module keeps no values of it."""
+        dump_portfolio(sample(), tmp_path / "l.json")
+        load_portfolio(tmp_path / "l.json", trusted=True)
+        assert all(not cache for cache in _bulk._CACHES)
+        bad = write(tmp_path, broken(lambda d: d["projects"][0].update(name=5)), "bad.json")
+        with pytest.raises(LedgerError):
+            load_portfolio(bad, trusted=True)
+        assert all(not cache for cache in _bulk._CACHES)
+
+
+class TestSameErrors:
+    """A malformed ledger fails as it does on the checked path, JSON path and all."""
+
+    @pytest.mark.parametrize(("change", "path", "message"), CASES)
+    def test_error_paths(self, tmp_path, change, path, message):
+        """Each malformed record: the same LedgerError; object-level slips load."""
+        ledger = write(tmp_path, broken(change))
+        with pytest.raises(LedgerError, match=message) as checked:
+            load_portfolio(ledger)
+        if path in OBJECT_LEVEL:
+            assert isinstance(load_portfolio(ledger, trusted=True), Portfolio)
+            return
+        with pytest.raises(LedgerError) as trusted:
+            load_portfolio(ledger, trusted=True)
+        assert str(checked.value) == str(trusted.value)
+        assert checked.value.field == trusted.value.field
+
+    @pytest.mark.parametrize(
+        ("text", "where"),
+        [
+            (b"\xff\xfe", "$"),
+            (b"[1, 2]", "$"),
+            (b'{"format": "other", "version": 1}', "$.format"),
+            (b'{"format": "projpush-ledger", "version": true}', "$.version"),
+            (b'{"format": "projpush-ledger", "version": 1, "projects": {}}', "$.projects"),
+            (b'{"format": "projpush-ledger", "version": 1, "extra": []}', "$.extra"),
+            (b'{"format": "projpush-ledger", "version": 1, "issues": [1e999]}', "$"),
+        ],
+    )
+    def test_document_errors(self, tmp_path, text, where):
+        """Not JSON, not a ledger, not this version: the checked path's error."""
+        path = tmp_path / "bad.json"
+        path.write_bytes(text)
+        with pytest.raises(LedgerError) as checked:
+            load_portfolio(path)
+        with pytest.raises(LedgerError) as trusted:
+            load_portfolio(path, trusted=True)
+        assert str(checked.value) == str(trusted.value)
+        assert (checked.value.field or "").startswith(where)
