@@ -10,8 +10,10 @@ from hypothesis import HealthCheck, given, settings
 
 import test_io
 from projpush import _bulk
+from projpush.csvledger import dump_csv_ledger
 from projpush.errors import LedgerError
 from projpush.io import dump_portfolio, load_portfolio, to_dict
+from projpush.ledger import load_ledger
 from projpush.model import Portfolio
 from projpush.synth import sample_portfolio, synthetic_portfolio
 from projpush.testing import portfolios
@@ -133,3 +135,23 @@ class TestSameErrors:
             load_portfolio(path, trusted=True)
         assert str(checked.value) == str(trusted.value)
         assert (checked.value.field or "").startswith(where)
+
+
+class TestLoadLedger:
+    """``load_ledger(..., trusted=True)``: JSON files take the bulk path, CSV folders never."""
+
+    def test_json_file(self, tmp_path):
+        """A JSON ledger loads equal through either path."""
+        dump_portfolio(sample_portfolio(), tmp_path / "l.json")
+        assert load_ledger(tmp_path / "l.json") == load_ledger(tmp_path / "l.json", trusted=True)
+
+    def test_csv_folder_is_always_checked(self, tmp_path):
+        """An object-level slip in a CSV folder fails even when trusted is asked for."""
+        data = broken(lambda d: d["projects"][0]["milestones"][0].update(planned="2020-02-01"))
+        dump_csv_ledger(sample(), tmp_path / "csv")
+        milestones = tmp_path / "csv" / "milestones.csv"
+        planned = data["projects"][0]["milestones"][0]
+        text = milestones.read_text("utf-8-sig").replace("2020-06-30", planned["planned"], 1)
+        milestones.write_text(text, "utf-8")
+        with pytest.raises(LedgerError, match="before start"):
+            load_ledger(tmp_path / "csv", trusted=True)

@@ -121,6 +121,15 @@ class TestReport:
         _, demo, _ = run(capsys, "demo", "--format", "json")
         assert json.loads(demo) == json.loads(from_file)
 
+    def test_trusted_gives_the_same_report(
+        self, capsys: pytest.CaptureFixture[str], ledger_file: Path
+    ) -> None:
+        """``--trusted`` reads the file through the bulk path; the report is the same."""
+        args = ("report", str(ledger_file), "--as-of", "2020-10-31", "--format", "json")
+        _, checked, _ = run(capsys, *args)
+        _, trusted, _ = run(capsys, *args, "--trusted")
+        assert json.loads(checked) == json.loads(trusted)
+
     def test_policy_sets_change_the_lights(
         self, capsys: pytest.CaptureFixture[str], ledger_file: Path
     ) -> None:

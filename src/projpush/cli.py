@@ -58,6 +58,11 @@ def _parser() -> argparse.ArgumentParser:
     report = commands.add_parser("report", help="the monthly supervision report of a ledger")
     report.add_argument("ledger", type=Path, help="a JSON ledger file or a folder of CSV files")
     report.add_argument("--as-of", type=_date, required=True, metavar="DATE")
+    report.add_argument(
+        "--trusted",
+        action="store_true",
+        help="read a JSON ledger projpush wrote or checked through the fast bulk path",
+    )
     report_options(report)
 
     demo = commands.add_parser("demo", help="the report on the bundled sample ledger")
@@ -111,7 +116,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
             CALENDAR_2020,
         )
     else:
-        portfolio = ledger.load_ledger(args.ledger)
+        portfolio = ledger.load_ledger(args.ledger, trusted=getattr(args, "trusted", False))
         as_of = args.as_of
     if args.command == "tables":
         text = report.render_tables(

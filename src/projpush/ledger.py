@@ -63,8 +63,13 @@ def _ledger_path(path: str | os.PathLike[str]) -> Path:
     return target
 
 
-def load_ledger(path: str | os.PathLike[str]) -> Portfolio:
+def load_ledger(path: str | os.PathLike[str], *, trusted: bool = False) -> Portfolio:
     """Load a ledger: a JSON file, or a folder of CSV files.
+
+    Every value is checked by default. ``trusted=True`` reads a JSON ledger
+    that projpush wrote or already checked through the fast bulk path of
+    :func:`projpush.io.load_portfolio` (equal values, object-level checks
+    skipped); a CSV folder, which people edit by hand, is always checked.
 
     Raises:
         LedgerError: the path does not exist or is a file not named
@@ -77,7 +82,7 @@ def load_ledger(path: str | os.PathLike[str]) -> Portfolio:
         from projpush.csvledger import load_csv_ledger  # noqa: PLC0415 (CSV ledgers only)
 
         return load_csv_ledger(target)
-    return io.load_portfolio(target)
+    return io.load_portfolio(target, trusted=trusted)
 
 
 @attrs.frozen
