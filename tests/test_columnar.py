@@ -461,6 +461,25 @@ class TestErrors:
                 events("started", "2020-01-01").drop(columns=["on"]),
             )
 
+    def test_as_of_and_year(self):
+        """as_of is a date (a midnight Timestamp is one); year is a whole year."""
+        got = judge_frame(monthly_table(), pd.Timestamp("2020-03-31"), projects=project_table())
+        assert ["2020-03-31"] * 2 == got["as_of"].tolist()
+        for fn in (judge_frame, figures_frame):
+            with pytest.raises(ValidationError, match=r"^as_of: expected a date, got '2020-03-31'"):
+                fn(monthly_table(), "2020-03-31", projects=project_table())
+        with pytest.raises(ValidationError, match=r"^as_of: expected a date, got None"):
+            groups_frame(monthly_table(), "region", None, projects=project_table())
+        with pytest.raises(
+            ValidationError, match=r"^as_of: expected a date \(a timestamp at midnight at most\)"
+        ):
+            judge_frame(monthly_table(), pd.Timestamp("2020-03-31 12:00"), projects=project_table())
+        for year in ("2020", True, 2020.0, 10_000):
+            with pytest.raises(ValidationError, match=r"^year: expected a year from 1900 to 2200"):
+                light_map_frame(monthly_table(), year, projects=project_table())
+        with pytest.raises(ValidationError, match=r"^year: expected a year from 1900 to 2200"):
+            judge_frame(monthly_table(), AS_OF, projects=project_table(), year="2020")
+
     def test_key_is_not_the_code(self):
         """With a code column, the key must be the code."""
         projects = project_table(code=["2020-330200-47-03-012345", None])
@@ -825,7 +844,9 @@ class TestImportErrors:
         out = self.run(
             "import sys; sys.modules['pandas'] = None\n"
             "from projpush.columnar import judge_frame\n"
-            "try:\n    judge_frame(None, None)\nexcept ImportError as e:\n    print(e)\n"
+            "import datetime\n"
+            "try:\n    judge_frame(None, datetime.date(2020, 1, 31))\n"
+            "except ImportError as e:\n    print(e)\n"
         )
         assert (
             'projpush.columnar needs pandas; install it with: pip install "projpush[pandas]"\n'

@@ -331,6 +331,19 @@ def _date(value: object, field: str) -> dt.date:
     raise ValidationError.about(field, "a date", value)
 
 
+def _as_of(value: object) -> dt.date:
+    """The date of a judgement: a date, or a pandas Timestamp at midnight."""
+    if isinstance(value, dt.date):
+        return _date(value, "as_of")
+    raise ValidationError.about("as_of", "a date", value)
+
+
+def _year(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 2200:
+        raise ValidationError.about("year", "a year from 1900 to 2200", value)
+    return value
+
+
 def _located(error: ProjpushError, where: str) -> ProjpushError:
     """``error`` with ``where`` (the table and row) in front of its message and field."""
     field = f"{where}.{error.field}" if error.field else where
@@ -589,8 +602,10 @@ def judge_frame(
     Raises:
         PolicyError: ``policy`` needs more than monthly figures (node tasks,
             site observations).
-        ValidationError: as :func:`from_frames`, or a project has no plan for
-            the year (unless ``lenient``), as :func:`~projpush.lights.judge`.
+        ValidationError: ``as_of`` is not a date (a pandas Timestamp at
+            midnight is one), ``year`` is not a year, as :func:`from_frames`,
+            or a project has no plan for the year (unless ``lenient``), as
+            :func:`~projpush.lights.judge`.
 
     >>> import pandas as pd
     >>> monthly = pd.DataFrame({"key": ["BZ-1"] * 5, "month": [f"2020-0{m}" for m in range(1, 6)],
@@ -602,8 +617,9 @@ def judge_frame(
     ('yellow', '65/3')
     """
     chosen = _monthly_policy(policy)
+    day, plan_year = _as_of(as_of), None if year is None else _year(year)
     portfolio = from_frames(monthly, projects, stage_events)
-    rollup = judge_portfolio(portfolio, as_of, chosen, year=year, lenient=lenient)
+    rollup = judge_portfolio(portfolio, day, chosen, year=plan_year, lenient=lenient)
     return _records_frame(verdict_records(rollup, lang), _VERDICT_COLUMNS, {"project": "key"})
 
 
@@ -624,8 +640,8 @@ def light_map_frame(
 
     Raises:
         PolicyError: as :func:`judge_frame`.
-        ValidationError: as :func:`from_frames`, or a project has no plan for
-            ``year`` under a lag policy (unless ``lenient``).
+        ValidationError: ``year`` is not a year, as :func:`from_frames`, or a
+            project has no plan for ``year`` under a lag policy (unless ``lenient``).
 
     >>> import pandas as pd
     >>> monthly = pd.DataFrame({"key": ["NB-1"] * 3, "month": ["2020-01", "2020-02", "2020-03"],
@@ -637,8 +653,9 @@ def light_map_frame(
     ['green', 'yellow', 'red', 'red']
     """
     chosen = _monthly_policy(policy)
+    plan_year = _year(year)
     portfolio = from_frames(monthly, projects, stage_events)
-    lights = light_map(portfolio, year, chosen, lenient=lenient)
+    lights = light_map(portfolio, plan_year, chosen, lenient=lenient)
     return _records_frame(light_map_records(lights), _LIGHT_MAP_COLUMNS)
 
 
@@ -701,7 +718,7 @@ def figures_frame(
     on ``as_of`` come along for grouping (:func:`groups_from_figures`).
 
     Raises:
-        ValidationError: as :func:`from_frames`.
+        ValidationError: ``as_of`` is not a date, or as :func:`from_frames`.
 
     >>> import pandas as pd
     >>> monthly = pd.DataFrame({"key": ["BZ"], "month": ["2020-05"], "plan": [None],
@@ -712,6 +729,7 @@ def figures_frame(
     >>> row["completion_pct"], row["gap_points"], row["gap"]
     ('47.1', '5.5', Fraction(5558, 1017))
     """
+    as_of = _as_of(as_of)
     portfolio = from_frames(monthly, projects, stage_events)
     schedule = time_schedule(as_of, basis)
     columns: dict[str, list[Any]] = {c: [] for c in _FIGURE_COLUMNS}
@@ -783,7 +801,7 @@ def groups_frame(
 
     Raises:
         ValidationError: ``by`` is not one of these (leaders are not in the
-            tables), or as :func:`from_frames`.
+            tables), ``as_of`` is not a date, or as :func:`from_frames`.
 
     >>> import pandas as pd
     >>> rows = [("P1", "A", "100", "90"), ("P2", "A", "900", "90"), ("P3", "B", "10", "5")]
@@ -795,6 +813,7 @@ def groups_frame(
            ['B', '50.0']], dtype=object)
     """
     dimension = _dimension(by)
+    as_of = _as_of(as_of)
     portfolio = from_frames(monthly, projects, stage_events)
     return _groups(group_figures(portfolio, dimension, as_of, basis=basis), dimension)
 
