@@ -685,6 +685,8 @@ class TestIssueFigures:
                 [i], as_of, calendar=CAL, basis=DeadlineBasis.IN_FORCE
             ).on_time_rate.percent(),
         )
+        by_value = issue_figures([i], as_of, calendar=CAL, basis="in_force")
+        assert "100.0 %" == by_value.on_time_rate.percent()
 
     def test_difficult_uses_plan_date(self):
         """A difficult issue is timed against its work plan's own date."""
@@ -992,6 +994,11 @@ class TestRanking:
         """80.04 % and 80.01 % both print 80.0 but are not tied."""
         r = rank([("a", Ratio(8001, 10000)), ("b", Ratio(8004, 10000))])
         assert [(1, "b"), (2, "a")] == [(row.rank, row.key) for row in r.rows]
+
+    def test_direction_by_value(self):
+        """``better="lower"`` is Better.LOWER, as a ledger or a notebook would write it."""
+        r = rank([("a", Decimal(5)), ("b", Decimal(3))], better="lower")
+        assert (Better.LOWER, "b") == (r.better, r.rows[0].key)
 
     def test_lower_is_better(self):
         """Days to close: fewer ranks first."""

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
 
 import attrs
 
+from projpush._convert import to_enum
 from projpush._fmt import exact, half_up, table, yi_text
 from projpush._gc import no_cycle_collection
 from projpush.errors import MoneyTypeError, ValidationError
@@ -1048,7 +1049,7 @@ def issue_figures(
     *,
     calendar: WorkingCalendar | None = None,
     since: dt.date | None = None,
-    basis: DeadlineBasis = DeadlineBasis.ORIGINAL,
+    basis: DeadlineBasis | str = DeadlineBasis.ORIGINAL,
     tiers: Sequence[str] = (),
 ) -> IssueFigures:
     """Closure, on-time closure, working days to close and per-tier resolution at ``as_of``.
@@ -1063,10 +1064,11 @@ def issue_figures(
         as_of: the report date.
         calendar: the working-day calendar.
         since: first collection date counted.
-        basis: which limit decides "on time".
+        basis: which limit decides "on time" (a :class:`DeadlineBasis` or its value).
         tiers: the ladder's tier names, to fix the order of the per-tier rows.
 
     Raises:
+        ValidationError: ``basis`` is not a :class:`DeadlineBasis` or its value.
         CalendarCoverageError: a date lies outside the calendar's years.
 
     >>> from projpush.model import Issue
@@ -1083,6 +1085,7 @@ def issue_figures(
     >>> f.closure_rate.percent(), f.on_time_rate.percent(), f.mean_working_days.number()
     ('66.7 %', '100.0 %', '5.0')
     """
+    basis = to_enum(DeadlineBasis, basis, "basis")
     cal = resolve_calendar(calendar)
     counted = _counted(issues, as_of, since)
     statuses = list(map(_STATUS, counted))
@@ -1578,11 +1581,17 @@ def _rank_text(value: Ratio | Points | Decimal | int) -> str | None:
 def rank(
     items: Iterable[tuple[str, Ratio | Points | Decimal | int]],
     *,
-    better: Better = Better.HIGHER,
+    better: Better | str = Better.HIGHER,
     figure: str = "",
     group: str = "",
 ) -> Ranking:
     """Rank ``(key, value)`` pairs with standard competition ranking on the exact values.
+
+    ``better`` says which direction ranks first (a :class:`Better` or its
+    value, ``"higher"`` or ``"lower"``).
+
+    Raises:
+        ValidationError: ``better`` is neither.
 
     >>> r = rank([("甲", Ratio(9, 10)), ("乙", Ratio(8, 10)), ("丙", Ratio(4, 5)),
     ...     ("丁", Ratio(1, 2)), ("戊", Ratio(0, 0))])
@@ -1597,7 +1606,7 @@ def rank(
             unranked.append(RankedRow(None, key, value))
         else:
             scored.append((exact_value, key, value))
-    sign = -1 if better is Better.HIGHER else 1
+    sign = -1 if to_enum(Better, better, "better") is Better.HIGHER else 1
     scored.sort(key=lambda s: (sign * s[0], s[1]))
     rows: list[RankedRow] = []
     previous: Fraction | None = None
@@ -1606,7 +1615,7 @@ def rank(
         rows.append(RankedRow(rows[-1].rank if tied else position, key, value))
         previous = v
     unranked.sort(key=lambda r: r.key)
-    return Ranking(figure, better, (*rows, *unranked), group)
+    return Ranking(figure, to_enum(Better, better, "better"), (*rows, *unranked), group)
 
 
 _GROUP_FIGURES: Final[dict[str, Callable[[GroupFigures], Ratio | Points]]] = {
@@ -1622,19 +1631,22 @@ def rank_groups(
     groups: Iterable[GroupFigures],
     figure: str = "completion",
     *,
-    better: Better = Better.HIGHER,
+    better: Better | str = Better.HIGHER,
 ) -> Ranking:
     """Rank groups (units, regions) by one of their figures.
 
     ``figure`` is one of ``completion``, ``gap``, ``monthly_progress``,
     ``yoy_growth`` or ``node_completion`` (Dalian ranks by node completion).
 
+    Raises:
+        ValidationError: an unknown ``figure`` or ``better``.
+
     >>> rank_groups([], "node_completion").better
     <Better.HIGHER: 'higher'>
     """
     try:
         get = _GROUP_FIGURES[figure]
-    except KeyError:
+    except (KeyError, TypeError):  # TypeError: an unhashable figure, such as a list
         raise ValidationError.about("figure", f"one of {sorted(_GROUP_FIGURES)}", figure) from None
     items = list(groups)
     group = items[0].dimension.value if items else ""

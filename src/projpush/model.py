@@ -1035,6 +1035,10 @@ class IssueEvent:
     policy: str | None = None
 
 
+_PAYLOAD: Final = frozenset(("note", "tier", "owner", "deadline", "sheet", "party", "policy"))
+"""The optional fields of an IssueEvent, which Issue.step takes as keywords."""
+
+
 @attrs.frozen
 class IssueStatus:
     """The current facts of an issue, replayed from its events alone."""
@@ -1265,7 +1269,15 @@ class Issue:
 
         ``payload`` takes the event's optional fields (``tier``, ``owner``,
         ``deadline``, ``sheet``, ``party``, ``policy``, ``note``).
+
+        Raises:
+            InvalidTransition: the step is not allowed where the issue stands.
+            ValidationError: a bad value, or a payload keyword that is no event field.
         """
+        unknown = sorted(set(payload) - _PAYLOAD)
+        if unknown:
+            expected = f"one of the event fields ({', '.join(sorted(_PAYLOAD))})"
+            raise ValidationError.about(unknown[0], expected, payload[unknown[0]])
         kind = to_enum(EventKind, kind, "kind")
         target = next_state(self.status, kind)
         return self.extend((IssueEvent(at, kind, actor, self.status.state, target, **payload),))
@@ -1425,28 +1437,31 @@ class Portfolio:
         """The project with this code or local id.
 
         Raises:
-            UnknownReferenceError: no project has that key.
+            UnknownReferenceError: no project has that key (or the key is not text).
         """
         text = str(key) if isinstance(key, ProjectCode) else key
-        try:
-            return self._index.projects[text]
-        except KeyError:
-            pass
-        if text in self._index.local_ids:
-            return self._index.local_ids[text]
-        try:
-            return self._index.projects[str(ProjectCode.parse(text))]
-        except (KeyError, ValidationError):
+        found = self._find_project(text) if isinstance(text, str) else None
+        if found is None:
             msg = f"project: no project with code or local id {text!r} in the portfolio"
             raise UnknownReferenceError(
                 msg, field="project", expected="a known project key", got=text
-            ) from None
+            )
+        return found
+
+    def _find_project(self, text: str) -> Project | None:
+        found = self._index.projects.get(text) or self._index.local_ids.get(text)
+        if found is not None:
+            return found
+        try:  # a code written another way: full-width digits, spaces, other dashes
+            return self._index.projects.get(str(ProjectCode.parse(text)))
+        except ValidationError:
+            return None
 
     def issue(self, issue_id: str) -> Issue:
         """The issue with this id (raises :class:`UnknownReferenceError` otherwise)."""
         try:
             return self._index.issues[issue_id]
-        except KeyError:
+        except (KeyError, TypeError):  # TypeError: an unhashable id, such as a list
             msg = f"issue: no issue with id {issue_id!r} in the portfolio"
             raise UnknownReferenceError(
                 msg, field="issue", expected="a known issue id", got=issue_id
