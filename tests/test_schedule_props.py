@@ -64,7 +64,9 @@ class TestAddWorkingDaysProperties:
         """For n != 0 the answer is a working day."""
         assert cal.is_working_day(add_working_days(cal, start, n))
 
-    @given(calendars, covered_dates, st.integers(min_value=0, max_value=400))
+    # 365 at most: the latest covered date plus a year stays within 2026, the last
+    # year chinesecalendar 1.11 covers (2025-12-31 + 400 days did not).
+    @given(calendars, covered_dates, st.integers(min_value=0, max_value=365))
     def test_count_is_additive(self, cal, start, days):
         """Counts over consecutive spans add up."""
         middle = start + timedelta(days=days // 2)

@@ -668,7 +668,7 @@ class LagPolicy:
         light = self.light_for(streak)
         reasons: list[Reason] = []
         if streak:
-            run = tuple(Month(year, m + 1) for m in range(months - streak, months))
+            run = Month.year_months(year)[months - streak : months]
             reasons.append(
                 Reason(
                     "lag",
@@ -710,7 +710,8 @@ class LagPolicy:
     def _judged_months(self, project: Project, year: int, months: int) -> list[bool]:
         if not project.stage_events:
             return [project.stage in self.stages] * months
-        return [project.stage_at(Month(year, m + 1).last_day) in self.stages for m in range(months)]
+        stages = self.stages
+        return [project.stage_at(m.last_day) in stages for m in Month.year_months(year)[:months]]
 
     def _measure(self, c: CumulativeMonth) -> _Measure | None:
         """The month's figures on the policy's basis against its bar; None when unreported."""

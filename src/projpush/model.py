@@ -461,6 +461,15 @@ class Month:
         return cls(year, month)
 
     @classmethod
+    def year_months(cls, year: int) -> tuple[Month, ...]:
+        """The twelve months of ``year``, January first (shared values, built once).
+
+        >>> [str(m) for m in Month.year_months(2020)[::5]]
+        ['2020-01', '2020-06', '2020-11']
+        """
+        return _year_months(_year_field(year, "year"))
+
+    @classmethod
     def of(cls, day: dt.date) -> Month:
         """The month a date falls in."""
         return _month_at(day.year * 12 + day.month - 1)
@@ -525,6 +534,11 @@ def _month_at(index: int) -> Month:
     """
     year, month0 = divmod(index, 12)
     return Month(year, month0 + 1)
+
+
+@functools.lru_cache(maxsize=256)
+def _year_months(year: int) -> tuple[Month, ...]:
+    return tuple(_month_at(year * 12 + m) for m in range(12))
 
 
 @functools.lru_cache(maxsize=4096)

@@ -221,7 +221,7 @@ class Year:
     @property
     def months(self) -> tuple[Month, ...]:
         """The twelve months, January first."""
-        return tuple(Month(self.year, m) for m in range(1, 13))
+        return Month.year_months(self.year)
 
     @property
     def quarters(self) -> tuple[Quarter, ...]:
@@ -345,8 +345,7 @@ def cumulative_series(project: Project, through: Month) -> tuple[CumulativeMonth
     plan_total, done_total = zero, zero
     unreported: tuple[Month, ...] = ()
     series: list[CumulativeMonth] = []
-    for number in range(1, through.month + 1):
-        month = Month(through.year, number)
+    for month in Month.year_months(through.year)[: through.month]:
         plan = plans.get(month, zero)
         done = dones.get(month)
         plan_total += plan
