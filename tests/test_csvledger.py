@@ -158,6 +158,22 @@ class TestRoundTrip:
         with pytest.raises(LedgerError, match=r"task_forces.csv:members: '甲、乙' contains"):
             dump_csv_ledger(bad, tmp_path)
 
+    def test_lone_surrogate_is_refused_before_any_file_is_written(self, tmp_path: Path) -> None:
+        """Text UTF-8 cannot hold is a LedgerError at its file and line; the folder is untouched.
+
+        Found by the loader fuzzer: it escaped as a bare UnicodeEncodeError after
+        half the files had been replaced.
+        """
+        book = load_csv_ledger(CITY)
+        dump_csv_ledger(book, tmp_path)
+        before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+        bad = attrs.evolve(book, units=(attrs.evolve(book.units[0], name="交通\ud800局"),))
+        with pytest.raises(
+            LedgerError, match=r"^units\.csv:2: '\\ud800' cannot be written in utf-8-sig"
+        ):
+            dump_csv_ledger(bad, tmp_path)
+        assert before == {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+
 
 class TestCellErrors:
     """A bad cell is reported at file:line:column with what was expected and what came."""

@@ -394,6 +394,52 @@ class TestErrorPaths:
             from_dict(Portfolio, data)
 
 
+class TestFuzzFindings:
+    """Inputs the loader fuzzer (tests/test_fuzz_loaders.py) found escaping as bare errors."""
+
+    def test_number_beyond_the_digit_limit(self):
+        """A 5,000-digit number is a LedgerError, not Python's bare int-limit ValueError."""
+        with pytest.raises(LedgerError, match=r"^\$: a JSON number has more than 4300 digits"):
+            from_json(Leader, '{"name": "张", "rank": "city", "role": ' + "9" * 5000 + "}")
+
+    @pytest.mark.parametrize(
+        ("text", "path"),
+        [
+            ('{"name": "\\ud800", "rank": "city"}', "$.name"),
+            ('{"name": "张", "rank": "city", "projects": ["L-1", "a\\udfff"]}', "$.projects[1]"),
+            ('{"name": "\ud800", "rank": "city"}', "$.name"),
+        ],
+    )
+    def test_lone_surrogate_is_refused(self, text, path):
+        """Text with a lone surrogate (escaped or raw) names its path: it could never be saved."""
+        with pytest.raises(LedgerError, match=r"holds a lone surrogate \(U\+D[8F]") as info:
+            from_json(Leader, text)
+        assert path == info.value.field
+
+    def test_lone_surrogate_in_a_file(self, tmp_path):
+        """The same in a ledger file, at a mapping key's path."""
+        path = tmp_path / "ledger.json"
+        dump_portfolio(sample(), path)
+        text = path.read_text(encoding="utf-8").replace('"daily"', '"dai\\udc00ly"')
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(LedgerError, match=r"holds a lone surrogate \(U\+DC00\)") as info:
+            load_portfolio(path)
+        assert f'$.secretaries[0].cadences["{CODE}"]' == info.value.field
+
+    def test_surrogate_pair_is_one_character(self):
+        """Both halves of an escape pair make one character, which is kept."""
+        text = '{"name": "\\ud83d\\ude00", "rank": "city"}'
+        assert Leader("\U0001f600", "city") == from_json(Leader, text)
+
+    def test_dump_refuses_a_lone_surrogate(self, tmp_path):
+        """A lone surrogate in a Python-built value is refused at its path; nothing is written."""
+        path = tmp_path / "ledger.json"
+        bad = Portfolio(leaders=(Leader("\ud800", "city"),))
+        with pytest.raises(LedgerError, match=r"^\$\.leaders\[0\]\.name: '\\ud800' holds"):
+            dump_portfolio(bad, path)
+        assert [] == list(tmp_path.iterdir())
+
+
 class TestLedgerFile:
     """dump_portfolio / load_portfolio."""
 
@@ -485,6 +531,19 @@ class TestLedgerFile:
 
 class TestAtomicWrite:
     """The one atomic-write helper behind JSON and CSV ledger files."""
+
+    def test_unencodable_text_writes_nothing(self, tmp_path: Path) -> None:
+        """Text the encoding cannot hold is a LedgerError at its line; the old file stays."""
+        target = tmp_path / "a.csv"
+        target.write_text("old", encoding="utf-8")
+        with pytest.raises(
+            LedgerError, match=r"^a\.csv:2: '\\ud800' cannot be written in utf-8-sig"
+        ):
+            io._atomic_write_text(target, "甲\n乙\ud800\n", encoding="utf-8-sig", newline="\r\n")
+        assert (["a.csv"], "old") == (
+            sorted(p.name for p in tmp_path.iterdir()),
+            target.read_text(encoding="utf-8"),
+        )
 
     def test_writes_with_encoding_and_newline(self, tmp_path: Path) -> None:
         """The text lands whole, in the encoding and line ending asked for."""

@@ -38,7 +38,7 @@ import attrs
 
 from projpush._convert import normalise_text, to_enum
 from projpush.errors import LedgerError, ProjpushError
-from projpush.io import _atomic_write_text
+from projpush.io import _atomic_write_bytes, _encoded
 from projpush.model import (
     ApprovalItem,
     Cadence,
@@ -1129,12 +1129,21 @@ def dump_csv_ledger(portfolio: Portfolio, folder: str | os.PathLike[str]) -> Non
 
     Raises:
         LedgerError: a name to be written into a list cell contains one of the
-            list separators ``;``, ``；`` or ``、``.
+            list separators ``;``, ``；`` or ``、``; or a text holds a lone
+            surrogate, which UTF-8 cannot hold (``field`` is the file and line).
     """
     target = Path(folder)
+    # Every file is encoded before any is written, so a text UTF-8 cannot hold
+    # leaves the folder as it was rather than half old, half new.
+    files = {
+        target / file: _encoded(
+            target / file, _text(header, rows), encoding="utf-8-sig", newline=""
+        )
+        for file, (header, rows) in _tables(portfolio).items()
+    }
     target.mkdir(parents=True, exist_ok=True)
-    for file, (header, rows) in _tables(portfolio).items():
-        _write(target / file, header, rows)
+    for path, data in files.items():
+        _atomic_write_bytes(path, data)
 
 
 def _tables(p: Portfolio) -> dict[str, tuple[list[str], list[list[str]]]]:
@@ -1223,9 +1232,9 @@ def _cell(value: object, where: str = "") -> str:  # noqa: PLR0911 (one return p
     return str(value)
 
 
-def _write(path: Path, header: list[str], rows: list[list[str]]) -> None:
+def _text(header: list[str], rows: list[list[str]]) -> str:
     buffer = StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
     writer.writerows(rows)
-    _atomic_write_text(path, buffer.getvalue(), encoding="utf-8-sig", newline="")
+    return buffer.getvalue()

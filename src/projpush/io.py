@@ -36,6 +36,7 @@ import functools
 import json
 import os
 import re
+import sys
 import tempfile
 import types
 import typing
@@ -194,19 +195,64 @@ def from_json(cls: Any, text: str | bytes) -> Any:
 
 
 def _parse(text: str | bytes) -> Any:
+    # A lone surrogate (a "\ud800" escape) is valid JSON but no character: a ledger
+    # holding one could never be written back as UTF-8. A scan of the text finds
+    # the documents that may hold one (bytes are decoded strictly: only escapes).
     if isinstance(text, bytes):
+        suspect = _SURROGATE_ESCAPE.search(text) is not None
         try:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError as err:
             msg = f"$: the document is not UTF-8 (byte {err.start}: {err.reason})"
             raise LedgerError(msg, field="$", expected="UTF-8 text") from None
+    else:
+        suspect = _SURROGATE_IN_TEXT.search(text) is not None
     try:
-        return json.loads(text, object_pairs_hook=_Object, parse_constant=_no_constant)
+        document = json.loads(text, object_pairs_hook=_Object, parse_constant=_no_constant)
     except json.JSONDecodeError as err:
         msg = f"$: invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}"
         raise LedgerError(msg, field="$", expected="JSON text", got=err.msg) from None
     except RecursionError:
         raise LedgerError("$: JSON nested too deeply", field="$") from None
+    except LedgerError:
+        raise  # from _no_constant: a ValueError too, already in our words
+    except ValueError:
+        # json turns a number literal into an int before any hook sees it, and Python
+        # refuses ints longer than sys.get_int_max_str_digits(): a plain ValueError.
+        limit = sys.get_int_max_str_digits()
+        msg = f"$: a JSON number has more than {limit} digits; no ledger value is that long"
+        raise LedgerError(msg, field="$", expected=f"at most {limit} digits") from None
+    if suspect:
+        _check_characters(document, "$")
+    return document
+
+
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE: Final = re.compile(rb"\\u[dD][89a-fA-F]")
+_SURROGATE_IN_TEXT: Final = re.compile("[\ud800-\udfff]|\\\\u[dD][89a-fA-F]")
+_FIELD_NAME: Final = re.compile(r"[a-z_]+")
+
+
+def _check_characters(value: Any, path: str) -> None:
+    """Raise at the first text (key or value) under ``value`` that holds a lone surrogate."""
+    if isinstance(value, str):
+        match = _SURROGATE.search(value)
+        if match is not None:
+            code = f"U+{ord(match[0]):04X}"
+            msg = (
+                f"{path}: {value!r} holds a lone surrogate ({code}), which is not a character; "
+                f"write the character itself, or both halves of a \\u escape pair"
+            )
+            raise LedgerError(msg, field=path, expected="text of Unicode characters", got=value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_characters(key, path)
+            # A field name reads .name, a mapping key (a year, a month, a project) ["key"].
+            step = f".{key}" if _FIELD_NAME.fullmatch(key) else f"[{_quote(key)}]"
+            _check_characters(item, path + step)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _check_characters(item, f"{path}[{i}]")
 
 
 class _Object(dict[str, Any]):
@@ -473,22 +519,58 @@ def dump_portfolio(portfolio: Portfolio, path: str | os.PathLike[str]) -> None:
 
     The file is written to a temporary file beside it and then moved into
     place, so a reader never sees half a ledger.
+
+    Raises:
+        LedgerError: a text holds a lone surrogate, which UTF-8 cannot hold
+            (``field`` is its JSON path); nothing is written.
     """
     document = {"format": LEDGER_FORMAT, "version": LEDGER_VERSION, **to_dict(portfolio)}
     text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-    _atomic_write_text(Path(path), text, encoding="utf-8", newline="\n")
+    try:
+        _atomic_write_text(Path(path), text, encoding="utf-8", newline="\n")
+    except LedgerError:
+        _check_characters(document, "$")  # names the JSON path of the text at fault
+        raise
 
 
 def _atomic_write_text(path: Path, text: str, *, encoding: str, newline: str) -> None:
     """Write ``text`` to a temporary file beside ``path``, then move it into place.
 
     A reader sees the old file or the new one, never half of one; the
-    temporary file is removed if writing fails.
+    temporary file is removed if writing fails, and nothing is written when
+    the text cannot be encoded.
+
+    Raises:
+        LedgerError: as :func:`_encoded`.
     """
+    _atomic_write_bytes(path, _encoded(path, text, encoding=encoding, newline=newline))
+
+
+def _encoded(path: Path, text: str, *, encoding: str, newline: str) -> bytes:
+    """The bytes of the file ``path`` holding ``text``, with ``newline`` for each line end.
+
+    Raises:
+        LedgerError: the text holds a character ``encoding`` cannot hold (for
+            UTF-8, a lone surrogate); ``field`` is the file and line.
+    """
+    if newline not in {"", "\n"}:
+        text = text.replace("\n", newline)
+    try:
+        return text.encode(encoding)
+    except UnicodeEncodeError as err:
+        line = text.count(newline or "\n", 0, err.start) + 1
+        where = f"{path.name}:{line}"
+        bad = err.object[err.start : err.end]
+        msg = f"{where}: {bad!r} cannot be written in {encoding} ({err.reason})"
+        raise LedgerError(msg, field=where, expected=f"text {encoding} can hold", got=bad) from None
+
+
+def _atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path``, then move it into place."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding=encoding, newline=newline) as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
         Path(tmp).replace(path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
