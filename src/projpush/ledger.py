@@ -132,7 +132,11 @@ def check_ledger(path: str | os.PathLike[str], as_of: dt.date) -> LedgerCheck:
         document = io.parse_ledger_document(target.read_bytes())
     except LedgerError as error:
         return LedgerCheck((Problem(error.field or "$", error.detail),), (), None)
-    problems: list[Problem] = []
+    problems = [
+        Problem(f"$.{key}", f"unknown key {key!r}; known keys: {', '.join(_LISTS)}")
+        for key in document
+        if key not in _LISTS
+    ]
     records: dict[str, list[Any]] = {name: [] for name in _LISTS}
     for name, cls in _LISTS.items():
         items = document.get(name, [])
