@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -67,31 +68,90 @@ def decode_trusted(raw: bytes) -> Portfolio:
     """
     with no_cycle_collection():
         try:
-            document = json.loads(raw.decode("utf-8-sig"))
-        except (UnicodeDecodeError, ValueError, RecursionError):
+            document: dict[str, Any] | None = _stream(raw.decode("utf-8-sig"))
+        except (_Fallback, UnicodeDecodeError, ValueError, RecursionError):
             document = None
-        if not _is_ledger(document):
-            return _decode_ledger(raw)  # the validating path says what is wrong
-        lists: dict[str, tuple[Any, ...]] = {}
-        try:
-            for name, (cls, build) in _LISTS.items():
-                # Popped, so that each list's parsed JSON is freed once it is built.
-                items = document.pop(name, [])
-                if not isinstance(items, list):
-                    return _decode_ledger(raw)
-                lists[name] = tuple(
-                    [_record(build, cls, item, f"$.{name}[{i}]") for i, item in enumerate(items)]
-                )
-                del items
         finally:
             for cache in _CACHES:  # the shared values stay with the portfolio, not here
                 cache.clear()
+        if document is None or not _is_ledger(document):
+            return _decode_ledger(raw)  # the validating path says what is wrong
+        lists = {name: document.get(name, ()) for name in _LISTS}
         return _construct(Portfolio, lists, "$")
+
+
+_SPACE: Final = re.compile(r"[ \t\n\r]*")
+
+
+def _refuse_constant(_name: str) -> Any:
+    raise _Fallback  # NaN or Infinity: the validating path words the refusal
+
+
+_DECODER: Final = json.JSONDecoder(parse_constant=_refuse_constant)
+
+
+def _stream(text: str) -> dict[str, Any]:
+    """The ledger document in ``text``, each record built as soon as it is parsed.
+
+    The top-level object is walked here and each record of its lists parsed
+    on its own (``raw_decode``), so the parsed JSON of the whole ledger never
+    exists at once: only the text, the records built so far, and one record.
+    """
+    decode = _DECODER.raw_decode
+    at = _expect(text, 0, "{")
+    document: dict[str, Any] = {}
+    while text[at : at + 1] != "}":
+        key, at = decode(text, at)
+        at = _expect(text, at, ":")
+        if key in _LISTS and text[at : at + 1] == "[":
+            document[key], at = _stream_list(text, at + 1, key)
+        else:
+            document[key], at = decode(text, at)
+        at = _skip(text, at)
+        if text[at : at + 1] == ",":
+            at = _skip(text, at + 1)
+        elif text[at : at + 1] != "}":
+            raise _Fallback
+    if _skip(text, at + 1) != len(text):
+        raise _Fallback
+    return document
+
+
+def _stream_list(text: str, at: int, name: str) -> tuple[tuple[Any, ...], int]:
+    cls, build = _LISTS[name]
+    decode = _DECODER.raw_decode
+    records: list[Any] = []
+    at = _skip(text, at)
+    while text[at : at + 1] != "]":
+        item, at = decode(text, at)
+        records.append(_record(build, cls, item, f"$.{name}[{len(records)}]"))
+        at = _skip(text, at)
+        if text[at : at + 1] == ",":
+            at = _skip(text, at + 1)
+        elif text[at : at + 1] != "]":
+            raise _Fallback
+    return tuple(records), at + 1
+
+
+def _expect(text: str, at: int, char: str) -> int:
+    """The position after ``char`` and the blanks that follow it, which must stand at ``at``."""
+    at = _skip(text, at)
+    if text[at : at + 1] != char:
+        raise _Fallback
+    return _skip(text, at + 1)
+
+
+def _skip(text: str, at: int) -> int:
+    """The position of the first non-blank at or after ``at``."""
+    blanks = _SPACE.match(text, at)
+    return blanks.end() if blanks else at
 
 
 def _is_ledger(document: Any) -> bool:
     if not isinstance(document, dict) or not document.keys() <= {"format", "version", *_LISTS}:
         return False
+    if any(type(document.get(name, ())) is not tuple for name in _LISTS):
+        return False  # a list that was no JSON list
     version = document.get("version")
     return (
         document.get("format") == LEDGER_FORMAT
