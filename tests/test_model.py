@@ -797,6 +797,35 @@ class TestPortfolio:
         with pytest.raises(DuplicateKeyError, match=message):
             portfolio(**change)
 
+    def test_with_issues_equals_evolve(self):
+        """Replacing the problem list keeps the people's indexes and rebuilds the issues'."""
+        base = portfolio()
+        later = attrs.evolve(assigned(), id="Q-2", project="NB-7")
+        replaced = base.with_issues([assigned(), later])
+        assert attrs.evolve(base, issues=(assigned(), later)) == replaced
+        assert ((later,), base.by_leader("张副市长")) == (
+            replaced.issues_of("NB-7"),
+            replaced.by_leader("张副市长"),
+        )
+        assert later is replaced.issue("Q-2")
+
+    @pytest.mark.parametrize(
+        ("issues", "error", "message"),
+        [
+            ([assigned(), assigned()], DuplicateKeyError, r"issues\[1\]: duplicate key 'Q-1'"),
+            (
+                [attrs.evolve(assigned(), project="X")],
+                UnknownReferenceError,
+                r"issues\[0\] \(Q-1\): refers to unknown project 'X'",
+            ),
+            (["Q-1"], ValidationError, r"issues\[0\]: expected Issue, got 'Q-1'"),
+        ],
+    )
+    def test_with_issues_checks(self, issues, error, message):
+        """The new problem list is checked as construction checks it."""
+        with pytest.raises(error, match=message):
+            portfolio().with_issues(issues)
+
     def test_look_ups(self):
         """Projects by key (code text, code, full-width code, local id), unit, region, people."""
         pf = portfolio()

@@ -37,6 +37,7 @@ from projpush._convert import (
     to_money,
     to_money_map,
     to_text,
+    to_tuple_of,
     typed_converters,
     unchecked,
 )
@@ -1447,6 +1448,27 @@ class Portfolio:
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "_index", _Index.build(self))
 
+    def with_issues(self, issues: Iterable[Issue]) -> Portfolio:
+        """This portfolio with its problem list replaced, as the rules' advance leaves it.
+
+        Equal to ``attrs.evolve(self, issues=issues)``, with the same checks of
+        the new issues (unique ids, known projects), but the indexes of the
+        projects and people are kept rather than built again: a province's
+        monthly run replaces its problem list and nothing else.
+
+        Raises:
+            ValidationError: an item is not an Issue.
+            DuplicateKeyError: two issues share an id.
+            UnknownReferenceError: an issue names a project not in the portfolio.
+        """
+        checked = to_tuple_of(Issue, issues, "issues")
+        result: Portfolio = object.__new__(Portfolio)
+        for field in _PORTFOLIO_FIELDS:
+            object.__setattr__(result, field, getattr(self, field))
+        object.__setattr__(result, "issues", checked)
+        object.__setattr__(result, "_index", self._index.with_issues(checked))
+        return result
+
     def project(self, key: str | ProjectCode) -> Project:
         """The project with this code or local id.
 
@@ -1552,25 +1574,19 @@ class _Index:
             lambda x: x.local_id or f"\0{id(x)}",  # no local id: never a clash
             "projects",
         )
-        issues = _unique_index(p.issues, lambda x: x.id, "issues")
         _unique_index(p.leaders, lambda x: x.name, "leaders")
         _unique_index(p.secretaries, lambda x: x.name, "secretaries")
         _unique_index(p.units, lambda x: x.name, "units")
         _unique_index(p.task_forces, lambda x: x.name, "task_forces")
 
-        def resolve(owner: str, where: str, keys: Iterable[str]) -> list[str]:
-            out = []
-            for i, key in enumerate(keys):
-                if key not in projects:
-                    msg = f"{owner}.projects[{i}]: refers to unknown project {key!r}"
-                    raise UnknownReferenceError(
-                        msg,
-                        field=f"{where}.projects[{i}]",
-                        expected="a project in the portfolio",
-                        got=key,
-                    )
-                out.append(key)
-            return out
+        def resolve(owner: str, where: str, keys: tuple[str, ...]) -> tuple[str, ...]:
+            if projects.keys() >= set(keys):
+                return keys
+            i, key = next((i, k) for i, k in enumerate(keys) if k not in projects)
+            msg = f"{owner}.projects[{i}]: refers to unknown project {key!r}"
+            raise UnknownReferenceError(
+                msg, field=f"{where}.projects[{i}]", expected="a project in the portfolio", got=key
+            )
 
         leader_pairs = [
             (k, ld)
@@ -1584,27 +1600,38 @@ class _Index:
         ]
         for j, tf in enumerate(p.task_forces):
             resolve(f"task force {tf.name!r}", f"task_forces[{j}]", tf.projects)
-        for i, issue in enumerate(p.issues):
-            if issue.project not in projects:
-                msg = f"issues[{i}] ({issue.id}): refers to unknown project {issue.project!r}"
-                raise UnknownReferenceError(
-                    msg,
-                    field=f"issues[{i}].project",
-                    expected="a project in the portfolio",
-                    got=issue.project,
-                )
-        return cls(
+        index = cls(
             projects=projects,
             local_ids={k: v for k, v in local_ids.items() if not k.startswith("\0")},
-            issues=issues,
+            issues={},
             by_unit=_group((x.unit, x) for x in p.projects),
             by_region=_group((x.region, x) for x in p.projects),
             by_leader=_group((ld.name, projects[k]) for k, ld in leader_pairs),
             by_secretary=_group((s.name, projects[k]) for k, s in sec_pairs),
             leaders_of=_group(leader_pairs),
             secretaries_of=_group(sec_pairs),
-            issues_of=_group((x.project, x) for x in p.issues),
+            issues_of={},
         )
+        return index.with_issues(p.issues)
+
+    def with_issues(self, issues: tuple[Issue, ...]) -> _Index:
+        """This index for another problem list over the same projects."""
+        by_id = _unique_index(issues, lambda x: x.id, "issues")
+        if not {x.project for x in issues} <= self.projects.keys():
+            i, x = next((i, x) for i, x in enumerate(issues) if x.project not in self.projects)
+            msg = f"issues[{i}] ({x.id}): refers to unknown project {x.project!r}"
+            raise UnknownReferenceError(
+                msg,
+                field=f"issues[{i}].project",
+                expected="a project in the portfolio",
+                got=x.project,
+            )
+        return attrs.evolve(self, issues=by_id, issues_of=_group((x.project, x) for x in issues))
+
+
+_PORTFOLIO_FIELDS: Final = tuple(
+    f.name for f in attrs.fields(Portfolio) if f.init and f.name != "issues"
+)
 
 
 def integrity_report(

@@ -268,7 +268,7 @@ def build_report(
     tell = progress or (lambda _stage, _done, _total: None)
     tell(stages[0], 0, len(stages))
     issues = tuple(_advance(q, as_of, chosen.escalation, cal) for q in portfolio.issues)
-    current = attrs.evolve(portfolio, issues=issues)
+    current = portfolio.with_issues(issues)
     tell(stages[1], 1, len(stages))
     rollup = judge_portfolio(current, as_of, chosen.lights, lenient=True)
     lmap = light_map(current, as_of.year, chosen.lights, lenient=True) if current.projects else None
