@@ -276,9 +276,14 @@ def _object_builder(cls: type) -> Build:
             scope[f"_build{i}"] = _builder(hints[f.name])
             lines.append(f"        {v} = _build{i}({v})")
         else:
-            scope[f"_cache{i}"], scope[f"_convert{i}"] = _cache(), f.converter or _same
+            convert = f.converter or _same
+            scope[f"_cache{i}"], scope[f"_convert{i}"] = _cache(), convert
+            branch = "if"
+            if _keeps_none(convert):  # most optional fields of most records are empty
+                lines.append(f"        if {v} is None: pass")
+                branch = "elif"
             lines += [
-                f"        if type({v}) is str or {v} is None:",
+                f"        {branch} type({v}) is str or {v} is None:",
                 f"            r = _cache{i}.get({v}, _M)",
                 f"            if r is _M: r = _cache{i}[{v}] = _convert{i}({v})",
                 f"            {v} = r",
@@ -294,6 +299,14 @@ def _object_builder(cls: type) -> Build:
     build: Build = scope["build"]
     build.__qualname__ = f"build_{cls.__name__}"
     return build
+
+
+def _keeps_none(convert: Callable[[object], Any]) -> bool:
+    """True if ``convert`` turns None into None (an optional field's converter)."""
+    try:
+        return convert(None) is None
+    except ProjpushError:
+        return False
 
 
 def _same(value: object) -> object:
