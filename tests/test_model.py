@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import pickle
 from decimal import Decimal
 
 import attrs
@@ -996,6 +998,13 @@ class TestFrozenMapView:
         assert dict(fm) == dict(view)
         with pytest.raises(TypeError):
             view[3] = "c"  # type: ignore[index]
+
+    def test_view_is_made_once_and_never_pickled(self):
+        """The view is cached; copies and pickles carry the mapping, not the view."""
+        fm = FrozenMap({Month(2020, 5): Decimal(1)})
+        assert fm.view() is fm.view()
+        pickled = pickle.loads(pickle.dumps(fm))  # noqa: S301 (our own bytes)
+        assert (fm, fm, fm) == (pickled, copy.deepcopy(fm), copy.copy(fm))
 
 
 class TestWorkingStates:

@@ -150,7 +150,7 @@ class FrozenMap(Mapping[K, V]):
     FrozenMap({1: 'a', 2: 'b'})
     """
 
-    __slots__ = ("_data", "_hash")
+    __slots__ = ("_data", "_hash", "_view")
 
     def __init__(self, data: Mapping[K, V] | Iterable[tuple[K, V]] = ()) -> None:
         items = dict(data)
@@ -161,6 +161,7 @@ class FrozenMap(Mapping[K, V]):
             ordered = sorted(items.items(), key=_sort_key)
         self._data: dict[K, V] = dict(ordered)
         self._hash: int | None = None
+        self._view: MappingProxyType[K, V] | None = None
 
     def __getitem__(self, key: K) -> V:
         return self._data[key]
@@ -183,7 +184,10 @@ class FrozenMap(Mapping[K, V]):
         Its ``get``, ``items`` and ``len`` are the dict's own C methods, with
         no Python call in between; nothing can change the map through it.
         """
-        return MappingProxyType(self._data)
+        view = self._view
+        if view is None:  # made once: the summary asks each project's maps every month
+            view = self._view = MappingProxyType(self._data)
+        return view
 
     # The Mapping mix-ins go through __getitem__ one key at a time; rules that
     # walk a province's monthly figures want the dict's own views.
@@ -221,6 +225,10 @@ class FrozenMap(Mapping[K, V]):
 
     def __repr__(self) -> str:
         return f"FrozenMap({self._data!r})"
+
+    def __reduce__(self) -> tuple[type[FrozenMap[K, V]], tuple[dict[K, V]]]:
+        """Pickle and copy as the mapping alone (a cached view cannot be pickled)."""
+        return (type(self), (self._data,))
 
 
 def _sort_key(item: tuple[Any, Any]) -> Any:
