@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
 
+from projpush._gc import no_cycle_collection
 from projpush.errors import PolicyError, UnknownReferenceError, ValidationError
 from projpush.escalation import (
     AccountabilityEntry,
@@ -264,8 +265,24 @@ def build_report(
     """
     chosen = _chosen(policy)
     cal = resolve_calendar(calendar)
+    # A province's report makes millions of acyclic values while the ledger's tens of
+    # millions stay alive: each full collection would walk them all and free nothing.
+    with no_cycle_collection():
+        return _build(portfolio, as_of, chosen, cal, progress or _silent)
+
+
+def _silent(_stage: str, _done: int, _total: int) -> None:
+    pass
+
+
+def _build(
+    portfolio: Portfolio,
+    as_of: dt.date,
+    chosen: PolicySet,
+    cal: WorkingCalendar,
+    tell: Progress,
+) -> SupervisionReport:
     stages = ("issues", "lights", "figures")
-    tell = progress or (lambda _stage, _done, _total: None)
     tell(stages[0], 0, len(stages))
     issues = tuple(_advance(q, as_of, chosen.escalation, cal) for q in portfolio.issues)
     current = portfolio.with_issues(issues)
@@ -336,6 +353,11 @@ def render(report: SupervisionReport, *, fmt: Format = "text", lang: Lang = "zh"
     """
     _check_choice("fmt", fmt, ("text", "json", "csv"))
     _check_choice("lang", lang, ("zh", "en"))
+    with no_cycle_collection():
+        return _render(report, fmt, lang)
+
+
+def _render(report: SupervisionReport, fmt: Format, lang: Lang) -> str:
     if fmt == "json":
         return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
