@@ -76,6 +76,14 @@ class TestSameValues:
         assert checked == trusted
         assert "218900" == str(trusted.projects[0].total_investment)
 
+    @pytest.mark.parametrize("chunk", [1, 7, 4096])
+    def test_any_chunk_size(self, tmp_path, monkeypatch, chunk):
+        """Records and numbers cut by a chunk's end are read whole."""
+        monkeypatch.setattr(_bulk._Reader, "CHUNK", chunk)  # noqa: SLF001
+        dump_portfolio(sample_portfolio(), tmp_path / "l.json")
+        trusted, checked = both(tmp_path / "l.json")
+        assert checked == trusted
+
     def test_equal_texts_share_one_value(self, tmp_path):
         """A date or an amount written many times is one object in memory."""
         dump_portfolio(synthetic_portfolio(40), tmp_path / "s.json")
@@ -123,6 +131,11 @@ class TestSameErrors:
             (b'{"format": "projpush-ledger", "version": 1, "projects": {}}', "$.projects"),
             (b'{"format": "projpush-ledger", "version": 1, "extra": []}', "$.extra"),
             (b'{"format": "projpush-ledger", "version": 1, "issues": [1e999]}', "$"),
+            (b'{"format": "projpush-ledger", "version": 1, "issues": [],}', "$"),
+            (b'{"format": "projpush-ledger", "version": 1, "issues": [{},]}', "$"),
+            (b'{"format": "projpush-ledger", "version": 1, "issues": [] "units": []}', "$"),
+            (b'{"format": "projpush-ledger", "version": 1} []', "$"),
+            (b'{"format": "projpush-ledger", "version": 1, "units": [{"name": "\\ud800"}]}', "$"),
         ],
     )
     def test_document_errors(self, tmp_path, text, where):

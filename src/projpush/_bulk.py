@@ -14,13 +14,16 @@ those of the validating decoder in :mod:`projpush.io`, saving three costs:
   projects they serve), except where that hook derives a value: an issue's
   status is always replayed from its events, and a portfolio always builds
   its indexes (and so still refuses duplicate keys and unknown references);
-- the text is parsed without the hook that notices a key written twice in
-  one JSON object (the last one wins, as in plain JSON).
+- the file is read a chunk at a time and each record parsed on its own, so
+  neither the whole text nor the parsed JSON of the whole ledger is ever in
+  memory, and without the hook that notices a key written twice in one JSON
+  object (the last one wins, as in plain JSON).
 
-A record the fast builder cannot take as it is (a wrong JSON type, an unknown
-or missing key, a leaf its converter refuses, an illegal event) goes to the
-validating decoder, so a malformed ledger fails the same way, with the same
-JSON path, whichever path reads it.
+Any record the fast builder cannot take as it is (a wrong JSON type, an
+unknown or missing key, a leaf its converter refuses, an illegal event), and
+any surprise in the text, sends the whole file to the validating decoder:
+a malformed ledger fails the same way, with the same first error and JSON
+path, whichever path reads it.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ import re
 import types
 import typing
 from collections.abc import Callable, Mapping
-from typing import Any, Final
+from typing import Any, Final, TextIO
 
 import attrs
 
@@ -39,14 +42,17 @@ from projpush._convert import FrozenMap, unchecked
 from projpush._gc import no_cycle_collection
 from projpush.errors import ProjpushError
 from projpush.io import (
+    _SURROGATE_IN_TEXT,
     LEDGER_FORMAT,
     LEDGER_VERSION,
     _construct,
     _decode_ledger,
-    _decode_object,
     _leaf_converter,
 )
 from projpush.model import Month, Portfolio, ProjectCode
+
+if typing.TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = ["decode_trusted"]
 
@@ -60,22 +66,24 @@ class _Fallback(Exception):  # noqa: N818 (a signal within this module, never ra
     """This record needs the validating decoder: it is malformed, or unusual."""
 
 
-def decode_trusted(raw: bytes) -> Portfolio:
-    """A portfolio from a JSON ledger's bytes, through the trusted path.
+def decode_trusted(path: Path) -> Portfolio:
+    """A portfolio from a JSON ledger file, through the trusted path.
 
     Raises:
         LedgerError: as :func:`projpush.io.load_portfolio` would.
+        OSError: the file cannot be read.
     """
     with no_cycle_collection():
         try:
-            document: dict[str, Any] | None = _stream(raw.decode("utf-8-sig"))
-        except (_Fallback, UnicodeDecodeError, ValueError, RecursionError):
+            with path.open(encoding="utf-8-sig", newline="") as stream:
+                document: dict[str, Any] | None = _stream(_Reader(stream))
+        except (_Fallback, UnicodeDecodeError, RecursionError):
             document = None
         finally:
             for cache in _CACHES:  # the shared values stay with the portfolio, not here
                 cache.clear()
         if document is None or not _is_ledger(document):
-            return _decode_ledger(raw)  # the validating path says what is wrong
+            return _decode_ledger(path.read_bytes())  # the validating path says what is wrong
         lists = {name: document.get(name, ()) for name in _LISTS}
         return _construct(Portfolio, lists, "$")
 
@@ -90,61 +98,95 @@ def _refuse_constant(_name: str) -> Any:
 _DECODER: Final = json.JSONDecoder(parse_constant=_refuse_constant)
 
 
-def _stream(text: str) -> dict[str, Any]:
-    """The ledger document in ``text``, each record built as soon as it is parsed.
+class _Reader:
+    """JSON text read from a file a chunk at a time, one value after another.
+
+    Only the current chunk and the value being read are held as text: the
+    whole text of a province's ledger, as a Python string, would be twice
+    the size of the file (its Chinese makes every character two bytes).
+    """
+
+    CHUNK: Final = 1 << 20
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream, self.text, self.at, self.eof = stream, "", 0, False
+
+    def _more(self) -> None:
+        tail = self.text[self.at :]
+        chunk = self.stream.read(self.CHUNK)
+        self.text, self.at, self.eof = tail + chunk, 0, not chunk
+        # A lone surrogate is for the validating path to refuse, with its JSON path.
+        if _SURROGATE_IN_TEXT.search(self.text, max(len(tail) - 6, 0)):
+            raise _Fallback
+
+    def peek(self) -> str:
+        """The next character that is not a blank ("" at the end)."""
+        while True:
+            blanks = _SPACE.match(self.text, self.at)
+            self.at = blanks.end() if blanks else self.at
+            if self.at < len(self.text) or self.eof:
+                return self.text[self.at : self.at + 1]
+            self._more()
+
+    def take(self, char: str) -> None:
+        """Step over ``char``, which must come next."""
+        if self.peek() != char:
+            raise _Fallback
+        self.at += 1
+
+    def value(self) -> Any:
+        """The next JSON value, parsed."""
+        self.peek()
+        while True:
+            try:
+                value, end = _DECODER.raw_decode(self.text, self.at)
+            except ValueError:  # cut off by the chunk's end, or malformed
+                if self.eof:
+                    raise _Fallback from None
+                self._more()
+                continue
+            if end < len(self.text) or self.eof:  # a number at the end may go on
+                self.at = end
+                return value
+            self._more()
+
+
+def _stream(reader: _Reader) -> dict[str, Any]:
+    """The ledger document, each record built as soon as it is parsed.
 
     The top-level object is walked here and each record of its lists parsed
-    on its own (``raw_decode``), so the parsed JSON of the whole ledger never
-    exists at once: only the text, the records built so far, and one record.
+    on its own, so the parsed JSON of the whole ledger never exists at once:
+    only the records built so far, and one record's JSON.
     """
-    decode = _DECODER.raw_decode
-    at = _expect(text, 0, "{")
     document: dict[str, Any] = {}
-    while text[at : at + 1] != "}":
-        key, at = decode(text, at)
-        at = _expect(text, at, ":")
-        if key in _LISTS and text[at : at + 1] == "[":
-            document[key], at = _stream_list(text, at + 1, key)
-        else:
-            document[key], at = decode(text, at)
-        at = _skip(text, at)
-        if text[at : at + 1] == ",":
-            at = _skip(text, at + 1)
-        elif text[at : at + 1] != "}":
+    reader.take("{")
+    while reader.peek() != "}":
+        if document:
+            reader.take(",")
+        key = reader.value()
+        if type(key) is not str:
             raise _Fallback
-    if _skip(text, at + 1) != len(text):
+        reader.take(":")
+        if key in _LISTS and reader.peek() == "[":
+            document[key] = _stream_list(reader, key)
+        else:
+            document[key] = reader.value()
+    reader.take("}")
+    if reader.peek():
         raise _Fallback
     return document
 
 
-def _stream_list(text: str, at: int, name: str) -> tuple[tuple[Any, ...], int]:
-    cls, build = _LISTS[name]
-    decode = _DECODER.raw_decode
+def _stream_list(reader: _Reader, name: str) -> tuple[Any, ...]:
+    build = _LISTS[name]
     records: list[Any] = []
-    at = _skip(text, at)
-    while text[at : at + 1] != "]":
-        item, at = decode(text, at)
-        records.append(_record(build, cls, item, f"$.{name}[{len(records)}]"))
-        at = _skip(text, at)
-        if text[at : at + 1] == ",":
-            at = _skip(text, at + 1)
-        elif text[at : at + 1] != "]":
-            raise _Fallback
-    return tuple(records), at + 1
-
-
-def _expect(text: str, at: int, char: str) -> int:
-    """The position after ``char`` and the blanks that follow it, which must stand at ``at``."""
-    at = _skip(text, at)
-    if text[at : at + 1] != char:
-        raise _Fallback
-    return _skip(text, at + 1)
-
-
-def _skip(text: str, at: int) -> int:
-    """The position of the first non-blank at or after ``at``."""
-    blanks = _SPACE.match(text, at)
-    return blanks.end() if blanks else at
+    reader.take("[")
+    while reader.peek() != "]":
+        if records:
+            reader.take(",")
+        records.append(_record(build, reader.value()))
+    reader.take("]")
+    return tuple(records)
 
 
 def _is_ledger(document: Any) -> bool:
@@ -160,11 +202,16 @@ def _is_ledger(document: Any) -> bool:
     )
 
 
-def _record(build: Build, cls: type, item: Any, path: str) -> Any:
+def _record(build: Build, item: Any) -> Any:
+    """One record built; any trouble sends the whole document to the validating path.
+
+    The whole document, not this record: that path reports the first problem
+    of the document (a syntax error further on comes before a bad record).
+    """
     try:
         return build(item)
-    except (_Fallback, *_ERRORS):
-        return _decode_object(cls, item, path)
+    except _ERRORS:
+        raise _Fallback from None
 
 
 _MISSING: Final = object()
@@ -313,11 +360,11 @@ def _same(value: object) -> object:
     return value
 
 
-def _lists() -> dict[str, tuple[type, Build]]:
-    """Each record list of a portfolio: its item class and that class's builder."""
+def _lists() -> dict[str, Build]:
+    """Each record list of a portfolio, with the builder of its records."""
     hints = typing.get_type_hints(Portfolio)
-    items = {f.name: typing.get_args(hints[f.name])[0] for f in attrs.fields(Portfolio) if f.init}
-    return {name: (cls, _builder(cls)) for name, cls in items.items()}
+    fields = (f.name for f in attrs.fields(Portfolio) if f.init)
+    return {name: _builder(typing.get_args(hints[name])[0]) for name in fields}
 
 
 _LISTS: Final = _lists()

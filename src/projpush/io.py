@@ -478,12 +478,11 @@ def load_portfolio(path: str | os.PathLike[str], *, trusted: bool = False) -> Po
             value in it is malformed (``field`` is its JSON path).
         OSError: the file cannot be read.
     """
-    raw = Path(path).read_bytes()
     if trusted:
         from projpush._bulk import decode_trusted  # noqa: PLC0415 (it builds on this module)
 
-        return decode_trusted(raw)
-    return _decode_ledger(raw)
+        return decode_trusted(Path(path))
+    return _decode_ledger(Path(path).read_bytes())
 
 
 def _decode_ledger(raw: bytes) -> Portfolio:
