@@ -42,7 +42,6 @@ from projpush._convert import FrozenMap, unchecked
 from projpush._gc import no_cycle_collection
 from projpush.errors import ProjpushError
 from projpush.io import (
-    _SURROGATE_IN_TEXT,
     LEDGER_FORMAT,
     LEDGER_VERSION,
     _construct,
@@ -89,6 +88,7 @@ def decode_trusted(path: Path) -> Portfolio:
 
 
 _SPACE: Final = re.compile(r"[ \t\n\r]*")
+_SURROGATE_ESCAPE: Final = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 def _refuse_constant(_name: str) -> Any:
@@ -115,8 +115,10 @@ class _Reader:
         tail = self.text[self.at :]
         chunk = self.stream.read(self.CHUNK)
         self.text, self.at, self.eof = tail + chunk, 0, not chunk
-        # A lone surrogate is for the validating path to refuse, with its JSON path.
-        if _SURROGATE_IN_TEXT.search(self.text, max(len(tail) - 6, 0)):
+        # A lone surrogate is for the validating path to refuse, with its JSON path. In
+        # text decoded from UTF-8 it can only be an escape; most ledgers hold no escape.
+        window = self.text[max(len(tail) - 6, 0) :]
+        if "\\u" in window and _SURROGATE_ESCAPE.search(window):
             raise _Fallback
 
     def peek(self) -> str:
