@@ -124,7 +124,7 @@ def last_complete_month(as_of: dt.date) -> Month:
     >>> str(last_complete_month(dt.date(2020, 5, 31)))
     '2020-05'
     """
-    return Month(as_of.year, 1) + (_months_ended(as_of) - 1)
+    return Month.year_months(as_of.year)[0] + (_months_ended(as_of) - 1)
 
 
 def _months_ended(as_of: dt.date) -> int:
@@ -134,8 +134,10 @@ def _months_ended(as_of: dt.date) -> int:
     :func:`time_progress`: a month has ended on its last day. Plain date
     arithmetic, so any :class:`datetime.date` works (a Month spans 1900–2200).
     """
-    month_end: dt.date = as_of + relativedelta(day=31)
-    return as_of.month if as_of == month_end else as_of.month - 1
+    # The last day of a month: the 31st, or a day followed by a 1st (31 December of
+    # year 9999 is caught by the first test before the second would overflow).
+    last = as_of.day == 31 or (as_of.day >= 28 and (as_of + dt.timedelta(days=1)).day == 1)
+    return as_of.month if last else as_of.month - 1
 
 
 def _check_quarter(_instance: Quarter, _attribute: attrs.Attribute[int], value: int) -> None:
