@@ -95,6 +95,52 @@ def to_optional_date(value: object, field: str) -> dt.date | None:
     return None if value is None else to_date(value, field)
 
 
+def date_arg(value: object, field: str) -> dt.date:
+    """``value`` if it is a date, else a ValidationError naming ``field``.
+
+    For the date arguments of the rules (``as_of``, ``on``), which are given
+    by a program, not read from a ledger: nothing is parsed. The rules do date
+    arithmetic at once; without this, an ISO string passed for a date would
+    surface as a bare AttributeError or TypeError from deep inside. A hot
+    rule tests ``type(as_of) is dt.date`` itself and calls this only when
+    that fails, so a datetime (a date subclass) is still let through here.
+
+    >>> date_arg("2020-10-31", "as_of")
+    Traceback (most recent call last):
+    ...
+    projpush.errors.ValidationError: as_of: expected a date, got '2020-10-31'
+    """
+    if not isinstance(value, dt.date):
+        raise ValidationError.about(field, "a date", value)
+    return value
+
+
+def whole_arg(value: object, field: str, what: str) -> int:
+    """``value`` if it is an int (not a bool), else a ValidationError naming ``field``.
+
+    ``what`` says what is counted: ``n: expected a whole number of working days``.
+    """
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError.about(field, f"a whole number of {what}", value)
+    return value
+
+
+def year_arg(value: object, field: str) -> int:
+    """``value`` if it is a year a :class:`~projpush.model.Month` can hold, else ValidationError.
+
+    The model's own year rule (an int, not a bool, from 1900 to 2200), so that
+    a rule given a year can build every month of it.
+
+    >>> year_arg("2020", "year")
+    Traceback (most recent call last):
+    ...
+    projpush.errors.ValidationError: year: expected a whole number from 1900 to 2200, got '2020'
+    """
+    from projpush.model import _year_field  # noqa: PLC0415 (model imports this module)
+
+    return _year_field(value, field)
+
+
 def to_enum(enum_cls: type[E], value: object, field: str) -> E:
     """Accept a member, its value, its name or its Chinese label (``.zh``)."""
     if isinstance(value, enum_cls):

@@ -25,6 +25,7 @@ from dateutil import rrule
 from dateutil.relativedelta import relativedelta
 
 from projpush import _chinacal
+from projpush._convert import date_arg, whole_arg
 from projpush.errors import CalendarCoverageError, PolicyError, ValidationError
 from projpush.model import Month
 
@@ -67,27 +68,6 @@ _ONE_DAY: Final = dt.timedelta(days=1)
 _SATURDAY: Final = 5
 
 
-# --------------------------------------------------------------------------- arguments
-
-
-def _date_arg(value: object, field: str) -> dt.date:
-    """``value`` if it is a date, else a ValidationError naming ``field``.
-
-    The rules below do date arithmetic at once; without this, an ISO string
-    passed for a date would surface as a bare AttributeError from deep inside.
-    """
-    if not isinstance(value, dt.date):
-        raise ValidationError.about(field, "a date", value)
-    return value
-
-
-def _whole_arg(value: object, field: str, what: str) -> int:
-    """``value`` if it is an int (not a bool), else a ValidationError naming ``field``."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError.about(field, f"a whole number of {what}", value)
-    return value
-
-
 # --------------------------------------------------------------------------- periods
 
 
@@ -100,8 +80,8 @@ def add_months(day: dt.date, months: int) -> dt.date:
     >>> add_months(dt.date(2020, 1, 31), 1)
     datetime.date(2020, 2, 29)
     """
-    start = _date_arg(day, "day")
-    result: dt.date = start + relativedelta(months=_whole_arg(months, "months", "months"))
+    start = date_arg(day, "day")
+    result: dt.date = start + relativedelta(months=whole_arg(months, "months", "months"))
     return result
 
 
@@ -274,7 +254,7 @@ def time_progress(as_of: dt.date, basis: TimeBasis = TimeBasis.MONTH) -> Fractio
     >>> time_progress(dt.date(2020, 2, 29), TimeBasis.DAY)
     Fraction(10, 61)
     """
-    _date_arg(as_of, "as_of")
+    date_arg(as_of, "as_of")
     if basis is TimeBasis.MONTH:
         return Fraction(_months_ended(as_of), 12)
     if basis is TimeBasis.DAY:
@@ -810,8 +790,8 @@ def add_working_days(calendar: WorkingCalendar, start: dt.date, n: int) -> dt.da
     >>> add_working_days(china_calendar(), dt.date(2020, 10, 9), -1)
     datetime.date(2020, 9, 30)
     """
-    _date_arg(start, "start")
-    _whole_arg(n, "n", "working days")
+    date_arg(start, "start")
+    whole_arg(n, "n", "working days")
     if isinstance(calendar, _Indexed):
         return calendar._shift(start, n)  # noqa: SLF001
     if isinstance(calendar, FallbackCalendar):
@@ -838,8 +818,8 @@ def working_days_between(calendar: WorkingCalendar, start: dt.date, end: dt.date
     >>> working_days_between(china_calendar(), dt.date(2020, 9, 29), dt.date(2020, 10, 13))
     5
     """
-    _date_arg(start, "start")
-    _date_arg(end, "end")
+    date_arg(start, "start")
+    date_arg(end, "end")
     if isinstance(calendar, _Indexed):
         return calendar._count(start, end)  # noqa: SLF001
     if isinstance(calendar, FallbackCalendar):
@@ -861,7 +841,7 @@ def next_working_day(calendar: WorkingCalendar, day: dt.date) -> dt.date:
     >>> next_working_day(china_calendar(), dt.date(2020, 10, 5))
     datetime.date(2020, 10, 9)
     """
-    _date_arg(day, "day")
+    date_arg(day, "day")
     if calendar.is_working_day(day):
         return day
     return add_working_days(calendar, day, 1)
