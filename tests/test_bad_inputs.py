@@ -636,6 +636,43 @@ bad("lights-reason-language",
 bad("lights-verdict-language",
     lambda _: lights.Verdict("NB-1", ON, lights.Light.GREEN, (), "ningbo").text("fr"),
     ValidationError, "lang", r"lang: expected 'zh' or 'en', got 'fr'", lights.Verdict.text)
+bad("lights-judge-as-of-text", lambda _: lights.judge(proj(), "2020-05-31"), ValidationError,
+    "as_of", r"as_of: expected a date, got '2020-05-31'", lights.judge)
+bad("lights-judge-year-text", lambda _: lights.judge(proj(), D(2020, 5, 31), year="2020"),
+    ValidationError, "year", r"year: expected a whole number from 1900 to 2200, got '2020'",
+    lights.judge)
+bad("lights-lag-judge-none", lambda _: LagPolicy.ningbo().judge(proj(), None), ValidationError,
+    "as_of", r"as_of: expected a date, got None", LagPolicy.judge)
+bad("lights-node-judge-datetime",
+    lambda _: NodePolicy.dalian().judge(proj(), dt.datetime(2020, 5, 31)), ValidationError,  # noqa: DTZ001
+    "as_of", r"as_of: expected a date \(not a datetime\), got datetime\.datetime\(2020, 5, 31",
+    NodePolicy.judge)
+bad("lights-gap-judge-int", lambda _: GapPolicy.yinchuan().judge(proj(), 20200531),
+    ValidationError, "as_of", r"as_of: expected a date, got 20200531", GapPolicy.judge)
+bad("lights-site-judge-text",
+    lambda _: SiteActivityPolicy.ningbo_video().judge(proj(), "2020-06-12"), ValidationError,
+    "as_of", r"as_of: expected a date, got '2020-06-12'", SiteActivityPolicy.judge)
+bad("lights-worst-of-judge-none",
+    lambda _: WorstOf((LagPolicy.ningbo(), NodePolicy.dalian())).judge(proj(), None),
+    ValidationError, "as_of", r"as_of: expected a date, got None", WorstOf.judge)
+bad("lights-history-year-float", lambda _: lights.light_history(proj(), 2020.0),
+    ValidationError, "year", r"year: expected a whole number from 1900 to 2200, got 2020\.0",
+    lights.light_history)
+bad("lights-map-year-text", lambda _: lights.light_map([proj()], "2020"), ValidationError,
+    "year", r"year: expected a whole number from 1900 to 2200, got '2020'", lights.light_map)
+bad("lights-map-lenient-year-bool", lambda _: lights.light_map([proj()], True, lenient=True),  # noqa: FBT003
+    ValidationError, "year", r"year: expected a whole number from 1900 to 2200, got True",
+    lights.light_map)
+bad("lights-portfolio-as-of-text", lambda _: lights.judge_portfolio(folio(), "2020-05-31"),
+    ValidationError, "as_of", r"as_of: expected a date, got '2020-05-31'",
+    lights.judge_portfolio)
+bad("lights-portfolio-lenient-as-of-none",
+    lambda _: lights.judge_portfolio(folio(), None, lenient=True), ValidationError, "as_of",
+    r"as_of: expected a date, got None", lights.judge_portfolio)
+bad("lights-portfolio-lenient-year-1800",
+    lambda _: lights.judge_portfolio(folio(), D(2020, 5, 31), year=1800, lenient=True),
+    ValidationError, "year", r"year: expected a whole number from 1900 to 2200, got 1800",
+    lights.judge_portfolio)
 
 # ---- escalation
 BZ = EscalationPolicy.binzhou

@@ -115,6 +115,23 @@ def date_arg(value: object, field: str) -> dt.date:
     return value
 
 
+def plain_date_arg(value: object, field: str) -> dt.date:
+    """Like :func:`date_arg`, refusing a datetime too, as the ledger's fields do.
+
+    For the rules that compare the argument with the ledger's dates (a
+    milestone's ``planned``, an issue's deadline): a datetime cannot be
+    compared with a date, and would surface as a bare TypeError.
+
+    >>> plain_date_arg(dt.datetime(2020, 10, 31, 9), "on")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    projpush.errors.ValidationError: on: expected a date (not a datetime), got datetime...
+    """
+    if isinstance(value, dt.datetime):
+        raise ValidationError.about(field, "a date (not a datetime)", value)
+    return date_arg(value, field)
+
+
 def whole_arg(value: object, field: str, what: str) -> int:
     """``value`` if it is an int (not a bool), else a ValidationError naming ``field``.
 

@@ -56,7 +56,7 @@ from typing import (
 
 import attrs
 
-from projpush._convert import FrozenMap
+from projpush._convert import FrozenMap, plain_date_arg, year_arg
 from projpush.errors import PolicyError, ValidationError
 from projpush.model import Month, Portfolio, Project, Stage
 from projpush.schedule import (
@@ -640,7 +640,8 @@ class LagPolicy:
         """Judge ``project`` through the last month ended on ``as_of``.
 
         Raises:
-            ValidationError: the project has no monthly plan for the year.
+            ValidationError: ``as_of`` is not a date, or the project has no
+                monthly plan for the year.
 
         >>> from projpush.model import Project
         >>> p = Project(name="港区扩建", level="city", category="infrastructure",
@@ -651,6 +652,8 @@ class LagPolicy:
         >>> v.light.value, [r.code for r in v.reasons]
         ('yellow', ['streak', 'below', 'below'])
         """
+        if type(as_of) is not dt.date:  # one test per call: the rules judge 10^5 projects
+            plain_date_arg(as_of, "as_of")
         year = as_of.year
         last = last_complete_month(as_of)
         scoped = _out_of_scope(project, as_of, self.stages, self.name)
@@ -886,8 +889,11 @@ class NodePolicy:
         """Dalian's node-task lights on its government supervision platform."""
         return cls(slack_points=slack_points, name="dalian")
 
-    def judge(self, project: Project, as_of: dt.date, /) -> Verdict:
+    def judge(self, project: Project, as_of: dt.date, /) -> Verdict:  # noqa: C901 (one pass over the milestones)
         """Judge ``project``'s milestones on ``as_of``.
+
+        Raises:
+            ValidationError: ``as_of`` is not a date.
 
         >>> from projpush.model import Milestone, Project
         >>> p = Project(name="黑嘴子码头改造", level="city", category="services",
@@ -898,6 +904,8 @@ class NodePolicy:
         >>> v.light.value, v.reasons[0].text()
         ('yellow', '节点“东侧道路清障”计划2018-06-10完成，实际2018-06-11完成（迟1天）')
         """
+        if type(as_of) is not dt.date:
+            plain_date_arg(as_of, "as_of")
         scoped = _out_of_scope(project, as_of, self.stages, self.name)
         if scoped is not None:
             return scoped
@@ -1072,7 +1080,8 @@ class GapPolicy:
         """Judge ``project``'s year-to-date completion against the time schedule.
 
         Raises:
-            ValidationError: the project has no annual plan (or a zero one) for the year.
+            ValidationError: ``as_of`` is not a date, or the project has no
+                annual plan (or a zero one) for the year.
 
         >>> from projpush.model import Project
         >>> p = Project(name="滨州项目", level="city", category="industry",
@@ -1083,6 +1092,8 @@ class GapPolicy:
         >>> v.light.value, str(v.severity)
         ('yellow', '65/3')
         """
+        if type(as_of) is not dt.date:
+            plain_date_arg(as_of, "as_of")
         year = as_of.year
         scoped = _out_of_scope(project, as_of, self.stages, self.name)
         if scoped is not None:
@@ -1170,6 +1181,9 @@ class SiteActivityPolicy:
     def judge(self, project: Project, as_of: dt.date, /) -> Verdict:
         """Judge the site's recent activity on ``as_of``.
 
+        Raises:
+            ValidationError: ``as_of`` is not a date.
+
         >>> from projpush.model import Project, SiteObservation
         >>> days = [SiteObservation(dt.date(2020, 6, d), d < 3) for d in range(1, 13)]
         >>> p = Project(name="三官堂大桥", level="city", category="infrastructure",
@@ -1180,6 +1194,8 @@ class SiteActivityPolicy:
         ('yellow', 'site idle for 10 days (2020-06-03 to 2020-06-12), over 7:
           an on-site inspection is called for')
         """
+        if type(as_of) is not dt.date:
+            plain_date_arg(as_of, "as_of")
         scoped = _out_of_scope(project, as_of, self.stages, self.name)
         if scoped is not None:
             return scoped
@@ -1250,7 +1266,13 @@ class WorstOf:
         return f"worst_of({', '.join(p.name for p in self.policies)})"
 
     def judge(self, project: Project, as_of: dt.date, /) -> Verdict:
-        """Judge with every policy and keep the worst light."""
+        """Judge with every policy and keep the worst light.
+
+        Raises:
+            ValidationError: ``as_of`` is not a date, or as the policies raise.
+        """
+        if type(as_of) is not dt.date:
+            plain_date_arg(as_of, "as_of")
         verdicts = [p.judge(project, as_of) for p in self.policies]
         worst = max((v.light for v in verdicts), key=_rank)
         severity = max((v.severity for v in verdicts if v.light is worst), default=Fraction(0))
@@ -1278,8 +1300,9 @@ def judge(
             before it is an error, after it is moved to its 31 December.
 
     Raises:
-        ValidationError: ``as_of`` is before the plan year ``year``, or the
-            project has no plan for the year the policy needs.
+        ValidationError: ``as_of`` is not a date, ``year`` not a whole number
+            from 1900 to 2200, ``as_of`` is before the plan year ``year``, or
+            the project has no plan for the year the policy needs.
         PolicyError: ``policy`` is not a :class:`LightPolicy`.
 
     >>> from projpush.model import Project
@@ -1307,8 +1330,12 @@ def _default(policy: LightPolicy | None) -> LightPolicy:
 
 
 def _effective(as_of: dt.date, year: int | None) -> dt.date:
+    """The date judged, checked first: a lenient roll-up must not take it for a bad project."""
+    if type(as_of) is not dt.date:
+        plain_date_arg(as_of, "as_of")
     if year is None:
         return as_of
+    year_arg(year, "year")
     if as_of.year < year:
         raise ValidationError.about("as_of", f"a date in or after the plan year {year}", as_of)
     return min(as_of, dt.date(year, 12, 31))
@@ -1320,7 +1347,8 @@ def light_history(
     """The project's verdicts at the twelve month ends of ``year``.
 
     Raises:
-        ValidationError: the project has no plan for ``year`` the policy needs.
+        ValidationError: ``year`` is not a whole number from 1900 to 2200, or
+            the project has no plan for ``year`` the policy needs.
         PolicyError: ``policy`` is not a :class:`LightPolicy`.
 
     >>> from projpush.model import Project
@@ -1332,7 +1360,7 @@ def light_history(
     'ggyrrrrrrrrr'
     """
     chosen = _default(policy)
-    return tuple(chosen.judge(project, m.last_day) for m in Year(year).months)
+    return tuple(chosen.judge(project, m.last_day) for m in Year(year_arg(year, "year")).months)
 
 
 @attrs.frozen
@@ -1418,8 +1446,9 @@ def light_map(
     With ``lenient``, a project that cannot be judged has no light in any month.
 
     Raises:
-        ValidationError: a project has no plan for ``year`` (under a lag policy),
-            unless ``lenient``.
+        ValidationError: ``year`` is not a whole number from 1900 to 2200 (even
+            if ``lenient``), or a project has no plan for ``year`` (under a lag
+            policy), unless ``lenient``.
         PolicyError: ``policy`` is not a :class:`LightPolicy`.
 
     >>> from projpush.model import Project
@@ -1432,6 +1461,7 @@ def light_map(
     (['green', 'yellow', 'red', 'red'], 1)
     """
     chosen = _default(policy)
+    year = year_arg(year, "year")  # before a lenient map could take a bad year for a bad project
     items = tuple(projects.projects if isinstance(projects, Portfolio) else projects)
     codes: list[bytes] = []
     severities: list[tuple[Fraction, ...] | bytes] = []
@@ -1601,7 +1631,9 @@ def judge_portfolio(
     the whole roll-up: what a portfolio report wants.
 
     Raises:
-        ValidationError: as :func:`judge`, naming the project (unless ``lenient``).
+        ValidationError: ``as_of`` is not a date or ``year`` not a whole number
+            from 1900 to 2200 (even if ``lenient``); as :func:`judge`, naming the
+            project (unless ``lenient``).
         PolicyError: ``policy`` is not a :class:`LightPolicy`.
 
     >>> from projpush.model import Portfolio, Project
