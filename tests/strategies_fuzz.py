@@ -403,6 +403,7 @@ CSV_OPS: Final = (
     "header",
     "drop_column",
     "duplicate_column",
+    "add_column",
     "longer_row",
     "shorter_row",
     "delete_row",
@@ -429,10 +430,11 @@ _CSV_WORDS: Final = (
 csv_texts: st.SearchStrategy[str] = st.one_of(
     near_misses,
     st.sampled_from(_CSV_WORDS),
+    st.sampled_from(FIELD_NAMES),  # column names: a header renamed to another known column
     st.text(max_size=6),
     st.text(alphabet=',"\r\n;；、 ', max_size=4),
 )
-"""Cell and header texts: near misses, Chinese headers, CSV punctuation, anything."""
+"""Cell and header texts: near misses, Chinese headers, column names, CSV punctuation, anything."""
 
 csv_edits: st.SearchStrategy[CsvEdit] = st.builds(
     CsvEdit,
@@ -492,6 +494,12 @@ def apply_csv_edit(folder: Folder, edit: CsvEdit) -> Folder:  # noqa: C901, PLR0
                     del record[c]
                 else:
                     record.insert(c, record[c])
+    elif edit.op == "add_column" and rows[0]:
+        # A new column headed ``text`` holding another column's cells: plausible values.
+        c = edit.col % len(rows[0])
+        rows[0].append(edit.text)
+        for record in rows[1:]:
+            record.append(record[c] if c < len(record) else "")
     elif edit.op == "longer_row":
         rows[r].append(edit.text)
     elif edit.op == "shorter_row" and rows[r]:

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -39,7 +40,7 @@ from projpush.io import (
     parse_ledger_document,
 )
 from projpush.ledger import check_ledger, load_ledger
-from projpush.model import Portfolio
+from projpush.model import Portfolio, Project
 from strategies import portfolios
 from strategies_fuzz import (
     MODEL_CLASSES,
@@ -82,6 +83,23 @@ def csv_bytes(p: Portfolio, where: Path) -> dict[str, bytes]:
     target = where / "csv"
     dump_csv_ledger(p, target)
     return {path.name: path.read_bytes() for path in sorted(target.iterdir())}
+
+
+def absurd_amounts(p: Portfolio) -> bool:
+    """True when an amount has an exponent no ledger needs (TestModelLeaks, xfail).
+
+    ``Decimal("1E+999999999")`` loads today, but its CSV cell is a billion
+    digits long, and a report on it raises decimal.Overflow; until the model
+    refuses such amounts, the fuzzer does not write them back.
+    """
+    amounts = [
+        amount
+        for x in p.projects
+        for amounts in (x.annual_plans, x.monthly_plan, x.monthly_done)
+        for amount in amounts.values()
+    ]
+    amounts += [x.total_investment for x in p.projects]
+    return any(a.adjusted() > 15 or int(a.as_tuple().exponent) < -12 for a in amounts)
 
 
 def assert_rewrites_unchanged(p: Portfolio, where: Path) -> None:
@@ -134,7 +152,7 @@ class TestJsonFuzz:
             fast, error = outcome(lambda: load_ledger(path, trusted=True))
             assert_showable(error)
             assert loaded is None or loaded == fast
-            if loaded is not None:
+            if loaded is not None and not absurd_amounts(loaded):
                 assert_rewrites_unchanged(loaded, where)
 
     @given(json_values)
@@ -191,7 +209,7 @@ class TestCsvFuzz:
             assert_showable(error)
             assert portfolio == loaded
             assert_check_agrees(target, loaded)
-            if loaded is not None:
+            if loaded is not None and not absurd_amounts(loaded):
                 assert_rewrites_unchanged(loaded, where)
 
 
@@ -224,3 +242,26 @@ class TestRoundTrip:
             first = json_bytes(p, where)
             dump_csv_ledger(load_portfolio(where / "ledger.json"), where / "csv")
             assert first == json_bytes(load_csv_ledger(where / "csv"), where)
+
+
+class TestModelLeaks:
+    """What the fuzzer found outside the loaders, in the model's converters (lead's files)."""
+
+    @pytest.mark.xfail(
+        strict=True,
+        reason="leak in _convert.py: to_money accepts any exponent, e.g. Decimal('1E+999999999')",
+    )
+    @pytest.mark.parametrize("amount", ["1E+999999999", "1e-999999999", "1E+30"])
+    def test_amount_with_an_absurd_exponent_is_refused(self, amount: str) -> None:
+        """An amount no ledger holds is a LedgerError at its path, not a value that breaks later.
+
+        Today it loads; dump_csv_ledger then writes its billion-digit ``f`` form
+        (``format(value, "f")``) and build_report raises a bare decimal.Overflow.
+        """
+        text = (
+            '{"local_id": "NB-7", "name": "港口扩建", "level": "county", "category": "industry", '
+            '"stage": "planned", "region": "北仑区", "unit": "市港航局", '
+            f'"total_investment": "{amount}"}}'
+        )
+        with pytest.raises(LedgerError, match=r"^\$\.total_investment: total_investment: "):
+            from_json(Project, text)
