@@ -882,6 +882,54 @@ bad("metrics-issue-figures-basis-text",
                                     basis="on_time"),
     ValidationError, "basis", r"basis: expected one of 'original', 'in_force', got 'on_time'",
     metrics.issue_figures)
+bad("metrics-report-month-text", lambda _: metrics.report_month("2020-05-31"), ValidationError,
+    "as_of", r"as_of: expected a date, got '2020-05-31'", metrics.report_month)
+bad("metrics-time-schedule-datetime",
+    lambda _: metrics.time_schedule(dt.datetime(2020, 5, 31)), ValidationError, "as_of",  # noqa: DTZ001
+    r"as_of: expected a date \(not a datetime\), got datetime\.datetime\(2020, 5, 31",
+    metrics.time_schedule)
+bad("metrics-investment-text", lambda _: metrics.investment([proj()], "2020-10-31"),
+    ValidationError, "as_of", r"as_of: expected a date, got '2020-10-31'", metrics.investment)
+bad("metrics-new-and-continuing-none", lambda _: metrics.new_and_continuing([proj()], None),
+    ValidationError, "as_of", r"as_of: expected a date, got None", metrics.new_and_continuing)
+bad("metrics-start-rate-int", lambda _: metrics.start_rate([proj()], 20201031),
+    ValidationError, "as_of", r"as_of: expected a date, got 20201031", metrics.start_rate)
+bad("metrics-resumption-rate-text", lambda _: metrics.resumption_rate([proj()], "2020-10-31"),
+    ValidationError, "as_of", r"as_of: expected a date, got '2020-10-31'",
+    metrics.resumption_rate)
+bad("metrics-resumption-rate-since-text",
+    lambda _: metrics.resumption_rate([proj()], D(2020, 10, 31), since="2020-01-01"),
+    ValidationError, "since", r"since: expected a date, got '2020-01-01'",
+    metrics.resumption_rate)
+bad("metrics-contact-figures-none",
+    lambda _: metrics.contact_figures([Secretary("李军", "市发改委")], None), ValidationError,
+    "as_of", r"as_of: expected a date, got None", metrics.contact_figures)
+bad("metrics-approval-figures-text", lambda _: metrics.approval_figures([proj()], "2020-02-20"),
+    ValidationError, "as_of", r"as_of: expected a date, got '2020-02-20'",
+    metrics.approval_figures)
+bad("metrics-issue-figures-as-of-none",
+    lambda _: metrics.issue_figures([assigned()], None, calendar=C20), ValidationError, "as_of",
+    r"as_of: expected a date, got None", metrics.issue_figures)
+bad("metrics-issue-figures-since-text",
+    lambda _: metrics.issue_figures([assigned()], D(2020, 10, 31), calendar=C20,
+                                    since="2020-01-01"),
+    ValidationError, "since", r"since: expected a date, got '2020-01-01'", metrics.issue_figures)
+bad("metrics-earned-value-text", lambda _: metrics.earned_value(proj(), "2020-03-31"),
+    ValidationError, "as_of", r"as_of: expected a date, got '2020-03-31'", metrics.earned_value)
+bad("metrics-portfolio-earned-value-none",
+    lambda _: metrics.portfolio_earned_value([], None), ValidationError, "as_of",
+    r"as_of: expected a date, got None", metrics.portfolio_earned_value)
+bad("metrics-group-as-of-text",
+    lambda _: metrics.group_figures(metrics_folio(), "region", "2020-05-31"), ValidationError,
+    "as_of", r"as_of: expected a date, got '2020-05-31'", metrics.group_figures)
+bad("metrics-summary-as-of-none",
+    lambda _: metrics.monthly_summary(metrics_folio(), None, calendar=C20), ValidationError,
+    "as_of", r"as_of: expected a date, got None", metrics.monthly_summary)
+bad("metrics-summary-issues-since-text",
+    lambda _: metrics.monthly_summary(metrics_folio(), D(2020, 5, 31), calendar=C20,
+                                      issues_since="2020-01-01"),
+    ValidationError, "issues_since", r"issues_since: expected a date, got '2020-01-01'",
+    metrics.monthly_summary)
 
 # ---- loaders: JSON (io)
 bad("io-bad-date", lambda _: io.from_json(Milestone, milestone_json(planned="2020-06-31")),

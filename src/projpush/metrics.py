@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
 
 import attrs
 
-from projpush._convert import to_enum
+from projpush._convert import plain_date_arg, to_enum
 from projpush._fmt import exact, half_up, table, yi_text
 from projpush._gc import no_cycle_collection
 from projpush.errors import MoneyTypeError, ValidationError
@@ -307,11 +307,16 @@ def report_month(as_of: dt.date) -> Month | None:
     :func:`~projpush.schedule.time_progress` counts the same months); in
     early January no month of the year is complete yet.
 
+    Raises:
+        ValidationError: ``as_of`` is not a date.
+
     >>> str(report_month(dt.date(2020, 5, 31))), str(report_month(dt.date(2020, 5, 17)))
     ('2020-05', '2020-04')
     >>> report_month(dt.date(2020, 1, 10)) is None
     True
     """
+    if type(as_of) is not dt.date:
+        plain_date_arg(as_of, "as_of")
     month = last_complete_month(as_of)
     return month if month.year == as_of.year else None
 
@@ -319,9 +324,13 @@ def report_month(as_of: dt.date) -> Month | None:
 def time_schedule(as_of: dt.date, basis: TimeBasis = TimeBasis.MONTH) -> Ratio:
     """Time-schedule progress (时序进度) as a :class:`Ratio`.
 
+    Raises:
+        ValidationError: ``as_of`` is not a date, or ``basis`` not a :class:`TimeBasis`.
+
     >>> time_schedule(dt.date(2020, 9, 30)).percent()
     '75.0 %'
     """
+    plain_date_arg(as_of, "as_of")
     return Ratio.of(time_progress(as_of, basis))
 
 
@@ -539,6 +548,9 @@ def investment(projects: Iterable[Project], as_of: dt.date) -> Investment:
     Ningbo, end of September: 1,052 亿元 against a 1,402.67 亿元 plan is 75 %,
     on schedule.
 
+    Raises:
+        ValidationError: ``as_of`` is not a date.
+
     >>> from projpush.model import Project, yi
     >>> p = Project(local_id="NB", name="宁波重大项目", level="city", category="industry",
     ...     stage="under_construction", region="宁波市", unit="市发改委",
@@ -548,6 +560,7 @@ def investment(projects: Iterable[Project], as_of: dt.date) -> Investment:
     >>> inv.completion.percent(), (inv.completion - time_schedule(dt.date(2016, 9, 30))).describe()
     ('75.0 %', 'on schedule')
     """
+    plain_date_arg(as_of, "as_of")
     return _sum_rows(_rows(projects, as_of))
 
 
@@ -558,10 +571,14 @@ def new_and_continuing(
 
     New means started in ``as_of``'s year (:meth:`~projpush.model.Project.is_new_in`).
 
+    Raises:
+        ValidationError: ``as_of`` is not a date.
+
     >>> new, cont = new_and_continuing([], dt.date(2020, 9, 30))
     >>> new.completion.percent(), cont.completion.percent()
     ('n/a', 'n/a')
     """
+    plain_date_arg(as_of, "as_of")
     items = list(projects)
     rows = _rows(items, as_of)
     is_new = [p.is_new_in(as_of.year) for p in items]
@@ -581,9 +598,13 @@ def start_rate(projects: Iterable[Project], as_of: dt.date) -> Ratio:
     project has started if its stage on ``as_of`` is under construction,
     suspended or completed.
 
+    Raises:
+        ValidationError: ``as_of`` is not a date.
+
     >>> start_rate([], dt.date(2020, 3, 31)).percent()
     'n/a'
     """
+    plain_date_arg(as_of, "as_of")
     listed = [p for p in projects if p.annual_plans.get(as_of.year) is not None]
     started = sum(p.stage_at(as_of) in _STARTED for p in listed)
     return Ratio(started, len(listed))
@@ -599,9 +620,15 @@ def resumption_rate(
     back if its stage on ``as_of`` is no longer suspended (Ningde: all 222
     resumed, 100 %).
 
+    Raises:
+        ValidationError: ``as_of`` or ``since`` is not a date.
+
     >>> resumption_rate([], dt.date(2020, 3, 31)).percent()
     'n/a'
     """
+    plain_date_arg(as_of, "as_of")
+    if since is not None:
+        plain_date_arg(since, "since")
     first = dt.date(as_of.year, 1, 1) if since is None else since
     halted = [
         p
@@ -790,6 +817,9 @@ def contact_figures(secretaries: Iterable[Secretary], as_of: dt.date) -> Contact
     (daily 1, weekly 7, monthly 31) have passed since the last contact on or
     before ``as_of``, or when it has never been contacted.
 
+    Raises:
+        ValidationError: ``as_of`` is not a date.
+
     >>> from projpush.model import Contact
     >>> s = Secretary("李军", "市发改委", projects=("A", "B"),
     ...     contacts=(Contact("A", dt.date(2020, 5, 28)), Contact("B", dt.date(2020, 5, 20))))
@@ -797,6 +827,7 @@ def contact_figures(secretaries: Iterable[Secretary], as_of: dt.date) -> Contact
     >>> figs.overdue, figs.secretaries[0].overdue
     (1, ('B',))
     """
+    plain_date_arg(as_of, "as_of")
     days_of = _CADENCE_DAYS
     rows = []
     for secretary in secretaries:  # one loop, no call per secretary: a province has 10^5
@@ -855,6 +886,9 @@ class ApprovalFigures:
 def approval_figures(projects: Iterable[Project], as_of: dt.date) -> ApprovalFigures:
     """Approval figures at ``as_of``: ready to start, outstanding items, days to grant.
 
+    Raises:
+        ValidationError: ``as_of`` is not a date.
+
     >>> from projpush.model import ApprovalItem
     >>> p = Project(local_id="P", name="正威新材料", level="province", category="industry",
     ...     stage="reserved", region="福安市", unit="市发改委", approvals=(
@@ -865,6 +899,7 @@ def approval_figures(projects: Iterable[Project], as_of: dt.date) -> ApprovalFig
     >>> f.ready_to_start, f.outstanding_items, f.days_to_grant.number(), f.one_trip.percent()
     (0, 1, '7.0', '100.0 %')
     """
+    plain_date_arg(as_of, "as_of")
     return _approvals(((p, p.stage_at(as_of)) for p in projects), as_of)
 
 
@@ -1068,7 +1103,8 @@ def issue_figures(
         tiers: the ladder's tier names, to fix the order of the per-tier rows.
 
     Raises:
-        ValidationError: ``basis`` is not a :class:`DeadlineBasis` or its value.
+        ValidationError: ``as_of`` or ``since`` is not a date, or ``basis``
+            is not a :class:`DeadlineBasis` or its value.
         CalendarCoverageError: a date lies outside the calendar's years.
 
     >>> from projpush.model import Issue
@@ -1085,6 +1121,9 @@ def issue_figures(
     >>> f.closure_rate.percent(), f.on_time_rate.percent(), f.mean_working_days.number()
     ('66.7 %', '100.0 %', '5.0')
     """
+    plain_date_arg(as_of, "as_of")
+    if since is not None:
+        plain_date_arg(since, "since")
     basis = to_enum(DeadlineBasis, basis, "basis")
     cal = resolve_calendar(calendar)
     counted = _counted(issues, as_of, since)
@@ -1281,6 +1320,9 @@ def earned_value(
     weight). PV and EV run from the first planned month through
     :func:`~projpush.schedule.last_complete_month` of ``as_of``.
 
+    Raises:
+        ValidationError: ``as_of`` is not a date.
+
     >>> p = Project(local_id="E", name="港区", level="city", category="infrastructure",
     ...     stage="under_construction", region="北仑区", unit="市港航局",
     ...     total_investment=Decimal(1200),
@@ -1290,6 +1332,8 @@ def earned_value(
     >>> ev.sv, ev.cv, ev.spi.number(2), ev.cpi.number(2), ev.eac, ev.vac
     (Decimal('-60'), Decimal('-60'), '0.80', '0.80', Fraction(1500, 1), Fraction(-300, 1))
     """
+    if type(as_of) is not dt.date:
+        plain_date_arg(as_of, "as_of")
     if project.total_investment <= 0 or not project.monthly_plan:
         return None
     through = _report_through(as_of)
@@ -1315,9 +1359,13 @@ def portfolio_earned_value(
     ``actual_costs`` (keyed by project key); otherwise the cost figures are
     not applicable.
 
+    Raises:
+        ValidationError: ``as_of`` is not a date.
+
     >>> portfolio_earned_value([], dt.date(2020, 3, 31)) is None
     True
     """
+    plain_date_arg(as_of, "as_of")
     costs = {} if actual_costs is None else actual_costs
     total: EarnedValue | None = None
     for p in projects:
@@ -1489,6 +1537,10 @@ def group_figures(
     leader groups can overlap; a project with no leader is in no leader
     group. Stage is the stage on ``as_of``.
 
+    Raises:
+        ValidationError: ``by`` is not a :class:`GroupBy` or its value, or
+            ``as_of`` is not a date.
+
     >>> def p(i, region, plan, done):
     ...     return Project(local_id=f"P{i}", name=f"项目{i}", level="city",
     ...         category="industry", stage="under_construction", region=region, unit="U",
@@ -1499,6 +1551,7 @@ def group_figures(
     [('A', '18.0 %'), ('B', '50.0 %')]
     """
     dimension = _dimension(by)
+    plain_date_arg(as_of, "as_of")
     rows = _rows(portfolio.projects, as_of)
     keys = _keys(portfolio, dimension, as_of)
     return _group_rows(rows, keys, dimension, time_schedule(as_of, basis))
@@ -2173,11 +2226,20 @@ def monthly_summary(
         rank_by: the group figure the unit and region rankings use.
         better: the direction of ``rank_by`` that ranks first.
 
+    Raises:
+        ValidationError: ``as_of`` or ``issues_since`` is not a date, a
+            ``group_by`` dimension or ``rank_by`` figure is unknown, or (when
+            judging lights) a project has no plan for the year; the other
+            errors of the figures' own functions come through as they raise.
+
     >>> s = monthly_summary(Portfolio(), dt.date(2020, 5, 31), judge_lights=False)
     >>> s.completion.percent(), s.schedule.percent(), s.gap.format()
     ('n/a', '41.7 %', 'n/a')
     """
     # Some 10^5 acyclic rows and tuples: the cycle collector would only rescan the ledger.
+    plain_date_arg(as_of, "as_of")
+    if issues_since is not None:
+        plain_date_arg(issues_since, "issues_since")
     with no_cycle_collection():
         projects = portfolio.projects
         schedule = time_schedule(as_of, basis)
