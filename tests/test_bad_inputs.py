@@ -815,6 +815,65 @@ bad("escalation-accountability-yellows",
     lambda _: escalation.accountability_list([assigned()], D(2020, 10, 31), yellows=1),
     ValidationError, "yellows", r"yellows: expected a count >= 2 .*, got 1",
     escalation.accountability_list)
+bad("escalation-assign-on-text",
+    lambda _: escalation.assign(collected(), "2020-09-29", BZ(), by="办", calendar=C20),
+    ValidationError, "on", r"on: expected a date, got '2020-09-29'", escalation.assign)
+bad("escalation-start-on-text", lambda _: escalation.start(assigned(), "2020-09-30", by="办"),
+    ValidationError, "on", r"on: expected a date, got '2020-09-30'", escalation.start)
+bad("escalation-plan-on-none",
+    lambda _: escalation.submit_plan(
+        escalation.assign(collected("difficult"), ON, BZ(), by="办", calendar=C20),
+        None, D(2020, 10, 20), by="办"),
+    ValidationError, "on", r"on: expected a date, got None", escalation.submit_plan)
+bad("escalation-plan-date-text",
+    lambda _: escalation.submit_plan(
+        escalation.assign(collected("difficult"), ON, BZ(), by="办", calendar=C20),
+        D(2020, 10, 9), "2020-10-20", by="办"),
+    ValidationError, "plan_date", r"plan_date: expected a date, got '2020-10-20'",
+    escalation.submit_plan)
+bad("escalation-escalate-on-datetime",
+    lambda _: escalation.escalate(assigned(), dt.datetime(2020, 9, 30), BZ(), by="区",  # noqa: DTZ001
+                                  reason="r", calendar=C20),
+    ValidationError, "on", r"on: expected a date \(not a datetime\), got datetime\.datetime",
+    escalation.escalate)
+bad("escalation-beyond-powers-on-text",
+    lambda _: escalation.declare_beyond_powers(assigned(), "2020-09-30", BZ(), by="区",
+                                               reason="r", calendar=C20),
+    ValidationError, "on", r"on: expected a date, got '2020-09-30'",
+    escalation.declare_beyond_powers)
+bad("escalation-pause-on-none", lambda _: escalation.pause(assigned(), None, "省厅", by="办"),
+    ValidationError, "on", r"on: expected a date, got None", escalation.pause)
+bad("escalation-resume-on-text",
+    lambda _: escalation.resume(escalation.pause(assigned(), D(2020, 9, 30), "省厅", by="办"),
+                                "2020-10-09", by="办", calendar=C20),
+    ValidationError, "on", r"on: expected a date, got '2020-10-09'", escalation.resume)
+bad("escalation-resolve-on-int", lambda _: escalation.resolve(assigned(), 20201009, by="区"),
+    ValidationError, "on", r"on: expected a date, got 20201009", escalation.resolve)
+bad("escalation-reject-on-text",
+    lambda _: escalation.reject(escalation.resolve(assigned(), D(2020, 10, 9), by="区"),
+                                "2020-10-10", by="办", reason="r"),
+    ValidationError, "on", r"on: expected a date, got '2020-10-10'", escalation.reject)
+bad("escalation-close-on-none",
+    lambda _: escalation.close(escalation.resolve(assigned(), D(2020, 10, 9), by="区"), None,
+                               by="办"),
+    ValidationError, "on", r"on: expected a date, got None", escalation.close)
+bad("escalation-advance-as-of-text",
+    lambda _: escalation.advance(assigned(), "2020-10-20", BZ(), C20), ValidationError, "as_of",
+    r"as_of: expected a date, got '2020-10-20'", escalation.advance)
+bad("escalation-advance-all-as-of-none",
+    lambda _: escalation.advance_all([assigned()], None, BZ(), C20), ValidationError, "as_of",
+    r"as_of: expected a date, got None", escalation.advance_all)
+bad("escalation-timeline-until-text",
+    lambda _: escalation.timeline(assigned(), BZ(), "2020-10-31", C20), ValidationError,
+    "until", r"until: expected a date, got '2020-10-31'", escalation.timeline)
+bad("escalation-overdue-as-of-text", lambda _: escalation.overdue([assigned()], "2020", C20),
+    ValidationError, "as_of", r"as_of: expected a date, got '2020'", escalation.overdue)
+bad("escalation-accountability-as-of-none",
+    lambda _: escalation.accountability_list([assigned()], None), ValidationError, "as_of",
+    r"as_of: expected a date, got None", escalation.accountability_list)
+bad("escalation-unit-stats-as-of-text",
+    lambda _: escalation.unit_stats([assigned()], "2020-10-31"), ValidationError, "as_of",
+    r"as_of: expected a date, got '2020-10-31'", escalation.unit_stats)
 
 # ---- metrics
 def metrics_folio() -> Portfolio:

@@ -32,7 +32,7 @@ datetime.date(2020, 10, 13)
 
 from __future__ import annotations
 
-import datetime as dt  # noqa: TC003 (the doctests use dt from the module namespace)
+import datetime as dt
 import enum
 import math
 from collections.abc import Iterable
@@ -41,7 +41,7 @@ from typing import Any, Final, NamedTuple, TypeVar
 
 import attrs
 
-from projpush._convert import unchecked
+from projpush._convert import plain_date_arg, unchecked
 from projpush.errors import (
     CalendarCoverageError,
     InvalidTransition,
@@ -592,7 +592,8 @@ def assign(
 
     Raises:
         UnknownReferenceError: ``tier`` is not on the policy's ladder.
-        ValidationError: ``days`` lies outside 3–5 or is given for a difficult issue.
+        ValidationError: ``on`` is not a date, or ``days`` lies outside 3–5 or
+            is given for a difficult issue.
         CalendarCoverageError: the deadline falls in a year the calendar lacks.
         InvalidTransition: the issue is not freshly collected.
         PolicyError: ``policy`` is not an :class:`EscalationPolicy`.
@@ -604,6 +605,8 @@ def assign(
     >>> q.tier, q.owner, q.deadline, q.status.policy
     ('district', '区(市、县)政府', datetime.date(2020, 10, 13), 'dalian@1')
     """
+    if type(on) is not dt.date:
+        plain_date_arg(on, "on")
     if not isinstance(policy, EscalationPolicy):
         raise PolicyError.about("policy", "an EscalationPolicy", policy)
     ladder = policy.ladder
@@ -638,6 +641,10 @@ def assign(
 def start(issue: Issue, on: dt.date, *, by: str) -> Issue:
     """Record that the owner unit started work (开始办理).
 
+    Raises:
+        InvalidTransition: the issue is not assigned.
+        ValidationError: ``on`` is not a date.
+
     >>> from projpush.model import Issue
     >>> q = Issue.collect("Q-1", "P-1", category="land", title="t",
     ...     on=dt.date(2020, 9, 28), by="s")
@@ -646,6 +653,8 @@ def start(issue: Issue, on: dt.date, *, by: str) -> Issue:
     ...
     projpush.errors.InvalidTransition: issue 'Q-1': cannot start an issue that is collected; ...
     """
+    if type(on) is not dt.date:
+        plain_date_arg(on, "on")
     return _step(issue, EventKind.STARTED, on, by)
 
 
@@ -657,8 +666,13 @@ def submit_plan(issue: Issue, on: dt.date, plan_date: dt.date, *, by: str) -> Is
 
     Raises:
         InvalidTransition: the issue is general, already has a plan, or is not being handled.
-        ValidationError: ``plan_date`` is not after ``on``.
+        ValidationError: ``on`` or ``plan_date`` is not a date, or
+            ``plan_date`` is not after ``on``.
     """
+    if type(on) is not dt.date:
+        plain_date_arg(on, "on")
+    if type(plan_date) is not dt.date:
+        plain_date_arg(plan_date, "plan_date")
     if issue.difficulty is not Difficulty.DIFFICULT:
         msg = f"issue {issue.id!r}: a work plan is for difficult issues; this one is general"
         raise InvalidTransition(msg, field="difficulty", expected="difficult", got="general")
@@ -716,7 +730,10 @@ def escalate(
         PolicyError: ``policy`` is neither an :class:`EscalationPolicy` nor a
             :class:`PolicyBook`.
         CalendarCoverageError: the new deadline falls in a year the calendar lacks.
+        ValidationError: ``on`` is not a date.
     """
+    if type(on) is not dt.date:
+        plain_date_arg(on, "on")
     p = _policy_for(issue, policy)
     current, nxt = _escalation(issue, p)
     deadline = _add(resolve_calendar(calendar), issue.id, on, nxt.limit, "escalation deadline")
@@ -746,6 +763,9 @@ def declare_beyond_powers(
     Dalian: problems that need the city to coordinate are reported and the
     city government lists them for supervision (挂牌督办).
 
+    Raises:
+        ValidationError: ``on`` is not a date; otherwise as :func:`escalate`.
+
     >>> from projpush.model import Issue
     >>> p = EscalationPolicy.dalian()
     >>> q = Issue.collect("Q-2", "P-1", category="land", title="林地调规",
@@ -772,8 +792,10 @@ def pause(issue: Issue, on: dt.date, party: str, *, by: str) -> Issue:
 
     Raises:
         InvalidTransition: the issue is not being handled.
-        ValidationError: ``party`` is empty.
+        ValidationError: ``on`` is not a date, or ``party`` is empty.
     """
+    if type(on) is not dt.date:
+        plain_date_arg(on, "on")
     return _step(issue, EventKind.PAUSED, on, by, party=party, note=f"waiting on {party}")
 
 
@@ -787,6 +809,7 @@ def resume(issue: Issue, on: dt.date, *, by: str, calendar: WorkingCalendar | No
     Raises:
         InvalidTransition: the issue is not paused.
         CalendarCoverageError: the moved deadline falls in a year the calendar lacks.
+        ValidationError: ``on`` is not a date.
 
     >>> from projpush.model import Issue
     >>> q = Issue.collect("Q-3", "P-1", category="approval", title="省级审批",
@@ -798,6 +821,8 @@ def resume(issue: Issue, on: dt.date, *, by: str, calendar: WorkingCalendar | No
     >>> resume(q, dt.date(2020, 9, 14), by="市重点办").deadline
     datetime.date(2020, 9, 17)
     """
+    if type(on) is not dt.date:
+        plain_date_arg(on, "on")
     paused_on = next((e.at for e in reversed(issue.events) if e.kind is EventKind.PAUSED), None)
     deadline = issue.deadline
     if issue.state is not IssueState.PAUSED or paused_on is None or deadline is None:
@@ -816,6 +841,10 @@ def resume(issue: Issue, on: dt.date, *, by: str, calendar: WorkingCalendar | No
 def resolve(issue: Issue, on: dt.date, *, by: str, note: str = "") -> Issue:
     """The owner unit reports the issue solved (办结); it awaits verification.
 
+    Raises:
+        InvalidTransition: the issue is not being handled.
+        ValidationError: ``on`` is not a date.
+
     >>> from projpush.model import Issue
     >>> q = Issue.collect("Q-1", "P-1", category="land", title="t",
     ...     on=dt.date(2020, 9, 28), by="s")
@@ -824,11 +853,20 @@ def resolve(issue: Issue, on: dt.date, *, by: str, note: str = "") -> Issue:
     >>> q.state.value, q.closed_on
     ('closed', datetime.date(2020, 10, 10))
     """
+    if type(on) is not dt.date:
+        plain_date_arg(on, "on")
     return _step(issue, EventKind.RESOLVED, on, by, note=note)
 
 
 def reject(issue: Issue, on: dt.date, *, by: str, reason: str) -> Issue:
-    """Verification failed (核验未通过): back to work; the deadline in force stands."""
+    """Verification failed (核验未通过): back to work; the deadline in force stands.
+
+    Raises:
+        InvalidTransition: the issue is not resolved (awaiting verification).
+        ValidationError: ``on`` is not a date.
+    """
+    if type(on) is not dt.date:
+        plain_date_arg(on, "on")
     return _step(issue, EventKind.REJECTED, on, by, note=reason)
 
 
@@ -837,7 +875,10 @@ def close(issue: Issue, on: dt.date, *, by: str) -> Issue:
 
     Raises:
         InvalidTransition: the issue is not resolved (awaiting verification).
+        ValidationError: ``on`` is not a date.
     """
+    if type(on) is not dt.date:
+        plain_date_arg(on, "on")
     return _step(issue, EventKind.CLOSED, on, by)
 
 
@@ -1070,6 +1111,7 @@ def advance(
         CalendarCoverageError: a date falls in a year the calendar lacks.
         PolicyError: ``policy`` is neither an :class:`EscalationPolicy` nor a
             :class:`PolicyBook`.
+        ValidationError: ``as_of`` is not a date.
 
     >>> from projpush.model import Issue
     >>> p = EscalationPolicy.binzhou()
@@ -1082,6 +1124,8 @@ def advance(
     >>> advance(q, dt.date(2020, 10, 14), p) == q
     True
     """
+    if type(as_of) is not dt.date:
+        plain_date_arg(as_of, "as_of")
     status = issue.status
     if not status.state.is_working or as_of < status.updated or status.deadline is None:
         return issue
@@ -1120,7 +1164,14 @@ def advance_all(
     policy: EscalationPolicy | PolicyBook,
     calendar: WorkingCalendar | None = None,
 ) -> tuple[Issue, ...]:
-    """:func:`advance` every issue of a problem list to ``as_of``."""
+    """:func:`advance` every issue of a problem list to ``as_of``.
+
+    Raises:
+        ValidationError: ``as_of`` is not a date.
+        UnknownReferenceError, CalendarCoverageError, PolicyError: as
+            :func:`advance`, for the first issue that raises.
+    """
+    plain_date_arg(as_of, "as_of")
     cal = resolve_calendar(calendar)
     return tuple(advance(q, as_of, policy, cal) for q in issues)
 
@@ -1135,6 +1186,9 @@ def timeline(
 
     This is what a dashboard shows as "turns yellow on …, red on …".
 
+    Raises:
+        ValidationError: ``until`` is not a date; otherwise as :func:`advance`.
+
     >>> from projpush.model import Issue
     >>> p = EscalationPolicy.ningbo()
     >>> q = Issue.collect("Q-1", "P-1", category="land", title="t",
@@ -1147,6 +1201,7 @@ def timeline(
      ('2020-10-20', 'sheet_issued', 'red', None),
      ('2020-10-20', 'escalated', None, 'city_office')]
     """
+    plain_date_arg(until, "until")
     return advance(issue, until, policy, calendar).events[len(issue.events) :]
 
 
@@ -1209,6 +1264,7 @@ def overdue(
     Raises:
         CalendarCoverageError: a deadline or ``as_of`` lies in a year the
             calendar lacks.
+        ValidationError: ``as_of`` is not a date.
 
     >>> from projpush.model import Issue
     >>> p = EscalationPolicy.binzhou()
@@ -1218,6 +1274,7 @@ def overdue(
     >>> [(o.calendar_days, o.working_days) for o in overdue([q], dt.date(2020, 10, 19))]
     [(6, 4)]
     """
+    plain_date_arg(as_of, "as_of")
     cal = resolve_calendar(calendar)
     out = []
     for q in _issues(issues):
@@ -1348,7 +1405,8 @@ def accountability_list(
     unresolved at the top.
 
     Raises:
-        ValidationError: ``yellows`` is not a whole number of at least 2.
+        ValidationError: ``as_of`` is not a date, or ``yellows`` not a whole
+            number of at least 2.
 
     >>> from projpush.model import Issue
     >>> p = EscalationPolicy.dalian()
@@ -1360,6 +1418,7 @@ def accountability_list(
     ...  for e in accountability_list([q], dt.date(2020, 10, 21))]
     [('中山区', ['red_sheet'])]
     """
+    plain_date_arg(as_of, "as_of")
     _check_yellows(yellows)
     items: dict[str, list[AccountabilityItem]] = {}
     yellow_items: dict[str, list[AccountabilityItem]] = {}
@@ -1440,6 +1499,9 @@ def unit_stats(issues: Iterable[Issue] | Portfolio, as_of: dt.date) -> tuple[Uni
     escalation counts for the unit that owned the issue at the time;
     "on time" means resolved on or before the deadline then in force.
 
+    Raises:
+        ValidationError: ``as_of`` is not a date.
+
     >>> from projpush.model import Issue
     >>> p = EscalationPolicy.yinzhou()
     >>> q = Issue.collect("Q-1", "P-1", category="land", title="t",
@@ -1450,6 +1512,7 @@ def unit_stats(issues: Iterable[Issue] | Portfolio, as_of: dt.date) -> tuple[Uni
     >>> s.unit, s.handled, s.resolved_on_time, s.open_now
     ('下应街道', 1, 1, 1)
     """
+    plain_date_arg(as_of, "as_of")
     counts: dict[str, dict[str, int]] = {}
     fields = [f.name for f in attrs.fields(UnitStats)][1:]
 
