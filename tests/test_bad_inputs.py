@@ -1213,6 +1213,15 @@ bad("report-tables-unknown-policy-set",
     lambda _: report.render_tables(folio(), D(2020, 5, 31), project="NB-1", policy="atlantis"),
     UnknownReferenceError, "policy", r"policy: expected one of .*, got 'atlantis'",
     report.render_tables)
+bad("report-build-as-of-text", lambda _: report.build_report(folio(), "2020-05-31", calendar=C20),
+    ValidationError, "as_of", r"as_of: expected a date, got '2020-05-31'", report.build_report)
+bad("report-build-as-of-datetime",
+    lambda _: report.build_report(folio(), dt.datetime(2020, 5, 31), calendar=C20),  # noqa: DTZ001
+    ValidationError, "as_of",
+    r"as_of: expected a date \(not a datetime\), got datetime\.datetime\(2020, 5, 31",
+    report.build_report)
+bad("report-tables-as-of-none", lambda _: report.render_tables(folio(), None, project="NB-1"),
+    ValidationError, "as_of", r"as_of: expected a date, got None", report.render_tables)
 # fmt: on
 
 

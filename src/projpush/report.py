@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
 
+from projpush._convert import plain_date_arg
 from projpush._gc import no_cycle_collection
 from projpush.errors import PolicyError, UnknownReferenceError, ValidationError
 from projpush.escalation import (
@@ -262,7 +263,9 @@ def build_report(
         UnknownReferenceError: no policy set has the name ``policy``.
         PolicyError: ``policy`` is neither a name nor a :class:`PolicySet`.
         CalendarCoverageError: an issue's dates lie in a year the calendar lacks.
+        ValidationError: ``as_of`` is not a date.
     """
+    plain_date_arg(as_of, "as_of")
     chosen = _chosen(policy)
     cal = resolve_calendar(calendar)
     # A province's report makes millions of acyclic values while the ledger's tens of
@@ -436,9 +439,11 @@ def render_tables(
     Raises:
         UnknownReferenceError: the project, the leader or the policy set is
             not known.
-        ValidationError: ``fmt`` is not text or csv, or ``lang`` not zh or en.
+        ValidationError: ``as_of`` is not a date, ``fmt`` not text or csv, or
+            ``lang`` not zh or en.
         PolicyError: ``policy`` is neither a name nor a :class:`PolicySet`.
     """
+    plain_date_arg(as_of, "as_of")
     _check_choice("fmt", fmt, ("text", "csv"))
     _check_choice("lang", lang, ("zh", "en"))
     if project is not None:
