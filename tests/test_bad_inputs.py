@@ -437,6 +437,35 @@ bad("model-portfolio-issue-unknown", lambda _: folio().issue("Q-404"), UnknownRe
 bad("model-portfolio-issue-list", lambda _: folio().issue(["Q-1"]), UnknownReferenceError,
     "issue", r"issue: .*\['Q-1'\]", Portfolio.issue)
 
+# ---- model: date and year arguments of the rules on model values
+bad("model-integrity-report-text", lambda _: model.integrity_report(folio(), "2020"),
+    ValidationError, "as_of", r"as_of: expected a date, got '2020'", model.integrity_report)
+bad("model-integrity-report-datetime",
+    lambda _: model.integrity_report(folio(), dt.datetime(2020, 5, 31)), ValidationError,  # noqa: DTZ001
+    "as_of", r"as_of: expected a date \(not a datetime\), got datetime\.datetime\(2020, 5, 31",
+    model.integrity_report)
+bad("model-stage-at-text", lambda _: proj().stage_at("2020-05-31"), ValidationError, "day",
+    r"day: expected a date, got '2020-05-31'", Project.stage_at)
+bad("model-month-of-text", lambda _: Month.of("2020-05-31"), ValidationError, "day",
+    r"day: expected a date, got '2020-05-31'", Month.of)
+bad("model-is-new-in-text", lambda _: proj().is_new_in("2020"), ValidationError, "year",
+    r"year: expected a whole number from 1900 to 2200, got '2020'", Project.is_new_in)
+bad("model-annual-plan-float", lambda _: proj().annual_plan(2020.0), ValidationError, "year",
+    r"year: expected a whole number from 1900 to 2200, got 2020\.0", Project.annual_plan)
+bad("model-ready-to-start-text", lambda _: proj().ready_to_start("2020-05-31"),
+    ValidationError, "as_of", r"as_of: expected a date, got '2020-05-31'", Project.ready_to_start)
+bad("model-outstanding-approvals-int", lambda _: proj().outstanding_approvals(20200531),
+    ValidationError, "as_of", r"as_of: expected a date, got 20200531",
+    Project.outstanding_approvals)
+bad("model-milestone-is-done-none", lambda _: Milestone("桩基", D(2020, 3, 1)).is_done(None),
+    ValidationError, "as_of", r"as_of: expected a date, got None", Milestone.is_done)
+bad("model-approval-is-granted-text",
+    lambda _: ApprovalItem("施工许可", applied=D(2020, 2, 12)).is_granted("2020-02-20"),
+    ValidationError, "as_of", r"as_of: expected a date, got '2020-02-20'", ApprovalItem.is_granted)
+bad("model-last-contact-none",
+    lambda _: Secretary("李军", "市发改委", projects=("NB-1",)).last_contact("NB-1", None),
+    ValidationError, "as_of", r"as_of: expected a date, got None", Secretary.last_contact)
+
 # ---- schedule
 C20 = CALENDAR_2020
 COVERS = r"no working-day data for {}: official 2020 calendar .* covers 2020–2020"

@@ -32,7 +32,9 @@ import attrs
 from projpush._convert import (
     SORT_KEYS,
     FrozenMap,
+    date_arg,
     normalise_text,
+    plain_date_arg,
     to_enum,
     to_money,
     to_money_map,
@@ -472,7 +474,13 @@ class Month:
 
     @classmethod
     def of(cls, day: dt.date) -> Month:
-        """The month a date falls in."""
+        """The month a date (or a datetime) falls in.
+
+        Raises:
+            ValidationError: ``day`` is not a date.
+        """
+        if type(day) is not dt.date:
+            date_arg(day, "day")
         return _month_at(day.year * 12 + day.month - 1)
 
     @property
@@ -723,7 +731,13 @@ class Milestone:
             )
 
     def is_done(self, as_of: dt.date) -> bool:
-        """True if completed on or before ``as_of`` (a later date is not known yet)."""
+        """True if completed on or before ``as_of`` (a later date is not known yet).
+
+        Raises:
+            ValidationError: ``as_of`` is not a date.
+        """
+        if type(as_of) is not dt.date:
+            plain_date_arg(as_of, "as_of")
         return self.done is not None and self.done <= as_of
 
 
@@ -768,7 +782,13 @@ class ApprovalItem:
     one_trip: bool = False
 
     def is_granted(self, as_of: dt.date | None = None) -> bool:
-        """True if granted (on or before ``as_of`` when given)."""
+        """True if granted (on or before ``as_of`` when given).
+
+        Raises:
+            ValidationError: ``as_of`` is neither None nor a date.
+        """
+        if as_of is not None and type(as_of) is not dt.date:
+            plain_date_arg(as_of, "as_of")
         return self.granted is not None and (as_of is None or self.granted <= as_of)
 
 
@@ -885,7 +905,12 @@ class Project:
         A project whose history starts after ``day`` was not under way yet,
         so it counts as :attr:`Stage.RESERVED` then, unless it is still
         planned or reserved now.
+
+        Raises:
+            ValidationError: ``day`` is not a date.
         """
+        if type(day) is not dt.date:  # one test per call: a light map asks 12 per project
+            plain_date_arg(day, "day")
         current: Stage | None = None
         for event in self.stage_events:
             if event.on > day:
@@ -898,20 +923,44 @@ class Project:
         return Stage.RESERVED if self.stage_events else self.stage
 
     def is_new_in(self, year: int) -> bool:
-        """True if the project started (新开工) in ``year``; else it is continuing (续建)."""
+        """True if the project started (新开工) in ``year``; else it is continuing (续建).
+
+        Raises:
+            ValidationError: ``year`` is not a whole number from 1900 to 2200.
+        """
+        if type(year) is not int:  # an int out of range is just not the year it started
+            _year_field(year, "year")
         started = self.started_on
         return started is not None and started.year == year
 
     def annual_plan(self, year: int) -> Decimal | None:
-        """The annual planned investment for ``year``, or None if none is set."""
+        """The annual planned investment for ``year``, or None if none is set.
+
+        Raises:
+            ValidationError: ``year`` is not a whole number from 1900 to 2200.
+        """
+        if type(year) is not int:  # an int out of range just has no plan
+            _year_field(year, "year")
         return self.annual_plans.get(year)
 
     def ready_to_start(self, as_of: dt.date | None = None) -> bool:
-        """True when every required approval item is granted (by ``as_of`` if given)."""
+        """True when every required approval item is granted (by ``as_of`` if given).
+
+        Raises:
+            ValidationError: ``as_of`` is neither None nor a date.
+        """
+        if as_of is not None and type(as_of) is not dt.date:
+            plain_date_arg(as_of, "as_of")
         return all(a.is_granted(as_of) for a in self.approvals if a.required)
 
     def outstanding_approvals(self, as_of: dt.date | None = None) -> tuple[ApprovalItem, ...]:
-        """Required approval items not granted (by ``as_of`` if given)."""
+        """Required approval items not granted (by ``as_of`` if given).
+
+        Raises:
+            ValidationError: ``as_of`` is neither None nor a date.
+        """
+        if as_of is not None and type(as_of) is not dt.date:
+            plain_date_arg(as_of, "as_of")
         return tuple(a for a in self.approvals if a.required and not a.is_granted(as_of))
 
 
@@ -1008,7 +1057,12 @@ class Secretary:
         return self.cadences.get(project, self.default_cadence)
 
     def last_contact(self, project: str, as_of: dt.date) -> dt.date | None:
-        """The latest contact with ``project`` on or before ``as_of``."""
+        """The latest contact with ``project`` on or before ``as_of``.
+
+        Raises:
+            ValidationError: ``as_of`` is not a date.
+        """
+        plain_date_arg(as_of, "as_of")
         days = [c.on for c in self.contacts if c.project == project and c.on <= as_of]
         return max(days, default=None)
 
@@ -1645,11 +1699,15 @@ def integrity_report(
     missing from the unit directory (when one is given), and monthly plans
     summing to more than the year's annual plan.
 
+    Raises:
+        ValidationError: ``as_of`` is not a date.
+
     >>> p = Project(local_id="L-1", name="试验项目", level="city", category="social",
     ...     stage="reserved", region="海曙区", unit="市教育局")
     >>> [f.kind.value for f in integrity_report(Portfolio(projects=(p,)), dt.date(2020, 5, 31))]
     ['no_leader', 'no_secretary']
     """
+    plain_date_arg(as_of, "as_of")
     unit_names = {u.name for u in portfolio.units}
     findings = [
         f for p in portfolio.projects for f in _project_gaps(portfolio, p, as_of, unit_names)
