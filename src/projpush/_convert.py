@@ -39,8 +39,16 @@ def normalise_text(value: str) -> str:
     return unicodedata.normalize("NFKC", value).strip()
 
 
+_MONEY_DIGITS = 15  # 10^16 万元: far beyond a nation's yearly investment (about 10^10)
+_MONEY_PLACES = 12  # a trillionth of 万元: far below a fen (10^-6 万元)
+
+
 def to_money(value: object, field: str) -> Decimal:
-    """Convert an amount (万元) to an exact Decimal; reject float, NaN and infinity."""
+    """Convert an amount (万元) to an exact Decimal.
+
+    Refused: a float, NaN, infinity, and amounts no ledger holds (10^16 万元
+    or more, or finer than 10^-12 万元).
+    """
     if isinstance(value, Decimal):
         result = value
     elif isinstance(value, bool):
@@ -63,6 +71,11 @@ def to_money(value: object, field: str) -> Decimal:
         raise MoneyTypeError.about(field, "a Decimal or a string amount in 万元", value)
     if not result.is_finite():
         raise ValidationError.about(field, "a finite amount", value)
+    if result.adjusted() > _MONEY_DIGITS or int(result.as_tuple().exponent) < -_MONEY_PLACES:
+        # 1E+999999999 is finite, but no ledger holds it: written out in full it is
+        # a billion digits, and the first sum with it overflows.
+        limits = f"below 10^{_MONEY_DIGITS + 1} 万元, at most {_MONEY_PLACES} places"
+        raise ValidationError.about(field, f"an amount {limits}", value)
     if result.is_zero():
         result = result.copy_abs()  # "-0" is zero: never write a signed zero to a ledger
     return result
