@@ -467,6 +467,21 @@ bad("model-last-contact-none",
     ValidationError, "as_of", r"as_of: expected a date, got None", Secretary.last_contact)
 
 # ---- schedule
+bad("schedule-last-complete-month-text", lambda _: schedule.last_complete_month("2020-05-31"),
+    ValidationError, "as_of", r"as_of: expected a date, got '2020-05-31'",
+    schedule.last_complete_month)
+bad("schedule-cumulative-series-not-a-project",
+    lambda _: schedule.cumulative_series("NB-1", Month(2020, 5)), ValidationError, "project",
+    r"project: expected a Project, got 'NB-1'", schedule.cumulative_series)
+bad("schedule-cumulative-series-month-text",
+    lambda _: schedule.cumulative_series(folio().projects[0], "2020-05"), ValidationError,
+    "through", r"through: expected a Month, got '2020-05'", schedule.cumulative_series)
+bad("schedule-cumulative-to-month-none",
+    lambda _: schedule.cumulative_to(folio().projects[0], None), ValidationError,
+    "through", r"through: expected a Month, got None", schedule.cumulative_to)
+bad("schedule-milestone-timing-not-a-milestone",
+    lambda _: schedule.milestone_timing("土地清表", D(2020, 10, 13)), ValidationError,
+    "milestone", r"milestone: expected a Milestone, got '土地清表'", schedule.milestone_timing)
 C20 = CALENDAR_2020
 COVERS = r"no working-day data for {}: official 2020 calendar .* covers 2020–2020"
 bad("schedule-add-working-days-outside", lambda _: schedule.add_working_days(C20, D(2021, 1, 5), 1),

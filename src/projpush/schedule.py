@@ -27,12 +27,10 @@ from dateutil.relativedelta import relativedelta
 from projpush import _chinacal
 from projpush._convert import date_arg, whole_arg
 from projpush.errors import CalendarCoverageError, PolicyError, ValidationError
-from projpush.model import Month
+from projpush.model import Milestone, Month, Project
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-
-    from projpush.model import Milestone, Project
 
 __all__ = [
     "CumulativeMonth",
@@ -99,11 +97,15 @@ def last_complete_month(as_of: dt.date) -> Month:
 
     A monthly report judged on 17 May looks at April; on 31 May, at May.
 
+    Raises:
+        ValidationError: ``as_of`` is not a date.
+
     >>> str(last_complete_month(dt.date(2020, 5, 17)))
     '2020-04'
     >>> str(last_complete_month(dt.date(2020, 5, 31)))
     '2020-05'
     """
+    date_arg(as_of, "as_of")
     return Month.year_months(as_of.year)[0] + (_months_ended(as_of) - 1)
 
 
@@ -321,7 +323,14 @@ def cumulative_series(project: Project, through: Month) -> tuple[CumulativeMonth
     2020-03 100 150 300 240
     >>> [str(m) for m in cumulative_series(p, Month(2020, 3))[-1].unreported]
     ['2020-02']
+
+    Raises:
+        ValidationError: ``project`` is not a Project or ``through`` not a Month.
     """
+    if not isinstance(project, Project):
+        raise ValidationError.about("project", "a Project", project)
+    if type(through) is not Month:
+        raise ValidationError.about("through", "a Month", through)
     plans, dones = project.monthly_plan, project.monthly_done
     zero = Decimal(0)
     plan_total, done_total = zero, zero
@@ -343,6 +352,9 @@ def cumulative_to(project: Project, month: Month) -> CumulativeMonth:
     """The plan and actuals of ``project`` from January through ``month``.
 
     See :func:`cumulative_series`; this is its last element.
+
+    Raises:
+        ValidationError: as :func:`cumulative_series`.
     """
     return cumulative_series(project, month)[-1]
 
@@ -937,6 +949,7 @@ def milestone_timing(
     Raises:
         CalendarCoverageError: with a calendar, the planned date or the
             completion (or ``as_of``) lies in a year it has no data for.
+        ValidationError: ``milestone`` is not a Milestone or ``as_of`` not a date.
 
     >>> from projpush.model import Milestone
     >>> m = Milestone("土地清表", planned=dt.date(2020, 9, 30), start=dt.date(2020, 9, 1))
@@ -944,6 +957,8 @@ def milestone_timing(
     >>> t.state.value, t.days_late, t.working_days_late
     ('overdue', 13, 4)
     """
+    if not isinstance(milestone, Milestone):
+        raise ValidationError.about("milestone", "a Milestone", milestone)
     planned = milestone.planned
     done = milestone.done if milestone.is_done(as_of) else None
     if done is not None:
