@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime as dt
-import re
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -128,14 +127,7 @@ def by_key(value: Any) -> Any:
         return {k: by_key(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return sorted((by_key(v) for v in value), key=repr)
-    if isinstance(value, str) and _SERVED_BY.search(value):
-        # Until integrity_report sorts the names (TestOrderLeaks, xfail): compare as a set.
-        head, names = value.split(": served by ", 1)
-        return f"{head}: served by {', '.join(sorted(names.split(', ')))}"
     return value
-
-
-_SERVED_BY = re.compile(r": served by ")
 
 
 class Snapshot:
@@ -299,13 +291,9 @@ class TestIssueStrategies:
         assert before == issue
 
 
-class TestOrderLeaks:
-    """Results that still follow the order of the ledger where they should not."""
+class TestFindingOrder:
+    """Findings name people in a fixed order, not in the ledger's."""
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="leak in model.py: integrity_report names a project's secretaries in ledger order",
-    )
     def test_several_secretaries_finding_ignores_ledger_order(self) -> None:
         """The finding on a project served by two secretaries reads the same in either order."""
         project = Project(

@@ -1734,7 +1734,7 @@ def _project_gaps(
     if not secretaries:
         yield Finding(FindingKind.NO_SECRETARY, key, f"{name}: no service secretary")
     elif len(secretaries) > 1:
-        names = ", ".join(s.name for s in secretaries)
+        names = ", ".join(sorted(s.name for s in secretaries))  # not in ledger order
         yield Finding(FindingKind.SEVERAL_SECRETARIES, key, f"{name}: served by {names}")
     for m in project.milestones:
         if m.planned < as_of and not m.is_done(as_of):
