@@ -7,6 +7,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import pytest
 
 from projpush import io
@@ -529,8 +530,33 @@ class TestLedgerFile:
             load_portfolio(path)
 
 
+def write_text(path: Path, text: str, *, encoding: str, newline: str) -> None:
+    """Text written as the CSV ledger writes its files: encoded, then moved into place."""
+    io._atomic_write_bytes(path, io._encoded(path, text, encoding=encoding, newline=newline))
+
+
 class TestAtomicWrite:
     """The one atomic-write helper behind JSON and CSV ledger files."""
+
+    @pytest.mark.parametrize("portfolio", [sample(), Portfolio()], ids=["sample", "empty"])
+    def test_dump_is_one_json_document(self, tmp_path: Path, portfolio: Portfolio) -> None:
+        """Written a record at a time, the file is the whole document's json.dumps."""
+        dump_portfolio(portfolio, tmp_path / "l.json")
+        document = {"format": LEDGER_FORMAT, "version": 1, **to_dict(portfolio)}
+        expected = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+        assert expected == (tmp_path / "l.json").read_text(encoding="utf-8")
+
+    def test_dump_failing_late_writes_nothing(self, tmp_path: Path) -> None:
+        """A bad text in the last record: a LedgerError at its path, the old file kept."""
+        target = tmp_path / "l.json"
+        target.write_text("old", encoding="utf-8")
+        bad = attrs.evolve(sample(), units=(Unit("市交通局"), Unit("乙\ud800")))
+        with pytest.raises(LedgerError, match=r"^\$\.units\[1\]\.name: "):
+            dump_portfolio(bad, target)
+        assert (["l.json"], "old") == (
+            sorted(p.name for p in tmp_path.iterdir()),
+            target.read_text(encoding="utf-8"),
+        )
 
     def test_unencodable_text_writes_nothing(self, tmp_path: Path) -> None:
         """Text the encoding cannot hold is a LedgerError at its line; the old file stays."""
@@ -539,7 +565,7 @@ class TestAtomicWrite:
         with pytest.raises(
             LedgerError, match=r"^a\.csv:2: '\\ud800' cannot be written in utf-8-sig"
         ):
-            io._atomic_write_text(target, "甲\n乙\ud800\n", encoding="utf-8-sig", newline="\r\n")
+            write_text(target, "甲\n乙\ud800\n", encoding="utf-8-sig", newline="\r\n")
         assert (["a.csv"], "old") == (
             sorted(p.name for p in tmp_path.iterdir()),
             target.read_text(encoding="utf-8"),
@@ -548,7 +574,7 @@ class TestAtomicWrite:
     def test_writes_with_encoding_and_newline(self, tmp_path: Path) -> None:
         """The text lands whole, in the encoding and line ending asked for."""
         target = tmp_path / "a.csv"
-        io._atomic_write_text(target, "甲\n", encoding="utf-8-sig", newline="\r\n")
+        write_text(target, "甲\n", encoding="utf-8-sig", newline="\r\n")
         assert "\ufeff甲\r\n".encode() == target.read_bytes()
 
     def test_failure_leaves_no_temporary_file(
@@ -563,7 +589,7 @@ class TestAtomicWrite:
 
         monkeypatch.setattr(Path, "replace", refuse)
         with pytest.raises(OSError, match="disk full"):
-            io._atomic_write_text(target, "new", encoding="utf-8", newline="\n")
+            write_text(target, "new", encoding="utf-8", newline="\n")
         assert (["ledger.json"], "old") == (
             sorted(p.name for p in tmp_path.iterdir()),
             target.read_text(encoding="utf-8"),

@@ -41,7 +41,7 @@ import tempfile
 import types
 import typing
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final, TypeVar, overload
@@ -517,32 +517,35 @@ def dump_portfolio(portfolio: Portfolio, path: str | os.PathLike[str]) -> None:
     """Write a portfolio as a JSON ledger file (UTF-8, indented, keys in field order).
 
     The file is written to a temporary file beside it and then moved into
-    place, so a reader never sees half a ledger.
+    place, so a reader never sees half a ledger. Records are encoded and
+    written one at a time, so a province's ledger never exists whole as text.
 
     Raises:
         LedgerError: a text holds a lone surrogate, which UTF-8 cannot hold
             (``field`` is its JSON path); nothing is written.
     """
-    document = {"format": LEDGER_FORMAT, "version": LEDGER_VERSION, **to_dict(portfolio)}
-    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-    try:
-        _atomic_write_text(Path(path), text, encoding="utf-8", newline="\n")
-    except LedgerError:
-        _check_characters(document, "$")  # names the JSON path of the text at fault
-        raise
+    _atomic_write_chunks(Path(path), _ledger_chunks(portfolio))
 
 
-def _atomic_write_text(path: Path, text: str, *, encoding: str, newline: str) -> None:
-    """Write ``text`` to a temporary file beside ``path``, then move it into place.
-
-    A reader sees the old file or the new one, never half of one; the
-    temporary file is removed if writing fails, and nothing is written when
-    the text cannot be encoded.
-
-    Raises:
-        LedgerError: as :func:`_encoded`.
-    """
-    _atomic_write_bytes(path, _encoded(path, text, encoding=encoding, newline=newline))
+def _ledger_chunks(portfolio: Portfolio) -> Iterator[bytes]:
+    """The ledger file, a record at a time: the bytes of ``json.dumps(document, indent=2)``."""
+    yield f'{{\n  "format": "{LEDGER_FORMAT}",\n  "version": {LEDGER_VERSION}'.encode()
+    for f in attrs.fields(Portfolio):
+        if not f.init:
+            continue
+        records = getattr(portfolio, f.name)
+        yield f',\n  "{f.alias}": ['.encode()
+        for i, record in enumerate(records):
+            data = _encode(record, f"$.{f.alias}[{i}]")
+            text = json.dumps(data, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+            try:
+                encoded = text.encode("utf-8")
+            except UnicodeEncodeError:
+                _check_characters(data, f"$.{f.alias}[{i}]")  # names the text at fault
+                raise
+            yield (b"\n    " if i == 0 else b",\n    ") + encoded
+        yield b"\n  ]" if records else b"]"
+    yield b"\n}\n"
 
 
 def _encoded(path: Path, text: str, *, encoding: str, newline: str) -> bytes:
@@ -566,10 +569,18 @@ def _encoded(path: Path, text: str, *, encoding: str, newline: str) -> bytes:
 
 def _atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to a temporary file beside ``path``, then move it into place."""
+    _atomic_write_chunks(path, (data,))
+
+
+def _atomic_write_chunks(path: Path, chunks: Iterable[bytes]) -> None:
+    """Write ``chunks`` to a temporary file beside ``path``, then move it into place.
+
+    If making a chunk fails, the temporary file goes and ``path`` is untouched.
+    """
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            handle.writelines(chunks)
         Path(tmp).replace(path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
