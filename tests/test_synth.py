@@ -1,10 +1,12 @@
 import datetime as dt
+import random
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from projpush import synth
 from projpush.errors import CalendarCoverageError, ValidationError
 from projpush.model import (
     Cadence,
@@ -302,6 +304,16 @@ class TestSynthetic:
         """Another year works with a calendar that covers it."""
         p = synthetic_portfolio(50, year=2023, calendar=WeekdayCalendar())
         assert {2023} == {y for x in p.projects for y in x.annual_plans}
+
+    def test_codes_past_a_million(self):
+        """Six-digit serials: project 1,000,000 gets 000001 again, registered years earlier."""
+        build = synth._Synth(random.Random(1), 2020, dt.date(2020, 9, 30), CALENDAR_2020)  # noqa: S311
+        region = synth._REGIONS[2]
+        args = (Level.COUNTY, Category.INDUSTRY, Stage.UNDER_CONSTRUCTION, region)
+        first, again = build.project(0, *args).code, build.project(999_999, *args).code
+        assert ("000001", "000001") == (first.serial, again.serial)
+        assert int(first.year) - int(again.year) >= 1
+        assert first != again
 
     def test_clean_integrity(self):
         """Synthetic ledgers have a leader and a secretary for every project."""

@@ -1191,7 +1191,10 @@ class _Synth:
         else:
             reg = year if stage in (Stage.PLANNED, Stage.RESERVED) else year - rng.randint(0, 3)
             div = _CITY_DIVISION if level in (Level.PROVINCE, Level.CITY) else division
-            code = ProjectCode(str(reg), div, sector, kind, f"{i + 1:06d}")
+            # Six digits of serial: past 999,999 projects the serials start again, four
+            # registration years earlier (registrations span four years), so codes stay unique.
+            block, serial = divmod(i, 999_999)
+            code = ProjectCode(str(reg - 4 * block), div, sector, kind, f"{serial + 1:06d}")
         unit = f"{name}人民政府" if level in (Level.COUNTY, Level.TOWN) else _DEPARTMENTS[i % 15]
         events: tuple[StageEvent, ...] = ()
         plan: dict[Month, Decimal] = {}
