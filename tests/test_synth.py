@@ -323,9 +323,9 @@ class TestSynthetic:
 
 
 class TestSyntheticErrors:
-    @pytest.mark.parametrize("n", [-1, 1_000_000, True, "10"])
+    @pytest.mark.parametrize("n", [-1, 5_000_001, True, "10"])
     def test_bad_n(self, n):
-        """n_projects must be a whole number from 0 to 999999."""
+        """n_projects must be a whole number from 0 to 5,000,000."""
         with pytest.raises(ValidationError, match="n_projects: expected a whole number"):
             synthetic_portfolio(n)
 

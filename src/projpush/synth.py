@@ -1096,10 +1096,11 @@ def synthetic_portfolio(
     >>> len(p.projects), len(p.issues)
     (200, 600)
     """
+    # Past 5,000,000 the registration years that keep codes unique would reach before 1990.
     if isinstance(n_projects, bool) or not isinstance(n_projects, int):
-        raise ValidationError.about("n_projects", "a whole number from 0 to 999999", n_projects)
-    if not 0 <= n_projects <= 999_999:
-        raise ValidationError.about("n_projects", "a whole number from 0 to 999999", n_projects)
+        raise ValidationError.about("n_projects", "a whole number from 0 to 5000000", n_projects)
+    if not 0 <= n_projects <= 5_000_000:
+        raise ValidationError.about("n_projects", "a whole number from 0 to 5000000", n_projects)
     if isinstance(issues_per_project, bool) or not isinstance(issues_per_project, int):
         raise ValidationError.about("issues_per_project", "a whole number >= 0", issues_per_project)
     if issues_per_project < 0:
