@@ -1080,7 +1080,7 @@ def synthetic_portfolio(
     always give an equal portfolio.
 
     Args:
-        n_projects: how many projects (0 to 999,999).
+        n_projects: how many projects (0 to 5,000,000).
         seed: the seed of the :class:`random.Random` drawing everything.
         issues_per_project: issues per project on average.
         year: the plan year.
