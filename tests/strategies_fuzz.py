@@ -477,7 +477,9 @@ def apply_csv_edit(folder: Folder, edit: CsvEdit) -> Folder:  # noqa: C901, PLR0
     if edit.op == "delete_file":
         del out[name]
     elif edit.op == "extra_file":
-        out[f"{edit.text or 'x'}.csv".replace("/", "_")] = [[edit.text]]
+        # A name a file system takes: no NUL, slash or lone surrogate (the text goes inside).
+        stem = "".join(c for c in edit.text if c.isalnum()) or "x"
+        out[f"{stem}.csv"] = [[edit.text]]
     elif edit.op == "upper_name":
         out[name.upper()] = out.pop(name)
     elif r is None:
