@@ -380,7 +380,7 @@ class TestErrorPaths:
 
     def test_top_level_leaf_errors(self):
         """A bad top-level month or code fails at $."""
-        with pytest.raises(LedgerError, match=r"^\$: \$: expected a month YYYY-MM"):
+        with pytest.raises(LedgerError, match=r"^\$: expected a month YYYY-MM"):
             from_json(Month, '"2020-13"')
         with pytest.raises(LedgerError, match=r"^\$: expected a JSON object for Leader"):
             from_json(Leader, "[]")

@@ -736,7 +736,8 @@ class _Reader:
                 if code:
                     self.bad_keys.add(normalise_text(code))
                 continue
-            keyed.append((row, project.key))
+            if project.code is not None:  # keyed by its code; a local id is checked below
+                keyed.append((row, project.key))
             if project.local_id is not None:
                 local.append((row, project.local_id))
             out.append((row, values, project))

@@ -318,7 +318,8 @@ def _parse_leaf(hint: Any, data: Any, path: str) -> Any:
     try:
         return parse(data, path)
     except ProjpushError as err:
-        raise _wrap(err, path) from None
+        # The converter named ``path`` as its field: its message starts with it already.
+        raise LedgerError(str(err), field=path, expected=err.expected, got=err.got) from None
 
 
 def _leaf_converter(hint: Any) -> typing.Callable[[object, str], Any]:
