@@ -48,7 +48,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
-from projpush._convert import FrozenMap, normalise_text, to_nonneg_money
+from projpush._convert import FrozenMap, normalise_text, to_date, to_nonneg_money
+from projpush._extras import require
 from projpush.errors import (
     DuplicateKeyError,
     MoneyTypeError,
@@ -137,25 +138,12 @@ _DIMENSIONS: Final = (GroupBy.LEVEL, GroupBy.CATEGORY, GroupBy.REGION, GroupBy.U
 
 def _pandas() -> Any:
     """The pandas module, or an ImportError naming the extra to install."""
-    try:
-        import pandas as pd  # noqa: PLC0415 (optional extra, imported on use)
-    except ImportError:
-        msg = 'projpush.columnar needs pandas; install it with: pip install "projpush[pandas]"'
-        raise ImportError(msg) from None
-    return pd
+    return require("pandas", extra="pandas", user="projpush.columnar")
 
 
 def _dask_dataframe() -> Any:
     """The dask.dataframe module, or an ImportError naming the extra to install."""
-    try:
-        import dask.dataframe as dd  # noqa: PLC0415 (optional extra, imported on use)
-    except ImportError:
-        msg = (
-            "projpush.columnar.on_partitions needs dask; install it with: "
-            'pip install "projpush[dask]"'
-        )
-        raise ImportError(msg) from None
-    return dd
+    return require("dask.dataframe", extra="dask", user="projpush.columnar.on_partitions")
 
 
 # --------------------------------------------------------------------------- frames out
@@ -317,18 +305,12 @@ def _amount(value: object, field: str) -> Decimal:
 
 
 def _date(value: object, field: str) -> dt.date:
+    """A date as the model's fields take it, or a timestamp at midnight (what pandas reads)."""
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None or value.time() != dt.time(0):
             raise ValidationError.about(field, "a date (a timestamp at midnight at most)", value)
         return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(normalise_text(value))
-        except ValueError:
-            raise ValidationError.about(field, "an ISO date YYYY-MM-DD", value) from None
-    raise ValidationError.about(field, "a date", value)
+    return to_date(value, field)
 
 
 def _as_of(value: object) -> dt.date:

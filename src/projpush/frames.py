@@ -30,6 +30,7 @@ from typing import Any
 
 import attrs
 
+from projpush._extras import require
 from projpush.errors import ValidationError
 from projpush.lights import LightMap, Rollup, Verdict
 from projpush.metrics import GroupBy, GroupFigures, MonthlySummary, Ranking
@@ -225,11 +226,5 @@ def to_frame(obj: object, **options: Any) -> Any:
         ValidationError: as :func:`records`.
     """
     rows = records(obj, **options)
-    try:
-        import pandas as pd  # noqa: PLC0415 (optional extra, imported on use)
-    except ImportError:
-        msg = (
-            'projpush.frames.to_frame needs pandas; install it with: pip install "projpush[pandas]"'
-        )
-        raise ImportError(msg) from None
+    pd = require("pandas", extra="pandas", user="projpush.frames.to_frame")
     return pd.DataFrame.from_records(rows)

@@ -18,6 +18,7 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+from projpush._extras import require
 from projpush.errors import ValidationError
 from projpush.lights import Light
 
@@ -63,12 +64,7 @@ _SUFFIXES: Final = (".png", ".svg")
 
 
 def _matplotlib() -> Any:
-    try:
-        import matplotlib as mpl  # noqa: PLC0415 (optional extra, imported on use)
-    except ImportError:
-        msg = 'projpush.plot needs matplotlib; install it with: pip install "projpush[plot]"'
-        raise ImportError(msg) from None
-    return mpl
+    return require("matplotlib", extra="plot", user="projpush.plot")
 
 
 def _cjk_font() -> str | None:
