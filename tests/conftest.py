@@ -24,6 +24,7 @@ settings.register_profile(
     "thorough",
     max_examples=1000,
     deadline=None,
+    print_blob=True,  # a failure found in CI can be replayed with @reproduce_failure
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile(os.environ.get("PROJPUSH_HYPOTHESIS_PROFILE", "default"))
