@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import attrs
 import pytest
 
 from projpush import io
@@ -120,6 +121,15 @@ class TestReport:
         )
         _, demo, _ = run(capsys, "demo", "--format", "json")
         assert json.loads(demo) == json.loads(from_file)
+
+    def test_tier_rows_follow_the_ladder(self) -> None:
+        """The per-tier issue rows come in the chosen ladder's order, whatever the ledger's."""
+        portfolio = sample_portfolio()
+        shuffled = attrs.evolve(portfolio, issues=portfolio.issues[::-1])
+        for ledger in (portfolio, shuffled):
+            report = build_report(ledger, SAMPLE_AS_OF, policy="ningbo")
+            tiers = [t.name for t in report.policy.escalation.ladder.tiers]
+            assert tiers == [row.tier for row in report.summary.issues.tiers]
 
     def test_trusted_gives_the_same_report(
         self, capsys: pytest.CaptureFixture[str], ledger_file: Path

@@ -293,7 +293,9 @@ def _build(
     rollup = judge_portfolio(current, as_of, chosen.lights, lenient=True)
     lmap = light_map(current, as_of.year, chosen.lights, lenient=True) if current.projects else None
     tell(stages[2], 2, len(stages))
-    summary = monthly_summary(current, as_of, calendar=cal, verdicts=rollup.verdicts)
+    # The per-tier rows follow the chosen ladder, lowest tier first, not the ledger's order.
+    tiers = tuple(t.name for t in chosen.escalation.ladder.tiers)
+    summary = monthly_summary(current, as_of, calendar=cal, verdicts=rollup.verdicts, tiers=tiers)
     tell("done", 3, len(stages))
     return SupervisionReport(
         as_of=as_of,
