@@ -79,7 +79,7 @@ class TestSameValues:
     @pytest.mark.parametrize("chunk", [1, 7, 4096])
     def test_any_chunk_size(self, tmp_path, monkeypatch, chunk):
         """Records and numbers cut by a chunk's end are read whole."""
-        monkeypatch.setattr(_bulk._Reader, "CHUNK", chunk)  # noqa: SLF001
+        monkeypatch.setattr(_bulk._Reader, "CHUNK", chunk)
         dump_portfolio(sample_portfolio(), tmp_path / "l.json")
         trusted, checked = both(tmp_path / "l.json")
         assert checked == trusted
