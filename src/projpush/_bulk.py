@@ -62,7 +62,7 @@ _ERRORS: Final = (ProjpushError, TypeError, ValueError, LookupError, ArithmeticE
 
 
 class _Fallback(Exception):  # noqa: N818 (a signal within this module, never raised out of it)
-    """This record needs the validating decoder: it is malformed, or unusual."""
+    """This ledger needs the validating decoder: something in it is malformed, or unusual."""
 
 
 def decode_trusted(path: Path) -> Portfolio:
