@@ -10,6 +10,7 @@ from decimal import Decimal
 import attrs
 import pytest
 
+from projpush._convert import to_enum
 from projpush.errors import (
     DuplicateKeyError,
     InvalidTransition,
@@ -18,6 +19,9 @@ from projpush.errors import (
     UnknownReferenceError,
     ValidationError,
 )
+from projpush.escalation import AccountabilityReason
+from projpush.lights import Light
+from projpush.metrics import GroupBy
 from projpush.model import (
     ApprovalItem,
     Cadence,
@@ -1014,3 +1018,20 @@ class TestWorkingStates:
         """Assigned, in progress and escalated issues are working; the rest are not."""
         working = {s for s in IssueState if s.is_working}
         assert {IssueState.ASSIGNED, IssueState.IN_PROGRESS, IssueState.ESCALATED} == working
+
+
+class TestLabelledEnums:
+    """Every enum with a Chinese label shares one mechanism: ``.zh``, and to_enum takes it."""
+
+    @pytest.mark.parametrize(
+        ("member", "zh"),
+        [
+            (Stage.UNDER_CONSTRUCTION, "在建"),
+            (Light.RED, "红灯"),
+            (AccountabilityReason.RED_SHEET, "红色督办单"),
+            (GroupBy.UNIT, "责任单位"),
+        ],
+    )
+    def test_label_and_lookup(self, member, zh):
+        """The label reads back, and converts to the member as a ledger cell would."""
+        assert (zh, member) == (member.zh, to_enum(type(member), zh, "field"))

@@ -34,6 +34,27 @@ T = TypeVar("T")
 E = TypeVar("E", bound=enum.Enum)
 
 
+_ZH: dict[enum.Enum, str] = {}
+
+
+class LabelledEnum(enum.Enum):
+    """An enum whose members carry a Chinese label in ``zh`` (registered by :func:`label`).
+
+    :func:`to_enum` accepts the label as well as the value and the name.
+    """
+
+    @property
+    def zh(self) -> str:
+        """The member's name in Chinese policy documents."""
+        return _ZH[self]
+
+
+def label(cls: type[LabelledEnum], labels: Mapping[str, str]) -> None:
+    """Register the Chinese label of every member of ``cls``, by value (all must have one)."""
+    for member in cls:
+        _ZH[member] = labels[member.value]
+
+
 def normalise_text(value: str) -> str:
     """Fold full-width digits, letters and punctuation to ASCII and strip spaces."""
     return unicodedata.normalize("NFKC", value).strip()

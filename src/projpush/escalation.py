@@ -33,7 +33,6 @@ datetime.date(2020, 10, 13)
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import math
 from collections.abc import Iterable
 from fractions import Fraction
@@ -41,7 +40,7 @@ from typing import Any, Final, NamedTuple, TypeVar
 
 import attrs
 
-from projpush._convert import plain_date_arg, unchecked
+from projpush._convert import LabelledEnum, label, plain_date_arg, unchecked
 from projpush.errors import (
     CalendarCoverageError,
     InvalidTransition,
@@ -1295,7 +1294,7 @@ def overdue(
     return tuple(out)
 
 
-class AccountabilityReason(enum.Enum):
+class AccountabilityReason(LabelledEnum):
     """Why a unit is on the accountability list (约谈/问责)."""
 
     RED_SHEET = "red_sheet"
@@ -1303,18 +1302,16 @@ class AccountabilityReason(enum.Enum):
     MISSED_AT_RED = "missed_at_red"
     TOP_TIER_UNRESOLVED = "top_tier_unresolved"
 
-    @property
-    def zh(self) -> str:
-        """The reason as a supervision notice words it."""
-        return _REASON_ZH[self]
 
-
-_REASON_ZH: Final = {
-    AccountabilityReason.RED_SHEET: "红色督办单",
-    AccountabilityReason.REPEATED_YELLOW: "多次黄色督办单",
-    AccountabilityReason.MISSED_AT_RED: "红色督办后仍超时",
-    AccountabilityReason.TOP_TIER_UNRESOLVED: "最高层级超时未解决",
-}
+label(
+    AccountabilityReason,
+    {
+        "red_sheet": "红色督办单",
+        "repeated_yellow": "多次黄色督办单",
+        "missed_at_red": "红色督办后仍超时",
+        "top_tier_unresolved": "最高层级超时未解决",
+    },
+)
 
 
 @attrs.frozen

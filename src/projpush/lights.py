@@ -56,7 +56,7 @@ from typing import (
 
 import attrs
 
-from projpush._convert import FrozenMap, plain_date_arg, year_arg
+from projpush._convert import FrozenMap, LabelledEnum, label, plain_date_arg, year_arg
 from projpush.errors import PolicyError, ValidationError
 from projpush.model import Month, Portfolio, Project, Stage
 from projpush.schedule import (
@@ -109,7 +109,7 @@ _NONE_JUDGED: Final = (bytes(12), bytes(12))
 # --------------------------------------------------------------------------- light
 
 
-class Light(enum.Enum):
+class Light(LabelledEnum):
     """A project's warning light (红黄绿灯); a worse light compares greater.
 
     >>> Light.RED > Light.YELLOW > Light.GREEN, max(Light).zh
@@ -124,11 +124,6 @@ class Light(enum.Enum):
     def severity(self) -> int:
         """0 for green, 1 for yellow, 2 for red."""
         return _SEVERITY[self]
-
-    @property
-    def zh(self) -> str:
-        """The light's name in Chinese (绿灯/黄灯/红灯)."""
-        return _LIGHT_ZH[self]
 
     def __lt__(self, other: object) -> bool:
         if not isinstance(other, Light):
@@ -152,7 +147,7 @@ class Light(enum.Enum):
 
 
 _SEVERITY: Final = {Light.GREEN: 0, Light.YELLOW: 1, Light.RED: 2}
-_LIGHT_ZH: Final = {Light.GREEN: "绿灯", Light.YELLOW: "黄灯", Light.RED: "红灯"}
+label(Light, {"green": "绿灯", "yellow": "黄灯", "red": "红灯"})
 # Compact codes of a light map: 0 = not judged, then by severity.
 _CODE: Final[dict[Light | None, int]] = {None: 0, Light.GREEN: 1, Light.YELLOW: 2, Light.RED: 3}
 _FROM_CODE: Final[tuple[Light | None, ...]] = (None, Light.GREEN, Light.YELLOW, Light.RED)

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
 
 import attrs
 
-from projpush._convert import plain_date_arg, to_enum
+from projpush._convert import LabelledEnum, label, plain_date_arg, to_enum
 from projpush._fmt import exact, half_up, table, yi_text
 from projpush._gc import no_cycle_collection
 from projpush.errors import MoneyTypeError, ValidationError
@@ -1384,7 +1384,7 @@ def portfolio_earned_value(
 # --------------------------------------------------------------------------- groups
 
 
-class GroupBy(enum.Enum):
+class GroupBy(LabelledEnum):
     """What projects are grouped by in a report table."""
 
     LEVEL = "level"
@@ -1394,20 +1394,18 @@ class GroupBy(enum.Enum):
     LEADER = "leader"
     STAGE = "stage"
 
-    @property
-    def zh(self) -> str:
-        """The column heading in Chinese."""
-        return _DIMENSION_ZH[self.value]
 
-
-_DIMENSION_ZH: Final = {
-    "level": "级别",
-    "category": "类别",
-    "region": "地区",
-    "unit": "责任单位",
-    "leader": "包保领导",
-    "stage": "阶段",
-}
+label(
+    GroupBy,
+    {
+        "level": "级别",
+        "category": "类别",
+        "region": "地区",
+        "unit": "责任单位",
+        "leader": "包保领导",
+        "stage": "阶段",
+    },
+)
 
 
 @attrs.frozen

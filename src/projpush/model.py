@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import enum
 import functools
 import re
 from collections import Counter
@@ -32,7 +31,9 @@ import attrs
 from projpush._convert import (
     SORT_KEYS,
     FrozenMap,
+    LabelledEnum,
     date_arg,
+    label,
     normalise_text,
     plain_date_arg,
     to_enum,
@@ -132,25 +133,7 @@ def to_yi(amount_wan: Decimal) -> Decimal:
 # --------------------------------------------------------------------------- enums
 
 
-_ZH: dict[enum.Enum, str] = {}
-
-
-class _Labelled(enum.Enum):
-    """An enum whose members carry a Chinese label in ``zh``."""
-
-    @property
-    def zh(self) -> str:
-        """The member's name in Chinese policy documents."""
-        return _ZH[self]
-
-
-def _label(cls: type[_Labelled], labels: dict[str, str]) -> None:
-    """Register the Chinese label of every member of ``cls`` (all must have one)."""
-    for member in cls:
-        _ZH[member] = labels[member.value]
-
-
-class Level(_Labelled):
+class Level(LabelledEnum):
     """Key-project level (省级/市级/县级/镇级重点项目)."""
 
     PROVINCE = "province"
@@ -159,10 +142,10 @@ class Level(_Labelled):
     TOWN = "town"
 
 
-_label(Level, {"province": "省级", "city": "市级", "county": "县级", "town": "镇级"})
+label(Level, {"province": "省级", "city": "市级", "county": "县级", "town": "镇级"})
 
 
-class Category(_Labelled):
+class Category(LabelledEnum):
     """Project category (基础设施/工业/现代服务业/社会事业)."""
 
     INFRASTRUCTURE = "infrastructure"
@@ -171,7 +154,7 @@ class Category(_Labelled):
     SOCIAL = "social"
 
 
-_label(
+label(
     Category,
     {
         "infrastructure": "基础设施",
@@ -182,7 +165,7 @@ _label(
 )
 
 
-class Stage(_Labelled):
+class Stage(LabelledEnum):
     """Lifecycle stage ("四个一批" 谋划/储备/开工/竣工, plus 停工)."""
 
     PLANNED = "planned"
@@ -192,7 +175,7 @@ class Stage(_Labelled):
     COMPLETED = "completed"
 
 
-_label(
+label(
     Stage,
     {
         "planned": "谋划",
@@ -204,7 +187,7 @@ _label(
 )
 
 
-class StageEventKind(_Labelled):
+class StageEventKind(LabelledEnum):
     """A dated change of a project's stage (开工/停工/复工/竣工)."""
 
     STARTED = "started"
@@ -213,7 +196,7 @@ class StageEventKind(_Labelled):
     COMPLETED = "completed"
 
 
-_label(
+label(
     StageEventKind,
     {
         "started": "开工",
@@ -224,7 +207,7 @@ _label(
 )
 
 
-class ApprovalKind(_Labelled):
+class ApprovalKind(LabelledEnum):
     """Kind of a start-up approval item (开工要件, the "four certificates" and more)."""
 
     PROJECT_APPROVAL = "project_approval"
@@ -236,7 +219,7 @@ class ApprovalKind(_Labelled):
     OTHER = "other"
 
 
-_label(
+label(
     ApprovalKind,
     {
         "project_approval": "立项审批核准备案",
@@ -250,7 +233,7 @@ _label(
 )
 
 
-class LeaderRank(_Labelled):
+class LeaderRank(LabelledEnum):
     """Rank of a guarantor leader (市/区县/乡镇 领导)."""
 
     CITY = "city"
@@ -258,10 +241,10 @@ class LeaderRank(_Labelled):
     TOWN = "town"
 
 
-_label(LeaderRank, {"city": "市级", "district": "区县级", "town": "乡镇级"})
+label(LeaderRank, {"city": "市级", "district": "区县级", "town": "乡镇级"})
 
 
-class Cadence(_Labelled):
+class Cadence(LabelledEnum):
     """How often a service secretary must contact a project owner."""
 
     DAILY = "daily"
@@ -274,10 +257,10 @@ class Cadence(_Labelled):
         return {"daily": 1, "weekly": 7, "monthly": 31}[self.value]
 
 
-_label(Cadence, {"daily": "每天", "weekly": "每周", "monthly": "每月"})
+label(Cadence, {"daily": "每天", "weekly": "每周", "monthly": "每月"})
 
 
-class IssueCategory(_Labelled):
+class IssueCategory(LabelledEnum):
     """What blocks a project (资金/土地/规划/环境容量/能耗/征迁/审批/水电配套)."""
 
     FUNDS = "funds"
@@ -291,7 +274,7 @@ class IssueCategory(_Labelled):
     OTHER = "other"
 
 
-_label(
+label(
     IssueCategory,
     {
         "funds": "资金",
@@ -307,17 +290,17 @@ _label(
 )
 
 
-class Difficulty(_Labelled):
+class Difficulty(LabelledEnum):
     """General issues are solved within days; difficult ones first get a work plan."""
 
     GENERAL = "general"
     DIFFICULT = "difficult"
 
 
-_label(Difficulty, {"general": "一般问题", "difficult": "疑难问题"})
+label(Difficulty, {"general": "一般问题", "difficult": "疑难问题"})
 
 
-class SheetColor(_Labelled):
+class SheetColor(LabelledEnum):
     """Supervision-sheet colour (蓝黄红三色督办单); later members are worse."""
 
     BLUE = "blue"
@@ -330,10 +313,10 @@ class SheetColor(_Labelled):
         return ("blue", "yellow", "red").index(self.value)
 
 
-_label(SheetColor, {"blue": "蓝色督办单", "yellow": "黄色督办单", "red": "红色督办单"})
+label(SheetColor, {"blue": "蓝色督办单", "yellow": "黄色督办单", "red": "红色督办单"})
 
 
-class IssueState(_Labelled):
+class IssueState(LabelledEnum):
     """Where an issue stands in the closed loop (收集→交办→办理→办结→销号)."""
 
     COLLECTED = "collected"
@@ -359,7 +342,7 @@ class IssueState(_Labelled):
         return self in WORKING_STATES
 
 
-_label(
+label(
     IssueState,
     {
         "collected": "已收集",
@@ -377,7 +360,7 @@ WORKING_STATES: Final = frozenset(
 )
 
 
-class EventKind(_Labelled):
+class EventKind(LabelledEnum):
     """What happened to an issue in one event of its history."""
 
     COLLECTED = "collected"
@@ -395,7 +378,7 @@ class EventKind(_Labelled):
     NOTE = "note"
 
 
-_label(
+label(
     EventKind,
     {
         "collected": "收集",
@@ -1427,7 +1410,7 @@ _ISSUE_FIELDS: Final = tuple(f.name for f in attrs.fields(Issue) if f.init and f
 # --------------------------------------------------------------------------- portfolio
 
 
-class FindingKind(_Labelled):
+class FindingKind(LabelledEnum):
     """A soft gap in a ledger, reported rather than raised."""
 
     NO_LEADER = "no_leader"
@@ -1439,7 +1422,7 @@ class FindingKind(_Labelled):
     MONTHLY_PLAN_EXCEEDS_ANNUAL = "monthly_plan_exceeds_annual"
 
 
-_label(
+label(
     FindingKind,
     {
         "no_leader": "无包保领导",
