@@ -161,6 +161,8 @@ def plain_date_arg(value: object, field: str) -> dt.date:
     ...
     projpush.errors.ValidationError: on: expected a date (not a datetime), got datetime...
     """
+    if type(value) is dt.date:  # the usual case, first: rules call this once per item
+        return value
     if isinstance(value, dt.datetime):
         raise ValidationError.about(field, "a date (not a datetime)", value)
     return date_arg(value, field)

@@ -32,7 +32,7 @@ datetime.date(2020, 10, 13)
 
 from __future__ import annotations
 
-import datetime as dt
+import datetime as dt  # noqa: TC003 (the doctests use dt from the module namespace)
 import math
 from collections.abc import Iterable
 from fractions import Fraction
@@ -604,8 +604,7 @@ def assign(
     >>> q.tier, q.owner, q.deadline, q.status.policy
     ('district', '区(市、县)政府', datetime.date(2020, 10, 13), 'dalian@1')
     """
-    if type(on) is not dt.date:
-        plain_date_arg(on, "on")
+    plain_date_arg(on, "on")
     if not isinstance(policy, EscalationPolicy):
         raise PolicyError.about("policy", "an EscalationPolicy", policy)
     ladder = policy.ladder
@@ -652,8 +651,7 @@ def start(issue: Issue, on: dt.date, *, by: str) -> Issue:
     ...
     projpush.errors.InvalidTransition: issue 'Q-1': cannot start an issue that is collected; ...
     """
-    if type(on) is not dt.date:
-        plain_date_arg(on, "on")
+    plain_date_arg(on, "on")
     return _step(issue, EventKind.STARTED, on, by)
 
 
@@ -668,10 +666,8 @@ def submit_plan(issue: Issue, on: dt.date, plan_date: dt.date, *, by: str) -> Is
         ValidationError: ``on`` or ``plan_date`` is not a date, or
             ``plan_date`` is not after ``on``.
     """
-    if type(on) is not dt.date:
-        plain_date_arg(on, "on")
-    if type(plan_date) is not dt.date:
-        plain_date_arg(plan_date, "plan_date")
+    plain_date_arg(on, "on")
+    plain_date_arg(plan_date, "plan_date")
     if issue.difficulty is not Difficulty.DIFFICULT:
         msg = f"issue {issue.id!r}: a work plan is for difficult issues; this one is general"
         raise InvalidTransition(msg, field="difficulty", expected="difficult", got="general")
@@ -731,8 +727,7 @@ def escalate(
         CalendarCoverageError: the new deadline falls in a year the calendar lacks.
         ValidationError: ``on`` is not a date.
     """
-    if type(on) is not dt.date:
-        plain_date_arg(on, "on")
+    plain_date_arg(on, "on")
     p = _policy_for(issue, policy)
     current, nxt = _escalation(issue, p)
     deadline = _add(resolve_calendar(calendar), issue.id, on, nxt.limit, "escalation deadline")
@@ -793,8 +788,7 @@ def pause(issue: Issue, on: dt.date, party: str, *, by: str) -> Issue:
         InvalidTransition: the issue is not being handled.
         ValidationError: ``on`` is not a date, or ``party`` is empty.
     """
-    if type(on) is not dt.date:
-        plain_date_arg(on, "on")
+    plain_date_arg(on, "on")
     return _step(issue, EventKind.PAUSED, on, by, party=party, note=f"waiting on {party}")
 
 
@@ -820,8 +814,7 @@ def resume(issue: Issue, on: dt.date, *, by: str, calendar: WorkingCalendar | No
     >>> resume(q, dt.date(2020, 9, 14), by="市重点办").deadline
     datetime.date(2020, 9, 17)
     """
-    if type(on) is not dt.date:
-        plain_date_arg(on, "on")
+    plain_date_arg(on, "on")
     paused_on = next((e.at for e in reversed(issue.events) if e.kind is EventKind.PAUSED), None)
     deadline = issue.deadline
     if issue.state is not IssueState.PAUSED or paused_on is None or deadline is None:
@@ -852,8 +845,7 @@ def resolve(issue: Issue, on: dt.date, *, by: str, note: str = "") -> Issue:
     >>> q.state.value, q.closed_on
     ('closed', datetime.date(2020, 10, 10))
     """
-    if type(on) is not dt.date:
-        plain_date_arg(on, "on")
+    plain_date_arg(on, "on")
     return _step(issue, EventKind.RESOLVED, on, by, note=note)
 
 
@@ -864,8 +856,7 @@ def reject(issue: Issue, on: dt.date, *, by: str, reason: str) -> Issue:
         InvalidTransition: the issue is not resolved (awaiting verification).
         ValidationError: ``on`` is not a date.
     """
-    if type(on) is not dt.date:
-        plain_date_arg(on, "on")
+    plain_date_arg(on, "on")
     return _step(issue, EventKind.REJECTED, on, by, note=reason)
 
 
@@ -876,8 +867,7 @@ def close(issue: Issue, on: dt.date, *, by: str) -> Issue:
         InvalidTransition: the issue is not resolved (awaiting verification).
         ValidationError: ``on`` is not a date.
     """
-    if type(on) is not dt.date:
-        plain_date_arg(on, "on")
+    plain_date_arg(on, "on")
     return _step(issue, EventKind.CLOSED, on, by)
 
 
@@ -1123,8 +1113,7 @@ def advance(
     >>> advance(q, dt.date(2020, 10, 14), p) == q
     True
     """
-    if type(as_of) is not dt.date:
-        plain_date_arg(as_of, "as_of")
+    plain_date_arg(as_of, "as_of")
     status = issue.status
     if not status.state.is_working or as_of < status.updated or status.deadline is None:
         return issue

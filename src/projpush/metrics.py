@@ -315,8 +315,7 @@ def report_month(as_of: dt.date) -> Month | None:
     >>> report_month(dt.date(2020, 1, 10)) is None
     True
     """
-    if type(as_of) is not dt.date:
-        plain_date_arg(as_of, "as_of")
+    plain_date_arg(as_of, "as_of")
     month = last_complete_month(as_of)
     return month if month.year == as_of.year else None
 
@@ -1332,8 +1331,7 @@ def earned_value(
     >>> ev.sv, ev.cv, ev.spi.number(2), ev.cpi.number(2), ev.eac, ev.vac
     (Decimal('-60'), Decimal('-60'), '0.80', '0.80', Fraction(1500, 1), Fraction(-300, 1))
     """
-    if type(as_of) is not dt.date:
-        plain_date_arg(as_of, "as_of")
+    plain_date_arg(as_of, "as_of")
     if project.total_investment <= 0 or not project.monthly_plan:
         return None
     through = _report_through(as_of)
