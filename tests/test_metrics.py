@@ -747,6 +747,16 @@ class TestIssueFigures:
             ).collected
         )
 
+    def test_since_before_every_issue(self):
+        """``since`` on or before every collection date: every issue counts, as without it."""
+        closed = make_issue(1, resolved=dt.date(2020, 10, 12), closed=dt.date(2020, 10, 13))
+        issues = [closed, make_issue(2)]
+        without = issue_figures(issues, dt.date(2020, 10, 31), calendar=CAL)
+        since = issue_figures(
+            issues, dt.date(2020, 10, 31), calendar=CAL, since=dt.date(2020, 9, 1)
+        )
+        assert (2, without) == (since.collected, since)
+
     def test_none(self):
         """No issues: every rate n/a."""
         f = issue_figures([], dt.date(2020, 10, 10), calendar=CAL)

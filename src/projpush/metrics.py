@@ -1054,11 +1054,14 @@ _FIRST: Final = operator.itemgetter(0)
 def _counted(issues: Iterable[Issue], as_of: dt.date, since: dt.date | None) -> Sequence[Issue]:
     """The issues collected in the window, each as known at the end of ``as_of``."""
     items = issues if isinstance(issues, (list, tuple)) else list(issues)
+    if not items:
+        return items
+    current = max(map(_UPDATED, items)) <= as_of  # nothing happened after the date
+    if current and since is None:
+        return items  # the usual report: every issue counts, as it stands
     raised = list(map(_AT, map(_FIRST, map(_EVENTS, items))))
-    if not items or (
-        max(map(_UPDATED, items)) <= as_of and (since is None or min(raised) >= since)
-    ):
-        return items  # the usual report: every issue counts, and nothing is after the date
+    if current and since is not None and min(raised) >= since:
+        return items
     return [
         _as_known(issue, as_of)
         for issue, on in zip(items, raised, strict=True)
@@ -1145,15 +1148,17 @@ def issue_figures(
     spans: list[tuple[dt.date, dt.date]] = []
     usual = basis is DeadlineBasis.ORIGINAL
     general, plan_kind = Difficulty.GENERAL, EventKind.PLAN_SUBMITTED
+    closed_kind, resolved_kind = EventKind.CLOSED, EventKind.RESOLVED
+    assigned, escalated = _HANDLED
     for issue in closed:
         events = issue.events
         handled, resolved, last = events[1], events[-2], events[-1]
         limit = handled.deadline
         if (
             usual
-            and last.kind is EventKind.CLOSED
-            and resolved.kind is EventKind.RESOLVED
-            and handled.kind in _HANDLED
+            and last.kind is closed_kind
+            and resolved.kind is resolved_kind
+            and (handled.kind is assigned or handled.kind is escalated)
             and limit is not None
             and events[0].deadline is None
         ):
