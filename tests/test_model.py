@@ -1035,3 +1035,11 @@ class TestLabelledEnums:
     def test_label_and_lookup(self, member, zh):
         """The label reads back, and converts to the member as a ledger cell would."""
         assert (zh, member) == (member.zh, to_enum(type(member), zh, "field"))
+
+    def test_identity_hash(self):
+        """Members hash by identity (the C slot), and still work as dict keys and in sets."""
+        assert (object.__hash__(EventKind.CLOSED), 1, True) == (
+            hash(EventKind.CLOSED),
+            {EventKind.CLOSED: 1}[EventKind["CLOSED"]],
+            EventKind("closed") in frozenset(EventKind),
+        )

@@ -43,6 +43,11 @@ class LabelledEnum(enum.Enum):
     :func:`to_enum` accepts the label as well as the value and the name.
     """
 
+    # Members are singletons compared by identity, so the identity hash is a valid one; it
+    # is the C slot, where Enum's own hashes the name in Python. Rules and loaders look
+    # members up in dicts and sets millions of times (every issue event checks three).
+    __hash__ = object.__hash__
+
     @property
     def zh(self) -> str:
         """The member's name in Chinese policy documents."""
