@@ -5,21 +5,31 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from decimal import Decimal
+from fractions import Fraction
 
 import attrs
+import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from projpush.errors import ValidationError
 from projpush.lights import (
     GapPolicy,
     LagPolicy,
     Light,
     NodePolicy,
+    Reason,
+    Requirement,
+    Verdict,
     WorstOf,
+    _in_stages,
     judge,
+    judge_portfolio,
     light_history,
     light_map,
 )
+from projpush.model import Month, Portfolio, Project, Stage, StageEvent
+from projpush.schedule import CumulativeMonth, cumulative_series, last_complete_month
 from strategies_lights import (
     MONTHS,
     YEAR,
@@ -144,3 +154,162 @@ class TestFastPath:
     def test_node_policy_keeps_slack(self, slack):
         """The named constructor keeps its threshold."""
         assert NodePolicy.dalian(slack).slack_points == slack
+
+
+# Amounts written in several ways ("100", "1.00E+2", "100.00"): the reasons must keep the digits.
+spelled_amounts = st.builds(
+    lambda n, e: Decimal(n).scaleb(e), st.integers(0, 4) | st.integers(0, 400), st.integers(-2, 2)
+)
+ledger_months = st.sampled_from(
+    [Month(y, m) for y in (YEAR - 1, YEAR, YEAR + 1) for m in range(1, 13)]
+)
+any_days = st.dates(min_value=dt.date(YEAR - 1, 1, 1), max_value=dt.date(YEAR + 1, 12, 31))
+
+
+@st.composite
+def ledger_projects(draw: st.DrawFn, key: str = "P-1") -> Project:
+    """A project as a ledger has it: plans and reports for some months of three years."""
+    plan = draw(st.dictionaries(ledger_months, spelled_amounts, max_size=20))
+    if draw(st.booleans()):
+        plan.update({m: draw(spelled_amounts) for m in MONTHS})
+    done = draw(st.dictionaries(ledger_months, spelled_amounts, max_size=20))
+    if draw(st.booleans()):
+        done.update({m: draw(spelled_amounts) for m in MONTHS if draw(st.integers(0, 5))})
+    days = sorted(draw(st.lists(any_days, max_size=4)))
+    # Mostly under construction, so that most verdicts get past the scope check.
+    kinds = draw(
+        st.just(())
+        | st.just(("started",))
+        | st.sampled_from(
+            [
+                ("started", "suspended"),
+                ("started", "completed"),
+                ("started", "suspended", "resumed"),
+                ("started", "suspended", "resumed", "completed"),
+            ]
+        )
+    )
+    events = tuple(StageEvent(k, d) for k, d in zip(kinds, days, strict=False))
+    after = {"started": "under_construction", "resumed": "under_construction"}
+    last = events[-1].kind.value if events else None
+    stage = (
+        after.get(last, last)
+        if last
+        else draw(st.just("under_construction") | st.sampled_from([s.value for s in Stage]))
+    )
+    return Project(
+        name=f"项目{key}",
+        level="city",
+        category="infrastructure",
+        stage=stage,
+        region="海曙区",
+        unit="市交通局",
+        local_id=key,
+        monthly_plan=plan,
+        monthly_done=done,
+        stage_events=events,
+    )
+
+
+def plain_measure(policy: LagPolicy, c: CumulativeMonth) -> tuple[Decimal, ...] | None:
+    """Completed, planned and required amounts of a month on the policy's basis."""
+    if c.done is None:
+        return None
+    if policy.requirement is Requirement.MONTHLY:
+        return c.done, c.plan, c.plan * policy.tolerance
+    return c.done_to_date, c.plan_to_date, c.plan_to_date * policy.tolerance
+
+
+def plain_month_reason(policy: LagPolicy, c: CumulativeMonth) -> Reason:
+    """Why a month lags or meets the requirement."""
+    m = plain_measure(policy, c)
+    if m is None:
+        return Reason("lag", "unreported", (c.month,), figures={"plan": c.plan_to_date})
+    monthly = policy.requirement is Requirement.MONTHLY
+    return Reason(
+        "lag",
+        "below" if m[0] < m[2] else "met",
+        (c.month,),
+        figures={
+            "done": m[0],
+            "plan": m[1],
+            "required": m[2],
+            "basis": "the month's" if monthly else "cumulative",
+            "basis_zh": "当月" if monthly else "累计",
+        },
+        thresholds={"tolerance": policy.tolerance},
+    )
+
+
+def straightforward_lag(policy: LagPolicy, project: Project, as_of: dt.date) -> Verdict:
+    """LagPolicy.judge the plain way: the stage at each month end and a cumulative series."""
+    year = as_of.year
+    last = last_complete_month(as_of)
+    if project.stage_at(as_of) not in policy.stages:
+        return judge(project, as_of, policy)  # the out-of-scope verdict, checked elsewhere
+    if not any(m.year == year for m in project.monthly_plan):
+        raise ValidationError(f"project {project.key}: no monthly plan for {year}")
+    if last.year != year:
+        reason = Reason("scope", "no_month_yet", figures={"year": year, "as_of": as_of})
+        return Verdict(project.key, as_of, None, (reason,), policy.name)
+    series = cumulative_series(project, last)
+    streak = 0
+    for c in series:
+        m = plain_measure(policy, c)
+        lags = m is None or m[0] < m[2]
+        streak = streak + 1 if project.stage_at(c.month.last_day) in policy.stages and lags else 0
+    light = policy.light_for(streak)
+    if not streak:
+        reasons = [plain_month_reason(policy, series[-1])]
+    else:
+        head = Reason(
+            "lag",
+            "streak",
+            [c.month for c in series[-streak:]],
+            figures={"streak": streak, "last": last, "light": light.value, "light_zh": light.zh},
+            thresholds={
+                "streak_for_yellow": policy.streak_for_yellow,
+                "streak_for_red": policy.streak_for_red,
+            },
+        )
+        reasons = [head, *(plain_month_reason(policy, c) for c in series[-streak:])]
+    return Verdict(project.key, as_of, light, tuple(reasons), policy.name, Fraction(streak))
+
+
+class TestLagVerdicts:
+    """LagPolicy.judge's one pass over the year's amounts equals the plain computation."""
+
+    @given(ledger_projects(), lag_policies(), any_days, st.sets(st.sampled_from(list(Stage))))
+    def test_same_verdict(self, project, policy, as_of, stages):
+        """Same light, severity, reasons (their figures' digits too) and errors."""
+        if stages:
+            policy = attrs.evolve(policy, stages=stages)
+        try:
+            expected = straightforward_lag(policy, project, as_of)
+        except ValidationError:
+            with pytest.raises(ValidationError, match="no monthly plan for"):
+                policy.judge(project, as_of)
+            return
+        actual = policy.judge(project, as_of)
+        assert expected == actual
+        assert repr(expected) == repr(actual)
+        assert [r.text("en") for r in expected.reasons] == [r.text("en") for r in actual.reasons]
+
+    @given(ledger_projects(), st.lists(any_days, min_size=1, max_size=12), st.data())
+    def test_stages_on_days(self, project, days, data):
+        """The stage look-up skipping settled days agrees with stage_at on every day."""
+        stages = frozenset(data.draw(st.sets(st.sampled_from(list(Stage)), min_size=1)))
+        ordered = tuple(sorted(days))
+        expected = [project.stage_at(d) in stages for d in ordered]
+        assert expected == _in_stages(project, ordered, stages)
+
+    @given(st.lists(ledger_projects(), max_size=4), lag_policies(), any_days)
+    def test_lenient_portfolio(self, projects, policy, as_of):
+        """A lenient roll-up shows each project as judging it alone does, errors included."""
+        keyed = [attrs.evolve(p, local_id=f"P-{i}") for i, p in enumerate(projects)]
+        rollup = judge_portfolio(Portfolio(projects=tuple(keyed)), as_of, policy, lenient=True)
+        for p, v in zip(keyed, rollup.verdicts, strict=True):
+            try:
+                assert straightforward_lag(policy, p, as_of) == v
+            except ValidationError:
+                assert (None, "no_plan") == (v.light, v.reasons[0].code)

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
@@ -47,7 +48,6 @@ from typing import (
     TYPE_CHECKING,
     Any,
     Final,
-    NamedTuple,
     Protocol,
     TypeAlias,
     cast,
@@ -63,7 +63,6 @@ from projpush.schedule import (
     MilestoneState,
     TimeBasis,
     Year,
-    cumulative_series,
     cumulative_to,
     last_complete_month,
     milestone_timing,
@@ -74,7 +73,6 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from projpush.model import SiteObservation
-    from projpush.schedule import CumulativeMonth
 
 __all__ = [
     "Cutoff",
@@ -104,6 +102,14 @@ _ONE: Final = Decimal(1)
 _HUNDRED: Final = Fraction(100)
 _UNDER_CONSTRUCTION: Final = frozenset({Stage.UNDER_CONSTRUCTION})
 _NONE_JUDGED: Final = (bytes(12), bytes(12))
+# A portfolio is judged on one date: work out the month it reaches once, not per project.
+_last_complete_month: Final = functools.lru_cache(maxsize=64)(last_complete_month)
+
+
+@functools.lru_cache(maxsize=16)
+def _month_ends(year: int) -> tuple[dt.date, ...]:
+    """The last days of the twelve months of ``year``: asked once a project, made once a year."""
+    return tuple(m.last_day for m in Month.year_months(year))
 
 
 # --------------------------------------------------------------------------- light
@@ -554,19 +560,6 @@ def _whole(field: str, low: int) -> Callable[[Any, attrs.Attribute[Any], Any], N
 # --------------------------------------------------------------------------- lag: Ningbo
 
 
-class _Measure(NamedTuple):
-    """A reported month's completed and planned amounts on a lag policy's basis, and its bar."""
-
-    done: Decimal
-    plan: Decimal
-    required: Decimal
-
-    @property
-    def short(self) -> bool:
-        """True when the month lags: completed below the required amount."""
-        return self.done < self.required
-
-
 class Requirement(enum.Enum):
     """What a month must reach to meet the progress requirement (进度要求)."""
 
@@ -650,28 +643,30 @@ class LagPolicy:
         if type(as_of) is not dt.date:  # one test per call: the rules judge 10^5 projects
             plain_date_arg(as_of, "as_of")
         year = as_of.year
-        last = last_complete_month(as_of)
+        last = _last_complete_month(as_of)
         scoped = _out_of_scope(project, as_of, self.stages, self.name)
         if scoped is not None:
             return scoped
-        _require_monthly_plan(project, year)
+        plans, dones = self._year(project, year)
         if last.year != year:
             return _no_month_yet(project, as_of, self.name)
         months = last.month
-        judged = self._judged_months(project, year, months)
-        series = cumulative_series(project, last)
+        year_months = Month.year_months(year)
+        # The light map's one pass over plain amounts: a month lags where its streak is not 0.
+        lagging = self._streaks(plans, dones)[:months]
+        judged = _in_stages(project, _month_ends(year)[:months], self.stages)
         streak = 0
-        for ok, c in zip(judged, series, strict=True):
-            streak = streak + 1 if ok and self._lags(c) else 0
+        for ok, lags in zip(judged, lagging, strict=True):
+            streak = streak + 1 if ok and lags else 0
         light = self.light_for(streak)
         reasons: list[Reason] = []
         if streak:
-            run = Month.year_months(year)[months - streak : months]
+            run_months = year_months[months - streak : months]
             reasons.append(
                 Reason(
                     "lag",
                     "streak",
-                    run,
+                    run_months,
                     figures={
                         "streak": streak,
                         "last": last,
@@ -684,12 +679,17 @@ class LagPolicy:
                     },
                 )
             )
-            reasons.extend(self._month_reason(c) for c in series[months - streak :])
+            reasons.extend(self._month_reason(m, plans, dones) for m in run_months)
         else:
-            reasons.append(self._month_reason(series[-1]))
+            reasons.append(self._month_reason(last, plans, dones))
         return Verdict(project.key, as_of, light, tuple(reasons), self.name, Fraction(streak))
 
     def _year(self, project: Project, year: int) -> tuple[list[Decimal], list[Decimal | None]]:
+        """The twelve planned and reported amounts of ``year`` (0 and None where absent).
+
+        Raises:
+            ValidationError: the project has no monthly plan for ``year``.
+        """
         plans = _whole_year(project.monthly_plan, year)
         if plans is None:
             _require_monthly_plan(project, year)
@@ -705,39 +705,31 @@ class LagPolicy:
                     dones[m.month - 1] = v
         return plans, dones
 
-    def _judged_months(self, project: Project, year: int, months: int) -> list[bool]:
-        if not project.stage_events:
-            return [project.stage in self.stages] * months
-        stages = self.stages
-        return [project.stage_at(m.last_day) in stages for m in Month.year_months(year)[:months]]
-
-    def _measure(self, c: CumulativeMonth) -> _Measure | None:
-        """The month's figures on the policy's basis against its bar; None when unreported."""
-        if c.done is None:
-            return None
-        if self.requirement is Requirement.MONTHLY:
-            done, plan = c.done, c.plan
-        else:
-            done, plan = c.done_to_date, c.plan_to_date
-        return _Measure(done, plan, plan * self.tolerance)
-
-    def _lags(self, c: CumulativeMonth) -> bool:
-        m = self._measure(c)
-        return m is None or m.short
-
-    def _month_reason(self, c: CumulativeMonth) -> Reason:
-        m = self._measure(c)
-        if m is None:
-            return Reason("lag", "unreported", (c.month,), figures={"plan": c.plan_to_date})
+    def _month_reason(
+        self, month: Month, plans: list[Decimal], dones: list[Decimal | None]
+    ) -> Reason:
+        """Why ``month`` lags or meets the requirement, from the year's amounts."""
+        i = month.month - 1
+        # Summed from 0 in month order, as the running totals are: the same Decimal digits.
+        plan_to_date = sum(plans[: i + 1], _ZERO)
+        done = dones[i]
+        if done is None:
+            return Reason("lag", "unreported", (month,), figures={"plan": plan_to_date})
         monthly = self.requirement is Requirement.MONTHLY
+        if monthly:
+            got, plan = done, plans[i]
+        else:
+            got = sum((d for d in dones[: i + 1] if d is not None), _ZERO)
+            plan = plan_to_date
+        required = plan * self.tolerance
         return Reason(
             "lag",
-            "below" if m.short else "met",
-            (c.month,),
+            "below" if got < required else "met",
+            (month,),
             figures={
-                "done": m.done,
-                "plan": m.plan,
-                "required": m.required,
+                "done": got,
+                "plan": plan,
+                "required": required,
                 "basis": "the month's" if monthly else "cumulative",
                 "basis_zh": "当月" if monthly else "累计",
             },
@@ -756,7 +748,7 @@ class LagPolicy:
         """
         judged: list[bool] | None = None
         if project.stage_events:
-            judged = self._judged_months(project, year, 12)
+            judged = _in_stages(project, _month_ends(year), self.stages)
             if not any(judged):
                 return _NONE_JUDGED
         elif project.stage not in self.stages:
@@ -793,6 +785,21 @@ class LagPolicy:
                 streak = streak + 1 if got < bar * tolerance else 0
             streaks.append(streak)
         return streaks
+
+
+def _in_stages(project: Project, days: tuple[dt.date, ...], stages: frozenset[Stage]) -> list[bool]:
+    """Whether ``project`` is in one of ``stages`` on each of ``days``.
+
+    From its last stage event on, a project is in its current stage (the
+    model checks this), so only the days before that event need
+    :meth:`~projpush.model.Project.stage_at`: most projects started years ago.
+    """
+    now = project.stage in stages
+    events = project.stage_events
+    if not events:
+        return [now] * len(days)
+    settled = events[-1].on
+    return [now if day >= settled else project.stage_at(day) in stages for day in days]
 
 
 def _require_monthly_plan(project: Project, year: int) -> None:
