@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 from typing import TYPE_CHECKING
 
@@ -83,6 +84,16 @@ class TestSameValues:
         dump_portfolio(sample_portfolio(), tmp_path / "l.json")
         trusted, checked = both(tmp_path / "l.json")
         assert checked == trusted
+
+    @pytest.mark.parametrize("chunk", [1, 2, 4096])
+    def test_byte_order_mark(self, tmp_path, monkeypatch, chunk):
+        """A UTF-8 byte order mark is skipped, even when a chunk's end cuts it."""
+        monkeypatch.setattr(_bulk._Reader, "CHUNK", chunk)
+        path = tmp_path / "l.json"
+        dump_portfolio(sample_portfolio(), path)
+        path.write_bytes(codecs.BOM_UTF8 + path.read_bytes())
+        trusted, checked = both(path)
+        assert (checked, "海曙区") == (trusted, trusted.projects[0].region)
 
     def test_equal_texts_share_one_value(self, tmp_path):
         """A date or an amount written many times is one object in memory."""
