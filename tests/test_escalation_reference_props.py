@@ -4,22 +4,33 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import attrs
 from hypothesis import given
 from hypothesis import strategies as st
 
-from projpush.errors import InvalidTransition, ValidationError
+from projpush.errors import InvalidTransition, ProjpushError, ValidationError
 from projpush.escalation import (
     AUTO_ACTOR,
     AccountabilityEntry,
     AccountabilityItem,
     AccountabilityReason,
+    EscalationPolicy,
+    Overdue,
     accountability_list,
+    assign,
     escalate,
+    overdue,
+    start,
+    submit_plan,
 )
 from projpush.model import EventKind, Issue, IssueEvent, SheetColor
+from projpush.schedule import working_days_between
 from strategies_escalation import CAL, Step, histories
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 TAG = "[accountability]"
 
@@ -111,6 +122,62 @@ def days_around(issues: list[Issue]) -> st.SearchStrategy[dt.date]:
     """A day from before the first event to after the last one."""
     days = [e.at for q in issues for e in q.events] or [dt.date(2020, 1, 2)]
     return st.dates(min(days) - dt.timedelta(days=3), max(days) + dt.timedelta(days=3))
+
+
+def reference_overdue(issues: list[Issue], as_of: dt.date) -> tuple[Overdue, ...]:
+    """overdue as first written: one working-day count per issue, one sort by a tuple."""
+    out = [
+        Overdue(
+            q.id,
+            q.tier,
+            q.owner,
+            q.deadline,
+            q.sheet,
+            (as_of - q.deadline).days,
+            working_days_between(CAL, q.deadline, as_of),
+        )
+        for q in issues
+        if q.state.is_working and q.deadline is not None and q.deadline < as_of
+    ]
+    out.sort(key=lambda o: (-o.working_days, -o.calendar_days, o.issue))
+    return tuple(out)
+
+
+def outcome(view: Callable[[], object]) -> object:
+    """What a view returns, or the type and message of the error it raises."""
+    try:
+        return view()
+    except ProjpushError as error:
+        return type(error), str(error)
+
+
+class TestOverdue:
+    """The overdue list with shared day counts and single-key sorts equals the plain one."""
+
+    @given(st.data(), problem_lists())
+    def test_equals_reference(self, data: st.DataObject, issues: list[Issue]) -> None:
+        """Same issues, figures, order and errors (days outside the calendar) at any day."""
+        as_of = data.draw(days_around(issues))
+        expected = outcome(lambda: reference_overdue(issues, as_of))
+        assert expected == outcome(lambda: overdue(issues, as_of, CAL))
+
+    def test_weekend_deadlines_tie_on_working_days(self) -> None:
+        """Plans due on a Saturday and a Sunday tie on working days: calendar days decide."""
+        policy = EscalationPolicy.ningbo()
+        day = dt.date(2020, 9, 1)
+        issues = []
+        for issue_id, plan_date in (("Q-1", dt.date(2020, 10, 18)), ("Q-2", dt.date(2020, 10, 17))):
+            q = Issue.collect(
+                issue_id, "P", category="land", title="t", on=day, by="s", difficulty="difficult"
+            )
+            q = start(assign(q, day, policy, by="o", calendar=CAL), day, by="u")
+            issues.append(submit_plan(q, day, plan_date, by="u"))
+        as_of = dt.date(2020, 10, 30)
+        actual = overdue(issues, as_of, CAL)
+        assert [("Q-2", 13, 10), ("Q-1", 12, 10)] == [
+            (o.issue, o.calendar_days, o.working_days) for o in actual
+        ]
+        assert reference_overdue(issues, as_of) == actual
 
 
 class TestAccountabilityList:
