@@ -9,6 +9,8 @@ from decimal import Decimal
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from projpush._convert import to_enum
 from projpush.errors import (
@@ -993,6 +995,15 @@ class TestCoverageViews:
 
 class TestFrozenMapView:
     """A frozen map offers a read-only dict view and reverse iteration."""
+
+    @given(st.permutations(Month.year_months(2020) + Month.year_months(2019)[::3]))
+    def test_months_in_any_order_come_out_sorted(self, months):
+        """Months given in any order are kept in calendar order, each with its value."""
+        fm = FrozenMap({m: Decimal(m.month) for m in months})
+        assert (sorted(months), [m.month for m in sorted(months)]) == (
+            list(fm),
+            [int(v) for v in fm.values()],
+        )
 
     def test_view_is_read_only(self):
         """The view reads like the map and cannot change it."""

@@ -239,7 +239,7 @@ def to_tuple_of(cls: type[V], value: object, field: str) -> tuple[V, ...]:
 
 
 SORT_KEYS: dict[type, Callable[[Any], Any]] = {}
-"""Sort keys of FrozenMap items by key class, for classes whose own ``<`` is Python code.
+"""The sort key of FrozenMap keys by class, for classes whose own ``<`` is Python code.
 
 A month's plan is twelve entries and a province has a hundred thousand of
 them: ``projpush.model`` registers one integer per Month here instead of a
@@ -258,12 +258,19 @@ class FrozenMap(Mapping[K, V]):
 
     def __init__(self, data: Mapping[K, V] | Iterable[tuple[K, V]] = ()) -> None:
         items = dict(data)
-        key = SORT_KEYS.get(type(next(iter(items), None)), _sort_key)
+        rank = SORT_KEYS.get(type(next(iter(items), None)))
         try:
-            ordered = sorted(items.items(), key=key)
+            ranks = None if rank is None else list(map(rank, items))
         except (AttributeError, TypeError):  # keys of mixed kinds: their own order decides
-            ordered = sorted(items.items(), key=_sort_key)
-        self._data: dict[K, V] = dict(ordered)
+            ranks = None
+        if ranks is None:
+            self._data: dict[K, V] = dict(sorted(items.items(), key=_sort_key))
+        elif ranks == sorted(ranks):  # already in order, as ledgers write them: keep the dict
+            self._data = items
+        else:
+            keys = list(items)
+            order = sorted(range(len(keys)), key=ranks.__getitem__)
+            self._data = {keys[i]: items[keys[i]] for i in order}
         self._hash: int | None = None
         self._view: MappingProxyType[K, V] | None = None
 

@@ -542,8 +542,8 @@ def _month_of_text(text: str) -> Month | None:
     return _month_at(int(match[1]) * 12 + int(match[2]) - 1)
 
 
-def _month_order(item: tuple[Month, Any]) -> int:
-    return item[0].year * 12 + item[0].month
+def _month_order(month: Month) -> int:
+    return month.year * 12 + month.month
 
 
 SORT_KEYS[Month] = _month_order  # one int per key instead of Month.__lt__ per comparison
