@@ -1232,6 +1232,7 @@ _ISSUE: Final = attrgetter("issue")
 _CALENDAR_DAYS: Final = attrgetter("calendar_days")
 _WORKING_DAYS: Final = attrgetter("working_days")
 _DAY: Final = attrgetter("on")
+_REASON: Final = attrgetter("reason")
 
 
 @attrs.frozen
@@ -1334,12 +1335,12 @@ class AccountabilityEntry:
     @property
     def issues(self) -> tuple[str, ...]:
         """The issues involved, in first-seen order."""
-        return tuple(dict.fromkeys(i.issue for i in self.items))
+        return tuple(dict.fromkeys(map(_ISSUE, self.items)))
 
     @property
     def reasons(self) -> tuple[AccountabilityReason, ...]:
         """The distinct reasons, in first-seen order."""
-        return tuple(dict.fromkeys(i.reason for i in self.items))
+        return tuple(dict.fromkeys(map(_REASON, self.items)))
 
 
 class _Owned(NamedTuple):
