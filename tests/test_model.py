@@ -950,6 +950,18 @@ class TestIntegrityReport:
             f.detail for f in findings if f.kind is FindingKind.MONTHLY_PLAN_EXCEEDS_ANNUAL
         ]
 
+    def test_monthly_plan_of_one_year(self):
+        """A plan within one year is summed whole; a year planned without months never exceeds."""
+        p = project(
+            annual_plans={2020: "100.5", 2021: "0"},
+            monthly_plan={"2020-03": "40.25", "2020-01": "30.25", "2020-12": "30.01"},
+        )
+        pf = portfolio(projects=(p, portfolio().projects[1]))
+        findings = integrity_report(pf, D(2020, 5, 31))
+        assert ["2020: monthly plans sum to 100.51 万元, annual plan is 100.5 万元"] == [
+            f.detail for f in findings if f.kind is FindingKind.MONTHLY_PLAN_EXCEEDS_ANNUAL
+        ]
+
 
 class TestLookupByLocalId:
     """A project with both a code and a local id is found by either."""

@@ -1723,18 +1723,27 @@ def _project_gaps(
         if m.planned < as_of and not m.is_done(as_of):
             detail = f"{m.name}: planned {m.planned}, not completed by {as_of}"
             yield Finding(FindingKind.MILESTONE_OVERDUE, key, detail)
-    by_year: dict[int, Decimal] = {}  # one pass over the months, not one per planned year
-    for month, amount in project.monthly_plan.items():
-        by_year[month.year] = by_year.get(month.year, Decimal(0)) + amount
-    yield from (
-        Finding(
-            FindingKind.MONTHLY_PLAN_EXCEEDS_ANNUAL,
-            key,
-            f"{year}: monthly plans sum to {monthly} 万元, annual plan is {plan} 万元",
-        )
-        for year, plan in project.annual_plans.items()
-        if (monthly := by_year.get(year, Decimal(0))) > plan
-    )
+    annual_plans = project.annual_plans.view()
+    by_year = _monthly_sums(project.monthly_plan) if annual_plans else {}
+    for year, plan in annual_plans.items():
+        monthly = by_year.get(year, Decimal(0))
+        if monthly > plan:
+            detail = f"{year}: monthly plans sum to {monthly} 万元, annual plan is {plan} 万元"
+            yield Finding(FindingKind.MONTHLY_PLAN_EXCEEDS_ANNUAL, key, detail)
     if unit_names and project.unit not in unit_names:
         detail = f"{name}: unit {project.unit!r} is not in the unit directory"
         yield Finding(FindingKind.UNKNOWN_UNIT, key, detail)
+
+
+def _monthly_sums(plan: FrozenMap[Month, Decimal]) -> dict[int, Decimal]:
+    """The monthly plan's amounts summed by year, each from zero in month order."""
+    months = plan.view()
+    if not months:
+        return {}
+    first, last = next(iter(months)), next(reversed(months))
+    if first.year == last.year:  # the usual plan, one year's months (kept in order): sum in C
+        return {first.year: sum(months.values(), Decimal(0))}
+    by_year: dict[int, Decimal] = {}  # one pass over the months, not one per planned year
+    for month, amount in months.items():
+        by_year[month.year] = by_year.get(month.year, Decimal(0)) + amount
+    return by_year
