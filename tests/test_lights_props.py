@@ -167,14 +167,22 @@ any_days = st.dates(min_value=dt.date(YEAR - 1, 1, 1), max_value=dt.date(YEAR + 
 
 
 @st.composite
+def month_amounts(draw: st.DrawFn) -> dict[Month, Decimal]:
+    """Amounts by month: scattered over three years, the whole year with gaps, or year to date."""
+    shape = draw(st.sampled_from(["scattered", "gaps", "to_date"]))
+    if shape == "to_date":
+        return {m: draw(spelled_amounts) for m in MONTHS[: draw(st.integers(0, 12))]}
+    amounts = draw(st.dictionaries(ledger_months, spelled_amounts, max_size=20))
+    if shape == "gaps":
+        amounts.update({m: draw(spelled_amounts) for m in MONTHS if draw(st.integers(0, 5))})
+    return amounts
+
+
+@st.composite
 def ledger_projects(draw: st.DrawFn, key: str = "P-1") -> Project:
     """A project as a ledger has it: plans and reports for some months of three years."""
-    plan = draw(st.dictionaries(ledger_months, spelled_amounts, max_size=20))
-    if draw(st.booleans()):
-        plan.update({m: draw(spelled_amounts) for m in MONTHS})
-    done = draw(st.dictionaries(ledger_months, spelled_amounts, max_size=20))
-    if draw(st.booleans()):
-        done.update({m: draw(spelled_amounts) for m in MONTHS if draw(st.integers(0, 5))})
+    plan = draw(month_amounts())
+    done = draw(month_amounts())
     days = sorted(draw(st.lists(any_days, max_size=4)))
     # Mostly under construction, so that most verdicts get past the scope check.
     kinds = draw(
@@ -313,3 +321,20 @@ class TestLagVerdicts:
                 assert straightforward_lag(policy, p, as_of) == v
             except ValidationError:
                 assert (None, "no_plan") == (v.light, v.reasons[0].code)
+
+    @given(ledger_projects(), lag_policies(), st.sets(st.sampled_from(list(Stage))))
+    def test_same_light_map(self, project, policy, stages):
+        """Each cell of the map is the plain verdict's light and streak at that month end."""
+        if stages:
+            policy = attrs.evolve(policy, stages=stages)
+        try:
+            expected = [straightforward_lag(policy, project, m.last_day) for m in MONTHS]
+        except ValidationError:
+            with pytest.raises(ValidationError, match="no monthly plan for"):
+                light_map([project], YEAR, policy)
+            lenient = light_map([project], YEAR, policy, lenient=True)
+            assert (None,) * 12 == lenient.row(project.key)
+            return
+        lm = light_map([project], YEAR, policy)
+        assert tuple(v.light for v in expected) == lm.row(project.key)
+        assert [int(v.severity) for v in expected] == list(lm.severities[0])

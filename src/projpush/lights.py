@@ -498,8 +498,14 @@ def _out_of_scope(
     stage = project.stage_at(as_of)
     if stage in stages:
         return None
+    return Verdict(project.key, as_of, None, (_not_judged(stage, stages),), policy)
+
+
+# A reason is a value: a portfolio's not-judged projects share one per stage, made once.
+@functools.lru_cache(maxsize=64)
+def _not_judged(stage: Stage, stages: frozenset[Stage]) -> Reason:
     ordered = sorted(stages, key=lambda s: list(Stage).index(s))
-    reason = Reason(
+    return Reason(
         "scope",
         "not_judged",
         figures={
@@ -509,7 +515,6 @@ def _out_of_scope(
             "judged_zh": "、".join(s.zh for s in ordered),
         },
     )
-    return Verdict(project.key, as_of, None, (reason,), policy)
 
 
 def _no_month_yet(project: Project, as_of: dt.date, policy: str) -> Verdict:
@@ -653,7 +658,7 @@ class LagPolicy:
         months = last.month
         year_months = Month.year_months(year)
         # The light map's one pass over plain amounts: a month lags where its streak is not 0.
-        lagging = self._streaks(plans, dones)[:months]
+        lagging = self._streaks(plans[:months], dones[:months])
         judged = _in_stages(project, _month_ends(year)[:months], self.stages)
         streak = 0
         for ok, lags in zip(judged, lagging, strict=True):
@@ -667,16 +672,15 @@ class LagPolicy:
                     "lag",
                     "streak",
                     run_months,
-                    figures={
-                        "streak": streak,
-                        "last": last,
-                        "light": light.value,
-                        "light_zh": light.zh,
-                    },
-                    thresholds={
-                        "streak_for_yellow": self.streak_for_yellow,
-                        "streak_for_red": self.streak_for_red,
-                    },
+                    figures=FrozenMap(
+                        {
+                            "streak": streak,
+                            "last": last,
+                            "light": light.value,
+                            "light_zh": light.zh,
+                        }
+                    ),
+                    thresholds=self._streak_thresholds,
                 )
             )
             reasons.extend(self._month_reason(m, plans, dones) for m in run_months)
@@ -690,15 +694,19 @@ class LagPolicy:
         Raises:
             ValidationError: the project has no monthly plan for ``year``.
         """
-        plans = _whole_year(project.monthly_plan, year)
-        if plans is None:
+        plans = _from_january(project.monthly_plan, year)
+        if plans is not None:
+            plans += [_ZERO] * (12 - len(plans))
+        else:
             _require_monthly_plan(project, year)
             plans = [_ZERO] * 12
             for m, v in project.monthly_plan.items():
                 if m.year == year:
                     plans[m.month - 1] = v
-        dones = cast("list[Decimal | None] | None", _whole_year(project.monthly_done, year))
-        if dones is None:
+        dones = cast("list[Decimal | None] | None", _from_january(project.monthly_done, year))
+        if dones is not None:
+            dones += [None] * (12 - len(dones))
+        else:
             dones = [None] * 12
             for m, v in project.monthly_done.items():
                 if m.year == year:
@@ -714,7 +722,7 @@ class LagPolicy:
         plan_to_date = sum(plans[: i + 1], _ZERO)
         done = dones[i]
         if done is None:
-            return Reason("lag", "unreported", (month,), figures={"plan": plan_to_date})
+            return Reason("lag", "unreported", (month,), figures=FrozenMap({"plan": plan_to_date}))
         monthly = self.requirement is Requirement.MONTHLY
         if monthly:
             got, plan = done, plans[i]
@@ -726,15 +734,29 @@ class LagPolicy:
             "lag",
             "below" if got < required else "met",
             (month,),
-            figures={
-                "done": got,
-                "plan": plan,
-                "required": required,
-                "basis": "the month's" if monthly else "cumulative",
-                "basis_zh": "当月" if monthly else "累计",
-            },
-            thresholds={"tolerance": self.tolerance},
+            figures=FrozenMap(
+                {
+                    "done": got,
+                    "plan": plan,
+                    "required": required,
+                    "basis": "the month's" if monthly else "cumulative",
+                    "basis_zh": "当月" if monthly else "累计",
+                }
+            ),
+            thresholds=self._tolerance_threshold,
         )
+
+    # The lag reasons pass FrozenMaps: a dict would be checked for floats, a third of a reason's
+    # cost, and their figures are exact by construction. Thresholds are shared, made once.
+    @functools.cached_property
+    def _streak_thresholds(self) -> FrozenMap[str, Figure]:
+        return FrozenMap(
+            {"streak_for_yellow": self.streak_for_yellow, "streak_for_red": self.streak_for_red}
+        )
+
+    @functools.cached_property
+    def _tolerance_threshold(self) -> FrozenMap[str, Figure]:
+        return FrozenMap({"tolerance": self.tolerance})
 
     def _streak_codes(self) -> bytes:
         """Light code (1 green, 2 yellow, 3 red) by streak length, for streaks 0 to 12."""
@@ -808,16 +830,18 @@ def _require_monthly_plan(project: Project, year: int) -> None:
         raise _no_plan(project, year, "monthly plan")
 
 
-def _whole_year(values: FrozenMap[Month, Decimal], year: int) -> list[Decimal] | None:
-    """The twelve values in month order when the map holds exactly ``year``'s months, else None.
+def _from_january(values: FrozenMap[Month, Decimal], year: int) -> list[Decimal] | None:
+    """The values in month order when the map holds January to month n of ``year``, else None.
 
-    FrozenMap keeps its keys sorted, so twelve keys from January to December
-    of ``year`` are exactly that year's months; most ledgers are like this.
+    FrozenMap keeps its keys sorted, so n keys from January to month n of
+    ``year`` are exactly those months: most ledgers hold a year's plan and
+    the reports of that year to date.
     """
-    if len(values) != 12:
+    n = len(values)
+    if not 0 < n <= 12:
         return None
-    keys = list(values.keys())
-    if keys[0].year != year or keys[-1].year != year:
+    first, last = next(iter(values)), next(reversed(values))
+    if first.year != year or first.month != 1 or last.year != year or last.month != n:
         return None
     return list(values.values())
 
