@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 import attrs
@@ -22,6 +22,7 @@ from projpush.lights import (
     Requirement,
     Verdict,
     WorstOf,
+    _fmt,
     _in_stages,
     judge,
     judge_portfolio,
@@ -338,3 +339,52 @@ class TestLagVerdicts:
         lm = light_map([project], YEAR, policy)
         assert tuple(v.light for v in expected) == lm.row(project.key)
         assert [int(v.severity) for v in expected] == list(lm.severities[0])
+
+
+def plain_fmt(value: object, lang: str) -> str:
+    """A figure as text, by the isinstance chain alone."""
+    if isinstance(value, bool):
+        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+    if isinstance(value, Fraction):
+        rounded = Decimal(value.numerator) / Decimal(value.denominator)
+        return str(rounded.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    return str(value)
+
+
+figures = st.one_of(
+    st.booleans(),
+    st.integers(),
+    st.text(max_size=5),
+    st.decimals(allow_nan=False, allow_infinity=False),
+    st.fractions(min_value=-(10**9), max_value=10**9, max_denominator=10**6),
+    st.dates(),
+    st.datetimes(),
+    st.sampled_from(MONTHS),
+)
+
+
+class TestFigureText:
+    """Formatting a figure by its exact type first changes no text."""
+
+    @given(figures, st.sampled_from(["zh", "en"]))
+    def test_same_text(self, value, lang):
+        """Every kind of figure reads as the isinstance chain renders it."""
+        assert plain_fmt(value, lang) == _fmt(value, lang)
+
+    @given(
+        st.builds(
+            Reason.custom,
+            st.just("x"),
+            st.just("y"),
+            zh=st.just("{v}"),
+            en=st.just("{v}"),
+            figures=st.fixed_dictionaries({"v": figures}),
+        )
+    )
+    def test_custom_reason(self, reason):
+        """A user's reason renders its figure the same way."""
+        assert plain_fmt(reason.figures["v"], "en") == reason.text("en")
