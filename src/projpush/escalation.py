@@ -1233,6 +1233,8 @@ _CALENDAR_DAYS: Final = attrgetter("calendar_days")
 _WORKING_DAYS: Final = attrgetter("working_days")
 _DAY: Final = attrgetter("on")
 _REASON: Final = attrgetter("reason")
+_COUNTED_KINDS: Final = frozenset({EventKind.SHEET_ISSUED, EventKind.ESCALATED, EventKind.NOTE})
+"""The kinds of event that can put a unit on the accountability list."""
 
 
 @attrs.frozen
@@ -1436,8 +1438,7 @@ def accountability_list(  # noqa: C901 (one flat pass over every event, for spee
             if e.at > as_of:
                 break
             kind = e.kind
-            # Identity tests, not a set: hashing a member runs Enum.__hash__ in Python.
-            if owner is None or not (kind is sheet_issued or kind is escalated or kind is note):
+            if owner is None or kind not in _COUNTED_KINDS:
                 pass
             elif kind is sheet_issued:
                 if e.sheet is red:
@@ -1458,7 +1459,8 @@ def accountability_list(  # noqa: C901 (one flat pass over every event, for spee
                         AccountabilityItem(q.id, reason, e.at, e.note)
                     )
             elif (
-                e.actor == AUTO_ACTOR
+                kind is note
+                and e.actor == AUTO_ACTOR
                 and e.note.startswith(_ACCOUNTABILITY_TAG)
                 and _open_on(q, as_of)
             ):
