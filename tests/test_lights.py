@@ -155,6 +155,21 @@ class TestNingboLights:
         assert ["met"] == [r.code for r in v.reasons]
         assert "2020-01累计完成100万元，达到进度要求100万元（计划100万元×1）" == v.reasons[0].text()
 
+    def test_reasons_keep_each_policys_spelling(self):
+        """Equal policies whose tolerance is spelled differently each show their own digits."""
+        p = flat({1: "100"})
+        short, long = LagPolicy.ningbo("0.9"), LagPolicy.ningbo("0.90")
+        assert short == long
+        assert "×0.9）" in judge(p, month_end(2020, 1), short).reasons[0].text()
+        assert "×0.90）" in judge(p, month_end(2020, 1), long).reasons[0].text()
+
+    def test_year_to_date_reports(self):
+        """Reports from January to the month judged read as the whole year's would."""
+        to_date = project(plan=dict.fromkeys(range(1, 13), "100"), done={1: "100", 2: "90"})
+        v = judge(to_date, month_end(2020, 2))
+        assert (Light.GREEN, ["streak", "below"]) == (v.light, [r.code for r in v.reasons])
+        assert "2020-02累计完成190万元，低于进度要求200万元（计划200万元×1）" == v.reasons[1].text()
+
     def test_unreported_month_lags_with_that_reason(self):
         """A month with no report lags even though the cumulative is ahead."""
         p = flat({1: "500", 3: "100"})
