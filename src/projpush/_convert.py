@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import operator
 import sys
 import unicodedata
 from collections.abc import (
@@ -22,7 +23,7 @@ from collections.abc import (
 )
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
-from typing import Any, TypeVar, cast, overload
+from typing import Any, Final, TypeVar, cast, overload
 
 import attrs
 
@@ -342,8 +343,7 @@ class FrozenMap(Mapping[K, V]):
         return (type(self), (self._data,))
 
 
-def _sort_key(item: tuple[Any, Any]) -> Any:
-    return item[0]
+_sort_key: Final = operator.itemgetter(0)  # a pair's key, in C
 
 
 def to_money_map(
