@@ -514,8 +514,6 @@ class PolicyBook:
 def _policy_for(issue: Issue, policy: EscalationPolicy | PolicyBook) -> EscalationPolicy:
     """The policy version ``issue`` was assigned under."""
     key = issue.status.policy
-    if not isinstance(policy, EscalationPolicy | PolicyBook):
-        raise PolicyError.about("policy", "an EscalationPolicy or a PolicyBook", policy)
     if isinstance(policy, EscalationPolicy):
         if key is None or key == policy.key:
             return policy
@@ -524,6 +522,8 @@ def _policy_for(issue: Issue, policy: EscalationPolicy | PolicyBook) -> Escalati
             f"given; pass a PolicyBook that holds {key!r}"
         )
         raise UnknownReferenceError(msg, field="policy", expected=key, got=policy.key)
+    if not isinstance(policy, PolicyBook):
+        raise PolicyError.about("policy", "an EscalationPolicy or a PolicyBook", policy)
     if key is None:
         msg = f"issue {issue.id!r}: no policy version recorded; assign it with assign()"
         raise UnknownReferenceError(msg, field="policy", expected="a recorded policy", got=None)
@@ -890,6 +890,7 @@ class _Window(NamedTuple):
 
 
 _NO_SHARES: Final[frozenset[Fraction]] = frozenset()
+_NOTE: Final = EventKind.NOTE
 
 
 def _mark(e: IssueEvent) -> Fraction | bool | None:
@@ -902,6 +903,11 @@ def _mark(e: IssueEvent) -> Fraction | bool | None:
     if e.note.startswith(_WARNING_TAG):
         return Fraction(e.note[len(_WARNING_TAG) : e.note.index("]")])
     return True if e.note.startswith(_ACCOUNTABILITY_TAG) else None
+
+
+def _is_accountability_note(e: IssueEvent) -> bool:
+    """Whether ``e`` is the note that puts an issue unresolved at the top on the list."""
+    return e.kind is _NOTE and e.actor == AUTO_ACTOR and e.note.startswith(_ACCOUNTABILITY_TAG)
 
 
 def _opens(e: IssueEvent) -> bool:
@@ -1122,8 +1128,13 @@ def advance(
     tier = status.tier
     if tier is None or tier not in p.ladder._index:  # noqa: SLF001 (hot path)
         p.ladder.index(str(tier))  # raises, naming the ladder's tiers
-    # The common case: sheet issued, no warnings, deadline not yet passed.
-    if status.sheet is not None and not p.sheets.warnings and as_of <= status.deadline:
+    # With a sheet issued and no warnings only the breach can fall due: not before the
+    # deadline passes, and never once the top tier's accountability note closed the window.
+    if (
+        status.sheet is not None
+        and not p.sheets.warnings
+        and (as_of <= status.deadline or _is_accountability_note(issue.events[-1]))
+    ):
         return issue
     cal = resolve_calendar(calendar)
     # Found once by scanning back, then carried along as events are added.
