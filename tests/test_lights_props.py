@@ -24,12 +24,14 @@ from projpush.lights import (
     WorstOf,
     _fmt,
     _in_stages,
+    _judge_with_map,
     judge,
     judge_portfolio,
     light_history,
     light_map,
 )
 from projpush.model import Month, Portfolio, Project, Stage, StageEvent
+from projpush.report import POLICY_SETS
 from projpush.schedule import CumulativeMonth, cumulative_series, last_complete_month
 from strategies_lights import (
     MONTHS,
@@ -388,3 +390,32 @@ class TestFigureText:
     def test_custom_reason(self, reason):
         """A user's reason renders its figure the same way."""
         assert plain_fmt(reason.figures["v"], "en") == reason.text("en")
+
+
+@st.composite
+def ledger_portfolios(draw: st.DrawFn) -> Portfolio:
+    """A few ledger projects, some without a plan for the year judged."""
+    n = draw(st.integers(1, 4))
+    return Portfolio(projects=tuple(draw(ledger_projects(f"P-{i}")) for i in range(n)))
+
+
+shared_policies = st.one_of(
+    lag_policies(),
+    lag_policies().map(
+        lambda p: attrs.evolve(p, stages=frozenset({Stage.UNDER_CONSTRUCTION, Stage.SUSPENDED}))
+    ),
+    st.sampled_from([make().lights for make in POLICY_SETS.values()]),
+)
+
+
+class TestJudgeWithMap:
+    """The report's shared pass equals the roll-up and the light map it replaces."""
+
+    @given(ledger_portfolios(), any_days, shared_policies)
+    def test_equals_public_functions(self, portfolio, as_of, policy):
+        """Same verdicts (reasons, order, errors) and the same map, leniently."""
+        expected = (
+            judge_portfolio(portfolio, as_of, policy, lenient=True),
+            light_map(portfolio, as_of.year, policy, lenient=True),
+        )
+        assert expected == _judge_with_map(portfolio, as_of, policy)

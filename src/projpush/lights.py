@@ -669,10 +669,24 @@ class LagPolicy:
         if last.year != year:
             return _no_month_yet(project, as_of, self.name)
         months = last.month
-        year_months = Month.year_months(year)
         # The light map's one pass over plain amounts: a month lags where its streak is not 0.
         lagging = self._streaks(plans[:months], dones[:months])
         judged = _in_stages(project, _month_ends(year)[:months], self.stages)
+        return self._verdict(project, as_of, last, plans, dones, lagging, judged)
+
+    def _verdict(  # noqa: PLR0917 (the year's facts, read once by the caller)
+        self,
+        project: Project,
+        as_of: dt.date,
+        last: Month,
+        plans: list[Decimal],
+        dones: list[Decimal | None],
+        lagging: list[int],
+        judged: list[bool],
+    ) -> Verdict:
+        """The verdict at ``last``, from the year's amounts and the streaks and stages to it."""
+        months = last.month
+        year_months = Month.year_months(last.year)
         streak = 0
         for ok, lags in zip(judged, lagging, strict=True):
             streak = streak + 1 if ok and lags else 0
@@ -789,9 +803,44 @@ class LagPolicy:
         elif project.stage not in self.stages:
             return _NONE_JUDGED
         streaks = self._streaks(*self._year(project, year))
-        if judged is not None and not all(judged):
-            return _masked(judged, streaks, table)
-        return bytes(map(table.__getitem__, streaks)), bytes(streaks)
+        return _codes(judged, streaks, table)
+
+    def _judge_and_codes(
+        self, project: Project, as_of: dt.date, table: bytes
+    ) -> tuple[Verdict, tuple[bytes, bytes]]:
+        """``judge`` at ``as_of`` (lenient) and ``_year_codes`` of its year, reading the year once.
+
+        Raises:
+            ValidationError: ``as_of`` is not a date.
+        """
+        if type(as_of) is not dt.date:
+            plain_date_arg(as_of, "as_of")
+        year = as_of.year
+        last = _last_complete_month(as_of)
+        stages = self.stages
+        # Stages at the month ends, None when the project never changed stage.
+        judged = _in_stages(project, _month_ends(year), stages) if project.stage_events else None
+        in_map = any(judged) if judged is not None else project.stage in stages
+        scoped = _out_of_scope(project, as_of, stages, self.name)
+        if scoped is not None and not in_map:
+            return scoped, _NONE_JUDGED
+        try:
+            plans, dones = self._year(project, year)
+        except ValidationError as error:
+            return scoped or _no_plan_verdict(project, as_of, self.name, error), _NONE_JUDGED
+        streaks = self._streaks(plans, dones)
+        codes = _codes(judged, streaks, table) if in_map else _NONE_JUDGED
+        if scoped is not None:
+            return scoped, codes
+        if last.year != year:
+            return _no_month_yet(project, as_of, self.name), codes
+        # A streak runs from January, so the year's streaks start with those to ``last``.
+        months = last.month
+        judged_to_last = judged[:months] if judged is not None else [in_map] * months
+        verdict = self._verdict(
+            project, as_of, last, plans, dones, streaks[:months], judged_to_last
+        )
+        return verdict, codes
 
     def _streaks(self, plans: list[Decimal], dones: list[Decimal | None]) -> list[int]:
         """The streak at each month end, every month judged."""
@@ -857,6 +906,13 @@ def _from_january(values: FrozenMap[Month, Decimal], year: int) -> list[Decimal]
     if first.year != year or first.month != 1 or last.year != year or last.month != n:
         return None
     return list(values.values())
+
+
+def _codes(judged: list[bool] | None, streaks: list[int], table: bytes) -> tuple[bytes, bytes]:
+    """Codes and streaks of a year judged in every month (``judged`` None or all true) or not."""
+    if judged is not None and not all(judged):
+        return _masked(judged, streaks, table)
+    return bytes(map(table.__getitem__, streaks)), bytes(streaks)
 
 
 def _masked(judged: list[bool], streaks: list[int], table: bytes) -> tuple[bytes, bytes]:
@@ -1698,7 +1754,42 @@ def _lenient(policy: LightPolicy) -> Callable[[Project, dt.date], Verdict]:
         try:
             return policy.judge(project, as_of)
         except ValidationError as error:
-            reason = Reason("scope", "no_plan", figures={"error": str(error)})
-            return Verdict(project.key, as_of, None, (reason,), policy.name)
+            return _no_plan_verdict(project, as_of, policy.name, error)
 
     return judge_one
+
+
+def _no_plan_verdict(project: Project, as_of: dt.date, policy: str, error: Exception) -> Verdict:
+    """The not-judged verdict of a lenient roll-up for a project that cannot be judged."""
+    reason = Reason("scope", "no_plan", figures={"error": str(error)})
+    return Verdict(project.key, as_of, None, (reason,), policy)
+
+
+def _judge_with_map(
+    portfolio: Portfolio, as_of: dt.date, policy: LightPolicy
+) -> tuple[Rollup, LightMap]:
+    """``judge_portfolio`` at ``as_of`` and ``light_map`` of its year, both lenient.
+
+    Equal to calling the two; a :class:`LagPolicy` reads each project's year
+    and computes its streaks once for both, as a monthly report wants.
+
+    Raises:
+        As :func:`judge_portfolio` and :func:`light_map` with ``lenient``.
+    """
+    chosen = _default(policy)
+    if not isinstance(chosen, LagPolicy):
+        return (
+            judge_portfolio(portfolio, as_of, chosen, lenient=True),
+            light_map(portfolio, as_of.year, chosen, lenient=True),
+        )
+    day = _effective(as_of, None)
+    year = year_arg(day.year, "year")
+    items = portfolio.projects
+    judge_and_codes = chosen._judge_and_codes  # noqa: SLF001 (the policy's own fast path)
+    table = chosen._streak_codes()  # noqa: SLF001
+    pairs = [judge_and_codes(p, day, table) for p in items]
+    verdicts = tuple(v for v, _ in pairs)
+    codes = tuple(c for _, (c, _) in pairs)
+    severities = tuple(s for _, (_, s) in pairs)
+    rollup = Rollup(day, chosen.name, verdicts, portfolio)
+    return rollup, LightMap(year, chosen, tuple(items), codes, severities)

@@ -46,6 +46,7 @@ from projpush.lights import (
     Rollup,
     Verdict,
     WorstOf,
+    _judge_with_map,
     judge_portfolio,
     light_map,
 )
@@ -293,8 +294,10 @@ def _build(
     issues = tuple(_advance(q, as_of, chosen.escalation, cal) for q in portfolio.issues)
     current = portfolio.with_issues(issues)
     tell(stages[1], 1, len(stages))
-    rollup = judge_portfolio(current, as_of, chosen.lights, lenient=True)
-    lmap = light_map(current, as_of.year, chosen.lights, lenient=True) if current.projects else None
+    if current.projects:
+        rollup, lmap = _judge_with_map(current, as_of, chosen.lights)
+    else:  # no map of no projects: nor a check of its year
+        rollup, lmap = judge_portfolio(current, as_of, chosen.lights, lenient=True), None
     tell(stages[2], 2, len(stages))
     # The per-tier rows follow the chosen ladder, lowest tier first, not the ledger's order.
     tiers = tuple(t.name for t in chosen.escalation.ladder.tiers)
