@@ -419,3 +419,32 @@ class TestJudgeWithMap:
             light_map(portfolio, as_of.year, policy, lenient=True),
         )
         assert expected == _judge_with_map(portfolio, as_of, policy)
+
+
+class TestWorstFirst:
+    """Red and yellow lists keep the (-severity, project key) order."""
+
+    @given(ledger_portfolios(), any_days, shared_policies)
+    def test_same_order_as_one_key(self, portfolio, as_of, policy):
+        """Two stable sorts order as the one tuple key did."""
+        rollup = judge_portfolio(portfolio, as_of, policy, lenient=True)
+        for light, listed in ((Light.RED, rollup.red), (Light.YELLOW, rollup.yellow)):
+            lit = [v for v in rollup.verdicts if v.light is light]
+            assert tuple(sorted(lit, key=lambda v: (-v.severity, v.project))) == listed
+
+    @given(
+        st.lists(
+            st.tuples(st.sampled_from("ABC"), st.fractions(0, 9, max_denominator=4)), max_size=12
+        )
+    )
+    def test_ties_and_fractions(self, rows):
+        """Equal severities fall back to the key; fractional severities order by value."""
+        verdicts = tuple(
+            Verdict(f"{key}{i}", dt.date(2020, 5, 31), Light.RED, (), "x", severity)
+            for i, (key, severity) in enumerate(rows)
+        )
+        rollup = judge_portfolio(Portfolio(), dt.date(2020, 5, 31))
+        rollup = attrs.evolve(rollup, verdicts=verdicts)
+        expected = tuple(sorted(verdicts, key=lambda v: (-v.severity, v.project)))
+        assert expected == rollup.red
+        assert rollup.red is rollup.red

@@ -44,6 +44,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from operator import attrgetter
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -1625,8 +1626,17 @@ class Dimension(enum.Enum):
     LEVEL = "level"
 
 
-def _worst_first(v: Verdict) -> tuple[Fraction, str]:
-    return (-v.severity, v.project)
+_PROJECT: Final = attrgetter("project")
+_SEVERITY_OF: Final = attrgetter("severity")
+
+
+def _worst_first(verdicts: Iterable[Verdict], light: Light) -> tuple[Verdict, ...]:
+    """The verdicts showing ``light``, by severity (largest first), then by project key."""
+    chosen = sorted((v for v in verdicts if v.light is light), key=_PROJECT)
+    # Two stable sorts instead of a (-severity, project) key: no Fraction negated per verdict,
+    # no tuple compared element by element.
+    chosen.sort(key=_SEVERITY_OF, reverse=True)
+    return tuple(chosen)
 
 
 @attrs.frozen
@@ -1653,17 +1663,17 @@ class Rollup:
         """Counts per light."""
         return LightCounts.of(v.light for v in self.verdicts)
 
-    @property
+    # Cached (attrs gives a slotted class a slot for each): a report reads them for its
+    # text and again for its JSON, and a province has tens of thousands.
+    @functools.cached_property
     def red(self) -> tuple[Verdict, ...]:
         """Red verdicts, worst first."""
-        return tuple(sorted((v for v in self.verdicts if v.light is Light.RED), key=_worst_first))
+        return _worst_first(self.verdicts, Light.RED)
 
-    @property
+    @functools.cached_property
     def yellow(self) -> tuple[Verdict, ...]:
         """Yellow verdicts, worst first."""
-        return tuple(
-            sorted((v for v in self.verdicts if v.light is Light.YELLOW), key=_worst_first)
-        )
+        return _worst_first(self.verdicts, Light.YELLOW)
 
     @property
     def not_judged(self) -> tuple[Verdict, ...]:
