@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from decimal import Decimal
 
 import attrs
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from projpush.errors import UnknownReferenceError
 from projpush.io import from_dict, from_json, to_dict, to_json
 from projpush.model import FrozenMap, Issue, Month, Portfolio, replay
+from projpush.synth import synthetic_portfolio
 from strategies import MODEL_STRATEGIES, issues, months, portfolios
 
 TYPES = sorted(MODEL_STRATEGIES, key=lambda t: t.__name__)
@@ -104,3 +106,43 @@ class TestPortfolioLookUps:
             return
         with pytest.raises(UnknownReferenceError):
             pf.project(key)
+
+
+class TestWithIssues:
+    """``Portfolio.with_issues`` indexes a new problem list as building the portfolio would."""
+
+    @staticmethod
+    def index_view(portfolio: Portfolio) -> tuple[object, ...]:
+        index = portfolio._index
+        return (
+            [(k, id(v)) for k, v in index.issues.items()],
+            {k: [id(v) for v in vs] for k, vs in index.issues_of.items()},
+        )
+
+    @given(portfolio=portfolios(max_projects=5), data=st.data())
+    def test_equals_a_rebuilt_index(self, portfolio, data):
+        """Issues copied in place (as an advance returns them), reordered or dropped: same index."""
+        issues = list(portfolio.issues)
+        fresh = data.draw(st.lists(st.booleans(), min_size=len(issues), max_size=len(issues)))
+        issues = [copy.copy(q) if f else q for q, f in zip(issues, fresh, strict=True)]
+        if data.draw(st.booleans()):
+            issues = data.draw(st.permutations(issues))
+        if issues and data.draw(st.booleans()):
+            issues.pop(data.draw(st.integers(0, len(issues) - 1)))
+        fast = portfolio.with_issues(issues)
+        rebuilt = attrs.evolve(portfolio, issues=tuple(issues))
+        assert (rebuilt, self.index_view(rebuilt)) == (fast, self.index_view(fast))
+
+    def test_few_new_objects_patch_their_groups(self):
+        """A daily run's few new issues (one in fifteen here) are patched into their groups."""
+        portfolio = synthetic_portfolio(10, seed=3, issues_per_project=3)
+        issues = list(portfolio.issues)
+        for i in (0, 17):
+            issues[i] = copy.copy(issues[i])
+        fast = portfolio.with_issues(issues)
+        rebuilt = attrs.evolve(portfolio, issues=tuple(issues))
+        assert (30, rebuilt, self.index_view(rebuilt)) == (
+            len(issues),
+            fast,
+            self.index_view(fast),
+        )
