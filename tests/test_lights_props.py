@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from projpush.errors import ValidationError
 from projpush.lights import (
+    _RENDER,
     GapPolicy,
     LagPolicy,
     Light,
@@ -448,3 +449,41 @@ class TestWorstFirst:
         expected = tuple(sorted(verdicts, key=lambda v: (-v.severity, v.project)))
         assert expected == rollup.red
         assert rollup.red is rollup.red
+
+
+def plain_text(reason: Reason, lang: str) -> str:
+    """A reason's text as first written: every figure through the isinstance chain."""
+    sep = "、" if lang == "zh" else ", "
+    values = {k: plain_fmt(v, lang) for k, v in reason.figures.items()}
+    values.update({k: plain_fmt(v, lang) for k, v in reason.thresholds.items()})
+    gap = reason.figures.get("gap")
+    if isinstance(gap, Fraction):
+        values["gap_abs"] = plain_fmt(abs(gap), lang)
+        values["direction"] = (("落后", "behind") if gap > 0 else ("超前", "ahead"))[lang == "en"]
+    values["months"] = sep.join(str(m) for m in reason.months)
+    values["milestones"] = sep.join(reason.milestones)
+    templates = reason.templates or _RENDER[reason.rule, reason.code]
+    return templates[lang == "en"].format_map(values)
+
+
+class TestReasonText:
+    """Reason text is unchanged by the inlined formatting and the joined-months cache."""
+
+    @given(ledger_portfolios(), any_days, policies | shared_policies)
+    def test_built_in_reasons(self, portfolio, as_of, policy):
+        """Every built-in reason of every policy reads as first written, in both languages."""
+        rollup = judge_portfolio(portfolio, as_of, policy, lenient=True)
+        for reason in (r for v in rollup.verdicts for r in v.reasons):
+            for lang in ("zh", "en"):
+                assert plain_text(reason, lang) == reason.text(lang)
+
+    @given(st.lists(st.sampled_from(MONTHS)), st.sampled_from(["zh", "en"]))
+    def test_custom_months(self, months, lang):
+        """A custom reason's months join the same, cached or not."""
+        reason = Reason.custom("x", "y", zh="{months}", en="{months}", months=months)
+        assert plain_text(reason, lang) == reason.text(lang)
+
+    def test_unhashable_months(self):
+        """A custom reason whose months cannot be hashed still renders them."""
+        reason = Reason.custom("x", "y", zh="{months}", en="{months}", months=[["2020-05"]])
+        assert "['2020-05']" == reason.text("en")
