@@ -903,7 +903,7 @@ def _mark(e: IssueEvent) -> Fraction | bool | None:
         return None
     if e.note.startswith(_WARNING_TAG):
         return Fraction(e.note[len(_WARNING_TAG) : e.note.index("]")])
-    return True if e.note.startswith(_ACCOUNTABILITY_TAG) else None
+    return True if _is_accountability_note(e) else None
 
 
 def _is_accountability_note(e: IssueEvent) -> bool:
@@ -1443,7 +1443,7 @@ def accountability_list(  # noqa: C901 (one flat pass over every event, for spee
     yellow_items: dict[str, list[AccountabilityItem]] = {}
     # Locals, not attribute look-ups: reading a member off an enum class takes ten times as
     # long, and this loop sees every event of a province's problem list.
-    sheet_issued, escalated, note = EventKind.SHEET_ISSUED, EventKind.ESCALATED, EventKind.NOTE
+    sheet_issued, escalated = EventKind.SHEET_ISSUED, EventKind.ESCALATED
     red, yellow = SheetColor.RED, SheetColor.YELLOW
     for q in _issues(issues):
         owner: str | None = None  # the unit owning q just before the event at hand
@@ -1472,12 +1472,7 @@ def accountability_list(  # noqa: C901 (one flat pass over every event, for spee
                     items.setdefault(owner, []).append(
                         AccountabilityItem(q.id, reason, e.at, e.note)
                     )
-            elif (
-                kind is note
-                and e.actor == AUTO_ACTOR
-                and e.note.startswith(_ACCOUNTABILITY_TAG)
-                and _open_on(q, as_of)
-            ):
+            elif _is_accountability_note(e) and _open_on(q, as_of):
                 reason = AccountabilityReason.TOP_TIER_UNRESOLVED
                 items.setdefault(owner, []).append(AccountabilityItem(q.id, reason, e.at, e.note))
             owner = e.owner or owner
