@@ -1652,6 +1652,7 @@ def rank(
     >>> [(row.rank, row.key) for row in r.rows]
     [(1, '甲'), (2, '丙'), (2, '乙'), (4, '丁'), (None, '戊')]
     """
+    direction = to_enum(Better, better, "better")
     scored: list[tuple[Fraction, str, Ratio | Points | Decimal | int]] = []
     unranked: list[RankedRow] = []
     for key, value in items:
@@ -1660,7 +1661,7 @@ def rank(
             unranked.append(RankedRow(None, key, value))
         else:
             scored.append((exact_value, key, value))
-    sign = -1 if to_enum(Better, better, "better") is Better.HIGHER else 1
+    sign = -1 if direction is Better.HIGHER else 1
     scored.sort(key=lambda s: (sign * s[0], s[1]))
     rows: list[RankedRow] = []
     previous: Fraction | None = None
@@ -1669,7 +1670,7 @@ def rank(
         rows.append(RankedRow(rows[-1].rank if tied else position, key, value))
         previous = v
     unranked.sort(key=lambda r: r.key)
-    return Ranking(figure, to_enum(Better, better, "better"), (*rows, *unranked), group)
+    return Ranking(figure, direction, (*rows, *unranked), group)
 
 
 _GROUP_FIGURES: Final[dict[str, Callable[[GroupFigures], Ratio | Points]]] = {
