@@ -46,6 +46,7 @@ from projpush.lights import (
 from projpush.metrics import NOT_APPLICABLE, group_figures, investment
 from projpush.model import Month, Portfolio
 from projpush.synth import SAMPLE_AS_OF, sample_portfolio
+from test_columnar_props import frame_rows, group_rows
 
 AS_OF = dt.date(2020, 3, 31)
 MONTHS = ["2020-01", "2020-02", "2020-03"]
@@ -727,35 +728,7 @@ class TestFigures:
             projects=tables.projects,
             stage_events=tables.stage_events,
         )
-        want = group_figures(sample, by, SAMPLE_AS_OF)
-        assert [
-            (
-                g.key,
-                g.members,
-                g.investment.projects,
-                g.investment.annual_plan,
-                g.investment.done_to_date,
-                g.investment.done_in_month,
-                g.investment.done_last_year,
-                g.completion.value,
-                g.gap.value,
-            )
-            for g in want
-        ] == list(
-            got[
-                [
-                    by,
-                    "members",
-                    "projects_planned",
-                    "annual_plan",
-                    "done_to_date",
-                    "done_in_month",
-                    "done_last_year",
-                    "completion",
-                    "gap",
-                ]
-            ].itertuples(index=False, name=None)
-        )
+        assert group_rows(group_figures(sample, by, SAMPLE_AS_OF)) == frame_rows(got, by)
         each = figures_frame(
             tables.monthly, SAMPLE_AS_OF, projects=tables.projects, stage_events=tables.stage_events
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import attrs
 import pandas as pd
@@ -23,14 +24,54 @@ from projpush.columnar import (
 from projpush.errors import ValidationError
 from projpush.frames import light_map_records, verdict_records
 from projpush.lights import GapPolicy, LagPolicy, WorstOf, judge_portfolio, light_map
-from projpush.metrics import group_figures, investment
+from projpush.metrics import GroupFigures, group_figures, investment
 from projpush.model import Portfolio
 from projpush.synth import sample_portfolio
 from projpush.testing import dates, portfolios
 from strategies_lights import YEAR, as_of_dates, gap_policies, lag_policies, year_projects
 from strategies_metrics import project_lists, report_dates
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
 DIMENSIONS = ("level", "category", "region", "unit", "stage")
+# The columns of groups_frame after the group's key, in the order group_rows gives them.
+GROUP_COLUMNS = (
+    "members",
+    "projects_planned",
+    "annual_plan",
+    "done_to_date",
+    "done_in_month",
+    "done_last_year",
+    "completion",
+    "schedule",
+    "gap",
+)
+
+
+def group_rows(groups: Iterable[GroupFigures]) -> list[tuple[object, ...]]:
+    """group_figures' groups as the rows of groups_frame (the key, then GROUP_COLUMNS)."""
+    return [
+        (
+            g.key,
+            g.members,
+            g.investment.projects,
+            g.investment.annual_plan,
+            g.investment.done_to_date,
+            g.investment.done_in_month,
+            g.investment.done_last_year,
+            g.completion.value,
+            g.schedule.value,
+            g.gap.value,
+        )
+        for g in groups
+    ]
+
+
+def frame_rows(frame: pd.DataFrame, by: str) -> list[tuple[object, ...]]:
+    """A groups_frame's rows, the key column ``by`` then GROUP_COLUMNS."""
+    return list(frame[[by, *GROUP_COLUMNS]].itertuples(index=False, name=None))
+
 
 monthly_policies = st.one_of(
     st.none(),
@@ -179,34 +220,8 @@ class TestFiguresEqualObjectApi:
         """Groups are group_figures' (summed amounts, pooled rates); grouping figures agrees."""
         tables, monthly = tables_of(portfolio)
         got = groups_frame(monthly, by, as_of, **tables)
-        expected = [
-            (
-                g.key,
-                g.members,
-                g.investment.projects,
-                g.investment.annual_plan,
-                g.investment.done_to_date,
-                g.investment.done_in_month,
-                g.investment.done_last_year,
-                g.completion.value,
-                g.schedule.value,
-                g.gap.value,
-            )
-            for g in group_figures(portfolio, by, as_of)
-        ]
-        columns = [
-            by,
-            "members",
-            "projects_planned",
-            "annual_plan",
-            "done_to_date",
-            "done_in_month",
-            "done_last_year",
-            "completion",
-            "schedule",
-            "gap",
-        ]
-        assert repr(expected) == repr(list(got[columns].itertuples(index=False, name=None)))
+        expected = group_rows(group_figures(portfolio, by, as_of))
+        assert repr(expected) == repr(frame_rows(got, by))
         each = figures_frame(monthly, as_of, **tables)
         assert repr(got.to_dict("records")) == repr(
             groups_from_figures(each, by).to_dict("records")
