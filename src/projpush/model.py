@@ -506,7 +506,7 @@ class Month:
     def __add__(self, months: int) -> Month:
         if not isinstance(months, int):
             return NotImplemented
-        return _month_at(self.year * 12 + self.month - 1 + months)
+        return _month_at(self.index + months)
 
     def __sub__(self, other: object) -> Any:
         if isinstance(other, Month):
@@ -544,11 +544,7 @@ def _month_of_text(text: str) -> Month | None:
     return _month_at(int(match[1]) * 12 + int(match[2]) - 1)
 
 
-def _month_order(month: Month) -> int:
-    return month.year * 12 + month.month
-
-
-SORT_KEYS[Month] = _month_order  # one int per key instead of Month.__lt__ per comparison
+SORT_KEYS[Month] = operator.attrgetter("index")  # one int per key, not Month.__lt__ per pair
 
 
 @functools.lru_cache(maxsize=4096)
