@@ -1010,6 +1010,13 @@ class TestRanking:
         r = rank([("a", Decimal(5)), ("b", Decimal(3))], better="lower")
         assert (Better.LOWER, "b") == (r.better, r.rows[0].key)
 
+    def test_direction_checked_before_the_items(self):
+        """A bad ``better`` is refused before any item is read from an iterator."""
+        items = iter([("a", Decimal(5)), ("b", Decimal(3))])
+        with pytest.raises(ValidationError, match=r"^better: expected one of"):
+            rank(items, better="sideways")
+        assert [("a", Decimal(5)), ("b", Decimal(3))] == list(items)
+
     def test_lower_is_better(self):
         """Days to close: fewer ranks first."""
         r = rank([("a", Decimal(5)), ("b", Decimal(3)), ("c", Decimal(3))], better=Better.LOWER)
