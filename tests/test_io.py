@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import stat
 from decimal import Decimal
 from pathlib import Path
 
@@ -594,3 +596,89 @@ class TestAtomicWrite:
             sorted(p.name for p in tmp_path.iterdir()),
             target.read_text(encoding="utf-8"),
         )
+
+
+class TestWrittenFileMode:
+    """Atomic writes keep what a plain open() would: the umask, the mode, the link."""
+
+    @pytest.mark.parametrize("umask", [0o022, 0o077, 0o002])
+    def test_new_file_follows_the_umask(self, tmp_path: Path, umask: int) -> None:
+        """A new file gets 0o666 & ~umask, not mkstemp's 0o600."""
+        old = os.umask(umask)
+        try:
+            dump_portfolio(sample(), tmp_path / "l.json")
+        finally:
+            os.umask(old)
+        assert 0o666 & ~umask == stat.S_IMODE((tmp_path / "l.json").stat().st_mode)
+
+    @pytest.mark.parametrize("mode", [0o640, 0o644, 0o600, 0o664])
+    def test_existing_file_keeps_its_mode(self, tmp_path: Path, mode: int) -> None:
+        """Rewriting a file keeps its permission bits, whatever the umask."""
+        target = tmp_path / "l.json"
+        target.write_text("old", encoding="utf-8")
+        target.chmod(mode)
+        dump_portfolio(sample(), target)
+        assert mode == stat.S_IMODE(target.stat().st_mode)
+        assert load_portfolio(target) == sample()
+
+    def test_symlink_writes_its_target(self, tmp_path: Path) -> None:
+        """Through a symlink, the target file is replaced and the link stays a link."""
+        real = tmp_path / "store" / "ledger.json"
+        real.parent.mkdir()
+        real.write_text("old", encoding="utf-8")
+        real.chmod(0o640)
+        link = tmp_path / "ledger.json"
+        link.symlink_to(Path("store") / "ledger.json")
+        dump_portfolio(sample(), link)
+        assert link.is_symlink()
+        assert (real.parent / "ledger.json") == link.resolve()
+        assert load_portfolio(real) == sample()
+        assert 0o640 == stat.S_IMODE(real.stat().st_mode)
+        assert ["ledger.json", "store"] == sorted(p.name for p in tmp_path.iterdir())
+        assert ["ledger.json"] == [p.name for p in real.parent.iterdir()]
+
+    def test_dangling_symlink_creates_its_target(self, tmp_path: Path) -> None:
+        """A link to a file not yet there: the file is created where the link points."""
+        link = tmp_path / "ledger.json"
+        link.symlink_to(tmp_path / "real.json")
+        dump_portfolio(Portfolio(), link)
+        assert link.is_symlink()
+        assert load_portfolio(tmp_path / "real.json") == Portfolio()
+
+    def test_csv_ledger_files_follow_the_umask(self, tmp_path: Path) -> None:
+        """Every file of a CSV ledger folder gets the umask's mode too."""
+        from projpush.csvledger import dump_csv_ledger  # noqa: PLC0415
+
+        old = os.umask(0o027)
+        try:
+            dump_csv_ledger(sample(), tmp_path / "csv")
+        finally:
+            os.umask(old)
+        modes = {stat.S_IMODE(p.stat().st_mode) for p in (tmp_path / "csv").iterdir()}
+        assert {0o640} == modes
+
+    def test_umask_is_read_without_a_change(self) -> None:
+        """The umask helper reports the process's umask and leaves it as it was."""
+        old = os.umask(0o037)
+        try:
+            assert 0o037 == io._umask()
+            assert 0o037 == os.umask(0o037)
+        finally:
+            os.umask(old)
+
+    def test_umask_without_proc(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Where /proc is missing, the umask is set and restored at once."""
+        real_open = Path.open
+
+        def no_proc(self: Path, *args: object, **kwargs: object) -> object:
+            if str(self).startswith("/proc"):
+                raise FileNotFoundError(str(self))
+            return real_open(self, *args, **kwargs)  # type: ignore[call-overload]
+
+        monkeypatch.setattr(Path, "open", no_proc)
+        old = os.umask(0o026)
+        try:
+            assert 0o026 == io._umask()
+            assert 0o026 == os.umask(0o026)
+        finally:
+            os.umask(old)

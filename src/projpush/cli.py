@@ -134,7 +134,10 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     )
     text = report.render(result, fmt=args.format, lang=args.lang)
     if args.output:
-        args.output.write_text(text, encoding="utf-8")
+        from projpush.io import _atomic_write_bytes, _encoded  # noqa: PLC0415
+
+        data = _encoded(args.output, text, encoding="utf-8", newline="")
+        _atomic_write_bytes(args.output, data)  # the umask's mode, or the file's own
     else:
         out.write(text)
     if args.map and result.light_map is not None:

@@ -36,6 +36,7 @@ import functools
 import json
 import os
 import re
+import stat
 import sys
 import tempfile
 import types
@@ -520,6 +521,9 @@ def dump_portfolio(portfolio: Portfolio, path: str | os.PathLike[str]) -> None:
     The file is written to a temporary file beside it and then moved into
     place, so a reader never sees half a ledger. Records are encoded and
     written one at a time, so a province's ledger never exists whole as text.
+    An existing file keeps its permission bits and a new one follows the
+    umask; through a symbolic link, the file it points to is written and the
+    link stays.
 
     Raises:
         LedgerError: a text holds a lone surrogate, which UTF-8 cannot hold
@@ -569,20 +573,58 @@ def _encoded(path: Path, text: str, *, encoding: str, newline: str) -> bytes:
 
 
 def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then move it into place."""
+    """Write ``data`` to ``path`` atomically; see :func:`_atomic_write_chunks`."""
     _atomic_write_chunks(path, (data,))
 
 
 def _atomic_write_chunks(path: Path, chunks: Iterable[bytes]) -> None:
     """Write ``chunks`` to a temporary file beside ``path``, then move it into place.
 
-    If making a chunk fails, the temporary file goes and ``path`` is untouched.
+    This is the one writer of every file projpush makes (JSON and CSV ledgers,
+    the command line's ``--output`` and ``--map``):
+
+    - a reader never sees half a file: the temporary file is renamed over the
+      target in one step;
+    - if making a chunk fails, the temporary file goes and ``path`` is untouched;
+    - an existing file keeps its permission bits; a new file gets
+      ``0o666 & ~umask``, as ``open()`` would give it (``mkstemp`` alone
+      would leave ``0o600``);
+    - when ``path`` is a symbolic link, the file it points to is written and
+      the link stays (a dangling link's target is created).
     """
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    target = Path(os.path.realpath(path))
+    try:
+        mode = stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        mode = 0o666 & ~_umask()
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
+            _chmod(handle.fileno(), tmp, mode)
             handle.writelines(chunks)
-        Path(tmp).replace(path)
+        Path(tmp).replace(target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _chmod(fd: int, name: str, mode: int) -> None:
+    """Set the mode of the open file ``fd`` (by ``name`` where ``fchmod`` is missing)."""
+    if hasattr(os, "fchmod"):
+        os.fchmod(fd, mode)
+    else:  # pragma: no cover (Windows: only the read-only bit means anything)
+        os.chmod(name, mode)  # noqa: PTH101 (the temporary file's own name)
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where the system allows."""
+    try:
+        with Path("/proc/self/status").open(encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    old = os.umask(0o022)  # elsewhere: set and restore at once
+    os.umask(old)
+    return old

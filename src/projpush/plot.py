@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import contextlib
 import warnings
+from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from projpush._extras import require
 from projpush.errors import ValidationError
+from projpush.io import _atomic_write_bytes
 from projpush.lights import Light
 
 if TYPE_CHECKING:
@@ -160,6 +162,9 @@ def save_light_map(
 ) -> Path:
     """Draw ``light_map`` and write it to ``path``, PNG or SVG by the file's suffix.
 
+    The picture is drawn whole, then written atomically (see
+    :func:`projpush.dump_portfolio`): a half-drawn map never replaces a good one.
+
     Returns:
         The path written.
 
@@ -172,9 +177,13 @@ def save_light_map(
     if suffix not in _SUFFIXES:
         raise ValidationError.about("path", "a file name ending in .png or .svg", str(path))
     fig = light_map_figure(light_map, lang)
+    picture = BytesIO()
     # A fixed salt makes SVG element ids, and so the file, the same on every run.
     with _quiet_glyphs(), _matplotlib().rc_context({"svg.hashsalt": "projpush"}):
-        fig.savefig(target, format=suffix[1:], dpi=dpi, metadata=_metadata(suffix))
+        fig.savefig(picture, format=suffix[1:], dpi=dpi, metadata=_metadata(suffix))
+    # Drawn whole first, then written as every projpush file is: atomically, keeping
+    # an existing file's mode (a new one follows the umask), through a symlink.
+    _atomic_write_bytes(target, picture.getvalue())
     return target
 
 
