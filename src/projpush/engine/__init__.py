@@ -1,0 +1,44 @@
+"""The table engine: the ledger as Arrow tables, and the rules computed column-wise.
+
+A province's ledger is a table, not a file of Python objects. This package
+holds the ledger as Arrow tables (:class:`LedgerTables`, documented in
+``docs/tables.md``), reads and writes it as a folder of Parquet files, and
+computes the rules over whole columns with polars, with no Python object per
+project or row. The object rules in :mod:`projpush.lights` stay the
+reference: every engine result is pinned to them by differential property
+tests, and :func:`explain` returns the object :class:`~projpush.lights.Verdict`
+of one project, with its reasons, for drill-down.
+
+It needs the optional extra ``projpush[engine]`` (polars and pyarrow);
+``import projpush`` never imports it, and without the extra the
+``ImportError`` names it.
+"""
+
+from __future__ import annotations
+
+from projpush.engine.lights import LightFrames, explain, judge_tables, light_map_table
+from projpush.engine.tables import (
+    TABLES,
+    LedgerTables,
+    from_portfolio,
+    is_parquet_ledger,
+    read_parquet,
+    schema,
+    to_portfolio,
+    write_parquet,
+)
+
+__all__ = [
+    "TABLES",
+    "LedgerTables",
+    "LightFrames",
+    "explain",
+    "from_portfolio",
+    "is_parquet_ledger",
+    "judge_tables",
+    "light_map_table",
+    "read_parquet",
+    "schema",
+    "to_portfolio",
+    "write_parquet",
+]

@@ -1,0 +1,727 @@
+"""The ledger as Arrow tables, and as a folder of Parquet files (台账的表格形式).
+
+Every fact of a :class:`~projpush.model.Portfolio` has a row in one of the
+tables of :data:`TABLES`; ``docs/tables.md`` documents each column. The
+choices, applied to every table:
+
+- **Money** is ``decimal128(38, 12)``, in 万元. The model accepts amounts
+  below 10^16 万元 with at most 12 places, which is at most 28 digits, so
+  every amount the model holds fits exactly. A scaled ``int64`` would not:
+  at 12 places it stops at 9.2 × 10^6 万元. A value comes back as the same
+  number (``Decimal`` equality), with trailing zeros dropped: ``"479.330"``
+  reads back as ``Decimal("479.33")``.
+- **Dates** are ``date32``; a **month** is the ``date32`` of its first day.
+- **Enums** are dictionary-encoded (``int8`` codes) over every member's
+  value in definition order, so a code means the same member in every file.
+- **Order.** Each list of the portfolio (projects, issues, ...) and each
+  list inside a record (a project's milestones, an issue's events) has an
+  ``int32`` ``seq`` column giving the position, so the row order of a
+  partitioned dataset does not matter.
+- **Free text** is stored exactly as typed.
+
+>>> from projpush.synth import sample_portfolio
+>>> ledger = sample_portfolio()
+>>> tables = from_portfolio(ledger)
+>>> tables.projects.num_rows, tables.issue_events.num_rows
+(50, 296)
+>>> str(tables.monthly.schema.field("done").type)
+'decimal128(38, 12)'
+>>> to_portfolio(tables) == ledger
+True
+"""
+
+from __future__ import annotations
+
+import enum
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+import attrs
+
+from projpush._extras import require
+from projpush.errors import LedgerError, ProjpushError, ValidationError
+from projpush.model import (
+    ApprovalItem,
+    ApprovalKind,
+    Cadence,
+    Category,
+    Contact,
+    Difficulty,
+    EventKind,
+    Issue,
+    IssueCategory,
+    IssueEvent,
+    IssueState,
+    Leader,
+    LeaderRank,
+    Level,
+    Milestone,
+    Month,
+    Portfolio,
+    Project,
+    Secretary,
+    SheetColor,
+    SiteObservation,
+    Stage,
+    StageEvent,
+    StageEventKind,
+    TaskForce,
+    Unit,
+)
+
+if TYPE_CHECKING:
+    import os
+    from collections.abc import Callable, Iterable, Iterator
+
+pa: Any = require("pyarrow", extra="engine", user="projpush.engine")
+pq: Any = require("pyarrow.parquet", extra="engine", user="projpush.engine")
+pc: Any = require("pyarrow.compute", extra="engine", user="projpush.engine")
+
+__all__ = [
+    "TABLES",
+    "LedgerTables",
+    "from_portfolio",
+    "is_parquet_ledger",
+    "read_parquet",
+    "schema",
+    "to_portfolio",
+    "write_parquet",
+]
+
+MONEY_SCALE: Final = 12
+MONEY: Final = pa.decimal128(38, MONEY_SCALE)
+_SEQ: Final = ("seq", "int32", False)
+
+# A column: (name, kind, nullable). A kind is an Arrow type name or an enum class.
+_Column = tuple[str, Any, bool]
+
+_COLUMNS: Final[dict[str, tuple[_Column, ...]]] = {
+    "projects": (
+        _SEQ,
+        ("key", "string", False),
+        ("code", "string", True),
+        ("local_id", "string", True),
+        ("name", "string", False),
+        ("level", Level, False),
+        ("category", Category, False),
+        ("stage", Stage, False),
+        ("region", "string", False),
+        ("unit", "string", False),
+        ("owner", "string", True),
+        ("total_investment", "money", False),
+        ("task_force", "string", True),
+    ),
+    "annual_plans": (("key", "string", False), ("year", "int16", False), ("plan", "money", False)),
+    "monthly": (
+        ("key", "string", False),
+        ("month", "date32", False),
+        ("plan", "money", True),
+        ("done", "money", True),
+    ),
+    "milestones": (
+        ("key", "string", False),
+        _SEQ,
+        ("name", "string", False),
+        ("planned", "date32", False),
+        ("start", "date32", True),
+        ("done", "date32", True),
+        ("percent", "money", True),
+        ("unit", "string", True),
+    ),
+    "approvals": (
+        ("key", "string", False),
+        _SEQ,
+        ("name", "string", False),
+        ("kind", ApprovalKind, False),
+        ("authority", "string", True),
+        ("required", "bool", False),
+        ("applied", "date32", True),
+        ("granted", "date32", True),
+        ("one_trip", "bool", False),
+    ),
+    "stage_events": (
+        ("key", "string", False),
+        _SEQ,
+        ("kind", StageEventKind, False),
+        ("on", "date32", False),
+        ("note", "string", False),
+    ),
+    "site_observations": (
+        ("key", "string", False),
+        _SEQ,
+        ("day", "date32", False),
+        ("active", "bool", False),
+        ("source", "string", False),
+    ),
+    "leaders": (
+        _SEQ,
+        ("name", "string", False),
+        ("rank", LeaderRank, False),
+        ("role", "string", False),
+    ),
+    "leader_projects": (
+        ("leader", "string", False),
+        _SEQ,
+        ("project", "string", False),
+    ),
+    "secretaries": (
+        _SEQ,
+        ("name", "string", False),
+        ("unit", "string", False),
+        ("default_cadence", Cadence, False),
+    ),
+    "secretary_projects": (
+        ("secretary", "string", False),
+        _SEQ,
+        ("project", "string", False),
+    ),
+    "secretary_cadences": (
+        ("secretary", "string", False),
+        ("project", "string", False),
+        ("cadence", Cadence, False),
+    ),
+    "contacts": (
+        ("secretary", "string", False),
+        _SEQ,
+        ("project", "string", False),
+        ("on", "date32", False),
+        ("mode", "string", False),
+        ("note", "string", False),
+    ),
+    "issues": (
+        _SEQ,
+        ("id", "string", False),
+        ("project", "string", False),
+        ("category", IssueCategory, False),
+        ("title", "string", False),
+        ("difficulty", Difficulty, False),
+    ),
+    "issue_events": (
+        ("issue", "string", False),
+        _SEQ,
+        ("at", "date32", False),
+        ("kind", EventKind, False),
+        ("actor", "string", False),
+        ("from_state", IssueState, True),
+        ("to_state", IssueState, False),
+        ("note", "string", False),
+        ("tier", "string", True),
+        ("owner", "string", True),
+        ("deadline", "date32", True),
+        ("sheet", SheetColor, True),
+        ("party", "string", True),
+        ("policy", "string", True),
+    ),
+    "units": (
+        _SEQ,
+        ("name", "string", False),
+        ("region", "string", True),
+        ("kind", "string", False),
+    ),
+    "task_forces": (_SEQ, ("name", "string", False), ("lead", "string", True)),
+    "task_force_members": (
+        ("task_force", "string", False),
+        _SEQ,
+        ("member", "string", False),
+    ),
+    "task_force_projects": (
+        ("task_force", "string", False),
+        _SEQ,
+        ("project", "string", False),
+    ),
+}
+
+TABLES: Final = tuple(_COLUMNS)
+"""The names of the ledger's tables, in the order of ``docs/tables.md``."""
+
+_FORMAT_KEY: Final = b"projpush-ledger-table"
+_FORMAT_VERSION: Final = b"1"
+
+
+def _arrow_type(kind: Any) -> Any:
+    if isinstance(kind, type) and issubclass(kind, enum.Enum):
+        return pa.dictionary(pa.int8(), pa.string())
+    if kind == "money":
+        return MONEY
+    return pa.bool_() if kind == "bool" else getattr(pa, kind)()
+
+
+def schema(table: str) -> Any:
+    """The Arrow schema of one ledger table.
+
+    >>> print(schema("annual_plans"))
+    key: string not null
+    year: int16 not null
+    plan: decimal128(38, 12) not null
+    -- schema metadata --
+    projpush-ledger-table: 'annual_plans'
+
+    Raises:
+        ValidationError: ``table`` is not one of :data:`TABLES`.
+    """
+    columns = _columns(table)
+    fields = [pa.field(name, _arrow_type(kind), nullable) for name, kind, nullable in columns]
+    return pa.schema(fields, metadata={_FORMAT_KEY: table.encode()})
+
+
+def _columns(table: str) -> tuple[_Column, ...]:
+    try:
+        return _COLUMNS[table]
+    except (KeyError, TypeError):
+        raise ValidationError.about("table", f"one of {', '.join(TABLES)}", table) from None
+
+
+def _enum_dictionary(cls: type[enum.Enum]) -> Any:
+    return pa.array([m.value for m in cls], pa.string())
+
+
+def _column_array(values: list[Any], kind: Any) -> Any:
+    """An Arrow array of one column's Python values (enum members, dates, Decimals)."""
+    if isinstance(kind, type) and issubclass(kind, enum.Enum):
+        code = {m: i for i, m in enumerate(kind)}
+        indices = pa.array([None if v is None else code[v] for v in values], pa.int8())
+        return pa.DictionaryArray.from_arrays(indices, _enum_dictionary(kind))
+    if kind == "date32" and values and isinstance(values[0], Month):
+        values = [m.first_day for m in values]
+    return pa.array(values, _arrow_type(kind))
+
+
+def _table(name: str, rows: dict[str, list[Any]]) -> Any:
+    columns = _columns(name)
+    arrays = [_column_array(rows[c], kind) for c, kind, _ in columns]
+    return pa.Table.from_arrays(arrays, schema=schema(name))
+
+
+@attrs.frozen
+class LedgerTables:
+    """A whole ledger as Arrow tables, one attribute per name in :data:`TABLES`.
+
+    Build one with :func:`from_portfolio` or :func:`read_parquet`, or from
+    tables of your own with :meth:`of`, which checks every table against
+    its :func:`schema`.
+    """
+
+    projects: Any
+    annual_plans: Any
+    monthly: Any
+    milestones: Any
+    approvals: Any
+    stage_events: Any
+    site_observations: Any
+    leaders: Any
+    leader_projects: Any
+    secretaries: Any
+    secretary_projects: Any
+    secretary_cadences: Any
+    contacts: Any
+    issues: Any
+    issue_events: Any
+    units: Any
+    task_forces: Any
+    task_force_members: Any
+    task_force_projects: Any
+
+    @classmethod
+    def of(cls, **tables: Any) -> LedgerTables:
+        """Tables of your own, each conformed to its schema; missing ones are empty.
+
+        A table may have its columns in any order and extra columns (dropped).
+        An enum column may be plain text holding the members' values.
+
+        Raises:
+            ValidationError: an unknown table, a missing column, a value of the
+                wrong type or an unknown enum value; the message names
+                ``table.column``.
+        """
+        unknown = sorted(set(tables) - set(TABLES))
+        if unknown:
+            raise ValidationError.about("table", f"one of {', '.join(TABLES)}", unknown[0])
+        return cls(**{name: conform(name, tables.get(name)) for name in TABLES})
+
+    def __iter__(self) -> Iterator[tuple[str, Any]]:
+        """``(name, table)`` for every table, in the order of :data:`TABLES`."""
+        return ((name, getattr(self, name)) for name in TABLES)
+
+    @property
+    def nbytes(self) -> int:
+        """The tables' size in memory, in bytes."""
+        return sum(t.nbytes for _, t in self)
+
+
+def empty(table: str) -> Any:
+    """An empty table of ``table``'s schema."""
+    return schema(table).empty_table()
+
+
+def conform(name: str, table: Any) -> Any:
+    """``table`` with exactly the schema of ``name`` (columns reordered, enums re-encoded).
+
+    Raises:
+        ValidationError: see :meth:`LedgerTables.of`.
+    """
+    if table is None:
+        return empty(name)
+    if not isinstance(table, pa.Table):
+        raise ValidationError.about(name, "a pyarrow Table", type(table).__name__)
+    arrays = []
+    for column, kind, nullable in _columns(name):
+        field = f"{name}.{column}"
+        if column not in table.column_names:
+            raise ValidationError.about(field, "a column of that name", "no such column")
+        data = table.column(column).combine_chunks()
+        if isinstance(kind, type) and issubclass(kind, enum.Enum):
+            data = _encode_enum(data, kind, field)
+        else:
+            try:
+                data = data.cast(_arrow_type(kind))
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as error:
+                raise ValidationError.about(field, str(_arrow_type(kind)), str(data.type)) from (
+                    error
+                )
+        if not nullable and data.null_count:
+            raise ValidationError.about(field, "a value in every row", "an empty cell")
+        arrays.append(data)
+    return pa.Table.from_arrays(arrays, schema=schema(name))
+
+
+def _encode_enum(data: Any, cls: type[enum.Enum], field: str) -> Any:
+    """Re-encode text or a dictionary column over the enum's stable dictionary."""
+    dictionary = _enum_dictionary(cls)
+    if pa.types.is_dictionary(data.type):
+        data = data.cast(pa.string())
+    elif not pa.types.is_string(data.type) and not pa.types.is_large_string(data.type):
+        raise ValidationError.about(field, f"text values of {cls.__name__}", str(data.type))
+    data = data.cast(pa.string())
+    indices = pc.index_in(data, value_set=dictionary)
+    bad = pc.and_(pc.is_null(indices), pc.is_valid(data))
+    if pc.any(bad).as_py():
+        got = pc.filter(data, bad)[0].as_py()
+        allowed = ", ".join(f"{m.value!r}" for m in cls)
+        raise ValidationError.about(field, f"one of {allowed}", got)
+    return pa.DictionaryArray.from_arrays(indices.cast(pa.int8()), dictionary)
+
+
+# --------------------------------------------------------------------------- portfolio -> tables
+
+
+def _rows(name: str) -> dict[str, list[Any]]:
+    return {c: [] for c, _, _ in _columns(name)}
+
+
+def _add(rows: dict[str, list[Any]], **values: Any) -> None:
+    for column, items in rows.items():
+        items.append(values[column])
+
+
+def _fields(value: Any, *names: str) -> dict[str, Any]:
+    return {n: getattr(value, n) for n in names}
+
+
+def from_portfolio(portfolio: Portfolio) -> LedgerTables:
+    """Every fact of ``portfolio`` as tables; :func:`to_portfolio` gives it back equal.
+
+    Raises:
+        ValidationError: ``portfolio`` is not a Portfolio.
+    """
+    if not isinstance(portfolio, Portfolio):
+        raise ValidationError.about("portfolio", "a Portfolio", type(portfolio).__name__)
+    rows = {name: _rows(name) for name in TABLES}
+    for seq, p in enumerate(portfolio.projects):
+        _project_rows(rows, seq, p)
+    _people_rows(rows, portfolio)
+    for seq, issue in enumerate(portfolio.issues):
+        fields = _fields(issue, "id", "project", "category", "title", "difficulty")
+        _add(rows["issues"], seq=seq, **fields)
+        for i, e in enumerate(issue.events):
+            _add(rows["issue_events"], issue=issue.id, seq=i, **attrs.asdict(e, recurse=False))
+    return LedgerTables(**{name: _table(name, rows[name]) for name in TABLES})
+
+
+def _people_rows(rows: dict[str, dict[str, list[Any]]], portfolio: Portfolio) -> None:
+    for seq, leader in enumerate(portfolio.leaders):
+        _add(rows["leaders"], seq=seq, **_fields(leader, "name", "rank", "role"))
+        _children(rows["leader_projects"], "project", leader=leader.name, items=leader.projects)
+    for seq, s in enumerate(portfolio.secretaries):
+        _add(rows["secretaries"], seq=seq, **_fields(s, "name", "unit", "default_cadence"))
+        _children(rows["secretary_projects"], "project", secretary=s.name, items=s.projects)
+        for project, cadence in s.cadences.items():
+            _add(rows["secretary_cadences"], secretary=s.name, project=project, cadence=cadence)
+        for i, c in enumerate(s.contacts):
+            fields = _fields(c, "project", "on", "mode", "note")
+            _add(rows["contacts"], secretary=s.name, seq=i, **fields)
+    for seq, u in enumerate(portfolio.units):
+        _add(rows["units"], seq=seq, **_fields(u, "name", "region", "kind"))
+    for seq, tf in enumerate(portfolio.task_forces):
+        _add(rows["task_forces"], seq=seq, name=tf.name, lead=tf.lead)
+        _children(rows["task_force_members"], "member", task_force=tf.name, items=tf.members)
+        _children(rows["task_force_projects"], "project", task_force=tf.name, items=tf.projects)
+
+
+def _children(
+    rows: dict[str, list[Any]], column: str, *, items: Iterable[Any], **owner: Any
+) -> None:
+    for i, item in enumerate(items):
+        _add(rows, seq=i, **owner, **{column: item})
+
+
+def _project_rows(rows: dict[str, dict[str, list[Any]]], seq: int, p: Project) -> None:
+    key = p.key
+    _add(
+        rows["projects"],
+        seq=seq,
+        key=key,
+        code=None if p.code is None else str(p.code),
+        **_fields(p, "local_id", "name", "level", "category", "stage", "region", "unit"),
+        **_fields(p, "owner", "total_investment", "task_force"),
+    )
+    for year, plan in p.annual_plans.items():
+        _add(rows["annual_plans"], key=key, year=year, plan=plan)
+    plan_of, done_of = p.monthly_plan, p.monthly_done
+    for month in sorted({*plan_of, *done_of}):
+        _add(
+            rows["monthly"], key=key, month=month, plan=plan_of.get(month), done=done_of.get(month)
+        )
+    for i, m in enumerate(p.milestones):
+        fields = _fields(m, "name", "planned", "start", "done", "percent", "unit")
+        _add(rows["milestones"], key=key, seq=i, **fields)
+    for i, a in enumerate(p.approvals):
+        fields = attrs.asdict(a, recurse=False)
+        _add(rows["approvals"], key=key, seq=i, **fields)
+    for i, e in enumerate(p.stage_events):
+        _add(rows["stage_events"], key=key, seq=i, **_fields(e, "kind", "on", "note"))
+    for i, o in enumerate(p.site_activity):
+        _add(rows["site_observations"], key=key, seq=i, **_fields(o, "day", "active", "source"))
+
+
+# --------------------------------------------------------------------------- tables -> portfolio
+
+
+def _plain(value: Any) -> Any:
+    """A Decimal read from a scale-12 column without its trailing zeros; other values as they are.
+
+    >>> _plain(Decimal("479.330000000000")), _plain(Decimal("1000.000000000000"))
+    (Decimal('479.33'), Decimal('1000'))
+    """
+    if type(value) is not Decimal:
+        return value
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
+def _records(table: Any) -> list[dict[str, Any]]:
+    """The rows of ``table`` as dicts of Python values, enums as their members."""
+    columns: dict[str, list[Any]] = {}
+    kinds = {c: kind for c, kind, _ in _columns(table.schema.metadata[_FORMAT_KEY].decode())}
+    for name in table.column_names:
+        values = table.column(name).to_pylist()
+        kind = kinds[name]
+        if isinstance(kind, type) and issubclass(kind, enum.Enum):
+            values = [None if v is None else kind(v) for v in values]
+        elif kind == "money":
+            values = [_plain(v) for v in values]
+        columns[name] = values
+    names = list(columns)
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+
+
+def _by_owner(table: Any, owner: str) -> dict[str, list[dict[str, Any]]]:
+    """The rows of a child table grouped by their owner column, each group in ``seq`` order."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in _records(table):
+        groups.setdefault(row.pop(owner), []).append(row)
+    for items in groups.values():
+        if "seq" in items[0]:
+            items.sort(key=_seq)
+            for row in items:
+                del row["seq"]
+    return groups
+
+
+def _seq(row: dict[str, Any]) -> int:
+    return int(row["seq"])
+
+
+def _ordered(table: Any) -> list[dict[str, Any]]:
+    rows = sorted(_records(table), key=_seq)
+    for row in rows:
+        del row["seq"]
+    return rows
+
+
+def _pick(groups: dict[str, list[dict[str, Any]]], owner: str) -> list[dict[str, Any]]:
+    return groups.pop(owner, [])
+
+
+def to_portfolio(tables: LedgerTables) -> Portfolio:
+    """The :class:`~projpush.model.Portfolio` the tables hold, every value checked by the model.
+
+    Raises:
+        ValidationError: a value the model refuses, a child row whose owner
+            (a project, issue, leader, secretary or task force) is not in its
+            table, or ``tables`` is not a LedgerTables.
+        ProjpushError: any other error the model raises for the facts.
+    """
+    if not isinstance(tables, LedgerTables):
+        raise ValidationError.about("tables", "a LedgerTables", type(tables).__name__)
+    projects = _projects(tables)
+    leaders = _owned(tables.leaders, tables.leader_projects, "leader", "projects", "project")
+    groups = _by_owner(tables.secretary_projects, "secretary")
+    cadences = _by_owner(tables.secretary_cadences, "secretary")
+    contacts = _by_owner(tables.contacts, "secretary")
+    secretaries = []
+    for row in _ordered(tables.secretaries):
+        name = row["name"]
+        row["projects"] = tuple(r["project"] for r in _pick(groups, name))
+        row["cadences"] = {r["project"]: r["cadence"] for r in _pick(cadences, name)}
+        row["contacts"] = tuple(Contact(**r) for r in _pick(contacts, name))
+        secretaries.append(Secretary(**row))
+    _no_orphans("secretaries", groups, cadences, contacts)
+    events = _by_owner(tables.issue_events, "issue")
+    issues = []
+    for row in _ordered(tables.issues):
+        row["events"] = tuple(IssueEvent(**e) for e in _pick(events, row["id"]))
+        issues.append(Issue(**row))
+    _no_orphans("issues", events)
+    units = tuple(Unit(**row) for row in _ordered(tables.units))
+    members = _by_owner(tables.task_force_members, "task_force")
+    served = _by_owner(tables.task_force_projects, "task_force")
+    task_forces = []
+    for row in _ordered(tables.task_forces):
+        row["members"] = tuple(r["member"] for r in _pick(members, row["name"]))
+        row["projects"] = tuple(r["project"] for r in _pick(served, row["name"]))
+        task_forces.append(TaskForce(**row))
+    _no_orphans("task_forces", members, served)
+    return Portfolio(
+        projects=projects,
+        leaders=leaders,
+        secretaries=tuple(secretaries),
+        issues=tuple(issues),
+        units=units,
+        task_forces=tuple(task_forces),
+    )
+
+
+def _owned(table: Any, children: Any, owner: str, field: str, column: str) -> tuple[Leader, ...]:
+    groups = _by_owner(children, owner)
+    leaders = []
+    for row in _ordered(table):
+        row[field] = tuple(r[column] for r in _pick(groups, row["name"]))
+        leaders.append(Leader(**row))
+    _no_orphans("leaders", groups)
+    return tuple(leaders)
+
+
+def _no_orphans(owners: str, *groups: dict[str, list[dict[str, Any]]]) -> None:
+    for group in groups:
+        if group:
+            orphan = next(iter(group))
+            raise ValidationError.about(owners, f"a row in {owners} for every owner", orphan)
+
+
+_PROJECT_CHILDREN: Final[dict[str, tuple[str, Callable[..., Any]]]] = {
+    "milestones": ("milestones", Milestone),
+    "approvals": ("approvals", ApprovalItem),
+    "stage_events": ("stage_events", StageEvent),
+    "site_observations": ("site_activity", SiteObservation),
+}
+
+
+def _projects(tables: LedgerTables) -> tuple[Project, ...]:
+    children = {t: _by_owner(getattr(tables, t), "key") for t in _PROJECT_CHILDREN}
+    plans = _by_owner(tables.annual_plans, "key")
+    monthly = _by_owner(tables.monthly, "key")
+    projects = []
+    for row in _ordered(tables.projects):
+        key = row.pop("key")
+        for table, (field, build) in _PROJECT_CHILDREN.items():
+            row[field] = tuple(build(**r) for r in _pick(children[table], key))
+        row["annual_plans"] = {r["year"]: r["plan"] for r in _pick(plans, key)}
+        months = _pick(monthly, key)
+        row["monthly_plan"] = {
+            Month.of(r["month"]): r["plan"] for r in months if r["plan"] is not None
+        }
+        row["monthly_done"] = {
+            Month.of(r["month"]): r["done"] for r in months if r["done"] is not None
+        }
+        project = Project(**row)
+        if project.key != key:
+            raise ValidationError.about("projects.key", f"the project's key {project.key!r}", key)
+        projects.append(project)
+    _no_orphans("projects", plans, monthly, *children.values())
+    return tuple(projects)
+
+
+# --------------------------------------------------------------------------- Parquet
+
+
+def is_parquet_ledger(path: str | os.PathLike[str]) -> bool:
+    """True if ``path`` is a Parquet ledger folder: ``projects.parquet`` or ``projects/``.
+
+    >>> is_parquet_ledger("no/such/folder")
+    False
+    """
+    target = Path(path)
+    return (target / "projects.parquet").is_file() or (
+        (target / "projects").is_dir() and any((target / "projects").rglob("*.parquet"))
+    )
+
+
+def write_parquet(tables: LedgerTables, folder: str | os.PathLike[str]) -> None:
+    """Write ``tables`` to ``folder``, one ``NAME.parquet`` file per table.
+
+    The folder is created if needed; files of the same names are replaced,
+    each atomically (written beside, then renamed).
+
+    Raises:
+        ValidationError: ``tables`` is not a LedgerTables.
+        OSError: the folder cannot be written.
+    """
+    if not isinstance(tables, LedgerTables):
+        raise ValidationError.about("tables", "a LedgerTables", type(tables).__name__)
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    for name, table in tables:
+        final = target / f"{name}.parquet"
+        partial = target / f".{name}.parquet.partial"
+        pq.write_table(table, partial, compression="zstd")
+        partial.replace(final)
+
+
+def read_parquet(folder: str | os.PathLike[str]) -> LedgerTables:
+    """Read a Parquet ledger folder: ``NAME.parquet`` files or ``NAME/`` datasets.
+
+    A table may be one file or a folder of files (a partitioned dataset, with
+    hive-style ``column=value`` folders or not). A missing table other than
+    ``projects`` is empty.
+
+    Raises:
+        LedgerError: the folder holds no ``projects`` table, or a file is not
+            Parquet (``field`` names the file).
+        ValidationError: a table does not fit its schema.
+    """
+    target = Path(folder)
+    if not is_parquet_ledger(target):
+        raise LedgerError.about(
+            "path", "a folder with projects.parquet (a Parquet ledger)", str(target)
+        )
+    ds = require("pyarrow.dataset", extra="engine", user="projpush.engine")
+    tables: dict[str, Any] = {}
+    for name in TABLES:
+        single, many = target / f"{name}.parquet", target / name
+        source = single if single.is_file() else many if many.is_dir() else None
+        if source is None:
+            continue
+        try:
+            data = ds.dataset(source, format="parquet", partitioning="hive").to_table()
+        except (pa.ArrowInvalid, OSError) as error:
+            msg = f"{source}: not a readable Parquet table ({error})"
+            raise LedgerError(msg, field=str(source), expected="Parquet", got=name) from None
+        tables[name] = data
+    try:
+        return LedgerTables.of(**tables)
+    except ProjpushError:
+        raise
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as error:  # pragma: no cover (defensive)
+        raise LedgerError(str(error), field=str(target), expected="Parquet", got="") from None
