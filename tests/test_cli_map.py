@@ -72,13 +72,13 @@ class TestDemoMap:
     def test_other_suffix_is_an_error(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
-        """A name ending neither in .png nor .svg ends the command with status 2, one line."""
+        """A name ending neither in .png nor .svg: status 2, one line naming --map, no report."""
         pytest.importorskip("matplotlib")
         target = tmp_path / "lights.pdf"
-        status, _, err = run(capsys, "demo", "--map", str(target))
-        assert 2 == status
+        status, out, err = run(capsys, "demo", "--map", str(target))
+        assert (2, "") == (status, out)
         assert (
-            f"projpush: error: path: expected a file name ending in .png or .svg, "
+            f"projpush: error: --map: expected a file name ending in .png or .svg, "
             f"got {str(target)!r}\n" == err
         )
         assert not target.exists()
@@ -88,8 +88,8 @@ class TestDemoMap:
     ) -> None:
         """Without the plot extra, the command says how to install it, not a traceback."""
         monkeypatch.setitem(sys.modules, "matplotlib", None)
-        status, _, err = run(capsys, "demo", "--map", str(tmp_path / "lights.png"))
-        assert 2 == status
+        status, out, err = run(capsys, "demo", "--map", str(tmp_path / "lights.png"))
+        assert (2, "") == (status, out)  # said before the report, not after it
         assert (
             "projpush: error: projpush.plot needs matplotlib; "
             'install it with: pip install "projpush[plot]"\n' == err

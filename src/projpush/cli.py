@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from projpush import __version__
-from projpush.errors import ProjpushError
+from projpush.errors import ProjpushError, ValidationError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -27,6 +28,8 @@ __all__ = ["main"]
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command stopped by Ctrl-C
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a writer whose reader left
 
 
 def _date(text: str) -> dt.date:
@@ -85,10 +88,25 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
+    """Run the command line; return the exit status.
+
+    Nothing ends in a traceback unless ``--debug`` asks for one: a bad input
+    is one line and status 2, Ctrl-C one line and status 130, a reader that
+    closes the pipe early (``projpush demo | head``) a quiet status 141.
+    """
     args = _parser().parse_args(argv)
     try:
-        return _run(args, sys.stdout)
+        out = sys.stdout or _devnull()  # None: started with stdout closed (>&-)
+        status = _run(args, out)
+        out.flush()  # a closed pipe shows here, not at interpreter exit
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+    except KeyboardInterrupt:
+        if args.debug:
+            raise
+        print("projpush: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except (ProjpushError, OSError, ImportError) as error:  # ImportError: a missing extra
         if args.debug:
             raise
@@ -97,11 +115,67 @@ def main(argv: Sequence[str] | None = None) -> int:
         if where and str(where) not in str(error):
             print(f"  at {where}", file=sys.stderr)
         return EXIT_ERROR
+    return status
+
+
+def _devnull() -> TextIO:
+    """Somewhere to write when the process was started with stdout closed."""
+    return Path(os.devnull).open("w", encoding="utf-8")
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so Python's exit flush cannot fail again.
+
+    The recipe of the :mod:`signal` documentation ("Note on SIGPIPE").
+    """
+    if sys.stdout is None:
+        return
+    try:
+        fileno = sys.stdout.fileno()
+    except (OSError, ValueError):  # not a real file (a test's capture)
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fileno)
+    os.close(devnull)
+
+
+def _check_paths(args: argparse.Namespace) -> None:
+    """Refuse, before any work, a ledger or output path that cannot be used safely.
+
+    Raises:
+        LedgerError: the ledger is a FIFO, device or socket.
+        ValidationError: ``--output`` or ``--map`` is an input ledger, lies in
+            an input ledger folder, has a missing or read-only folder, or is not
+            a regular file; ``--map`` does not end in .png or .svg, or is the
+            ``--output`` file.
+        ImportError: ``--map`` without the plot extra (matplotlib).
+    """
+    from projpush import _paths  # noqa: PLC0415 (keep --help fast)
+
+    ledger = getattr(args, "ledger", None)
+    inputs = [ledger] if ledger is not None else []
+    for path in inputs:
+        _paths.check_ledger_path(path)
+    output, picture = getattr(args, "output", None), getattr(args, "map", None)
+    if output is not None:
+        _paths.check_output_path(output, "--output", inputs)
+    if picture is not None:
+        _paths.check_map_suffix(picture)
+        _paths.check_output_path(picture, "--map", inputs)
+        from projpush.plot import _matplotlib  # noqa: PLC0415 (only --map needs it)
+
+        _matplotlib()  # a missing plot extra is said before the work, not after
+        if output is not None and os.path.realpath(picture) == os.path.realpath(output):
+            msg = f"--map: {str(picture)!r} is also the --output file; give each its own name"
+            raise ValidationError(
+                msg, field="--map", expected="a file apart from --output", got=str(picture)
+            )
 
 
 def _run(args: argparse.Namespace, out: TextIO) -> int:
     from projpush import ledger, report  # noqa: PLC0415 (keep --help fast)
 
+    _check_paths(args)
     if args.command == "check":
         return _check(args, out)
     calendar = None  # the China official calendar, from the cn extra

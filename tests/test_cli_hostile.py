@@ -1,0 +1,484 @@
+"""The command line against a hostile user: outputs over inputs, FIFOs, Ctrl-C, pipes.
+
+Each case ends in one line on stderr and a known exit status, never a
+traceback, and never with an input ledger destroyed. Paths are checked before
+any work: the tests make the report builder fail loudly if it is reached.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import stat
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from projpush import _paths, io
+from projpush.cli import EXIT_BROKEN_PIPE, EXIT_ERROR, EXIT_INTERRUPTED, main
+from projpush.csvledger import dump_csv_ledger
+from projpush.errors import LedgerError, ValidationError
+from projpush.synth import sample_portfolio
+
+AS_OF = ("--as-of", "2020-10-31")
+PYTHON = (sys.executable, "-m", "projpush")
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A JSON ledger file and a CSV ledger folder of the sample city, made once."""
+    folder = tmp_path_factory.mktemp("city")
+    io.dump_portfolio(sample_portfolio(), folder / "city.json")
+    dump_csv_ledger(sample_portfolio(), folder / "csv")
+    return folder / "city.json", folder / "csv"
+
+
+@pytest.fixture
+def ledgers(tmp_path: Path, city: tuple[Path, Path]) -> tuple[Path, Path]:
+    """Fresh copies of the two ledgers in ``tmp_path`` (the test's working folder)."""
+    json_file, csv_folder = tmp_path / "city.json", tmp_path / "csv"
+    json_file.write_bytes(city[0].read_bytes())
+    csv_folder.mkdir()
+    for path in city[1].iterdir():
+        (csv_folder / path.name).write_bytes(path.read_bytes())
+    return json_file, csv_folder
+
+
+@pytest.fixture
+def no_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make building a report (or tables) fail the test: the paths must be refused first."""
+
+    def reached(*_args: object, **_kwargs: object) -> None:
+        pytest.fail("the report was built before the paths were checked")
+
+    monkeypatch.setattr("projpush.report.build_report", reached)
+    monkeypatch.setattr("projpush.report.render_tables", reached)
+    monkeypatch.setattr("projpush.report.sample_ledger", reached)
+
+
+def snapshot(*paths: Path) -> dict[str, bytes]:
+    """Every file under ``paths`` by name, with its bytes."""
+    out = {}
+    for path in paths:
+        files = sorted(path.rglob("*")) if path.is_dir() else [path]
+        out.update({str(f): f.read_bytes() for f in files if f.is_file()})
+    return out
+
+
+def one_line(err: str) -> str:
+    """The single line of ``err`` (asserting that it is one line, with no traceback)."""
+    assert "Traceback" not in err
+    lines = err.splitlines()
+    assert 1 == len(lines), err
+    return lines[0]
+
+
+# --------------------------------------------------------------------------- output over input
+
+
+class TestOutputOverInput:
+    """An --output or --map that is an input ledger, by any spelling, is refused."""
+
+    @pytest.mark.parametrize(
+        "spelling",
+        ["city.json", "./city.json", "csv/../city.json", "{tmp}/city.json", "link.json", "hard"],
+    )
+    @pytest.mark.parametrize("option", ["--output", "-o"])
+    @pytest.mark.usefixtures("no_work")
+    def test_json_ledger_as_output(  # noqa: PLR0917 (pytest passes fixtures by position)
+        self,
+        capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path,
+        ledgers: tuple[Path, Path],
+        spelling: str,
+        option: str,
+    ) -> None:
+        """The ledger itself, relatively, through .., absolutely, by symlink or hard link."""
+        monkeypatch.chdir(tmp_path)
+        (tmp_path / "link.json").symlink_to("city.json")
+        (tmp_path / "hard").hardlink_to(tmp_path / "city.json")
+        before = snapshot(tmp_path)
+        typed = spelling.format(tmp=tmp_path)
+        status, out, err = run(capsys, "report", "city.json", *AS_OF, option, typed)
+        assert (EXIT_ERROR, "") == (status, out)
+        shown = str(Path(typed))  # as argparse's Path holds it: "./city.json" is "city.json"
+        assert (
+            f"projpush: error: --output: {shown!r} is the input ledger 'city.json'; "
+            f"it would be lost"
+        ) == one_line(err)
+        assert before == snapshot(tmp_path)
+
+    @pytest.mark.parametrize("typed", ["csv/report.txt", "./csv/projects.csv", "csv", "csv/"])
+    @pytest.mark.usefixtures("no_work")
+    def test_inside_a_csv_ledger_folder(
+        self,
+        capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path,
+        ledgers: tuple[Path, Path],
+        typed: str,
+    ) -> None:
+        """A new or existing file inside the input folder, or the folder itself."""
+        monkeypatch.chdir(tmp_path)
+        before = snapshot(tmp_path)
+        status, _, err = run(capsys, "report", "csv", *AS_OF, "--output", typed)
+        assert EXIT_ERROR == status
+        line = one_line(err)
+        shown = str(Path(typed))
+        if shown == "csv":
+            assert f"projpush: error: --output: {shown!r} is the input ledger 'csv'; " in line
+        else:
+            assert (
+                f"projpush: error: --output: {shown!r} lies inside the input ledger folder "
+                f"'csv'; write it somewhere else"
+            ) == line
+        assert before == snapshot(tmp_path)
+
+    @pytest.mark.usefixtures("no_work")
+    def test_inside_the_folder_through_a_symlink(
+        self,
+        capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path,
+        ledgers: tuple[Path, Path],
+    ) -> None:
+        """A link to the ledger folder is the folder: writing into it is refused."""
+        monkeypatch.chdir(tmp_path)
+        (tmp_path / "alias").symlink_to("csv", target_is_directory=True)
+        status, _, err = run(capsys, "report", "csv", *AS_OF, "-o", "alias/out.txt")
+        assert EXIT_ERROR == status
+        assert "lies inside the input ledger folder 'csv'" in one_line(err)
+
+    @pytest.mark.parametrize(
+        ("ledger", "picture", "message"),
+        [
+            ("city.json", "city.json", "--map: 'city.json' is the input ledger 'city.json'"),
+            ("csv", "csv/map.png", "--map: 'csv/map.png' lies inside the input ledger folder"),
+        ],
+    )
+    @pytest.mark.usefixtures("no_work")
+    def test_map_over_input(  # noqa: PLR0917 (pytest passes fixtures by position)
+        self,
+        capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path,
+        ledgers: tuple[Path, Path],
+        ledger: str,
+        picture: str,
+        message: str,
+    ) -> None:
+        """--map is an output too (a .json --map is refused for its suffix first)."""
+        monkeypatch.chdir(tmp_path)
+        (tmp_path / "city.png").symlink_to("city.json")
+        before = snapshot(tmp_path)
+        picture = "city.png" if picture == "city.json" else picture
+        status, _, err = run(capsys, "report", ledger, *AS_OF, "--map", picture)
+        assert EXIT_ERROR == status
+        assert message.replace("'city.json' is", "'city.png' is") in one_line(err)
+        assert before == snapshot(tmp_path)
+
+    def test_an_unrelated_output_is_written(
+        self,
+        capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path,
+        ledgers: tuple[Path, Path],
+    ) -> None:
+        """A folder beside the ledger folder whose name starts the same is not inside it."""
+        monkeypatch.chdir(tmp_path)
+        (tmp_path / "csv2").mkdir()
+        status, _, err = run(capsys, "report", "csv", *AS_OF, "-o", "csv2/report.txt")
+        assert (0, "") == (status, err)
+        assert "红灯项目" in (tmp_path / "csv2" / "report.txt").read_text("utf-8")
+
+
+class TestOutputChecks:
+    """The rest of an output's checks, all before any work."""
+
+    @pytest.mark.parametrize("name", ["lights.pdf", "lights", "lights.png.txt"])
+    @pytest.mark.usefixtures("no_work")
+    def test_map_suffix(self, capsys: pytest.CaptureFixture[str], name: str) -> None:
+        """--map must end in .png or .svg, checked before the report is built."""
+        status, _, err = run(capsys, "demo", "--map", name)
+        assert EXIT_ERROR == status
+        assert (
+            f"projpush: error: --map: expected a file name ending in .png or .svg, got {name!r}"
+        ) == one_line(err)
+
+    @pytest.mark.usefixtures("no_work")
+    def test_missing_folder(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        """An output in a folder that does not exist is refused."""
+        typed = str(tmp_path / "nowhere" / "r.txt")
+        status, _, err = run(capsys, "demo", "-o", typed)
+        assert EXIT_ERROR == status
+        assert (
+            f"projpush: error: --output: the folder {str(tmp_path / 'nowhere')!r} of "
+            f"{typed!r} does not exist"
+        ) == one_line(err)
+
+    @pytest.mark.usefixtures("no_work")
+    def test_read_only_folder(
+        self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        """A folder this user cannot write is refused (os.access, so root is simulated)."""
+        monkeypatch.setattr(os, "access", lambda *_a, **_k: False)
+        typed = str(tmp_path / "map.svg")
+        status, _, err = run(capsys, "demo", "--map", typed)
+        assert EXIT_ERROR == status
+        assert (
+            f"projpush: error: --map: the folder {str(tmp_path)!r} of {typed!r} is not writable"
+        ) == one_line(err)
+
+    @pytest.mark.skipif(os.geteuid() == 0, reason="root writes into any folder")
+    def test_read_only_folder_for_real(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        """The same with a folder really made read-only."""
+        folder = tmp_path / "ro"
+        folder.mkdir()
+        folder.chmod(0o555)
+        try:
+            status, _, err = run(capsys, "demo", "-o", str(folder / "r.txt"))
+        finally:
+            folder.chmod(0o755)
+        assert EXIT_ERROR == status
+        assert "is not writable" in one_line(err)
+
+    @pytest.mark.usefixtures("no_work")
+    def test_output_is_a_folder(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        """A folder is no output file."""
+        status, _, err = run(capsys, "demo", "-o", str(tmp_path))
+        assert EXIT_ERROR == status
+        assert (
+            f"projpush: error: --output: {str(tmp_path)!r} is a folder; expected a file name"
+        ) == one_line(err)
+
+    @pytest.mark.usefixtures("no_work")
+    def test_output_is_a_fifo(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        """A FIFO (or device) as output would be replaced by a file: refused."""
+        fifo = tmp_path / "pipe.txt"
+        os.mkfifo(fifo)
+        status, _, err = run(capsys, "demo", "-o", str(fifo))
+        assert EXIT_ERROR == status
+        assert (
+            f"projpush: error: --output: {str(fifo)!r} is a FIFO (named pipe); "
+            f"expected a regular file or a new name"
+        ) == one_line(err)
+        assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+    @pytest.mark.usefixtures("no_work")
+    def test_map_is_the_output(
+        self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        """--map and --output naming one file would lose the report: refused."""
+        monkeypatch.chdir(tmp_path)
+        status, _, err = run(capsys, "demo", "-o", "a.svg", "--map", "./a.svg")
+        assert EXIT_ERROR == status
+        assert (
+            "projpush: error: --map: 'a.svg' is also the --output file; give each its own name"
+        ) == one_line(err)
+
+    def test_errors_name_field_expected_got(self, tmp_path: Path) -> None:
+        """The checks raise ProjpushErrors that name the option, the expectation, the value."""
+        with pytest.raises(ValidationError) as info:
+            _paths.check_output_path(tmp_path, "--output")
+        assert ("--output", "a file name", str(tmp_path)) == (
+            info.value.field,
+            info.value.expected,
+            info.value.got,
+        )
+        with pytest.raises(ValidationError) as info:
+            _paths.check_map_suffix(Path("x.gif"))
+        assert ("--map", "x.gif") == (info.value.field, info.value.got)
+
+
+# --------------------------------------------------------------------------- written files
+
+
+class TestOutputFiles:
+    """--output goes through the atomic writer: umask, kept mode, symlinks."""
+
+    def test_new_output_follows_the_umask(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        """A new report file gets 0o666 & ~umask."""
+        old = os.umask(0o027)
+        try:
+            status, _, _ = run(capsys, "demo", "-o", str(tmp_path / "r.txt"))
+        finally:
+            os.umask(old)
+        assert 0 == status
+        assert 0o640 == stat.S_IMODE((tmp_path / "r.txt").stat().st_mode)
+
+    def test_output_keeps_mode_and_symlink(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        """Through a symlink, the target is rewritten with its mode; the link stays."""
+        real = tmp_path / "real.txt"
+        real.write_text("old", encoding="utf-8")
+        real.chmod(0o604)
+        link = tmp_path / "r.txt"
+        link.symlink_to(real)
+        status, _, _ = run(capsys, "demo", "-o", str(link), "--format", "json")
+        assert 0 == status
+        assert link.is_symlink()
+        assert real.read_text("utf-8").startswith("{")
+        assert 0o604 == stat.S_IMODE(real.stat().st_mode)
+
+
+# --------------------------------------------------------------------------- not files
+
+
+def run_process(*argv: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*PYTHON, *argv], capture_output=True, text=True, timeout=timeout, check=False
+    )
+
+
+class TestNotAFile:
+    """A FIFO or device given as a ledger is refused at once, without opening it."""
+
+    @pytest.mark.parametrize(
+        "argv",
+        [("report", "{}", *AS_OF), ("tables", "{}", *AS_OF, "--leader", "x"), ("check", "{}")],
+        ids=["report", "tables", "check"],
+    )
+    @pytest.mark.parametrize("name", ["ledger.json", "ledger"])
+    def test_fifo_does_not_hang(self, tmp_path: Path, argv: tuple[str, ...], name: str) -> None:
+        """Nobody writes the FIFO: a reader that opened it would wait forever."""
+        fifo = tmp_path / name
+        os.mkfifo(fifo)
+        done = run_process(*(a.format(fifo) for a in argv), timeout=30)
+        assert (EXIT_ERROR, "") == (done.returncode, done.stdout)
+        assert (
+            f"projpush: error: LEDGER: {str(fifo)!r} is a FIFO (named pipe); "
+            f"expected a JSON ledger file or a folder of CSV files"
+        ) == one_line(done.stderr)
+
+    def test_device(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """/dev/null would read as an empty file, /dev/zero without end."""
+        for device in ("/dev/null", "/dev/zero"):
+            status, _, err = run(capsys, "check", device)
+            assert EXIT_ERROR == status
+            assert f"LEDGER: {device!r} is a character device; expected" in one_line(err)
+
+    def test_error_names_field_expected_got(self, tmp_path: Path) -> None:
+        """The check raises a LedgerError naming LEDGER, the expectation and the path."""
+        fifo = tmp_path / "f"
+        os.mkfifo(fifo)
+        with pytest.raises(LedgerError) as info:
+            _paths.check_ledger_path(fifo)
+        assert ("LEDGER", str(fifo)) == (info.value.field, info.value.got)
+        assert "a JSON ledger file or a folder of CSV files" == info.value.expected
+
+    def test_missing_ledger_is_left_to_the_loader(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """A path that is not there gets the loader's own message."""
+        status, _, err = run(capsys, "check", "/no/such/ledger.json")
+        assert EXIT_ERROR == status
+        assert "no ledger at '/no/such/ledger.json'" in one_line(err)
+
+
+# --------------------------------------------------------------------------- signals and pipes
+
+
+class TestInterrupt:
+    """Ctrl-C gives one line and exit status 130."""
+
+    def test_in_process(
+        self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A KeyboardInterrupt anywhere in the work becomes one line and 130."""
+
+        def interrupted(*_args: object, **_kwargs: object) -> None:
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr("projpush.report.build_report", interrupted)
+        status, out, err = run(capsys, "demo")
+        assert (EXIT_INTERRUPTED, "", "projpush: interrupted\n") == (status, out, err)
+
+    def test_debug_shows_the_traceback(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """--debug lets the interrupt through, for a developer who wants to see where."""
+
+        def interrupted(*_args: object, **_kwargs: object) -> None:
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr("projpush.report.build_report", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            main(["--debug", "demo"])
+
+    def test_sigint_to_a_running_command(self) -> None:
+        """A real SIGINT to a process busy building a report."""
+        script = textwrap.dedent(
+            """
+            import sys, time
+            import projpush.report
+
+            def slow(*args, **kwargs):
+                print("ready", file=sys.stderr, flush=True)
+                time.sleep(60)
+
+            projpush.report.build_report = slow
+            from projpush.cli import main
+            sys.exit(main(["demo"]))
+            """
+        )
+        with subprocess.Popen(
+            [sys.executable, "-c", script],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        ) as process:
+            assert process.stderr is not None
+            assert "ready\n" == process.stderr.readline()
+            process.send_signal(signal.SIGINT)
+            out, err = process.communicate(timeout=30)
+        assert (EXIT_INTERRUPTED, "", "projpush: interrupted\n") == (process.returncode, out, err)
+
+
+class TestPipes:
+    """A reader that leaves early, or no stdout at all, ends the command quietly."""
+
+    def test_head(self) -> None:
+        """``projpush demo | head -1``: the first line, nothing on stderr."""
+        done = subprocess.run(
+            ["/bin/sh", "-c", f"'{sys.executable}' -m projpush demo --format csv | head -1"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert (0, "field,value\n", "") == (done.returncode, done.stdout, done.stderr)
+
+    def test_reader_gone_before_the_write(self) -> None:
+        """The pipe closed before anything is written: exit 141, no message, no traceback."""
+        with subprocess.Popen(
+            [*PYTHON, "demo", "--format", "json"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        ) as process:
+            assert process.stdout is not None
+            process.stdout.close()
+            _, err = process.communicate(timeout=60)
+        assert (EXIT_BROKEN_PIPE, "") == (process.returncode, err)
+
+    def test_closed_stdout(self) -> None:
+        """Started with stdout closed (``>&-``): the report goes nowhere, quietly."""
+        done = subprocess.run(
+            ["/bin/sh", "-c", f"'{sys.executable}' -m projpush demo >&-"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert (0, "") == (done.returncode, done.stderr)
