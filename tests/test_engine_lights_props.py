@@ -1,0 +1,163 @@
+"""The engine's lights equal the object rules on generated ledgers, cell for cell."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from strategies_lights import MONTHS, YEAR, as_of_dates, lag_policies, year_projects
+
+from projpush.engine import explain, from_portfolio, judge_tables, light_map_table
+from projpush.errors import PolicyError, ValidationError
+from projpush.lights import GapPolicy, LagPolicy, judge_portfolio, light_map
+from projpush.model import Month, Portfolio, Project, StageEvent
+from projpush.schedule import last_complete_month
+from projpush.synth import SAMPLE_AS_OF, sample_portfolio
+
+
+@st.composite
+def ledgers(draw: st.DrawFn) -> Portfolio:
+    """Projects of one year with gaps, stage changes, other years' figures and missing plans."""
+    projects = []
+    for i in range(draw(st.integers(0, 6))):
+        p: Project = draw(year_projects(f"P-{i}"))
+        shape = draw(st.sampled_from(["as_is", "gappy", "other_year", "no_plan", "planned"]))
+        if shape == "gappy":  # some months have no plan; some figures from the year before
+            keep = draw(st.sets(st.sampled_from(MONTHS), min_size=1))
+            plan = {m: v for m, v in p.monthly_plan.items() if m in keep}
+            done = {**p.monthly_done, Month(YEAR - 1, 12): Decimal(5)}
+            p = _evolve(p, monthly_plan=plan, monthly_done=done)
+        elif shape == "other_year":
+            p = _evolve(p, monthly_plan={Month(YEAR - 1, 6): Decimal(1), **p.monthly_plan})
+        elif shape == "no_plan":
+            p = _evolve(p, monthly_plan={Month(YEAR + 1, 1): Decimal(3)})
+        elif shape == "planned":
+            p = _evolve(p, stage="planned", stage_events=())
+        projects.append(p)
+    return Portfolio(projects=tuple(projects))
+
+
+def _evolve(p: Project, **changes: object) -> Project:
+    import attrs  # noqa: PLC0415
+
+    return attrs.evolve(p, **changes)
+
+
+def engine_rows(portfolio: Portfolio, as_of: dt.date, policy: LagPolicy) -> list[tuple]:
+    frames = judge_tables(from_portfolio(portfolio), as_of, policy, lenient=True)
+    reasons: dict[str, list[tuple]] = {}
+    for row in frames.reasons.iter_rows(named=True):
+        reasons.setdefault(row["key"], []).append(
+            (row["code"], Month.of(row["month"]), row["done"], row["plan"])
+        )
+    return [
+        (row["key"], row["light"], row["severity"], row["reason"], reasons.get(row["key"], []))
+        for row in frames.verdicts.iter_rows(named=True)
+    ]
+
+
+def object_rows(portfolio: Portfolio, as_of: dt.date, policy: LagPolicy) -> list[tuple]:
+    rows = []
+    for v in judge_portfolio(portfolio, as_of, policy, lenient=True).verdicts:
+        months = [r for r in v.reasons if r.rule == "lag" and r.code != "streak"]
+        if v.light is None:
+            months = []
+        shown = [(r.code, r.months[0], r.figures.get("done"), r.figures["plan"]) for r in months]
+        light = None if v.light is None else v.light.value
+        rows.append((v.project, light, int(v.severity), v.reasons[0].code, shown))
+    return rows
+
+
+class TestJudgeTables:
+    """judge_tables gives judge_portfolio's lights, streaks, reason codes and figures."""
+
+    @given(ledgers(), as_of_dates, lag_policies())
+    def test_same_verdicts(self, portfolio, as_of, policy):
+        assert object_rows(portfolio, as_of, policy) == engine_rows(portfolio, as_of, policy)
+
+    @given(ledgers(), as_of_dates, lag_policies())
+    def test_same_error_when_not_lenient(self, portfolio, as_of, policy):
+        try:
+            judge_portfolio(portfolio, as_of, policy)
+        except ValidationError as error:
+            with pytest.raises(ValidationError) as caught:
+                judge_tables(from_portfolio(portfolio), as_of, policy)
+            assert str(error) == str(caught.value)
+        else:
+            judge_tables(from_portfolio(portfolio), as_of, policy)
+
+    def test_sample_city(self):
+        ledger = sample_portfolio()
+        policy = LagPolicy.ningbo()
+        assert object_rows(ledger, SAMPLE_AS_OF, policy) == engine_rows(
+            ledger, SAMPLE_AS_OF, policy
+        )
+
+    @given(ledgers(), as_of_dates, lag_policies())
+    def test_explain_is_the_object_verdict(self, portfolio, as_of, policy):
+        tables = from_portfolio(portfolio)
+        for p in portfolio.projects:
+            try:
+                expected = policy.judge(p, as_of)
+            except ValidationError:
+                continue
+            assert expected == explain(tables, p.key, as_of, policy)
+
+
+class TestLightMapTable:
+    """light_map_table gives light_map's cells for the months ended on as_of."""
+
+    @given(ledgers(), as_of_dates, lag_policies())
+    def test_same_cells(self, portfolio, as_of, policy):
+        reference = light_map(portfolio, YEAR, policy, lenient=True)
+        last = last_complete_month(as_of)
+        ended = [m for m in MONTHS if m <= last]
+        expected = [
+            (p.key, m.first_day, None if (x := reference.light(p.key, m)) is None else x.value)
+            for p in portfolio.projects
+            for m in ended
+        ]
+        assert expected == light_map_table(from_portfolio(portfolio), as_of, policy).rows()
+
+
+class TestRefusals:
+    """What the engine does not compute yet is refused, naming the policy."""
+
+    def test_gap_policy(self):
+        with pytest.raises(PolicyError, match="computes LagPolicy lights so far.*'yinchuan'"):
+            judge_tables(from_portfolio(sample_portfolio()), SAMPLE_AS_OF, GapPolicy.yinchuan())
+
+    def test_fine_tolerance(self):
+        policy = LagPolicy(tolerance=Decimal("0.1234567"))
+        with pytest.raises(PolicyError, match="tolerance: expected a factor with at most 6"):
+            light_map_table(from_portfolio(sample_portfolio()), SAMPLE_AS_OF, policy)
+
+    def test_bad_date_and_key(self):
+        tables = from_portfolio(sample_portfolio())
+        with pytest.raises(ValidationError, match="as_of"):
+            judge_tables(tables, "2020-10-31")  # type: ignore[arg-type]
+        with pytest.raises(ValidationError, match="key: expected a project key of the ledger"):
+            explain(tables, "NO-SUCH", SAMPLE_AS_OF)
+
+    def test_stage_events_within_the_year(self):
+        p = Project(
+            local_id="NB-9",
+            name="复工项目",
+            level="city",
+            category="industry",
+            stage="under_construction",
+            region="北仑区",
+            unit="市经信局",
+            monthly_plan={m: Decimal(10) for m in MONTHS},
+            monthly_done={m: Decimal(1) for m in MONTHS},
+            stage_events=(
+                StageEvent("started", dt.date(2020, 1, 10)),
+                StageEvent("suspended", dt.date(2020, 3, 1)),
+                StageEvent("resumed", dt.date(2020, 4, 30)),
+            ),
+        )
+        cells = light_map_table(from_portfolio(Portfolio(projects=(p,))), dt.date(2020, 6, 30))
+        assert ["green", "yellow", None, "green", "yellow", "red"] == cells["light"].to_list()
