@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import shutil
 from decimal import Decimal
@@ -11,6 +12,7 @@ import attrs
 import pytest
 
 from projpush import csvledger
+from projpush._csvsafe import escape_cell, is_risky, unescape_cell
 from projpush.csvledger import (
     CSV_FILES,
     check_csv_ledger,
@@ -30,6 +32,7 @@ from projpush.model import (
     SheetColor,
     Stage,
     StageEventKind,
+    Unit,
 )
 
 CITY = Path(__file__).parent / "fixtures" / "csv_city"
@@ -872,3 +875,85 @@ class TestNamedRows:
             ),
             ("monthly.csv:2:month", "month: expected a month YYYY-MM, got ''"),
         ] == problems(folder)
+
+
+class TestFormulaCells:
+    """Cells a spreadsheet would run as formulas are written quoted and read back as typed."""
+
+    HOSTILE: tuple[str, ...] = (
+        '=HYPERLINK("http://x","点我")',
+        "=cmd|' /C calc'!A0",
+        "+1+2",
+        "-2+3",
+        "@SUM(A1:A9)",
+        "'=already quoted",
+        "''@twice",
+        "'plain quote",
+        "-",
+    )
+
+    def book(self) -> Portfolio:
+        """The sample city with hostile texts in unit names, issue titles and event notes."""
+        book = load_csv_ledger(CITY)
+        units = tuple(Unit(name) for name in self.HOSTILE)
+        issue = book.issues[0]
+        event = attrs.evolve(issue.events[0], note="=1+1")
+        issue = attrs.evolve(issue, title="@危险标题", events=(event, *issue.events[1:]))
+        return attrs.evolve(book, units=units, issues=(issue, *book.issues[1:]))
+
+    def test_round_trip(self, tmp_path: Path) -> None:
+        """Every hostile text comes back exactly as it was."""
+        book = self.book()
+        dump_csv_ledger(book, tmp_path)
+        again = load_csv_ledger(tmp_path)
+        assert book == again
+        assert self.HOSTILE == tuple(u.name for u in again.units)
+        assert "@危险标题" == again.issues[0].title
+
+    def test_no_cell_on_disk_is_a_formula(self, tmp_path: Path) -> None:
+        """In the files themselves, no cell begins with a trigger unless it is a number."""
+        dump_csv_ledger(self.book(), tmp_path)
+        for path in tmp_path.iterdir():
+            with path.open(encoding="utf-8-sig", newline="") as handle:
+                cells = [cell for row in csv.reader(handle) for cell in row]
+            assert [c for c in cells if is_risky(c)] == [], path.name
+
+    def test_units_file_as_written(self, tmp_path: Path) -> None:
+        """The quoting rule, in the bytes of units.csv."""
+        dump_csv_ledger(Portfolio(units=tuple(Unit(n) for n in self.HOSTILE)), tmp_path)
+        rows = (tmp_path / "units.csv").read_text(encoding="utf-8-sig").splitlines()
+        assert [
+            "name,region,kind",
+            '"\'=HYPERLINK(""http://x"",""点我"")",,department',
+            "'=cmd|' /C calc'!A0,,department",
+            "'+1+2,,department",
+            "'-2+3,,department",
+            "'@SUM(A1:A9),,department",
+            "''=already quoted,,department",
+            "'''@twice,,department",
+            "'plain quote,,department",
+            "'-,,department",
+        ] == rows
+
+    def test_a_hand_typed_formula_reads_as_text(self, tmp_path: Path) -> None:
+        """A cell someone typed as =x (no quote) is read as the text =x, as before."""
+        folder = broken(tmp_path, "units.csv", "北仑区政府", "=北仑区政府")
+        assert "=北仑区政府" in {u.name for u in load_csv_ledger(folder).units}
+
+    def test_negative_numbers_are_not_quoted(self) -> None:
+        """A signed number is a number in a spreadsheet, never a formula: left as it is."""
+        assert ["-12.9", "+5.5", "-0", "-.5"] == [
+            escape_cell(t) for t in ("-12.9", "+5.5", "-0", "-.5")
+        ]
+        assert ["'-1e5", "'-1,000", "'-５", "'--1"] == [
+            escape_cell(t) for t in ("-1e5", "-1,000", "-５", "--1")
+        ]
+
+    @pytest.mark.parametrize("lead", ["=", "+", "-", "@", "\t", "\r"])
+    def test_every_trigger(self, lead: str) -> None:
+        """Each OWASP trigger gets the quote; the quote comes off again on reading."""
+        text = f"{lead}x"
+        assert f"'{text}" == escape_cell(text)
+        assert text == unescape_cell(escape_cell(text))
+        assert f"''{text}" == escape_cell(f"'{text}")
+        assert f"'{text}" == unescape_cell(escape_cell(f"'{text}"))

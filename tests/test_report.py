@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import re
 from collections import Counter
 
+import attrs
 import pytest
 
-from projpush.report import SupervisionReport, build_report, render
+from projpush import report as report_module
+from projpush._csvsafe import is_risky
+from projpush.report import SupervisionReport, build_report, render, render_tables
 from projpush.synth import SAMPLE_AS_OF, sample_portfolio, synthetic_portfolio
 
 
@@ -62,3 +68,52 @@ class TestAccountabilityText:
         reasons = ", ".join(sorted({r.value for r in entry.reasons}))
         expected = f"  {entry.unit}: {', '.join(entry.issues)} ({reasons})"
         assert expected in render(report, lang="en").splitlines()
+
+
+class TestSpreadsheetSafeCsv:
+    """The report's CSV opens safely in a spreadsheet: no formulas, no dates from ratios."""
+
+    @staticmethod
+    def hostile() -> SupervisionReport:
+        """The sample city's report (its negative gap is a ratio beginning with -)."""
+        return build_report(sample_portfolio(), SAMPLE_AS_OF)
+
+    def cells(self, text: str) -> list[str]:
+        return [cell for row in csv.reader(io.StringIO(text, newline="")) for cell in row]
+
+    def test_no_cell_is_a_formula(self) -> None:
+        """Every cell beginning with = + - @ TAB CR that is not a number is quoted."""
+        cells = self.cells(render(self.hostile(), fmt="csv"))
+        assert [c for c in cells if is_risky(c)] == []
+        assert any(c.startswith("'-") for c in cells)  # a negative ratio, quoted
+        assert "-10.1" in cells  # a negative number, not
+
+    def test_ratios_are_not_dates(self) -> None:
+        """A ratio such as 5/6 is written 5÷6, exact, in the value fields only."""
+        rows = dict(csv.reader(io.StringIO(render(self.hostile(), fmt="csv"), newline="")))
+        assert "5÷6" == rows["summary.schedule.value"]
+        assert ("5", "6") == (
+            rows["summary.schedule.numerator"],
+            rows["summary.schedule.denominator"],
+        )
+        assert not [v for v in rows.values() if re.fullmatch(r"-?\d+/\d+", v)]
+        assert "'-56895550÷5616021" == rows["summary.gap.value"]
+        # JSON is for programs, not spreadsheets: there the ratio stays 5/6.
+        assert "5/6" in render(self.hostile(), fmt="json")
+
+    def test_a_formula_text_is_kept_behind_its_quote(self) -> None:
+        """The report's CSV writer quotes a formula text; after the quote it is as typed."""
+        text = report_module._csv([("findings[0].detail", '=HYPERLINK("http://x")')])
+        assert ["field", "value", "findings[0].detail", '\'=HYPERLINK("http://x")'] == self.cells(
+            text
+        )
+
+    def test_tables_csv_is_quoted_too(self) -> None:
+        """The one-map-five-tables CSV goes through the same quoting."""
+        book = sample_portfolio()
+        project = attrs.evolve(book.projects[0], name="@SUM(A1)")
+        book = attrs.evolve(book, projects=(project, *book.projects[1:]))
+        text = render_tables(book, SAMPLE_AS_OF, project=project.key, fmt="csv")
+        cells = self.cells(text)
+        assert "'@SUM(A1)" in cells
+        assert [c for c in cells if is_risky(c)] == []

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 import attrs
 
 from projpush._convert import normalise_text, to_enum
+from projpush._csvsafe import csv_text, unescape_cell
 from projpush.errors import LedgerError, ProjpushError
 from projpush.io import _atomic_write_bytes, _encoded
 from projpush.model import (
@@ -528,7 +529,11 @@ class _Reader:
             return []
         records: list[list[str]] = []
         try:
-            records.extend(csv.reader(StringIO(text, newline=""), strict=True))
+            # A cell projpush quoted against formulas ('=x) reads back as it was typed (=x).
+            records.extend(
+                [unescape_cell(cell) for cell in record]
+                for record in csv.reader(StringIO(text, newline=""), strict=True)
+            )
         except csv.Error as err:
             where = f"{file}:{len(records) + 1}"  # the row being read when it broke
             self.report(_problem(where, f"not readable as CSV: {err}", "CSV text", None))
@@ -1234,8 +1239,5 @@ def _cell(value: object, where: str = "") -> str:  # noqa: PLR0911 (one return p
 
 
 def _text(header: list[str], rows: list[list[str]]) -> str:
-    buffer = StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
+    """The file's CSV text; a cell a spreadsheet would run as a formula gets a leading quote."""
+    return csv_text([header, *rows], lineterminator="\r\n")

@@ -15,9 +15,8 @@ the command line and for notebooks; the rules they call stay pure.
 
 from __future__ import annotations
 
-import csv
-import io as _stdio
 import json
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from operator import attrgetter
@@ -26,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 import attrs
 
 from projpush._convert import plain_date_arg
+from projpush._csvsafe import csv_text
 from projpush._gc import no_cycle_collection
 from projpush.errors import PolicyError, UnknownReferenceError, ValidationError
 from projpush.escalation import (
@@ -372,7 +372,7 @@ def _render(report: SupervisionReport, fmt: Format, lang: Lang) -> str:
     if fmt == "json":
         return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
-        return _csv(_flatten(report.to_dict()))
+        return _csv((k, _spreadsheet_ratio(k, v)) for k, v in _flatten(report.to_dict()))
     return "\n".join(_text_lines(report, lang)) + "\n"
 
 
@@ -418,11 +418,21 @@ def _flatten(data: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
 
 
 def _csv(rows: Iterable[Iterable[str]], header: Iterable[str] = ("field", "value")) -> str:
-    out = _stdio.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue()
+    """CSV text; a cell a spreadsheet would run as a formula gets a leading quote."""
+    return csv_text([header, *rows], lineterminator="\n")
+
+
+_RATIO: Final = re.compile(r"(-?[0-9]+)/([0-9]+)")
+
+
+def _spreadsheet_ratio(field: str, text: str) -> str:
+    """An exact ratio ``5/6`` of a ``.value`` field as ``5÷6``, which no spreadsheet makes a date.
+
+    >>> _spreadsheet_ratio("summary.schedule.value", "5/6"), _spreadsheet_ratio("name", "5/6")
+    ('5÷6', '5/6')
+    """
+    match = _RATIO.fullmatch(text) if field.endswith(".value") or field == "value" else None
+    return text if match is None else f"{match[1]}÷{match[2]}"
 
 
 # --------------------------------------------------------------------------- one map, five tables
