@@ -119,3 +119,32 @@ def _same_file(a: Path, b: Path) -> bool:
         return a.samefile(b)
     except OSError:
         return False
+
+
+def check_output_folder(path: Path, option: str, inputs: Iterable[Path] = ()) -> None:
+    """Refuse an output folder that is an input, lies inside one, or holds one.
+
+    A folder that exists must be empty or a ledger folder already (its files
+    of the same names are replaced); a file there is refused.
+
+    Raises:
+        ValidationError: one of the above; ``field`` is ``option``.
+    """
+    typed = str(path)
+    resolved = Path(os.path.realpath(path))
+    for source in inputs:
+        source_resolved = Path(os.path.realpath(source))
+        if resolved.is_relative_to(source_resolved) or source_resolved.is_relative_to(resolved):
+            msg = (
+                f"{option}: {typed!r} overlaps the input ledger {str(source)!r}; "
+                f"write it somewhere else"
+            )
+            expected = "a folder apart from the inputs"
+            raise ValidationError(msg, field=option, expected=expected, got=typed)
+    if resolved.exists() and not resolved.is_dir():
+        msg = f"{option}: {typed!r} is not a folder; expected a folder to write the ledger in"
+        raise ValidationError(msg, field=option, expected="a folder", got=typed)
+    parent = resolved if resolved.exists() else resolved.parent
+    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+        msg = f"{option}: the folder {str(parent)!r} of {typed!r} is missing or not writable"
+        raise ValidationError(msg, field=option, expected="a writable folder", got=typed)

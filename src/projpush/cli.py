@@ -81,6 +81,23 @@ def _parser() -> argparse.ArgumentParser:
     tables.add_argument("--format", choices=("text", "csv"), default="text")
     tables.add_argument("--lang", choices=("zh", "en"), default="zh")
 
+    convert = commands.add_parser(
+        "convert", help="convert a ledger between JSON, a CSV folder and a Parquet folder"
+    )
+    convert.add_argument("ledger", type=Path, help="a JSON file, a CSV folder or a Parquet folder")
+    convert.add_argument(
+        "target", type=Path, help="a .json file, or a folder (Parquet unless --to csv)"
+    )
+    convert.add_argument(
+        "--to",
+        choices=("json", "parquet", "csv"),
+        default=None,
+        help="the format written (default: json for a .json target, else parquet)",
+    )
+    convert.add_argument(
+        "--trusted", action="store_true", help="read a JSON ledger through the fast bulk path"
+    )
+
     check = commands.add_parser("check", help="list every problem in a ledger")
     check.add_argument("ledger", type=Path)
     check.add_argument("--as-of", type=_date, default=None, metavar="DATE")
@@ -178,6 +195,8 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     _check_paths(args)
     if args.command == "check":
         return _check(args, out)
+    if args.command == "convert":
+        return _convert(args, out)
     calendar = None  # the China official calendar, from the cn extra
     if args.command == "demo":
         from projpush.synth import CALENDAR_2020, SAMPLE_AS_OF  # noqa: PLC0415
@@ -218,6 +237,33 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         from projpush import plot  # noqa: PLC0415 (needs the plot extra)
 
         plot.save_light_map(result.light_map, args.map, lang=args.lang)
+    return EXIT_OK
+
+
+def _convert(args: argparse.Namespace, out: TextIO) -> int:
+    """``projpush convert``: read any ledger, write it in the format asked for."""
+    from projpush import _paths, ledger  # noqa: PLC0415
+
+    fmt = args.to or ("json" if args.target.suffix.lower() == ".json" else "parquet")
+    if fmt == "json":
+        _paths.check_output_path(args.target, "TARGET", [args.ledger])
+    else:
+        _paths.check_output_folder(args.target, "TARGET", [args.ledger])
+    portfolio = ledger.load_ledger(args.ledger, trusted=args.trusted)
+    if fmt == "json":
+        from projpush.io import dump_portfolio  # noqa: PLC0415
+
+        dump_portfolio(portfolio, args.target)
+    elif fmt == "csv":
+        from projpush.csvledger import dump_csv_ledger  # noqa: PLC0415
+
+        dump_csv_ledger(portfolio, args.target)
+    else:
+        from projpush.engine.tables import from_portfolio, write_parquet  # noqa: PLC0415
+
+        write_parquet(from_portfolio(portfolio), args.target)
+    n = len(portfolio.projects)
+    out.write(f"{args.target}: {fmt} ledger of {n} project{'s' if n != 1 else ''}\n")
     return EXIT_OK
 
 

@@ -64,7 +64,11 @@ def _ledger_path(path: str | os.PathLike[str]) -> Path:
 
 
 def load_ledger(path: str | os.PathLike[str], *, trusted: bool = False) -> Portfolio:
-    """Load a ledger: a JSON file, or a folder of CSV files.
+    """Load a ledger: a JSON file, a folder of CSV files, or a Parquet ledger folder.
+
+    A folder holding ``projects.parquet`` (or a ``projects/`` dataset) is a
+    Parquet ledger (:mod:`projpush.engine.tables`, the ``engine`` extra); any
+    other folder is a CSV ledger.
 
     Every value is checked by default. ``trusted=True`` reads a JSON ledger
     that projpush wrote or already checked through the fast bulk path of
@@ -78,11 +82,23 @@ def load_ledger(path: str | os.PathLike[str], *, trusted: bool = False) -> Portf
         OSError: the path cannot be read.
     """
     target = _ledger_path(path)
+    if target.is_dir() and _is_parquet(target):
+        from projpush.engine.tables import read_parquet, to_portfolio  # noqa: PLC0415
+
+        return to_portfolio(read_parquet(target))
     if target.is_dir():
         from projpush.csvledger import load_csv_ledger  # noqa: PLC0415 (CSV ledgers only)
 
         return load_csv_ledger(target)
     return io.load_portfolio(target, trusted=trusted)
+
+
+def _is_parquet(folder: Path) -> bool:
+    """True for a Parquet ledger folder; decided without importing the engine's extras."""
+    projects = folder / "projects"
+    return (folder / "projects.parquet").is_file() or (
+        projects.is_dir() and any(projects.rglob("*.parquet"))
+    )
 
 
 @attrs.frozen
@@ -116,7 +132,8 @@ def check_ledger(path: str | os.PathLike[str], as_of: dt.date) -> LedgerCheck:
     A JSON ledger is checked record by record, so one bad milestone does not
     hide a bad issue further down; references between records (a leader
     naming an unknown project, duplicate codes) are checked on the records
-    that loaded. A CSV folder is checked by its own loader, row by row.
+    that loaded. A CSV folder is checked by its own loader, row by row; a
+    Parquet folder is loaded whole, and its first problem is reported.
     Soft gaps (:func:`~projpush.model.integrity_report`) come as findings.
 
     Raises:
@@ -126,6 +143,8 @@ def check_ledger(path: str | os.PathLike[str], as_of: dt.date) -> LedgerCheck:
         OSError: the path cannot be read.
     """
     target = _ledger_path(path)
+    if target.is_dir() and _is_parquet(target):
+        return _check_portfolio(lambda: load_ledger(target), as_of)
     if target.is_dir():
         return _check_loaded(target, as_of)
     try:

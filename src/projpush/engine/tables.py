@@ -41,6 +41,7 @@ import attrs
 
 from projpush._extras import require
 from projpush.errors import LedgerError, ProjpushError, ValidationError
+from projpush.ledger import _is_parquet
 from projpush.model import (
     ApprovalItem,
     ApprovalKind,
@@ -662,10 +663,7 @@ def is_parquet_ledger(path: str | os.PathLike[str]) -> bool:
     >>> is_parquet_ledger("no/such/folder")
     False
     """
-    target = Path(path)
-    return (target / "projects.parquet").is_file() or (
-        (target / "projects").is_dir() and any((target / "projects").rglob("*.parquet"))
-    )
+    return _is_parquet(Path(path))
 
 
 def write_parquet(tables: LedgerTables, folder: str | os.PathLike[str]) -> None:
