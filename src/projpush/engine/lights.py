@@ -27,6 +27,7 @@ sentences.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
@@ -40,8 +41,6 @@ from projpush.model import Month, Portfolio, Stage, StageEventKind
 from projpush.schedule import last_complete_month
 
 if TYPE_CHECKING:
-    import datetime as dt
-
     from projpush.engine.tables import LedgerTables
 
 pl: Any = require("polars", extra="engine", user="projpush.engine")
@@ -111,27 +110,30 @@ def _frame(table: Any) -> Any:
     return frame.with_columns(pl.col(pl.Categorical).cast(pl.String))
 
 
-def _stages_at(tables: LedgerTables, days: list[dt.date]) -> Any:
-    """``key``, ``i`` and ``stage`` (text): each project's stage on each of ``days``.
+_ZERO: Final = pl.lit(Decimal(0), dtype=pl.Decimal(38, 12))
 
-    As :meth:`projpush.model.Project.stage_at`: the stage after the last
-    event on or before the day; before the first event a project is
-    reserved, unless it is still planned or reserved now.
+
+def _stages_at(tables: LedgerTables, days: dict[str, dt.date]) -> Any:
+    """One row per project in ledger order: ``seq``, ``key`` and its stage on each of ``days``.
+
+    ``days`` maps a column name to its day. As
+    :meth:`projpush.model.Project.stage_at`: the stage after the last event
+    on or before the day; before the first event a project is reserved,
+    unless it is still planned or reserved now.
     """
-    projects = _frame(tables.projects).select("seq", "key", "stage")
-    events = _frame(tables.stage_events).select(
-        "key", "seq", "on", pl.col("kind").replace_strict(_AFTER).alias("after")
+    events = (
+        _frame(tables.stage_events)
+        .sort("key", "seq")
+        .select("key", "on", pl.col("kind").replace_strict(_AFTER).alias("after"))
     )
-    grid = pl.DataFrame(
-        {"i": range(len(days)), "day": days}, schema={"i": pl.Int32, "day": pl.Date}
+    names = {f"__at_{i}": name for i, name in enumerate(days)}  # apart from the project columns
+    reached = events.group_by("key").agg(
+        *(
+            pl.col("after").filter(pl.col("on") <= day).last().alias(at)
+            for at, day in zip(names, days.values(), strict=True)
+        ),
+        has_events=pl.lit(value=True),
     )
-    reached = (
-        events.join(grid, how="cross")
-        .filter(pl.col("on") <= pl.col("day"))
-        .group_by("key", "i")
-        .agg(pl.col("after").sort_by("seq").last())
-    )
-    with_events = events.select("key").unique().with_columns(has_events=pl.lit(value=True))
     before_first = (
         pl.when(pl.col("stage").is_in(_NOT_YET))
         .then(pl.col("stage"))
@@ -140,48 +142,63 @@ def _stages_at(tables: LedgerTables, days: list[dt.date]) -> Any:
         .otherwise(pl.col("stage"))
     )
     return (
-        projects.join(grid, how="cross")
-        .join(with_events, on="key", how="left")
+        _frame(tables.projects)
+        .select("seq", "key", "stage")
+        .join(reached, on="key", how="left")
         .with_columns(pl.col("has_events").fill_null(value=False))
-        .join(reached, on=["key", "i"], how="left")
-        .select("seq", "key", "i", pl.coalesce("after", before_first).alias("stage"))
+        .select("seq", "key", *(pl.coalesce(at, before_first).alias(n) for at, n in names.items()))
+        .sort("seq")
     )
 
 
-def _months(tables: LedgerTables, year: int, policy: LagPolicy) -> Any:
-    """The year's twelve months of every project with the streak at each month end.
+def _year(tables: LedgerTables, year: int, policy: LagPolicy) -> Any:
+    """One row per project in ledger order, a column per month and figure: the year's streaks.
 
-    Columns ``seq``, ``key``, ``i`` (0 for January), ``plan``, ``done``,
-    ``cum_plan``, ``cum_done``, ``lag``, ``judged`` and ``run`` (the streak).
+    For month ``k`` (1 to 12): ``plan_k`` and ``done_k`` (null where absent:
+    no plan, not reported), ``cum_plan_k`` and ``cum_done_k`` (since
+    January), ``lag_k`` (unreported, or below the bar), ``judged_k`` (in a
+    judged stage at the month end) and ``run_k``, the streak at the month
+    end; and ``planned``, whether the project has a monthly plan that year.
     """
-    stages = _stages_at(tables, [m.last_day for m in Month.year_months(year)])
-    monthly = (
+    ends = {f"judged_{m.month}": m.last_day for m in Month.year_months(year)}
+    judged_stages = [s.value for s in policy.stages]
+    stages = _stages_at(tables, ends).with_columns(
+        pl.col(name).is_in(judged_stages) for name in ends
+    )
+    months = range(1, 13)
+    figures = (
         _frame(tables.monthly)
         .filter(pl.col("month").dt.year() == year)
-        .select("key", (pl.col("month").dt.month() - 1).cast(pl.Int32).alias("i"), "plan", "done")
+        .with_columns(k=pl.col("month").dt.month())
+        .pivot(on="k", index="key", values=["plan", "done"])
+    )
+    absent = [f"{c}_{k}" for c in ("plan", "done") for k in months if f"{c}_{k}" not in figures]
+    figures = figures.with_columns(
+        pl.lit(None, pl.Decimal(38, 12)).alias(c) for c in absent
+    ).with_columns(planned=pl.any_horizontal(pl.col(f"plan_{k}").is_not_null() for k in months))
+    frame = stages.join(figures, on="key", how="left", maintain_order="left").with_columns(
+        pl.col("planned").fill_null(value=False)
     )
     p, q = policy.tolerance.as_integer_ratio()
-    zero = pl.lit(Decimal(0), dtype=pl.Decimal(38, 12))
-    plan = pl.col("plan").fill_null(zero)
-    if policy.requirement is Requirement.CUMULATIVE:
-        got, bar = pl.col("cum_done"), pl.col("cum_plan")
-    else:
-        got, bar = pl.col("done"), plan
-    below = got < bar if (p, q) == (1, 1) else got * q < bar * p
-    judged = pl.col("stage").is_in([s.value for s in policy.stages])
-    counted = judged & pl.col("lag")
-    return (
-        stages.join(monthly, on=["key", "i"], how="left")
-        .sort("seq", "i")
-        .with_columns(
-            cum_plan=plan.cum_sum().over("seq"),
-            cum_done=pl.col("done").fill_null(zero).cum_sum().over("seq"),
+    cumulative = policy.requirement is Requirement.CUMULATIVE
+    cum_plan, cum_done, run = _ZERO, _ZERO, pl.lit(0, pl.Int32)
+    for k in months:
+        plan, done = pl.col(f"plan_{k}").fill_null(_ZERO), pl.col(f"done_{k}")
+        frame = frame.with_columns(
+            (cum_plan + plan).alias(f"cum_plan_{k}"),
+            (cum_done + done.fill_null(_ZERO)).alias(f"cum_done_{k}"),
         )
-        .with_columns(lag=pl.col("done").is_null() | below.fill_null(value=False), judged=judged)
-        .with_columns(restart=(~counted).cast(pl.Int32).cum_sum().over("seq"), counted=counted)
-        .with_columns(run=pl.col("counted").cast(pl.Int32).cum_sum().over("seq", "restart"))
-        .drop("restart", "counted", "stage")
-    )
+        cum_plan, cum_done = pl.col(f"cum_plan_{k}"), pl.col(f"cum_done_{k}")
+        got, bar = (cum_done, cum_plan) if cumulative else (done, plan)
+        below = got < bar if (p, q) == (1, 1) else got * q < bar * p
+        lag = done.is_null() | below.fill_null(value=False)
+        frame = frame.with_columns(lag.alias(f"lag_{k}"))
+        counted = pl.col(f"judged_{k}") & pl.col(f"lag_{k}")
+        frame = frame.with_columns(
+            pl.when(counted).then(run + 1).otherwise(0).cast(pl.Int32).alias(f"run_{k}")
+        )
+        run = pl.col(f"run_{k}")
+    return frame
 
 
 def _light(policy: LagPolicy, run: Any) -> Any:
@@ -192,17 +209,6 @@ def _light(policy: LagPolicy, run: Any) -> Any:
         .then(pl.lit(Light.YELLOW.value))
         .otherwise(pl.lit(Light.GREEN.value))
         .cast(LIGHTS)
-    )
-
-
-def _planned(tables: LedgerTables, year: int) -> Any:
-    """``key`` of the projects with a monthly plan in ``year`` (what the lag rule needs)."""
-    monthly = _frame(tables.monthly)
-    return (
-        monthly.filter((pl.col("month").dt.year() == year) & pl.col("plan").is_not_null())
-        .select("key")
-        .unique()
-        .with_columns(planned=pl.lit(value=True))
     )
 
 
@@ -233,94 +239,84 @@ def judge_tables(
     as_of = plain_date_arg(as_of, "as_of")
     year = year_arg(as_of.year, "as_of.year")
     last = last_complete_month(as_of)
-    months = _months(tables, year, chosen)
-    scope = _stages_at(tables, [as_of]).select(
-        "key", "stage", in_scope=pl.col("stage").is_in([s.value for s in chosen.stages])
-    )
-    planned = _planned(tables, year)
-    verdicts = (
-        _frame(tables.projects)
-        .select("seq", "key")
-        .join(scope, on="key", how="left")
-        .join(planned, on="key", how="left")
-        .with_columns(pl.col("planned").fill_null(value=False))
-    )
+    ended = last.month if last.year == year else 0  # before 31 January no month has ended
+    frame = _year(tables, year, chosen).with_columns(_stages_at(tables, {"stage": as_of})["stage"])
+    frame = frame.with_columns(in_scope=pl.col("stage").is_in([s.value for s in chosen.stages]))
     if not lenient:
-        missing = verdicts.filter(pl.col("in_scope") & ~pl.col("planned")).sort("seq")
+        missing = frame.filter(pl.col("in_scope") & ~pl.col("planned"))
         if missing.height:
             _raise_no_plan(tables, missing["key"][0], as_of, chosen)
-    if last.year == year:
-        at_last = months.filter(pl.col("i") == last.month - 1).select("key", "run")
-    else:
-        at_last = months.filter(pl.col("i") == 0).select("key", run=pl.lit(0, pl.Int32))
-    verdicts = verdicts.join(at_last, on="key", how="left")
-    judged = pl.col("in_scope") & pl.col("planned") & pl.lit(last.year == year)
+    run = pl.col(f"run_{ended}") if ended else pl.lit(0, pl.Int32)
+    judged = pl.col("in_scope") & pl.col("planned") & pl.lit(ended > 0)
     first_reason = (
         pl.when(~pl.col("in_scope"))
         .then(pl.lit("not_judged"))
         .when(~pl.col("planned"))
         .then(pl.lit("no_plan"))
-        .when(pl.lit(last.year != year))
+        .when(pl.lit(ended == 0))
         .then(pl.lit("no_month_yet"))
-        .when(pl.col("run") > 0)
+        .when(run > 0)
         .then(pl.lit("streak"))
-        .otherwise(pl.col("last_code"))
+        .otherwise(_month_code(max(ended, 1)))
     )
-    last_code = months.filter(pl.col("i") == last.month - 1).select("key", last_code=_month_code())
-    verdicts = (
-        verdicts.join(last_code, on="key", how="left")
-        .sort("seq")
-        .select(
-            "key",
-            pl.when(judged).then(_light(chosen, pl.col("run"))).alias("light"),
-            pl.when(judged).then(pl.col("run")).otherwise(0).alias("severity"),
-            first_reason.alias("reason"),
-            "stage",
-            pl.lit(last.first_day).alias("last"),
-        )
+    frame = frame.with_columns(
+        pl.when(judged).then(_light(chosen, run)).alias("light"),
+        pl.when(judged).then(run).otherwise(0).cast(pl.Int32).alias("severity"),
+        first_reason.alias("reason"),
+        pl.lit(last.first_day).alias("last"),
     )
-    # Before the first month has ended nothing is judged, so no month has a reason.
-    reasons = _reasons(months, verdicts, chosen, year, last.month if last.year == year else 0)
-    return LightFrames(verdicts, reasons, as_of, chosen.name)
+    verdicts = frame.select("key", "light", "severity", "reason", "stage", "last")
+    return LightFrames(verdicts, _reasons(frame, chosen, year, ended), as_of, chosen.name)
 
 
-def _month_code() -> Any:
+def _month_code(k: int) -> Any:
     return (
-        pl.when(pl.col("done").is_null())
+        pl.when(pl.col(f"done_{k}").is_null())
         .then(pl.lit("unreported"))
-        .when(pl.col("lag"))
+        .when(pl.col(f"lag_{k}"))
         .then(pl.lit("below"))
         .otherwise(pl.lit("met"))
     )
 
 
-def _reasons(months: Any, verdicts: Any, policy: LagPolicy, year: int, last: int) -> Any:
+def _reasons(frame: Any, policy: LagPolicy, year: int, ended: int) -> Any:
     """The month reasons of the judged verdicts: the streak's months, or the month judged.
 
     An unreported month shows the cumulative plan; a month reported shows
     the figures compared, cumulative or the month's own.
     """
-    judged = verdicts.filter(pl.col("light").is_not_null()).select("key", "severity")
+    judged = frame.filter(pl.col("light").is_not_null())
     monthly = policy.requirement is Requirement.MONTHLY
-    zero = pl.lit(Decimal(0), dtype=pl.Decimal(38, 12))
-    reported = pl.col("done").is_not_null()
-    compared_plan = pl.col("plan").fill_null(zero) if monthly else pl.col("cum_plan")
-    return (
-        months.join(judged, on="key", how="inner")
-        .filter(
-            (pl.col("i") < last)
-            & (pl.col("i") >= pl.lit(last) - pl.max_horizontal(pl.col("severity"), pl.lit(1)))
+    tolerance = pl.lit(policy.tolerance, dtype=pl.Decimal(38, 12)).alias("tolerance")
+    # The months shown: the streak's, or the month judged when there is no streak.
+    shown = pl.max_horizontal(pl.col("severity"), pl.lit(1))
+    parts = []
+    for k in range(1, ended + 1):
+        done = pl.col(f"done_{k}")
+        compared = (
+            (done, pl.col(f"plan_{k}").fill_null(_ZERO))
+            if monthly
+            else (pl.col(f"cum_done_{k}"), pl.col(f"cum_plan_{k}"))
         )
-        .sort("seq", "i")
-        .select(
-            "key",
-            pl.date(year, pl.col("i") + 1, 1).alias("month"),
-            _month_code().alias("code"),
-            pl.when(reported).then(pl.col("done") if monthly else pl.col("cum_done")).alias("done"),
-            pl.when(reported).then(compared_plan).otherwise(pl.col("cum_plan")).alias("plan"),
-            pl.lit(policy.tolerance, dtype=pl.Decimal(38, 12)).alias("tolerance"),
+        parts.append(
+            judged.filter(pl.lit(ended - k) < shown).select(
+                "seq",
+                "key",
+                pl.lit(dt.date(year, k, 1)).alias("month"),
+                _month_code(k).alias("code"),
+                pl.when(done.is_not_null()).then(compared[0]).alias("done"),
+                pl.when(done.is_not_null())
+                .then(compared[1])
+                .otherwise(pl.col(f"cum_plan_{k}"))
+                .alias("plan"),
+                tolerance,
+            )
         )
-    )
+    if not parts:
+        schema = {"key": pl.String, "month": pl.Date, "code": pl.String}
+        money = {"done": pl.Decimal(38, 12), "plan": pl.Decimal(38, 12)}
+        return pl.DataFrame(schema={**schema, **money, "tolerance": pl.Decimal(38, 12)})
+    return pl.concat(parts).sort("seq", "month").drop("seq")
 
 
 def light_map_table(
@@ -330,10 +326,11 @@ def light_map_table(
 ) -> Any:
     """The light of every project at each month end of ``as_of``'s year up to ``as_of``.
 
-    The cells of :func:`projpush.lights.light_map` (lenient), in long form:
-    ``key``, ``month`` (its first day) and ``light``, projects in ledger
-    order. Months that have not ended on ``as_of`` are not judged, so they
-    are not in the table.
+    The cells of :func:`projpush.lights.light_map` (lenient), as a map: one
+    row per project in ledger order, ``key`` and a column per month ended on
+    ``as_of`` (``"2020-01"``, ...), holding :data:`LIGHTS` (null: not
+    judged). Months that have not ended are not judged, so they have no
+    column.
 
     Raises:
         ValidationError: ``as_of`` is not a date.
@@ -343,18 +340,16 @@ def light_map_table(
     as_of = plain_date_arg(as_of, "as_of")
     year = year_arg(as_of.year, "as_of.year")
     last = last_complete_month(as_of)
-    if last.year != year:
-        return pl.DataFrame(schema={"key": pl.String, "month": pl.Date, "light": LIGHTS})
-    months = _months(tables, year, chosen).join(_planned(tables, year), on="key", how="left")
-    cell = pl.col("judged") & pl.col("planned").fill_null(value=False)
-    return (
-        months.filter(pl.col("i") < last.month)
-        .sort("seq", "i")
-        .select(
-            "key",
-            pl.date(year, pl.col("i") + 1, 1).alias("month"),
-            pl.when(cell).then(_light(chosen, pl.col("run"))).alias("light"),
-        )
+    ended = last.month if last.year == year else 0
+    frame = _year(tables, year, chosen)
+    return frame.select(
+        "key",
+        *(
+            pl.when(pl.col(f"judged_{k}") & pl.col("planned"))
+            .then(_light(chosen, pl.col(f"run_{k}")))
+            .alias(str(Month(year, k)))
+            for k in range(1, ended + 1)
+        ),
     )
 
 
