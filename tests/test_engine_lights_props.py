@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
 
 from projpush.engine import explain, from_portfolio, judge_tables, light_map_table
 from projpush.errors import PolicyError, ValidationError
@@ -15,35 +14,8 @@ from projpush.lights import GapPolicy, LagPolicy, judge_portfolio, light_map
 from projpush.model import Month, Portfolio, Project, StageEvent
 from projpush.schedule import last_complete_month
 from projpush.synth import SAMPLE_AS_OF, sample_portfolio
-from strategies_lights import MONTHS, YEAR, as_of_dates, lag_policies, year_projects
-
-
-@st.composite
-def ledgers(draw: st.DrawFn) -> Portfolio:
-    """Projects of one year with gaps, stage changes, other years' figures and missing plans."""
-    projects = []
-    for i in range(draw(st.integers(0, 6))):
-        p: Project = draw(year_projects(f"P-{i}"))
-        shape = draw(st.sampled_from(["as_is", "gappy", "other_year", "no_plan", "planned"]))
-        if shape == "gappy":  # some months have no plan; some figures from the year before
-            keep = draw(st.sets(st.sampled_from(MONTHS), min_size=1))
-            plan = {m: v for m, v in p.monthly_plan.items() if m in keep}
-            done = {**p.monthly_done, Month(YEAR - 1, 12): Decimal(5)}
-            p = _evolve(p, monthly_plan=plan, monthly_done=done)
-        elif shape == "other_year":
-            p = _evolve(p, monthly_plan={Month(YEAR - 1, 6): Decimal(1), **p.monthly_plan})
-        elif shape == "no_plan":
-            p = _evolve(p, monthly_plan={Month(YEAR + 1, 1): Decimal(3)})
-        elif shape == "planned":
-            p = _evolve(p, stage="planned", stage_events=())
-        projects.append(p)
-    return Portfolio(projects=tuple(projects))
-
-
-def _evolve(p: Project, **changes: object) -> Project:
-    import attrs  # noqa: PLC0415
-
-    return attrs.evolve(p, **changes)
+from strategies_engine import ledgers
+from strategies_lights import MONTHS, YEAR, as_of_dates, lag_policies
 
 
 def outcome(call) -> str | None:

@@ -17,6 +17,7 @@ It needs the optional extra ``projpush[engine]`` (polars and pyarrow);
 from __future__ import annotations
 
 from projpush.engine.lights import LightFrames, explain, judge_tables, light_map_table
+from projpush.engine.metrics import group_table, investment_table
 from projpush.engine.tables import (
     TABLES,
     LedgerTables,
@@ -34,6 +35,8 @@ __all__ = [
     "LightFrames",
     "explain",
     "from_portfolio",
+    "group_table",
+    "investment_table",
     "is_parquet_ledger",
     "judge_tables",
     "light_map_table",
