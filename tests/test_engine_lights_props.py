@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from hypothesis import given
 
 from projpush.engine import explain, from_portfolio, judge_tables, light_map_table
 from projpush.errors import PolicyError, ValidationError
-from projpush.lights import GapPolicy, LagPolicy, judge_portfolio, light_map
+from projpush.lights import GapPolicy, LagPolicy, NodePolicy, judge_portfolio, light_map
 from projpush.model import Month, Portfolio, Project, StageEvent
 from projpush.schedule import last_complete_month
 from projpush.synth import SAMPLE_AS_OF, sample_portfolio
 from strategies_engine import ledgers
-from strategies_lights import MONTHS, YEAR, as_of_dates, lag_policies
+from strategies_lights import MONTHS, YEAR, as_of_dates, gap_policies, lag_policies
 
 
 def outcome(call) -> str | None:
@@ -102,9 +103,9 @@ class TestLightMapTable:
 class TestRefusals:
     """What the engine does not compute yet is refused, naming the policy."""
 
-    def test_gap_policy(self):
-        with pytest.raises(PolicyError, match=r"computes LagPolicy lights so far.*'yinchuan'"):
-            judge_tables(from_portfolio(sample_portfolio()), SAMPLE_AS_OF, GapPolicy.yinchuan())
+    def test_node_policy(self):
+        with pytest.raises(PolicyError, match=r"computes LagPolicy and GapPolicy .*'dalian'"):
+            judge_tables(from_portfolio(sample_portfolio()), SAMPLE_AS_OF, NodePolicy.dalian())
 
     def test_fine_tolerance(self):
         policy = LagPolicy(tolerance=Decimal("0.1234567"))
@@ -137,3 +138,53 @@ class TestRefusals:
         )
         cells = light_map_table(from_portfolio(Portfolio(projects=(p,))), dt.date(2020, 6, 30))
         assert [("NB-9", "green", "yellow", None, "green", "yellow", "red")] == cells.rows()
+
+
+def gap_engine_rows(portfolio: Portfolio, as_of: dt.date, policy: GapPolicy) -> list[tuple]:
+    frames = judge_tables(from_portfolio(portfolio), as_of, policy, lenient=True)
+    unreported: dict[str, list[Month]] = {}
+    for row in frames.reasons.iter_rows(named=True):
+        unreported.setdefault(row["key"], []).append(Month.of(row["month"]))
+    rows = []
+    for row in frames.verdicts.iter_rows(named=True):
+        gap = None
+        if row["light"] is not None:
+            gap = Fraction(row["gap_numerator"]) / Fraction(row["gap_denominator"])
+        rows.append((row["key"], row["light"], row["reason"], gap, unreported.get(row["key"], [])))
+    return rows
+
+
+def gap_object_rows(portfolio: Portfolio, as_of: dt.date, policy: GapPolicy) -> list[tuple]:
+    rows = []
+    for v in judge_portfolio(portfolio, as_of, policy, lenient=True).verdicts:
+        judged = v.light is not None
+        gap = v.reasons[0].figures["gap"] if judged else None
+        months = [m for r in v.reasons[1:] for m in r.months] if judged else []
+        light = v.light.value if judged else None
+        rows.append((v.project, light, v.reasons[0].code, gap, months))
+    return rows
+
+
+class TestGapPolicies:
+    """judge_tables under a GapPolicy gives judge_portfolio's lights, gaps and unreported months."""
+
+    @given(ledgers(), as_of_dates, gap_policies())
+    def test_same_verdicts(self, portfolio, as_of, policy):
+        expected = gap_object_rows(portfolio, as_of, policy)
+        assert expected == gap_engine_rows(portfolio, as_of, policy)
+
+    @given(ledgers(), as_of_dates, gap_policies())
+    def test_same_error_when_not_lenient(self, portfolio, as_of, policy):
+        expected = outcome(lambda: judge_portfolio(portfolio, as_of, policy))
+        assert expected == outcome(lambda: judge_tables(from_portfolio(portfolio), as_of, policy))
+
+    @pytest.mark.parametrize("policy", [GapPolicy.yinchuan(), GapPolicy.sanya()])
+    def test_sample_city(self, policy):
+        ledger = sample_portfolio()
+        expected = gap_object_rows(ledger, SAMPLE_AS_OF, policy)
+        assert expected == gap_engine_rows(ledger, SAMPLE_AS_OF, policy)
+
+    def test_coarse_thresholds_only(self):
+        policy = GapPolicy(yellow_at=Fraction(1, 100_001), red_at=Fraction(30))
+        with pytest.raises(PolicyError, match="yellow_at: expected a threshold of numerator"):
+            judge_tables(from_portfolio(sample_portfolio()), SAMPLE_AS_OF, policy)

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
@@ -36,9 +37,18 @@ import attrs
 from projpush._convert import plain_date_arg, year_arg
 from projpush._extras import require
 from projpush.errors import PolicyError, ValidationError
-from projpush.lights import LagPolicy, Light, LightPolicy, Requirement, Verdict
+from projpush.lights import (
+    Cutoff,
+    GapMeasure,
+    GapPolicy,
+    LagPolicy,
+    Light,
+    LightPolicy,
+    Requirement,
+    Verdict,
+)
 from projpush.model import Month, Portfolio, Stage, StageEventKind
-from projpush.schedule import last_complete_month
+from projpush.schedule import last_complete_month, time_progress
 
 if TYPE_CHECKING:
     from projpush.engine.tables import LedgerTables
@@ -92,10 +102,11 @@ def _lag_policy(policy: LightPolicy | None) -> LagPolicy:
     if not isinstance(chosen, LagPolicy):
         name = getattr(chosen, "name", type(chosen).__name__)
         msg = (
-            f"policy: the table engine computes LagPolicy lights so far; use the object API "
+            f"policy: the table engine computes LagPolicy and GapPolicy lights so far; use the "
+            f"object API "
             f"(projpush.lights.judge_portfolio) for {name!r}"
         )
-        raise PolicyError(msg, field="policy", expected="a LagPolicy", got=name)
+        raise PolicyError(msg, field="policy", expected="a LagPolicy or GapPolicy", got=name)
     _, denominator = chosen.tolerance.as_integer_ratio()
     if denominator > _MAX_DENOMINATOR:
         raise PolicyError.about(
@@ -224,7 +235,8 @@ def judge_tables(
     Args:
         tables: the ledger.
         as_of: the date judged; months through the last one ended on it count.
-        policy: a :class:`~projpush.lights.LagPolicy` (default: Ningbo's).
+        policy: a :class:`~projpush.lights.LagPolicy` (default: Ningbo's) or
+            a :class:`~projpush.lights.GapPolicy` (Yinchuan's, Sanya's, yours).
         lenient: show a project without a monthly plan for the year as not
             judged (reason ``no_plan``) instead of raising.
 
@@ -232,9 +244,12 @@ def judge_tables(
         ValidationError: ``as_of`` is not a date; or, unless ``lenient``, a
             project in scope has no monthly plan for the year (the first in
             ledger order, with the object API's message).
-        PolicyError: ``policy`` is not a LagPolicy, or its tolerance has more
-            than 6 decimal places.
+        PolicyError: ``policy`` is neither a LagPolicy nor a GapPolicy; a
+            tolerance has more than 6 decimal places, or a gap threshold a
+            numerator over 10^6 or a denominator over 10^4.
     """
+    if isinstance(policy, GapPolicy):
+        return _judge_gap(tables, as_of, _gap_policy(policy), lenient=lenient)
     chosen = _lag_policy(policy)
     as_of = plain_date_arg(as_of, "as_of")
     year = year_arg(as_of.year, "as_of.year")
@@ -267,6 +282,112 @@ def judge_tables(
     )
     verdicts = frame.select("key", "light", "severity", "reason", "stage", "last")
     return LightFrames(verdicts, _reasons(frame, chosen, year, ended), as_of, chosen.name)
+
+
+_MAX_NUMERATOR: Final = 10**6
+
+
+def _gap_policy(policy: GapPolicy) -> GapPolicy:
+    for field in ("yellow_at", "red_at"):
+        value = getattr(policy, field)
+        if abs(value.numerator) > _MAX_NUMERATOR or value.denominator > _MAX_DENOMINATOR // 100:
+            raise PolicyError.about(
+                field, "a threshold of numerator <= 10^6 and denominator <= 10^4", value
+            )
+    return policy
+
+
+def _beyond(numerator: Any, denominator: Any, threshold: Any, *, inclusive: bool) -> Any:
+    """``numerator / denominator`` reaches ``threshold`` (a Fraction), in exact arithmetic."""
+    left, right = numerator * threshold.denominator, denominator * threshold.numerator
+    return left >= right if inclusive else left > right
+
+
+def _judge_gap(
+    tables: LedgerTables, as_of: dt.date, policy: GapPolicy, *, lenient: bool
+) -> LightFrames:
+    """:func:`judge_tables` for a :class:`~projpush.lights.GapPolicy`.
+
+    The shortfall is ``gap_numerator / gap_denominator``: with progress
+    ``p/q`` and completion ``done/annual``, ``100 (p annual − q done) /
+    (q annual)`` points, or that over the progress (``/ (p annual)``) for
+    the relative measure. The light compares it with the thresholds in
+    exact arithmetic.
+    """
+    as_of = plain_date_arg(as_of, "as_of")
+    year = year_arg(as_of.year, "as_of.year")
+    if policy.cutoff is Cutoff.PREVIOUS_MONTH:
+        last = Month.of(as_of) - 1
+    else:
+        last = last_complete_month(as_of)
+    ended = last.month if last.year == year else 0
+    frame = _year(tables, year, LagPolicy(stages=policy.stages))
+    frame = frame.with_columns(_stages_at(tables, {"stage": as_of})["stage"])
+    plans = (
+        _frame(tables.annual_plans)
+        .filter(pl.col("year") == year)
+        .select("key", pl.col("plan").alias("annual"))
+    )
+    frame = frame.join(plans, on="key", how="left", maintain_order="left").with_columns(
+        in_scope=pl.col("stage").is_in([s.value for s in policy.stages]),
+        has_plan=(pl.col("annual") > _ZERO).fill_null(value=False),
+    )
+    if not lenient:
+        missing = frame.filter(pl.col("in_scope") & ~pl.col("has_plan"))
+        if missing.height:
+            _raise_no_plan(tables, missing["key"][0], as_of, policy)
+    progress = time_progress(last.last_day, policy.basis) if ended else Fraction(0)
+    p, q = progress.numerator, progress.denominator
+    done = pl.col(f"cum_done_{ended}") if ended else _ZERO
+    annual = pl.col("annual")
+    numerator = (annual * p - done * q) * 100
+    denominator = annual * (p if policy.measure is GapMeasure.RELATIVE else q)
+    light = (
+        pl.when(_beyond(numerator, denominator, policy.red_at, inclusive=policy.red_inclusive))
+        .then(pl.lit(Light.RED.value))
+        .when(_beyond(numerator, denominator, policy.yellow_at, inclusive=policy.yellow_inclusive))
+        .then(pl.lit(Light.YELLOW.value))
+        .otherwise(pl.lit(Light.GREEN.value))
+        .cast(LIGHTS)
+    )
+    judged = pl.col("in_scope") & pl.col("has_plan") & pl.lit(ended > 0)
+    reason = (
+        pl.when(~pl.col("in_scope"))
+        .then(pl.lit("not_judged"))
+        .when(~pl.col("has_plan"))
+        .then(pl.lit("no_plan"))
+        .when(pl.lit(ended == 0))
+        .then(pl.lit("no_month_yet"))
+        .otherwise(pl.lit(policy.measure.value))
+    )
+    frame = frame.with_columns(
+        pl.when(judged).then(light).alias("light"),
+        reason.alias("reason"),
+        pl.lit(last.first_day).alias("last"),
+        pl.when(judged).then(done).alias("done"),
+        pl.when(judged).then(numerator).alias("gap_numerator"),
+        pl.when(judged).then(denominator).alias("gap_denominator"),
+    )
+    verdicts = frame.select(
+        "key",
+        "light",
+        "reason",
+        "stage",
+        "last",
+        "done",
+        "annual",
+        "gap_numerator",
+        "gap_denominator",
+    )
+    unreported = [
+        frame.filter(pl.col("light").is_not_null() & pl.col(f"done_{k}").is_null()).select(
+            "seq", "key", pl.lit(dt.date(year, k, 1)).alias("month"), code=pl.lit("unreported")
+        )
+        for k in range(1, ended + 1)
+    ]
+    schema = {"seq": pl.Int32, "key": pl.String, "month": pl.Date, "code": pl.String}
+    reasons = pl.concat([pl.DataFrame(schema=schema), *unreported]).sort("seq", "month")
+    return LightFrames(verdicts, reasons.drop("seq"), as_of, policy.name)
 
 
 def _month_code(k: int) -> Any:
@@ -353,7 +474,7 @@ def light_map_table(
     )
 
 
-def _raise_no_plan(tables: LedgerTables, key: str, as_of: dt.date, policy: LagPolicy) -> None:
+def _raise_no_plan(tables: LedgerTables, key: str, as_of: dt.date, policy: LightPolicy) -> None:
     """Raise the object API's error for the project ``key``, which has no plan for the year."""
     project = _project(tables, key)
     policy.judge(project, as_of)
