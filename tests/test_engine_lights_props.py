@@ -8,10 +8,18 @@ from fractions import Fraction
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 from projpush.engine import explain, from_portfolio, judge_tables, light_map_table
 from projpush.errors import PolicyError, ValidationError
-from projpush.lights import GapPolicy, LagPolicy, NodePolicy, judge_portfolio, light_map
+from projpush.lights import (
+    GapPolicy,
+    LagPolicy,
+    NodePolicy,
+    SiteActivityPolicy,
+    judge_portfolio,
+    light_map,
+)
 from projpush.model import Month, Portfolio, Project, StageEvent
 from projpush.schedule import last_complete_month
 from projpush.synth import SAMPLE_AS_OF, sample_portfolio
@@ -103,9 +111,11 @@ class TestLightMapTable:
 class TestRefusals:
     """What the engine does not compute yet is refused, naming the policy."""
 
-    def test_node_policy(self):
-        with pytest.raises(PolicyError, match=r"computes LagPolicy and GapPolicy .*'dalian'"):
-            judge_tables(from_portfolio(sample_portfolio()), SAMPLE_AS_OF, NodePolicy.dalian())
+    def test_site_policy(self):
+        with pytest.raises(PolicyError, match=r"GapPolicy and NodePolicy lights so far.*'ningbo"):
+            judge_tables(
+                from_portfolio(sample_portfolio()), SAMPLE_AS_OF, SiteActivityPolicy.ningbo_video()
+            )
 
     def test_fine_tolerance(self):
         policy = LagPolicy(tolerance=Decimal("0.1234567"))
@@ -188,3 +198,53 @@ class TestGapPolicies:
         policy = GapPolicy(yellow_at=Fraction(1, 100_001), red_at=Fraction(30))
         with pytest.raises(PolicyError, match="yellow_at: expected a threshold of numerator"):
             judge_tables(from_portfolio(sample_portfolio()), SAMPLE_AS_OF, policy)
+
+
+def node_engine_rows(portfolio: Portfolio, as_of: dt.date, policy: NodePolicy) -> list[tuple]:
+    frames = judge_tables(from_portfolio(portfolio), as_of, policy)
+    reasons: dict[str, list[tuple]] = {}
+    for row in frames.reasons.iter_rows(named=True):
+        measure = row["days_late"]
+        if row["code"] == "slow":
+            measure = Fraction(row["behind_numerator"]) / Fraction(row["behind_denominator"])
+        reasons.setdefault(row["key"], []).append((row["code"], row["name"], measure))
+    return [
+        (r["key"], r["light"], r["reason"], r["severity"], reasons.get(r["key"], []))
+        for r in frames.verdicts.iter_rows(named=True)
+    ]
+
+
+def node_object_rows(portfolio: Portfolio, as_of: dt.date, policy: NodePolicy) -> list[tuple]:
+    rows = []
+    for v in judge_portfolio(portfolio, as_of, policy).verdicts:
+        shown = [
+            (r.code, r.milestones[0], r.figures["behind" if r.code == "slow" else "days_late"])
+            for r in v.reasons
+            if r.code in ("missed", "late", "slow")
+        ]
+        light = None if v.light is None else v.light.value
+        severity = int(v.severity) if light == "red" else None
+        rows.append((v.project, light, v.reasons[0].code, severity, shown))
+    return rows
+
+
+class TestNodePolicies:
+    """judge_tables under a NodePolicy gives judge_portfolio's lights and milestone reasons."""
+
+    @given(
+        ledgers(),
+        as_of_dates,
+        st.sampled_from([Fraction(0), Fraction(10), Fraction(25, 2)]),
+        st.booleans(),
+    )
+    def test_same_verdicts(self, portfolio, as_of, slack, on_due_day):
+        policy = NodePolicy(slack_points=slack, missed_on_due_day=on_due_day)
+        expected = node_object_rows(portfolio, as_of, policy)
+        assert expected == node_engine_rows(portfolio, as_of, policy)
+
+    def test_sample_city(self):
+        ledger = sample_portfolio()
+        policy = NodePolicy.dalian()
+        expected = node_object_rows(ledger, SAMPLE_AS_OF, policy)
+        assert expected == node_engine_rows(ledger, SAMPLE_AS_OF, policy)
+        assert {"red", "yellow", "green"} <= {row[1] for row in expected}

@@ -44,6 +44,7 @@ from projpush.lights import (
     LagPolicy,
     Light,
     LightPolicy,
+    NodePolicy,
     Requirement,
     Verdict,
 )
@@ -102,11 +103,14 @@ def _lag_policy(policy: LightPolicy | None) -> LagPolicy:
     if not isinstance(chosen, LagPolicy):
         name = getattr(chosen, "name", type(chosen).__name__)
         msg = (
-            f"policy: the table engine computes LagPolicy and GapPolicy lights so far; use the "
+            f"policy: the table engine computes LagPolicy, GapPolicy and NodePolicy lights so "
+            f"far; use the "
             f"object API "
             f"(projpush.lights.judge_portfolio) for {name!r}"
         )
-        raise PolicyError(msg, field="policy", expected="a LagPolicy or GapPolicy", got=name)
+        raise PolicyError(
+            msg, field="policy", expected="a LagPolicy, GapPolicy or NodePolicy", got=name
+        )
     _, denominator = chosen.tolerance.as_integer_ratio()
     if denominator > _MAX_DENOMINATOR:
         raise PolicyError.about(
@@ -250,6 +254,8 @@ def judge_tables(
     """
     if isinstance(policy, GapPolicy):
         return _judge_gap(tables, as_of, _gap_policy(policy), lenient=lenient)
+    if isinstance(policy, NodePolicy):
+        return _judge_nodes(tables, as_of, policy)
     chosen = _lag_policy(policy)
     as_of = plain_date_arg(as_of, "as_of")
     year = year_arg(as_of.year, "as_of.year")
@@ -388,6 +394,137 @@ def _judge_gap(
     schema = {"seq": pl.Int32, "key": pl.String, "month": pl.Date, "code": pl.String}
     reasons = pl.concat([pl.DataFrame(schema=schema), *unreported]).sort("seq", "month")
     return LightFrames(verdicts, reasons.drop("seq"), as_of, policy.name)
+
+
+def _judge_nodes(tables: LedgerTables, as_of: dt.date, policy: NodePolicy) -> LightFrames:
+    """:func:`judge_tables` for a :class:`~projpush.lights.NodePolicy` (Dalian's node tasks).
+
+    Each milestone is judged on ``as_of`` as
+    :func:`projpush.schedule.milestone_timing` does. It is *missed* when it
+    is open past its planned day (or on it, with ``missed_on_due_day``). It
+    is *late* when it was done after its planned day, within the month of
+    ``as_of``. It is *slow* when it is open and its percent trails the
+    elapsed share of its window by more than the slack. The share is
+    compared exactly, by cross-multiplication.
+    """
+    as_of = plain_date_arg(as_of, "as_of")
+    period_start = Month.of(as_of).first_day
+    planned, start = pl.col("planned"), pl.col("start")
+    done = pl.when(pl.col("done") <= as_of).then(pl.col("done"))
+    is_open = done.is_null()
+    missed = is_open & ((planned < as_of) | ((planned == as_of) & policy.missed_on_due_day))
+    days = (pl.lit(as_of) - planned).dt.total_days()
+    late = ~is_open & (done > planned) & (done >= period_start)
+    # The elapsed share of the window, numerator over denominator, as _expected_share.
+    window = (planned - start).dt.total_days() + 1
+    share_n = (
+        pl.when(pl.lit(as_of) >= planned)
+        .then(1)
+        .when(pl.lit(as_of) < start)
+        .then(0)
+        .otherwise((pl.lit(as_of) - start).dt.total_days() + 1)
+    )
+    share_d = (
+        pl.when((pl.lit(as_of) >= planned) | (pl.lit(as_of) < start)).then(1).otherwise(window)
+    )
+    behind_n = share_n * 100 - pl.col("percent") * share_d  # points behind = behind_n / share_d
+    slack = policy.slack_points
+    slow = (
+        is_open
+        & ~missed
+        & start.is_not_null()
+        & pl.col("percent").is_not_null()
+        & (behind_n * slack.denominator > share_d * slack.numerator)
+    )
+    milestones = _frame(tables.milestones).with_columns(
+        missed=missed,
+        late=late.fill_null(value=False),
+        slow=slow.fill_null(value=False),
+        due=~missed & (planned <= as_of),
+        days_late=pl.when(missed).then(days).when(late).then((done - planned).dt.total_days()),
+        behind_numerator=pl.when(slow).then(behind_n),
+        behind_denominator=pl.when(slow).then(share_d),
+    )
+    counts = milestones.group_by("key").agg(
+        pl.len().alias("milestones"),
+        *(pl.col(c).sum().cast(pl.Int64) for c in ("missed", "late", "slow", "due")),
+        pl.col("days_late").filter(pl.col("missed")).max().alias("worst_missed"),
+        pl.col("days_late").filter(pl.col("late")).max().alias("worst_late"),
+    )
+    frame = (
+        _stages_at(tables, {"stage": as_of})
+        .with_columns(in_scope=pl.col("stage").is_in([s.value for s in policy.stages]))
+        .join(counts, on="key", how="left", maintain_order="left")
+        .with_columns(pl.col("milestones").fill_null(0))
+    )
+    judged = pl.col("in_scope") & (pl.col("milestones") > 0)
+    light = (
+        pl.when(pl.col("missed") > 0)
+        .then(pl.lit(Light.RED.value))
+        .when((pl.col("late") + pl.col("slow")) > 0)
+        .then(pl.lit(Light.YELLOW.value))
+        .otherwise(pl.lit(Light.GREEN.value))
+        .cast(LIGHTS)
+    )
+    first = (
+        pl.when(~pl.col("in_scope"))
+        .then(pl.lit("not_judged"))
+        .when(pl.col("milestones") == 0)
+        .then(pl.lit("no_milestones"))
+        .when(pl.col("missed") > 0)
+        .then(pl.lit("missed"))
+        .when((pl.col("late") + pl.col("slow")) > 0)
+        .then(pl.lit("late"))  # refined below: the first slow reason may be "slow"
+        .otherwise(pl.lit("on_schedule"))
+    )
+    frame = frame.with_columns(pl.when(judged).then(light).alias("light"), first.alias("reason"))
+    reasons = _node_reasons(milestones, frame)
+    first_code = reasons.group_by("key", maintain_order=True).agg(pl.col("code").first())
+    verdicts = (
+        frame.join(first_code, on="key", how="left", maintain_order="left")
+        .with_columns(
+            reason=pl.when(pl.col("light") == "yellow").then("code").otherwise("reason"),
+            severity=pl.when(pl.col("light") == "red").then("worst_missed"),
+        )
+        .select(
+            "key",
+            "light",
+            "reason",
+            "stage",
+            "severity",
+            "missed",
+            "late",
+            "slow",
+            "due",
+        )
+    )
+    return LightFrames(verdicts, reasons, as_of, policy.name)
+
+
+def _node_reasons(milestones: Any, frame: Any) -> Any:
+    """A row per missed, late or slow milestone of a judged project, in the order of its reasons.
+
+    Missed milestones come first, then the late and slow ones, each in
+    milestone order; a milestone both late and slow is late first.
+    """
+    judged = frame.filter(pl.col("light").is_not_null()).select(
+        pl.col("seq").alias("project_seq"), "key"
+    )
+    rows = milestones.join(judged, on="key", how="inner")
+    columns = ("key", "name", "code", "days_late", "behind_numerator", "behind_denominator")
+    parts = [
+        rows.filter(pl.col(code)).with_columns(
+            code=pl.lit(code), order=pl.lit(order), part=pl.lit(part)
+        )
+        for code, order, part in (("missed", 0, 0), ("late", 1, 0), ("slow", 1, 1))
+    ]
+    combined = pl.concat(parts).sort("project_seq", "order", "seq", "part")
+    return combined.select(
+        *columns[:3],
+        pl.when(pl.col("code") != "slow").then("days_late").alias("days_late"),
+        pl.when(pl.col("code") == "slow").then("behind_numerator").alias("behind_numerator"),
+        pl.when(pl.col("code") == "slow").then("behind_denominator").alias("behind_denominator"),
+    )
 
 
 def _month_code(k: int) -> Any:
