@@ -269,17 +269,8 @@ def judge_tables(
             _raise_no_plan(tables, missing["key"][0], as_of, chosen)
     run = pl.col(f"run_{ended}") if ended else pl.lit(0, pl.Int32)
     judged = pl.col("in_scope") & pl.col("planned") & pl.lit(ended > 0)
-    first_reason = (
-        pl.when(~pl.col("in_scope"))
-        .then(pl.lit("not_judged"))
-        .when(~pl.col("planned"))
-        .then(pl.lit("no_plan"))
-        .when(pl.lit(ended == 0))
-        .then(pl.lit("no_month_yet"))
-        .when(run > 0)
-        .then(pl.lit("streak"))
-        .otherwise(_month_code(max(ended, 1)))
-    )
+    judged_reason = pl.when(run > 0).then(pl.lit("streak")).otherwise(_month_code(max(ended, 1)))
+    first_reason = _first_reason("planned", ended, judged_reason)
     frame = frame.with_columns(
         pl.when(judged).then(_light(chosen, run)).alias("light"),
         pl.when(judged).then(run).otherwise(0).cast(pl.Int32).alias("severity"),
@@ -357,15 +348,7 @@ def _judge_gap(
         .cast(LIGHTS)
     )
     judged = pl.col("in_scope") & pl.col("has_plan") & pl.lit(ended > 0)
-    reason = (
-        pl.when(~pl.col("in_scope"))
-        .then(pl.lit("not_judged"))
-        .when(~pl.col("has_plan"))
-        .then(pl.lit("no_plan"))
-        .when(pl.lit(ended == 0))
-        .then(pl.lit("no_month_yet"))
-        .otherwise(pl.lit(policy.measure.value))
-    )
+    reason = _first_reason("has_plan", ended, pl.lit(policy.measure.value))
     frame = frame.with_columns(
         pl.when(judged).then(light).alias("light"),
         reason.alias("reason"),
@@ -524,6 +507,23 @@ def _node_reasons(milestones: Any, frame: Any) -> Any:
         pl.when(pl.col("code") != "slow").then("days_late").alias("days_late"),
         pl.when(pl.col("code") == "slow").then("behind_numerator").alias("behind_numerator"),
         pl.when(pl.col("code") == "slow").then("behind_denominator").alias("behind_denominator"),
+    )
+
+
+def _first_reason(planned: str, ended: int, judged: Any) -> Any:
+    """The code of a verdict's first reason: why it was not judged, else ``judged``'s.
+
+    The order is the object rules': the stage first, then the plan, then
+    whether a month has ended.
+    """
+    return (
+        pl.when(~pl.col("in_scope"))
+        .then(pl.lit("not_judged"))
+        .when(~pl.col(planned))
+        .then(pl.lit("no_plan"))
+        .when(pl.lit(ended == 0))
+        .then(pl.lit("no_month_yet"))
+        .otherwise(judged)
     )
 
 
