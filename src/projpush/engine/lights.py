@@ -1,5 +1,7 @@
 """Lights over the ledger's tables, column-wise: the engine's :mod:`projpush.lights`.
 
+The lag, gap and node policies are computed here; the site-activity and
+worst-of policies are not yet, and are refused naming the object API.
 Ningbo's rule of consecutive lagging months (:class:`~projpush.lights.LagPolicy`,
 with any tolerance, either requirement and any set of judged stages) is a few
 polars expressions over the monthly table:
@@ -74,6 +76,11 @@ _MAX_DENOMINATOR: Final = 10**6  # amounts < 1.2e17 万元 × 10^6 stay inside d
 @attrs.frozen
 class LightFrames:
     """The lights of every project on one date, as polars DataFrames.
+
+    The columns below are a :class:`~projpush.lights.LagPolicy`'s. Under a
+    gap or node policy ``verdicts`` and ``reasons`` carry that rule's
+    figures instead (``docs/tables.md`` lists them); ``key``, ``light``,
+    ``reason`` and ``stage`` are always there.
 
     Attributes:
         verdicts: one row per project, in ledger order: ``key``, ``light``
