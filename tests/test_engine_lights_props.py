@@ -17,6 +17,7 @@ from projpush.lights import (
     LagPolicy,
     NodePolicy,
     SiteActivityPolicy,
+    WorstOf,
     judge_portfolio,
     light_map,
 )
@@ -111,11 +112,10 @@ class TestLightMapTable:
 class TestRefusals:
     """What the engine does not compute yet is refused, naming the policy."""
 
-    def test_site_policy(self):
-        with pytest.raises(PolicyError, match=r"GapPolicy and NodePolicy lights so far.*'ningbo"):
-            judge_tables(
-                from_portfolio(sample_portfolio()), SAMPLE_AS_OF, SiteActivityPolicy.ningbo_video()
-            )
+    def test_worst_of(self):
+        policy = WorstOf((LagPolicy.ningbo(), NodePolicy.dalian()))
+        with pytest.raises(PolicyError, match=r"node and site policies' lights so far.*'worst_of"):
+            judge_tables(from_portfolio(sample_portfolio()), SAMPLE_AS_OF, policy)
 
     def test_fine_tolerance(self):
         policy = LagPolicy(tolerance=Decimal("0.1234567"))
@@ -248,3 +248,36 @@ class TestNodePolicies:
         expected = node_object_rows(ledger, SAMPLE_AS_OF, policy)
         assert expected == node_engine_rows(ledger, SAMPLE_AS_OF, policy)
         assert {"red", "yellow", "green"} <= {row[1] for row in expected}
+
+
+def site_engine_rows(portfolio: Portfolio, as_of: dt.date, policy: SiteActivityPolicy) -> list:
+    frames = judge_tables(from_portfolio(portfolio), as_of, policy)
+    return [
+        (r["key"], r["light"], r["reason"], r["idle_days"] if r["light"] else None)
+        for r in frames.verdicts.iter_rows(named=True)
+    ]
+
+
+def site_object_rows(portfolio: Portfolio, as_of: dt.date, policy: SiteActivityPolicy) -> list:
+    rows = []
+    for v in judge_portfolio(portfolio, as_of, policy).verdicts:
+        light = None if v.light is None else v.light.value
+        idle = v.reasons[0].figures["idle_days"] if light else None
+        rows.append((v.project, light, v.reasons[0].code, idle))
+    return rows
+
+
+class TestSitePolicies:
+    """judge_tables under a SiteActivityPolicy gives judge_portfolio's lights and idle spans."""
+
+    @given(ledgers(), as_of_dates, st.integers(1, 5), st.none() | st.integers(6, 9))
+    def test_same_verdicts(self, portfolio, as_of, yellow, red):
+        policy = SiteActivityPolicy(yellow_after_days=yellow, red_after_days=red)
+        expected = site_object_rows(portfolio, as_of, policy)
+        assert expected == site_engine_rows(portfolio, as_of, policy)
+
+    def test_sample_city(self):
+        ledger = sample_portfolio()
+        policy = SiteActivityPolicy.ningbo_video()
+        expected = site_object_rows(ledger, SAMPLE_AS_OF, policy)
+        assert expected == site_engine_rows(ledger, SAMPLE_AS_OF, policy)

@@ -1,7 +1,7 @@
 """Lights over the ledger's tables, column-wise: the engine's :mod:`projpush.lights`.
 
-The lag, gap and node policies are computed here; the site-activity and
-worst-of policies are not yet, and are refused naming the object API.
+The lag, gap, node and site-activity policies are computed here; the
+worst-of policy is not yet, and is refused naming the object API.
 Ningbo's rule of consecutive lagging months (:class:`~projpush.lights.LagPolicy`,
 with any tolerance, either requirement and any set of judged stages) is a few
 polars expressions over the monthly table:
@@ -48,6 +48,7 @@ from projpush.lights import (
     LightPolicy,
     NodePolicy,
     Requirement,
+    SiteActivityPolicy,
     Verdict,
 )
 from projpush.model import Month, Portfolio, Stage, StageEventKind
@@ -110,8 +111,8 @@ def _lag_policy(policy: LightPolicy | None) -> LagPolicy:
     if not isinstance(chosen, LagPolicy):
         name = getattr(chosen, "name", type(chosen).__name__)
         msg = (
-            f"policy: the table engine computes LagPolicy, GapPolicy and NodePolicy lights so "
-            f"far; use the "
+            f"policy: the table engine computes the lag, gap, node and site policies' lights "
+            f"so far; use the "
             f"object API "
             f"(projpush.lights.judge_portfolio) for {name!r}"
         )
@@ -263,6 +264,8 @@ def judge_tables(
         return _judge_gap(tables, as_of, _gap_policy(policy), lenient=lenient)
     if isinstance(policy, NodePolicy):
         return _judge_nodes(tables, as_of, policy)
+    if isinstance(policy, SiteActivityPolicy):
+        return _judge_site(tables, as_of, policy)
     chosen = _lag_policy(policy)
     as_of = plain_date_arg(as_of, "as_of")
     year = year_arg(as_of.year, "as_of.year")
@@ -489,6 +492,70 @@ def _judge_nodes(tables: LedgerTables, as_of: dt.date, policy: NodePolicy) -> Li
         )
     )
     return LightFrames(verdicts, reasons, as_of, policy.name)
+
+
+def _judge_site(tables: LedgerTables, as_of: dt.date, policy: SiteActivityPolicy) -> LightFrames:
+    """:func:`judge_tables` for a :class:`~projpush.lights.SiteActivityPolicy` (site video).
+
+    The idle span runs from the first idle observation after the last active
+    one to the latest observation on or before ``as_of``, in calendar days.
+    """
+    as_of = plain_date_arg(as_of, "as_of")
+    day = pl.col("day")
+    seen = _frame(tables.site_observations).filter(day <= as_of)
+    last_active = day.filter(pl.col("active")).max()
+    spans = (
+        seen.with_columns(last_active=last_active.over("key"))
+        .group_by("key")
+        .agg(
+            pl.col("day").max().alias("last_seen"),
+            pl.col("last_active").first(),
+            day.filter(
+                ~pl.col("active")
+                & (pl.col("last_active").is_null() | (day > pl.col("last_active")))
+            )
+            .min()
+            .alias("first_idle"),
+        )
+    )
+    idle_days = ((pl.col("last_seen") - pl.col("first_idle")).dt.total_days() + 1).fill_null(0)
+    red = policy.red_after_days
+    light = (
+        pl.when((idle_days > red) if red is not None else pl.lit(value=False))
+        .then(pl.lit(Light.RED.value))
+        .when(idle_days > policy.yellow_after_days)
+        .then(pl.lit(Light.YELLOW.value))
+        .otherwise(pl.lit(Light.GREEN.value))
+        .cast(LIGHTS)
+    )
+    frame = (
+        _stages_at(tables, {"stage": as_of})
+        .with_columns(in_scope=pl.col("stage").is_in([s.value for s in policy.stages]))
+        .join(spans, on="key", how="left", maintain_order="left")
+    )
+    observed = pl.col("last_seen").is_not_null()
+    judged = pl.col("in_scope") & observed
+    reason = (
+        pl.when(~pl.col("in_scope"))
+        .then(pl.lit("not_judged"))
+        .when(~observed)
+        .then(pl.lit("no_observations"))
+        .when(idle_days > policy.yellow_after_days)
+        .then(pl.lit("idle"))
+        .otherwise(pl.lit("active"))
+    )
+    verdicts = frame.select(
+        "key",
+        pl.when(judged).then(light).alias("light"),
+        reason.alias("reason"),
+        "stage",
+        pl.when(judged).then(idle_days).alias("idle_days"),
+        pl.when(judged).then(pl.col("first_idle")).alias("first_idle"),
+        pl.when(judged).then(pl.col("last_seen")).alias("last_seen"),
+        pl.when(judged).then(pl.col("last_active")).alias("last_active"),
+    )
+    empty = pl.DataFrame(schema={"key": pl.String})
+    return LightFrames(verdicts, empty, as_of, policy.name)
 
 
 def _node_reasons(milestones: Any, frame: Any) -> Any:
