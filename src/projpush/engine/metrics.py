@@ -24,8 +24,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from projpush._convert import plain_date_arg
 from projpush.engine.lights import _frame, _stages_at
-from projpush.errors import ValidationError
-from projpush.metrics import GroupBy, report_month
+from projpush.metrics import GroupBy, _dimension, report_month
 
 if TYPE_CHECKING:
     from projpush.engine.tables import LedgerTables
@@ -142,11 +141,7 @@ def group_table(tables: LedgerTables, by: GroupBy | str, as_of: dt.date) -> Any:
         ValidationError: ``by`` is not a :class:`~projpush.metrics.GroupBy`
             or its value, or ``as_of`` is not a date.
     """
-    try:
-        dimension = by if isinstance(by, GroupBy) else GroupBy(by)
-    except ValueError:
-        names = [d.value for d in GroupBy]
-        raise ValidationError.about("by", f"one of {names}", by) from None
+    dimension = _dimension(by)  # the object API's parsing, so the same message
     figures = investment_table(tables, as_of)
     name = dimension.value
     if dimension is GroupBy.LEADER:
