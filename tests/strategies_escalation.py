@@ -92,3 +92,22 @@ def later_days(start: dt.date, count: int = 4) -> st.SearchStrategy[list[dt.date
     return st.lists(st.integers(0, 120), min_size=1, max_size=count).map(
         lambda gaps: sorted(start + dt.timedelta(days=g) for g in gaps)
     )
+
+
+@st.composite
+def climbed(draw: st.DrawFn) -> History:
+    """A history often taken to the top tier and past its limit, then maybe touched by hand."""
+    history = draw(histories(max_steps=8))
+    issue, policy, day = history.issue, history.policy, history.last_day
+    if draw(st.booleans()):
+        for _ in policy.ladder.tiers:
+            with contextlib.suppress(InvalidTransition):
+                issue = escalate(issue, day, policy, by="督导组", reason="协调", calendar=CAL)
+    # Advanced before the hand steps, so that a sheet or the note often precedes them.
+    day += dt.timedelta(days=draw(st.integers(0, 60)))
+    issue = advance(issue, day, policy, CAL)
+    for name in draw(st.lists(st.sampled_from(("note", "start", "pause", "resume")), max_size=2)):
+        day += dt.timedelta(days=draw(st.integers(0, 10)))
+        with contextlib.suppress(InvalidTransition):
+            issue = STEPS[name](issue, day, policy)
+    return History(issue, policy, day)

@@ -443,6 +443,18 @@ class TestAdvance:
         issue = advance(assigned(NINGBO), D(2020, 12, 31), NINGBO)
         assert replay(issue.events) == issue.status
 
+    @pytest.mark.parametrize("note", ["[warning 1/2 no bracket", "[warning half]", "[warning 1/0]"])
+    def test_note_that_only_looks_like_a_warning(self, note: str) -> None:
+        """A system note with a broken warning tag records no warning, and raises nothing."""
+        policy = attrs.evolve(BINZHOU, sheets=SheetPolicy.help_desk())
+        issue = assigned(policy).step(EventKind.NOTE, D(2020, 9, 30), AUTO_ACTOR, note=note)
+        warned = [
+            e.note[:13]
+            for e in advance(issue, D(2020, 10, 13), policy).events
+            if "[warning" in e.note
+        ]
+        assert warned == [note[:13], "[warning 1/2]", "[warning 3/4]"]
+
 
 class TestViews:
     """Board, overdue list, accountability list and unit statistics."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from typing import TYPE_CHECKING
 
@@ -11,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from projpush._convert import plain_date_arg
-from projpush.errors import InvalidTransition, ProjpushError, ValidationError
+from projpush.errors import ProjpushError, ValidationError
 from projpush.escalation import (
     AUTO_ACTOR,
     EscalationPolicy,
@@ -25,7 +24,7 @@ from projpush.escalation import (
     escalate,
 )
 from projpush.model import EventKind, Issue
-from strategies_escalation import CAL, POLICIES, STEPS, History, histories, later_days
+from strategies_escalation import CAL, POLICIES, STEPS, History, climbed, later_days
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -60,25 +59,6 @@ def outcome(run: Callable[[], Issue]) -> object:
         return run()
     except ProjpushError as error:
         return type(error), str(error)
-
-
-@st.composite
-def climbed(draw: st.DrawFn) -> History:
-    """A history often taken to the top tier and past its limit, then maybe touched by hand."""
-    history = draw(histories(max_steps=8))
-    issue, policy, day = history.issue, history.policy, history.last_day
-    if draw(st.booleans()):
-        for _ in policy.ladder.tiers:
-            with contextlib.suppress(InvalidTransition):
-                issue = escalate(issue, day, policy, by="督导组", reason="协调", calendar=CAL)
-    # Advanced before the hand steps, so that a sheet or the note often precedes them.
-    day += dt.timedelta(days=draw(st.integers(0, 60)))
-    issue = advance(issue, day, policy, CAL)
-    for name in draw(st.lists(st.sampled_from(("note", "start", "pause", "resume")), max_size=2)):
-        day += dt.timedelta(days=draw(st.integers(0, 10)))
-        with contextlib.suppress(InvalidTransition):
-            issue = STEPS[name](issue, day, policy)
-    return History(issue, policy, day)
 
 
 class TestAdvanceShortcuts:

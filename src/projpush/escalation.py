@@ -514,24 +514,30 @@ class PolicyBook:
 
 def _policy_for(issue: Issue, policy: EscalationPolicy | PolicyBook) -> EscalationPolicy:
     """The policy version ``issue`` was assigned under."""
-    key = issue.status.policy
+    return _policy_of(issue.id, issue.status.policy, policy)
+
+
+def _policy_of(
+    issue_id: str, key: str | None, policy: EscalationPolicy | PolicyBook
+) -> EscalationPolicy:
+    """The policy version ``key`` that the issue ``issue_id`` records, from ``policy``."""
     if isinstance(policy, EscalationPolicy):
         if key is None or key == policy.key:
             return policy
         msg = (
-            f"issue {issue.id!r}: assigned under policy {key!r}, but {policy.key!r} was "
+            f"issue {issue_id!r}: assigned under policy {key!r}, but {policy.key!r} was "
             f"given; pass a PolicyBook that holds {key!r}"
         )
         raise UnknownReferenceError(msg, field="policy", expected=key, got=policy.key)
     if not isinstance(policy, PolicyBook):
         raise PolicyError.about("policy", "an EscalationPolicy or a PolicyBook", policy)
     if key is None:
-        msg = f"issue {issue.id!r}: no policy version recorded; assign it with assign()"
+        msg = f"issue {issue_id!r}: no policy version recorded; assign it with assign()"
         raise UnknownReferenceError(msg, field="policy", expected="a recorded policy", got=None)
     try:
         return policy.get(key)
     except UnknownReferenceError as error:
-        raise _within(error, f"issue {issue.id!r}") from None
+        raise _within(error, f"issue {issue_id!r}") from None
 
 
 # --------------------------------------------------------------------------- transitions
@@ -902,8 +908,26 @@ def _mark(e: IssueEvent) -> Fraction | bool | None:
     if e.kind is not EventKind.NOTE or e.actor != AUTO_ACTOR:
         return None
     if e.note.startswith(_WARNING_TAG):
-        return Fraction(e.note[len(_WARNING_TAG) : e.note.index("]")])
+        return _warning_share(e.note)
     return True if _is_accountability_note(e) else None
+
+
+def _warning_share(note: str) -> Fraction | None:
+    """The share a warning note records (``[warning 1/2] ...``), or None if it names none.
+
+    A note that only looks like a warning (no closing bracket, no number in
+    it) records nothing: it is not one :func:`advance` wrote.
+
+    >>> _warning_share("[warning 3/4] 75% of the limit used"), _warning_share("[warning x]")
+    (Fraction(3, 4), None)
+    """
+    end = note.find("]")
+    if not note.startswith(_WARNING_TAG) or end < 0:
+        return None
+    try:
+        return Fraction(note[len(_WARNING_TAG) : end])
+    except (ValueError, ZeroDivisionError):
+        return None
 
 
 def _is_accountability_note(e: IssueEvent) -> bool:

@@ -4,7 +4,9 @@ A province's ledger is a table, not a file of Python objects. This package
 holds the ledger as Arrow tables (:class:`LedgerTables`, documented in
 ``docs/tables.md``), reads and writes it as a folder of Parquet files, and
 computes the rules over whole columns with polars, with no Python object per
-project or row. The object rules in :mod:`projpush.lights` stay the
+project, issue or row: lights (:mod:`projpush.engine.lights`), escalation
+(:mod:`projpush.engine.escalation`), figures (:mod:`projpush.engine.metrics`)
+and working days (:mod:`projpush.engine.schedule`). The object rules stay the
 reference: every engine result is pinned to them by differential property
 tests, and :func:`explain` returns the object :class:`~projpush.lights.Verdict`
 of one project, with its reasons, for drill-down.
@@ -16,11 +18,22 @@ It needs the optional extra ``projpush[engine]`` (polars and pyarrow);
 
 from __future__ import annotations
 
+from projpush.engine.escalation import (
+    accountability_table,
+    advance_tables,
+    history,
+    open_table,
+    overdue_table,
+    status_table,
+    unit_stats_table,
+)
 from projpush.engine.lights import LightFrames, explain, judge_tables, light_map_table
 from projpush.engine.metrics import group_table, investment_table
+from projpush.engine.schedule import calendar_from_table, calendar_table
 from projpush.engine.tables import (
     TABLES,
     LedgerTables,
+    from_issues,
     from_portfolio,
     is_parquet_ledger,
     read_parquet,
@@ -33,15 +46,25 @@ __all__ = [
     "TABLES",
     "LedgerTables",
     "LightFrames",
+    "accountability_table",
+    "advance_tables",
+    "calendar_from_table",
+    "calendar_table",
     "explain",
+    "from_issues",
     "from_portfolio",
     "group_table",
+    "history",
     "investment_table",
     "is_parquet_ledger",
     "judge_tables",
     "light_map_table",
+    "open_table",
+    "overdue_table",
     "read_parquet",
     "schema",
+    "status_table",
     "to_portfolio",
+    "unit_stats_table",
     "write_parquet",
 ]

@@ -82,6 +82,7 @@ pc: Any = require("pyarrow.compute", extra="engine", user="projpush.engine")
 __all__ = [
     "TABLES",
     "LedgerTables",
+    "from_issues",
     "from_portfolio",
     "is_parquet_ledger",
     "read_parquet",
@@ -431,12 +432,32 @@ def from_portfolio(portfolio: Portfolio) -> LedgerTables:
     for seq, p in enumerate(portfolio.projects):
         _project_rows(rows, seq, p)
     _people_rows(rows, portfolio)
-    for seq, issue in enumerate(portfolio.issues):
+    _issue_rows(rows, portfolio.issues)
+    return LedgerTables(**{name: _table(name, rows[name]) for name in TABLES})
+
+
+def from_issues(issues: Iterable[Issue]) -> LedgerTables:
+    """A problem list alone as tables: ``issues`` and ``issue_events``, the others empty.
+
+    The escalation engine needs no other table; a platform whose problem
+    list lives apart from its project ledger starts here.
+
+    Raises:
+        ValidationError: an item is not an Issue.
+    """
+    rows = {name: _rows(name) for name in TABLES}
+    _issue_rows(rows, issues)
+    return LedgerTables(**{name: _table(name, rows[name]) for name in TABLES})
+
+
+def _issue_rows(rows: dict[str, dict[str, list[Any]]], issues: Iterable[Issue]) -> None:
+    for seq, issue in enumerate(issues):
+        if not isinstance(issue, Issue):
+            raise ValidationError.about(f"issues[{seq}]", "an Issue", type(issue).__name__)
         fields = _fields(issue, "id", "project", "category", "title", "difficulty")
         _add(rows["issues"], seq=seq, **fields)
         for i, e in enumerate(issue.events):
             _add(rows["issue_events"], issue=issue.id, seq=i, **attrs.asdict(e, recurse=False))
-    return LedgerTables(**{name: _table(name, rows[name]) for name in TABLES})
 
 
 def _people_rows(rows: dict[str, dict[str, list[Any]]], portfolio: Portfolio) -> None:
