@@ -287,7 +287,7 @@ bad("model-code-int", lambda _: ProjectCode.parse(2020330200), ValidationError, 
 
 # ---- model: projects and their parts
 bad("model-project-level", lambda _: proj(level="galaxy"), ValidationError, "level",
-    r"level: expected one of 'province', .*, got 'galaxy'", Project)
+    r"level: expected one of province \(省级\), city \(市级\), .*, got 'galaxy'", Project)
 bad("model-project-no-key", lambda _: proj(local_id=None), ValidationError, "code",
     r"project '港区扩建': needs a national code or a local_id, got neither", Project)
 bad("model-project-float-total", lambda _: proj(total_investment=1.5), MoneyTypeError,
@@ -345,7 +345,8 @@ bad("model-unit-empty-name", lambda _: Unit(""), ValidationError, "name",
 
 # ---- model: people
 bad("model-leader-rank", lambda _: Leader("张副市长", "emperor"), ValidationError, "rank",
-    r"rank: expected one of 'city', 'district', 'town', got 'emperor'", Leader)
+    r"rank: expected one of city \(市级\), district \(区县级\), town \(乡镇级\), got 'emperor'",
+    Leader)
 bad("model-leader-projects-string", lambda _: Leader("张副市长", "city", projects="NB-1"),
     ValidationError, "projects", r"projects: expected a list of names, got 'NB-1'", Leader)
 bad("model-secretary-cadence-unserved",
@@ -367,13 +368,13 @@ bad("model-contact-date", lambda _: Contact("NB-1", "yesterday"), ValidationErro
 # ---- model: issues
 bad("model-event-kind",
     lambda _: IssueEvent(ON, "teleported", "s", None, IssueState.COLLECTED), ValidationError,
-    "kind", r"kind: expected one of 'collected', .*, got 'teleported'", IssueEvent)
+    "kind", r"kind: expected one of collected \(收集\), .*, got 'teleported'", IssueEvent)
 bad("model-event-state",
     lambda _: IssueEvent(ON, "collected", "s", None, "lost"), ValidationError, "to_state",
-    r"to_state: expected one of 'collected', .*, got 'lost'", IssueEvent)
+    r"to_state: expected one of collected \(已收集\), .*, got 'lost'", IssueEvent)
 bad("model-issue-category",
     lambda _: Issue.collect("Q-1", "NB-1", category="weather", title="t", on=ON, by="s"),
-    ValidationError, "category", r"category: expected one of 'funds', .*, got 'weather'",
+    ValidationError, "category", r"category: expected one of funds \(资金\), .*, got 'weather'",
     Issue.collect)
 bad("model-issue-no-events", lambda _: Issue("Q-1", "NB-1", "land", "t", ()), ValidationError,
     "events", r"events: expected at least the 'collected' event, got \(\)", Issue)
@@ -391,8 +392,9 @@ bad("model-step-unknown-kind", lambda _: collected().step("teleport", ON, "办")
     ValidationError, "kind", r"kind: expected one of .*, got 'teleport'", Issue.step)
 bad("model-step-bad-sheet",
     lambda _: assigned().step(EventKind.SHEET_ISSUED, D(2020, 10, 14), "办", sheet="purple"),
-    ValidationError, "sheet", r"sheet: expected one of 'blue', 'yellow', 'red', got 'purple'",
-    Issue.step)
+    ValidationError, "sheet",
+    r"sheet: expected one of blue \(蓝色督办单\), yellow \(黄色督办单\), red \(红色督办单\), "
+    r"got 'purple'", Issue.step)
 bad("model-step-sheet-improves",
     lambda _: assigned()
     .step(EventKind.SHEET_ISSUED, D(2020, 10, 14), "办", sheet="red")
@@ -958,7 +960,7 @@ bad("metrics-rank-groups-list-figure", lambda _: metrics.rank_groups([], ["compl
     metrics.rank_groups)
 bad("metrics-rank-direction",
     lambda _: metrics.rank([("甲", metrics.Ratio(1, 2))], better="sideways"), ValidationError,
-    "better", r"better: expected one of 'higher', 'lower', got 'sideways'", metrics.rank)
+    "better", r"better: expected one of higher, lower, got 'sideways'", metrics.rank)
 bad("metrics-rank-float", lambda _: metrics.rank([("甲", 0.5)]), MoneyTypeError, "ratio",
     r"ratio: expected an exact Decimal, Fraction or int, got the float 0\.5", metrics.rank)
 bad("metrics-rank-text", lambda _: metrics.rank([("甲", "88.3%")]), ValidationError, "ratio",
@@ -983,7 +985,7 @@ bad("metrics-issue-figures-outside",
 bad("metrics-issue-figures-basis-text",
     lambda _: metrics.issue_figures([assigned()], D(2020, 10, 31), calendar=C20,
                                     basis="on_time"),
-    ValidationError, "basis", r"basis: expected one of 'original', 'in_force', got 'on_time'",
+    ValidationError, "basis", r"basis: expected one of original, in_force, got 'on_time'",
     metrics.issue_figures)
 bad("metrics-report-month-text", lambda _: metrics.report_month("2020-05-31"), ValidationError,
     "as_of", r"as_of: expected a date, got '2020-05-31'", metrics.report_month)

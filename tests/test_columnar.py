@@ -404,7 +404,7 @@ class TestErrors:
     def test_bad_enum(self):
         """A bad level names the project and the model's field."""
         with pytest.raises(
-            ValidationError, match=r"^projects\[A\]: level: expected one of 'province'"
+            ValidationError, match=r"^projects\[A\]: level: expected one of province \(省级\)"
         ):
             from_frames(monthly_table(), project_table(level=["capital", "city"]))
 

@@ -231,7 +231,7 @@ class TestCellErrors:
         folder = broken(tmp_path, "projects.csv", ",reserved,", ",建设中,")
         [(where, message)] = problems(folder)
         assert "projects.csv:7:stage" == where
-        assert message.startswith("stage: expected one of 'planned', 'reserved'")
+        assert message.startswith("stage: expected one of planned (谋划), reserved (储备)")
         assert message.endswith("got '建设中'")
 
     def test_bad_code(self, tmp_path: Path) -> None:
@@ -695,7 +695,10 @@ class TestMoreCells:
                 [
                     (
                         "cadences.csv:2:cadence",
-                        "cadence: expected one of 'daily', 'weekly', 'monthly', got 'hourly'",
+                        (
+                            "cadence: expected one of daily (每天), weekly (每周), monthly (每月), "
+                            "got 'hourly'"
+                        ),
                     )
                 ],
                 id="bad-cadence",
@@ -778,7 +781,7 @@ class TestMoreCells:
         )
         [(where, message)] = problems(folder)
         assert "issue_events.csv:2:to_state" == where
-        assert message.startswith("to_state: expected one of 'collected', 'assigned'")
+        assert message.startswith("to_state: expected one of collected (已收集), assigned (已交办)")
 
     def test_first_event_wrong_explicit_state(self, tmp_path: Path) -> None:
         """The first event's explicit to_state is checked by the replay."""

@@ -215,7 +215,7 @@ class TestErrorPaths:
             (
                 lambda d: d["projects"][1].update(level="national"),
                 "$.projects[1].level",
-                r"level: expected one of 'province'",
+                r"level: expected one of province \(省级\), city \(市级\)",
             ),
             (
                 lambda d: d["projects"][0]["monthly_plan"].update({"2020-05": "-1"}),

@@ -200,8 +200,31 @@ def year_arg(value: object, field: str) -> int:
     return _year_field(value, field)
 
 
+def enum_choices(enum_cls: type[enum.Enum]) -> str:
+    """The members of ``enum_cls`` as an error lists them: each value, and its Chinese label.
+
+    A ledger is typed by people who read the policy documents' words as
+    often as projpush's values, and :func:`to_enum` takes either.
+
+    >>> from projpush.model import Level
+    >>> enum_choices(Level)
+    'province (省级), city (市级), county (县级), town (镇级)'
+    """
+    return ", ".join(f"{m.value} ({_ZH[m]})" if m in _ZH else str(m.value) for m in enum_cls)
+
+
 def to_enum(enum_cls: type[E], value: object, field: str) -> E:
-    """Accept a member, its value, its name or its Chinese label (``.zh``)."""
+    """Accept a member, its value, its name or its Chinese label (``.zh``).
+
+    >>> from projpush.model import Difficulty
+    >>> to_enum(Difficulty, "疑难问题", "difficulty")
+    <Difficulty.DIFFICULT: 'difficult'>
+    >>> try:
+    ...     to_enum(Difficulty, "hard", "difficulty")
+    ... except ValidationError as error:
+    ...     print(error.expected)
+    one of general (一般问题), difficult (疑难问题)
+    """
     if isinstance(value, enum_cls):
         return value
     if isinstance(value, str):
@@ -209,8 +232,7 @@ def to_enum(enum_cls: type[E], value: object, field: str) -> E:
         for member in enum_cls:
             if text in (member.value, member.name, getattr(member, "zh", None)):
                 return member
-    allowed = ", ".join(repr(m.value) for m in enum_cls)
-    raise ValidationError.about(field, f"one of {allowed}", value)
+    raise ValidationError.about(field, f"one of {enum_choices(enum_cls)}", value)
 
 
 def to_text(value: object, field: str) -> str:
