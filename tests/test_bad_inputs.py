@@ -601,13 +601,17 @@ bad("lights-lag-tolerance-above-one", lambda _: LagPolicy(tolerance="1.5"), Poli
     "tolerance", r"tolerance: expected a factor in \(0, 1\], got '1\.5'", LagPolicy)
 bad("lights-lag-tolerance-text", lambda _: LagPolicy(tolerance="abc"), PolicyError, "tolerance",
     r"tolerance: expected a decimal factor, got 'abc'", LagPolicy)
-bad("lights-lag-stage", lambda _: LagPolicy(stages=["building"]), PolicyError, "stages",
-    r"stages: expected stages among 'planned', .*, got \['building'\]", LagPolicy)
+bad("lights-lag-stage", lambda _: LagPolicy(stages=["planned", "building"]), PolicyError,
+    "stages[1]", r"stages\[1\]: expected a stage among 'planned', .*, got 'building'$", LagPolicy)
+bad("lights-lag-stages-string", lambda _: LagPolicy(stages="planned"), PolicyError, "stages",
+    r"stages: expected a list of stages among 'planned', .*, got 'planned'$", LagPolicy)
 bad("lights-lag-requirement", lambda _: LagPolicy(requirement="weekly"), PolicyError,
     "requirement", r"requirement: expected one of .*Requirement\.CUMULATIVE.*, got 'weekly'",
     LagPolicy)
 bad("lights-node-slack-150", lambda _: NodePolicy(slack_points=150), PolicyError,
-    "slack_points", r"slack_points: expected from 0 to 100 points, got", NodePolicy)
+    "slack_points", r"slack_points: expected from 0 to 100 points, got 150$", NodePolicy)
+bad("lights-node-slack-text-above", lambda _: NodePolicy(slack_points="100.5"), PolicyError,
+    "slack_points", r"slack_points: expected from 0 to 100 points, got '100\.5'$", NodePolicy)
 bad("lights-node-slack-float", lambda _: NodePolicy(slack_points=0.5), PolicyError,
     "slack_points", r"slack_points: expected an exact number of points .*, got 0\.5", NodePolicy)
 bad("lights-node-dalian-slack-float", lambda _: NodePolicy.dalian(slack_points=2.5), PolicyError,
@@ -616,9 +620,12 @@ bad("lights-node-dalian-slack-float", lambda _: NodePolicy.dalian(slack_points=2
 bad("lights-node-slack-text", lambda _: NodePolicy(slack_points="ten"), PolicyError,
     "slack_points", r"slack_points: expected a number of points, got 'ten'", NodePolicy)
 bad("lights-gap-red-below-yellow", lambda _: GapPolicy(yellow_at=30, red_at=10), PolicyError,
-    "red_at", r"red_at: expected a threshold beyond yellow_at \(30\.0\), got", GapPolicy)
+    "red_at", r"red_at: expected a threshold beyond yellow_at \(30\), got 10$", GapPolicy)
+bad("lights-gap-red-fraction", lambda _: GapPolicy(yellow_at="10.5", red_at=Fraction(31, 3)),
+    PolicyError, "red_at", r"red_at: expected a threshold beyond yellow_at \(10\.5\), got 31/3$",
+    GapPolicy)
 bad("lights-gap-yellow-negative", lambda _: GapPolicy(yellow_at=-1, red_at=10), PolicyError,
-    "yellow_at", r"yellow_at: expected >= 0 points, got", GapPolicy)
+    "yellow_at", r"yellow_at: expected >= 0 points, got -1$", GapPolicy)
 bad("lights-gap-yellow-nan", lambda _: GapPolicy(yellow_at=Decimal("NaN"), red_at=10),
     PolicyError, "yellow_at", r"yellow_at: expected a number of points, got Decimal\('NaN'\)",
     GapPolicy)
@@ -639,6 +646,8 @@ bad("lights-worst-of-none", lambda _: WorstOf(()), PolicyError, "policies",
     r"policies: expected at least one policy, got \(\)", WorstOf)
 bad("lights-worst-of-name", lambda _: WorstOf(("ningbo",)), PolicyError, "policies[0]",
     r"policies\[0\]: expected a LightPolicy \(name, judge\), got 'ningbo'", WorstOf)
+bad("lights-worst-of-not-a-list", lambda _: WorstOf(None), PolicyError, "policies",
+    r"policies: expected a list of LightPolicy, got None$", WorstOf)
 bad("lights-judge-no-monthly-plan", lambda _: lights.judge(unplanned(), D(2020, 5, 31)),
     ValidationError, "monthly_plan", r"project NB-0: no monthly plan for 2020", lights.judge)
 bad("lights-judge-before-year", lambda _: lights.judge(proj(), D(2019, 5, 31), year=2020),
@@ -742,12 +751,16 @@ bad("escalation-sheets-float-warning", lambda _: SheetPolicy(warnings=(0.5,)), P
     SheetPolicy)
 bad("escalation-sheets-warnings-order",
     lambda _: SheetPolicy(warnings=(Fraction(3, 4), Fraction(1, 2))), PolicyError, "warnings[1]",
-    r"warnings\[1\]: expected > warnings\[0\] \(3/4\), got", SheetPolicy)
+    r"warnings\[1\]: expected > warnings\[0\] \(3/4\), got Fraction\(1, 2\)$", SheetPolicy)
 bad("escalation-sheets-warning-text", lambda _: SheetPolicy(warnings=("half",)), PolicyError,
     "warnings[0]", r"warnings\[0\]: expected a Fraction such as Fraction\(1, 2\), got 'half'",
     SheetPolicy)
 bad("escalation-sheets-warning-one", lambda _: SheetPolicy(warnings=(1,)), PolicyError,
-    "warnings[0]", r"warnings\[0\]: expected a share strictly between 0 and 1, got", SheetPolicy)
+    "warnings[0]", r"warnings\[0\]: expected a share strictly between 0 and 1, got 1$",
+    SheetPolicy)
+bad("escalation-sheets-warning-text-above", lambda _: SheetPolicy(warnings=("1/2", "3/2")),
+    PolicyError, "warnings[1]",
+    r"warnings\[1\]: expected a share strictly between 0 and 1, got '3/2'$", SheetPolicy)
 bad("escalation-sheets-warnings-not-a-list", lambda _: SheetPolicy(warnings=Fraction(1, 2)),
     PolicyError, "warnings", r"warnings: expected a list of shares .*, got Fraction\(1, 2\)",
     SheetPolicy)
@@ -765,6 +778,9 @@ bad("escalation-policy-general-days", lambda _: BZ().revise(general_days=7), Pol
     EscalationPolicy.revise)
 bad("escalation-policy-at-in-name", lambda _: EscalationPolicy("a@b", Ladder.ningbo()),
     PolicyError, "name", r"name: expected a name without '@', got 'a@b'", EscalationPolicy)
+bad("escalation-policy-version-zero",
+    lambda _: EscalationPolicy("x", Ladder.ningbo(), version=0), PolicyError, "version",
+    r"version: expected a version number >= 1, got 0$", EscalationPolicy)
 bad("escalation-policy-ladder-name", lambda _: EscalationPolicy("x", "ningbo"), PolicyError,
     "ladder", r"ladder: expected a Ladder, got 'ningbo'", EscalationPolicy)
 bad("escalation-policy-sheets-name",

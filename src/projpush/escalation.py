@@ -126,6 +126,11 @@ def _positive(_instance: object, attribute: attrs.Attribute[int], value: int) ->
         raise PolicyError.about(attribute.name, "a whole number of working days >= 1", value)
 
 
+def _version(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise PolicyError.about(attribute.name, "a version number >= 1", value)
+
+
 def _text(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:
     if not isinstance(value, str) or not value.strip():
         raise PolicyError.about(attribute.name, "a non-empty string", value)
@@ -287,7 +292,7 @@ class Ladder:
 def _to_shares(value: Iterable[Fraction | int | str]) -> tuple[Fraction, ...]:
     if isinstance(value, str) or not isinstance(value, Iterable):
         raise PolicyError.about("warnings", "a list of shares such as (Fraction(1, 2),)", value)
-    out = []
+    out: list[Fraction] = []
     for i, v in enumerate(value):
         share = None
         if not isinstance(v, float | bool):
@@ -297,20 +302,13 @@ def _to_shares(value: Iterable[Fraction | int | str]) -> tuple[Fraction, ...]:
                 share = None
         if share is None:
             raise PolicyError.about(f"warnings[{i}]", "a Fraction such as Fraction(1, 2)", v)
+        # Checked here, not in a validator, so that the error shows the value as given.
+        if not 0 < share < 1:
+            raise PolicyError.about(f"warnings[{i}]", "a share strictly between 0 and 1", v)
+        if out and share <= out[-1]:
+            raise PolicyError.about(f"warnings[{i}]", f"> warnings[{i - 1}] ({out[-1]})", v)
         out.append(share)
     return tuple(out)
-
-
-def _check_shares(
-    _instance: SheetPolicy, _attribute: attrs.Attribute[Any], value: tuple[Fraction, ...]
-) -> None:
-    for i, share in enumerate(value):
-        if not 0 < share < 1:
-            raise PolicyError.about(f"warnings[{i}]", "a share strictly between 0 and 1", share)
-        if i and share <= value[i - 1]:
-            raise PolicyError.about(
-                f"warnings[{i}]", f"> warnings[{i - 1}] ({value[i - 1]})", share
-            )
 
 
 def _optional_positive(_instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -346,9 +344,7 @@ class SheetPolicy:
 
     blue_days_before: int | None = attrs.field(default=None, validator=_optional_positive)
     renewed_days: int = attrs.field(default=3, validator=_positive)
-    warnings: tuple[Fraction, ...] = attrs.field(
-        default=(), converter=_to_shares, validator=_check_shares
-    )
+    warnings: tuple[Fraction, ...] = attrs.field(default=(), converter=_to_shares)
     yellows_for_accountability: int = attrs.field(default=2, validator=_at_least_two)
 
     @classmethod
@@ -402,7 +398,7 @@ class EscalationPolicy:
 
     name: str = attrs.field(validator=_text)
     ladder: Ladder = attrs.field(validator=_instance_of(Ladder))
-    version: int = attrs.field(default=1, validator=_positive)
+    version: int = attrs.field(default=1, validator=_version)
     general_days: int = attrs.field(default=5, validator=_general_days)
     plan_days: int = attrs.field(default=2, validator=_positive)
     sheets: SheetPolicy = attrs.field(factory=SheetPolicy, validator=_instance_of(SheetPolicy))

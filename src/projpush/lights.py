@@ -513,11 +513,16 @@ class LightPolicy(Protocol):
 
 
 def _to_stages(value: Iterable[Stage | str]) -> frozenset[Stage]:
-    try:
-        return frozenset(s if isinstance(s, Stage) else Stage(s) for s in value)
-    except (TypeError, ValueError):
-        allowed = ", ".join(repr(s.value) for s in Stage)
-        raise PolicyError.about("stages", f"stages among {allowed}", value) from None
+    allowed = ", ".join(repr(s.value) for s in Stage)
+    if isinstance(value, str) or not isinstance(value, Iterable):  # a bare "planned" too
+        raise PolicyError.about("stages", f"a list of stages among {allowed}", value)
+    stages = []
+    for i, s in enumerate(value):
+        try:
+            stages.append(s if isinstance(s, Stage) else Stage(s))
+        except (TypeError, ValueError):
+            raise PolicyError.about(f"stages[{i}]", f"a stage among {allowed}", s) from None
+    return frozenset(stages)
 
 
 def _stage_field() -> Any:
@@ -963,12 +968,33 @@ def _to_points(value: object, field: str) -> Fraction:
         raise PolicyError.about(field, "a number of points", value) from None
 
 
+def _exact(points: Fraction) -> str:
+    """``points`` as an error shows them, exactly: a decimal when it is one, else ``n/d``.
+
+    >>> _exact(Fraction(21, 2)), _exact(Fraction(30)), _exact(Fraction(1, 3))
+    ('10.5', '30', '1/3')
+    """
+    rest = points.denominator
+    for prime in (2, 5):
+        while rest % prime == 0:
+            rest //= prime
+    if rest != 1:
+        return str(points)
+    return f"{Decimal(points.numerator) / Decimal(points.denominator):f}"
+
+
 def _slack_points(value: object) -> Fraction:
-    return _to_points(value, "slack_points")
+    points = _to_points(value, "slack_points")
+    if not 0 <= points <= _HUNDRED:  # checked here, where the value is still as given
+        raise PolicyError.about("slack_points", "from 0 to 100 points", value)
+    return points
 
 
 def _yellow_at(value: object) -> Fraction:
-    return _to_points(value, "yellow_at")
+    points = _to_points(value, "yellow_at")
+    if points < 0:
+        raise PolicyError.about("yellow_at", ">= 0 points", value)
+    return points
 
 
 def _red_at(value: object) -> Fraction:
@@ -993,10 +1019,6 @@ class NodePolicy:
     missed_on_due_day: bool = True
     stages: frozenset[Stage] = _stage_field()
     name: str = "dalian"
-
-    def __attrs_post_init__(self) -> None:
-        if not 0 <= self.slack_points <= _HUNDRED:
-            raise PolicyError.about("slack_points", "from 0 to 100 points", self.slack_points)
 
     @classmethod
     def dalian(cls, slack_points: Fraction | Decimal | int = 10) -> NodePolicy:
@@ -1137,14 +1159,12 @@ class GapPolicy:
     name: str = "gap"
 
     def __attrs_post_init__(self) -> None:
-        if self.yellow_at < 0:
-            raise PolicyError.about("yellow_at", ">= 0 points", self.yellow_at)
         if self.red_at < self.yellow_at or (
             self.red_at == self.yellow_at and self.red_inclusive and not self.yellow_inclusive
         ):
-            raise PolicyError.about(
-                "red_at", f"a threshold beyond yellow_at ({_points(self.yellow_at)})", self.red_at
-            )
+            expected = f"a threshold beyond yellow_at ({_exact(self.yellow_at)})"
+            msg = f"red_at: expected {expected}, got {_exact(self.red_at)}"
+            raise PolicyError(msg, field="red_at", expected=expected, got=self.red_at)
 
     @classmethod
     def yinchuan(cls) -> GapPolicy:
@@ -1351,6 +1371,8 @@ def _day(o: SiteObservation) -> dt.date:
 
 
 def _to_policies(value: Iterable[LightPolicy]) -> tuple[LightPolicy, ...]:
+    if not isinstance(value, Iterable):
+        raise PolicyError.about("policies", "a list of LightPolicy", value)
     policies = tuple(value)
     if not policies:
         raise PolicyError.about("policies", "at least one policy", policies)
