@@ -18,6 +18,7 @@ import datetime as dt
 import functools
 import inspect
 import json
+import os
 import re
 from collections import Counter
 from decimal import Decimal
@@ -44,6 +45,7 @@ from projpush.errors import (
     DuplicateKeyError,
     InvalidTransition,
     LedgerError,
+    LedgerTooLargeError,
     MoneyTypeError,
     PolicyError,
     ProjpushError,
@@ -207,6 +209,13 @@ def csv_folder(tmp: Path, **files: str) -> Path:
 def json_file(tmp: Path, body: bytes, name: str = "city.json") -> Path:
     path = tmp / name
     path.write_bytes(body)
+    return path
+
+
+def fifo(tmp: Path, name: str = "city.json") -> Path:
+    """A named pipe no one writes: a reader that opened it would wait forever."""
+    path = tmp / name
+    os.mkfifo(path)
     return path
 
 
@@ -1240,6 +1249,41 @@ bad("ledger-check-missing", lambda tmp: ledger.check_ledger(tmp / "nope.json", O
 bad("ledger-check-txt-file",
     lambda tmp: ledger.check_ledger(json_file(tmp, ledger_doc(), "city.txt"), ON), LedgerError,
     "path", r"path: expected a \.json ledger file .*, got '.*city\.txt'", ledger.check_ledger)
+bad("ledger-load-too-large",
+    lambda tmp: ledger.load_ledger(json_file(tmp, ledger_doc()), max_bytes=58),
+    LedgerTooLargeError, "path",
+    r"^path: the ledger '.*city\.json' is 59 bytes, more than the limit of 58 bytes; "
+    r"pass a larger max_bytes to read it$", ledger.load_ledger)
+bad("ledger-load-too-large-csv",
+    lambda tmp: ledger.load_ledger(csv_folder(tmp, monthly_csv="project,month\n"), max_bytes=100),
+    LedgerTooLargeError, "path",
+    r"^path: the ledger '.*city' is 163 bytes, more than the limit of 100 bytes; ",
+    ledger.load_ledger)
+bad("ledger-load-too-large-units",
+    lambda tmp: ledger.load_ledger(json_file(tmp, b" " * 3 * 2**20), max_bytes=2**21),
+    LedgerTooLargeError, "path",
+    r"is 3\.0 MiB \(3,145,728 bytes\), more than the limit of 2\.0 MiB \(2,097,152 bytes\)",
+    ledger.load_ledger)
+bad("ledger-check-too-large",
+    lambda tmp: ledger.check_ledger(json_file(tmp, ledger_doc()), ON, max_bytes=1),
+    LedgerTooLargeError, "path", r"is 59 bytes, more than the limit of 1 byte;",
+    ledger.check_ledger)
+bad("ledger-load-max-bytes-text",
+    lambda tmp: ledger.load_ledger(json_file(tmp, ledger_doc()), max_bytes="4G"),
+    ValidationError, "max_bytes",
+    r"^max_bytes: expected a whole number of bytes >= 1, or None, got '4G'$", ledger.load_ledger)
+bad("ledger-load-max-bytes-zero",
+    lambda tmp: ledger.load_ledger(json_file(tmp, ledger_doc()), max_bytes=0),
+    ValidationError, "max_bytes", r"max_bytes: expected .*, got 0$", ledger.load_ledger)
+bad("ledger-check-max-bytes-float",
+    lambda tmp: ledger.check_ledger(json_file(tmp, ledger_doc()), ON, max_bytes=1e9),
+    ValidationError, "max_bytes", r"max_bytes: expected .*, got 1000000000\.0$",
+    ledger.check_ledger)
+bad("ledger-load-fifo", lambda tmp: ledger.load_ledger(fifo(tmp)), LedgerError, "path",
+    r"^path: '.*city\.json' is a FIFO \(named pipe\); expected a JSON ledger file",
+    ledger.load_ledger)
+bad("ledger-check-fifo", lambda tmp: ledger.check_ledger(fifo(tmp, "city"), ON), LedgerError,
+    "path", r"^path: '.*city' is a FIFO \(named pipe\)", ledger.check_ledger)
 
 # ---- report
 bad("report-unknown-policy-set",
@@ -1412,3 +1456,94 @@ class TestCommandLine:
         )
         assert 2 == status
         assert re.search(r"^projpush: error: path: no ledger at '.*nope\.json'", err), err
+
+
+class TestLedgerSize:
+    """A ledger larger than max_bytes is refused before any of it is read."""
+
+    def test_default_limit(self) -> None:
+        """4 GiB, the default of both load_ledger and check_ledger."""
+        assert 4 * 2**30 == ledger.MAX_LEDGER_BYTES
+        for fn in (ledger.load_ledger, ledger.check_ledger):
+            assert ledger.MAX_LEDGER_BYTES == inspect.signature(fn).parameters["max_bytes"].default
+
+    def test_at_the_limit(self, tmp_path: Path) -> None:
+        """A ledger of exactly max_bytes loads; one byte less as the limit refuses it."""
+        path = json_file(tmp_path, ledger_doc())
+        size = path.stat().st_size
+        assert Portfolio() == ledger.load_ledger(path, max_bytes=size)
+        assert ledger.check_ledger(path, ON, max_bytes=size).valid
+        with pytest.raises(LedgerTooLargeError):
+            ledger.load_ledger(path, max_bytes=size - 1)
+
+    def test_none_is_no_limit(self, tmp_path: Path) -> None:
+        """max_bytes=None reads a ledger of any size."""
+        assert Portfolio() == ledger.load_ledger(json_file(tmp_path, ledger_doc()), max_bytes=None)
+
+    def test_refused_unread(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Neither the JSON nor the CSV reader is reached, and check_ledger reads no byte."""
+
+        def reached(*_args: object, **_kwargs: object) -> None:
+            pytest.fail("the ledger was read")
+
+        monkeypatch.setattr(io, "load_portfolio", reached)
+        monkeypatch.setattr(csvledger, "load_csv_ledger", reached)
+        monkeypatch.setattr(csvledger, "read_csv_ledger", reached)
+        path, folder = json_file(tmp_path, ledger_doc()), csv_folder(tmp_path)
+        for target in (path, folder):
+            with pytest.raises(LedgerTooLargeError):
+                ledger.load_ledger(target, max_bytes=10)
+        monkeypatch.setattr(Path, "read_bytes", reached)
+        for target in (path, folder):
+            with pytest.raises(LedgerTooLargeError):
+                ledger.check_ledger(target, ON, max_bytes=10)
+
+    def test_error_names_path_limit_size(self, tmp_path: Path) -> None:
+        """The error is a LedgerError (and a ValueError) carrying the path, size and limit."""
+        path = json_file(tmp_path, ledger_doc())
+        with pytest.raises(LedgerTooLargeError) as caught:
+            ledger.load_ledger(path, max_bytes=10)
+        error = caught.value
+        assert isinstance(error, LedgerError)
+        assert isinstance(error, ValueError)
+        assert (str(path), 59, 10, 59) == (error.path, error.size, error.limit, error.got)
+        assert ("path", "a ledger of at most 10 bytes") == (error.field, error.expected)
+
+    def test_csv_folder_counts_the_files_read(self, tmp_path: Path) -> None:
+        """The CSV files the reader opens are summed (any case); other files are not counted."""
+        folder = csv_folder(tmp_path, Monthly_CSV="project,month,plan,done\nNB-1,2020-01,1,1\n")
+        (folder / "original.xlsx").write_bytes(b"PK" * 2**20)
+        csv_bytes = sum(f.stat().st_size for f in folder.glob("*.csv"))
+        assert csv_bytes == ledger._ledger_size(folder)
+        assert 1 == len(ledger.load_ledger(folder, max_bytes=csv_bytes).projects)
+        with pytest.raises(LedgerTooLargeError, match=f"is {csv_bytes} bytes"):
+            ledger.load_ledger(folder, max_bytes=csv_bytes - 1)
+
+    def test_parquet_folder_counts_every_file(self, tmp_path: Path) -> None:
+        """A Parquet folder is summed file by file, datasets in subfolders included."""
+        pytest.importorskip("pyarrow")
+        from projpush.engine.tables import from_portfolio, write_parquet  # noqa: PLC0415
+
+        folder = tmp_path / "city.parquet"
+        write_parquet(from_portfolio(folio()), folder)
+        (folder / "issues").mkdir()
+        (folder / "issues.parquet").rename(folder / "issues" / "part-0.parquet")
+        total = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+        assert total == ledger._ledger_size(folder)
+        assert folio() == ledger.load_ledger(folder, max_bytes=total)
+        with pytest.raises(LedgerTooLargeError, match=rf"is .*\({total:,} bytes\)"):
+            ledger.load_ledger(folder, max_bytes=total - 1)
+
+    def test_pickles(self, tmp_path: Path) -> None:
+        """The error survives pickling (multiprocessing, Dask) with its attributes."""
+        import pickle  # noqa: PLC0415
+
+        with pytest.raises(LedgerTooLargeError) as caught:
+            ledger.load_ledger(json_file(tmp_path, ledger_doc()), max_bytes=10)
+        copy = pickle.loads(pickle.dumps(caught.value))  # noqa: S301 (our own bytes)
+        assert (str(caught.value), copy.path, copy.size, copy.limit) == (
+            str(copy),
+            caught.value.path,
+            59,
+            10,
+        )

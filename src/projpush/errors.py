@@ -13,6 +13,7 @@ __all__ = [
     "DuplicateKeyError",
     "InvalidTransition",
     "LedgerError",
+    "LedgerTooLargeError",
     "MoneyTypeError",
     "PolicyError",
     "ProjpushError",
@@ -96,3 +97,31 @@ class PolicyError(ProjpushError, ValueError):
 
 class LedgerError(ProjpushError, ValueError):
     """A ledger document is malformed; ``field`` holds the path of the first bad value."""
+
+
+class LedgerTooLargeError(LedgerError):
+    """A ledger is larger than the size limit it is read under, so it was not read.
+
+    ``got`` is the ledger's size in bytes (a folder's: the sum of the files
+    its reader would open).
+
+    Attributes:
+        path: the ledger, as given.
+        size: its size in bytes (also ``got``).
+        limit: the limit in bytes (``max_bytes``, ``--max-ledger-size``).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        expected: str | None = None,
+        got: Any = None,
+        path: str | None = None,
+        limit: int | None = None,
+    ) -> None:
+        super().__init__(message, field=field, expected=expected, got=got)
+        self.path = path
+        self.size: int | None = got if isinstance(got, int) else None
+        self.limit = limit

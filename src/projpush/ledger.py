@@ -6,6 +6,10 @@ folder of CSV files as exported from spreadsheets (see
 the first bad value stops it with a :class:`~projpush.errors.LedgerError`
 naming where. :func:`check_ledger` reads the same inputs but goes on past
 bad records, so that a person mending a ledger sees every problem at once.
+
+Both refuse a ledger larger than ``max_bytes`` (:data:`MAX_LEDGER_BYTES`,
+4 GiB, by default) before reading any of it, and a path that is a FIFO,
+device or socket before opening it.
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from projpush import io
-from projpush.errors import LedgerError, ProjpushError
+from projpush._paths import check_ledger_path
+from projpush.errors import LedgerError, LedgerTooLargeError, ProjpushError, ValidationError
 from projpush.model import (
     Finding,
     Issue,
@@ -35,7 +40,20 @@ if TYPE_CHECKING:
     import datetime as dt
     import os
 
-__all__ = ["LedgerCheck", "Problem", "check_ledger", "load_ledger"]
+__all__ = ["MAX_LEDGER_BYTES", "LedgerCheck", "Problem", "check_ledger", "load_ledger"]
+
+MAX_LEDGER_BYTES: Final = 4 * 2**30
+"""The default size limit of a ledger, in bytes (4 GiB).
+
+A ledger of 100,000 projects, a large province's, is 861 MiB as JSON, so
+the limit leaves it room to grow almost fivefold. A checked load peaks at
+about six bytes of memory for each byte of JSON (5 GiB for that ledger), a
+trusted one at about one, so a 4 GiB ledger is still read on a 32 GiB
+machine. A larger file is more likely a wrong path (a disk image, a log, a
+database dump) than a ledger, and reading it would fill the memory before
+anything could be said. A nation's ledger (8.4 GiB at 1,000,000 projects)
+is read with a larger ``max_bytes``.
+"""
 
 _LISTS: Final[dict[str, type]] = {
     "projects": Project,
@@ -58,12 +76,79 @@ def _ledger_path(path: str | os.PathLike[str]) -> Path:
     if not target.exists():
         msg = f"path: no ledger at {str(target)!r} (expected a JSON file or a folder of CSV files)"
         raise LedgerError(msg, field="path", expected="an existing path", got=str(target))
+    check_ledger_path(target, "path")  # a FIFO would block the reader, /dev/zero never end
     if not target.is_dir() and target.suffix.lower() != ".json":
         raise LedgerError.about("path", "a .json ledger file or a folder of CSV files", str(target))
     return target
 
 
-def load_ledger(path: str | os.PathLike[str], *, trusted: bool = False) -> Portfolio:
+def _max_bytes(value: object) -> int | None:
+    """``value`` if it is a size limit (a whole number of bytes >= 1, or None for none)."""
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+        raise ValidationError.about("max_bytes", "a whole number of bytes >= 1, or None", value)
+    return value
+
+
+def _ledger_size(target: Path) -> int:
+    """The bytes a reader of the ledger ``target`` would read, found with ``stat`` alone.
+
+    A JSON file: its size. A CSV folder: the sum of the CSV files the reader
+    opens (``projects.csv``, ``monthly.csv``, ...; other files in the folder
+    are not read, so not counted). A Parquet folder: the sum of every file
+    in it, at any depth.
+    """
+    if not target.is_dir():
+        return target.stat().st_size
+    if _is_parquet(target):
+        return sum(f.stat().st_size for f in target.rglob("*") if f.is_file())
+    from projpush.csvledger import CSV_FILES  # noqa: PLC0415 (CSV ledgers only)
+
+    names = set(CSV_FILES)
+    return sum(
+        f.stat().st_size for f in target.iterdir() if f.name.lower() in names and f.is_file()
+    )
+
+
+def _in_units(n: int) -> str:
+    """A size in bytes for a message: ``4.0 GiB (4,294,967,296 bytes)``; small ones in bytes."""
+    if n < 1024:
+        return f"{n:,} byte{'s' if n != 1 else ''}"
+    exponent = min(4, (n.bit_length() - 1) // 10)
+    return f"{n / 1024**exponent:.1f} {'KMGT'[exponent - 1]}iB ({n:,} bytes)"
+
+
+def _check_size(
+    target: Path,
+    max_bytes: int | None,
+    *,
+    field: str = "path",
+    remedy: str = "pass a larger max_bytes to read it",
+) -> None:
+    """Refuse the ledger ``target`` if it is larger than ``max_bytes`` (None: no limit).
+
+    ``field`` and ``remedy`` let the command line name its own option.
+
+    Raises:
+        LedgerTooLargeError: ``target`` holds more than ``max_bytes`` bytes.
+    """
+    if max_bytes is None:
+        return
+    size = _ledger_size(target)
+    if size <= max_bytes:
+        return
+    msg = (
+        f"{field}: the ledger {str(target)!r} is {_in_units(size)}, more than the limit of "
+        f"{_in_units(max_bytes)}; {remedy}"
+    )
+    expected = f"a ledger of at most {max_bytes:,} bytes"
+    raise LedgerTooLargeError(
+        msg, field=field, expected=expected, got=size, path=str(target), limit=max_bytes
+    )
+
+
+def load_ledger(
+    path: str | os.PathLike[str], *, trusted: bool = False, max_bytes: int | None = MAX_LEDGER_BYTES
+) -> Portfolio:
     """Load a ledger: a JSON file, a folder of CSV files, or a Parquet ledger folder.
 
     A folder holding ``projects.parquet`` (or a ``projects/`` dataset) is a
@@ -75,13 +160,36 @@ def load_ledger(path: str | os.PathLike[str], *, trusted: bool = False) -> Portf
     :func:`projpush.io.load_portfolio` (equal values, object-level checks
     skipped); a CSV folder, which people edit by hand, is always checked.
 
+    A ledger larger than ``max_bytes`` (a folder: the files its reader
+    opens, summed) is refused before any of it is read; ``None`` reads any
+    size.
+
+    >>> import tempfile, pathlib
+    >>> from projpush.io import dump_portfolio
+    >>> from projpush.synth import sample_portfolio
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> city = pathlib.Path(folder.name) / "city.json"
+    >>> dump_portfolio(sample_portfolio(), city)
+    >>> len(load_ledger(city).projects)
+    50
+    >>> try:
+    ...     load_ledger(city, max_bytes=64 * 1024)
+    ... except LedgerTooLargeError as error:
+    ...     print(error.detail.split(", ")[1])
+    more than the limit of 64.0 KiB (65,536 bytes); pass a larger max_bytes to read it
+    >>> folder.cleanup()
+
     Raises:
-        LedgerError: the path does not exist or is a file not named
-            ``*.json`` (``field`` is ``"path"``), or the ledger is malformed
-            (``field`` says where).
+        LedgerError: the path does not exist, is a FIFO, device or socket, or
+            is a file not named ``*.json`` (``field`` is ``"path"``), or the
+            ledger is malformed (``field`` says where).
+        LedgerTooLargeError: the ledger is larger than ``max_bytes``.
+        ValidationError: ``max_bytes`` is neither None nor a whole number >= 1.
         OSError: the path cannot be read.
     """
+    limit = _max_bytes(max_bytes)
     target = _ledger_path(path)
+    _check_size(target, limit)
     if target.is_dir() and _is_parquet(target):
         from projpush.engine.tables import read_parquet, to_portfolio  # noqa: PLC0415
 
@@ -126,7 +234,9 @@ class LedgerCheck:
         return not self.problems
 
 
-def check_ledger(path: str | os.PathLike[str], as_of: dt.date) -> LedgerCheck:
+def check_ledger(
+    path: str | os.PathLike[str], as_of: dt.date, *, max_bytes: int | None = MAX_LEDGER_BYTES
+) -> LedgerCheck:
     """Check a ledger and report every problem found, each with its location.
 
     A JSON ledger is checked record by record, so one bad milestone does not
@@ -135,16 +245,22 @@ def check_ledger(path: str | os.PathLike[str], as_of: dt.date) -> LedgerCheck:
     that loaded. A CSV folder is checked by its own loader, row by row; a
     Parquet folder is loaded whole, and its first problem is reported.
     Soft gaps (:func:`~projpush.model.integrity_report`) come as findings.
+    A ledger larger than ``max_bytes`` is refused unread, as by
+    :func:`load_ledger`.
 
     Raises:
-        LedgerError: the path does not exist or is a file not named
-            ``*.json`` (``field`` is ``"path"``); problems inside a ledger
-            are returned, not raised.
+        LedgerError: the path does not exist, is a FIFO, device or socket, or
+            is a file not named ``*.json`` (``field`` is ``"path"``);
+            problems inside a ledger are returned, not raised.
+        LedgerTooLargeError: the ledger is larger than ``max_bytes``.
+        ValidationError: ``max_bytes`` is neither None nor a whole number >= 1.
         OSError: the path cannot be read.
     """
+    limit = _max_bytes(max_bytes)
     target = _ledger_path(path)
+    _check_size(target, limit)
     if target.is_dir() and _is_parquet(target):
-        return _check_portfolio(lambda: load_ledger(target), as_of)
+        return _check_portfolio(lambda: load_ledger(target, max_bytes=None), as_of)
     if target.is_dir():
         return _check_loaded(target, as_of)
     try:
