@@ -1,5 +1,7 @@
 """The command line against a hostile user: outputs over inputs, FIFOs, Ctrl-C, pipes.
 
+Also bad option values of every subcommand, and ledgers over the size limit.
+
 Each case ends in one line on stderr and a known exit status, never a
 traceback, and never with an input ledger destroyed. Paths are checked before
 any work: the tests make the report builder fail loudly if it is reached.
@@ -7,6 +9,8 @@ any work: the tests make the report builder fail loudly if it is reached.
 
 from __future__ import annotations
 
+import argparse
+import datetime as dt
 import os
 import signal
 import stat
@@ -17,10 +21,11 @@ from pathlib import Path
 
 import pytest
 
-from projpush import _paths, io
+from projpush import _paths, cli, io, ledger
 from projpush.cli import EXIT_BROKEN_PIPE, EXIT_ERROR, EXIT_INTERRUPTED, main
 from projpush.csvledger import dump_csv_ledger
 from projpush.errors import LedgerError, ValidationError
+from projpush.ledger import MAX_LEDGER_BYTES
 from projpush.synth import sample_portfolio
 
 AS_OF = ("--as-of", "2020-10-31")
@@ -482,3 +487,264 @@ class TestPipes:
             check=False,
         )
         assert (0, "") == (done.returncode, done.stderr)
+
+
+# --------------------------------------------------------------------------- option values
+
+
+def usage_error(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    """The one line a usage error writes (asserting status 2, no usage text, no stdout)."""
+    with pytest.raises(SystemExit) as exit_:
+        main(list(argv))
+    out, err = capsys.readouterr()
+    assert (EXIT_ERROR, "") == (exit_.value.code, out)
+    assert "usage:" not in err
+    return one_line(err)
+
+
+DATE = "expected a date YYYY-MM-DD from 1900-01-31 to 2200-12-31, got {!r}"
+SIZE = (
+    "expected a size of 1 byte or more such as 512M, 8G or 8GiB (K, M, G, T: powers of 1024; "
+    "a bare number: bytes), got {!r}"
+)
+POLICIES = "'binzhou', 'dalian', 'default', 'ningbo', 'sanya', 'yinchuan' or 'yinzhou'"
+BAD_DATES = ["1900-01-01", "1899-12-31", "2201-01-01", "2020-13-01", "2020-02-30", "20201031",
+             "2020-W44-6", "2020-1-5", "31/10/2020", "", "２０２０-10-31"]  # fmt: skip
+BAD_SIZES = ["8GB", "1.5G", "0", "-1", "G", "", "8 G", "4K B", "１G", "1e9", "1_000"]
+LEDGER_COMMANDS = ("report", "tables", "check", "convert")
+
+
+def bad_option_cases() -> list[tuple[tuple[str, ...], str]]:
+    """(argv, the error line) for a bad value of every option of every subcommand."""
+    base = {
+        "report": ("report", "L.json", *AS_OF),
+        "demo": ("demo",),
+        "tables": ("tables", "L.json", *AS_OF, "--leader", "x"),
+        "check": ("check", "L.json"),
+        "convert": ("convert", "L.json", "out"),
+    }
+    cases: list[tuple[tuple[str, ...], str]] = []
+    for command in ("report", "demo", "tables", "check"):
+        head = tuple(a for a in base[command] if a not in AS_OF)
+        cases += [((*head, "--as-of", d), f"--as-of: {DATE.format(d)}") for d in BAD_DATES]
+    for command in LEDGER_COMMANDS:
+        cases += [
+            ((*base[command], "--max-ledger-size", s), f"--max-ledger-size: {SIZE.format(s)}")
+            for s in BAD_SIZES
+        ]
+    for command in ("report", "demo"):
+        cases += [
+            ((*base[command], "--policy", "atlantis"),
+             f"--policy: expected {POLICIES}, got 'atlantis'"),
+            ((*base[command], "--format", "xml"),
+             "--format: expected 'text', 'json' or 'csv', got 'xml'"),
+            ((*base[command], "--lang", "fr"), "--lang: expected 'zh' or 'en', got 'fr'"),
+        ]  # fmt: skip
+    cases += [
+        ((*base["tables"], "--format", "json"), "--format: expected 'text' or 'csv', got 'json'"),
+        ((*base["tables"], "--lang", "EN"), "--lang: expected 'zh' or 'en', got 'EN'"),
+        ((*base["convert"], "--to", "xlsx"),
+         "--to: expected 'json', 'parquet' or 'csv', got 'xlsx'"),
+        (("reprot", "L.json"),
+         "COMMAND: expected one of 'report', 'demo', 'tables', 'convert', 'check', got 'reprot'"),
+    ]  # fmt: skip
+    return cases
+
+
+# Options whose bad values are not refused by the parser: paths (TestOutputOverInput,
+# TestOutputChecks) and names looked up in the ledger (TestNamesInTheLedger).
+CHECKED_ELSEWHERE = {"--map", "--output", "--project", "--leader"}
+
+
+class TestOptionValues:
+    """A bad value of any option is one line naming the option and what was typed, status 2."""
+
+    @pytest.mark.parametrize(("argv", "message"), bad_option_cases())
+    @pytest.mark.usefixtures("no_work")
+    def test_bad_value(
+        self, capsys: pytest.CaptureFixture[str], argv: tuple[str, ...], message: str
+    ) -> None:
+        """The line is exactly ``projpush: error: --opt: expected ..., got '...'``."""
+        assert f"projpush: error: {message}" == usage_error(capsys, *argv)
+
+    def test_every_option_is_swept(self) -> None:
+        """Each option that takes a value, of each subcommand, has a bad-value case above."""
+        parser = cli._parser()
+        [commands] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        swept = {
+            (argv[0], arg) for argv, _ in bad_option_cases() for arg in argv if arg[:2] == "--"
+        }
+        missing = [
+            (name, action.option_strings[0])
+            for name, sub in commands.choices.items()
+            for action in sub._actions
+            if action.option_strings and action.nargs != 0
+            if action.option_strings[0] not in CHECKED_ELSEWHERE
+            if (name, action.option_strings[0]) not in swept
+        ]
+        assert [] == missing
+
+    @pytest.mark.parametrize(
+        ("argv", "message"),
+        [
+            (("report", "L.json"), "the following arguments are required: --as-of"),
+            (("report", "L.json", "--as", "2020-10-31"),
+             "the following arguments are required: --as-of"),
+            (("check", "L.json", "--as", "2020-10-31"), "unrecognized arguments: --as 2020-10-31"),
+            (("report", "L.json", "--as-of"), "--as-of: expected one argument"),
+            (("demo", "-o"), "--output: expected one argument"),
+            (("tables", "L.json", *AS_OF, "--leader", "a", "--project", "b"),
+             "--project: not allowed with argument --leader"),
+            (("tables", "L.json", *AS_OF),
+             "one of the arguments --project --leader is required"),
+            ((), "the following arguments are required: COMMAND"),
+        ],
+    )  # fmt: skip
+    def test_usage_errors_are_one_line(
+        self, capsys: pytest.CaptureFixture[str], argv: tuple[str, ...], message: str
+    ) -> None:
+        """argparse's own errors, too, are one line without the usage; no option is guessed."""
+        assert f"projpush: error: {message}" == usage_error(capsys, *argv)
+
+    @pytest.mark.parametrize("day", ["1900-01-31", "2200-12-31"])
+    def test_the_first_and_last_dates(self, day: str) -> None:
+        """The ends of the range are accepted, and the first one judges (the sample's tables)."""
+        assert dt.date.fromisoformat(day) == cli._date(day)
+
+    def test_first_date_judges(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """1900-01-31 is the first date whose last complete month the model holds."""
+        status, out, err = run(capsys, "demo", "--as-of", "1900-01-31", "--format", "csv")
+        assert (0, "") == (status, err)
+        assert "field,value" == out.splitlines()[0]
+
+    @pytest.mark.parametrize(
+        ("typed", "size"),
+        [("8G", 8 * 2**30), ("8g", 8 * 2**30), ("8GiB", 8 * 2**30), ("8gib", 8 * 2**30),
+         ("512M", 512 * 2**20), ("4K", 4096), ("1T", 2**40), ("4096", 4096), ("1", 1)],
+    )  # fmt: skip
+    def test_sizes(self, typed: str, size: int) -> None:
+        """K, M, G, T (with or without iB, any case) are powers of 1024; a bare number is bytes."""
+        assert size == cli._size(typed)
+
+    def test_default_size_is_the_library_default(self) -> None:
+        """--max-ledger-size defaults to ledger.MAX_LEDGER_BYTES (4 GiB)."""
+        for argv in (["check", "x"], ["report", "x", *AS_OF], ["convert", "x", "y"]):
+            assert MAX_LEDGER_BYTES == cli._parser().parse_args(argv).max_ledger_size
+
+
+class TestNamesInTheLedger:
+    """A value looked up in the ledger or its calendar is refused naming its option."""
+
+    def test_unknown_project(
+        self, capsys: pytest.CaptureFixture[str], city: tuple[Path, Path]
+    ) -> None:
+        """--project names no project of the ledger."""
+        status, _, err = run(capsys, "tables", str(city[0]), *AS_OF, "--project", "NB-404")
+        assert EXIT_ERROR == status
+        assert (
+            "projpush: error: --project: expected the code or local id of a project in the "
+            "ledger, got 'NB-404'"
+        ) == one_line(err)
+
+    def test_unknown_leader(
+        self, capsys: pytest.CaptureFixture[str], city: tuple[Path, Path]
+    ) -> None:
+        """--leader names no leader of the ledger."""
+        status, _, err = run(capsys, "tables", str(city[1]), *AS_OF, "--leader", "王市长")
+        assert EXIT_ERROR == status
+        assert (
+            "projpush: error: --leader: expected a leader in the ledger, got '王市长'"
+        ) == one_line(err)
+
+    def test_as_of_beyond_the_calendar(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """The demo's calendar holds 2020 only: a later --as-of is refused by its name."""
+        status, _, err = run(capsys, "demo", "--as-of", "2021-01-31")
+        assert EXIT_ERROR == status
+        assert (
+            "projpush: error: --as-of: expected a date in 2020–2020, the years the working-day "
+            "calendar covers, got '2021-01-31'"
+        ) == one_line(err)
+
+
+# --------------------------------------------------------------------------- ledger size
+
+
+class TestMaxLedgerSize:
+    """--max-ledger-size refuses a larger ledger before any of it is read."""
+
+    @pytest.fixture
+    def unread(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Make any ledger reader fail the test: the size must be refused first."""
+
+        def reached(*_args: object, **_kwargs: object) -> None:
+            pytest.fail("the ledger was read")
+
+        for name in (
+            "projpush.io.load_portfolio",
+            "projpush.io.parse_ledger_document",
+            "projpush.csvledger.load_csv_ledger",
+            "projpush.csvledger.read_csv_ledger",
+        ):
+            monkeypatch.setattr(name, reached)  # fmt: skip
+
+    @pytest.mark.parametrize(
+        "argv",
+        [("report", "{}", *AS_OF), ("tables", "{}", *AS_OF, "--leader", "x"), ("check", "{}"),
+         ("convert", "{}", "out.json")],
+        ids=LEDGER_COMMANDS,
+    )  # fmt: skip
+    @pytest.mark.parametrize("kind", ["json", "csv"])
+    @pytest.mark.usefixtures("no_work", "unread")
+    def test_refused_unread(  # noqa: PLR0917 (pytest passes fixtures by position)
+        self,
+        capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path,
+        ledgers: tuple[Path, Path],
+        argv: tuple[str, ...],
+        kind: str,
+    ) -> None:
+        """Every command that reads a ledger: one line naming the ledger, its size, the limit."""
+        monkeypatch.chdir(tmp_path)
+        name = "city.json" if kind == "json" else "csv"
+        size = ledger._ledger_size(tmp_path / name)
+        typed = [a.format(name) for a in argv]
+        status, out, err = run(capsys, *typed, "--max-ledger-size", "1K")
+        assert (EXIT_ERROR, "") == (status, out)
+        shown = f"{size / 1024:.1f} KiB ({size:,} bytes)"
+        assert (
+            f"projpush: error: LEDGER: the ledger {name!r} is {shown}, more than the limit of "
+            f"1.0 KiB (1,024 bytes); give a larger --max-ledger-size to read it"
+        ) == one_line(err)
+        assert not (tmp_path / "out.json").exists()
+
+    def test_at_the_limit(
+        self, capsys: pytest.CaptureFixture[str], city: tuple[Path, Path]
+    ) -> None:
+        """A ledger of exactly the limit is read; one byte less is refused."""
+        size = city[0].stat().st_size
+        status, out, _ = run(capsys, "check", str(city[0]), *AS_OF, "--max-ledger-size", str(size))
+        assert (0, True) == (status, out.endswith(": valid, 11 findings\n"))
+        status, _, err = run(capsys, "check", str(city[0]), "--max-ledger-size", str(size - 1))
+        assert EXIT_ERROR == status
+        assert f"is {size / 1024:.1f} KiB ({size:,} bytes), more than" in one_line(err)
+
+    def test_csv_folder_counts_its_csv_files(
+        self, capsys: pytest.CaptureFixture[str], ledgers: tuple[Path, Path]
+    ) -> None:
+        """A CSV folder's size is its CSV files': a spreadsheet kept beside them does not count."""
+        folder = ledgers[1]
+        size = sum(f.stat().st_size for f in folder.glob("*.csv"))
+        (folder / "台账.xlsx").write_bytes(b"PK" * 2**20)
+        status, _, err = run(capsys, "check", str(folder), "--max-ledger-size", str(size))
+        assert (0, "") == (status, err)
+        status, _, err = run(capsys, "check", str(folder), "--max-ledger-size", str(size - 1))
+        assert EXIT_ERROR == status
+        assert f"({size:,} bytes), more than the limit of" in one_line(err)
+
+    def test_default_reads_the_sample(
+        self, capsys: pytest.CaptureFixture[str], city: tuple[Path, Path]
+    ) -> None:
+        """Without the option, 4 GiB: every real ledger here is read."""
+        status, _, err = run(capsys, "report", str(city[0]), *AS_OF, "--format", "csv")
+        assert (0, "") == (status, err)

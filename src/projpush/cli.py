@@ -5,7 +5,9 @@
 prints "one map, five tables" (一图五表) for a project or a leader;
 ``projpush check LEDGER`` lists every problem in a ledger. A bad input ends
 the command with one line saying what and where, and exit status 2 (1 for a
-ledger that ``check`` found invalid); ``--debug`` shows the traceback.
+ledger that ``check`` found invalid); ``--debug`` shows the traceback. A bad
+option value is such a line too, naming the option and what was typed; a
+ledger larger than ``--max-ledger-size`` is refused unread.
 """
 
 from __future__ import annotations
@@ -13,12 +15,18 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import re
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Final, NoReturn, TextIO
 
 from projpush import __version__
-from projpush.errors import ProjpushError, ValidationError
+from projpush.errors import (
+    CalendarCoverageError,
+    ProjpushError,
+    UnknownReferenceError,
+    ValidationError,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -31,34 +39,126 @@ EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command stopped by Ctrl-C
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a writer whose reader left
 
+# A report judges the last complete month of --as-of, and the model's months run from
+# 1900-01 to 2200-12: so the first date it can judge is the end of the first month.
+FIRST_AS_OF: Final = dt.date(1900, 1, 31)
+LAST_AS_OF: Final = dt.date(2200, 12, 31)
+DEFAULT_MAX_LEDGER_SIZE: Final = "4G"  # ledger.MAX_LEDGER_BYTES, spelt as the option takes it
+
+_ISO_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_SIZE: Final = re.compile(r"([0-9]+)(?:([KMGT])(?:iB)?)?", re.IGNORECASE)
+_UNITS: Final = {None: 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
+_SIZE_EXPECTED: Final = (
+    "a size of 1 byte or more such as 512M, 8G or 8GiB (K, M, G, T: powers of 1024; "
+    "a bare number: bytes)"
+)
+
+
+# --------------------------------------------------------------------------- option values
+# Each parser raises ArgumentTypeError("expected ..., got '...'"); argparse puts the option
+# in front, and _Parser.error prints it as one line.
+
 
 def _date(text: str) -> dt.date:
+    """An ``--as-of``: a date written YYYY-MM-DD that the model's months can judge."""
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        msg = f"expected a date YYYY-MM-DD, got {text!r}"
-        raise argparse.ArgumentTypeError(msg) from None
+        day = dt.date.fromisoformat(text) if _ISO_DATE.fullmatch(text) else None
+    except ValueError:  # 2020-02-30
+        day = None
+    if day is None or not FIRST_AS_OF <= day <= LAST_AS_OF:
+        msg = f"expected a date YYYY-MM-DD from {FIRST_AS_OF} to {LAST_AS_OF}, got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return day
+
+
+def _size(text: str) -> int:
+    """A ``--max-ledger-size``: a whole number of bytes, or of K, M, G or T (powers of 1024).
+
+    ``GB`` and the like are refused: whether they mean 10^9 or 2^30 would be a guess.
+
+    >>> _size("8G"), _size("512MiB"), _size("4096")
+    (8589934592, 536870912, 4096)
+    """
+    match = _SIZE.fullmatch(text)
+    if match is None or int(match[1]) < 1:
+        msg = f"expected {_SIZE_EXPECTED}, got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    unit = match[2].upper() if match[2] else None
+    return int(match[1]) * _UNITS[unit]
+
+
+def _alternatives(values: Sequence[str]) -> str:
+    """``'a', 'b' or 'c'``, as the library's own errors list choices."""
+    names = [repr(v) for v in values]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+def _one_of(values: Sequence[str]) -> Callable[[str], str]:
+    """A parser accepting exactly one of ``values`` (a policy, a format, a language)."""
+
+    def parse(text: str) -> str:
+        if text not in values:
+            msg = f"expected {_alternatives(values)}, got {text!r}"
+            raise argparse.ArgumentTypeError(msg)
+        return text
+
+    return parse
+
+
+# --------------------------------------------------------------------------- parser
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with each usage error as one line ``projpush: error: --opt: ...``, status 2.
+
+    argparse writes the usage and ``argument --as-of: ...``; projpush's bad
+    inputs are one line naming the option and what was typed, like the
+    errors of the ledger and the paths.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        message = re.sub(r"^argument ([^\s:/]+)(?:/\S+)?: ", r"\1: ", message)
+        message = re.sub(
+            r"invalid choice: (.*) \(choose from (.*)\)$", r"expected one of \2, got \1", message
+        )
+        self.exit(EXIT_ERROR, f"projpush: error: {message}\n")
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="projpush",
         description="Supervision reports for major investment projects (重大项目推进).",
+        allow_abbrev=False,  # --as 2020-10-31 is not guessed to be --as-of
     )
     parser.add_argument("--version", action="version", version=f"projpush {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    def command(name: str, **kwargs: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, allow_abbrev=False, **kwargs)  # type: ignore[arg-type]
+
+    def choice(p: argparse.ArgumentParser, option: str, values: Sequence[str], **kw: str) -> None:
+        p.add_argument(option, type=_one_of(values), metavar=f"{{{','.join(values)}}}", **kw)  # type: ignore[arg-type]
+
+    def max_size(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--max-ledger-size",
+            type=_size,
+            default=DEFAULT_MAX_LEDGER_SIZE,
+            metavar="SIZE",
+            help="refuse a larger ledger before reading it (default 4G; K, M, G, T: of 1024)",
+        )
+
     def report_options(p: argparse.ArgumentParser) -> None:
         from projpush.report import POLICY_SETS  # noqa: PLC0415 (keep --help fast)
 
-        p.add_argument("--policy", choices=sorted(POLICY_SETS), default="default")
-        p.add_argument("--format", choices=("text", "json", "csv"), default="text")
-        p.add_argument("--lang", choices=("zh", "en"), default="zh")
+        choice(p, "--policy", sorted(POLICY_SETS), default="default")
+        choice(p, "--format", ("text", "json", "csv"), default="text")
+        choice(p, "--lang", ("zh", "en"), default="zh")
         p.add_argument("--map", type=Path, metavar="FILE", help="save a light map (PNG or SVG)")
         p.add_argument("--output", "-o", type=Path, metavar="FILE", help="write here, not stdout")
 
-    report = commands.add_parser("report", help="the monthly supervision report of a ledger")
+    report = command("report", help="the monthly supervision report of a ledger")
     report.add_argument("ledger", type=Path, help="a JSON ledger file or a folder of CSV files")
     report.add_argument("--as-of", type=_date, required=True, metavar="DATE")
     report.add_argument(
@@ -66,41 +166,45 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="read a JSON ledger projpush wrote or checked through the fast bulk path",
     )
+    max_size(report)
     report_options(report)
 
-    demo = commands.add_parser("demo", help="the report on the bundled sample ledger")
+    demo = command("demo", help="the report on the bundled sample ledger")
     demo.add_argument("--as-of", type=_date, default=None, metavar="DATE")
     report_options(demo)
 
-    tables = commands.add_parser("tables", help="one map, five tables (一图五表)")
+    tables = command("tables", help="one map, five tables (一图五表)")
     tables.add_argument("ledger", type=Path)
     tables.add_argument("--as-of", type=_date, required=True, metavar="DATE")
     who = tables.add_mutually_exclusive_group(required=True)
     who.add_argument("--project", metavar="CODE")
     who.add_argument("--leader", metavar="NAME")
-    tables.add_argument("--format", choices=("text", "csv"), default="text")
-    tables.add_argument("--lang", choices=("zh", "en"), default="zh")
+    choice(tables, "--format", ("text", "csv"), default="text")
+    choice(tables, "--lang", ("zh", "en"), default="zh")
+    max_size(tables)
 
-    convert = commands.add_parser(
+    convert = command(
         "convert", help="convert a ledger between JSON, a CSV folder and a Parquet folder"
     )
     convert.add_argument("ledger", type=Path, help="a JSON file, a CSV folder or a Parquet folder")
     convert.add_argument(
         "target", type=Path, help="a .json file, or a folder (Parquet unless --to csv)"
     )
-    convert.add_argument(
+    choice(
+        convert,
         "--to",
-        choices=("json", "parquet", "csv"),
-        default=None,
+        ("json", "parquet", "csv"),
         help="the format written (default: json for a .json target, else parquet)",
     )
     convert.add_argument(
         "--trusted", action="store_true", help="read a JSON ledger through the fast bulk path"
     )
+    max_size(convert)
 
-    check = commands.add_parser("check", help="list every problem in a ledger")
+    check = command("check", help="list every problem in a ledger")
     check.add_argument("ledger", type=Path)
     check.add_argument("--as-of", type=_date, default=None, metavar="DATE")
+    max_size(check)
     return parser
 
 
@@ -161,6 +265,7 @@ def _check_paths(args: argparse.Namespace) -> None:
 
     Raises:
         LedgerError: the ledger is a FIFO, device or socket.
+        LedgerTooLargeError: the ledger is larger than ``--max-ledger-size``.
         ValidationError: ``--output`` or ``--map`` is an input ledger, lies in
             an input ledger folder, has a missing or read-only folder, or is not
             a regular file; ``--map`` does not end in .png or .svg, or is the
@@ -168,11 +273,15 @@ def _check_paths(args: argparse.Namespace) -> None:
         ImportError: ``--map`` without the plot extra (matplotlib).
     """
     from projpush import _paths  # noqa: PLC0415 (keep --help fast)
+    from projpush.ledger import _check_size  # noqa: PLC0415
 
     ledger = getattr(args, "ledger", None)
     inputs = [ledger] if ledger is not None else []
     for path in inputs:
         _paths.check_ledger_path(path)
+        if path.exists():  # a missing ledger is said by the loader, in its words
+            remedy = "give a larger --max-ledger-size to read it"
+            _check_size(path, args.max_ledger_size, field="LEDGER", remedy=remedy)
     output, picture = getattr(args, "output", None), getattr(args, "map", None)
     if output is not None:
         _paths.check_output_path(output, "--output", inputs)
@@ -209,22 +318,32 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
             CALENDAR_2020,
         )
     else:
-        portfolio = ledger.load_ledger(args.ledger, trusted=getattr(args, "trusted", False))
+        portfolio = ledger.load_ledger(
+            args.ledger,
+            trusted=getattr(args, "trusted", False),
+            max_bytes=args.max_ledger_size,
+        )
         as_of = args.as_of
     if args.command == "tables":
-        text = report.render_tables(
-            portfolio,
-            as_of,
-            project=args.project,
-            leader=args.leader,
-            fmt=args.format,
-            lang=args.lang,
-        )
+        try:
+            text = report.render_tables(
+                portfolio,
+                as_of,
+                project=args.project,
+                leader=args.leader,
+                fmt=args.format,
+                lang=args.lang,
+            )
+        except UnknownReferenceError as error:
+            raise _unknown_person_or_project(error, args) from None
         out.write(text)
         return EXIT_OK
-    result = report.build_report(
-        portfolio, as_of, policy=args.policy, calendar=calendar, progress=_progress()
-    )
+    try:
+        result = report.build_report(
+            portfolio, as_of, policy=args.policy, calendar=calendar, progress=_progress()
+        )
+    except CalendarCoverageError as error:
+        raise _beyond_the_calendar(error, as_of) from None
     text = report.render(result, fmt=args.format, lang=args.lang)
     if args.output:
         from projpush.io import _atomic_write_bytes, _encoded  # noqa: PLC0415
@@ -240,6 +359,31 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _unknown_person_or_project(
+    error: UnknownReferenceError, args: argparse.Namespace
+) -> ProjpushError:
+    """``error`` about the ``--project`` or ``--leader`` typed, named by its option."""
+    if error.field == "project" and error.got == args.project:
+        expected = "the code or local id of a project in the ledger"
+        return UnknownReferenceError.about("--project", expected, args.project)
+    if error.field == "leader" and error.got == args.leader:
+        return UnknownReferenceError.about("--leader", "a leader in the ledger", args.leader)
+    return error
+
+
+def _beyond_the_calendar(error: CalendarCoverageError, as_of: dt.date) -> ProjpushError:
+    """``error`` named by ``--as-of`` when it is the year of ``--as-of`` the calendar lacks.
+
+    A deadline in another year the calendar lacks (an issue due next January)
+    is the ledger's, not the option's: that error stays as it is.
+    """
+    day = error.got
+    if not isinstance(day, dt.date) or day.year != as_of.year:
+        return error
+    expected = f"{error.expected}, the years the working-day calendar covers"
+    return CalendarCoverageError.about("--as-of", expected, str(as_of))
+
+
 def _convert(args: argparse.Namespace, out: TextIO) -> int:
     """``projpush convert``: read any ledger, write it in the format asked for."""
     from projpush import _paths, ledger  # noqa: PLC0415
@@ -249,7 +393,9 @@ def _convert(args: argparse.Namespace, out: TextIO) -> int:
         _paths.check_output_path(args.target, "TARGET", [args.ledger])
     else:
         _paths.check_output_folder(args.target, "TARGET", [args.ledger])
-    portfolio = ledger.load_ledger(args.ledger, trusted=args.trusted)
+    portfolio = ledger.load_ledger(
+        args.ledger, trusted=args.trusted, max_bytes=args.max_ledger_size
+    )
     if fmt == "json":
         from projpush.io import dump_portfolio  # noqa: PLC0415
 
@@ -271,7 +417,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     from projpush.ledger import check_ledger  # noqa: PLC0415
 
     as_of = args.as_of or dt.date.today()  # noqa: DTZ011 (the edge may read the clock)
-    outcome = check_ledger(args.ledger, as_of)
+    outcome = check_ledger(args.ledger, as_of, max_bytes=args.max_ledger_size)
     out.writelines(f"error: {problem}\n" for problem in outcome.problems)
     out.writelines(
         f"warning: {finding.subject}: {finding.kind.value}: {finding.detail}\n"
