@@ -1,6 +1,7 @@
 """The command line against a hostile user: outputs over inputs, FIFOs, Ctrl-C, pipes.
 
-Also bad option values of every subcommand, and ledgers over the size limit.
+Also bad option values of every subcommand, ledgers over the size limit, and
+consoles that cannot show Chinese.
 
 Each case ends in one line on stderr and a known exit status, never a
 traceback, and never with an input ledger destroyed. Paths are checked before
@@ -10,7 +11,9 @@ any work: the tests make the report builder fail loudly if it is reached.
 from __future__ import annotations
 
 import argparse
+import codecs
 import datetime as dt
+import io as io_
 import os
 import signal
 import stat
@@ -19,6 +22,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import attrs
 import pytest
 
 from projpush import _paths, cli, io, ledger
@@ -748,3 +752,100 @@ class TestMaxLedgerSize:
         """Without the option, 4 GiB: every real ledger here is read."""
         status, _, err = run(capsys, "report", str(city[0]), *AS_OF, "--format", "csv")
         assert (0, "") == (status, err)
+
+
+# --------------------------------------------------------------------------- console encoding
+
+
+RARE = "刘䶮路"  # GBK (cp936) has 刘 and 路, not 䶮 (CJK extension A)
+
+
+@pytest.fixture(scope="module")
+def rare_city(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The sample city whose first project and its unit are named with RARE; and its key."""
+    book = sample_portfolio()
+    first = attrs.evolve(book.projects[0], name=RARE, unit=f"{RARE}局")
+    path = tmp_path_factory.mktemp("rare") / "rare.json"
+    io.dump_portfolio(attrs.evolve(book, projects=(first, *book.projects[1:])), path)
+    return path, first.key
+
+
+def run_with(encoding: str, *argv: str) -> subprocess.CompletedProcess[bytes]:
+    """The command in a fresh process whose stdout and stderr use ``encoding``."""
+    env = {**os.environ, "PYTHONIOENCODING": encoding}
+    return subprocess.run([*PYTHON, *argv], capture_output=True, env=env, timeout=120, check=False)
+
+
+def replaced(text: str, encoding: str) -> tuple[str, int]:
+    """``text`` with each character ``encoding`` lacks as '?', and how many there were."""
+    chars = [c if c.encode(encoding, "ignore") else "?" for c in text]
+    return "".join(chars), sum(1 for a, b in zip(chars, text, strict=True) if a != b)
+
+
+def note(n: int, encoding: str, *, output: bool) -> str:
+    instead = " or write to a file with --output FILE" if output else ""
+    return (
+        f"projpush: note: {n:,} characters that the output encoding {encoding} cannot hold "
+        f"were written as '?'; set PYTHONIOENCODING=utf-8{instead} to keep them"
+    )
+
+
+class TestConsoleEncoding:
+    """What the console cannot show is written as '?', with one note on stderr; no traceback."""
+
+    @pytest.mark.parametrize(
+        ("encoding", "argv", "output"),
+        [
+            ("ascii", ("report", "{ledger}", *AS_OF), True),
+            ("cp936", ("report", "{ledger}", *AS_OF), True),
+            ("cp936", ("tables", "{ledger}", *AS_OF, "--project", "{key}"), False),
+            ("ascii", ("check", "{ledger}", *AS_OF), False),
+            ("ascii", ("demo", "--format", "csv", "--lang", "en"), True),
+        ],
+        ids=["report-ascii", "report-cp936", "tables-cp936", "check-ascii", "demo-csv-ascii"],
+    )
+    def test_replaced_and_noted(
+        self, rare_city: tuple[Path, str], encoding: str, argv: tuple[str, ...], output: bool
+    ) -> None:
+        """The output is the UTF-8 one with each character the encoding lacks as '?'."""
+        typed = [a.format(ledger=rare_city[0], key=rare_city[1]) for a in argv]
+        reference = run_with("utf-8", *typed)
+        assert (0, b"") == (reference.returncode, reference.stderr)
+        done = run_with(encoding, *typed)
+        expected, n = replaced(reference.stdout.decode("utf-8"), encoding)
+        assert n > 0
+        assert (0, expected) == (done.returncode, done.stdout.decode(encoding))
+        shown = codecs.lookup(encoding).name  # Python's name: gbk for cp936
+        assert note(n, shown, output=output) == one_line(done.stderr.decode(encoding))
+
+    def test_nothing_to_replace(self, rare_city: tuple[Path, str]) -> None:
+        """A console that can show everything gets no note."""
+        done = run_with("utf-8", "report", str(rare_city[0]), *AS_OF)
+        assert (0, b"") == (done.returncode, done.stderr)
+        assert f"{RARE}局".encode() in done.stdout
+
+    def test_help(self) -> None:
+        """--help holds Chinese words: on an ASCII console, '?' and the note."""
+        done = run_with("ascii", "--help")
+        assert 0 == done.returncode
+        assert b"projects (??????)." in done.stdout
+        assert b"five tables (????)" in done.stdout
+        assert note(10, "ascii", output=False) == one_line(done.stderr.decode("ascii"))
+
+    def test_strict_stderr(self, city: tuple[Path, Path]) -> None:
+        """An error line with Chinese on a strict ASCII stderr is escaped, not a traceback."""
+        done = run_with("ascii:strict", "tables", str(city[0]), *AS_OF, "--leader", "王市长")
+        assert (EXIT_ERROR, b"") == (done.returncode, done.stdout)
+        assert (
+            r"projpush: error: --leader: expected a leader in the ledger, got '\u738b\u5e02\u957f'"
+        ) == one_line(done.stderr.decode("ascii"))
+
+    def test_one_write_is_never_doubled(self) -> None:
+        """A refused write left nothing behind: the bytes are the text once, replaced."""
+        raw = io_.BytesIO()
+        stream = io_.TextIOWrapper(raw, encoding="ascii", write_through=True)
+        console = cli._Console(stream)
+        console.write("ok 红灯 ok\n")
+        console.write("plain\n")
+        console.flush()
+        assert (b"ok ?? ok\nplain\n", 2) == (raw.getvalue(), console.replaced)

@@ -7,7 +7,8 @@ prints "one map, five tables" (一图五表) for a project or a leader;
 the command with one line saying what and where, and exit status 2 (1 for a
 ledger that ``check`` found invalid); ``--debug`` shows the traceback. A bad
 option value is such a line too, naming the option and what was typed; a
-ledger larger than ``--max-ledger-size`` is refused unread.
+ledger larger than ``--max-ledger-size`` is refused unread; a character the
+console cannot show is written as ``?``, with one note on stderr.
 """
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ from projpush.errors import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Iterable, Sequence
+
+    from _typeshed import SupportsWrite
 
 __all__ = ["main"]
 
@@ -105,6 +108,74 @@ def _one_of(values: Sequence[str]) -> Callable[[str], str]:
     return parse
 
 
+# --------------------------------------------------------------------------- output
+
+
+class _Console:
+    """A text stream that writes what its encoding cannot hold as ``?``, and counts it.
+
+    A Chinese report on a console whose encoding is ASCII, or GBK (cp936)
+    and a rare character such as ``䶮`` or ``⑪``, would otherwise end in a
+    UnicodeEncodeError traceback. A text stream encodes all of one
+    ``write`` before it writes any of it, so a refused write left nothing
+    behind and is made again with replacements.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.replaced = 0
+        self.encoding = ""
+
+    def write(self, text: str) -> None:
+        try:
+            self.stream.write(text)
+        except UnicodeEncodeError as error:
+            encoding = error.encoding
+            bad = {c for c in set(text) if not _encodes(c, encoding)}
+            self.replaced += sum(text.count(c) for c in bad)
+            self.encoding = encoding
+            self.stream.write(text.encode(encoding, "replace").decode(encoding))
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def note(self, *, output_option: bool) -> None:
+        """Say on stderr, once, that characters were replaced and how to avoid it."""
+        if not self.replaced:
+            return
+        n = self.replaced
+        instead = " or write to a file with --output FILE" if output_option else ""
+        _say(
+            f"projpush: note: {n:,} character{'s' if n != 1 else ''} that the output "
+            f"encoding {self.encoding} cannot hold {'were' if n != 1 else 'was'} written as "
+            f"'?'; set PYTHONIOENCODING=utf-8{instead} to keep them"
+        )
+
+
+def _encodes(char: str, encoding: str) -> bool:
+    try:
+        char.encode(encoding)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _say(line: str) -> None:
+    """Write one line to stderr, whatever its encoding (or nothing, if it is closed)."""
+    stream = sys.stderr
+    if stream is None:  # started with stderr closed (2>&-)
+        return
+    try:
+        stream.write(line + "\n")
+    except UnicodeEncodeError as error:  # PYTHONIOENCODING=ascii:strict
+        stream.write(line.encode(error.encoding, "backslashreplace").decode(error.encoding) + "\n")
+    stream.flush()
+
+
 # --------------------------------------------------------------------------- parser
 
 
@@ -121,7 +192,16 @@ class _Parser(argparse.ArgumentParser):
         message = re.sub(
             r"invalid choice: (.*) \(choose from (.*)\)$", r"expected one of \2, got \1", message
         )
-        self.exit(EXIT_ERROR, f"projpush: error: {message}\n")
+        _say(f"projpush: error: {message}")
+        self.exit(EXIT_ERROR)
+
+    def print_help(self, file: SupportsWrite[str] | None = None) -> None:
+        if file is not None or sys.stdout is None:
+            super().print_help(file)
+            return
+        console = _Console(sys.stdout)  # the help holds Chinese words too
+        console.write(self.format_help())
+        console.note(output_option=False)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -213,11 +293,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Nothing ends in a traceback unless ``--debug`` asks for one: a bad input
     is one line and status 2, Ctrl-C one line and status 130, a reader that
-    closes the pipe early (``projpush demo | head``) a quiet status 141.
+    closes the pipe early (``projpush demo | head``) a quiet status 141. A
+    character the console cannot show is written as ``?``, with one note on
+    stderr saying how to keep it.
     """
     args = _parser().parse_args(argv)
+    out = _Console(sys.stdout or _devnull())  # None: started with stdout closed (>&-)
     try:
-        out = sys.stdout or _devnull()  # None: started with stdout closed (>&-)
         status = _run(args, out)
         out.flush()  # a closed pipe shows here, not at interpreter exit
     except BrokenPipeError:
@@ -226,16 +308,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         if args.debug:
             raise
-        print("projpush: interrupted", file=sys.stderr)
+        _say("projpush: interrupted")
         return EXIT_INTERRUPTED
     except (ProjpushError, OSError, ImportError) as error:  # ImportError: a missing extra
         if args.debug:
             raise
         where = getattr(error, "field", None) or getattr(error, "filename", None)
-        print(f"projpush: error: {error}", file=sys.stderr)
+        _say(f"projpush: error: {error}")
         if where and str(where) not in str(error):
-            print(f"  at {where}", file=sys.stderr)
+            _say(f"  at {where}")
         return EXIT_ERROR
+    finally:
+        out.note(output_option=hasattr(args, "output"))
     return status
 
 
@@ -298,7 +382,7 @@ def _check_paths(args: argparse.Namespace) -> None:
             )
 
 
-def _run(args: argparse.Namespace, out: TextIO) -> int:
+def _run(args: argparse.Namespace, out: _Console) -> int:
     from projpush import ledger, report  # noqa: PLC0415 (keep --help fast)
 
     _check_paths(args)
@@ -384,7 +468,7 @@ def _beyond_the_calendar(error: CalendarCoverageError, as_of: dt.date) -> Projpu
     return CalendarCoverageError.about("--as-of", expected, str(as_of))
 
 
-def _convert(args: argparse.Namespace, out: TextIO) -> int:
+def _convert(args: argparse.Namespace, out: _Console) -> int:
     """``projpush convert``: read any ledger, write it in the format asked for."""
     from projpush import _paths, ledger  # noqa: PLC0415
 
@@ -413,7 +497,7 @@ def _convert(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _check(args: argparse.Namespace, out: TextIO) -> int:
+def _check(args: argparse.Namespace, out: _Console) -> int:
     from projpush.ledger import check_ledger  # noqa: PLC0415
 
     as_of = args.as_of or dt.date.today()  # noqa: DTZ011 (the edge may read the clock)
