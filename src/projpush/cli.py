@@ -49,7 +49,9 @@ LAST_AS_OF: Final = dt.date(2200, 12, 31)
 DEFAULT_MAX_LEDGER_SIZE: Final = "4G"  # ledger.MAX_LEDGER_BYTES, spelt as the option takes it
 
 _ISO_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_SIZE: Final = re.compile(r"([0-9]+)(?:([KMGT])(?:iB)?)?", re.IGNORECASE)
+# ASCII: under Unicode case folding the Kelvin sign would match K. At most 30 digits, far
+# beyond any disk, so that int() never meets its 4,300-digit limit.
+_SIZE: Final = re.compile(r"([0-9]{1,30})(?:([KMGT])(?:iB)?)?", re.IGNORECASE | re.ASCII)
 _UNITS: Final = {None: 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
 _SIZE_EXPECTED: Final = (
     "a size of 1 byte or more such as 512M, 8G or 8GiB (K, M, G, T: powers of 1024; "
