@@ -553,11 +553,20 @@ def bad_option_cases() -> list[tuple[tuple[str, ...], str]]:
         (("reprot", "L.json"),
          "COMMAND: expected one of 'report', 'demo', 'tables', 'convert', 'check', got 'reprot'"),
     ]  # fmt: skip
+    for command in LEDGER_COMMANDS:
+        cases.append(((command, "", *base[command][2:]), "LEDGER: expected a path, got ''"))
+    cases += [
+        (("convert", "L.json", ""), "TARGET: expected a path, got ''"),
+        (("demo", "--output", ""), "--output: expected a path, got ''"),
+        (("report", "L.json", *AS_OF, "-o", ""), "--output: expected a path, got ''"),
+        (("demo", "--map", ""), "--map: expected a path, got ''"),
+    ]
     return cases
 
 
-# Options whose bad values are not refused by the parser: paths (TestOutputOverInput,
-# TestOutputChecks) and names looked up in the ledger (TestNamesInTheLedger).
+# Options whose bad values are mostly not the parser's to refuse: paths (TestOutputOverInput,
+# TestOutputChecks; the parser refuses only an empty one) and names looked up in the ledger
+# (TestNamesInTheLedger).
 CHECKED_ELSEWHERE = {"--map", "--output", "--project", "--leader"}
 
 

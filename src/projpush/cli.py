@@ -92,6 +92,14 @@ def _size(text: str) -> int:
     return int(match[1]) * _UNITS[unit]
 
 
+def _path(text: str) -> Path:
+    """A path as typed; an empty one is refused (``Path("")`` would be the current folder)."""
+    if not text:
+        msg = f"expected a path, got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return Path(text)
+
+
 def _alternatives(values: Sequence[str]) -> str:
     """``'a', 'b' or 'c'``, as the library's own errors list choices."""
     names = [repr(v) for v in values]
@@ -237,11 +245,13 @@ def _parser() -> argparse.ArgumentParser:
         choice(p, "--policy", sorted(POLICY_SETS), default="default")
         choice(p, "--format", ("text", "json", "csv"), default="text")
         choice(p, "--lang", ("zh", "en"), default="zh")
-        p.add_argument("--map", type=Path, metavar="FILE", help="save a light map (PNG or SVG)")
-        p.add_argument("--output", "-o", type=Path, metavar="FILE", help="write here, not stdout")
+        p.add_argument("--map", type=_path, metavar="FILE", help="save a light map (PNG or SVG)")
+        p.add_argument("--output", "-o", type=_path, metavar="FILE", help="write here, not stdout")
 
     report = command("report", help="the monthly supervision report of a ledger")
-    report.add_argument("ledger", type=Path, help="a JSON ledger file or a folder of CSV files")
+    report.add_argument(
+        "ledger", type=_path, metavar="LEDGER", help="a JSON ledger file or a folder of CSV files"
+    )
     report.add_argument("--as-of", type=_date, required=True, metavar="DATE")
     report.add_argument(
         "--trusted",
@@ -256,7 +266,7 @@ def _parser() -> argparse.ArgumentParser:
     report_options(demo)
 
     tables = command("tables", help="one map, five tables (一图五表)")
-    tables.add_argument("ledger", type=Path)
+    tables.add_argument("ledger", type=_path, metavar="LEDGER")
     tables.add_argument("--as-of", type=_date, required=True, metavar="DATE")
     who = tables.add_mutually_exclusive_group(required=True)
     who.add_argument("--project", metavar="CODE")
@@ -268,9 +278,14 @@ def _parser() -> argparse.ArgumentParser:
     convert = command(
         "convert", help="convert a ledger between JSON, a CSV folder and a Parquet folder"
     )
-    convert.add_argument("ledger", type=Path, help="a JSON file, a CSV folder or a Parquet folder")
     convert.add_argument(
-        "target", type=Path, help="a .json file, or a folder (Parquet unless --to csv)"
+        "ledger", type=_path, metavar="LEDGER", help="a JSON file, a CSV folder or a Parquet folder"
+    )
+    convert.add_argument(
+        "target",
+        type=_path,
+        metavar="TARGET",
+        help="a .json file, or a folder (Parquet unless --to csv)",
     )
     choice(
         convert,
@@ -284,7 +299,7 @@ def _parser() -> argparse.ArgumentParser:
     max_size(convert)
 
     check = command("check", help="list every problem in a ledger")
-    check.add_argument("ledger", type=Path)
+    check.add_argument("ledger", type=_path, metavar="LEDGER")
     check.add_argument("--as-of", type=_date, default=None, metavar="DATE")
     max_size(check)
     return parser
