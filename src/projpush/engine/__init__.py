@@ -28,7 +28,12 @@ from projpush.engine.escalation import (
     unit_stats_table,
 )
 from projpush.engine.lights import LightFrames, explain, judge_tables, light_map_table
-from projpush.engine.metrics import group_table, investment_table
+from projpush.engine.metrics import (
+    group_table,
+    investment_table,
+    issue_figures_table,
+    monthly_summary_tables,
+)
 from projpush.engine.schedule import calendar_from_table, calendar_table
 from projpush.engine.tables import (
     TABLES,
@@ -57,8 +62,10 @@ __all__ = [
     "history",
     "investment_table",
     "is_parquet_ledger",
+    "issue_figures_table",
     "judge_tables",
     "light_map_table",
+    "monthly_summary_tables",
     "open_table",
     "overdue_table",
     "read_parquet",

@@ -22,18 +22,52 @@ import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
-from projpush._convert import plain_date_arg
+from projpush._convert import plain_date_arg, to_enum
+from projpush._extras import require
 from projpush.engine.lights import _frame, _stages_at
-from projpush.metrics import GroupBy, _dimension, report_month
+from projpush.engine.schedule import WorkDays
+from projpush.lights import Light
+from projpush.metrics import (
+    _STARTED,
+    ApprovalFigures,
+    Better,
+    ContactFigures,
+    Coverage,
+    DeadlineBasis,
+    EarnedValue,
+    GroupBy,
+    GroupFigures,
+    Investment,
+    IssueFigures,
+    LightFigures,
+    MonthlySummary,
+    Ratio,
+    SecretaryContacts,
+    TierFigures,
+    _dimension,
+    rank_groups,
+    report_month,
+    time_schedule,
+)
+from projpush.model import Cadence
+from projpush.schedule import TimeBasis, WorkingCalendar, resolve_calendar, working_days_between
 
 if TYPE_CHECKING:
-    from projpush.engine.tables import LedgerTables
+    from collections.abc import Iterable, Sequence
 
-from projpush._extras import require
+    from projpush.engine.tables import LedgerTables
+    from projpush.lights import LightPolicy
 
 pl: Any = require("polars", extra="engine", user="projpush.engine")
+np: Any = require("numpy", extra="engine", user="projpush.engine")
 
-__all__ = ["AMOUNTS", "group_table", "investment_table"]
+__all__ = [
+    "AMOUNTS",
+    "group_table",
+    "investment_table",
+    "issue_figures_table",
+    "monthly_summary_tables",
+]
 
 MONEY: Final = pl.Decimal(38, 12)
 AMOUNTS: Final = ("annual_plan", "done_to_date", "done_in_month", "done_last_year")
@@ -61,65 +95,17 @@ def investment_table(tables: LedgerTables, as_of: dt.date) -> Any:
         ValidationError: ``as_of`` is not a date.
     """
     as_of = plain_date_arg(as_of, "as_of")
-    year = as_of.year
-    month = report_month(as_of)
-    through = 0 if month is None else month.month
-    m, y = pl.col("month").dt.month(), pl.col("month").dt.year()
-    done = pl.col("done").fill_null(_ZERO)
-    sums = (
-        _frame(tables.monthly)
-        .filter((m <= through) & y.is_between(year - 1, year))
-        .group_by("key")
-        .agg(
-            done.filter(y == year).sum().alias("done_to_date"),
-            done.filter((y == year) & (m == through)).sum().alias("done_in_month"),
-            done.filter(y == year - 1).sum().alias("done_last_year"),
-        )
-    )
-    plans = (
-        _frame(tables.annual_plans)
-        .filter(pl.col("year") == year)
-        .select("key", pl.col("plan").alias("annual_plan"), planned=pl.lit(value=True))
-    )
-    planned_date = pl.col("planned")
-    nodes = (
-        _frame(tables.milestones)
-        .filter(planned_date.is_between(dt.date(year, 1, 1), as_of))
-        .group_by("key")
-        .agg(
-            pl.len().cast(pl.Int64).alias("nodes_due"),
-            (pl.col("done") <= as_of)
-            .fill_null(value=False)
-            .sum()
-            .cast(pl.Int64)
-            .alias("nodes_done"),
-        )
-    )
-    stage = _stages_at(tables, {"stage": as_of}).select("key", "stage")
-    frame = (
-        _frame(tables.projects)
-        .select("seq", "key", "level", "category", "region", "unit")
-        .join(stage, on="key", how="left", maintain_order="left")
-        .join(plans, on="key", how="left", maintain_order="left")
-        .join(sums, on="key", how="left", maintain_order="left")
-        .join(nodes, on="key", how="left", maintain_order="left")
-        .sort("seq")
-    )
-    planned = pl.col("planned").fill_null(value=False)
-    return frame.select(
+    return _summary_rows(tables, as_of).select(
         "key",
         "level",
         "category",
         "region",
         "unit",
         "stage",
-        planned.alias("planned"),
-        *(
-            pl.when(planned).then(pl.col(c).fill_null(_ZERO)).otherwise(_ZERO).alias(c)
-            for c in AMOUNTS
-        ),
-        pl.col("nodes_due").fill_null(0),
-        pl.col("nodes_done").fill_null(0),
+        "planned",
+        *AMOUNTS,
+        "nodes_due",
+        "nodes_done",
     )
 
 
@@ -160,3 +146,507 @@ def group_table(tables: LedgerTables, by: GroupBy | str, as_of: dt.date) -> Any:
         )
         .sort(name)
     )
+
+
+# --------------------------------------------------------------------------- the monthly summary
+
+
+def _places(value: Any) -> Any:
+    """The decimal places of a money value without its trailing zeros; 0 for a missing one.
+
+    A sum of the model's amounts has the places of its most precise term
+    (``Decimal`` addition keeps the smallest exponent), so the engine knows
+    how the object rules would write each sum: ``1002.50`` or ``1002.5``.
+    """
+    fraction = value.cast(pl.String).str.split_exact(".", 1).struct.field("field_1")
+    return fraction.str.strip_chars_end("0").str.len_chars().fill_null(0).cast(pl.Int32)
+
+
+def _summed(column: str, keep: Any, name: str) -> tuple[Any, Any]:
+    """The sum of ``column`` where ``keep``, and its places (column ``p_<column>``)."""
+    return (
+        pl.col(column).filter(keep).sum().alias(name),
+        pl.col(f"p_{column}").filter(keep).max().fill_null(0).alias(f"p_{name}"),
+    )
+
+
+_EV: Final = ("bac", "pv", "earned")
+
+
+def _summary_rows(tables: LedgerTables, as_of: dt.date) -> Any:
+    """Each project's row of the summary, in ledger order: figures, places, stage, flags.
+
+    The columns of :func:`investment_table`, each amount with ``p_<name>``
+    (its places); ``bac``, ``pv`` and ``earned`` (zero without a baseline:
+    a total investment above zero and a monthly plan); ``is_new`` (started
+    this year); ``halted`` (suspended between 1 January and ``as_of``).
+    """
+    year, through = as_of.year, _through(as_of)
+    m, y = pl.col("month").dt.month(), pl.col("month").dt.year()
+    reported = (y < year) | ((y == year) & (m <= through))
+    monthly = (
+        _frame(tables.monthly)
+        .filter(reported)
+        .with_columns(
+            _places(pl.col("done")).alias("p_done"), _places(pl.col("plan")).alias("p_plan")
+        )
+        .group_by("key")
+        .agg(
+            *_summed("done", (y == year) & (m <= through), "done_to_date"),
+            *_summed("done", (y == year) & (m == through), "done_in_month"),
+            *_summed("done", (y == year - 1) & (m <= through), "done_last_year"),
+            *_summed("done", reported, "earned"),
+            *_summed("plan", reported, "pv"),
+        )
+    )
+    with_plan = _frame(tables.monthly).filter(pl.col("plan").is_not_null()).select("key").unique()
+    plans = (
+        _frame(tables.annual_plans)
+        .filter(pl.col("year") == year)
+        .select(
+            "key",
+            pl.col("plan").alias("annual_plan"),
+            _places(pl.col("plan")).alias("p_annual_plan"),
+        )
+    )
+    on, kind = pl.col("on"), pl.col("kind")
+    events = (
+        _frame(tables.stage_events)
+        .sort("key", "seq")
+        .group_by("key")
+        .agg(
+            (on.filter(kind == "started").first().dt.year() == year).alias("is_new"),
+            ((kind == "suspended") & on.is_between(dt.date(year, 1, 1), as_of))
+            .any()
+            .alias("halted"),
+        )
+    )
+    planned_date = pl.col("planned")
+    nodes = (
+        _frame(tables.milestones)
+        .filter(planned_date.is_between(dt.date(year, 1, 1), as_of))
+        .group_by("key")
+        .agg(
+            pl.len().cast(pl.Int64).alias("nodes_due"),
+            (pl.col("done") <= as_of)
+            .fill_null(value=False)
+            .sum()
+            .cast(pl.Int64)
+            .alias("nodes_done"),
+        )
+    )
+    stage = _stages_at(tables, {"stage": as_of}).select("key", "stage")
+    frame = (
+        _frame(tables.projects)
+        .select(
+            "seq",
+            "key",
+            "level",
+            "category",
+            "region",
+            "unit",
+            pl.col("total_investment").alias("bac"),
+        )
+        .join(stage, on="key", how="left", maintain_order="left")
+        .join(nodes, on="key", how="left", maintain_order="left")
+        .join(plans, on="key", how="left", maintain_order="left")
+        .join(monthly, on="key", how="left", maintain_order="left")
+        .join(events, on="key", how="left", maintain_order="left")
+        .join(with_plan.with_columns(has_monthly_plan=pl.lit(value=True)), on="key", how="left")
+        .sort("seq")
+    )
+    planned = pl.col("annual_plan").is_not_null()
+    baseline = (pl.col("bac") > 0) & pl.col("has_monthly_plan").fill_null(value=False)
+    return frame.select(
+        "key",
+        "level",
+        "category",
+        "region",
+        "unit",
+        "stage",
+        pl.col("annual_plan").is_not_null().alias("planned"),
+        *(
+            expr
+            for c in AMOUNTS
+            for expr in (
+                pl.when(planned).then(pl.col(c).fill_null(_ZERO)).otherwise(_ZERO).alias(c),
+                pl.when(planned).then(pl.col(f"p_{c}").fill_null(0)).otherwise(0).alias(f"p_{c}"),
+            )
+        ),
+        pl.col("nodes_due").fill_null(0),
+        pl.col("nodes_done").fill_null(0),
+        baseline.alias("baseline"),
+        *(
+            expr
+            for c in _EV
+            for expr in (
+                pl.when(baseline).then(pl.col(c).fill_null(_ZERO)).otherwise(_ZERO).alias(c),
+                pl.when(baseline)
+                .then(_places(pl.col(c)) if c == "bac" else pl.col(f"p_{c}").fill_null(0))
+                .otherwise(0)
+                .alias(f"p_{c}"),
+            )
+        ),
+        pl.col("is_new").fill_null(value=False),
+        pl.col("halted").fill_null(value=False),
+    )
+
+
+def _through(as_of: dt.date) -> int:
+    month = report_month(as_of)
+    return 0 if month is None else month.month
+
+
+def _money(value: Decimal | None, places: int) -> Decimal:
+    """``value`` written with exactly ``places`` decimals, as the object rules' sum is."""
+    return Decimal(value or 0).quantize(Decimal(1).scaleb(-places))
+
+
+def _sums(frame: Any, by: tuple[str, ...] = ()) -> Any:
+    """Members, planned projects, the amounts (planned only) with places, and nodes, per group."""
+    planned = pl.col("planned")
+    aggs = (
+        pl.len().alias("members"),
+        planned.sum().cast(pl.Int64).alias("projects"),
+        *(pl.col(c).filter(planned).sum() for c in AMOUNTS),
+        *(pl.col(f"p_{c}").filter(planned).max().fill_null(0) for c in AMOUNTS),
+        pl.col("nodes_due").sum().cast(pl.Int64),
+        pl.col("nodes_done").sum().cast(pl.Int64),
+    )
+    if not by:
+        return frame.select(*aggs)
+    return frame.group_by(*by).agg(*aggs).sort(*by)
+
+
+def _investment(row: dict[str, Any]) -> Investment:
+    return Investment(int(row["projects"]), *(_money(row[c], int(row[f"p_{c}"])) for c in AMOUNTS))
+
+
+def _group_figures(
+    rows: Any, dimension: GroupBy, schedule: Ratio, leaders: Any
+) -> tuple[GroupFigures, ...]:
+    name = dimension.value
+    if dimension is GroupBy.LEADER:
+        rows = rows.join(leaders, on="key", how="inner").rename({"leader": name})
+    return tuple(
+        GroupFigures(
+            dimension,
+            str(g[name]),
+            int(g["members"]),
+            _investment(g),
+            schedule,
+            int(g["nodes_due"]),
+            int(g["nodes_done"]),
+        )
+        for g in _sums(rows, (name,)).iter_rows(named=True)
+    )
+
+
+def _earned_value(rows: Any) -> EarnedValue | None:
+    with_baseline = rows.filter(pl.col("baseline"))
+    if with_baseline.is_empty():
+        return None
+    s = with_baseline.select(
+        *(pl.col(c).sum() for c in _EV), *(pl.col(f"p_{c}").max() for c in _EV)
+    ).row(0, named=True)
+    return EarnedValue(*(_money(s[c], int(s[f"p_{c}"])) for c in _EV))
+
+
+def _approval_figures(tables: LedgerTables, rows: Any, as_of: dt.date) -> ApprovalFigures:
+    day = pl.lit(as_of, dtype=pl.Date)
+    items = _frame(tables.approvals)
+    granted = (pl.col("granted") <= day).fill_null(value=False)
+    waiting = rows.filter(pl.col("stage").is_in(["planned", "reserved"])).select("key")
+    missing = (
+        items.filter(pl.col("required") & ~granted).group_by("key").agg(pl.len().alias("missing"))
+    )
+    pending = waiting.join(missing, on="key", how="left").with_columns(
+        pl.col("missing").fill_null(0)
+    )
+    done = items.filter(granted)
+    timed = done.filter(pl.col("applied").is_not_null())
+    days = (timed["granted"] - timed["applied"]).dt.total_days().sum() if len(timed) else 0
+    return ApprovalFigures(
+        len(pending),
+        int((pending["missing"] == 0).sum()),
+        int(pending["missing"].sum()),
+        Ratio(int(days), len(timed)),
+        Ratio(int(done["one_trip"].sum()), len(done)),
+    )
+
+
+def _coverage(tables: LedgerTables) -> Coverage:
+    keys = _frame(tables.projects).select("key")
+    n = len(keys)
+
+    def covered(table: Any) -> int:
+        served = _frame(table).select(pl.col("project").alias("key")).unique()
+        return len(keys.join(served, on="key", how="semi"))
+
+    return Coverage(
+        Ratio(covered(tables.leader_projects), n), Ratio(covered(tables.secretary_projects), n)
+    )
+
+
+def _contact_figures(tables: LedgerTables, as_of: dt.date) -> ContactFigures:
+    days = {c.value: c.days for c in Cadence}
+    secretaries = _frame(tables.secretaries).sort("seq")
+    last = (
+        _frame(tables.contacts)
+        .filter(pl.col("on") <= pl.lit(as_of, dtype=pl.Date))
+        .group_by("secretary", "project")
+        .agg(pl.col("on").max().alias("last"))
+    )
+    served = (
+        _frame(tables.secretary_projects)
+        .join(_frame(tables.secretary_cadences), on=["secretary", "project"], how="left")
+        .join(
+            secretaries.select(pl.col("name").alias("secretary"), "default_cadence"), on="secretary"
+        )
+        .join(last, on=["secretary", "project"], how="left")
+        .with_columns(
+            pl.coalesce("cadence", "default_cadence")
+            .replace_strict(days, return_dtype=pl.Int64)
+            .alias("days")
+        )
+        .with_columns(
+            overdue=pl.col("last").is_null()
+            | ((pl.lit(as_of, dtype=pl.Date) - pl.col("last")).dt.total_days() > pl.col("days"))
+        )
+        .sort("secretary", "seq")
+        .group_by("secretary", maintain_order=True)
+        .agg(pl.len().alias("served"), pl.col("project").filter(pl.col("overdue")).alias("late"))
+    )
+    per = {r["secretary"]: r for r in served.iter_rows(named=True)}
+    rows = []
+    for name in secretaries["name"]:
+        r = per.get(name)
+        rows.append(
+            SecretaryContacts(name, 0, ())
+            if r is None
+            else SecretaryContacts(name, int(r["served"]), tuple(r["late"]))
+        )
+    return ContactFigures(tuple(rows))
+
+
+def _light_figures(verdicts: Any) -> LightFigures:
+    counts = dict(verdicts.group_by("light").len().iter_rows())
+    not_judged = int(counts.pop(None, 0))
+    order = {light.value: 0 for light in Light}
+    for light, n in counts.items():
+        order[str(light)] = int(n)
+    return LightFigures(tuple(order.items()), not_judged)
+
+
+def monthly_summary_tables(
+    tables: LedgerTables,
+    as_of: dt.date,
+    *,
+    calendar: WorkingCalendar | None = None,
+    basis: TimeBasis = TimeBasis.MONTH,
+    lights: Any = None,
+    light_policy: LightPolicy | None = None,
+    judge_lights: bool = True,
+    issues_since: dt.date | None = None,
+    deadline_basis: DeadlineBasis | str = DeadlineBasis.ORIGINAL,
+    tiers: Sequence[str] = (),
+    group_by: Iterable[GroupBy | str] = tuple(GroupBy),
+    rank_by: str = "completion",
+    better: Better | str = Better.HIGHER,
+) -> MonthlySummary:
+    """Every figure of the monthly report, computed from the tables.
+
+    The result is the object :class:`~projpush.metrics.MonthlySummary`, equal
+    to the object rule's on the same ledger, down to how each amount is
+    written, so its text, JSON and records are the same. The figures come
+    from whole columns; only the summary's own values (a few per group) are
+    Python objects.
+
+    ``lights`` takes the :class:`~projpush.engine.LightFrames` of
+    :func:`~projpush.engine.judge_tables` when they were judged already;
+    else, if ``judge_lights``, the lights are judged here with
+    ``light_policy``. Earned value is the investment method without actual
+    costs, as in the report.
+
+    Raises:
+        ValidationError: ``as_of`` or ``issues_since`` is not a date, a
+            ``group_by`` dimension or ``rank_by`` figure is unknown, or (when
+            judging lights) a project has no plan for the year.
+        CalendarCoverageError: an issue's dates lie outside the calendar.
+    """
+    plain_date_arg(as_of, "as_of")
+    if issues_since is not None:
+        plain_date_arg(issues_since, "issues_since")
+    dimensions = tuple(dict.fromkeys(_dimension(d) for d in group_by))
+    schedule = time_schedule(as_of, basis)
+    rows = _summary_rows(tables, as_of)
+    leaders = _frame(tables.leader_projects).select("leader", pl.col("project").alias("key"))
+    wanted = (*dimensions, *(d for d in (GroupBy.UNIT, GroupBy.REGION) if d not in dimensions))
+    groups = {d: _group_figures(rows, d, schedule, leaders) for d in wanted}
+    if lights is not None:
+        light_figs: LightFigures | None = _light_figures(lights.verdicts)
+    elif judge_lights:
+        from projpush.engine.lights import judge_tables  # noqa: PLC0415
+
+        light_figs = _light_figures(judge_tables(tables, as_of, light_policy).verdicts)
+    else:
+        light_figs = None
+    new = pl.col("is_new")
+    listed = rows.filter(pl.col("planned"))
+    started = listed.filter(pl.col("stage").is_in([s.value for s in _STARTED]))
+    halted = rows.filter(pl.col("halted"))
+    return MonthlySummary(
+        as_of=as_of,
+        month=report_month(as_of),
+        basis=basis,
+        projects=len(rows),
+        investment=_investment(_sums(rows).row(0, named=True)),
+        schedule=schedule,
+        new=_investment(_sums(rows.filter(new)).row(0, named=True)),
+        continuing=_investment(_sums(rows.filter(~new)).row(0, named=True)),
+        start_rate=Ratio(len(started), len(listed)),
+        resumption_rate=Ratio(int((halted["stage"] != "suspended").sum()), len(halted)),
+        lights=light_figs,
+        coverage=_coverage(tables),
+        approvals=_approval_figures(tables, rows, as_of),
+        contacts=_contact_figures(tables, as_of),
+        issues=issue_figures_table(
+            tables,
+            as_of,
+            calendar=calendar,
+            since=issues_since,
+            basis=deadline_basis,
+            tiers=tiers,
+        ),
+        earned_value=_earned_value(rows),
+        groups=tuple((d, groups[d]) for d in dimensions),
+        rankings=(
+            rank_groups(groups[GroupBy.UNIT], rank_by, better=better),
+            rank_groups(groups[GroupBy.REGION], rank_by, better=better),
+        ),
+    )
+
+
+# --------------------------------------------------------------------------- issues
+
+
+def issue_figures_table(
+    tables: LedgerTables,
+    as_of: dt.date,
+    *,
+    calendar: WorkingCalendar | None = None,
+    since: dt.date | None = None,
+    basis: DeadlineBasis | str = DeadlineBasis.ORIGINAL,
+    tiers: Sequence[str] = (),
+) -> IssueFigures:
+    """Closure, on-time closure, working days to close and per-tier resolution, from the tables.
+
+    The figures of :func:`projpush.metrics.issue_figures`: the issues
+    collected from ``since`` (all by default) to ``as_of`` count, as they
+    stood at the end of ``as_of``. The result is the object
+    :class:`~projpush.metrics.IssueFigures`, equal to the object rule's.
+
+    Raises:
+        ValidationError: ``as_of`` or ``since`` is not a date, or ``basis``
+            is not a :class:`~projpush.metrics.DeadlineBasis` or its value.
+        CalendarCoverageError: a date lies outside the calendar's years.
+    """
+    from projpush.engine.escalation import (  # noqa: PLC0415 (escalation imports lights too)
+        _bounds,
+        _events,
+        _latest,
+        _previous,
+        _status,
+        _text,
+    )
+
+    plain_date_arg(as_of, "as_of")
+    if since is not None:
+        plain_date_arg(since, "since")
+    chosen = to_enum(DeadlineBasis, basis, "basis")
+    cal = resolve_calendar(calendar)
+    day = pl.lit(as_of, dtype=pl.Date)
+    first = pl.col("at").gather(pl.col("_start"))
+    window = first <= day if since is None else (first <= day) & (first >= since)
+    kind, deadline, at = pl.col("kind"), pl.col("deadline"), pl.col("at")
+    handled = kind.is_in(["assigned", "escalated"])
+    resolved = kind == "resolved"
+    known = (
+        _bounds(_events(tables).filter(at <= day))
+        .filter(window)
+        .with_columns(
+            _latest(_text("tier")).alias("tier_now"),
+            _previous(deadline).alias("in_force"),
+            pl.when(handled).then(_text("tier")).alias("handled_tier"),
+        )
+    )
+    per = known.group_by("i", maintain_order=True).agg(
+        state=pl.col("to_state").last().cast(pl.String),
+        tier=pl.col("tier_now").last(),
+        escalated=(kind == "escalated").any(),
+        reached=pl.col("handled_tier").drop_nulls().unique(maintain_order=True),
+        closed_on=at.filter(kind == "closed").last(),
+        resolved_on=at.filter(resolved).last(),
+        in_force=pl.col("in_force").filter(resolved).last(),
+        start=pl.coalesce(at.filter(handled).first(), at.first()),
+        plan=deadline.filter(kind == "plan_submitted").drop_nulls().first(),
+        first_limit=deadline.drop_nulls().first(),
+    )
+    difficulty = _status(tables).select("i", "difficulty")
+    issues = per.join(difficulty, on="i", how="left", maintain_order="left").sort("i")
+    return _issue_figures(issues, chosen, tiers, cal)
+
+
+def _reached(issues: Any, tiers: Sequence[str]) -> dict[str, int]:
+    """Issues that reached each tier, the tiers in the object rule's order.
+
+    First the tiers given, then the others as :func:`projpush.metrics.issue_figures`
+    meets them: by the first issue with each distinct set of tiers reached,
+    then in the order of that set.
+    """
+    seen = issues.select(
+        "i",
+        pl.when(pl.col("escalated"))
+        .then(pl.col("reached"))
+        .otherwise(pl.concat_list(pl.col("tier")).list.drop_nulls())
+        .alias("seen"),
+    )
+    distinct = seen.group_by("seen", maintain_order=True).agg(pl.len().alias("n")).iter_rows()
+    reached: dict[str, int] = dict.fromkeys(tiers, 0)
+    for value, n in distinct:
+        for tier in value:
+            reached[tier] = reached.get(tier, 0) + n
+    return reached
+
+
+def _issue_figures(
+    issues: Any, basis: DeadlineBasis, tiers: Sequence[str], cal: WorkingCalendar
+) -> IssueFigures:
+    """The figures of the counted issues, one row each (see :func:`issue_figures_table`)."""
+    reached = _reached(issues, tiers)
+    closed = issues.filter(pl.col("state") == "closed")
+    resolved_at = dict(closed.group_by("tier").len().iter_rows())
+    if basis is DeadlineBasis.IN_FORCE:
+        limit = pl.col("in_force")
+    else:
+        difficult = pl.col("difficulty") == "difficult"
+        limit = pl.when(difficult).then(pl.coalesce("plan", "first_limit")).otherwise("first_limit")
+    timed = closed.select(limit.alias("limit"), "resolved_on").filter(pl.col("limit").is_not_null())
+    on_time = int((timed["resolved_on"] <= timed["limit"]).sum())
+    days = 0
+    if len(closed):
+        start, end = _day_numbers(closed["start"]), _day_numbers(closed["closed_on"])
+        span = WorkDays.of(
+            cal, int(closed["start"].min().year), int(closed["closed_on"].max().year)
+        )
+        counts, out = span.count(start, end)
+        if out.any():  # the object rule's error, for the first issue it would count
+            row = int(np.flatnonzero(out)[0])
+            working_days_between(cal, closed["start"][row], closed["closed_on"][row])
+        days = int(counts.sum())
+    rows = tuple(TierFigures(t, n, int(resolved_at.get(t, 0))) for t, n in reached.items())
+    return IssueFigures(len(issues), len(closed), len(timed), on_time, days, rows)
+
+
+def _day_numbers(column: Any) -> Any:
+    return column.cast(pl.Int32).to_numpy().astype(np.int64)
