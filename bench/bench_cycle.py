@@ -119,7 +119,7 @@ def run_cycle(
     if profiler is not None and profile == "load":
         profiler.enable()
     current["t"] = time.perf_counter()
-    portfolio = load_ledger(path, trusted=trusted)
+    portfolio = load_ledger(path, trusted=trusted, max_bytes=None)
     names = {"issues": "escalation", "lights": "lights", "figures": "metrics", "done": "report"}
     report = build_report(
         portfolio,

@@ -20,6 +20,7 @@ from projpush.errors import (
     DuplicateKeyError,
     InvalidTransition,
     LedgerError,
+    LedgerTooLargeError,
     MoneyTypeError,
     PolicyError,
     ProjpushError,
@@ -68,6 +69,7 @@ from projpush.io import (
     to_json,
 )
 from projpush.ledger import (
+    MAX_LEDGER_BYTES,
     LedgerCheck,
     Problem,
     check_ledger,
@@ -227,6 +229,7 @@ __all__ = [
     "CSV_FILES",
     "LEDGER_FORMAT",
     "LEDGER_VERSION",
+    "MAX_LEDGER_BYTES",
     "NOT_APPLICABLE",
     "POLICY_SETS",
     "SAMPLE_AS_OF",
@@ -280,6 +283,7 @@ __all__ = [
     "LeaderRank",
     "LedgerCheck",
     "LedgerError",
+    "LedgerTooLargeError",
     "Level",
     "Light",
     "LightCounts",
