@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -34,6 +35,7 @@ from projpush.errors import (
 from projpush.escalation import (
     EscalationPolicy,
     PolicyBook,
+    SheetPolicy,
     accountability_list,
     advance_all,
     assign,
@@ -190,6 +192,18 @@ class TestAdvance:
             advance_tables(from_issues([q]), dt.date(2020, 12, 31), policy, cal)
         assert str(got.value) == str(expected.value)
         assert "issue 'Q-1'" in str(got.value)
+
+    def test_policy_beyond_the_arrays_refused(self) -> None:
+        """Limits and shares the 64-bit arrays cannot hold are named, not overflowed."""
+        issues = sample_portfolio().issues
+        huge = attrs.evolve(EscalationPolicy.ningbo(), sheets=SheetPolicy(renewed_days=10**6))
+        with pytest.raises(PolicyError, match=r"sheets\.renewed_days: expected at most 100000"):
+            advance_tables(from_issues(issues), SAMPLE_AS_OF, huge, CAL)
+        tiny = attrs.evolve(
+            EscalationPolicy.ningbo(), sheets=SheetPolicy(warnings=(Fraction(1, 10**12),))
+        )
+        with pytest.raises(PolicyError, match=r"sheets\.warnings\[0\]: expected a share"):
+            advance_tables(from_issues(issues), SAMPLE_AS_OF, tiny, CAL)
 
     def test_bad_arguments(self) -> None:
         """A date as text and a policy of another kind are refused, naming the argument."""

@@ -339,6 +339,8 @@ class _Rules:
 
     @classmethod
     def of(cls, policies: tuple[EscalationPolicy, ...]) -> _Rules:
+        for p in policies:
+            _check_bounds(p)
         width = max(len(p.sheets.warnings) for p in policies) or 1
         height = max(len(p.ladder.tiers) for p in policies)
         num = np.zeros((len(policies), width), np.int64)
@@ -367,6 +369,29 @@ class _Rules:
             limit,
             max(width, height),
         )
+
+
+_MOST_DAYS: Final = 100_000  # working days: some four centuries, beyond any calendar
+_MOST_DENOMINATOR: Final = 10**9  # a share's denominator; its products stay inside int64
+
+
+def _check_bounds(policy: EscalationPolicy) -> None:
+    """Refuse what the engine's 64-bit arrays cannot hold exactly (the object rules can)."""
+    sheets = policy.sheets
+    days = {
+        "sheets.renewed_days": sheets.renewed_days,
+        "sheets.blue_days_before": sheets.blue_days_before or 1,
+        **{f"ladder.tiers[{i}].limit": t.limit for i, t in enumerate(policy.ladder.tiers)},
+    }
+    for field, value in days.items():
+        if value > _MOST_DAYS:
+            raise PolicyError.about(
+                field, f"at most {_MOST_DAYS} working days for the engine", value
+            )
+    for i, share in enumerate(sheets.warnings):
+        if share.denominator > _MOST_DENOMINATOR:
+            expected = f"a share with a denominator of at most {_MOST_DENOMINATOR} for the engine"
+            raise PolicyError.about(f"sheets.warnings[{i}]", expected, share)
 
 
 def _resolve(

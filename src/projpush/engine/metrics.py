@@ -73,6 +73,8 @@ MONEY: Final = pl.Decimal(38, 12)
 AMOUNTS: Final = ("annual_plan", "done_to_date", "done_in_month", "done_last_year")
 """The exact amount columns (万元) of :func:`investment_table` and :func:`group_table`."""
 _ZERO: Final = pl.lit(Decimal(0), dtype=MONEY)
+_LABELS: Final = ("key", "level", "category", "region", "unit", "stage")
+"""The columns that name a project and its groups, first in a project's row."""
 
 
 def investment_table(tables: LedgerTables, as_of: dt.date) -> Any:
@@ -96,12 +98,7 @@ def investment_table(tables: LedgerTables, as_of: dt.date) -> Any:
     """
     as_of = plain_date_arg(as_of, "as_of")
     return _summary_rows(tables, as_of).select(
-        "key",
-        "level",
-        "category",
-        "region",
-        "unit",
-        "stage",
+        *_LABELS,
         "planned",
         *AMOUNTS,
         "nodes_due",
@@ -258,12 +255,7 @@ def _summary_rows(tables: LedgerTables, as_of: dt.date) -> Any:
     planned = pl.col("annual_plan").is_not_null()
     baseline = (pl.col("bac") > 0) & pl.col("has_monthly_plan").fill_null(value=False)
     return frame.select(
-        "key",
-        "level",
-        "category",
-        "region",
-        "unit",
-        "stage",
+        *_LABELS,
         pl.col("annual_plan").is_not_null().alias("planned"),
         *(
             expr
