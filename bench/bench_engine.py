@@ -16,7 +16,12 @@ the median printed:
   less than the engine): the floor the engine is held to;
 - ``object``: :func:`projpush.load_ledger` (trusted) of the JSON file plus
   :func:`projpush.lights.judge_portfolio` (lenient) and
-  :func:`projpush.lights.light_map`, once (it takes tens of seconds).
+  :func:`projpush.lights.light_map`, once (it takes tens of seconds);
+- ``cycle``: the whole monthly cycle on the engine: read the Parquet folder,
+  advance every issue (:func:`~projpush.engine.advance_tables`), the lights
+  and the map, the monthly summary (:func:`~projpush.engine.monthly_summary_tables`),
+  the overdue and accountability lists; and, once, the same cycle on the
+  object path from the trusted JSON load.
 
 The engine's and the object path's lights are compared cell for cell first.
 """
@@ -36,16 +41,23 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from projpush.engine import (
+    accountability_table,
+    advance_tables,
     from_portfolio,
     judge_tables,
     light_map_table,
+    monthly_summary_tables,
+    overdue_table,
     read_parquet,
     write_parquet,
 )
+from projpush.escalation import accountability_list, advance_all, overdue
 from projpush.io import dump_portfolio
 from projpush.ledger import load_ledger
 from projpush.lights import judge_portfolio, light_map
-from projpush.synth import synthetic_portfolio
+from projpush.metrics import monthly_summary
+from projpush.report import _BOOK
+from projpush.synth import CALENDAR_2020, synthetic_portfolio
 
 AS_OF = dt.date(2020, 9, 30)
 SEED = 20200930
@@ -103,6 +115,41 @@ def floor(parquet: Path) -> tuple[np.ndarray, np.ndarray]:
     return lights[:, months - 1], lights[:, :months]
 
 
+def cycle(parquet: Path, stages: dict[str, list[float]] | None = None) -> object:
+    """The monthly cycle on the engine; each stage's time is appended to ``stages``."""
+    marks = [time.perf_counter()]
+
+    def mark(name: str) -> None:
+        marks.append(time.perf_counter())
+        if stages is not None:
+            stages.setdefault(name, []).append(marks[-1] - marks[-2])
+
+    tables = read_parquet(parquet)
+    mark("read Parquet")
+    tables = advance_tables(tables, AS_OF, _BOOK, CALENDAR_2020)
+    mark("advance every issue")
+    frames, _ = lights(tables)
+    mark("lights and light map")
+    summary = monthly_summary_tables(tables, AS_OF, calendar=CALENDAR_2020, lights=frames)
+    mark("monthly summary")
+    overdue_table(tables, AS_OF, CALENDAR_2020)
+    accountability_table(tables, AS_OF)
+    mark("overdue and accountability")
+    return summary
+
+
+def object_cycle(json_path: Path) -> object:
+    portfolio = load_ledger(json_path, trusted=True, max_bytes=None)
+    issues = advance_all(portfolio.issues, AS_OF, _BOOK, CALENDAR_2020)
+    portfolio = portfolio.with_issues(issues)
+    verdicts = judge_portfolio(portfolio, AS_OF, lenient=True).verdicts
+    light_map(portfolio, AS_OF.year, lenient=True)
+    summary = monthly_summary(portfolio, AS_OF, calendar=CALENDAR_2020, verdicts=verdicts)
+    overdue(issues, AS_OF, CALENDAR_2020)
+    accountability_list(issues, AS_OF)
+    return summary
+
+
 def median_time(call, repeat: int) -> float:
     times = []
     for _ in range(repeat):
@@ -113,7 +160,7 @@ def median_time(call, repeat: int) -> float:
 
 
 def check_same(json_path: Path, parquet: Path) -> None:
-    portfolio = load_ledger(json_path, trusted=True)
+    portfolio = load_ledger(json_path, trusted=True, max_bytes=None)
     verdicts, cells = engine(parquet)
     rollup = judge_portfolio(portfolio, AS_OF, lenient=True)
     expected = [None if v.light is None else v.light.value for v in rollup.verdicts]
@@ -154,13 +201,26 @@ def main() -> None:
     if not args.skip_object:
 
         def object_path() -> None:
-            portfolio = load_ledger(json_path, trusted=True)
+            portfolio = load_ledger(json_path, trusted=True, max_bytes=None)
             judge_portfolio(portfolio, AS_OF, lenient=True)
             light_map(portfolio, AS_OF.year, lenient=True)
 
         t_object = median_time(object_path, 1)
         print(f"object (trusted JSON load, lights, map):  {t_object:.3f} s (one run)")
         print(f"object / engine:                          {t_object / t_engine:.1f}x")
+    stages: dict[str, list[float]] = {}
+    t_cycle = median_time(lambda: cycle(parquet, stages), args.repeat)
+    print(f"engine, whole cycle:                      {t_cycle:.3f} s")
+    for name, times in stages.items():
+        print(f"  {name + ':':39} {statistics.median(times):.3f} s")
+    if not args.skip_object:
+        start = time.perf_counter()
+        expected = object_cycle(json_path)
+        t_object_cycle = time.perf_counter() - start
+        if expected.to_dict() != cycle(parquet).to_dict():  # type: ignore[attr-defined]
+            raise SystemExit("the engine's monthly summary differs from the object path's")
+        print(f"object, whole cycle (trusted JSON load):  {t_object_cycle:.3f} s (one run)")
+        print(f"object cycle / engine cycle:              {t_object_cycle / t_cycle:.1f}x")
 
 
 if __name__ == "__main__":
