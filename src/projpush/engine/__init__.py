@@ -5,11 +5,12 @@ holds the ledger as Arrow tables (:class:`LedgerTables`, documented in
 ``docs/tables.md``), reads and writes it as a folder of Parquet files, and
 computes the rules over whole columns with polars, with no Python object per
 project, issue or row: lights (:mod:`projpush.engine.lights`), escalation
-(:mod:`projpush.engine.escalation`), figures (:mod:`projpush.engine.metrics`)
-and working days (:mod:`projpush.engine.schedule`). The object rules stay the
-reference: every engine result is pinned to them by differential property
-tests, and :func:`explain` returns the object :class:`~projpush.lights.Verdict`
-of one project, with its reasons, for drill-down.
+(:mod:`projpush.engine.escalation`), figures (:mod:`projpush.engine.metrics`),
+integrity findings (:mod:`projpush.engine.integrity`) and working days
+(:mod:`projpush.engine.schedule`). The object rules stay the reference:
+every engine result is pinned to them by differential property tests, and
+:func:`explain` returns the object :class:`~projpush.lights.Verdict` of one
+project, with its reasons, for drill-down.
 
 It needs the optional extra ``projpush[engine]`` (polars and pyarrow);
 ``import projpush`` never imports it, and without the extra the
@@ -27,6 +28,7 @@ from projpush.engine.escalation import (
     status_table,
     unit_stats_table,
 )
+from projpush.engine.integrity import integrity_findings, integrity_table
 from projpush.engine.lights import LightFrames, explain, judge_tables, light_map_table
 from projpush.engine.metrics import (
     group_table,
@@ -60,6 +62,8 @@ __all__ = [
     "from_portfolio",
     "group_table",
     "history",
+    "integrity_findings",
+    "integrity_table",
     "investment_table",
     "is_parquet_ledger",
     "issue_figures_table",
