@@ -3,13 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import subprocess
 import sys
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from projpush import frames
+from projpush.columnar import from_frames, to_frames
 from projpush.errors import ValidationError
-from projpush.escalation import EscalationPolicy, advance, assign, overdue
+from projpush.escalation import (
+    EscalationPolicy,
+    accountability_list,
+    advance,
+    assign,
+    overdue,
+    unit_stats,
+)
 from projpush.frames import (
     issue_records,
     light_map_records,
@@ -19,11 +34,12 @@ from projpush.frames import (
     to_frame,
     verdict_records,
 )
-from projpush.lights import judge_portfolio, light_map
-from projpush.metrics import group_figures, monthly_summary
-from projpush.model import Issue, Leader, Portfolio, Project, Secretary
+from projpush.lights import Light, judge_portfolio, light_map
+from projpush.metrics import Ratio, group_figures, investment, monthly_summary, rank
+from projpush.model import Issue, Leader, Level, Month, Portfolio, Project, Secretary, SheetColor
 from projpush.schedule import WeekdayCalendar
 from projpush.synth import SAMPLE_AS_OF, sample_portfolio
+from projpush.testing import dates, portfolios
 
 AS_OF = dt.date(2020, 3, 31)
 CAL = WeekdayCalendar()
@@ -193,6 +209,263 @@ class TestToFrame:
             [sys.executable, "-c", code], capture_output=True, text=True, check=True
         ).stdout
         assert 'pip install "projpush[pandas]"' in out
+
+
+@pytest.fixture
+def pd():
+    """pandas, or the test is skipped."""
+    return pytest.importorskip("pandas")
+
+
+@pytest.fixture
+def arrow_decimal(pd):
+    """The dtype of exact amounts with pyarrow installed, or the test is skipped."""
+    pa = pytest.importorskip("pyarrow")
+    return pd.ArrowDtype(pa.decimal128(38, 12))
+
+
+def agrees(text: Any, value: Any, dtype: Any, pd: Any) -> bool:
+    """A typed frame cell says what the records cell of the same row and column says."""
+    if text is None:
+        return bool(pd.isna(value))
+    kind = str(dtype)
+    if kind.startswith("decimal128") or (kind == "object" and isinstance(value, Decimal)):
+        return type(value) is Decimal and value == Decimal(text)
+    if kind == "datetime64[s]":
+        return value.to_pydatetime().date().isoformat() == text
+    if kind == "period[M]":
+        return str(value) == text
+    if kind == "Float64":
+        return value == float(Fraction(text))
+    return value == text
+
+
+def assert_agrees_with_records(obj: Any, pd: Any, **options: Any) -> None:
+    """to_frame has the rows and columns of records, each cell the same value, typed."""
+    rows = records(obj, **options)
+    frame = to_frame(obj, **options)
+    assert list(frame.columns) == (list(rows[0]) if rows else [])
+    assert len(frame) == len(rows)
+    for column in frame.columns:
+        dtype = frame[column].dtype
+        for text, value in zip((r[column] for r in rows), frame[column], strict=True):
+            assert agrees(text, value, dtype, pd), (column, text, value, dtype)
+
+
+def exact_sum(amounts) -> Decimal:
+    """The sum of ``amounts`` with digits to spare: never rounded."""
+    with decimal.localcontext(prec=80):
+        return sum(amounts, Decimal(0))
+
+
+class TestTypedFrame:
+    """to_frame types each column by its values: exact amounts, dates, months, enums."""
+
+    def test_a_dtype_per_kind(self, pd, arrow_decimal):
+        """Text, enums, money, counts, dates, months and ratios each get their dtype."""
+        ledger = to_frame(PORTFOLIO)
+        assert "string" == ledger["key"].dtype
+        assert arrow_decimal == ledger["total_investment"].dtype
+        assert "Int64" == ledger["milestones"].dtype == ledger["open_issues"].dtype
+        level = ledger["level"].dtype
+        assert isinstance(level, pd.CategoricalDtype)
+        assert [x.value for x in Level] == list(level.categories)
+        assert not level.ordered
+        verdicts = to_frame(judge_portfolio(PORTFOLIO, AS_OF))
+        assert "datetime64[s]" == verdicts["as_of"].dtype
+        assert "Float64" == verdicts["severity"].dtype
+        assert "period[M]" == to_frame(light_map(PORTFOLIO, 2020))["month"].dtype
+        issues = to_frame(PORTFOLIO.issues)
+        assert "datetime64[s]" == issues["raised_on"].dtype == issues["deadline"].dtype
+        assert [x.value for x in SheetColor] == list(issues["sheet"].dtype.categories)
+        flags = to_frame([{"planned": True}, {"planned": None}])
+        assert "boolean" == flags["planned"].dtype
+
+    def test_lights_are_ordered_green_to_red(self, pd):
+        """The light column is an ordered Categorical, green < yellow < red: max is the worst."""
+        assert Light.GREEN < Light.YELLOW < Light.RED
+        frame = to_frame(light_map(PORTFOLIO, 2020))
+        light = frame["light"].dtype
+        assert light.ordered
+        assert ["green", "yellow", "red"] == list(light.categories)
+        assert "red" == frame["light"].max()
+        assert "red" == frame.groupby("key", observed=True)["light"].max().loc["A"]
+
+    def test_sum_of_an_amount_column_is_the_exact_sum(self, pd, arrow_decimal):
+        """groupby().sum() adds amounts exactly, as the object API does; records' text would not."""
+        ledger = sample_portfolio()
+        frame = to_frame(ledger)
+        sums = frame.groupby("region")["total_investment"].sum()
+        for region, total in sums.items():
+            members = [p.total_investment for p in ledger.projects if p.region == region]
+            assert type(total) is Decimal
+            assert sum(members, Decimal(0)) == total
+        groups = to_frame(group_figures(ledger, "unit", SAMPLE_AS_OF))
+        whole = investment(ledger.projects, SAMPLE_AS_OF)
+        assert whole.annual_plan == groups["annual_plan"].sum()
+        assert whole.done_to_date == groups["done_to_date"].sum()
+        assert arrow_decimal == groups["annual_plan"].dtype
+
+    def test_amounts_without_pyarrow_are_decimal_objects(self, pd, monkeypatch):
+        """Without pyarrow an amount column holds the Decimal values, which sum exactly too."""
+        monkeypatch.setattr(frames, "_pyarrow", lambda: None)
+        frame = to_frame(PORTFOLIO)
+        assert "object" == frame["total_investment"].dtype
+        assert [Decimal("218900.50")] * 2 == frame["total_investment"].tolist()
+        assert Decimal("437801.00") == frame.groupby("unit")["total_investment"].sum().iloc[0]
+
+    def test_amounts_arrow_cannot_hold_stay_decimal_objects(self, pd, arrow_decimal):
+        """A Decimal of one's own past 12 places or 26 digits keeps an exact object column."""
+        fine = Decimal("9999999999999999.999999999999")  # the largest amount the model takes
+        assert arrow_decimal == to_frame([{"x": fine}])["x"].dtype
+        for value in (Decimal("1E-13"), Decimal(10) ** 26, Decimal("NaN")):
+            column = to_frame([{"x": value}, {"x": Decimal(1)}])["x"]
+            assert "object" == column.dtype, value
+            assert value.compare_total(column.iloc[0]) == 0
+
+    def test_missing_values(self, pd):
+        """None is NA (NaT for dates and months), the column keeps the dtype of its type."""
+        ledger = to_frame(PORTFOLIO)
+        assert ledger["code"].isna().all()
+        assert "string" == ledger["code"].dtype == ledger["owner"].dtype
+        issues = to_frame(PORTFOLIO.issues)
+        assert issues["closed_on"].isna().all()
+        assert "datetime64[s]" == issues["closed_on"].dtype
+        assert issues.loc[0, "closed_on"] is pd.NaT
+        lights = to_frame(light_map(sample_portfolio(), 2020, lenient=True))
+        assert lights["light"].isna().any()
+        assert lights["light"].notna().any()
+        months = to_frame([{"month": Month(2020, 5)}, {"month": None}])["month"]
+        assert months.iloc[1] is pd.NaT
+
+    def test_not_applicable_figures_are_missing_numbers(self, pd, arrow_decimal):
+        """A figure of a zero denominator is NA in a numeric column, even if no group has one."""
+        groups = to_frame(group_figures(PORTFOLIO, "level", AS_OF))
+        assert groups["yoy_growth_pct"].isna().all()
+        assert arrow_decimal == groups["yoy_growth_pct"].dtype
+        ranking = to_frame(rank([("a", Ratio(1, 2)), ("b", Ratio(1, 0))], figure="f"))
+        assert [1, pd.NA] == ranking["rank"].tolist()
+        assert Decimal("50.0") == ranking.loc[0, "value"]
+        assert ranking["value"].isna().iloc[1]
+        assert "Int64" == ranking["rank"].dtype
+
+    def test_every_result_agrees_with_its_records(self, pd):
+        """Each cell of to_frame is the value its records cell writes as text."""
+        ledger = sample_portfolio()
+        summary = monthly_summary(ledger, SAMPLE_AS_OF)
+        results: list[tuple[Any, dict[str, Any]]] = [
+            (ledger, {}),
+            (judge_portfolio(ledger, SAMPLE_AS_OF), {"lang": "en"}),
+            (light_map(ledger, 2020, lenient=True), {}),
+            (ledger.issues, {}),
+            (summary, {}),
+            (summary, {"by": "region"}),
+            (group_figures(ledger, "leader", SAMPLE_AS_OF), {}),
+            (overdue(ledger, SAMPLE_AS_OF), {}),
+            (unit_stats(ledger, SAMPLE_AS_OF), {}),
+            (accountability_list(ledger, SAMPLE_AS_OF), {}),
+            *((r, {}) for r in summary.rankings),
+        ]
+        for obj, options in results:
+            assert_agrees_with_records(obj, pd, **options)
+
+    def test_kinds_that_widen(self, pd, arrow_decimal):
+        """Ints among Decimals are exact amounts; ints among Fractions are ratios."""
+        money = to_frame([{"x": 3}, {"x": Decimal("0.25")}])["x"]
+        assert arrow_decimal == money.dtype
+        assert Decimal("3.25") == money.sum()
+        ratio = to_frame([{"x": 1}, {"x": Fraction(1, 4)}])["x"]
+        assert "Float64" == ratio.dtype
+        assert [1.0, 0.25] == ratio.tolist()
+
+    def test_other_values_keep_an_object_column(self, pd):
+        """Values of no kind (a tuple, a datetime, a 65-bit int) stay as they are."""
+        moment = dt.datetime(2020, 5, 1, 8, 30, tzinfo=dt.UTC)
+        frame = to_frame([{"t": ("a", "b"), "at": moment, "n": 2**64}, {"t": None}])
+        assert ["object"] * 3 == [str(t) for t in frame.dtypes]
+        assert (("a", "b"), moment, 2**64) == tuple(frame.iloc[0])
+        assert frame.iloc[1].isna().all()
+        assert to_frame([{"x": None}])["x"].isna().all()
+
+    @pytest.mark.parametrize(
+        ("cells", "kinds"),
+        [
+            ((1, "1"), "int and str"),
+            ((True, 1), "bool and int"),
+            ((Decimal(1), Fraction(1, 3)), "Decimal and Fraction"),
+            ((Light.RED, SheetColor.RED), "Light and SheetColor"),
+            ((dt.date(2020, 5, 1), Month(2020, 5)), "Month and date"),
+        ],
+    )
+    def test_a_column_of_mixed_kinds_is_refused(self, pd, cells, kinds):
+        """Only one's own dicts can mix kinds in a column: refused, naming the column."""
+        with pytest.raises(
+            ValidationError,
+            match=rf"^x: expected values of one kind in a column, got {kinds} values",
+        ) as caught:
+            to_frame([{"x": c} for c in cells])
+        assert "x" == caught.value.field
+
+    def test_a_ledger_frame_is_a_projects_table(self, pd):
+        """As docs/columnar.md says, to_frame(portfolio) reads back as a projects table."""
+        ledger = sample_portfolio()
+        tables = to_frames(ledger)
+        text = tables.projects[[c for c in tables.projects if not c.startswith("annual_plan_")]]
+        typed = from_frames(tables.monthly, to_frame(ledger), tables.stage_events)
+        assert from_frames(tables.monthly, text, tables.stage_events) == typed
+        assert [p.total_investment for p in typed.projects] == [
+            ledger.project(p.key).total_investment for p in typed.projects
+        ]
+
+    def test_records_keep_their_text(self):
+        """records still writes exact text: typed frames change nothing for its users."""
+        row = records(PORTFOLIO)[0]
+        assert "218900.50" == row["total_investment"]
+        assert "city" == row["level"]
+        assert "2020-03-02" == records(PORTFOLIO.issues)[0]["raised_on"]
+
+
+big_amounts = st.decimals(
+    min_value=0, max_value=Decimal("9999999999999999.999999999999"), places=12, allow_nan=False
+)
+
+
+class TestTypedFrameProperties:
+    """Over generated portfolios, every amount and date of to_frame is the object's value."""
+
+    @given(portfolios(), dates)
+    def test_amounts_and_dates_are_the_objects(self, portfolio, as_of):
+        """Amount cells equal the Decimal amounts; dates and months equal the dates."""
+        pd = pytest.importorskip("pandas")
+        ledger = to_frame(portfolio)
+        for p, amount in zip(portfolio.projects, ledger.get("total_investment", []), strict=True):
+            assert type(amount) is Decimal
+            assert p.total_investment == amount
+        issues = to_frame(portfolio.issues)
+        for q, row in zip(portfolio.issues, issues.itertuples(), strict=True):
+            for name in ("raised_on", "deadline", "closed_on"):
+                day, cell = getattr(q, name), getattr(row, name)
+                assert (cell is pd.NaT) if day is None else day == cell.to_pydatetime().date()
+        verdicts = judge_portfolio(portfolio, as_of, lenient=True).verdicts
+        frame = to_frame(verdicts)
+        assert all(c.to_pydatetime().date() == as_of for c in frame.get("as_of", []))
+        year_map = light_map(portfolio, as_of.year, lenient=True)
+        months = [(m.year, m.month) for _ in year_map.projects for m in year_map.months]
+        assert months == [(c.year, c.month) for c in to_frame(year_map).get("month", [])]
+        assert_agrees_with_records(portfolio, pd)
+        assert_agrees_with_records(portfolio.issues, pd)
+
+    @given(st.lists(st.tuples(st.sampled_from("AB"), big_amounts), max_size=12))
+    def test_sums_of_the_largest_amounts_are_exact(self, pairs):
+        """Amounts up to the model's limit fit the Arrow column and sum to the exact total."""
+        pytest.importorskip("pyarrow")
+        frame = to_frame([{"unit": u, "amount": a} for u, a in pairs])
+        if not pairs:
+            return
+        assert str(frame["amount"].dtype).startswith("decimal128(38, 12)")
+        assert [a for _, a in pairs] == frame["amount"].tolist()
+        for unit, total in frame.groupby("unit")["amount"].sum().items():
+            assert exact_sum(a for u, a in pairs if u == unit) == total
 
 
 class TestRecordMethods:
