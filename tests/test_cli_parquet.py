@@ -65,11 +65,53 @@ class TestSubcommandsReadParquet:
     """report, tables and check read a Parquet ledger as they read the JSON one."""
 
     @pytest.mark.parametrize("fmt", ["text", "json", "csv"])
-    def test_report_is_byte_identical(self, parquet, capsys, fmt):
-        assert 0 == main(["report", str(SAMPLE), "--as-of", AS_OF, "--format", fmt])
+    @pytest.mark.parametrize("lang", ["zh", "en"])
+    @pytest.mark.parametrize("trusted", [[], ["--trusted"]])
+    def test_report_is_byte_identical(self, parquet, capsys, fmt, lang, trusted):
+        """Checked (read into objects) or trusted (on the engine): the JSON ledger's report."""
+        options = ["--as-of", AS_OF, "--format", fmt, "--lang", lang]
+        assert 0 == main(["report", str(SAMPLE), *options])
         expected = capsys.readouterr().out
-        assert 0 == main(["report", str(parquet), "--as-of", AS_OF, "--format", fmt])
+        assert 0 == main(["report", str(parquet), *options, *trusted])
         assert expected == capsys.readouterr().out
+
+    def test_checked_report_refuses_what_the_model_refuses(self, parquet, capsys):
+        """Without --trusted the rules across rows are checked: a repeated project is refused."""
+        import pyarrow as pa  # noqa: PLC0415
+        import pyarrow.parquet as pq  # noqa: PLC0415
+
+        projects = pq.read_table(parquet / "projects.parquet")
+        twice = pa.concat_tables([projects, projects.slice(0, 1)])
+        pq.write_table(twice, parquet / "projects.parquet")
+        assert 2 == main(["report", str(parquet), "--as-of", AS_OF])
+        assert "projpush: error:" in capsys.readouterr().err
+
+    @pytest.mark.parametrize("policy", ["default", "dalian", "yinchuan", "sanya", "ningbo"])
+    def test_report_under_each_policy_set(self, parquet, capsys, policy):
+        options = ["--as-of", AS_OF, "--policy", policy, "--format", "json"]
+        assert 0 == main(["report", str(SAMPLE), *options])
+        expected = capsys.readouterr().out
+        assert 0 == main(["report", str(parquet), *options, "--trusted"])
+        assert expected == capsys.readouterr().out
+
+    def test_report_runs_on_the_engine(self, parquet, capsys, monkeypatch):
+        """No portfolio of objects is built: the report is the engine's."""
+        from projpush.engine import tables  # noqa: PLC0415
+
+        def refused(*_args, **_kwargs):
+            raise AssertionError("the ledger was rebuilt as objects")
+
+        monkeypatch.setattr(tables, "to_portfolio", refused)
+        assert 0 == main(["report", str(parquet), "--as-of", AS_OF, "--trusted"])
+        assert "红灯项目 (5)" in capsys.readouterr().out
+
+    def test_report_with_map(self, parquet, tmp_path, capsys):
+        pytest.importorskip("matplotlib")
+        expected, got = tmp_path / "a.svg", tmp_path / "b.svg"
+        assert 0 == main(["report", str(SAMPLE), "--as-of", AS_OF, "--map", str(expected)])
+        assert 0 == main(["report", str(parquet), "--as-of", AS_OF, "--map", str(got), "--trusted"])
+        capsys.readouterr()
+        assert expected.read_bytes() == got.read_bytes()
 
     def test_tables(self, parquet, capsys):
         args = ["--as-of", AS_OF, "--project", "MH-2020-007"]

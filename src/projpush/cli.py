@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 
     from _typeshed import SupportsWrite
 
+    from projpush.report import SupervisionReport
+
 __all__ = ["main"]
 
 EXIT_OK = 0
@@ -256,7 +258,10 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--trusted",
         action="store_true",
-        help="read a JSON ledger projpush wrote or checked through the fast bulk path",
+        help=(
+            "read a ledger projpush wrote or checked without checking it again: a JSON"
+            " ledger through the fast bulk path, a Parquet folder on the table engine"
+        ),
     )
     max_size(report)
     report_options(report)
@@ -418,6 +423,8 @@ def _run(args: argparse.Namespace, out: _Console) -> int:
             args.as_of or SAMPLE_AS_OF,
             CALENDAR_2020,
         )
+    elif args.command == "report" and args.trusted and _is_parquet(args.ledger):
+        return _report_on_tables(args, out)
     else:
         portfolio = ledger.load_ledger(
             args.ledger,
@@ -445,6 +452,18 @@ def _run(args: argparse.Namespace, out: _Console) -> int:
         )
     except CalendarCoverageError as error:
         raise _beyond_the_calendar(error, as_of) from None
+    _write_report(args, out, result)
+    if args.map and result.light_map is not None:
+        from projpush import plot  # noqa: PLC0415 (needs the plot extra)
+
+        plot.save_light_map(result.light_map, args.map, lang=args.lang)
+    return EXIT_OK
+
+
+def _write_report(args: argparse.Namespace, out: _Console, result: SupervisionReport) -> None:
+    """Print the report, or write it to ``--output``."""
+    from projpush import report  # noqa: PLC0415 (keep --help fast)
+
     text = report.render(result, fmt=args.format, lang=args.lang)
     if args.output:
         from projpush.io import _atomic_write_bytes, _encoded  # noqa: PLC0415
@@ -453,10 +472,41 @@ def _run(args: argparse.Namespace, out: _Console) -> int:
         _atomic_write_bytes(args.output, data)  # the umask's mode, or the file's own
     else:
         out.write(text)
-    if args.map and result.light_map is not None:
-        from projpush import plot  # noqa: PLC0415 (needs the plot extra)
 
-        plot.save_light_map(result.light_map, args.map, lang=args.lang)
+
+def _is_parquet(path: Path) -> bool:
+    """True for a Parquet ledger folder, decided without importing the engine."""
+    from projpush.ledger import _is_parquet  # noqa: PLC0415 (keep --help fast)
+
+    return path.is_dir() and _is_parquet(path)
+
+
+def _report_on_tables(args: argparse.Namespace, out: _Console) -> int:
+    """``projpush report --trusted`` of a Parquet ledger folder, computed on the table engine.
+
+    The same report as of the ledger read as objects. The tables are read as
+    recorded: their columns are checked, the rules across rows (unique keys,
+    references, each issue's history) are not, as ``--trusted`` says. Only
+    ``--map`` builds the projects as objects, for the picture.
+    """
+    from projpush.engine.report import build_report_tables  # noqa: PLC0415
+    from projpush.engine.tables import read_parquet  # noqa: PLC0415
+
+    tables = read_parquet(args.ledger)
+    try:
+        result = build_report_tables(tables, args.as_of, policy=args.policy, progress=_progress())
+    except CalendarCoverageError as error:
+        raise _beyond_the_calendar(error, args.as_of) from None
+    _write_report(args, out, result)
+    if args.map:
+        from projpush import plot  # noqa: PLC0415 (needs the plot extra)
+        from projpush.engine.tables import to_portfolio  # noqa: PLC0415
+        from projpush.lights import light_map  # noqa: PLC0415
+
+        projects = to_portfolio(tables).projects
+        if projects:
+            picture = light_map(projects, args.as_of.year, result.policy.lights, lenient=True)
+            plot.save_light_map(picture, args.map, lang=args.lang)
     return EXIT_OK
 
 

@@ -709,11 +709,27 @@ class LagPolicy:
         judged: list[bool],
     ) -> Verdict:
         """The verdict at ``last``, from the year's amounts and the streaks and stages to it."""
-        months = last.month
-        year_months = Month.year_months(last.year)
         streak = 0
         for ok, lags in zip(judged, lagging, strict=True):
             streak = streak + 1 if ok and lags else 0
+        return self._streak_verdict(project.key, as_of, last, plans, dones, streak)
+
+    def _streak_verdict(  # noqa: PLR0917 (the year's facts, read once by the caller)
+        self,
+        key: str,
+        as_of: dt.date,
+        last: Month,
+        plans: list[Decimal],
+        dones: list[Decimal | None],
+        streak: int,
+    ) -> Verdict:
+        """The verdict on the project ``key`` whose streak at ``last`` is ``streak`` months.
+
+        The table engine, which finds the streaks column-wise, calls this too:
+        its verdicts are the object rule's own.
+        """
+        months = last.month
+        year_months = Month.year_months(last.year)
         light = self.light_for(streak)
         reasons: list[Reason] = []
         if streak:
@@ -737,7 +753,7 @@ class LagPolicy:
             reasons.extend(self._month_reason(m, plans, dones) for m in run_months)
         else:
             reasons.append(self._month_reason(last, plans, dones))
-        return Verdict(project.key, as_of, light, tuple(reasons), self.name, Fraction(streak))
+        return Verdict(key, as_of, light, tuple(reasons), self.name, Fraction(streak))
 
     def _year(self, project: Project, year: int) -> tuple[list[Decimal], list[Decimal | None]]:
         """The twelve planned and reported amounts of ``year`` (0 and None where absent).

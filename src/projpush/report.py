@@ -56,6 +56,7 @@ from projpush.model import (
     Issue,
     Portfolio,
     Project,
+    SheetColor,
     integrity_report,
 )
 from projpush.schedule import WorkingCalendar, milestone_timing, resolve_calendar
@@ -158,27 +159,38 @@ def _check_choice(field: str, value: object, allowed: tuple[str, ...]) -> None:
 
 @attrs.frozen
 class SupervisionReport:
-    """Everything a monthly supervision report shows, computed at one date."""
+    """Everything a monthly supervision report shows, computed at one date.
+
+    :func:`build_report` makes it from a portfolio, and
+    :func:`projpush.engine.build_report_tables` from the ledger's tables;
+    both give the same report, figure for figure and line for line. Only
+    the object path keeps the judged roll-up and the advanced issues
+    (``lights`` and ``issues``); the tables path leaves them None and keeps
+    the engine's frames instead (see that function).
+
+    Attributes:
+        red, yellow: the red and yellow verdicts, worst first (as
+            :attr:`projpush.lights.Rollup.red`), with their reasons.
+        open_counts: open issues counted by (tier, sheet colour), keys
+            sorted; "none" where no tier or no sheet yet.
+    """
 
     as_of: dt.date
     policy: PolicySet
     summary: MonthlySummary
-    lights: Rollup
-    light_map: LightMap | None
-    issues: tuple[Issue, ...]
+    red: tuple[Verdict, ...]
+    yellow: tuple[Verdict, ...]
+    open_counts: Mapping[tuple[str, str], int]
     overdue: tuple[Overdue, ...]
     accountability: tuple[AccountabilityEntry, ...]
     findings: tuple[Finding, ...]
+    light_map: LightMap | None = None
+    lights: Rollup | None = None
+    issues: tuple[Issue, ...] | None = None
 
     def open_by_tier_and_sheet(self) -> dict[tuple[str, str], int]:
         """Open issues counted by (tier, sheet colour); "none" where no sheet yet."""
-        # Count by the raw status fields first, name the few keys after: a province has
-        # hundreds of thousands of issues and each property read is a Python call.
-        raw = Counter((s.tier, s.sheet) for s in map(_STATUS, self.issues) if s.state.is_open)
-        counts: Counter[tuple[str, str]] = Counter()
-        for (tier, sheet), n in raw.items():
-            counts[tier or "none", sheet.value if sheet else "none"] += n
-        return dict(sorted(counts.items()))
+        return dict(self.open_counts)
 
     def to_dict(self) -> dict[str, Any]:
         """The report as JSON-ready data with stable keys."""
@@ -188,8 +200,8 @@ class SupervisionReport:
             "summary": self.summary.to_dict(),
             "lights": {
                 "counts": dict(self.summary.lights.counts) if self.summary.lights else {},
-                "red": [_verdict_dict(v) for v in self.lights.red],
-                "yellow": [_verdict_dict(v) for v in self.lights.yellow],
+                "red": [_verdict_dict(v) for v in self.red],
+                "yellow": [_verdict_dict(v) for v in self.yellow],
             },
             "issues": {
                 "open_by_tier_and_sheet": [
@@ -255,6 +267,8 @@ def build_report(
     Issues are first brought up to date (sheets and escalations that fell due
     by ``as_of``), each under the policy version it was assigned under when
     the ledger records one, else under the chosen set's escalation policy.
+    The versions known are the built-in cities' (Dalian, Ningbo, Binzhou,
+    Yinzhou) and the chosen set's own, which takes its key's place.
 
     Args:
         portfolio: the ledger.
@@ -291,7 +305,8 @@ def _build(
 ) -> SupervisionReport:
     stages = ("issues", "lights", "figures")
     tell(stages[0], 0, len(stages))
-    issues = tuple(_advance(q, as_of, chosen.escalation, cal) for q in portfolio.issues)
+    book = _report_book(chosen.escalation)
+    issues = tuple(_advance(q, as_of, chosen.escalation, book, cal) for q in portfolio.issues)
     current = portfolio.with_issues(issues)
     tell(stages[1], 1, len(stages))
     if current.projects:
@@ -307,20 +322,54 @@ def _build(
         as_of=as_of,
         policy=chosen,
         summary=summary,
-        lights=rollup,
-        light_map=lmap,
-        issues=issues,
+        red=rollup.red,
+        yellow=rollup.yellow,
+        open_counts=_open_counts(issues),
         overdue=overdue(issues, as_of, cal),
         accountability=accountability_list(issues, as_of),
         findings=integrity_report(current, as_of),
+        light_map=lmap,
+        lights=rollup,
+        issues=issues,
     )
 
 
-def _advance(issue: Issue, as_of: dt.date, chosen: EscalationPolicy, cal: WorkingCalendar) -> Issue:
-    recorded = issue.status.policy
-    if recorded is None or recorded == chosen.key:
+def _open_counts(issues: Iterable[Issue]) -> dict[tuple[str, str], int]:
+    """Open issues counted by (tier, sheet colour), keys sorted; "none" where there is none."""
+    # Count by the raw status fields first, name the few keys after: a province has
+    # hundreds of thousands of issues and each property read is a Python call.
+    raw = Counter((s.tier, s.sheet) for s in map(_STATUS, issues) if s.state.is_open)
+    return _named_counts(raw.items())
+
+
+def _named_counts(
+    raw: Iterable[tuple[tuple[str | None, SheetColor | None], int]],
+) -> dict[tuple[str, str], int]:
+    """Counts by (tier, sheet), named as the report prints them and sorted."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for (tier, sheet), n in raw:
+        counts[tier or "none", sheet.value if sheet else "none"] += n
+    return dict(sorted(counts.items()))
+
+
+def _advance(
+    issue: Issue,
+    as_of: dt.date,
+    chosen: EscalationPolicy,
+    book: PolicyBook,
+    cal: WorkingCalendar,
+) -> Issue:
+    """``issue`` advanced under the version it records, or under ``chosen`` if it records none."""
+    if issue.status.policy is None:
         return advance(issue, as_of, chosen, cal)
-    return advance(issue, as_of, _BOOK, cal)
+    return advance(issue, as_of, book, cal)
+
+
+def _report_book(chosen: EscalationPolicy) -> PolicyBook:
+    """The versions a report advances issues under: the built-in ones, ``chosen`` for its key."""
+    if chosen.key in {p.key for p in _BOOK.policies} and _BOOK.get(chosen.key) == chosen:
+        return _BOOK
+    return PolicyBook((*(p for p in _BOOK.policies if p.key != chosen.key), chosen))
 
 
 # --------------------------------------------------------------------------- rendering
@@ -381,7 +430,7 @@ def _text_lines(report: SupervisionReport, lang: Lang) -> Iterator[str]:
     yield report.summary.to_text(lang)
     yield ""
     yield f"{t['policy']}: {report.policy.name} ({report.policy.source})"
-    for title, verdicts in ((t["red"], report.lights.red), (t["yellow"], report.lights.yellow)):
+    for title, verdicts in ((t["red"], report.red), (t["yellow"], report.yellow)):
         yield ""
         yield f"{title} ({len(verdicts)})"
         for v in verdicts:

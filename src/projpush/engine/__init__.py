@@ -29,13 +29,20 @@ from projpush.engine.escalation import (
     unit_stats_table,
 )
 from projpush.engine.integrity import integrity_findings, integrity_table
-from projpush.engine.lights import LightFrames, explain, judge_tables, light_map_table
+from projpush.engine.lights import (
+    LightFrames,
+    explain,
+    judge_tables,
+    light_map_table,
+    verdicts_of,
+)
 from projpush.engine.metrics import (
     group_table,
     investment_table,
     issue_figures_table,
     monthly_summary_tables,
 )
+from projpush.engine.report import build_report_tables
 from projpush.engine.schedule import calendar_from_table, calendar_table
 from projpush.engine.tables import (
     TABLES,
@@ -55,6 +62,7 @@ __all__ = [
     "LightFrames",
     "accountability_table",
     "advance_tables",
+    "build_report_tables",
     "calendar_from_table",
     "calendar_table",
     "explain",
@@ -77,5 +85,6 @@ __all__ = [
     "status_table",
     "to_portfolio",
     "unit_stats_table",
+    "verdicts_of",
     "write_parquet",
 ]

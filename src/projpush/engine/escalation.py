@@ -394,8 +394,14 @@ def _check_bounds(policy: EscalationPolicy) -> None:
             raise PolicyError.about(f"sheets.warnings[{i}]", expected, share)
 
 
+_Chosen = tuple[EscalationPolicy | PolicyBook, EscalationPolicy | None]
+"""The policy or book given, and the policy of the issues that record none (or None)."""
+
+
 def _resolve(
-    keys: list[str | None], policy: EscalationPolicy | PolicyBook
+    keys: list[str | None],
+    policy: EscalationPolicy | PolicyBook,
+    default: EscalationPolicy | None = None,
 ) -> tuple[tuple[EscalationPolicy, ...], list[int | None]]:
     """The distinct policies the keys name, and each key's index into them (None: refused).
 
@@ -405,7 +411,7 @@ def _resolve(
     chosen: dict[str, EscalationPolicy] = {}
     for key in dict.fromkeys(keys):
         try:
-            p = _policy_of("", key, policy)
+            p = default if key is None and default is not None else _policy_of("", key, policy)
         except UnknownReferenceError:
             found[key] = None
         else:
@@ -422,6 +428,8 @@ def advance_tables(
     as_of: dt.date,
     policy: EscalationPolicy | PolicyBook,
     calendar: WorkingCalendar | None = None,
+    *,
+    unrecorded: EscalationPolicy | None = None,
 ) -> LedgerTables:
     """The tables with every issue brought up to date at ``as_of``.
 
@@ -435,10 +443,15 @@ def advance_tables(
         as_of: the day to bring every issue up to.
         policy: the policy the issues were assigned under, or a book of versions.
         calendar: working days; the China official calendar by default.
+        unrecorded: with a book, the policy of the issues that record no
+            version (the object rule refuses those): what
+            :func:`projpush.report.build_report` does, advancing such issues
+            under its chosen policy.
 
     Raises:
         ValidationError: ``as_of`` is not a date.
-        PolicyError: ``policy`` is neither an EscalationPolicy nor a PolicyBook.
+        PolicyError: ``policy`` is neither an EscalationPolicy nor a PolicyBook,
+            or ``unrecorded`` is given and is not an EscalationPolicy.
         UnknownReferenceError, CalendarCoverageError: as
             :func:`projpush.escalation.advance`, for the first issue in
             ledger order that raises.
@@ -446,6 +459,8 @@ def advance_tables(
     plain_date_arg(as_of, "as_of")
     if not isinstance(policy, EscalationPolicy | PolicyBook):
         raise PolicyError.about("policy", "an EscalationPolicy or a PolicyBook", policy)
+    if unrecorded is not None and not isinstance(unrecorded, EscalationPolicy):
+        raise PolicyError.about("unrecorded", "an EscalationPolicy or None", unrecorded)
     cal = resolve_calendar(calendar)
     status = _status(tables)
     day = pl.lit(as_of, dtype=pl.Date)
@@ -456,7 +471,7 @@ def advance_tables(
     )
     if moving.is_empty():
         return tables
-    run = _advanced(tables, moving, as_of, policy=policy, cal=cal)
+    run = _advanced(tables, moving, as_of, policy=(policy, unrecorded), cal=cal)
     if not run.steps:
         return tables
     from projpush.engine.tables import conform  # noqa: PLC0415
@@ -484,12 +499,12 @@ def _advanced(
     moving: Any,
     as_of: dt.date,
     *,
-    policy: EscalationPolicy | PolicyBook,
+    policy: _Chosen,
     cal: WorkingCalendar,
     pad: int = 1,
 ) -> _Run:
     """``moving`` advanced to ``as_of``; the run holds the steps it recorded."""
-    policies, index = _resolve(moving["policy"].to_list(), policy)
+    policies, index = _resolve(moving["policy"].to_list(), *policy)
     bad = np.array([i is None for i in index], bool)
     if not policies:  # every issue is refused: the first one raises
         _replay_first(tables, moving, np.flatnonzero(bad), as_of, policy=policy, cal=cal)
@@ -516,7 +531,7 @@ def _replay_first(
     rows: Any,
     as_of: dt.date,
     *,
-    policy: EscalationPolicy | PolicyBook,
+    policy: _Chosen,
     cal: WorkingCalendar,
 ) -> bool:
     """Advance the first issue of ``rows`` (ledger order) by the object rule, which raises.
@@ -525,8 +540,10 @@ def _replay_first(
     """
     if not len(rows):
         return True
-    first = moving["id"][int(rows.min())]
-    advance(history(tables, first), as_of, policy, cal)
+    issue = history(tables, moving["id"][int(rows.min())])
+    book, unrecorded = policy
+    chosen = unrecorded if issue.status.policy is None and unrecorded is not None else book
+    advance(issue, as_of, chosen, cal)
     return False
 
 

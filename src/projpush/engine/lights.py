@@ -59,7 +59,7 @@ if TYPE_CHECKING:
 
 pl: Any = require("polars", extra="engine", user="projpush.engine")
 
-__all__ = ["LIGHTS", "LightFrames", "explain", "judge_tables", "light_map_table"]
+__all__ = ["LIGHTS", "LightFrames", "explain", "judge_tables", "light_map_table", "verdicts_of"]
 
 LIGHTS: Final = pl.Enum([light.value for light in Light])
 """The lights as an ordered polars type: green < yellow < red; null is not judged."""
@@ -693,22 +693,30 @@ def _raise_no_plan(tables: LedgerTables, key: str, as_of: dt.date, policy: Light
     raise ValidationError(msg, field="monthly_plan", expected="a plan", got=key)
 
 
-def _project(tables: LedgerTables, key: str) -> Any:
-    """The object :class:`~projpush.model.Project` of ``key``, built from its rows only."""
+def _projects(tables: LedgerTables, keys: Any) -> tuple[Any, ...]:
+    """The object :class:`~projpush.model.Project` of each key, built from its own rows only."""
     from projpush.engine.tables import LedgerTables as Tables  # noqa: PLC0415
     from projpush.engine.tables import to_portfolio  # noqa: PLC0415
 
+    pa = require("pyarrow", extra="engine", user="projpush.engine")
     pc = require("pyarrow.compute", extra="engine", user="projpush.engine")
+    wanted = pa.array(list(keys), pa.string())
     names = ("projects", "annual_plans", "monthly", "milestones", "approvals", "stage_events")
-    one = {
-        name: getattr(tables, name).filter(pc.equal(getattr(tables, name)["key"], key))
+    some = {
+        name: getattr(tables, name).filter(pc.is_in(getattr(tables, name)["key"], wanted))
         for name in (*names, "site_observations")
     }
-    rest = {name: t.slice(0, 0) for name, t in tables if name not in one}
-    portfolio: Portfolio = to_portfolio(Tables(**one, **rest))
-    if not portfolio.projects:
+    rest = {name: t.slice(0, 0) for name, t in tables if name not in some}
+    portfolio: Portfolio = to_portfolio(Tables(**some, **rest))
+    return portfolio.projects
+
+
+def _project(tables: LedgerTables, key: str) -> Any:
+    """The object :class:`~projpush.model.Project` of ``key``, built from its rows only."""
+    found = _projects(tables, [key])
+    if not found:
         raise ValidationError.about("key", "a project key of the ledger", key)
-    return portfolio.projects[0]
+    return found[0]
 
 
 def explain(
@@ -728,3 +736,83 @@ def explain(
     """
     chosen = LagPolicy.ningbo() if policy is None else policy
     return chosen.judge(_project(tables, key), as_of)
+
+
+def verdicts_of(
+    tables: LedgerTables,
+    frames: LightFrames,
+    keys: Any,
+    policy: LightPolicy | None = None,
+) -> tuple[Verdict, ...]:
+    """The object verdicts, with their reasons, of the judged projects ``keys``, in that order.
+
+    What :func:`explain` gives for one project, for many at once: a report
+    lists each red and yellow project with its reasons. ``frames`` are
+    :func:`judge_tables` of ``tables`` under ``policy``, and each key must
+    have a light there. Under a :class:`~projpush.lights.LagPolicy` the
+    verdicts are made from the frames' streaks and the year's amounts, by
+    the object rule's own code for the sentences, without building the
+    projects; under another policy the projects are built from their rows
+    and judged by the object rule.
+
+    Raises:
+        ValidationError: a key has no light in ``frames``.
+    """
+    keys = list(keys)
+    judged = frames.verdicts.filter(pl.col("light").is_not_null())
+    lag = isinstance(policy, LagPolicy) or policy is None
+    severity = judged["severity"] if lag else pl.repeat(0, judged.height, eager=True)
+    found = dict(zip(judged["key"].to_list(), severity.to_list(), strict=True))
+    missing = next((k for k in keys if k not in found), None)
+    if missing is not None:
+        raise ValidationError.about("keys", "keys of projects judged in frames", missing)
+    chosen = LagPolicy.ningbo() if policy is None else policy
+    if not isinstance(chosen, LagPolicy):
+        projects = {p.key: p for p in _projects(tables, keys)}
+        return tuple(chosen.judge(projects[k], frames.as_of) for k in keys)
+    as_of = frames.as_of
+    last = last_complete_month(as_of)
+    amounts = _amounts(tables, keys, last)
+    return tuple(
+        chosen._streak_verdict(key, as_of, last, *amounts[key], int(found[key]))  # noqa: SLF001
+        for key in keys
+    )
+
+
+def _amounts(
+    tables: LedgerTables, keys: list[str], last: Month
+) -> dict[str, tuple[list[Decimal], list[Decimal | None]]]:
+    """Each key's twelve plans and reports of ``last``'s year, as the object rule reads them.
+
+    A plan absent for a month is 0, a report absent is None, and the months
+    after ``last`` are left so (the reasons never read them); each amount is
+    the one :func:`~projpush.engine.to_portfolio` gives, trailing zeros dropped.
+    """
+    rows = (
+        _frame(tables.monthly)
+        .filter(
+            pl.col("key").is_in(keys)
+            & pl.col("month").is_between(dt.date(last.year, 1, 1), last.first_day)
+        )
+        .select("key", pl.col("month").dt.month() - 1, _plain_text("plan"), _plain_text("done"))
+    )
+    amounts: dict[str, tuple[list[Decimal], list[Decimal | None]]] = {
+        k: ([_NIL] * 12, [None] * 12) for k in keys
+    }
+    for key, i, plan, done in rows.iter_rows():
+        plans, dones = amounts[key]
+        if plan is not None:
+            plans[i] = Decimal(plan)
+        if done is not None:
+            dones[i] = Decimal(done)
+    return amounts
+
+
+_NIL: Final = Decimal(0)
+
+
+def _plain_text(column: str) -> Any:
+    """A money column as the text of its value without trailing zeros: ``479.33``, ``1000``."""
+    text = pl.col(column).cast(pl.String)
+    plain = text.str.strip_chars_end("0").str.strip_chars_end(".")
+    return pl.when(text.str.contains(".", literal=True)).then(plain).otherwise(text).alias(column)
