@@ -21,7 +21,10 @@ the median printed:
   advance every issue (:func:`~projpush.engine.advance_tables`), the lights
   and the map, the monthly summary (:func:`~projpush.engine.monthly_summary_tables`),
   the overdue and accountability lists; and, once, the same cycle on the
-  object path from the trusted JSON load.
+  object path from the trusted JSON load;
+- ``report``: ``projpush report LEDGER --trusted`` as a whole process, on
+  the Parquet folder (the table engine) and, once, on the JSON file (the
+  object path), whose outputs must be the same bytes.
 
 The engine's and the object path's lights are compared cell for cell first.
 """
@@ -31,6 +34,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -221,6 +225,29 @@ def main() -> None:
             raise SystemExit("the engine's monthly summary differs from the object path's")
         print(f"object, whole cycle (trusted JSON load):  {t_object_cycle:.3f} s (one run)")
         print(f"object cycle / engine cycle:              {t_object_cycle / t_cycle:.1f}x")
+    time_reports(json_path, parquet, args)
+
+
+def time_reports(json_path: Path, parquet: Path, args: argparse.Namespace) -> None:
+    """``projpush report --trusted`` on the Parquet folder, and once on the JSON file."""
+    on_tables, on_objects = args.keep / "report.txt", args.keep / "report-json.txt"
+    t_report = median_time(lambda: report_process(parquet, on_tables), args.repeat)
+    print(f"projpush report PARQUET --trusted (process): {t_report:.3f} s")
+    if not args.skip_object:
+        start = time.perf_counter()
+        report_process(json_path, on_objects)
+        t_json = time.perf_counter() - start
+        if on_tables.read_bytes() != on_objects.read_bytes():
+            raise SystemExit("the report of the Parquet ledger differs from the JSON ledger's")
+        print(f"projpush report JSON --trusted (process):    {t_json:.3f} s (one run), same bytes")
+        print(f"JSON report / Parquet report:                {t_json / t_report:.1f}x")
+
+
+def report_process(ledger: Path, output: Path) -> None:
+    """``projpush report LEDGER --trusted`` as a whole process, written to ``output``."""
+    command = [sys.executable, "-m", "projpush", "report", str(ledger), "--as-of", str(AS_OF)]
+    command += ["--trusted", "--output", str(output), "--max-ledger-size", "8G"]
+    subprocess.run(command, check=True, stderr=subprocess.DEVNULL)  # noqa: S603 (our own command)
 
 
 if __name__ == "__main__":

@@ -567,6 +567,8 @@ class TestApprovalFigures:
             f.days_to_grant.number(),
             f.one_trip.value,
         )
+        assert f.to_dict()["days_to_grant"]["days"] == "5.0"
+        assert "percent" not in f.to_dict()["days_to_grant"]
 
     def test_grant_after_date_unknown(self):
         """A grant after the date is not known yet."""
@@ -645,6 +647,17 @@ class TestIssueFigures:
         i = make_issue(1, resolved=dt.date(2020, 10, 12), closed=dt.date(2020, 10, 13))
         f = issue_figures([i], dt.date(2020, 10, 31), calendar=CAL)
         assert (5, "5.0") == (f.working_days, f.mean_working_days.number())
+
+    def test_a_mean_is_no_percentage(self):
+        """The JSON of the mean working days gives days, never a percent of them."""
+        i = make_issue(1, resolved=dt.date(2020, 10, 12), closed=dt.date(2020, 10, 13))
+        mean = issue_figures([i], dt.date(2020, 10, 31), calendar=CAL).to_dict()[
+            "mean_working_days"
+        ]
+        assert mean == {"numerator": "5", "denominator": "1", "value": "5", "working_days": "5.0"}
+        assert issue_figures([], dt.date(2020, 10, 31), calendar=CAL).to_dict()[
+            "mean_working_days"
+        ] == {"numerator": "0", "denominator": "0", "value": None, "working_days": None}
 
     def test_weekday_calendar_differs(self):
         """A caller's calendar is used: weekdays only count 10 days there."""

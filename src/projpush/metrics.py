@@ -214,10 +214,10 @@ class Ratio:
 
     def number(self, places: int = 1, *, lang: Lang = "en") -> str:
         """The plain value (a mean, say) rounded half-up: ``"3.5"``."""
-        value = self.value
+        value = self._plain(places)
         if isinstance(value, NotApplicable):
             return _na_text(lang)
-        return f"{half_up(value, places):f}"
+        return f"{value:f}"
 
     def __sub__(self, other: object) -> Points:
         """The gap between two shares in percentage points, from the exact values."""
@@ -230,15 +230,27 @@ class Ratio:
             return Points(NOT_APPLICABLE)
         return Points((a - b) * 100)
 
-    def to_dict(self, places: int = 1) -> dict[str, str | None]:
-        """JSON-ready: exact parts as strings, the value as a fraction, the rounded percent."""
+    def to_dict(self, places: int = 1, *, mean: str | None = None) -> dict[str, str | None]:
+        """JSON-ready: exact parts as strings, the value as a fraction, the rounded percent.
+
+        A mean is no percentage: with ``mean`` (the unit, such as ``"days"``)
+        the rounded plain value is given under that key instead of ``percent``.
+
+        >>> Ratio(7, 2).to_dict(mean="days")
+        {'numerator': '7', 'denominator': '2', 'value': '7/2', 'days': '3.5'}
+        """
         value = self.value
+        rounded = self.rounded(places) if mean is None else self._plain(places)
         return {
             "numerator": str(self.numerator),
             "denominator": str(self.denominator),
             "value": None if isinstance(value, NotApplicable) else str(value),
-            "percent": _rounded_text(self.rounded(places)),
+            mean or "percent": _rounded_text(rounded),
         }
+
+    def _plain(self, places: int) -> Decimal | NotApplicable:
+        value = self.value
+        return value if isinstance(value, NotApplicable) else half_up(value, places)
 
 
 def _to_points(value: object) -> Fraction | NotApplicable:
@@ -877,7 +889,7 @@ class ApprovalFigures:
             "not_started": self.not_started,
             "ready_to_start": self.ready_to_start,
             "outstanding_items": self.outstanding_items,
-            "days_to_grant": self.days_to_grant.to_dict(),
+            "days_to_grant": self.days_to_grant.to_dict(mean="days"),
             "one_trip": self.one_trip.to_dict(),
         }
 
@@ -1000,7 +1012,7 @@ class IssueFigures:
             "closed": self.closed,
             "closure_rate": self.closure_rate.to_dict(),
             "on_time_rate": self.on_time_rate.to_dict(),
-            "mean_working_days": self.mean_working_days.to_dict(),
+            "mean_working_days": self.mean_working_days.to_dict(mean="working_days"),
             "tiers": [
                 {
                     "tier": t.tier,
