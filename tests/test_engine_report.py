@@ -84,6 +84,7 @@ class TestSameReport:
         problem_lists(),
         st.sampled_from(sorted(POLICY_SETS)),
         st.integers(0, 120),
+        st.booleans(),
     )
     def test_generated_ledgers(
         self,
@@ -91,9 +92,11 @@ class TestSameReport:
         problems: tuple[Any, dt.date],
         name: str,
         later: int,
+        advance: bool,
     ) -> None:
         """Ledgers with gaps, stage changes and missing plans, and issues that climb the ladder."""
-        expected, got = both(*with_problems(drawn, problems, later), policy=name, calendar=CAL)
+        ledger, as_of = with_problems(drawn, problems, later)
+        expected, got = both(ledger, as_of, policy=name, calendar=CAL, advance=advance)
         assert got == expected
 
     @given(
@@ -150,6 +153,10 @@ class TestErrors:
         assert got == expected
         assert got[0] is error
         assert message in got[1]
+
+    def test_bad_advance(self) -> None:
+        expected, got = both(sample_portfolio(), SAMPLE_AS_OF, advance="no")
+        assert got == expected == (ValidationError, "advance: expected True or False, got 'no'")
 
     def test_bad_date(self) -> None:
         expected, got = both(sample_portfolio(), "2020-10-31")  # type: ignore[arg-type]

@@ -18,7 +18,7 @@ from projpush.engine import (
     monthly_summary_tables,
     to_portfolio,
 )
-from projpush.errors import ProjpushError, ValidationError
+from projpush.errors import PolicyError, ProjpushError, ValidationError
 from projpush.escalation import PolicyBook, advance_all
 from projpush.lights import judge_portfolio
 from projpush.metrics import DeadlineBasis, GroupBy, issue_figures, monthly_summary
@@ -79,6 +79,21 @@ class TestSummary:
     def test_equals_monthly_summary(self, drawn: tuple[Portfolio, dt.date]) -> None:
         expected, got = both(*drawn)
         assert expected == got
+
+    @given(ledgers_and_dates(), problem_lists(), st.integers(0, 120))
+    def test_advance_first(
+        self, drawn: tuple[Portfolio, dt.date], problems: tuple[Any, dt.date], later: int
+    ) -> None:
+        """With ``advance`` both bring the issues up to the date first, under the same book."""
+        from test_engine_report import with_problems  # noqa: PLC0415
+
+        expected, got = both(*with_problems(drawn, problems, later), advance=BOOK)
+        assert expected == got
+
+    def test_bad_advance_named(self) -> None:
+        expected, got = both(sample_portfolio(), SAMPLE_AS_OF, advance="ningbo")
+        message = "advance: expected an EscalationPolicy, a PolicyBook or None, got 'ningbo'"
+        assert expected == got == (PolicyError, message)
 
     @given(
         ledgers_and_dates(),

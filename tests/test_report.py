@@ -13,8 +13,10 @@ import pytest
 
 from projpush import report as report_module
 from projpush._csvsafe import is_risky
+from projpush.errors import PolicyError, ValidationError
+from projpush.metrics import monthly_summary
 from projpush.report import SupervisionReport, build_report, render, render_tables
-from projpush.synth import SAMPLE_AS_OF, sample_portfolio, synthetic_portfolio
+from projpush.synth import CALENDAR_2020, SAMPLE_AS_OF, sample_portfolio, synthetic_portfolio
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +50,53 @@ class TestOpenByTierAndSheet:
         report = reports[0]
         expected = sum(1 for q in report.issues if q.is_open)
         assert expected == sum(report.open_by_tier_and_sheet().values())
+
+
+class TestSameFigureOnEveryRoute:
+    """monthly_summary and build_report agree when asked the same, advanced or not."""
+
+    def test_advanced_on_both(self) -> None:
+        """The report advances by default; the summary does with ``advance``."""
+        ledger = sample_portfolio()
+        report = build_report(ledger, SAMPLE_AS_OF, calendar=CALENDAR_2020)
+        assert report.lights is not None
+        options = {
+            "calendar": CALENDAR_2020,
+            "verdicts": report.lights.verdicts,
+            "tiers": tuple(t.name for t in report.policy.escalation.ladder.tiers),
+        }
+        as_recorded = monthly_summary(ledger, SAMPLE_AS_OF, **options)
+        advanced = monthly_summary(ledger, SAMPLE_AS_OF, advance=report_module._BOOK, **options)
+        assert advanced == report.summary
+        # What the two routes gave before: escalations that fell due are only in one.
+        assert as_recorded.issues.tier("city_leader").reached == 1
+        assert advanced.issues.tier("city_leader").reached == 6
+
+    def test_as_recorded_on_both(self) -> None:
+        ledger = sample_portfolio()
+        report = build_report(ledger, SAMPLE_AS_OF, calendar=CALENDAR_2020, advance=False)
+        assert report.lights is not None
+        tiers = tuple(t.name for t in report.policy.escalation.ladder.tiers)
+        assert report.issues == ledger.issues
+        assert report.summary == monthly_summary(
+            ledger,
+            SAMPLE_AS_OF,
+            calendar=CALENDAR_2020,
+            verdicts=report.lights.verdicts,
+            tiers=tiers,
+        )
+
+    @pytest.mark.parametrize("flag", [1, "yes", None])
+    def test_advance_is_true_or_false(self, flag: object) -> None:
+        with pytest.raises(
+            ValidationError, match=rf"advance: expected True or False, got {flag!r}"
+        ):
+            build_report(sample_portfolio(), SAMPLE_AS_OF, advance=flag)  # type: ignore[arg-type]
+
+    def test_summary_advance_is_a_policy(self) -> None:
+        expected = r"advance: expected an EscalationPolicy, a PolicyBook or None, got 'ningbo'"
+        with pytest.raises(PolicyError, match=expected):
+            monthly_summary(sample_portfolio(), SAMPLE_AS_OF, advance="ningbo")  # type: ignore[arg-type]
 
 
 class TestAccountabilityText:

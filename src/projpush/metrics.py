@@ -33,7 +33,7 @@ import attrs
 from projpush._convert import LabelledEnum, label, plain_date_arg, to_enum
 from projpush._fmt import exact, half_up, table, yi_text
 from projpush._gc import no_cycle_collection
-from projpush.errors import MoneyTypeError, ValidationError
+from projpush.errors import MoneyTypeError, PolicyError, ValidationError
 from projpush.model import (
     Cadence,
     Difficulty,
@@ -60,6 +60,8 @@ from projpush.schedule import (
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
     from types import MappingProxyType
+
+    from projpush.escalation import EscalationPolicy, PolicyBook
 
 __all__ = [
     "NOT_APPLICABLE",
@@ -2215,6 +2217,7 @@ def monthly_summary(
     group_by: Iterable[GroupBy | str] = _ALL_DIMENSIONS,
     rank_by: str = "completion",
     better: Better = Better.HIGHER,
+    advance: EscalationPolicy | PolicyBook | None = None,
 ) -> MonthlySummary:
     """Compute every figure of a monthly report of ``portfolio`` at ``as_of`` in one call.
 
@@ -2222,6 +2225,12 @@ def monthly_summary(
     given; else, if ``judge_lights``, :func:`projpush.lights.judge_portfolio`
     with ``light_policy`` (its default when None); ``judge_lights=False``
     leaves the light figures out (``lights`` is None).
+
+    Issues are counted as the ledger records them, unless ``advance`` is
+    given: then they are first brought up to ``as_of`` under it
+    (:func:`projpush.escalation.advance_all`), as
+    :func:`projpush.report.build_report` does by default. The tier rows
+    count the escalations that fell due, so the two must be asked the same.
 
     Args:
         portfolio: the ledger.
@@ -2239,12 +2248,16 @@ def monthly_summary(
         group_by: the group tables to build.
         rank_by: the group figure the unit and region rankings use.
         better: the direction of ``rank_by`` that ranks first.
+        advance: an :class:`~projpush.escalation.EscalationPolicy` or
+            :class:`~projpush.escalation.PolicyBook` to advance the issues
+            under first; None counts them as recorded.
 
     Raises:
         ValidationError: ``as_of`` or ``issues_since`` is not a date, a
             ``group_by`` dimension or ``rank_by`` figure is unknown, or (when
             judging lights) a project has no plan for the year; the other
             errors of the figures' own functions come through as they raise.
+        PolicyError: ``advance`` is neither None nor a policy or book.
 
     >>> s = monthly_summary(Portfolio(), dt.date(2020, 5, 31), judge_lights=False)
     >>> s.completion.percent(), s.schedule.percent(), s.gap.format()
@@ -2254,6 +2267,14 @@ def monthly_summary(
     plain_date_arg(as_of, "as_of")
     if issues_since is not None:
         plain_date_arg(issues_since, "issues_since")
+    issues = portfolio.issues
+    if advance is not None:
+        from projpush import escalation  # noqa: PLC0415 (figures need no ladder)
+
+        if not isinstance(advance, escalation.EscalationPolicy | escalation.PolicyBook):
+            expected = "an EscalationPolicy, a PolicyBook or None"
+            raise PolicyError.about("advance", expected, advance)
+        issues = escalation.advance_all(issues, as_of, advance, calendar)
     with no_cycle_collection():
         projects = portfolio.projects
         schedule = time_schedule(as_of, basis)
@@ -2283,7 +2304,7 @@ def monthly_summary(
             approvals=parts.approvals,
             contacts=contact_figures(portfolio.secretaries, as_of),
             issues=issue_figures(
-                portfolio.issues,
+                issues,
                 as_of,
                 calendar=calendar,
                 since=issues_since,

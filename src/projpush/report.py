@@ -149,6 +149,12 @@ def _chosen(policy: str | PolicySet) -> PolicySet:
     return policy
 
 
+def _check_flag(field: str, value: object) -> None:
+    """Refuse anything but True or False (not 1, not "yes"), naming the field and value."""
+    if type(value) is not bool:
+        raise ValidationError.about(field, "True or False", value)
+
+
 def _check_choice(field: str, value: object, allowed: tuple[str, ...]) -> None:
     """Refuse a format or language outside ``allowed``, naming the field and value."""
     if value not in allowed:
@@ -261,14 +267,18 @@ def build_report(
     policy: str | PolicySet = "default",
     calendar: WorkingCalendar | None = None,
     progress: Progress | None = None,
+    advance: bool = True,
 ) -> SupervisionReport:
     """Compute the monthly supervision report of ``portfolio`` at ``as_of``.
 
-    Issues are first brought up to date (sheets and escalations that fell due
-    by ``as_of``), each under the policy version it was assigned under when
-    the ledger records one, else under the chosen set's escalation policy.
-    The versions known are the built-in cities' (Dalian, Ningbo, Binzhou,
-    Yinzhou) and the chosen set's own, which takes its key's place.
+    Unless ``advance`` is False, issues are first brought up to date (sheets
+    and escalations that fell due by ``as_of``), each under the policy
+    version it was assigned under when the ledger records one, else under
+    the chosen set's escalation policy. The versions known are the built-in
+    cities' (Dalian, Ningbo, Binzhou, Yinzhou) and the chosen set's own,
+    which takes its key's place. :func:`projpush.metrics.monthly_summary`
+    counts issues as recorded unless it is given ``advance``: the two give
+    the same figures when asked the same.
 
     Args:
         portfolio: the ledger.
@@ -276,20 +286,23 @@ def build_report(
         policy: a :data:`POLICY_SETS` name or a :class:`PolicySet`.
         calendar: working-day calendar (default: the China official calendar).
         progress: called as ``progress(stage, done, total)`` between stages.
+        advance: bring the issues up to ``as_of`` first (the default), or
+            report them as the ledger records them.
 
     Raises:
         UnknownReferenceError: no policy set has the name ``policy``.
         PolicyError: ``policy`` is neither a name nor a :class:`PolicySet`.
         CalendarCoverageError: an issue's dates lie in a year the calendar lacks.
-        ValidationError: ``as_of`` is not a date.
+        ValidationError: ``as_of`` is not a date, or ``advance`` not True or False.
     """
     plain_date_arg(as_of, "as_of")
+    _check_flag("advance", advance)
     chosen = _chosen(policy)
     cal = resolve_calendar(calendar)
     # A province's report makes millions of acyclic values while the ledger's tens of
     # millions stay alive: each full collection would walk them all and free nothing.
     with no_cycle_collection():
-        return _build(portfolio, as_of, chosen, cal, progress or _silent)
+        return _build(portfolio, as_of, chosen, cal, progress or _silent, advance=advance)
 
 
 def _silent(_stage: str, _done: int, _total: int) -> None:
@@ -302,12 +315,16 @@ def _build(
     chosen: PolicySet,
     cal: WorkingCalendar,
     tell: Progress,
+    *,
+    advance: bool,
 ) -> SupervisionReport:
     stages = ("issues", "lights", "figures")
     tell(stages[0], 0, len(stages))
-    book = _report_book(chosen.escalation)
-    issues = tuple(_advance(q, as_of, chosen.escalation, book, cal) for q in portfolio.issues)
-    current = portfolio.with_issues(issues)
+    issues, current = portfolio.issues, portfolio
+    if advance:
+        book = _report_book(chosen.escalation)
+        issues = tuple(_advance(q, as_of, chosen.escalation, book, cal) for q in issues)
+        current = portfolio.with_issues(issues)
     tell(stages[1], 1, len(stages))
     if current.projects:
         rollup, lmap = _judge_with_map(current, as_of, chosen.lights)

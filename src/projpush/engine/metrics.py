@@ -24,8 +24,11 @@ from typing import TYPE_CHECKING, Any, Final
 
 from projpush._convert import plain_date_arg, to_enum
 from projpush._extras import require
+from projpush.engine.escalation import advance_tables
 from projpush.engine.lights import _frame, _stages_at
 from projpush.engine.schedule import WorkDays
+from projpush.errors import PolicyError
+from projpush.escalation import EscalationPolicy, PolicyBook
 from projpush.lights import Light
 from projpush.metrics import (
     _STARTED,
@@ -445,6 +448,7 @@ def monthly_summary_tables(
     group_by: Iterable[GroupBy | str] = tuple(GroupBy),
     rank_by: str = "completion",
     better: Better | str = Better.HIGHER,
+    advance: EscalationPolicy | PolicyBook | None = None,
 ) -> MonthlySummary:
     """Every figure of the monthly report, computed from the tables.
 
@@ -458,17 +462,26 @@ def monthly_summary_tables(
     :func:`~projpush.engine.judge_tables` when they were judged already;
     else, if ``judge_lights``, the lights are judged here with
     ``light_policy``. Earned value is the investment method without actual
-    costs, as in the report.
+    costs, as in the report. With ``advance`` (a policy or a book) the
+    issues are first brought up to ``as_of`` under it
+    (:func:`~projpush.engine.advance_tables`), as
+    :func:`projpush.metrics.monthly_summary` does with it.
 
     Raises:
         ValidationError: ``as_of`` or ``issues_since`` is not a date, a
             ``group_by`` dimension or ``rank_by`` figure is unknown, or (when
             judging lights) a project has no plan for the year.
         CalendarCoverageError: an issue's dates lie outside the calendar.
+        PolicyError: ``advance`` is neither None nor a policy or book.
     """
     plain_date_arg(as_of, "as_of")
     if issues_since is not None:
         plain_date_arg(issues_since, "issues_since")
+    if advance is not None:
+        if not isinstance(advance, EscalationPolicy | PolicyBook):
+            expected = "an EscalationPolicy, a PolicyBook or None"
+            raise PolicyError.about("advance", expected, advance)
+        tables = advance_tables(tables, as_of, advance, calendar)
     dimensions = tuple(dict.fromkeys(_dimension(d) for d in group_by))
     schedule = time_schedule(as_of, basis)
     rows = _summary_rows(tables, as_of)

@@ -65,6 +65,7 @@ from projpush.report import (
     PolicySet,
     Progress,
     SupervisionReport,
+    _check_flag,
     _chosen,
     _named_counts,
     _report_book,
@@ -93,6 +94,7 @@ def build_report_tables(
     policy: str | PolicySet = "default",
     calendar: WorkingCalendar | None = None,
     progress: Progress | None = None,
+    advance: bool = True,
 ) -> SupervisionReport:
     """The monthly supervision report of the ledger ``tables`` at ``as_of``, on the engine.
 
@@ -111,15 +113,18 @@ def build_report_tables(
             :class:`~projpush.report.PolicySet`.
         calendar: working-day calendar (default: the China official calendar).
         progress: called as ``progress(stage, done, total)`` between stages.
+        advance: bring the issues up to ``as_of`` first (the default), or
+            report them as the tables record them.
 
     Raises:
         UnknownReferenceError: no policy set has the name ``policy``, or an
             issue records a policy version the report's book lacks.
         PolicyError: ``policy`` is neither a name nor a :class:`~projpush.report.PolicySet`.
         CalendarCoverageError: an issue's dates lie in a year the calendar lacks.
-        ValidationError: ``as_of`` is not a date.
+        ValidationError: ``as_of`` is not a date, or ``advance`` not True or False.
     """
     plain_date_arg(as_of, "as_of")
+    _check_flag("advance", advance)
     chosen = _chosen(policy)
     cal = resolve_calendar(calendar)
     tell = progress or _silent
@@ -127,9 +132,11 @@ def build_report_tables(
         from projpush.engine.tables import to_portfolio  # noqa: PLC0415
 
         ledger = to_portfolio(tables)
-        return build_report(ledger, as_of, policy=chosen, calendar=cal, progress=tell)
+        return build_report(
+            ledger, as_of, policy=chosen, calendar=cal, progress=tell, advance=advance
+        )
     with no_cycle_collection():
-        return _build(tables, as_of, chosen, cal, tell)
+        return _build(tables, as_of, chosen, cal, tell, advance=advance)
 
 
 def _build(
@@ -138,12 +145,15 @@ def _build(
     chosen: PolicySet,
     cal: WorkingCalendar,
     tell: Progress,
+    *,
+    advance: bool,
 ) -> SupervisionReport:
     stages = ("issues", "lights", "figures")
     tell(stages[0], 0, len(stages))
-    current = advance_tables(
-        tables, as_of, _report_book(chosen.escalation), cal, unrecorded=chosen.escalation
-    )
+    current = tables
+    if advance:
+        book = _report_book(chosen.escalation)
+        current = advance_tables(tables, as_of, book, cal, unrecorded=chosen.escalation)
     tell(stages[1], 1, len(stages))
     frames = judge_tables(current, as_of, chosen.lights, lenient=True)
     tell(stages[2], 2, len(stages))
