@@ -73,9 +73,11 @@ class TestDemo:
             "findings",
             "issues",
             "lights",
+            "notes",
             "policy",
             "summary",
         ] == sorted(report)
+        assert [] == report["notes"]
         assert "2020-10-31" == report["as_of"]
         assert "73.2" == report["summary"]["investment"]["completion"]["percent"]
         assert {"green": 23, "yellow": 4, "red": 5} == {
@@ -234,6 +236,16 @@ class TestErrors:
             main(["report", str(ledger_file), "--as-of", "31/10/2020"])
         assert 2 == exc.value.code
         assert "expected a date YYYY-MM-DD" in capsys.readouterr().err
+
+    def test_a_year_without_plans_is_said(
+        self, capsys: pytest.CaptureFixture[str], ledger_file: Path
+    ) -> None:
+        """In the report and on stderr: a JSON or CSV reader would only see zeros."""
+        status, out, err = run(capsys, "report", str(ledger_file), "--as-of", "2021-03-31")
+        assert 0 == status
+        note = "台账中没有2021年的年度计划：投资数字为零"
+        assert out.startswith(f"注意: {note}\n")
+        assert f"projpush: note: {note}\n" in err
 
     def test_unknown_policy(self, capsys: pytest.CaptureFixture[str], ledger_file: Path) -> None:
         """An unknown policy set is refused by the parser, listing the choices."""

@@ -99,6 +99,25 @@ class TestSameFigureOnEveryRoute:
             monthly_summary(sample_portfolio(), SAMPLE_AS_OF, advance="ningbo")  # type: ignore[arg-type]
 
 
+class TestNotes:
+    """A report of a year the ledger has no plans for says so, in every format."""
+
+    def test_no_plans(self) -> None:
+        report = build_report(sample_portfolio(), dt.date(2021, 3, 31))
+        (note,) = report.notes
+        assert (note.code, note.year) == ("no_plans", 2021)
+        english = "the ledger holds no annual plan for 2021: the investment figures are zero"
+        assert render(report, lang="en").startswith(f"Note: {english}\n\n")
+        assert report.to_dict()["notes"] == [
+            {"code": "no_plans", "year": 2021, "zh": note.text("zh"), "en": english}
+        ]
+        assert "notes[0].code,no_plans" in render(report, fmt="csv")
+
+    def test_none_when_planned_or_empty(self) -> None:
+        assert build_report(sample_portfolio(), SAMPLE_AS_OF).notes == ()
+        assert build_report(sample_portfolio().with_issues(()), SAMPLE_AS_OF).notes == ()
+
+
 class TestAccountabilityText:
     """Each unit's line lists its issues and reasons in first-seen order."""
 

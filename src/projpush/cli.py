@@ -464,6 +464,8 @@ def _write_report(args: argparse.Namespace, out: _Console, result: SupervisionRe
     """Print the report, or write it to ``--output``."""
     from projpush import report  # noqa: PLC0415 (keep --help fast)
 
+    for note in result.notes:  # also on stderr: a JSON or CSV reader may not see it
+        _say(f"projpush: note: {note.text(args.lang)}")
     text = report.render(result, fmt=args.format, lang=args.lang)
     if args.output:
         from projpush.io import _atomic_write_bytes, _encoded  # noqa: PLC0415

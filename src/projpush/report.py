@@ -66,6 +66,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "POLICY_SETS",
+    "Note",
     "PolicySet",
     "SupervisionReport",
     "build_report",
@@ -163,6 +164,26 @@ def _check_choice(field: str, value: object, allowed: tuple[str, ...]) -> None:
         raise ValidationError.about(field, choices, value)
 
 
+_NOTES: Final = {
+    "no_plans": (
+        "台账中没有{year}年的年度计划：投资数字为零",
+        "the ledger holds no annual plan for {year}: the investment figures are zero",
+    ),
+}
+
+
+@attrs.frozen
+class Note:
+    """A note the report prints before its figures: ``code`` and the year it is about."""
+
+    code: str
+    year: int
+
+    def text(self, lang: Lang = "zh") -> str:
+        """The note as a sentence in ``lang``."""
+        return _NOTES[self.code][lang == "en"].format(year=self.year)
+
+
 @attrs.frozen
 class SupervisionReport:
     """Everything a monthly supervision report shows, computed at one date.
@@ -197,6 +218,21 @@ class SupervisionReport:
     def open_by_tier_and_sheet(self) -> dict[tuple[str, str], int]:
         """Open issues counted by (tier, sheet colour); "none" where no sheet yet."""
         return dict(self.open_counts)
+
+    @property
+    def notes(self) -> tuple[Note, ...]:
+        """What a reader must know to read the figures: a report of a year without plans.
+
+        >>> import datetime
+        >>> from projpush.synth import sample_portfolio
+        >>> spring = datetime.date(2021, 3, 31)
+        >>> [n.text("en") for n in build_report(sample_portfolio(), spring).notes]
+        ['the ledger holds no annual plan for 2021: the investment figures are zero']
+        """
+        year = self.as_of.year
+        if self.summary.projects and not self.summary.investment.projects:
+            return (Note("no_plans", year),)
+        return ()
 
     def to_dict(self) -> dict[str, Any]:
         """The report as JSON-ready data with stable keys."""
@@ -234,6 +270,10 @@ class SupervisionReport:
             "findings": [
                 {"kind": f.kind.value, "subject": f.subject, "detail": f.detail}
                 for f in self.findings
+            ],
+            "notes": [
+                {"code": n.code, "year": n.year, "zh": n.text("zh"), "en": n.text("en")}
+                for n in self.notes
             ],
         }
 
@@ -405,6 +445,7 @@ _TEXT: Final = {
         "policy": "规则",
         "deadline": "时限",
         "days": "超期天数(自然日/工作日)",
+        "note": "注意",
     },
     "en": {
         "lights": "Warning lights",
@@ -418,6 +459,7 @@ _TEXT: Final = {
         "policy": "policy",
         "deadline": "deadline",
         "days": "days overdue (calendar/working)",
+        "note": "Note",
     },
 }
 
@@ -444,6 +486,10 @@ def _render(report: SupervisionReport, fmt: Format, lang: Lang) -> str:
 
 def _text_lines(report: SupervisionReport, lang: Lang) -> Iterator[str]:
     t = _TEXT[lang]
+    for note in report.notes:
+        yield f"{t['note']}: {note.text(lang)}"
+    if report.notes:
+        yield ""
     yield report.summary.to_text(lang)
     yield ""
     yield f"{t['policy']}: {report.policy.name} ({report.policy.source})"
