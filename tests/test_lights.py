@@ -783,6 +783,38 @@ class TestHistoryAndMap:
         with pytest.raises(ValidationError, match="month: expected a month of 2020, got '2021-01'"):
             lm.light("NB-1", Month(2021, 1))
 
+    @pytest.mark.parametrize("policy", [None, NodePolicy.dalian()])
+    def test_map_judges_no_month_after_as_of(self, policy):
+        """Drawn on 31 October, November and December show no light, in every view."""
+        ps = [
+            flat({1: "100", 2: "90"}),
+            project("NB-2", milestones=(Milestone("征迁", planned=D(2020, 3, 15)),)),
+        ]
+        whole = light_map(ps, 2020, policy, lenient=True)
+        lm = light_map(ps, 2020, policy, lenient=True, as_of=D(2020, 10, 31))
+        for p in ps:
+            assert lm.row(p.key) == (*whole.row(p.key)[:10], None, None)
+        assert LightCounts(not_judged=2) == lm.counts(Month(2020, 11))
+        assert lm.counts(Month(2020, 10)) == whole.counts(Month(2020, 10))
+        assert {r["light"] for r in lm.to_records() if r["month"] >= "2020-11"} == {None}
+        v = lm.verdict("NB-1", Month(2020, 12))
+        assert (v.light, v.reasons[0].text("en")) == (
+            None,
+            "not judged: 2020-12 had not ended by 2020-10-31",
+        )
+        assert v.reasons[0].text("zh") == "2020-12截至2020-10-31尚未结束，不亮灯"
+        assert lm.verdict("NB-1", Month(2020, 10)) == whole.verdict("NB-1", Month(2020, 10))
+
+    def test_map_as_of_other_years(self):
+        """Before the year nothing is judged; after it, every month is."""
+        ps = [flat({1: "100", 2: "90"})]
+        assert light_map(ps, 2020, as_of=D(2019, 12, 31)).row("NB-1") == (None,) * 12
+        assert light_map(ps, 2020, as_of=D(2021, 1, 5)).row("NB-1") == light_map(ps, 2020).row(
+            "NB-1"
+        )
+        with pytest.raises(ValidationError, match="as_of: expected a date"):
+            light_map(ps, 2020, as_of="2020-10-31")
+
     def test_map_no_plan(self):
         """A judged project without a plan for the year stops the map with its key."""
         with pytest.raises(ValidationError, match="NB-1: no monthly plan for 2020"):

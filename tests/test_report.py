@@ -99,6 +99,17 @@ class TestSameFigureOnEveryRoute:
             monthly_summary(sample_portfolio(), SAMPLE_AS_OF, advance="ningbo")  # type: ignore[arg-type]
 
 
+class TestMapUpToTheDate:
+    """The report's light map judges no month after the report date."""
+
+    def test_no_light_after_as_of(self) -> None:
+        report = build_report(sample_portfolio(), SAMPLE_AS_OF)  # 31 October
+        assert report.light_map is not None
+        rows = [report.light_map.row(key) for key in report.light_map.keys]
+        assert {cell for row in rows for cell in row[10:]} == {None}
+        assert any(cell is not None for row in rows for cell in row[:10])
+
+
 class TestNotes:
     """A report of a year the ledger has no plans for says so, in every format."""
 

@@ -507,7 +507,9 @@ def _report_on_tables(args: argparse.Namespace, out: _Console) -> int:
 
         projects = to_portfolio(tables).projects
         if projects:
-            picture = light_map(projects, args.as_of.year, result.policy.lights, lenient=True)
+            picture = light_map(
+                projects, args.as_of.year, result.policy.lights, lenient=True, as_of=args.as_of
+            )
             plot.save_light_map(picture, args.map, lang=args.lang)
     return EXIT_OK
 

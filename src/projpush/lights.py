@@ -343,6 +343,10 @@ _RENDER: Final[dict[tuple[str, str], tuple[str, str]]] = {
         "{year}年尚无已结束的报告月份（截至{as_of}），暂不亮灯",
         "not judged: no reporting month of {year} has ended by {as_of}",
     ),
+    ("scope", "month_not_ended"): (
+        "{month}截至{as_of}尚未结束，不亮灯",
+        "not judged: {month} had not ended by {as_of}",
+    ),
     ("lag", "streak"): (
         (
             "截至{last}连续{streak}个月低于进度要求（{months}），"
@@ -1520,7 +1524,9 @@ class LightMap:
     """Lights of projects × the twelve month ends of a year: the data of a light map.
 
     Stored compactly (one byte per cell); :meth:`verdict` re-judges one cell
-    with full reasons on demand.
+    with full reasons on demand. A map drawn ``as_of`` a day judges no month
+    that had not ended by then: those cells are not judged, in :meth:`row`,
+    :meth:`counts`, the records and the picture alike.
 
     Raises:
         ValidationError: a look-up names a project key the map lacks, or
@@ -1532,6 +1538,7 @@ class LightMap:
     projects: tuple[Project, ...] = attrs.field(repr=False)
     codes: tuple[bytes, ...] = attrs.field(repr=False)
     severities: tuple[tuple[Fraction, ...] | bytes, ...] = attrs.field(repr=False)
+    as_of: dt.date | None = None
     _row: dict[str, int] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
@@ -1569,7 +1576,12 @@ class LightMap:
     def verdict(self, key: str, month: Month) -> Verdict:
         """The full verdict, with reasons, of one cell."""
         self._col(month)
-        return self.policy.judge(self.projects[self._index(key)], month.last_day)
+        project = self.projects[self._index(key)]
+        if self.as_of is not None and month > _last_complete_month(self.as_of):
+            figures = {"month": str(month), "as_of": self.as_of}
+            reason = Reason("scope", "month_not_ended", figures=figures)
+            return Verdict(key, month.last_day, None, (reason,), self.policy.name)
+        return self.policy.judge(project, month.last_day)
 
     def _index(self, key: str) -> int:
         try:
@@ -1589,6 +1601,7 @@ def light_map(
     policy: LightPolicy | None = None,
     *,
     lenient: bool = False,
+    as_of: dt.date | None = None,
 ) -> LightMap:
     """Lights of every project at every month end of ``year`` (the projects × months map).
 
@@ -1596,11 +1609,13 @@ def light_map(
     other policy is judged cell by cell.
 
     With ``lenient``, a project that cannot be judged has no light in any month.
+    With ``as_of``, the months that had not ended by then are not judged: a
+    map for a report of 31 October shows no light for November or December.
 
     Raises:
         ValidationError: ``year`` is not a whole number from 1900 to 2200 (even
-            if ``lenient``), or a project has no plan for ``year`` (under a lag
-            policy), unless ``lenient``.
+            if ``lenient``), ``as_of`` is not a date, or a project has no plan
+            for ``year`` (under a lag policy), unless ``lenient``.
         PolicyError: ``policy`` is not a :class:`LightPolicy`.
 
     >>> from projpush.model import Project
@@ -1611,9 +1626,13 @@ def light_map(
     >>> lm = light_map([p], 2020)
     >>> [x.value for x in lm.row("NB-1")][:4], lm.counts(Month(2020, 12)).red
     (['green', 'yellow', 'red', 'red'], 1)
+    >>> [x and x.value for x in light_map([p], 2020, as_of=dt.date(2020, 3, 15)).row("NB-1")][:4]
+    ['green', 'yellow', None, None]
     """
     chosen = _default(policy)
     year = year_arg(year, "year")  # before a lenient map could take a bad year for a bad project
+    if as_of is not None:
+        plain_date_arg(as_of, "as_of")
     items = tuple(projects.projects if isinstance(projects, Portfolio) else projects)
     codes: list[bytes] = []
     severities: list[tuple[Fraction, ...] | bytes] = []
@@ -1636,7 +1655,29 @@ def light_map(
             verdicts = [judge_one(p, day) for day in month_ends]
             codes.append(bytes(_CODE[v.light] for v in verdicts))
             severities.append(tuple(v.severity for v in verdicts))
-    return LightMap(year, chosen, items, tuple(codes), tuple(severities))
+    return _up_to(LightMap(year, chosen, items, tuple(codes), tuple(severities)), as_of)
+
+
+def _up_to(lmap: LightMap, as_of: dt.date | None) -> LightMap:
+    """``lmap`` without a light in the months that had not ended by ``as_of``."""
+    if as_of is None:
+        return lmap
+    last = _last_complete_month(as_of)
+    ended = 12 if last.year > lmap.year else last.month if last.year == lmap.year else 0
+    if ended < 12:
+        gone = 12 - ended
+        codes = tuple(c[:ended] + bytes(gone) for c in lmap.codes)
+        severities = tuple(
+            s[:ended] + bytes(gone)
+            if isinstance(s, bytes)
+            else (*s[:ended], *[_NO_SEVERITY] * gone)
+            for s in lmap.severities
+        )
+        lmap = attrs.evolve(lmap, codes=codes, severities=severities)
+    return attrs.evolve(lmap, as_of=as_of)
+
+
+_NO_SEVERITY: Final = Fraction(0)
 
 
 # --------------------------------------------------------------------------- portfolio
@@ -1834,7 +1875,7 @@ def _no_plan_verdict(project: Project, as_of: dt.date, policy: str, error: Excep
 def _judge_with_map(
     portfolio: Portfolio, as_of: dt.date, policy: LightPolicy
 ) -> tuple[Rollup, LightMap]:
-    """``judge_portfolio`` at ``as_of`` and ``light_map`` of its year, both lenient.
+    """``judge_portfolio`` at ``as_of`` and ``light_map`` of its year up to ``as_of``, lenient.
 
     Equal to calling the two; a :class:`LagPolicy` reads each project's year
     and computes its streaks once for both, as a monthly report wants.
@@ -1846,7 +1887,7 @@ def _judge_with_map(
     if not isinstance(chosen, LagPolicy):
         return (
             judge_portfolio(portfolio, as_of, chosen, lenient=True),
-            light_map(portfolio, as_of.year, chosen, lenient=True),
+            light_map(portfolio, as_of.year, chosen, lenient=True, as_of=as_of),
         )
     day = _effective(as_of, None)
     year = year_arg(day.year, "year")
@@ -1858,4 +1899,4 @@ def _judge_with_map(
     codes = tuple(c for _, (c, _) in pairs)
     severities = tuple(s for _, (_, s) in pairs)
     rollup = Rollup(day, chosen.name, verdicts, portfolio)
-    return rollup, LightMap(year, chosen, tuple(items), codes, severities)
+    return rollup, _up_to(LightMap(year, chosen, tuple(items), codes, severities), day)

@@ -586,7 +586,7 @@ def render_tables(
     schedule = time_schedule(as_of)
     # One map for every project with a plan this year: only those get a light strip.
     planned = [p for p in projects if p.annual_plan(as_of.year) is not None]
-    lmap = light_map(planned, as_of.year, chosen.lights, lenient=True)
+    lmap = light_map(planned, as_of.year, chosen.lights, lenient=True, as_of=as_of)
     rows = [row for p in projects for row in _five_tables(portfolio, p, as_of, schedule, lmap)]
     if fmt == "csv":
         return _csv(rows, ("project", "table", "item", "value"))
