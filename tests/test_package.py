@@ -1,0 +1,77 @@
+"""``import projpush``: every public name, imported lazily, and nothing loaded up front."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import projpush
+
+INIT = Path(projpush.__file__)
+
+
+def type_checking_imports() -> dict[str, str]:
+    """The names the TYPE_CHECKING block imports, each with its module."""
+    tree = ast.parse(INIT.read_text(encoding="utf-8"))
+    block = next(
+        n for n in tree.body if isinstance(n, ast.If) and ast.unparse(n.test) == "TYPE_CHECKING"
+    )
+    return {
+        alias.name: node.module
+        for node in block.body
+        if isinstance(node, ast.ImportFrom) and node.module
+        for alias in node.names
+    }
+
+
+class TestNames:
+    """The run-time map, the type checkers' imports and ``__all__`` agree."""
+
+    def test_three_lists_agree(self) -> None:
+        assert type_checking_imports() == projpush._MODULE_OF
+        assert set(projpush.__all__) == {*projpush._MODULE_OF, "__version__"}
+
+    @pytest.mark.parametrize("name", sorted(projpush._MODULE_OF))
+    def test_each_name_is_its_modules_own(self, name: str) -> None:
+        module = importlib.import_module(projpush._MODULE_OF[name])
+        assert getattr(projpush, name) is getattr(module, name)
+
+    def test_unknown_name(self) -> None:
+        with pytest.raises(AttributeError, match="module 'projpush' has no attribute 'Projekt'"):
+            projpush.Projekt  # noqa: B018
+
+    def test_dir_lists_the_public_names(self) -> None:
+        assert set(projpush.__all__) <= set(dir(projpush))
+
+    def test_star_import(self) -> None:
+        namespace: dict[str, object] = {}
+        exec("from projpush import *", namespace)  # noqa: S102
+        assert {*projpush.__all__} <= set(namespace)
+
+
+class TestImportCost:
+    """``import projpush`` loads no submodule; a name loads only its own."""
+
+    def fresh(self, code: str, prefix: str = "projpush") -> set[str]:
+        run = [sys.executable, "-c", f"import sys\n{code}\nprint(*sorted(sys.modules))"]
+        out = subprocess.run(run, check=True, capture_output=True, text=True).stdout
+        return {m for m in out.split() if m.startswith(prefix)}
+
+    def test_no_optional_dependency_until_used(self) -> None:
+        """Every public name loaded, and still no extra: they load when a function needs them."""
+        loaded = self.fresh("from projpush import *", prefix="")
+        extras = {"polars", "pyarrow", "pandas", "matplotlib", "numpy", "dask", "chinese_calendar"}
+        assert not extras & {m.split(".")[0] for m in loaded}
+
+    def test_import_loads_nothing_else(self) -> None:
+        assert self.fresh("import projpush") == {"projpush"}
+
+    def test_a_name_loads_its_module(self) -> None:
+        loaded = self.fresh("from projpush import Project")
+        assert "projpush.model" in loaded
+        assert not {"projpush.csvledger", "projpush.report", "projpush.engine"} & loaded
