@@ -7,7 +7,8 @@ computes the rules over whole columns with polars, with no Python object per
 project, issue or row: lights (:mod:`projpush.engine.lights`), escalation
 (:mod:`projpush.engine.escalation`), figures (:mod:`projpush.engine.metrics`),
 integrity findings (:mod:`projpush.engine.integrity`) and working days
-(:mod:`projpush.engine.schedule`). The object rules stay the reference:
+(:mod:`projpush.engine.schedule`); :func:`synthetic_tables` makes benchmark
+ledgers directly as tables. The object rules stay the reference:
 every engine result is pinned to them by differential property tests, and
 :func:`explain` returns the object :class:`~projpush.lights.Verdict` of one
 project, with its reasons, for drill-down.
@@ -44,6 +45,7 @@ from projpush.engine.metrics import (
 )
 from projpush.engine.report import build_report_tables
 from projpush.engine.schedule import calendar_from_table, calendar_table
+from projpush.engine.synth import synthetic_tables
 from projpush.engine.tables import (
     TABLES,
     LedgerTables,
@@ -83,6 +85,7 @@ __all__ = [
     "read_parquet",
     "schema",
     "status_table",
+    "synthetic_tables",
     "to_portfolio",
     "unit_stats_table",
     "verdicts_of",
