@@ -110,6 +110,46 @@ class TestMapUpToTheDate:
         assert any(cell is not None for row in rows for cell in row[:10])
 
 
+class TestOneLanguage:
+    """Tiers, sheets and the policy set are named in the report's language, not as identifiers."""
+
+    def sections(self, lang: str) -> dict[str, list[str]]:
+        text = render(build_report(sample_portfolio(), SAMPLE_AS_OF), lang=lang)  # type: ignore[arg-type]
+        lines = text.splitlines()
+        start = lines.index(
+            "问题办理(按层级和督办单颜色)"
+            if lang == "zh"
+            else "Open issues by tier and sheet colour"
+        )
+        end = next(i for i in range(start, len(lines)) if not lines[i])
+        return {
+            "tiers": [x for x in lines if "层级解决率" in x or "resolution rate at" in x],
+            "open": [x.strip() for x in lines[start + 1 : end]],
+            "overdue": [x for x in lines if re.match(r"  Q-\d{4}-\d{3} \[", x)],
+            "policy": [x for x in lines if x.startswith(("规则", "policy"))],
+            "all": lines,
+        }
+
+    def test_chinese(self) -> None:
+        s = self.sections("zh")
+        assert s["tiers"][0].startswith("项目责任单位层级解决率")
+        assert "联系市领导 / 红色督办单: 6" in s["open"]
+        assert "未交办 / 未发督办单: 3" in s["open"]
+        for line in (*s["tiers"], *s["open"]):
+            assert not re.search(r"[A-Za-z_]", line), line
+        assert all(not re.search(r"\[[a-z_]+,", x) for x in s["overdue"])
+        assert s["policy"] == ["规则: 默认：宁波红黄绿灯与三级协调"]
+        assert not any("×1）" in x for x in s["all"])  # no "× 1" when the bar is the whole plan
+
+    def test_english(self) -> None:
+        s = self.sections("en")
+        assert "resolution rate at city leader" in s["tiers"][-1]
+        assert "city leader / red sheet: 6" in s["open"]
+        assert "not assigned / no sheet: 3" in s["open"]
+        assert not any(re.search(r"\b[a-z]+_[a-z_]+\b", x) for x in (*s["tiers"], *s["open"]))
+        assert s["policy"] == ["policy: default (Ningbo lights and ladder)"]
+
+
 class TestNotes:
     """A report of a year the ledger has no plans for says so, in every format."""
 

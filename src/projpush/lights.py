@@ -280,6 +280,10 @@ class Reason:
             values["gap_abs"] = _points(abs(gap))
             behind = ("落后", "behind") if gap > 0 else ("超前", "ahead")
             values["direction"] = behind[lang == "en"]
+        tolerance = self.thresholds.get("tolerance")
+        if tolerance is not None:  # a bar of the whole plan (× 1) is not worth a word
+            times = ("×{}", " × {}")[lang == "en"].format(values["tolerance"])
+            values["times_tolerance"] = "" if tolerance == 1 else times
         values["months"] = _joined_months(self.months, sep)
         values["milestones"] = sep.join(self.milestones)
         return values
@@ -358,10 +362,10 @@ _RENDER: Final[dict[tuple[str, str], tuple[str, str]]] = {
         ),
     ),
     ("lag", "below"): (
-        "{months}{basis_zh}完成{done}万元，低于进度要求{required}万元（计划{plan}万元×{tolerance}）",
+        "{months}{basis_zh}完成{done}万元，低于进度要求{required}万元（计划{plan}万元{times_tolerance}）",
         (
             "{months}: {basis} completed {done} 万元 is below the requirement {required} 万元 "
-            "(plan {plan} 万元 × {tolerance})"
+            "(plan {plan} 万元{times_tolerance})"
         ),
     ),
     ("lag", "unreported"): (
@@ -369,10 +373,10 @@ _RENDER: Final[dict[tuple[str, str], tuple[str, str]]] = {
         "{months}: no investment reported, counted as lagging",
     ),
     ("lag", "met"): (
-        "{months}{basis_zh}完成{done}万元，达到进度要求{required}万元（计划{plan}万元×{tolerance}）",
+        "{months}{basis_zh}完成{done}万元，达到进度要求{required}万元（计划{plan}万元{times_tolerance}）",
         (
             "{months}: {basis} completed {done} 万元 meets the requirement {required} 万元 "
-            "(plan {plan} 万元 × {tolerance})"
+            "(plan {plan} 万元{times_tolerance})"
         ),
     ),
     ("node", "missed"): (

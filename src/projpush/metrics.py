@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import enum
+import functools
 import operator
 from collections import Counter
 from decimal import Decimal
@@ -61,7 +62,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
     from types import MappingProxyType
 
-    from projpush.escalation import EscalationPolicy, PolicyBook
+    from projpush.escalation import EscalationPolicy, PolicyBook, Tier
 
 __all__ = [
     "NOT_APPLICABLE",
@@ -101,6 +102,7 @@ __all__ = [
     "report_month",
     "resumption_rate",
     "start_rate",
+    "tier_words",
     "time_schedule",
 ]
 
@@ -1810,10 +1812,18 @@ class MonthlySummary:
             ],
         }
 
-    def figure_rows(self, lang: Lang = "en", places: int = 1) -> list[tuple[str, str]]:
-        """The headline figures as (label, text) pairs, in report order."""
+    def figure_rows(
+        self, lang: Lang = "en", places: int = 1, *, tier_names: Mapping[str, str] | None = None
+    ) -> list[tuple[str, str]]:
+        """The headline figures as (label, text) pairs, in report order.
+
+        A tier's row names it by ``tier_names`` (tier name to the words of
+        ``lang``); by default, as the built-in ladders name their tiers: their
+        owners in Chinese (项目责任单位), the name in words in English.
+        """
         inv, iss = self.investment, self.issues
         label = _LABELS_ZH if lang == "zh" else _LABELS_EN
+        names = _tier_words(lang) if tier_names is None else tier_names
 
         def pct(r: Ratio) -> str:
             return r.percent(places, lang=lang)
@@ -1854,10 +1864,15 @@ class MonthlySummary:
         if self.earned_value is not None:
             ev = self.earned_value
             rows += [("spi", ev.spi.number(3, lang=lang)), ("cpi", ev.cpi.number(3, lang=lang))]
-        return [(_label(label, k), v) for k, v in rows]
+        return [(_label(label, k, names), v) for k, v in rows]
 
-    def to_text(self, lang: Lang = "en", places: int = 1) -> str:
-        """A plain-text report: headline figures, then each ranking table."""
+    def to_text(
+        self, lang: Lang = "en", places: int = 1, *, tier_names: Mapping[str, str] | None = None
+    ) -> str:
+        """A plain-text report: headline figures, then each ranking table.
+
+        ``tier_names`` as :meth:`figure_rows`.
+        """
         zh = lang == "zh"
         month = "—" if self.month is None else str(self.month)
         title = (
@@ -1866,7 +1881,7 @@ class MonthlySummary:
             else f"Monthly project report {month} (as of {self.as_of.isoformat()})"
         )
         head = ["指标", "数值"] if zh else ["figure", "value"]
-        parts = [title, "", table(head, self.figure_rows(lang, places))]
+        parts = [title, "", table(head, self.figure_rows(lang, places, tier_names=tier_names))]
         for ranking in self.rankings:
             direction = (
                 ("高者为先" if ranking.better is Better.HIGHER else "低者为先")
@@ -1901,10 +1916,39 @@ def _present(value: Ratio | Points | Decimal | int, places: int, lang: Lang) -> 
     return str(value)
 
 
-def _label(labels: Mapping[str, str], key: str) -> str:
+def _label(labels: Mapping[str, str], key: str, tiers: Mapping[str, str] | None = None) -> str:
     if key.startswith("tier:"):
-        return labels["tier"].format(key[5:])
+        name = key[5:]
+        return labels["tier"].format((tiers or {}).get(name, name))
     return labels.get(key, key)
+
+
+def tier_words(tiers: Iterable[Tier], lang: Lang) -> dict[str, str]:
+    """Each tier's name in ``lang``: its owner (项目责任单位) in Chinese, words in English.
+
+    ``tiers`` are :class:`projpush.escalation.Tier` values (a ladder's).
+
+    >>> from projpush.escalation import EscalationPolicy
+    >>> tier_words(EscalationPolicy.ningbo().ladder.tiers, "zh")["city_leader"]
+    '联系市领导'
+    >>> tier_words(EscalationPolicy.ningbo().ladder.tiers, "en")["city_leader"]
+    'city leader'
+    """
+    return {t.name: t.owner if lang == "zh" else t.name.replace("_", " ") for t in tiers}
+
+
+@functools.cache
+def _tier_words(lang: Lang) -> dict[str, str]:
+    """The built-in ladders' tiers in ``lang`` (a later ladder's word wins a shared name)."""
+    from projpush.escalation import EscalationPolicy  # noqa: PLC0415 (figures need no ladder)
+
+    policies = (
+        EscalationPolicy.yinzhou(),
+        EscalationPolicy.binzhou(),
+        EscalationPolicy.dalian(),
+        EscalationPolicy.ningbo(),
+    )
+    return tier_words((t for p in policies for t in p.ladder.tiers), lang)
 
 
 _LABELS_EN: Final = {

@@ -50,7 +50,15 @@ from projpush.lights import (
     judge_portfolio,
     light_map,
 )
-from projpush.metrics import MonthlySummary, Ratio, investment, monthly_summary, time_schedule
+from projpush.metrics import (
+    MonthlySummary,
+    Ratio,
+    _tier_words,
+    investment,
+    monthly_summary,
+    tier_words,
+    time_schedule,
+)
 from projpush.model import (
     Finding,
     Issue,
@@ -83,38 +91,68 @@ _STATUS: Final = attrgetter("status")
 
 @attrs.frozen
 class PolicySet:
-    """The rules a report applies: a light policy and an escalation policy, by city."""
+    """The rules a report applies: a light policy and an escalation policy, by city.
+
+    ``source`` says where the rules come from, in English; ``zh`` in Chinese
+    (the Chinese report prints ``name (source)`` when it is empty).
+    """
 
     name: str
     lights: LightPolicy
     escalation: EscalationPolicy
     source: str
+    zh: str = ""
 
 
 POLICY_SETS: Final[Mapping[str, Callable[[], PolicySet]]] = {
     "default": lambda: PolicySet(
-        "default", LagPolicy.ningbo(), EscalationPolicy.ningbo(), "Ningbo lights and ladder"
+        "default",
+        LagPolicy.ningbo(),
+        EscalationPolicy.ningbo(),
+        "Ningbo lights and ladder",
+        "默认：宁波红黄绿灯与三级协调",
     ),
     "ningbo": lambda: PolicySet(
         "ningbo",
         WorstOf((LagPolicy.ningbo(), NodePolicy.dalian())),
         EscalationPolicy.ningbo(),
         "Ningbo: lagging months (and node tasks), three-level coordination",
+        "宁波：连续滞后月份（及节点任务）亮灯，三级协调",
     ),
     "dalian": lambda: PolicySet(
-        "dalian", NodePolicy.dalian(), EscalationPolicy.dalian(), "Dalian: node tasks, 挂牌督办"
+        "dalian",
+        NodePolicy.dalian(),
+        EscalationPolicy.dalian(),
+        "Dalian: node tasks, listed supervision",
+        "大连：节点任务亮灯，挂牌督办",
     ),
     "binzhou": lambda: PolicySet(
-        "binzhou", LagPolicy.ningbo(), EscalationPolicy.binzhou(), "Binzhou: county → city HQ"
+        "binzhou",
+        LagPolicy.ningbo(),
+        EscalationPolicy.binzhou(),
+        "Binzhou: county → city HQ",
+        "滨州：县级指挥部 → 市级指挥部",
     ),
     "yinzhou": lambda: PolicySet(
-        "yinzhou", LagPolicy.ningbo(), EscalationPolicy.yinzhou(), "Yinzhou: town → district"
+        "yinzhou",
+        LagPolicy.ningbo(),
+        EscalationPolicy.yinzhou(),
+        "Yinzhou: town → district",
+        "鄞州：镇（街道）→ 区",
     ),
     "yinchuan": lambda: PolicySet(
-        "yinchuan", GapPolicy.yinchuan(), EscalationPolicy.ningbo(), "Yinchuan: gap to schedule"
+        "yinchuan",
+        GapPolicy.yinchuan(),
+        EscalationPolicy.ningbo(),
+        "Yinchuan: gap to schedule",
+        "银川：与时序进度的差距",
     ),
     "sanya": lambda: PolicySet(
-        "sanya", GapPolicy.sanya(), EscalationPolicy.ningbo(), "Sanya: shortfall, previous month"
+        "sanya",
+        GapPolicy.sanya(),
+        EscalationPolicy.ningbo(),
+        "Sanya: shortfall, previous month",
+        "三亚：上月完成差额",
     ),
 }
 
@@ -446,6 +484,8 @@ _TEXT: Final = {
         "deadline": "时限",
         "days": "超期天数(自然日/工作日)",
         "note": "注意",
+        "no_tier": "未交办",
+        "no_sheet": "未发督办单",
     },
     "en": {
         "lights": "Warning lights",
@@ -460,6 +500,8 @@ _TEXT: Final = {
         "deadline": "deadline",
         "days": "days overdue (calendar/working)",
         "note": "Note",
+        "no_tier": "not assigned",
+        "no_sheet": "no sheet",
     },
 }
 
@@ -490,9 +532,12 @@ def _text_lines(report: SupervisionReport, lang: Lang) -> Iterator[str]:
         yield f"{t['note']}: {note.text(lang)}"
     if report.notes:
         yield ""
-    yield report.summary.to_text(lang)
+    tiers = _tier_names(report.policy, lang)
+    yield report.summary.to_text(lang, tier_names=tiers)
     yield ""
-    yield f"{t['policy']}: {report.policy.name} ({report.policy.source})"
+    chosen = report.policy
+    shown = chosen.zh if lang == "zh" and chosen.zh else f"{chosen.name} ({chosen.source})"
+    yield f"{t['policy']}: {shown}"
     for title, verdicts in ((t["red"], report.red), (t["yellow"], report.yellow)):
         yield ""
         yield f"{title} ({len(verdicts)})"
@@ -501,12 +546,14 @@ def _text_lines(report: SupervisionReport, lang: Lang) -> Iterator[str]:
     yield ""
     yield t["issues"]
     for (tier, sheet), n in report.open_by_tier_and_sheet().items():
-        yield f"  {tier} / {sheet}: {n}"
+        named = t["no_tier"] if tier == "none" else tiers.get(tier, tier)
+        yield f"  {named} / {_sheet_words(sheet, lang)}: {n}"
     yield ""
     yield f"{t['overdue']} ({len(report.overdue)}): {t['days']}"
     for o in report.overdue:
         days = f"{o.calendar_days}/{o.working_days}"
-        yield f"  {o.issue} [{o.tier}, {o.owner}] {t['deadline']} {o.deadline}: {days}"
+        tier = t["no_tier"] if o.tier is None else tiers.get(o.tier, o.tier)
+        yield f"  {o.issue} [{tier}, {o.owner}] {t['deadline']} {o.deadline}: {days}"
     yield ""
     yield f"{t['accountability']} ({len(report.accountability)})"
     for e in report.accountability:
@@ -516,6 +563,19 @@ def _text_lines(report: SupervisionReport, lang: Lang) -> Iterator[str]:
     yield f"{t['findings']} ({len(report.findings)})"
     for f in report.findings:
         yield f"  {f.subject}: {f.kind.zh if lang == 'zh' else f.kind.value}: {f.detail}"
+
+
+def _tier_names(chosen: PolicySet, lang: Lang) -> dict[str, str]:
+    """Tier names in ``lang``: the chosen ladder's, then the built-in ladders' for the rest."""
+    return {**_tier_words(lang), **tier_words(chosen.escalation.ladder.tiers, lang)}
+
+
+def _sheet_words(sheet: str, lang: Lang) -> str:
+    """A sheet colour of the counts (or ``"none"``) in ``lang``: 红色督办单, red sheet."""
+    if sheet == "none":
+        return _TEXT[lang]["no_sheet"]
+    colour = SheetColor(sheet)
+    return colour.zh if lang == "zh" else f"{colour.value} sheet"
 
 
 def _flatten(data: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
