@@ -6,11 +6,14 @@ import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
 
+import attrs
+import polars as pl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from projpush.engine import explain, from_portfolio, judge_tables, light_map_table
+from projpush.engine import explain, from_portfolio, judge_tables, light_map_table, verdicts_of
+from projpush.engine.lights import _largest
 from projpush.errors import PolicyError, ValidationError
 from projpush.lights import (
     GapPolicy,
@@ -25,7 +28,7 @@ from projpush.model import Month, Portfolio, Project, StageEvent
 from projpush.schedule import last_complete_month
 from projpush.synth import SAMPLE_AS_OF, sample_portfolio
 from strategies_engine import ledgers
-from strategies_lights import MONTHS, YEAR, as_of_dates, gap_policies, lag_policies
+from strategies_lights import MONTHS, YEAR, as_of_dates, gap_policies, lag_policies, policies
 
 
 def outcome(call) -> str | None:
@@ -111,11 +114,6 @@ class TestLightMapTable:
 
 class TestRefusals:
     """What the engine does not compute yet is refused, naming the policy."""
-
-    def test_worst_of(self):
-        policy = WorstOf((LagPolicy.ningbo(), NodePolicy.dalian()))
-        with pytest.raises(PolicyError, match=r"node and site policies' lights so far.*'worst_of"):
-            judge_tables(from_portfolio(sample_portfolio()), SAMPLE_AS_OF, policy)
 
     def test_fine_tolerance(self):
         policy = LagPolicy(tolerance=Decimal("0.1234567"))
@@ -281,3 +279,192 @@ class TestSitePolicies:
         policy = SiteActivityPolicy.ningbo_video()
         expected = site_object_rows(ledger, SAMPLE_AS_OF, policy)
         assert expected == site_engine_rows(ledger, SAMPLE_AS_OF, policy)
+
+
+@st.composite
+def worst_of_policies(draw: st.DrawFn) -> WorstOf:
+    """A WorstOf of one to three of the engine's policies, one of them a WorstOf at times."""
+    leaf = policies
+    member = leaf | st.lists(leaf, min_size=1, max_size=2).map(WorstOf)
+    return WorstOf(draw(st.lists(member, min_size=1, max_size=3)))
+
+
+@st.composite
+def ledgers_some_unplanned(draw: st.DrawFn) -> Portfolio:
+    """``ledgers()`` where some projects lack an annual plan too: the gap policy's error."""
+    portfolio = draw(ledgers())
+    unplanned = [draw(st.booleans()) for _ in portfolio.projects]
+    return Portfolio(
+        projects=tuple(
+            attrs.evolve(p, annual_plans={}) if drop else p
+            for p, drop in zip(portfolio.projects, unplanned, strict=True)
+        )
+    )
+
+
+def raised(call) -> tuple[type, str] | None:
+    """The type and message of the ValidationError ``call`` raises, or None."""
+    try:
+        call()
+    except ValidationError as error:
+        return type(error), str(error)
+    return None
+
+
+def severity(row: dict) -> Fraction:
+    return Fraction(row["severity_numerator"]) / Fraction(row["severity_denominator"])
+
+
+def worst_engine_rows(frames) -> list[tuple]:
+    return [
+        (r["key"], r["light"], r["reason"], severity(r), r["stage"])
+        for r in frames.verdicts.iter_rows(named=True)
+    ]
+
+
+def worst_object_rows(portfolio: Portfolio, as_of: dt.date, policy: WorstOf) -> list[tuple]:
+    rollup = judge_portfolio(portfolio, as_of, policy, lenient=True)
+    return [
+        (
+            v.project,
+            None if v.light is None else v.light.value,
+            v.reasons[0].code,
+            v.severity,
+            portfolio.project(v.project).stage_at(as_of).value,
+        )
+        for v in rollup.verdicts
+    ]
+
+
+class TestWorstOf:
+    """judge_tables, light_map_table and verdicts_of under a WorstOf are the object rules'."""
+
+    @given(ledgers_some_unplanned(), as_of_dates, worst_of_policies())
+    def test_same_verdicts(self, portfolio, as_of, policy):
+        """Lights, first reasons, severities; each policy's reason rows, in ledger order."""
+        frames = judge_tables(from_portfolio(portfolio), as_of, policy, lenient=True)
+        assert worst_object_rows(portfolio, as_of, policy) == worst_engine_rows(frames)
+        shown = frames.verdicts.filter(pl.col("reason") != "no_plan")["key"].to_list()
+        expected = [
+            row
+            for key in shown
+            for part in frames.parts
+            for row in _reason_rows(part.reasons.filter(pl.col("key") == key), part.policy)
+        ]
+        assert expected == _reason_rows(frames.reasons)
+
+    @given(ledgers_some_unplanned(), as_of_dates, worst_of_policies())
+    def test_same_error_when_not_lenient(self, portfolio, as_of, policy):
+        expected = raised(lambda: judge_portfolio(portfolio, as_of, policy))
+        assert expected == raised(lambda: judge_tables(from_portfolio(portfolio), as_of, policy))
+
+    @given(ledgers_some_unplanned(), as_of_dates, worst_of_policies())
+    def test_verdicts_of_are_the_object_verdicts(self, portfolio, as_of, policy):
+        tables = from_portfolio(portfolio)
+        frames = judge_tables(tables, as_of, policy, lenient=True)
+        rollup = judge_portfolio(portfolio, as_of, policy, lenient=True)
+        expected = {v.project: v for v in rollup.verdicts}
+        keys = [k for k, light in frames.verdicts.select("key", "light").rows() if light][::-1]
+        assert verdicts_of(tables, frames, keys, policy) == tuple(expected[k] for k in keys)
+
+    @given(ledgers_some_unplanned(), as_of_dates, policies | worst_of_policies())
+    def test_same_light_map(self, portfolio, as_of, policy):
+        reference = light_map(portfolio, YEAR, policy, lenient=True)
+        last = last_complete_month(as_of)
+        ended = [m for m in MONTHS if m <= last]
+        expected = [
+            (p.key, *(None if (x := reference.light(p.key, m)) is None else x.value for m in ended))
+            for p in portfolio.projects
+        ]
+        table = light_map_table(from_portfolio(portfolio), as_of, policy)
+        assert ["key", *map(str, ended)] == table.columns
+        assert expected == table.rows()
+
+    @given(
+        ledgers_some_unplanned(),
+        as_of_dates,
+        policies,
+        policies,
+        st.sampled_from([NodePolicy.dalian(), SiteActivityPolicy.ningbo_video(red_after_days=9)]),
+    )
+    def test_nesting_keeps_the_verdicts(self, portfolio, as_of, a, b, c):
+        """Worst of (worst of a, b), c is worst of a, b, c: lights, reasons, severities.
+
+        (The light map of nested policies is in test_same_light_map.)
+        """
+        flat = WorstOf((a, b, c))
+        nested = WorstOf((WorstOf((a, b)), c))
+        tables = from_portfolio(portfolio)
+        one, other = (judge_tables(tables, as_of, p, lenient=True) for p in (flat, nested))
+        assert one.verdicts.equals(other.verdicts)
+        assert one.reasons.equals(other.reasons)
+
+    @pytest.mark.parametrize(
+        "policy",
+        [
+            WorstOf((LagPolicy.ningbo(), NodePolicy.dalian())),
+            WorstOf((GapPolicy.yinchuan(), NodePolicy.dalian(), SiteActivityPolicy.ningbo_video())),
+            WorstOf((WorstOf((LagPolicy.ningbo(), GapPolicy.sanya())), NodePolicy.dalian())),
+        ],
+        ids=["ningbo", "gap_node_site", "nested"],
+    )
+    def test_sample_city(self, policy):
+        ledger = sample_portfolio()
+        expected = worst_object_rows(ledger, SAMPLE_AS_OF, policy)
+        frames = judge_tables(from_portfolio(ledger), SAMPLE_AS_OF, policy, lenient=True)
+        assert (frames.policy, expected) == (policy.name, worst_engine_rows(frames))
+        assert {"red", "yellow", None} <= {row[1] for row in expected}
+
+    def test_largest_decides_near_quotients_exactly(self):
+        money = pl.Decimal(38, 12)
+        rows = pl.DataFrame(
+            [
+                ("third", Decimal("0.333333333333"), Decimal(1)),  # a trillionth below 1/3
+                ("third", Decimal(1), Decimal(3)),
+                ("whole", Decimal(10**12), Decimal(1)),
+                ("whole", Decimal(10**12 + 1), Decimal(1)),  # within 1e-9, exact as floats
+                ("equal", Decimal(2), Decimal(6)),
+                ("equal", Decimal(1), Decimal(3)),  # the same value: the first row wins
+            ],
+            schema={"key": pl.String, "num": money, "den": money},
+            orient="row",
+        )
+        got = {k: (n, d) for k, n, d in _largest(rows).rows()}
+        assert got == {
+            "third": (Decimal(1), Decimal(3)),
+            "whole": (Decimal(10**12 + 1), Decimal(1)),
+            "equal": (Decimal(2), Decimal(6)),
+        }
+
+    def test_a_policy_of_ones_own_is_refused_by_name(self):
+        class Mine:
+            name = "mine"
+
+            def judge(self, project, as_of, /):
+                return NodePolicy.dalian().judge(project, as_of)
+
+        policy = WorstOf((LagPolicy.ningbo(), WorstOf((Mine(),))))
+        tables = from_portfolio(sample_portfolio())
+        for call in (judge_tables, light_map_table):
+            with pytest.raises(
+                PolicyError, match=r"and the worst of them; use the object .*'mine'"
+            ):
+                call(tables, SAMPLE_AS_OF, policy)
+
+    def test_frames_of_another_policy_are_refused(self):
+        tables = from_portfolio(sample_portfolio())
+        policy = WorstOf((LagPolicy.ningbo(), NodePolicy.dalian()))
+        frames = judge_tables(tables, SAMPLE_AS_OF, policy, lenient=True)
+        other = judge_tables(tables, SAMPLE_AS_OF, WorstOf((LagPolicy.ningbo(),)), lenient=True)
+        keys = frames.verdicts.filter(pl.col("light").is_not_null())["key"].to_list()[:1]
+        assert verdicts_of(tables, frames, keys, policy)
+        with pytest.raises(ValidationError, match="frames: expected the judge_tables frames of"):
+            verdicts_of(tables, other, keys, policy)
+
+
+def _reason_rows(frame, policy: str | None = None) -> list[tuple]:
+    """Key, policy, code and the month or milestone named, of each reason row."""
+    return [
+        (r["key"], r.get("policy", policy), r.get("code"), r.get("month"), r.get("name"))
+        for r in frame.iter_rows(named=True)
+    ]

@@ -1,7 +1,8 @@
 """Lights over the ledger's tables, column-wise: the engine's :mod:`projpush.lights`.
 
-The lag, gap, node and site-activity policies are computed here; the
-worst-of policy is not yet, and is refused naming the object API.
+The lag, gap, node and site-activity policies are computed here, and the
+worst of any of them (:class:`~projpush.lights.WorstOf`, nested or not);
+a policy of one's own is refused naming the object API.
 Ningbo's rule of consecutive lagging months (:class:`~projpush.lights.LagPolicy`,
 with any tolerance, either requirement and any set of judged stages) is a few
 polars expressions over the monthly table:
@@ -50,8 +51,10 @@ from projpush.lights import (
     Requirement,
     SiteActivityPolicy,
     Verdict,
+    WorstOf,
+    _rank,
 )
-from projpush.model import Month, Portfolio, Stage, StageEventKind
+from projpush.model import Month, Portfolio, Project, Stage, StageEventKind
 from projpush.schedule import last_complete_month, time_progress
 
 if TYPE_CHECKING:
@@ -79,9 +82,13 @@ class LightFrames:
     """The lights of every project on one date, as polars DataFrames.
 
     The columns below are a :class:`~projpush.lights.LagPolicy`'s. Under a
-    gap or node policy ``verdicts`` and ``reasons`` carry that rule's
-    figures instead (``docs/tables.md`` lists them); ``key``, ``light``,
-    ``reason`` and ``stage`` are always there.
+    gap, node, site or worst-of policy ``verdicts`` and ``reasons`` carry
+    that rule's figures instead (``docs/tables.md`` lists them); ``key``,
+    ``light``, ``reason`` and ``stage`` are always there. Under a
+    :class:`~projpush.lights.WorstOf` the severity is exact as
+    ``severity_numerator / severity_denominator``, ``reasons`` holds every
+    member's reason rows with the member's name in ``policy``, and
+    ``parts`` holds the members' own frames.
 
     Attributes:
         verdicts: one row per project, in ledger order: ``key``, ``light``
@@ -98,12 +105,16 @@ class LightFrames:
             ``tolerance``; ``required`` is ``plan × tolerance``.
         as_of: the date judged.
         policy: the policy's name.
+        parts: under a :class:`~projpush.lights.WorstOf`, the frames of
+            its policies, in its order (lenient: a project a policy cannot
+            judge is a ``no_plan`` row there); empty otherwise.
     """
 
     verdicts: Any
     reasons: Any
     as_of: dt.date
     policy: str
+    parts: tuple[LightFrames, ...] = ()
 
 
 def _lag_policy(policy: LightPolicy | None) -> LagPolicy:
@@ -112,19 +123,36 @@ def _lag_policy(policy: LightPolicy | None) -> LagPolicy:
         name = getattr(chosen, "name", type(chosen).__name__)
         msg = (
             f"policy: the table engine computes the lag, gap, node and site policies' lights "
-            f"so far; use the "
-            f"object API "
+            f"and the worst of them; use the object API "
             f"(projpush.lights.judge_portfolio) for {name!r}"
         )
-        raise PolicyError(
-            msg, field="policy", expected="a LagPolicy, GapPolicy or NodePolicy", got=name
-        )
+        raise PolicyError(msg, field="policy", expected=_COMPUTED, got=name)
     _, denominator = chosen.tolerance.as_integer_ratio()
     if denominator > _MAX_DENOMINATOR:
         raise PolicyError.about(
             "tolerance", "a factor with at most 6 decimal places for the engine", chosen.tolerance
         )
     return chosen
+
+
+_COMPUTED: Final = "a LagPolicy, GapPolicy, NodePolicy, SiteActivityPolicy or a WorstOf of them"
+
+
+def _computed(policy: LightPolicy) -> LightPolicy:
+    """``policy``, or its refusal naming it if the engine does not compute it.
+
+    A :class:`~projpush.lights.WorstOf` is computed when each of its
+    policies is; the first that is not is named, before any work is done.
+    """
+    if isinstance(policy, WorstOf):
+        for member in policy.policies:
+            _computed(member)
+        return policy
+    if isinstance(policy, GapPolicy):
+        return _gap_policy(policy)
+    if isinstance(policy, NodePolicy | SiteActivityPolicy):
+        return policy
+    return _lag_policy(policy)
 
 
 def _frame(table: Any) -> Any:
@@ -247,19 +275,28 @@ def judge_tables(
     Args:
         tables: the ledger.
         as_of: the date judged; months through the last one ended on it count.
-        policy: a :class:`~projpush.lights.LagPolicy` (default: Ningbo's) or
-            a :class:`~projpush.lights.GapPolicy` (Yinchuan's, Sanya's, yours).
+        policy: a :class:`~projpush.lights.LagPolicy` (default: Ningbo's),
+            :class:`~projpush.lights.GapPolicy` (Yinchuan's, Sanya's, yours),
+            :class:`~projpush.lights.NodePolicy`,
+            :class:`~projpush.lights.SiteActivityPolicy`, or a
+            :class:`~projpush.lights.WorstOf` of them, nested or not.
         lenient: show a project without a monthly plan for the year as not
-            judged (reason ``no_plan``) instead of raising.
+            judged (reason ``no_plan``) instead of raising. Under a
+            ``WorstOf``, a project any of its policies cannot judge is so
+            shown, as :func:`~projpush.lights.judge_portfolio` shows it.
 
     Raises:
         ValidationError: ``as_of`` is not a date; or, unless ``lenient``, a
-            project in scope has no monthly plan for the year (the first in
-            ledger order, with the object API's message).
-        PolicyError: ``policy`` is neither a LagPolicy nor a GapPolicy; a
-            tolerance has more than 6 decimal places, or a gap threshold a
-            numerator over 10^6 or a denominator over 10^4.
+            project in scope has no monthly plan (or, under a gap policy, no
+            annual plan) for the year: the first in ledger order, with the
+            object API's message (under a ``WorstOf``, its first policy's
+            that cannot judge the project).
+        PolicyError: ``policy`` (or a policy of a ``WorstOf``) is none of
+            these; a tolerance has more than 6 decimal places, or a gap
+            threshold a numerator over 10^6 or a denominator over 10^4.
     """
+    if isinstance(policy, WorstOf):
+        return _judge_worst(tables, as_of, policy, lenient=lenient)
     if isinstance(policy, GapPolicy):
         return _judge_gap(tables, as_of, _gap_policy(policy), lenient=lenient)
     if isinstance(policy, NodePolicy):
@@ -323,40 +360,17 @@ def _judge_gap(
     """
     as_of = plain_date_arg(as_of, "as_of")
     year = year_arg(as_of.year, "as_of.year")
-    if policy.cutoff is Cutoff.PREVIOUS_MONTH:
-        last = Month.of(as_of) - 1
-    else:
-        last = last_complete_month(as_of)
+    last = _gap_cutoff(policy, as_of)
     ended = last.month if last.year == year else 0
-    frame = _year(tables, year, LagPolicy(stages=policy.stages))
-    frame = frame.with_columns(_stages_at(tables, {"stage": as_of})["stage"])
-    plans = (
-        _frame(tables.annual_plans)
-        .filter(pl.col("year") == year)
-        .select("key", pl.col("plan").alias("annual"))
-    )
-    frame = frame.join(plans, on="key", how="left", maintain_order="left").with_columns(
-        in_scope=pl.col("stage").is_in([s.value for s in policy.stages]),
-        has_plan=(pl.col("annual") > _ZERO).fill_null(value=False),
+    frame = _gap_year(tables, year, policy)
+    frame = frame.with_columns(_stages_at(tables, {"stage": as_of})["stage"]).with_columns(
+        in_scope=pl.col("stage").is_in([s.value for s in policy.stages])
     )
     if not lenient:
         missing = frame.filter(pl.col("in_scope") & ~pl.col("has_plan"))
         if missing.height:
             _raise_no_plan(tables, missing["key"][0], as_of, policy)
-    progress = time_progress(last.last_day, policy.basis) if ended else Fraction(0)
-    p, q = progress.numerator, progress.denominator
-    done = pl.col(f"cum_done_{ended}") if ended else _ZERO
-    annual = pl.col("annual")
-    numerator = (annual * p - done * q) * 100
-    denominator = annual * (p if policy.measure is GapMeasure.RELATIVE else q)
-    light = (
-        pl.when(_beyond(numerator, denominator, policy.red_at, inclusive=policy.red_inclusive))
-        .then(pl.lit(Light.RED.value))
-        .when(_beyond(numerator, denominator, policy.yellow_at, inclusive=policy.yellow_inclusive))
-        .then(pl.lit(Light.YELLOW.value))
-        .otherwise(pl.lit(Light.GREEN.value))
-        .cast(LIGHTS)
-    )
+    light, done, numerator, denominator = _gap_light(policy, last, ended)
     judged = pl.col("in_scope") & pl.col("has_plan") & pl.lit(ended > 0)
     reason = _first_reason("has_plan", ended, pl.lit(policy.measure.value))
     frame = frame.with_columns(
@@ -387,6 +401,48 @@ def _judge_gap(
     schema = {"seq": pl.Int32, "key": pl.String, "month": pl.Date, "code": pl.String}
     reasons = pl.concat([pl.DataFrame(schema=schema), *unreported]).sort("seq", "month")
     return LightFrames(verdicts, reasons.drop("seq"), as_of, policy.name)
+
+
+def _gap_cutoff(policy: GapPolicy, as_of: dt.date) -> Month:
+    """The last month whose investment a judgement on ``as_of`` counts."""
+    if policy.cutoff is Cutoff.PREVIOUS_MONTH:
+        return Month.of(as_of) - 1
+    return last_complete_month(as_of)
+
+
+def _gap_year(tables: LedgerTables, year: int, policy: GapPolicy) -> Any:
+    """:func:`_year` in the policy's stages, with the annual plan (``annual``, ``has_plan``)."""
+    plans = (
+        _frame(tables.annual_plans)
+        .filter(pl.col("year") == year)
+        .select("key", pl.col("plan").alias("annual"))
+    )
+    frame = _year(tables, year, LagPolicy(stages=policy.stages))
+    return frame.join(plans, on="key", how="left", maintain_order="left").with_columns(
+        has_plan=(pl.col("annual") > _ZERO).fill_null(value=False)
+    )
+
+
+def _gap_light(policy: GapPolicy, last: Month, ended: int) -> tuple[Any, Any, Any, Any]:
+    """The light, year-to-date amount and exact shortfall through ``last``, over :func:`_gap_year`.
+
+    ``ended`` is ``last``'s month, or 0 when it is not of the year.
+    """
+    progress = time_progress(last.last_day, policy.basis) if ended else Fraction(0)
+    p, q = progress.numerator, progress.denominator
+    done = pl.col(f"cum_done_{ended}") if ended else _ZERO
+    annual = pl.col("annual")
+    numerator = (annual * p - done * q) * 100
+    denominator = annual * (p if policy.measure is GapMeasure.RELATIVE else q)
+    light = (
+        pl.when(_beyond(numerator, denominator, policy.red_at, inclusive=policy.red_inclusive))
+        .then(pl.lit(Light.RED.value))
+        .when(_beyond(numerator, denominator, policy.yellow_at, inclusive=policy.yellow_inclusive))
+        .then(pl.lit(Light.YELLOW.value))
+        .otherwise(pl.lit(Light.GREEN.value))
+        .cast(LIGHTS)
+    )
+    return light, done, numerator, denominator
 
 
 def _judge_nodes(tables: LedgerTables, as_of: dt.date, policy: NodePolicy) -> LightFrames:
@@ -558,6 +614,180 @@ def _judge_site(tables: LedgerTables, as_of: dt.date, policy: SiteActivityPolicy
     return LightFrames(verdicts, empty, as_of, policy.name)
 
 
+# --------------------------------------------------------------------------- worst of
+
+_MONEY: Final = pl.Decimal(38, 12)
+_ONE: Final = pl.lit(Decimal(1), dtype=_MONEY)
+# The float quotient of two decimal128 values errs by a few units in its 16th digit: values
+# further apart than this are ordered by their floats, nearer ones by Fractions.
+_NEAR: Final = 1e-9
+
+
+def _code(light: Any) -> Any:
+    """A light as a code, in the order of "worse": 0 not judged, 1 green, 2 yellow, 3 red."""
+    return (light.to_physical().cast(pl.Int8) + 1).fill_null(0)
+
+
+def _from_code(code: Any) -> Any:
+    """The light of a :func:`_code` (null for 0)."""
+    expr = pl.when(code == 3).then(pl.lit(Light.RED.value))
+    expr = expr.when(code == 2).then(pl.lit(Light.YELLOW.value))
+    return expr.when(code == 1).then(pl.lit(Light.GREEN.value)).cast(LIGHTS)
+
+
+def _judge_worst(
+    tables: LedgerTables, as_of: dt.date, policy: WorstOf, *, lenient: bool
+) -> LightFrames:
+    """:func:`judge_tables` for a :class:`~projpush.lights.WorstOf`, as ``WorstOf.judge``.
+
+    Each policy is judged leniently, into :attr:`LightFrames.parts`. A
+    project one of them cannot judge (its ``no_plan`` row) is the ``no_plan``
+    row, as the lenient object roll-up shows the error ``WorstOf.judge``
+    raises; without ``lenient`` the first such project, in ledger order, is
+    rebuilt and judged by the object rule, which raises its error. Any other
+    project gets the worst light, its first policy's first reason, and the
+    largest severity among the policies that gave the worst light: exact, as
+    ``severity_numerator / severity_denominator``.
+    """
+    _computed(policy)
+    as_of = plain_date_arg(as_of, "as_of")
+    parts = tuple(judge_tables(tables, as_of, p, lenient=True) for p in policy.policies)
+    frame = pl.concat(
+        [
+            parts[0].verdicts.select("key", "reason", "stage"),
+            *(
+                part.verdicts.select(
+                    _code(pl.col("light")).alias(f"code_{j}"),
+                    (pl.col("reason") == "no_plan").alias(f"raised_{j}"),
+                ).hstack(_severity(member, part).rename({"num": f"num_{j}", "den": f"den_{j}"}))
+                for j, (member, part) in enumerate(zip(policy.policies, parts, strict=True))
+            ),
+        ],
+        how="horizontal",
+    )
+    indices = range(len(parts))
+    frame = frame.with_columns(
+        worst=pl.max_horizontal(f"code_{j}" for j in indices),
+        raised=pl.any_horizontal(f"raised_{j}" for j in indices),
+    )
+    if not lenient:
+        missing = frame.filter("raised")
+        if missing.height:
+            _raise_no_plan(tables, missing["key"][0], as_of, policy)
+    candidates = pl.concat(
+        frame.filter(~pl.col("raised") & (pl.col(f"code_{j}") == pl.col("worst"))).select(
+            "key", pl.col(f"num_{j}").alias("num"), pl.col(f"den_{j}").alias("den")
+        )
+        for j in indices
+    )
+    verdicts = frame.join(_largest(candidates), on="key", how="left", maintain_order="left").select(
+        "key",
+        pl.when(~pl.col("raised")).then(_from_code(pl.col("worst"))).alias("light"),
+        pl.when(pl.col("raised")).then(pl.lit("no_plan")).otherwise("reason").alias("reason"),
+        "stage",
+        pl.col("num").fill_null(_ZERO).alias("severity_numerator"),
+        pl.col("den").fill_null(_ONE).alias("severity_denominator"),
+    )
+    kept = frame.filter(~pl.col("raised")).select("key", at=pl.int_range(pl.len()))
+    named = [
+        part.reasons
+        if "policy" in part.reasons.columns  # a nested WorstOf's rows name their own policies
+        else part.reasons.with_columns(policy=pl.lit(part.policy))
+        for part in parts
+    ]
+    reasons = (
+        pl.concat(named, how="diagonal_relaxed")
+        .join(kept, on="key", how="inner", maintain_order="left")
+        .sort("at", maintain_order=True)
+        .select("key", "policy", pl.exclude("key", "policy", "at"))
+    )
+    return LightFrames(verdicts, reasons, as_of, policy.name, parts)
+
+
+def _severity(policy: LightPolicy, frames: LightFrames) -> Any:
+    """``num`` and ``den``, a row per project in ledger order: the verdict's exact severity.
+
+    As the object rules set it: the streak (lag), the shortfall when behind
+    (gap), the worst days late of a missed milestone (red node) or the worst
+    days late or points behind of a late or slow one (yellow node), the days
+    idle (site), the worst-of's own; 0 otherwise.
+    """
+    verdicts = frames.verdicts
+    if isinstance(policy, WorstOf):
+        return verdicts.select(num=pl.col("severity_numerator"), den=pl.col("severity_denominator"))
+    if isinstance(policy, LagPolicy):
+        return verdicts.select(num=pl.col("severity").cast(_MONEY), den=_ONE)
+    if isinstance(policy, GapPolicy):
+        behind = pl.col("gap_numerator") > _ZERO  # null (not judged) is not behind
+        return verdicts.select(
+            num=pl.when(behind).then(pl.col("gap_numerator")).otherwise(_ZERO),
+            den=pl.when(behind).then(pl.col("gap_denominator")).otherwise(_ONE),
+        )
+    shown = pl.col("light").is_in([Light.YELLOW.value, Light.RED.value])
+    if isinstance(policy, SiteActivityPolicy):
+        idle = pl.when(shown).then(pl.col("idle_days")).otherwise(0)
+        return verdicts.select(num=idle.cast(_MONEY), den=_ONE)
+    code, rows = pl.col("code"), frames.reasons
+    late = rows.filter(code == "late").select("key", num=pl.col("days_late").cast(_MONEY), den=_ONE)
+    slow = rows.filter(code == "slow").select(
+        "key",
+        num=pl.col("behind_numerator").cast(_MONEY),
+        den=pl.col("behind_denominator").cast(_MONEY),
+    )
+    worst_slow = _largest(pl.concat([late, slow]))
+    red, yellow = pl.col("light") == Light.RED.value, pl.col("light") == Light.YELLOW.value
+    return (
+        verdicts.select("key", "light", "severity")
+        .join(worst_slow, on="key", how="left", maintain_order="left")
+        .select(
+            num=pl.when(red)
+            .then(pl.col("severity").cast(_MONEY))
+            .when(yellow)
+            .then(pl.col("num"))
+            .otherwise(_ZERO),
+            den=pl.when(yellow).then(pl.col("den")).otherwise(_ONE),
+        )
+    )
+
+
+def _largest(rows: Any) -> Any:
+    """The row of each key (``key``, ``num``, ``den``) whose ``num / den`` is the largest.
+
+    Exact, though comparing two quotients of ``decimal128(38, 12)`` values
+    can take 70 digits: the quotients are ordered by their floats, and a key
+    whose largest quotients lie within :data:`_NEAR` of each other, not all
+    whole numbers (exact as floats), is decided by Fractions. ``den`` is
+    positive and ``num`` not negative; of equal values the first row wins.
+    """
+    value = pl.col("num").cast(pl.Float64) / pl.col("den").cast(pl.Float64)
+    whole = (pl.col("den") == 1) & (pl.col("num").floor() == pl.col("num"))
+    rows = rows.with_columns(value=value, whole=whole)
+    rows = rows.with_columns(top=pl.col("value").max().over("key"))
+    near = pl.col("value") * (1 + _NEAR) >= pl.col("top")
+    several = near.sum().over("key") > 1
+    doubt = several & (near & ~pl.col("whole")).any().over("key") & (pl.col("top") > 0)
+    rows = rows.with_columns(near=near, doubt=doubt)
+    sure = (
+        rows.filter(~pl.col("doubt") & (pl.col("value") == pl.col("top")))
+        .group_by("key", maintain_order=True)
+        .agg(pl.col("num").first(), pl.col("den").first())
+    )
+    doubtful = rows.filter(pl.col("doubt") & pl.col("near")).select("key", "num", "den")
+    if not doubtful.height:
+        return sure
+    best: dict[str, tuple[Fraction, Decimal, Decimal]] = {}
+    for key, num, den in doubtful.iter_rows():
+        exact = Fraction(num) / Fraction(den)
+        if key not in best or exact > best[key][0]:
+            best[key] = (exact, num, den)
+    decided = pl.DataFrame(
+        [(key, num, den) for key, (_, num, den) in best.items()],
+        schema={"key": pl.String, "num": _MONEY, "den": _MONEY},
+        orient="row",
+    )
+    return pl.concat([sure, decided])
+
+
 def _node_reasons(milestones: Any, frame: Any) -> Any:
     """A row per missed, late or slow milestone of a judged project, in the order of its reasons.
 
@@ -664,10 +894,33 @@ def light_map_table(
     judged). Months that have not ended are not judged, so they have no
     column.
 
+    Any policy :func:`judge_tables` takes: a lag policy's streaks come from
+    one pass over the year, another policy's cells are its lenient lights at
+    each month end. A :class:`~projpush.lights.WorstOf` is the worst of its
+    policies' cells, and not judged in a month where one of them cannot
+    judge the project: the object map judges each cell with
+    ``WorstOf.judge``, leniently.
+
     Raises:
         ValidationError: ``as_of`` is not a date.
         PolicyError: as :func:`judge_tables`.
     """
+    if policy is not None and not isinstance(policy, LagPolicy):
+        other = _computed(policy)
+        as_of = plain_date_arg(as_of, "as_of")
+        year = year_arg(as_of.year, "as_of.year")
+        last = last_complete_month(as_of)
+        months = range(1, (last.month if last.year == year else 0) + 1)
+        cells = _map_cells(tables, year, months, other)
+        return cells.select(
+            "key",
+            *(
+                pl.when(~pl.col(f"raised_{k}"))
+                .then(_from_code(pl.col(f"code_{k}")))
+                .alias(str(Month(year, k)))
+                for k in months
+            ),
+        )
     chosen = _lag_policy(policy)
     as_of = plain_date_arg(as_of, "as_of")
     year = year_arg(as_of.year, "as_of.year")
@@ -683,6 +936,65 @@ def light_map_table(
             for k in range(1, ended + 1)
         ),
     )
+
+
+def _map_cells(tables: LedgerTables, year: int, months: range, policy: LightPolicy) -> Any:
+    """The light map's cells of every project, a row per project in ledger order.
+
+    ``key``, then for each month ``k`` of ``months``: ``code_k`` (as
+    :func:`_code`) and ``raised_k``, true where the policy cannot judge the
+    project at the month end (the lenient object cell is then not judged).
+    """
+    if isinstance(policy, LagPolicy):
+        frame = _year(tables, year, policy)
+        judged, planned = (pl.col(f"judged_{k}") for k in months), pl.col("planned")
+        return frame.select(
+            "key",
+            *(
+                column
+                for k, at in zip(months, judged, strict=True)
+                for column in (
+                    pl.when(at & planned)
+                    .then(_code(_light(policy, pl.col(f"run_{k}"))))
+                    .otherwise(0)
+                    .alias(f"code_{k}"),
+                    (at & ~planned).alias(f"raised_{k}"),
+                )
+            ),
+        )
+    if isinstance(policy, WorstOf):
+        parts = [_map_cells(tables, year, months, p) for p in policy.policies]
+        worst = (
+            pl.max_horizontal(p[f"code_{k}"] for p in parts).alias(f"code_{k}") for k in months
+        )
+        raised = (
+            pl.any_horizontal(p[f"raised_{k}"] for p in parts).alias(f"raised_{k}") for k in months
+        )
+        return parts[0].select("key", *worst, *raised)
+    if isinstance(policy, GapPolicy):  # one pass over the year, as for a lag policy
+        frame = _gap_year(tables, year, policy)
+        columns = []
+        for k in months:
+            last = _gap_cutoff(policy, Month(year, k).last_day)
+            ended = last.month if last.year == year else 0
+            light = _gap_light(policy, last, ended)[0]
+            at, planned = pl.col(f"judged_{k}"), pl.col("has_plan")
+            judged = at & planned & pl.lit(ended > 0)
+            columns += [
+                pl.when(judged).then(_code(light)).otherwise(0).alias(f"code_{k}"),
+                (at & ~planned).alias(f"raised_{k}"),
+            ]
+        return frame.select("key", *columns)
+    cells = [_frame(tables.projects).sort("seq").select("key")]
+    for k in months:
+        verdicts = judge_tables(tables, Month(year, k).last_day, policy, lenient=True).verdicts
+        cells.append(
+            verdicts.select(
+                _code(pl.col("light")).alias(f"code_{k}"),
+                (pl.col("reason") == "no_plan").alias(f"raised_{k}"),
+            )
+        )
+    return pl.concat(cells, how="horizontal")
 
 
 def _raise_no_plan(tables: LedgerTables, key: str, as_of: dt.date, policy: LightPolicy) -> None:
@@ -753,7 +1065,10 @@ def verdicts_of(
     verdicts are made from the frames' streaks and the year's amounts, by
     the object rule's own code for the sentences, without building the
     projects; under another policy the projects are built from their rows
-    and judged by the object rule.
+    and judged by the object rule. Under a
+    :class:`~projpush.lights.WorstOf` each of its policies' verdicts is
+    made so, from :attr:`LightFrames.parts`, and they are combined as
+    ``WorstOf.judge`` combines them.
 
     Raises:
         ValidationError: a key has no light in ``frames``.
@@ -767,6 +1082,8 @@ def verdicts_of(
     if missing is not None:
         raise ValidationError.about("keys", "keys of projects judged in frames", missing)
     chosen = LagPolicy.ningbo() if policy is None else policy
+    if isinstance(chosen, WorstOf):
+        return _worst_verdicts(tables, frames, keys, chosen, {})
     if not isinstance(chosen, LagPolicy):
         projects = {p.key: p for p in _projects(tables, keys)}
         return tuple(chosen.judge(projects[k], frames.as_of) for k in keys)
@@ -777,6 +1094,55 @@ def verdicts_of(
         chosen._streak_verdict(key, as_of, last, *amounts[key], int(found[key]))  # noqa: SLF001
         for key in keys
     )
+
+
+def _worst_verdicts(
+    tables: LedgerTables,
+    frames: LightFrames,
+    keys: list[str],
+    policy: WorstOf,
+    built: dict[str, Project],
+) -> tuple[Verdict, ...]:
+    """:func:`verdicts_of` under a :class:`~projpush.lights.WorstOf`, combined as ``WorstOf.judge``.
+
+    Each policy's verdict on a project it judged comes from its part of
+    ``frames`` by :func:`verdicts_of`'s own route (a lag policy's without
+    building the project); any other is the object rule's on the project
+    built from its rows, each project built once, into ``built``.
+
+    Raises:
+        ValidationError: ``frames`` are not a ``WorstOf``'s of as many policies.
+    """
+    if len(frames.parts) != len(policy.policies):
+        expected = f"the judge_tables frames of {policy.name}"
+        raise ValidationError.about("frames", expected, frames.policy)
+    columns: list[dict[str, Verdict]] = []
+    for member, part in zip(policy.policies, frames.parts, strict=True):
+        made: dict[str, Verdict] = {}
+        if isinstance(member, LagPolicy | WorstOf):
+            judged = set(part.verdicts.filter(pl.col("light").is_not_null())["key"].to_list())
+            inside = [k for k in keys if k in judged]
+            if isinstance(member, WorstOf):
+                got = _worst_verdicts(tables, part, inside, member, built)
+            else:
+                got = verdicts_of(tables, part, inside, member)
+            made = dict(zip(inside, got, strict=True))
+        rest = [k for k in keys if k not in made]
+        missing = [k for k in dict.fromkeys(rest) if k not in built]
+        if missing:
+            built.update((p.key, p) for p in _projects(tables, missing))
+        made.update((k, member.judge(built[k], frames.as_of)) for k in rest)
+        columns.append(made)
+    return tuple(_worst_verdict(policy.name, [made[k] for made in columns]) for k in keys)
+
+
+def _worst_verdict(name: str, verdicts: list[Verdict]) -> Verdict:
+    """The verdict ``WorstOf.judge`` makes of its policies' ``verdicts`` on one project."""
+    worst = max((v.light for v in verdicts), key=_rank)
+    severity = max((v.severity for v in verdicts if v.light is worst), default=Fraction(0))
+    reasons = tuple(r for v in verdicts for r in v.reasons)
+    first = verdicts[0]
+    return Verdict(first.project, first.as_of, worst, reasons, name, severity)
 
 
 def _amounts(
