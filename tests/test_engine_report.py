@@ -19,7 +19,14 @@ from projpush.engine import (
     verdicts_of,
 )
 from projpush.errors import PolicyError, ProjpushError, UnknownReferenceError, ValidationError
-from projpush.lights import GapPolicy, LagPolicy, NodePolicy, Requirement, judge_portfolio
+from projpush.lights import (
+    GapPolicy,
+    LagPolicy,
+    NodePolicy,
+    Requirement,
+    WorstOf,
+    judge_portfolio,
+)
 from projpush.report import POLICY_SETS, PolicySet, build_report, policy_set, render
 from projpush.synth import CALENDAR_2020, SAMPLE_AS_OF, sample_portfolio
 from strategies_engine import ledgers_and_dates
@@ -68,6 +75,16 @@ def with_problems(
     if issues and later % 2:
         as_of = last + dt.timedelta(days=later)
     return portfolio.with_issues(issues), as_of
+
+
+@attrs.frozen
+class NodesOfMine:
+    """A light policy of one's own: Dalian's node rule under another name."""
+
+    name: str = "nodes_of_mine"
+
+    def judge(self, project: Any, as_of: dt.date, /) -> Any:
+        return attrs.evolve(NodePolicy.dalian().judge(project, as_of), policy=self.name)
 
 
 class TestSameReport:
@@ -131,6 +148,24 @@ class TestSameReport:
         assert (report.lights, report.issues, report.light_map) == (None, None, None)
         assert [v.light.value for v in report.red] == ["red"] * 5  # type: ignore[union-attr]
 
+    @pytest.mark.parametrize("name", sorted(POLICY_SETS))
+    def test_every_policy_set_on_the_engine(self, name: str) -> None:
+        """``lights`` is None only on the engine path: ningbo's WorstOf is judged on the tables."""
+        tables = from_portfolio(sample_portfolio())
+        report = build_report_tables(tables, SAMPLE_AS_OF, policy=name, calendar=CALENDAR_2020)
+        assert report.lights is None
+
+    def test_worst_of_a_policy_of_ones_own_on_objects(self) -> None:
+        """A WorstOf holding a policy the engine does not compute is judged as objects."""
+        default = policy_set("default")
+        lights = WorstOf((LagPolicy.ningbo(), WorstOf((NodesOfMine(),))))
+        mine = PolicySet("mine", lights, default.escalation, "lag, and nodes of one's own")
+        expected, got = both(sample_portfolio(), SAMPLE_AS_OF, policy=mine, calendar=CALENDAR_2020)
+        assert got == expected
+        tables = from_portfolio(sample_portfolio())
+        report = build_report_tables(tables, SAMPLE_AS_OF, policy=mine, calendar=CALENDAR_2020)
+        assert report.lights is not None
+
     def test_progress_told_in_order(self) -> None:
         told: list[tuple[str, int, int]] = []
         tables = from_portfolio(sample_portfolio())
@@ -169,7 +204,14 @@ class TestVerdictsOf:
 
     @given(
         ledgers_and_dates(),
-        st.sampled_from([None, LagPolicy.ningbo(tolerance="0.9"), GapPolicy.yinchuan()]),
+        st.sampled_from(
+            [
+                None,
+                LagPolicy.ningbo(tolerance="0.9"),
+                GapPolicy.yinchuan(),
+                WorstOf((LagPolicy.ningbo(), NodePolicy.dalian())),
+            ]
+        ),
     )
     def test_equals_judge_portfolio(self, drawn: tuple[Portfolio, dt.date], policy: Any) -> None:
         portfolio, as_of = drawn

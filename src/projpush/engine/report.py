@@ -13,10 +13,11 @@ objects are made only for what the report prints line by line: the red and
 yellow projects' verdicts (:func:`~projpush.engine.lights.verdicts_of`), the
 overdue issues, the accountability entries and the findings.
 
-A light policy the engine does not compute (:class:`~projpush.lights.WorstOf`,
-as in the ``ningbo`` set, or a policy of one's own) is judged by the object
-rules on the ledger rebuilt as objects: the same report, at the object
-path's speed.
+The lights of every built-in policy are judged on the engine, the worst of
+several (:class:`~projpush.lights.WorstOf`, as in the ``ningbo`` set)
+included. A policy of one's own, or a ``WorstOf`` holding one, is judged by
+the object rules on the ledger rebuilt as objects: the same report, at the
+object path's speed.
 
 >>> from projpush.engine import from_portfolio
 >>> from projpush.report import build_report, render
@@ -58,6 +59,7 @@ from projpush.lights import (
     Light,
     NodePolicy,
     SiteActivityPolicy,
+    WorstOf,
     _worst_first,
 )
 from projpush.model import IssueState, SheetColor
@@ -78,12 +80,13 @@ if TYPE_CHECKING:
     import datetime as dt
 
     from projpush.engine.tables import LedgerTables
+    from projpush.lights import LightPolicy
 
 pl: Any = require("polars", extra="engine", user="projpush.engine")
 
 __all__ = ["build_report_tables"]
 
-_ON_TABLES = (LagPolicy, GapPolicy, NodePolicy, SiteActivityPolicy)
+_ON_TABLES = (LagPolicy, GapPolicy, NodePolicy, SiteActivityPolicy, WorstOf)
 _OPEN = [s.value for s in IssueState if s.is_open]
 
 
@@ -103,7 +106,8 @@ def build_report_tables(
     path keeps no roll-up of objects; ``red``, ``yellow`` and
     ``open_counts`` hold what the report prints) and ``light_map`` is
     None (:func:`~projpush.engine.light_map_table` gives the map as a
-    table). With a light policy the engine does not compute, the report is
+    table). With a light policy the engine does not compute (one's own, or
+    a ``WorstOf`` holding one), the report is
     :func:`~projpush.report.build_report` of the ledger rebuilt as objects.
 
     Args:
@@ -128,7 +132,7 @@ def build_report_tables(
     chosen = _chosen(policy)
     cal = resolve_calendar(calendar)
     tell = progress or _silent
-    if not isinstance(chosen.lights, _ON_TABLES):
+    if not _on_tables(chosen.lights):
         from projpush.engine.tables import to_portfolio  # noqa: PLC0415
 
         ledger = to_portfolio(tables)
@@ -137,6 +141,13 @@ def build_report_tables(
         )
     with no_cycle_collection():
         return _build(tables, as_of, chosen, cal, tell, advance=advance)
+
+
+def _on_tables(policy: LightPolicy) -> bool:
+    """The engine computes ``policy``: one of ``_ON_TABLES``, a ``WorstOf`` only of such."""
+    if isinstance(policy, WorstOf):
+        return all(_on_tables(member) for member in policy.policies)
+    return isinstance(policy, _ON_TABLES)
 
 
 def _build(
