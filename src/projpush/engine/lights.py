@@ -406,7 +406,8 @@ def _judge_gap(
 def _gap_cutoff(policy: GapPolicy, as_of: dt.date) -> Month:
     """The last month whose investment a judgement on ``as_of`` counts."""
     if policy.cutoff is Cutoff.PREVIOUS_MONTH:
-        return Month.of(as_of) - 1
+        previous: Month = Month.of(as_of) - 1  # Month - int is a Month (Month - Month an int)
+        return previous
     return last_complete_month(as_of)
 
 
