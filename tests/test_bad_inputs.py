@@ -357,7 +357,7 @@ bad("model-leader-rank", lambda _: Leader("张副市长", "emperor"), Validation
     r"rank: expected one of city \(市级\), district \(区县级\), town \(乡镇级\), got 'emperor'",
     Leader)
 bad("model-leader-projects-string", lambda _: Leader("张副市长", "city", projects="NB-1"),
-    ValidationError, "projects", r"projects: expected a list of names, got 'NB-1'", Leader)
+    ValidationError, "projects", r"projects: expected a list of project keys, got 'NB-1'", Leader)
 bad("model-secretary-cadence-unserved",
     lambda _: Secretary("李军", "市发改委", projects=("NB-1",), cadences={"NB-9": "daily"}),
     UnknownReferenceError, "cadences", r"secretary '李军': cadence given for 'NB-9'",
@@ -447,6 +447,33 @@ bad("model-portfolio-issue-unknown", lambda _: folio().issue("Q-404"), UnknownRe
     "issue", r"issue: no issue with id 'Q-404'", Portfolio.issue)
 bad("model-portfolio-issue-list", lambda _: folio().issue(["Q-1"]), UnknownReferenceError,
     "issue", r"issue: .*\['Q-1'\]", Portfolio.issue)
+
+# ---- model: keys that collide once normalised (issue 15), free text kept as typed
+bad("model-project-month-twice",
+    lambda _: proj(monthly_plan={"2020-01": "100", "2020-1": "100"}), DuplicateKeyError,
+    "monthly_plan['2020-1']", r"^monthly_plan\['2020-1'\]: expected each month once, got "
+    r"'2020-01' and '2020-1', which are the same month$", Project)
+bad("model-project-year-twice", lambda _: proj(annual_plans={2020: "1", "２０２０": "2"}),
+    DuplicateKeyError, "annual_plans['２０２０']", r"^annual_plans\['２０２０'\]: expected each "
+    r"year once, got 2020 and '２０２０', which are the same year$", Project)
+bad("model-leader-project-twice",
+    lambda _: Leader("张副市长", "city", projects=("NB-1", "ＮＢ-1")), DuplicateKeyError,
+    "projects[1]", r"^projects\[1\]: expected each project key once, got 'NB-1' \(projects\[0\]\) "
+    r"and 'ＮＢ-1', which are the same project key$", Leader)
+bad("model-frozen-map-pairs", lambda _: model.FrozenMap([(2020, "a"), (2020, "b")]),
+    DuplicateKeyError, "data",
+    r"^data: expected each key once, got 2020 and 2020, which are the same key$",
+    model.FrozenMap)
+bad("model-portfolio-unit-names-fold-alike",
+    lambda _: Portfolio(units=(Unit("市　港航局"), Unit("市 港航局"))), DuplicateKeyError,
+    "units[1]", r"^units\[1\]: expected each name once, got '市\\u3000港航局' \(units\[0\]\) and "
+    r"'市 港航局', which are the same name$", Portfolio)
+bad("model-portfolio-code-is-another-local-id",
+    lambda _: Portfolio(projects=(proj(code="2020-330200-47-03-012345"),
+                                  proj("2020–330200–47–03–012345"))),
+    DuplicateKeyError, "projects[1].local_id", r"^projects\[1\]\.local_id: expected a key no "
+    r"other project has, got local id '2020–330200–47–03–012345', which names projects\[0\] too "
+    r"\(its code '2020-330200-47-03-012345'\)$", Portfolio)
 
 # ---- model: date and year arguments of the rules on model values
 bad("model-integrity-report-text", lambda _: model.integrity_report(folio(), "2020"),
@@ -1117,6 +1144,10 @@ bad("io-bad-transition",
 bad("io-duplicate-project",
     lambda _: io.from_dict(Portfolio, {"projects": [project_doc(), project_doc()]}), LedgerError,
     "$.projects[1]", r"\$\.projects\[1\]: projects\[1\]: duplicate key 'NB-1'", io.from_dict)
+bad("io-month-key-twice",
+    lambda _: io.from_dict(Project, project_doc(monthly_plan={"2020-01": "1", "2020-1": "2"})),
+    LedgerError, '$.monthly_plan["2020-1"]', r'^\$\.monthly_plan\["2020-1"\]: monthly_plan\['
+    r"'2020-1'\]: expected each month once, got '2020-01' and '2020-1'", io.from_dict)
 bad("io-unknown-reference",
     lambda _: io.from_dict(Portfolio, {"leaders": [{"name": "张副市长", "rank": "city",
                                                     "projects": ["NB-9"]}]}),

@@ -161,6 +161,35 @@ class TestSameErrors:
         assert (checked.value.field or "").startswith(where)
 
 
+class TestCollidingKeys:
+    """Keys that are one key once normalised: the trusted path refuses them as the checked one."""
+
+    @pytest.mark.parametrize(("change", "path", "message"), test_io.COLLIDING)
+    def test_same_error(self, tmp_path, change, path, message):
+        """Map keys, list entries, names and codes against local ids: one error, either path."""
+        ledger = write(tmp_path, broken(change))
+        with pytest.raises(LedgerError) as checked:
+            load_portfolio(ledger)
+        with pytest.raises(LedgerError) as trusted:
+            load_portfolio(ledger, trusted=True)
+        assert f"{path}: {message}" == str(checked.value) == str(trusted.value)
+        assert path == checked.value.field == trusted.value.field
+
+    def test_free_text_and_codes_as_checked(self, tmp_path):
+        """Free text kept as typed, codes folded: the same values on the trusted path."""
+        data = to_dict(sample())
+        data["projects"][1].update(name="①号楼（一期）㈱ 5m²", local_id=" ＮＢ-７ ")
+        data["leaders"][0]["projects"][1] = "ＮＢ-７"
+        data["task_forces"][0]["members"] = ["王　五", "㈱"]
+        trusted, checked = both(write(tmp_path, data))
+        assert checked == trusted
+        assert ("①号楼（一期）㈱ 5m²", "NB-7") == (
+            trusted.projects[1].name,
+            trusted.projects[1].key,
+        )
+        assert ("王　五", "㈱") == trusted.task_forces[0].members
+
+
 class TestLoadLedger:
     """``load_ledger(..., trusted=True)``: JSON files take the bulk path, CSV folders never."""
 

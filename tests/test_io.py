@@ -397,6 +397,110 @@ class TestErrorPaths:
             from_dict(Portfolio, data)
 
 
+# Keys that are one key once normalised, each as a change of the sample ledger: the path of
+# the later key, and the whole message naming both as given. tests/test_bulk.py checks that
+# the trusted loader refuses each with the same error.
+COLLIDING = [
+    pytest.param(
+        lambda d: d["projects"][0]["monthly_plan"].update({"2020-4": "1"}),
+        '$.projects[0].monthly_plan["2020-4"]',
+        "monthly_plan['2020-4']: expected each month once, got '2020-04' and '2020-4', "
+        "which are the same month",
+        id="month-key",
+    ),
+    pytest.param(
+        lambda d: d["projects"][0]["annual_plans"].update({"２０２０": "1"}),
+        '$.projects[0].annual_plans["２０２０"]',
+        "annual_plans['２０２０']: expected each year once, got '2020' and '２０２０', "
+        "which are the same year",
+        id="year-key",
+    ),
+    pytest.param(
+        lambda d: d["secretaries"][0]["cadences"].update({f"{CODE} ": "weekly"}),
+        f'$.secretaries[0].cadences["{CODE} "]',
+        f"cadences['{CODE} ']: expected each project key once, got '{CODE}' and '{CODE} ', "
+        "which are the same project key",
+        id="cadence-key",
+    ),
+    pytest.param(
+        lambda d: d["leaders"][0]["projects"].append("ＮＢ-７"),
+        "$.leaders[0].projects[2]",
+        "projects[2]: expected each project key once, got 'NB-7' (projects[1]) and 'ＮＢ-７', "
+        "which are the same project key",
+        id="list-entry",
+    ),
+    pytest.param(
+        lambda d: d["task_forces"][0].update(members=["王　五", "王 五"]),
+        "$.task_forces[0].members[1]",
+        "members[1]: expected each name once, got '王\\u3000五' (members[0]) and '王 五', "
+        "which are the same name",
+        id="list-name",
+    ),
+    pytest.param(
+        lambda d: d.update(units=[{"name": "市　交通局"}, {"name": "市 交通局"}]),
+        "$.units[1]",
+        "units[1]: expected each name once, got '市\\u3000交通局' (units[0]) and '市 交通局', "
+        "which are the same name",
+        id="record-name",
+    ),
+    pytest.param(
+        lambda d: d["projects"][1].update(local_id="2020—330200—47—03—012345"),
+        "$.projects[1].local_id",
+        "projects[1].local_id: expected a key no other project has, got local id "
+        f"'2020—330200—47—03—012345', which names projects[0] too (its code '{CODE}')",
+        id="code-local-id",
+    ),
+]
+
+
+class TestKeysThatCollide:
+    """Keys that are one key once normalised are refused, naming both; nothing is overwritten."""
+
+    @pytest.mark.parametrize(("change", "path", "message"), COLLIDING)
+    def test_refused_naming_both(self, change, path, message):
+        """A DuplicateKeyError of the model, as a LedgerError at the later key's JSON path."""
+        with pytest.raises(LedgerError) as info:
+            from_dict(Portfolio, broken(change))
+        assert f"{path}: {message}" == str(info.value)
+        assert path == info.value.field
+
+    def test_top_level_map(self):
+        """A map decoded on its own refuses two keys of one month too."""
+        with pytest.raises(LedgerError) as info:
+            from_dict(FrozenMap[Month, Decimal], {"2020-05": "1", "２０２０-05": "2"})
+        assert (
+            "$[\"２０２０-05\"]: expected each key once, got '2020-05' and '２０２０-05', "
+            "which are the same key"
+        ) == str(info.value)
+
+    def test_milestone_names(self):
+        """Two milestones of one project whose names fold alike (an object-level check)."""
+
+        def change(d):
+            d["projects"][0]["milestones"][0]["name"] = "桩基１"
+            d["projects"][0]["milestones"][1]["name"] = "桩基1"
+
+        with pytest.raises(LedgerError) as info:
+            from_dict(Portfolio, broken(change))
+        assert (
+            f"$.projects[0].milestones[1]: {CODE}: milestones[1]: expected each name once, "
+            "got '桩基１' (milestones[0]) and '桩基1', which are the same name"
+        ) == str(info.value)
+
+
+class TestFreeText:
+    """Free text comes back as typed; codes are folded."""
+
+    def test_typed_text_is_kept(self):
+        """Full-width punctuation, circled digits and compatibility characters stay."""
+        data = broken(
+            lambda d: d["projects"][1].update(name="①号楼（一期）㈱ 5m²", local_id="ＮＢ-７")
+        )
+        project = from_dict(Portfolio, data).projects[1]
+        assert ("①号楼（一期）㈱ 5m²", "NB-7") == (project.name, project.local_id)
+        assert "①号楼（一期）㈱ 5m²" == from_json(Project, to_json(project)).name
+
+
 class TestFuzzFindings:
     """Inputs the loader fuzzer (tests/test_fuzz_loaders.py) found escaping as bare errors."""
 

@@ -516,7 +516,9 @@ class TestPeople:
 
     def test_leader_projects_must_be_a_list(self):
         """A bare string is not a list of projects."""
-        with pytest.raises(ValidationError, match=r"projects: expected a list of names, got 'L-1'"):
+        with pytest.raises(
+            ValidationError, match=r"projects: expected a list of project keys, got 'L-1'"
+        ):
             Leader("张", "city", projects="L-1")  # type: ignore[arg-type]
 
     def test_secretary_cadence_for_unserved_project(self):
@@ -1068,3 +1070,235 @@ class TestLabelledEnums:
             {EventKind.CLOSED: 1}[EventKind["CLOSED"]],
             EventKind("closed") in frozenset(EventKind),
         )
+
+
+# Free text as a hostile ledger types it: compatibility characters NFKC would rewrite.
+TYPED = "①号楼（一期）㈱ 5m²"
+
+
+class TestFreeTextIsKeptAsTyped:
+    """Names, titles and notes keep every character; only the spaces at their ends go."""
+
+    def test_project_texts(self):
+        """Name, region, unit, owner and task force come back character for character."""
+        p = project(
+            name=f" {TYPED}\u3000",
+            region="海曙区（东）",
+            unit="㈱ 市交通局",
+            owner="Ｘ公司",
+            task_force="①专班",
+        )
+        assert (TYPED, "海曙区（东）", "㈱ 市交通局", "Ｘ公司", "①专班") == (
+            p.name,
+            p.region,
+            p.unit,
+            p.owner,
+            p.task_force,
+        )
+
+    def test_parts_people_and_issues(self):
+        """Milestones, approvals, notes, people and issue titles: as typed."""
+        m = Milestone(TYPED, D(2020, 3, 1), unit="㈱")
+        a = ApprovalItem("施工许可（㊀）", authority="市住建局①")
+        e = StageEvent("started", D(2020, 1, 1), note="m² ㈱")
+        lead = Leader("张　三", "city", role="副市长（常务）")
+        force = TaskForce("交通专班①", lead="Ｌｉ", members=("王　五", "㈱"))
+        issue = Issue.collect(
+            "Q-1",
+            CODE,
+            category="land",
+            title=TYPED,
+            on=D(2020, 9, 28),
+            by="服务秘书（李军）",
+            note="林地①",
+        )
+        assert (TYPED, "㈱", "施工许可（㊀）", "市住建局①", "m² ㈱") == (
+            m.name,
+            m.unit,
+            a.name,
+            a.authority,
+            e.note,
+        )
+        assert ("张　三", "副市长（常务）", "Ｌｉ", ("王　五", "㈱")) == (
+            lead.name,
+            lead.role,
+            force.lead,
+            force.members,
+        )
+        assert (TYPED, "服务秘书（李军）", "林地①") == (
+            issue.title,
+            issue.events[0].actor,
+            issue.events[0].note,
+        )
+
+    def test_codes_are_folded(self):
+        """Codes are compared, so they are folded: local ids, issue ids, project references."""
+        p = project(code=None, local_id=" Ｌ-１ ")
+        lead = Leader("张", "city", projects=("Ｌ-１",))
+        issue = Issue.collect(
+            "Ｑ-１", "Ｌ-１", category="land", title="t", on=D(2020, 9, 28), by="s"
+        )
+        assert ("L-1", ("L-1",), "Q-1", "L-1") == (
+            p.local_id,
+            lead.projects,
+            issue.id,
+            issue.project,
+        )
+
+    def test_look_ups_compare_folded_forms(self):
+        """A look-up by a name or a key in another form finds what is stored as typed."""
+        p1 = project(unit="市　交通局", region="海曙区")
+        p2 = project(code=None, local_id="NB-7", unit="市 交通局", region="海曙区")
+        pf = Portfolio(projects=(p1, p2), leaders=(Leader("张　三", "city", projects=("NB-7",)),))
+        assert (p1, p2) == pf.by_unit("市 交通局") == pf.by_unit("市　交通局")
+        assert (p2,) == pf.by_leader("张 三") == pf.by_leader("张　三")
+        assert p2 is pf.project("ＮＢ-７")
+        assert ("张　三",) == tuple(ld.name for ld in pf.leaders_of("ＮＢ-７"))
+
+
+class TestKeysThatCollide:
+    """Keys equal once normalised are an error naming both as given, never an overwrite."""
+
+    @pytest.mark.parametrize(
+        ("changes", "message"),
+        [
+            (
+                {"monthly_plan": {"2020-01": "1", "２０２０-０１": "2"}},
+                (
+                    "monthly_plan['２０２０-０１']: expected each month once, got '2020-01' and "
+                    "'２０２０-０１', which are the same month"
+                ),
+            ),
+            (
+                {"monthly_done": {"2020-01": "1", "2020-1": "2"}},
+                (
+                    "monthly_done['2020-1']: expected each month once, got '2020-01' and '2020-1', "
+                    "which are the same month"
+                ),
+            ),
+            (
+                {"annual_plans": {2020: "1", "2020": "2"}},
+                (
+                    "annual_plans['2020']: expected each year once, got 2020 and '2020', which are "
+                    "the same year"
+                ),
+            ),
+        ],
+    )
+    def test_map_keys(self, changes, message):
+        """Two months or years of one plan that are one period: DuplicateKeyError, both named."""
+        with pytest.raises(DuplicateKeyError) as caught:
+            project(**changes)
+        assert message == str(caught.value)
+        assert caught.value.field == message.split(":", 1)[0]
+
+    def test_cadence_keys(self):
+        """Two cadences for one project key, written two ways."""
+        with pytest.raises(DuplicateKeyError) as caught:
+            Secretary("李", "局", ("L-1",), cadences={"L-1": "weekly", "Ｌ-1": "monthly"})
+        assert (
+            "cadences['Ｌ-1']: expected each project key once, got 'L-1' and 'Ｌ-1', which are "
+            "the same project key"
+        ) == str(caught.value)
+
+    def test_frozen_map_from_pairs(self):
+        """A FrozenMap built from pairs refuses a key given twice."""
+        with pytest.raises(DuplicateKeyError) as caught:
+            FrozenMap([(1, "a"), (2, "b"), (True, "c")])
+        assert "data: expected each key once, got 1 and True, which are the same key" == str(
+            caught.value
+        )
+        assert {1: "a"} == FrozenMap(iter([(1, "a")]))
+
+    @pytest.mark.parametrize(
+        ("build", "message"),
+        [
+            (
+                lambda: Leader("张", "city", projects=("L-1", "Ｌ-1")),
+                (
+                    "projects[1]: expected each project key once, got 'L-1' (projects[0]) and "
+                    "'Ｌ-1', which are the same project key"
+                ),
+            ),
+            (
+                lambda: Secretary("李", "局", ("L-1", "L-2", "L-1")),
+                (
+                    "projects[2]: expected each project key once, got 'L-1' (projects[0]) and "
+                    "'L-1', which are the same project key"
+                ),
+            ),
+            (
+                lambda: TaskForce("专班", members=("王　五", "王 五")),
+                (
+                    "members[1]: expected each name once, got '王\\u3000五' (members[0]) and "
+                    "'王 五', which are the same name"
+                ),
+            ),
+        ],
+    )
+    def test_list_entries(self, build, message):
+        """A list naming one project or one person twice, in any form."""
+        with pytest.raises(DuplicateKeyError) as caught:
+            build()
+        assert message == str(caught.value)
+
+    def test_names_of_parts(self):
+        """Two milestones whose names fold alike are one milestone named twice."""
+        with pytest.raises(DuplicateKeyError) as caught:
+            project(
+                milestones=(Milestone("桩基１", D(2020, 3, 1)), Milestone("桩基1", D(2020, 4, 1)))
+            )
+        assert (
+            f"{CODE}: milestones[1]: expected each name once, got '桩基１' (milestones[0]) and "
+            "'桩基1', which are the same name"
+        ) == str(caught.value)
+
+    @pytest.mark.parametrize(
+        ("changes", "message"),
+        [
+            (
+                {"units": (Unit("市　交通局"), Unit("市 交通局"))},
+                (
+                    "units[1]: expected each name once, got '市\\u3000交通局' (units[0]) and "
+                    "'市 交通局', which are the same name"
+                ),
+            ),
+            (
+                {"leaders": (Leader("Ａ", "city"), Leader("A", "city"))},
+                (
+                    "leaders[1]: expected each name once, got 'Ａ' (leaders[0]) and 'A', which are "
+                    "the same name"
+                ),
+            ),
+        ],
+    )
+    def test_names_in_a_portfolio(self, changes, message):
+        """Units, leaders, secretaries, task forces: names kept as typed, compared folded."""
+        with pytest.raises(DuplicateKeyError) as caught:
+            Portfolio(**changes)
+        assert message == str(caught.value)
+
+    @pytest.mark.parametrize(
+        "local",
+        [CODE, "２０２０-330200-47-03-012345", "2020—330200—47—03—012345"],
+    )
+    def test_code_against_another_local_id(self, local):
+        """A local id that is (or spells) another project's code would name two projects."""
+        other = project(code="2020-330200-47-03-099999", local_id=local, name="另一个")
+        with pytest.raises(DuplicateKeyError) as caught:
+            Portfolio(projects=(project(), other))
+        assert (
+            f"projects[1].local_id: expected a key no other project has, got local id "
+            f"{other.local_id!r}, which names projects[0] too (its code {CODE!r})"
+        ) == str(caught.value)
+        assert ("projects[1].local_id", other.local_id) == (caught.value.field, caught.value.got)
+
+    def test_code_after_a_local_id_spelling_it(self):
+        """The other order: a project's code spelt earlier as a local id without a code."""
+        first = project(code=None, local_id="2020–330200–47–03–012345")
+        with pytest.raises(DuplicateKeyError) as caught:
+            Portfolio(projects=(first, project()))
+        assert (
+            f"projects[0].local_id: expected a key no other project has, got local id "
+            f"'2020–330200–47–03–012345', which names projects[1] too (its code {CODE!r})"
+        ) == str(caught.value)

@@ -6,7 +6,9 @@ those of the validating decoder in :mod:`projpush.io`, saving three costs:
 - each distinct leaf text of a field (a date, an amount, a month, a name,
   an enum value) is converted once, by that field's own converter, and the
   result is shared by every record holding the same text, which also keeps
-  one copy of it in memory;
+  one copy of it in memory (a list or map of texts, such as a leader's
+  projects, is converted whole by its field's converter, which refuses an
+  entry given twice);
 - objects are built without running their converters again
   (:func:`projpush._convert.unchecked`) and without their object-level checks
   (``__attrs_post_init__``: a project has a code or a local id, milestone
@@ -245,12 +247,18 @@ def _builder(hint: Any) -> Build:
 
 
 def _structured(hint: Any) -> bool:
-    """True for a field the builder assembles itself (objects, tuples, mappings)."""
+    """True for a field the builder assembles itself (objects, tuples, mappings).
+
+    Not a list or map of texts (a leader's projects, a task force's members,
+    a secretary's cadences): whether such a text is a code (folded) or a name
+    (kept as typed), and which entries collide, is the field's converter's
+    to say, so the field is converted by it, as the checked path does.
+    """
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin is typing.Union or origin is types.UnionType:
         return any(_structured(a) for a in args if a is not type(None))
     if origin is tuple or (isinstance(origin, type) and issubclass(origin, Mapping)):
-        return True
+        return str not in args
     return attrs.has(hint) and hint not in _SCALARS
 
 
@@ -258,6 +266,11 @@ def _cache() -> dict[object, Any]:
     cache: dict[object, Any] = {}
     _CACHES.append(cache)
     return cache
+
+
+# The texts of the lists of texts (a leader's projects), one object per distinct text: the
+# same project keys stand in many lists, and the converters keep a text that needs no folding.
+_SHARED: Final = _cache()
 
 
 def _memoised(convert: Callable[[object], Any]) -> Build:
@@ -288,7 +301,10 @@ def _map_builder(key: Build, item: Build) -> Build:
     def build(value: Any) -> FrozenMap[Any, Any]:
         if type(value) is not dict:
             raise _Fallback
-        return FrozenMap({key(k): item(v) for k, v in value.items()})
+        built = {key(k): item(v) for k, v in value.items()}
+        if len(built) < len(value):  # two keys that convert alike ("2020-1", "2020-01")
+            raise _Fallback
+        return FrozenMap(built)
 
     return build
 
@@ -342,8 +358,12 @@ def _object_builder(cls: type) -> Build:
                 f"            r = _cache{i}.get({v}, _M)",
                 f"            if r is _M: r = _cache{i}[{v}] = _convert{i}({v})",
                 f"            {v} = r",
-                f"        else: {v} = _convert{i}({v})",
             ]
+            if typing.get_origin(hints[f.name]) is tuple:  # a list of texts: one copy each
+                scope["_share"] = _SHARED.setdefault
+                shared = f"[_share(x, x) for x in {v}]"
+                lines.append(f"        elif type({v}) is list: {v} = _convert{i}({shared})")
+            lines.append(f"        else: {v} = _convert{i}({v})")
     lines.append(f"    o = _make({', '.join(f'v{i}' for i in range(len(fields)))})")
     # A hook that derives a value (Issue.status) runs; one that only checks does not.
     if len(fields) < len(attrs.fields(cls)) and hasattr(cls, "__attrs_post_init__"):

@@ -19,6 +19,7 @@ from collections.abc import (
     Iterator,
     KeysView,
     Mapping,
+    Sequence,
     ValuesView,
 )
 from decimal import Decimal, InvalidOperation
@@ -27,7 +28,7 @@ from typing import Any, Final, TypeVar, cast, overload
 
 import attrs
 
-from projpush.errors import MoneyTypeError, ProjpushError, ValidationError
+from projpush.errors import DuplicateKeyError, MoneyTypeError, ProjpushError, ValidationError
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -62,8 +63,34 @@ def label(cls: type[LabelledEnum], labels: Mapping[str, str]) -> None:
 
 
 def normalise_text(value: str) -> str:
-    """Fold full-width digits, letters and punctuation to ASCII and strip spaces."""
+    """Fold full-width digits, letters and punctuation to ASCII and strip spaces.
+
+    The form in which codes, amounts, dates, months and enum labels are
+    parsed, and in which names are compared (two names that fold to the same
+    text are one name). Free text is never stored in this form: ``①`` would
+    become ``1``, ``m²`` ``m2`` and ``㈱`` ``(株)``.
+
+    >>> normalise_text(" ２０２０－０１　")
+    '2020-01'
+    """
     return unicodedata.normalize("NFKC", value).strip()
+
+
+def duplicate_key(
+    field: str, what: str, first: object, second: object, first_at: str = ""
+) -> DuplicateKeyError:
+    """The error for two keys that mean the same thing, both shown as they were given.
+
+    >>> str(duplicate_key("monthly_plan['2020-1']", "month", "2020-01", "2020-1"))
+    "monthly_plan['2020-1']: expected each month once, got '2020-01' and '2020-1', \
+which are the same month"
+    """
+    at = f" ({first_at})" if first_at else ""
+    msg = (
+        f"{field}: expected each {what} once, got {first!r}{at} and {second!r}, "
+        f"which are the same {what}"
+    )
+    return DuplicateKeyError(msg, field=field, expected=f"each {what} once", got=second)
 
 
 _MONEY_DIGITS = 15  # 10^16 万元: far beyond a nation's yearly investment (about 10^10)
@@ -236,18 +263,82 @@ def to_enum(enum_cls: type[E], value: object, field: str) -> E:
 
 
 def to_text(value: object, field: str) -> str:
-    """Require a non-empty string, normalised (full-width folded, stripped)."""
-    text = normalise_text(value) if isinstance(value, str) else ""
+    """Require a non-blank string: free text (a name, a title), kept as typed.
+
+    Only the white space at its two ends goes; every other character stays,
+    full-width punctuation, ``①``, ``m²`` and ``㈱`` included.
+
+    >>> to_text(" ①号楼（一期）㈱ 5m² ", "name")
+    '①号楼（一期）㈱ 5m²'
+    """
+    text = value.strip() if isinstance(value, str) else ""
     if not text:
         raise ValidationError.about(field, "a non-empty string", value)
     return text
 
 
+def to_code_text(value: object, field: str) -> str:
+    """Require a non-blank code (a local id, an issue id, a project key), normalised.
+
+    A code is compared, not read: full-width letters and digits are folded
+    and the ends stripped, so ``Ｌ-１`` and ``L-1`` are one code.
+
+    >>> to_code_text(" ＮＢ－７ ", "local_id")
+    'NB-7'
+    """
+    text = normalise_text(value) if isinstance(value, str) else ""
+    if not text:
+        raise ValidationError.about(field, "a non-empty code", value)
+    return text
+
+
+def to_optional_code_text(value: object, field: str) -> str | None:
+    """Like :func:`to_code_text`, letting ``None`` through."""
+    return None if value is None else to_code_text(value, field)
+
+
 def to_str_tuple(value: object, field: str) -> tuple[str, ...]:
-    """Convert an iterable of names (not a bare string) to a tuple of texts."""
+    """Convert an iterable of names (not a bare string) to a tuple of texts, kept as typed.
+
+    Two names that fold to the same text (``王　五`` and ``王 五``) are one
+    name given twice, and refused.
+    """
     if isinstance(value, str) or not isinstance(value, Iterable):
         raise ValidationError.about(field, "a list of names", value)
-    return tuple(to_text(v, f"{field}[{i}]") for i, v in enumerate(value))
+    items = tuple(to_text(v, f"{field}[{i}]") for i, v in enumerate(value))
+    if len(items) > 1:
+        check_distinct([normalise_text(item) for item in items], items, field, "name")
+    return items
+
+
+def to_code_tuple(value: object, field: str) -> tuple[str, ...]:
+    """Convert an iterable of project keys (not a bare string) to a tuple of codes.
+
+    A key given twice, in any form (``L-1`` and ``Ｌ-1``), is refused.
+    """
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise ValidationError.about(field, "a list of project keys", value)
+    given = tuple(value)
+    items = tuple(to_code_text(v, f"{field}[{i}]") for i, v in enumerate(given))
+    check_distinct(items, given, field, "project key")
+    return items
+
+
+def check_distinct(
+    keys: Sequence[Hashable], given: Sequence[object], field: str, what: str
+) -> None:
+    """Refuse two entries of a list whose ``keys`` are equal, naming both as ``given``.
+
+    ``keys[i]`` is the form in which entry ``i`` is compared (a folded name,
+    a parsed code); the error names the later entry, ``field[i]``.
+    """
+    if len(set(keys)) == len(keys):
+        return
+    seen: dict[Hashable, int] = {}
+    for i, key in enumerate(keys):
+        j = seen.setdefault(key, i)
+        if j != i:
+            raise duplicate_key(f"{field}[{i}]", what, given[j], given[i], f"{field}[{j}]")
 
 
 def to_tuple_of(cls: type[V], value: object, field: str) -> tuple[V, ...]:
@@ -275,12 +366,28 @@ class FrozenMap(Mapping[K, V]):
 
     >>> FrozenMap({2: "b", 1: "a"})
     FrozenMap({1: 'a', 2: 'b'})
+
+    Built from pairs, a key given twice is refused rather than overwritten:
+
+    >>> FrozenMap([(1, "a"), (1.0, "b")])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    projpush.errors.DuplicateKeyError: data: expected each key once, got 1 and 1.0, which are ...
+
+    Raises:
+        DuplicateKeyError: two of the pairs have equal keys.
     """
 
     __slots__ = ("_data", "_hash", "_view")
 
     def __init__(self, data: Mapping[K, V] | Iterable[tuple[K, V]] = ()) -> None:
-        items = dict(data)
+        if type(data) is dict or isinstance(data, Mapping):  # a dict first: the usual case, in C
+            items = dict(data)
+        else:
+            pairs = data if isinstance(data, list | tuple) else list(data)
+            items = dict(pairs)
+            if len(items) != len(pairs):
+                _refuse_repeated_key(pairs)
         rank = SORT_KEYS.get(type(next(iter(items), None)))
         try:
             ranks = None if rank is None else list(map(rank, items))
@@ -368,6 +475,16 @@ class FrozenMap(Mapping[K, V]):
 _sort_key: Final = operator.itemgetter(0)  # a pair's key, in C
 
 
+def _refuse_repeated_key(pairs: Sequence[tuple[Any, Any]]) -> None:
+    """Raise for the first key of ``pairs`` equal to an earlier one."""
+    seen: dict[Any, Any] = {}
+    for key, _ in pairs:
+        if key in seen:
+            first = next(k for k in seen if k == key)
+            raise duplicate_key("data", "key", first, key)
+        seen[key] = None
+
+
 def to_money_map(
     key: Callable[[object, str], K], value: object, field: str
 ) -> FrozenMap[K, Decimal]:
@@ -392,7 +509,24 @@ def to_money_map(
                 message, field=label, expected=error.expected, got=error.got
             ) from None
         items.append((converted, amount))
-    return FrozenMap(items)
+    try:
+        return FrozenMap(items)
+    except DuplicateKeyError:  # two keys that convert alike: 2020 and "2020", "2020-1", "2020-01"
+        _refuse_colliding_keys(key, value, field)
+        raise
+
+
+def _refuse_colliding_keys(
+    key: Callable[[object, str], Any], value: Mapping[Any, Any], field: str
+) -> None:
+    """Raise for the first key of ``value`` that converts as an earlier one did, naming both."""
+    given: dict[Any, Any] = {}
+    for k in value:
+        converted = key(k, field)
+        first = given.setdefault(converted, k)
+        if first is not k:
+            what = "year" if type(converted) is int else "month"
+            raise duplicate_key(f"{field}[{str(k)!r}]", what, first, k)
 
 
 def to_bool(value: object, field: str) -> bool:
@@ -403,10 +537,10 @@ def to_bool(value: object, field: str) -> bool:
 
 
 def to_any_text(value: object, field: str) -> str:
-    """Require a string, possibly empty (notes, roles), normalised."""
+    """Require a string, possibly empty (notes, roles), kept as typed but for its ends' spaces."""
     if not isinstance(value, str):
         raise ValidationError.about(field, "a string", value)
-    return normalise_text(value)
+    return value.strip()
 
 
 def to_optional_text(value: object, field: str) -> str | None:

@@ -873,7 +873,7 @@ class _Reader:
 
     def _secretaries(self) -> tuple[Secretary, ...]:
         plain = self._named("secretaries.csv", Secretary)
-        by_name = {s.name: s for s in plain}
+        by_name = {normalise_text(s.name): s for s in plain}
         cadences: dict[str, dict[str, Any]] = {}
         cadence_rows = self.table("cadences.csv") or []
         pairs = [(row, self._served(row, by_name)) for row in cadence_rows]
@@ -916,14 +916,15 @@ class _Reader:
 
     def _served(self, row: _Row, by_name: Mapping[str, Secretary]) -> tuple[str, Secretary] | None:
         """The project and the secretary a cadence or contact row names, both checked."""
-        name = normalise_text(row.get("secretary") or "")
+        typed = row.get("secretary") or ""
+        name = normalise_text(typed)  # names are compared folded
         person = by_name.get(name)
         key = self.project(row)
         if person is None and name in self.bad_names.get("secretaries.csv", ()):
             return None  # its own row is reported already
         if person is None:
-            detail = f"{row.header('secretary')}: no secretary named {name!r} in secretaries.csv"
-            self.report(_problem(row.where("secretary"), detail, "a known secretary", name))
+            detail = f"{row.header('secretary')}: no secretary named {typed!r} in secretaries.csv"
+            self.report(_problem(row.where("secretary"), detail, "a known secretary", typed))
             return None
         if key is None:
             return None

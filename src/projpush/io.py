@@ -49,7 +49,7 @@ from typing import Any, Final, TypeVar, overload
 
 import attrs
 
-from projpush._convert import _BY_CLASS, FrozenMap, to_enum
+from projpush._convert import _BY_CLASS, FrozenMap, duplicate_key, to_enum
 from projpush.errors import LedgerError, ProjpushError
 from projpush.model import Month, Portfolio, ProjectCode, _to_year
 
@@ -308,9 +308,17 @@ def _decode_mapping(args: tuple[Any, ...], data: Any, path: str, *, top: bool) -
     items = {k: _decode(value_hint, v, f"{path}[{_quote(k)}]", top=top) for k, v in data.items()}
     if not top:
         return items
-    return FrozenMap(
-        (_parse_leaf(key_hint, k, f"{path}[{_quote(k)}]"), v) for k, v in items.items()
-    )
+    pairs: dict[Any, Any] = {}
+    given: dict[Any, str] = {}
+    for k, v in items.items():
+        where = f"{path}[{_quote(k)}]"
+        key = _parse_leaf(key_hint, k, where)
+        first = given.setdefault(key, k)
+        if first is not k:  # "2020-1" after "2020-01": one month, never a silent overwrite
+            err = duplicate_key(where, "key", first, k)
+            raise LedgerError(str(err), field=where, expected=err.expected, got=err.got)
+        pairs[key] = v
+    return FrozenMap(pairs)
 
 
 def _parse_leaf(hint: Any, data: Any, path: str) -> Any:

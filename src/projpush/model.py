@@ -18,6 +18,7 @@ invalid object cannot be built by evolving a valid one. Money is
 from __future__ import annotations
 
 import calendar
+import contextlib
 import datetime as dt
 import functools
 import operator
@@ -26,7 +27,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, KeysView, Mapping
 from decimal import Decimal
 from itertools import compress
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import attrs
 
@@ -34,14 +35,18 @@ from projpush._convert import (
     SORT_KEYS,
     FrozenMap,
     LabelledEnum,
+    check_distinct,
     date_arg,
+    duplicate_key,
     label,
     normalise_text,
     plain_date_arg,
+    to_code_text,
+    to_code_tuple,
     to_enum,
     to_money,
     to_money_map,
-    to_text,
+    to_optional_code_text,
     to_tuple_of,
     typed_converters,
     unchecked,
@@ -809,7 +814,7 @@ class Project:
     region: str
     unit: str
     code: ProjectCode | None = attrs.field(default=None, metadata={"convert": _to_code})
-    local_id: str | None = None
+    local_id: str | None = attrs.field(default=None, metadata={"convert": to_optional_code_text})
     owner: str | None = None
     total_investment: Decimal = Decimal(0)
     annual_plans: FrozenMap[int, Decimal] = attrs.field(
@@ -946,11 +951,20 @@ class Project:
 
 
 def _check_unique(names: Iterable[str], field: str, owner: str) -> None:
+    """Names kept as typed must still differ once folded (``桩基１`` is ``桩基1``)."""
+    names = tuple(names)
     counts = Counter(names)
     dupes = sorted(n for n, c in counts.items() if c > 1)
     if dupes:
         msg = f"{owner}: {field} must have unique names, got {dupes[0]!r} {counts[dupes[0]]} times"
         raise DuplicateKeyError(msg, field=field, expected="unique names", got=dupes[0])
+    if len(names) > 1:
+        try:
+            check_distinct([normalise_text(n) for n in names], names, field, "name")
+        except DuplicateKeyError as err:
+            raise DuplicateKeyError(
+                f"{owner}: {err}", field=err.field, expected=err.expected, got=err.got
+            ) from None
 
 
 # --------------------------------------------------------------------------- people
@@ -972,14 +986,14 @@ class Leader:
     name: str
     rank: LeaderRank
     role: str = ""
-    projects: tuple[str, ...] = ()
+    projects: tuple[str, ...] = attrs.field(default=(), metadata={"convert": to_code_tuple})
 
 
 @attrs.frozen(field_transformer=typed_converters)
 class Contact:
     """One dated contact of a service secretary with a project owner."""
 
-    project: str
+    project: str = attrs.field(metadata={"convert": to_code_text})
     on: dt.date
     mode: str = "visit"
     note: str = ""
@@ -988,10 +1002,16 @@ class Contact:
 def _cadence_map(value: object, field: str) -> FrozenMap[str, Cadence]:
     if not isinstance(value, Mapping):
         raise ValidationError.about(field, "a mapping of project key to cadence", value)
-    return FrozenMap(
-        (to_text(k, f"{field} key"), to_enum(Cadence, v, f"{field}[{k!r}]"))
+    pairs = [
+        (to_code_text(k, f"{field} key"), to_enum(Cadence, v, f"{field}[{k!r}]"))
         for k, v in value.items()
-    )
+    ]
+    if len({k for k, _ in pairs}) < len(pairs):  # "L-1" and "Ｌ-1": one project, given twice
+        first: dict[str, object] = {}
+        for (k, _), typed in zip(pairs, value, strict=True):
+            if first.setdefault(k, typed) is not typed:
+                raise duplicate_key(f"{field}[{typed!r}]", "project key", first[k], typed)
+    return FrozenMap(pairs)
 
 
 @attrs.frozen(field_transformer=typed_converters)
@@ -1005,7 +1025,7 @@ class Secretary:
 
     name: str
     unit: str
-    projects: tuple[str, ...] = ()
+    projects: tuple[str, ...] = attrs.field(default=(), metadata={"convert": to_code_tuple})
     default_cadence: Cadence = Cadence.WEEKLY
     cadences: FrozenMap[str, Cadence] = attrs.field(
         factory=FrozenMap, metadata={"convert": _cadence_map}
@@ -1055,7 +1075,7 @@ class TaskForce:
     name: str
     lead: str | None = None
     members: tuple[str, ...] = ()
-    projects: tuple[str, ...] = ()
+    projects: tuple[str, ...] = attrs.field(default=(), metadata={"convert": to_code_tuple})
 
 
 # --------------------------------------------------------------------------- issues
@@ -1286,8 +1306,8 @@ class Issue:
     (<IssueState.ASSIGNED: 'assigned'>, datetime.date(2020, 10, 13), 2)
     """
 
-    id: str
-    project: str
+    id: str = attrs.field(metadata={"convert": to_code_text})
+    project: str = attrs.field(metadata={"convert": to_code_text})
     category: IssueCategory
     title: str
     events: tuple[IssueEvent, ...]
@@ -1454,6 +1474,72 @@ def _unique_index(items: Iterable[Any], key: Callable[[Any], str], field: str) -
     return index
 
 
+def _unique_names(items: tuple[Any, ...], field: str) -> None:
+    """Refuse two records whose names, kept as typed, are one name once folded."""
+    names = [x.name for x in items]
+    _unique_index(names, lambda n: n, field)  # the same text twice: the plain message
+    if len(names) > 1:
+        check_distinct([normalise_text(n) for n in names], names, field, "name")
+
+
+def project_ids(project: Project) -> tuple[str, ...]:
+    """The texts that name ``project``: its key, its local id, and the code a local id spells.
+
+    ``Portfolio.project`` and every reader find a project by any of them, so
+    no two projects may share one: a project's code must not be another's
+    local id, in any form that parses as that code (``2020—330200-…``).
+    """
+    local = project.local_id
+    if local is None or (project.code is None and len(local) != _CODE_LENGTH):
+        return (project.key,)
+    ids = dict.fromkeys((project.key, local))
+    if len(local) == _CODE_LENGTH:  # only text of a code's length can parse as one
+        with contextlib.suppress(ValidationError):
+            ids[str(ProjectCode.parse(local))] = None
+    return tuple(ids)
+
+
+_CODE_LENGTH: Final = 24  # YYYY-AAAAAA-BB-CC-NNNNNN, however its dashes are written
+
+
+def _unique_project_ids(projects: tuple[Project, ...], by_key: Mapping[str, Project]) -> None:
+    """Refuse a project named by a text that names another project (see :func:`project_ids`).
+
+    ``by_key`` holds every project by its key (checked unique already), so
+    only the projects with a local id have more texts to check.
+    """
+    extra: dict[str, int] = {}  # a local id, or the code it spells, that is no project's key
+    for i, project in enumerate(projects):
+        if project.local_id is None:
+            continue
+        for text in project_ids(project)[1:]:
+            other = by_key.get(text)
+            if other is None:
+                j = extra.setdefault(text, i)
+                if j != i:
+                    raise _shared_id(projects, i, projects[j], text)
+            elif other is not project:
+                raise _shared_id(projects, i, other, text)
+
+
+def _shared_id(
+    projects: tuple[Project, ...], i: int, other: Project, text: str
+) -> DuplicateKeyError:
+    """The error for ``projects[i]`` and ``other`` both named by ``text``."""
+    project = projects[i]
+    j = next(k for k, x in enumerate(projects) if x is other)
+    whose = "code" if str(other.code) == text else "local id"
+    mine = "code" if str(project.code) == text else "local id"
+    field = f"projects[{i}].{'code' if mine == 'code' else 'local_id'}"
+    given = project.key if mine == "code" else project.local_id
+    theirs = other.key if whose == "code" else other.local_id
+    msg = (
+        f"{field}: expected a key no other project has, got {mine} {given!r}, "
+        f"which names projects[{j}] too (its {whose} {theirs!r})"
+    )
+    return DuplicateKeyError(msg, field=field, expected="a unique key", got=given)
+
+
 def _group(pairs: Iterable[tuple[str, Any]]) -> dict[str, tuple[Any, ...]]:
     groups: dict[str, list[Any]] = {}
     for k, v in pairs:
@@ -1526,6 +1612,10 @@ class Portfolio:
         found = self._index.projects.get(text) or self._index.local_ids.get(text)
         if found is not None:
             return found
+        folded = normalise_text(text)  # a local id typed another way: Ｌ-１ is L-1
+        found = self._index.projects.get(folded) or self._index.local_ids.get(folded)
+        if found is not None:
+            return found
         try:  # a code written another way: full-width digits, spaces, other dashes
             return self._index.projects.get(str(ProjectCode.parse(text)))
         except ValidationError:
@@ -1536,34 +1626,47 @@ class Portfolio:
         try:
             return self._index.issues[issue_id]
         except (KeyError, TypeError):  # TypeError: an unhashable id, such as a list
+            found = _code_get(self._index.issues, issue_id)
+            if found is not None:
+                return found
             msg = f"issue: no issue with id {issue_id!r} in the portfolio"
             raise UnknownReferenceError(
                 msg, field="issue", expected="a known issue id", got=issue_id
             ) from None
 
     def by_unit(self, unit: str) -> tuple[Project, ...]:
-        """Projects whose responsible unit is ``unit`` (empty if none)."""
-        return self._index.by_unit.get(unit, ())
+        """Projects whose responsible unit is ``unit`` (empty if none).
+
+        Units are compared folded, as every name look-up is: ``市　教育局``
+        (a full-width space) finds the projects of ``市 教育局`` too.
+        """
+        return self._index.folded("unit", unit)
 
     def by_region(self, region: str) -> tuple[Project, ...]:
-        """Projects in ``region``."""
-        return self._index.by_region.get(region, ())
+        """Projects in ``region`` (compared folded, as :meth:`by_unit` compares)."""
+        return self._index.folded("region", region)
 
     def by_leader(self, leader: str) -> tuple[Project, ...]:
-        """Projects guaranteed by the leader named ``leader``."""
-        return self._index.by_leader.get(leader, ())
+        """Projects guaranteed by the leader named ``leader`` (the name compared folded)."""
+        found = self._index.by_leader.get(leader)
+        return found if found is not None else self._index.folded("leader", leader)
 
     def by_secretary(self, secretary: str) -> tuple[Project, ...]:
-        """Projects served by the secretary named ``secretary``."""
-        return self._index.by_secretary.get(secretary, ())
+        """Projects served by the secretary named ``secretary`` (the name compared folded)."""
+        found = self._index.by_secretary.get(secretary)
+        return found if found is not None else self._index.folded("secretary", secretary)
 
     def leaders_of(self, project: str) -> tuple[Leader, ...]:
-        """Leaders who guarantee ``project``."""
-        return self._index.leaders_of.get(project, ())
+        """Leaders who guarantee ``project`` (its key, full-width forms allowed)."""
+        found = self._index.leaders_of.get(project)
+        return found if found is not None else _code_get(self._index.leaders_of, project) or ()
 
     def secretaries_of(self, project: str) -> tuple[Secretary, ...]:
         """Secretaries serving ``project`` (exactly one in a sound ledger)."""
-        return self._index.secretaries_of.get(project, ())
+        found = self._index.secretaries_of.get(project)
+        if found is not None:
+            return found
+        return _code_get(self._index.secretaries_of, project) or ()
 
     def with_leader(self) -> KeysView[str]:
         """Keys of the projects that have at least one guarantor leader."""
@@ -1586,7 +1689,23 @@ class Portfolio:
 
     def issues_of(self, project: str) -> tuple[Issue, ...]:
         """Issues raised on ``project``."""
-        return self._index.issues_of.get(project, ())
+        found = self._index.issues_of.get(project)
+        return found if found is not None else _code_get(self._index.issues_of, project) or ()
+
+
+_V = TypeVar("_V")
+
+
+def _code_get(table: Mapping[str, _V], key: object) -> _V | None:
+    """``table[key]`` for a code typed in another form (``Ｌ-１``), or None.
+
+    Codes are stored folded, so the folded key finds them; only a look-up
+    that missed comes here.
+    """
+    if not isinstance(key, str):
+        return None
+    folded = normalise_text(key)
+    return None if folded == key else table.get(folded)
 
 
 @attrs.frozen
@@ -1596,13 +1715,34 @@ class _Index:
     projects: dict[str, Project]
     local_ids: dict[str, Project]
     issues: dict[str, Issue]
-    by_unit: dict[str, tuple[Project, ...]]
-    by_region: dict[str, tuple[Project, ...]]
     by_leader: dict[str, tuple[Project, ...]]
     by_secretary: dict[str, tuple[Project, ...]]
     leaders_of: dict[str, tuple[Leader, ...]]
     secretaries_of: dict[str, tuple[Secretary, ...]]
     issues_of: dict[str, tuple[Issue, ...]]
+    # Projects by folded unit, region, leader or secretary name, each made at its first look-up.
+    folds: dict[str, dict[str, tuple[Project, ...]]] = attrs.field(factory=dict, repr=False)
+
+    def folded(self, kind: str, name: object) -> tuple[Project, ...]:
+        """The projects of the unit, region, leader or secretary ``name``, names compared folded.
+
+        Names are kept as typed, so ``市　教育局`` and ``市 教育局`` may both
+        stand in a ledger; a look-up by either finds both.
+        """
+        if not isinstance(name, str):
+            return ()
+        table = self.folds.get(kind)
+        if table is None:
+            groups: dict[str, list[Project]] = {}
+            if kind in {"unit", "region"}:
+                for x in self.projects.values():  # in portfolio order
+                    groups.setdefault(normalise_text(getattr(x, kind)), []).append(x)
+            else:  # leaders' and secretaries' names never collide once folded
+                named = self.by_leader if kind == "leader" else self.by_secretary
+                for k, v in named.items():
+                    groups.setdefault(normalise_text(k), []).extend(v)
+            table = self.folds[kind] = {k: tuple(v) for k, v in groups.items()}
+        return table.get(normalise_text(name), ())
 
     @classmethod
     def build(cls, p: Portfolio) -> _Index:
@@ -1612,10 +1752,11 @@ class _Index:
             lambda x: x.local_id or f"\0{id(x)}",  # no local id: never a clash
             "projects",
         )
-        _unique_index(p.leaders, lambda x: x.name, "leaders")
-        _unique_index(p.secretaries, lambda x: x.name, "secretaries")
-        _unique_index(p.units, lambda x: x.name, "units")
-        _unique_index(p.task_forces, lambda x: x.name, "task_forces")
+        _unique_project_ids(p.projects, projects)
+        _unique_names(p.leaders, "leaders")
+        _unique_names(p.secretaries, "secretaries")
+        _unique_names(p.units, "units")
+        _unique_names(p.task_forces, "task_forces")
 
         def resolve(owner: str, where: str, keys: tuple[str, ...]) -> tuple[str, ...]:
             if projects.keys() >= set(keys):
@@ -1642,8 +1783,6 @@ class _Index:
             projects=projects,
             local_ids={k: v for k, v in local_ids.items() if not k.startswith("\0")},
             issues={},
-            by_unit=_group((x.unit, x) for x in p.projects),
-            by_region=_group((x.region, x) for x in p.projects),
             by_leader=_group((ld.name, projects[k]) for k, ld in leader_pairs),
             by_secretary=_group((s.name, projects[k]) for k, s in sec_pairs),
             leaders_of=_group(leader_pairs),

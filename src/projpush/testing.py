@@ -371,7 +371,7 @@ def task_forces(draw: st.DrawFn, keys: tuple[str, ...] = (), name: str | None = 
     return TaskForce(
         name=name if name is not None else draw(names),
         lead=draw(st.none() | names),
-        members=tuple(draw(st.lists(names, max_size=3))),
+        members=tuple(draw(st.lists(names, max_size=3, unique_by=normalise_text))),
         projects=tuple(draw(_subsets(keys))),
     )
 
