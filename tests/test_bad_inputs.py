@@ -1246,6 +1246,22 @@ bad("csv-duplicate-project",
         csv_folder(tmp, projects_csv=PROJECTS_CSV + PROJECTS_CSV.splitlines()[1] + "\n")),
     LedgerError, "projects.csv:3:local_id", r"projects\.csv:3:local_id: .*'NB-1'",
     csvledger.load_csv_ledger)
+bad("csv-blank-header-over-a-cell",
+    lambda tmp: csvledger.load_csv_ledger(csv_folder(tmp, projects_csv=PROJECTS_CSV.replace(
+        "total_investment\n", "total_investment,\n").replace(",1000\n", ",1000,备注\n"))),
+    LedgerError, "projects.csv:2:I", r"^projects\.csv:2:I: column I has a blank header but holds "
+    r"'备注'; expected a header naming the column", csvledger.load_csv_ledger)
+bad("csv-header-typed-two-ways",
+    lambda tmp: csvledger.load_csv_ledger(csv_folder(tmp, projects_csv=PROJECTS_CSV.replace(
+        "total_investment\n", "total_investment, Name \n").replace(",1000\n", ",1000,x\n"))),
+    LedgerError, "projects.csv:1:Name",
+    r"^projects\.csv:1:Name: column 'name' appears twice, as 'name' and ' Name '$",
+    csvledger.load_csv_ledger)
+bad("csv-list-names-a-project-twice",
+    lambda tmp: csvledger.load_csv_ledger(
+        csv_folder(tmp, leaders_csv="name,rank,projects\n张副市长,city,NB-1;ＮＢ-1\n")),
+    LedgerError, "leaders.csv:2:projects", r"^leaders\.csv:2:projects: projects: expected each "
+    r"project once, got 'NB-1' and 'ＮＢ-1', which both name 'NB-1'$", csvledger.load_csv_ledger)
 bad("csv-no-projects-file",
     csvledger.load_csv_ledger, LedgerError, "projects.csv",
     r"^projects\.csv: this file is required but missing$", csvledger.load_csv_ledger)

@@ -853,6 +853,106 @@ class TestCodeVariants:
         assert (CODE1, CODE5) == load_csv_ledger(folder).leaders[0].projects
 
 
+class TestNormalisedKeys:
+    """Free text is read as typed; keys that are one key once normalised are reported."""
+
+    TYPED = "①号楼（一期）㈱ 5m²"
+    HEAD = "local_id,name,level,category,stage,region,unit"
+    ROW = "L-1,港区扩建,city,industry,planned,北仑区,市港航局"
+
+    def folder(self, tmp_path: Path, projects: str, **files: str) -> Path:
+        (tmp_path / "projects.csv").write_text(projects, encoding="utf-8")
+        for name, text in files.items():
+            (tmp_path / name).write_text(text, encoding="utf-8")
+        return tmp_path
+
+    def test_free_text_is_kept(self, tmp_path: Path) -> None:
+        """A name with full-width punctuation, ① and ㈱ comes back as typed."""
+        folder = broken(tmp_path, "projects.csv", "机场快速路南延", self.TYPED)
+        assert self.TYPED == load_csv_ledger(folder).project(CODE1).name
+
+    @pytest.mark.parametrize("header", [" name ", "Name", "ｎａｍｅ", "项目名称"])
+    def test_header_variants_are_one_column(self, tmp_path: Path, header: str) -> None:
+        """Headers equal once folded, lower-cased and stripped: both named as the file has them."""
+        folder = self.folder(tmp_path, f"{self.HEAD},{header}\n{self.ROW},x\n")
+        assert [
+            (
+                f"projects.csv:1:{header.strip()}",
+                f"column 'name' appears twice, as 'name' and {header!r}",
+            )
+        ] == problems(folder)
+
+    def test_blank_header_over_filled_cells(self, tmp_path: Path) -> None:
+        """A column with no header but a filled cell would lose the cell: reported."""
+        other = self.ROW.replace("L-1", "L-2")
+        folder = self.folder(tmp_path, f"{self.HEAD},\n{self.ROW},\n{other},备注\n")
+        assert [
+            (
+                "projects.csv:3:H",
+                (
+                    "column H has a blank header but holds '备注'; expected a header naming the "
+                    "column (start it with '#' to keep an extra column), or blank cells"
+                ),
+            )
+        ] == problems(folder)
+
+    def test_names_typed_two_ways(self, tmp_path: Path) -> None:
+        """Two units whose names differ only by a full-width space are one unit twice."""
+        folder = self.folder(
+            tmp_path, f"{self.HEAD}\n{self.ROW}\n", **{"units.csv": "name\n市　交通局\n市 交通局\n"}
+        )
+        assert [
+            (
+                "units.csv:3:name",
+                (
+                    "name: duplicate name '市 交通局'; line 2 has it too "
+                    "(typed '市\\u3000交通局' there, '市 交通局' here)"
+                ),
+            )
+        ] == problems(folder)
+
+    def test_month_typed_two_ways(self, tmp_path: Path) -> None:
+        """2020-02 and 2020-2 for one project: the month twice, both as typed."""
+        folder = broken(tmp_path, "monthly.csv", "2020-03,5000", "2020-2,5000")
+        assert [
+            (
+                "monthly.csv:4:month",
+                (
+                    "month: duplicate month for this project '2020-02'; line 3 has it too "
+                    "(typed '2020-02' there, '2020-2' here)"
+                ),
+            )
+        ] == problems(folder)
+
+    @pytest.mark.parametrize("again", ["ＮＢ-3", CODE3])
+    def test_list_naming_one_project_twice(self, tmp_path: Path, again: str) -> None:
+        """A list cell naming a project twice, by its local id in two forms or by its code."""
+        folder = broken(tmp_path, "leaders.csv", "NB-3、NB-4", f"NB-3、{again}")
+        assert [
+            (
+                "leaders.csv:3:projects",
+                (
+                    f"projects: expected each project once, got 'NB-3' and {again!r}, which both "
+                    f"name {CODE3!r}"
+                ),
+            )
+        ] == problems(folder)
+
+    def test_code_as_another_projects_local_id(self, tmp_path: Path) -> None:
+        """A local id that is another row's code would make references to that code ambiguous."""
+        code2 = "2020-330200-47-03-000002"
+        folder = broken(tmp_path, "projects.csv", f"{code2},,", f"{code2},{CODE1},")
+        assert [
+            (
+                "projects.csv:3:local_id",
+                (
+                    "local_id: expected a code or local id no other project has, got "
+                    f"{CODE1!r}, which names the project of line 2 too (its code {CODE1!r})"
+                ),
+            )
+        ] == problems(folder)
+
+
 class TestNamedRows:
     """Units, leaders, secretaries and task forces are read by one routine."""
 

@@ -60,6 +60,7 @@ from projpush.model import (
     TaskForce,
     Unit,
     _to_year,
+    project_ids,
 )
 
 if TYPE_CHECKING:
@@ -313,6 +314,16 @@ def _year_problem(file: str, header: str, column: str) -> LedgerError | None:
     return None
 
 
+def _column_letter(index: int) -> str:
+    """The spreadsheet's name of the column at ``index`` (0: ``A``, 26: ``AA``)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
 def _norm_header(text: str) -> str:
     return _UNIT_SUFFIX.sub("", normalise_text(text).lower().replace(" ", ""))
 
@@ -501,6 +512,7 @@ class _Reader:
             for name, header in zip(columns, records[0], strict=True)
             if name is not None
         }
+        self._blank_headers(file, records)
         rows = []
         for line, record in enumerate(records[1:], start=2):
             if not any(cell.strip() for cell in record):
@@ -542,6 +554,26 @@ class _Reader:
             self.report(_problem(file, "the file is empty; expected a header row", "a header"))
         return records
 
+    def _blank_headers(self, file: str, records: list[list[str]]) -> None:
+        """Report each column with a blank header but a filled cell: its data would be lost."""
+        blank = [i for i, text in enumerate(records[0]) if not _norm_header(text)]
+        for i in blank:
+            line, cell = next(
+                (
+                    (n, r[i])
+                    for n, r in enumerate(records[1:], start=2)
+                    if r[i : i + 1] and r[i].strip()
+                ),
+                (0, ""),
+            )
+            if line:
+                letter = _column_letter(i)
+                detail = (
+                    f"column {letter} has a blank header but holds {cell!r}; expected a header "
+                    f"naming the column (start it with '#' to keep an extra column), or blank cells"
+                )
+                self.report(_problem(f"{file}:{line}:{letter}", detail, "a header", cell))
+
     def _header(self, table: _Table, header: list[str]) -> list[str | None] | None:
         """Column name per position (None: ignored), or None when the header is unusable."""
         names: dict[str, str] = {}
@@ -572,11 +604,11 @@ class _Reader:
                 ok = False
                 result.append(None)
                 continue
-            if name in seen:
-                detail = f"column {name!r} appears twice, as {seen[name]!r} and {text.strip()!r}"
+            if name in seen:  # both headers as the file has them: 'name' and ' Name '
+                detail = f"column {name!r} appears twice, as {seen[name]!r} and {text!r}"
                 self.report(_problem(f"{table.file}:1:{text.strip()}", detail, "unique columns"))
                 ok = False
-            seen[name] = text.strip()
+            seen.setdefault(name, text)
             result.append(name)
         missing = _missing_columns(table, seen)
         self.problems.extend(missing)
@@ -670,8 +702,12 @@ class _Reader:
         return key
 
     def projects_list(self, row: _Row, items: Iterable[str]) -> tuple[str, ...] | None:
-        """The project keys a list cell names; None (reported) if one is unknown."""
-        keys = []
+        """The project keys a list cell names; None (reported) if one is unknown or repeated.
+
+        A project named twice, in any form (its code and its local id, ``L-1``
+        and ``Ｌ-1``), is reported naming both entries as typed.
+        """
+        keys: dict[str, str] = {}
         for item in items:
             key = self._resolve(item)
             if key is None:
@@ -681,11 +717,23 @@ class _Reader:
                     self.report(_problem(where, detail, "a project in projects.csv", item))
                     return None
                 continue
-            keys.append(key)
+            if key in keys:
+                first = keys[key]
+                detail = (
+                    f"{row.header('projects')}: expected each project once, got {first!r} and "
+                    f"{item!r}, which both name {key!r}"
+                )
+                self.report(_problem(row.where("projects"), detail, "each project once", item))
+                return None
+            keys[key] = item
         return tuple(keys)
 
     def unique(self, rows: Iterable[tuple[_Row, str]], column: str, what: str) -> set[int]:
-        """Report rows whose key repeats an earlier row's; return their lines."""
+        """Report rows whose key repeats an earlier row's; return their lines.
+
+        Keys are compared folded (``市　教育局`` is ``市 教育局``); when the two
+        cells differ as typed, the message shows both.
+        """
         seen: dict[str, _Row] = {}
         dupes = set()
         for row, key in rows:
@@ -694,6 +742,9 @@ class _Reader:
                 seen[key] = row
                 continue
             detail = f"{row.header(column)}: duplicate {what} {key!r}; line {first.line} has it too"
+            mine, theirs = row.get(column), first.get(column)
+            if mine != theirs:
+                detail += f" (typed {theirs!r} there, {mine!r} here)"
             self.report(_problem(row.where(column), detail, f"a unique {what}", key))
             dupes.add(row.line)
         return dupes
@@ -749,12 +800,43 @@ class _Reader:
         dupes = self.unique(keyed, "code", "project code") | self.unique(
             local, "local_id", "local id"
         )
+        dupes |= self._shared_ids(
+            [(row, project) for row, _, project in out if row.line not in dupes]
+        )
         for _row, _, project in out:
             if project.local_id is not None:
                 self.keys.setdefault(project.local_id, project.key)
         for _row, _, project in out:
             self.keys[project.key] = project.key
         return [(row, values, project) for row, values, project in out if row.line not in dupes]
+
+    def _shared_ids(self, rows: list[tuple[_Row, Project]]) -> set[int]:
+        """Report project rows named by a text that names an earlier row's project too.
+
+        A code of one project that is the local id of another (in any form that
+        parses as the code) would make every reference to it ambiguous. The
+        lines reported are returned.
+        """
+        owner: dict[str, tuple[_Row, Project]] = {}
+        lines = set()
+        for row, project in rows:
+            for text in project_ids(project):
+                first_row, first = owner.setdefault(text, (row, project))
+                if first is project:
+                    continue
+                column = "code" if str(project.code) == text else "local_id"
+                whose = "code" if str(first.code) == text else "local id"
+                typed = row.get(column)
+                theirs = first_row.get("code" if whose == "code" else "local_id")
+                detail = (
+                    f"{row.header(column)}: expected a code or local id no other project has, "
+                    f"got {typed!r}, which names the project of line {first_row.line} too "
+                    f"(its {whose} {theirs!r})"
+                )
+                self.report(_problem(row.where(column), detail, "a unique project key", typed))
+                lines.add(row.line)
+                break
+        return lines
 
     def _annual(self, row: _Row, values: dict[str, Any] | None) -> dict[str, Any] | None:
         plans = {}
