@@ -141,9 +141,9 @@ def synthetic_tables(
     Takes the same arguments and raises the same errors; the result equals
     ``from_portfolio(synthetic_portfolio(...))`` table for table
     (``Table.equals``), so :func:`~projpush.engine.to_portfolio` of it is
-    the same portfolio, which passes every rule of the model. About 1.3
-    seconds per 100,000 projects on one core, against about 17 for the
-    objects (``docs/performance.md``).
+    the same portfolio, which passes every rule of the model. A million
+    projects take 12–16 s, against about 17 s per 100,000 for the objects
+    (``docs/performance.md``).
 
     Args:
         n_projects: how many projects (0 to 5,000,000).
