@@ -628,7 +628,7 @@ class TestOptionValues:
     def test_first_date_judges(self, capsys: pytest.CaptureFixture[str]) -> None:
         """1900-01-31 is the first date whose last complete month the model holds."""
         status, out, err = run(capsys, "demo", "--as-of", "1900-01-31", "--format", "csv")
-        assert (0, "") == (status, err)
+        assert (0, "projpush: note: 台账中没有1900年的年度计划：投资数字为零\n") == (status, err)
         assert "field,value" == out.splitlines()[0]
 
     @pytest.mark.parametrize(
