@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
+import logging
 import shutil
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 import pytest
@@ -34,6 +37,9 @@ from projpush.model import (
     StageEventKind,
     Unit,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 CITY = Path(__file__).parent / "fixtures" / "csv_city"
 CODE1 = "2020-330200-47-03-000001"
@@ -353,14 +359,15 @@ class TestStructureErrors:
         ] == problems(folder)
 
     def test_not_utf8(self, tmp_path: Path) -> None:
-        """A GBK file (Excel's plain 'CSV') is refused with the remedy."""
+        """A file neither UTF-8 nor GB18030 is refused with the remedy (GBK is read: below)."""
         folder = tmp_path / "city"
         shutil.copytree(CITY, folder)
         text = (CITY / "leaders.csv").read_text(encoding="utf-8")
-        (folder / "leaders.csv").write_bytes(text.encode("gbk"))
+        (folder / "leaders.csv").write_bytes(text.encode("utf-16"))
         [(where, message)] = problems(folder)
         assert "leaders.csv" == where
-        assert message.startswith("not UTF-8 text (byte 24); save it as 'CSV UTF-8 (逗号分隔)'")
+        assert message.startswith("neither UTF-8 nor GB18030 text (byte ")
+        assert message.endswith("; save it as 'CSV UTF-8 (逗号分隔)' from Excel or WPS")
 
     def test_broken_quoting(self, tmp_path: Path) -> None:
         """Text after a closing quote is not CSV; the row is named."""
@@ -1060,3 +1067,80 @@ class TestFormulaCells:
         assert text == unescape_cell(escape_cell(text))
         assert f"''{text}" == escape_cell(f"'{text}")
         assert f"'{text}" == unescape_cell(escape_cell(f"'{text}"))
+
+
+class TestEncodings:
+    """UTF-8 with or without a BOM, else GB18030 (Chinese Excel's "CSV (逗号分隔)"), and said so."""
+
+    def copy(self, tmp_path: Path, encode: Callable[[str], bytes]) -> Path:
+        folder = tmp_path / "city"
+        shutil.copytree(CITY, folder)
+        for path in folder.glob("*.csv"):
+            path.write_bytes(encode(path.read_text(encoding="utf-8-sig")))
+        return folder
+
+    @pytest.mark.parametrize(
+        "encode",
+        [
+            lambda text: text.encode("utf-8"),
+            lambda text: text.encode("utf-8-sig"),
+            lambda text: text.encode("gbk"),
+            lambda text: text.encode("gb18030"),
+        ],
+        ids=["utf-8", "utf-8 with BOM", "gbk", "gb18030"],
+    )
+    def test_same_ledger(self, tmp_path: Path, encode: Callable[[str], bytes]) -> None:
+        assert load_csv_ledger(self.copy(tmp_path, encode)) == load_csv_ledger(CITY)
+
+    def test_gb18030_beyond_gbk(self, tmp_path: Path) -> None:
+        """A character GBK lacks (䶮, CJK extension A) is read from GB18030 as typed."""
+        folder = broken(tmp_path, "units.csv", "市交通局", "刘䶮路")
+        path = folder / "units.csv"
+        path.write_bytes(path.read_text(encoding="utf-8").encode("gb18030"))
+        assert "刘䶮路" in {u.name for u in load_csv_ledger(folder).units}
+
+    def test_the_reading_is_said(self, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+        folder = self.copy(tmp_path, lambda text: text.encode("gbk"))
+        with caplog.at_level(logging.INFO, logger="projpush"):
+            load_csv_ledger(folder)
+        # Only files that are not valid UTF-8 are read as GB18030: an ASCII file is UTF-8 too.
+        gbk = [p.name for p in folder.glob("*.csv") if not p.read_bytes().isascii()]
+        assert "monthly.csv" not in gbk
+        files = ", ".join(sorted(gbk))
+        note = f"read as GB18030, not UTF-8 (the encoding Chinese Excel saves CSV in): {files}"
+        assert caplog.messages == [note]
+        assert note in check_ledger(folder, dt.date(2020, 10, 31)).notes
+        assert check_ledger(CITY, dt.date(2020, 10, 31)).notes == ()
+
+    def test_bom_but_not_utf8(self, tmp_path: Path) -> None:
+        folder = self.copy(tmp_path, lambda text: text.encode("utf-8"))
+        path = folder / "units.csv"
+        path.write_bytes(
+            codecs.BOM_UTF8 + path.read_bytes().replace("市".encode(), "市".encode("gbk"))
+        )
+        [(where, message)] = problems(folder)
+        assert where == "units.csv"
+        assert message.startswith("starts with a UTF-8 byte-order mark but is not UTF-8 (byte ")
+
+    def test_neither(self, tmp_path: Path) -> None:
+        folder = self.copy(tmp_path, lambda text: text.encode("utf-8"))
+        (folder / "units.csv").write_bytes(b"name\n\x80\xff\n")
+        [(where, message)] = problems(folder)
+        assert (where, message.split(";")[0]) == (
+            "units.csv",
+            "neither UTF-8 nor GB18030 text (byte 5)",
+        )
+        assert message.endswith("save it as 'CSV UTF-8 (逗号分隔)' from Excel or WPS")
+
+    def test_command_line_notes(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        from projpush.cli import main  # noqa: PLC0415
+
+        folder = self.copy(tmp_path, lambda text: text.encode("gbk"))
+        options = ["--as-of", "2020-10-31", "--policy", "binzhou", "--format", "json"]
+        assert main(["report", str(folder), *options]) == 0
+        err = capsys.readouterr().err
+        assert err.count("projpush: note: read as GB18030, not UTF-8") == 1
+        assert main(["check", str(folder), "--as-of", "2020-10-31"]) == 0
+        captured = capsys.readouterr()
+        assert captured.out.startswith("note: read as GB18030, not UTF-8")
+        assert "projpush: note" not in captured.err

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
 import os
 import re
 import sys
@@ -321,6 +322,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     args = _parser().parse_args(argv)
     out = _Console(sys.stdout or _devnull())  # None: started with stdout closed (>&-)
+    # The library's notes (a CSV read as GB18030) as "projpush: note: ..."; check lists its own.
+    notes = _Notes() if args.command != "check" else logging.NullHandler()
+    log = logging.getLogger("projpush")
+    log.addHandler(notes)
+    level = log.level
+    log.setLevel(min(log.getEffectiveLevel(), logging.INFO))
     try:
         status = _run(args, out)
         out.flush()  # a closed pipe shows here, not at interpreter exit
@@ -341,8 +348,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             _say(f"  at {where}")
         return EXIT_ERROR
     finally:
+        log.removeHandler(notes)
+        log.setLevel(level)
         out.note(output_option=hasattr(args, "output"))
     return status
+
+
+class _Notes(logging.Handler):
+    """Write the ``projpush`` logger's notes on stderr, one line each (``check`` lists its own)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        _say(f"projpush: note: {record.getMessage()}")
 
 
 def _devnull() -> TextIO:
@@ -573,6 +592,7 @@ def _check(args: argparse.Namespace, out: _Console) -> int:
 
     as_of = args.as_of or dt.date.today()  # noqa: DTZ011 (the edge may read the clock)
     outcome = check_ledger(args.ledger, as_of, max_bytes=args.max_ledger_size)
+    out.writelines(f"note: {note}\n" for note in outcome.notes)
     out.writelines(f"error: {problem}\n" for problem in outcome.problems)
     out.writelines(
         f"warning: {finding.subject}: {finding.kind.value}: {finding.detail}\n"

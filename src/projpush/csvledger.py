@@ -25,9 +25,11 @@ Decimal('1500.5')
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import functools
+import logging
 import re
 from decimal import Decimal
 from io import StringIO
@@ -70,12 +72,14 @@ if TYPE_CHECKING:
 __all__ = [
     "CSV_FILES",
     "check_csv_ledger",
+    "decode_csv",
     "dump_csv_ledger",
     "load_csv_ledger",
     "read_csv_ledger",
 ]
 
 T = TypeVar("T")
+_LOG: Final = logging.getLogger("projpush")
 
 # Separators of a list inside one cell (a leader's projects, a task force's members).
 _LIST_SPLIT: Final = re.compile(r"[;；、]")
@@ -478,6 +482,7 @@ class _Reader:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.problems: list[LedgerError] = []
+        self.gb18030: list[str] = []  # the files read as GB18030, not UTF-8
         self.keys: dict[str, str] = {}  # code, local id or key -> project key
         self.bad_keys: set[str] = set()  # keys of project rows that failed
         self.bad_names: dict[str, set[str]] = {}  # per file: names of rows that failed
@@ -530,15 +535,19 @@ class _Reader:
 
     def _records(self, path: Path, file: str) -> list[list[str]]:
         """The file's records, header first; [] (reported) when it cannot be read as CSV."""
+        data = path.read_bytes()
         try:
-            text = path.read_bytes().decode("utf-8-sig")
+            text, encoding = decode_csv(data)
         except UnicodeDecodeError as err:
-            detail = (
-                f"not UTF-8 text (byte {err.start}); save it as 'CSV UTF-8 (逗号分隔)' "
-                f"from Excel or WPS"
-            )
-            self.report(_problem(file, detail, "UTF-8 text", None))
+            if data.startswith(codecs.BOM_UTF8):
+                detail = f"starts with a UTF-8 byte-order mark but is not UTF-8 (byte {err.start})"
+            else:
+                detail = f"neither UTF-8 nor GB18030 text (byte {err.start})"
+            remedy = "; save it as 'CSV UTF-8 (逗号分隔)' from Excel or WPS"
+            self.report(_problem(file, detail + remedy, "UTF-8 or GB18030 text", None))
             return []
+        if encoding != "utf-8":
+            self.gb18030.append(file)
         records: list[list[str]] = []
         try:
             # A cell projpush quoted against formulas ('=x) reads back as it was typed (=x).
@@ -1171,9 +1180,41 @@ def read_csv_ledger(
     >>> read_csv_ledger("/nonexistent")
     ((LedgerError('projects.csv: this file is required but missing'),), None)
     """
-    reader = _Reader(Path(folder))
+    problems, portfolio, _ = _read(Path(folder))
+    return problems, portfolio
+
+
+def _read(folder: Path) -> tuple[tuple[LedgerError, ...], Portfolio | None, tuple[str, ...]]:
+    """:func:`read_csv_ledger`, and the notes of the reading (a file read as GB18030)."""
+    reader = _Reader(folder)
     portfolio = reader.read()
-    return tuple(reader.problems), portfolio
+    notes = ()
+    if reader.gb18030:
+        files = ", ".join(sorted(reader.gb18030))
+        notes = (f"read as GB18030, not UTF-8 (the encoding Chinese Excel saves CSV in): {files}",)
+        _LOG.info(notes[0])
+    return tuple(reader.problems), portfolio, notes
+
+
+def decode_csv(data: bytes) -> tuple[str, str]:
+    """The text of a CSV file's bytes and the encoding read, by the ledger's one rule.
+
+    A UTF-8 byte-order mark means UTF-8; otherwise valid UTF-8 is read as
+    UTF-8; otherwise the bytes are read as GB18030, which holds GBK and so
+    the "CSV (逗号分隔)" that Chinese Excel and WPS save by default.
+
+    Raises:
+        UnicodeDecodeError: the bytes are not text of that encoding.
+
+    >>> decode_csv("名称".encode("utf-8-sig")), decode_csv("名称".encode("gbk"))
+    (('名称', 'utf-8'), ('名称', 'gb18030'))
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("gb18030"), "gb18030"
 
 
 def check_csv_ledger(folder: str | os.PathLike[str]) -> list[tuple[str, str]]:

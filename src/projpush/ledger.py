@@ -227,6 +227,8 @@ class LedgerCheck:
     problems: tuple[Problem, ...]
     findings: tuple[Finding, ...]
     portfolio: Portfolio | None
+    notes: tuple[str, ...] = ()
+    """What the reader should know: a CSV file read as GB18030, say."""
 
     @property
     def valid(self) -> bool:
@@ -294,11 +296,11 @@ def check_ledger(
 def _check_loaded(target: Path, as_of: dt.date) -> LedgerCheck:
     from projpush import csvledger  # noqa: PLC0415 (only CSV ledgers need it)
 
-    problems, portfolio = csvledger.read_csv_ledger(target)  # one read: check and build
+    problems, portfolio, notes = csvledger._read(target)  # noqa: SLF001 (one read: check and build)
     if portfolio is None:
         found = tuple(Problem(e.field or "ledger", e.detail) for e in problems)
-        return LedgerCheck(found, (), None)
-    return LedgerCheck((), integrity_report(portfolio, as_of), portfolio)
+        return LedgerCheck(found, (), None, notes)
+    return LedgerCheck((), integrity_report(portfolio, as_of), portfolio, notes)
 
 
 def _check_portfolio(build: Any, as_of: dt.date) -> LedgerCheck:
