@@ -1,4 +1,7 @@
-"""Tests of projpush.columnar: DataFrames of monthly figures give the object API's answers."""
+"""Tests of projpush.columnar: DataFrames of monthly figures give the object API's answers.
+
+The functions run on the table engine; the object API is the reference.
+"""
 
 from __future__ import annotations
 
@@ -23,7 +26,11 @@ from projpush.columnar import (
     judge_frame,
     light_map_frame,
     to_frames,
+    to_tables,
 )
+from projpush.engine import from_portfolio, judge_tables
+from projpush.engine import lights as engine_lights
+from projpush.engine import tables as engine_tables
 from projpush.errors import (
     DuplicateKeyError,
     InvalidTransition,
@@ -44,7 +51,7 @@ from projpush.lights import (
     light_map,
 )
 from projpush.metrics import NOT_APPLICABLE, group_figures, investment
-from projpush.model import Month, Portfolio
+from projpush.model import Month, Portfolio, Project
 from projpush.synth import SAMPLE_AS_OF, sample_portfolio
 from test_columnar_props import frame_rows, group_rows
 
@@ -802,6 +809,87 @@ class TestFigures:
         empty = figures_frame(monthly_table().iloc[:0], AS_OF, projects=project_table().iloc[:0])
         assert 0 == len(groups_from_figures(empty, "region"))
         assert "region" == groups_from_figures(empty, "region").columns[0]
+
+
+class TestOnTheEngine:
+    """The columnar functions are the engine's, in pandas: no Project is built for them."""
+
+    @pytest.fixture
+    def no_objects(self, monkeypatch):
+        """Building a Project, or turning tables into one, raises."""
+
+        def refuse(*args, **kwargs):
+            msg = "a Project was built"
+            raise AssertionError(msg)
+
+        monkeypatch.setattr(Project, "__init__", refuse)
+        monkeypatch.setattr(engine_tables, "to_portfolio", refuse)
+        monkeypatch.setattr(engine_lights, "_projects", refuse)
+
+    @pytest.mark.usefixtures("no_objects")
+    def test_no_project_is_built(self, tables):
+        """Every function but from_frames runs without a Project, errors included."""
+        kw = {"projects": tables.projects, "stage_events": tables.stage_events}
+        worst = WorstOf((LagPolicy.ningbo(), GapPolicy.yinchuan()))
+        for policy in (None, GapPolicy.sanya(), worst):
+            assert 50 == len(judge_frame(tables.monthly, SAMPLE_AS_OF, policy, lenient=True, **kw))
+            assert 600 == len(light_map_frame(tables.monthly, 2020, policy, lenient=True, **kw))
+        each = figures_frame(tables.monthly, SAMPLE_AS_OF, **kw)
+        assert groups_frame(tables.monthly, "unit", SAMPLE_AS_OF, **kw).equals(
+            groups_from_figures(each, "unit")
+        )
+        assert 50 == to_tables(tables.monthly, **kw).projects.num_rows
+        unplanned = monthly_table(plan=[None] * 6)
+        with pytest.raises(ValidationError, match=r"^project A: no monthly plan for 2020"):
+            judge_frame(unplanned, AS_OF, worst, projects=project_table())
+        with pytest.raises(ValidationError, match=r"^project A: no monthly plan for 2020"):
+            light_map_frame(unplanned, 2020, projects=project_table())
+        with pytest.raises(AssertionError, match="a Project was built"):
+            from_frames(tables.monthly, **kw)
+
+    def test_to_tables_is_the_engine_ledger(self, sample, tables):
+        """to_tables holds the portfolio's engine tables: the engine gives the same lights."""
+        got = to_tables(tables.monthly, tables.projects, tables.stage_events)
+        direct = from_portfolio(stripped(sample))
+        for name in ("monthly", "annual_plans", "stage_events"):
+            assert getattr(got, name).num_rows == getattr(direct, name).num_rows
+        ours = judge_tables(got, SAMPLE_AS_OF, lenient=True).verdicts
+        theirs = judge_tables(direct, SAMPLE_AS_OF, lenient=True).verdicts
+        assert ours.sort("key").equals(theirs.sort("key"))
+
+    def test_dtypes(self, tables):
+        """Amounts are exact Arrow decimals; verdicts and map cells text; shares Fractions."""
+        kw = {"projects": tables.projects, "stage_events": tables.stage_events}
+        each = figures_frame(tables.monthly, SAMPLE_AS_OF, **kw)
+        money = "decimal128(38, 12)[pyarrow]"
+        for c in ("annual_plan", "done_to_date", "done_in_month", "done_last_year"):
+            assert money == str(each[c].dtype)
+        assert "bool" == str(each["planned"].dtype)
+        assert {Fraction} == {type(v) for v in each["schedule"]}
+        groups = groups_frame(tables.monthly, "level", SAMPLE_AS_OF, **kw)
+        assert ["int64", "int64", money] == [
+            str(groups[c].dtype) for c in ("members", "projects_planned", "done_to_date")
+        ]
+        assert groups["done_to_date"].sum() == each["done_to_date"].sum()
+        lights = judge_frame(tables.monthly, SAMPLE_AS_OF, **kw)
+        assert {"object"} == {str(t) for t in lights.dtypes}
+
+    def test_amounts_written_as_given(self):
+        """Reasons write amounts as the object API does: "90.0" keeps its place."""
+        monthly = monthly_table(done=["90.0", "90", "90.00", "50", "40", None])
+        got = judge_frame(monthly, AS_OF, projects=project_table(), lang="en")
+        want = renamed(
+            verdict_records(judge_portfolio(from_frames(monthly, project_table()), AS_OF), "en")
+        )
+        assert "completed 270.00 万元" in got.loc[0, "reasons"]
+        assert got.loc[1].to_dict() == want[1]
+
+    def test_tolerance_the_engine_cannot_hold(self):
+        """A tolerance with more than 6 decimal places is refused, naming the engine."""
+        with pytest.raises(PolicyError, match=r"^tolerance: expected a factor with at most 6"):
+            judge_frame(
+                monthly_table(), AS_OF, LagPolicy.ningbo("0.1234567"), projects=project_table()
+            )
 
 
 class TestImportErrors:

@@ -1,12 +1,17 @@
-"""The columnar path for analysts: lights and figures over pandas DataFrames.
+"""The columnar path for analysts: lights and figures over pandas DataFrames, on the table engine.
 
 An analyst's ledger is often a table of monthly figures, one row per project
 and month (月度台账), rather than :class:`~projpush.model.Project` objects.
-This module reads such tables and gives the answers of the object API, value
-for value: it rebuilds each project from its rows and calls the very same
-rule code (:func:`projpush.lights.judge_portfolio`,
-:func:`projpush.lights.light_map`, :func:`projpush.metrics.investment`,
-:func:`projpush.metrics.group_figures`). Nothing here re-implements a rule.
+This module is a thin pandas layer over the table engine
+(:mod:`projpush.engine`): it reads such tables into the engine's Arrow
+tables (:func:`to_tables`, every cell checked by the model's own converters,
+with the table, column and row named), computes with the engine's
+column-wise rules (:func:`~projpush.engine.judge_tables`,
+:func:`~projpush.engine.light_map_table`,
+:func:`~projpush.engine.investment_table`,
+:func:`~projpush.engine.group_table`) and returns pandas frames holding the
+object API's answers, value for value. No :class:`~projpush.model.Project`
+is built, except by :func:`from_frames`, whose purpose that is.
 
 The input tables (documented in ``docs/columnar.md``):
 
@@ -22,10 +27,11 @@ The input tables (documented in ``docs/columnar.md``):
 - ``stage_events`` (optional): one row per dated stage change, columns
   ``key``, ``kind``, ``on`` and optionally ``note``.
 
-Amounts are exact: ``Decimal``, ``int`` or text. A float column is refused
-with :class:`~projpush.errors.MoneyTypeError` naming the column. Needs the
-optional extra ``projpush[pandas]`` (and ``projpush[dask]`` for
-:func:`on_partitions`), imported when a function is called.
+Amounts are exact: ``Decimal``, ``int``, text or Arrow decimals. A float
+column is refused with :class:`~projpush.errors.MoneyTypeError` naming the
+column. Needs the optional extras ``projpush[pandas]`` and
+``projpush[engine]`` (and ``projpush[dask]`` for :func:`on_partitions`),
+imported when a function is called.
 
 >>> import datetime as dt
 >>> import pandas as pd
@@ -43,38 +49,24 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
+import inspect
 from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
-from projpush._convert import FrozenMap, normalise_text, to_date, to_nonneg_money
 from projpush._extras import require
-from projpush.errors import (
-    DuplicateKeyError,
-    MoneyTypeError,
-    PolicyError,
-    ProjpushError,
-    UnknownReferenceError,
-    ValidationError,
-)
-from projpush.frames import light_map_records, portfolio_records, verdict_records
-from projpush.lights import GapPolicy, LagPolicy, LightPolicy, WorstOf, judge_portfolio, light_map
-from projpush.metrics import (
-    GroupBy,
-    GroupFigures,
-    Investment,
-    NotApplicable,
-    Ratio,
-    group_figures,
-    investment,
-    time_schedule,
-)
-from projpush.model import Month, Portfolio, Project, StageEvent
+from projpush.errors import UnknownReferenceError, ValidationError
+from projpush.frames import portfolio_records
+from projpush.metrics import NOT_APPLICABLE, GroupBy, NotApplicable, time_schedule
 from projpush.schedule import TimeBasis
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Sequence
+    from collections.abc import Callable
+
+    from projpush._columnar_read import Read
+    from projpush.engine.tables import LedgerTables
+    from projpush.lights import LightPolicy
+    from projpush.model import Portfolio
 
 __all__ = [
     "LedgerFrames",
@@ -85,52 +77,21 @@ __all__ = [
     "judge_frame",
     "light_map_frame",
     "on_partitions",
+    "partition_by_key",
     "to_frames",
+    "to_tables",
 ]
 
-# The project columns: required ones, then optional ones handed to Project as they are.
 _REQUIRED: Final = ("key", "name", "level", "category", "stage", "region", "unit")
-_OPTIONAL: Final = ("code", "local_id", "owner", "total_investment", "task_force")
-_MONEY_OPTIONAL: Final = frozenset({"total_investment"})
-_ANNUAL: Final = re.compile(r"annual_plan_(\d{4})")
 _MONTHLY: Final = ("key", "month", "plan", "done")
 _EVENTS: Final = ("key", "kind", "on")
-# Marks the rows on_partitions merged from a projects table, to find monthly rows without one.
-_FROM_PROJECTS: Final = "__projpush_project__"
-
-_VERDICT_COLUMNS: Final = {
-    "key": object,
-    "as_of": object,
-    "policy": object,
-    "light": object,
-    "severity": object,
-    "reason_codes": object,
-    "reasons": object,
-}
-_LIGHT_MAP_COLUMNS: Final = {"key": object, "name": object, "month": object, "light": object}
-_AMOUNTS: Final = {
-    "annual_plan": object,
-    "done_to_date": object,
-    "done_in_month": object,
-    "done_last_year": object,
-    "completion": object,
-    "schedule": object,
-    "gap": object,
-    "completion_pct": object,
-    "gap_points": object,
-}
-_FIGURE_COLUMNS: Final = {
-    "key": object,
-    "name": object,
-    "level": object,
-    "category": object,
-    "region": object,
-    "unit": object,
-    "stage": object,
-    "planned": bool,
-    **_AMOUNTS,
-}
+_AMOUNTS: Final = ("annual_plan", "done_to_date", "done_in_month", "done_last_year")
+_LABELS: Final = ("key", "name", "level", "category", "region", "unit", "stage")
+_SHARES: Final = ("completion", "schedule", "gap", "completion_pct", "gap_points")
+_FIGURE_COLUMNS: Final = (*_LABELS, "planned", *_AMOUNTS, *_SHARES)
 _DIMENSIONS: Final = (GroupBy.LEVEL, GroupBy.CATEGORY, GroupBy.REGION, GroupBy.UNIT, GroupBy.STAGE)
+# The column on_partitions adds to every table: the hash of a row's folded project key.
+_PART: Final = "__projpush_part__"
 
 
 # --------------------------------------------------------------------------- optional imports
@@ -144,6 +105,14 @@ def _pandas() -> Any:
 def _dask_dataframe() -> Any:
     """The dask.dataframe module, or an ImportError naming the extra to install."""
     return require("dask.dataframe", extra="dask", user="projpush.columnar.on_partitions")
+
+
+def _read(monthly: Any, projects: Any | None, stage_events: Any | None) -> Read:
+    """The tables read into the engine's (pandas first, for its ImportError)."""
+    _pandas()
+    from projpush import _columnar_read  # noqa: PLC0415 (needs the extras)
+
+    return _columnar_read.read(monthly, projects, stage_events)
 
 
 # --------------------------------------------------------------------------- frames out
@@ -169,12 +138,13 @@ def to_frames(portfolio: Portfolio) -> LedgerFrames:
 
     Rows are in portfolio order, months in calendar order. Milestones,
     approvals, site observations, people and issues are not part of these
-    tables.
+    tables. Amounts are written as the model holds them (``"479.330"`` stays
+    so), and read back as they were.
 
     Raises:
         ImportError: pandas is not installed (``projpush[pandas]``).
 
-    >>> from projpush.model import Project
+    >>> from projpush.model import Portfolio, Project
     >>> p = Project(local_id="BZ-1", name="滨州项目", level="city", category="industry",
     ...     stage="under_construction", region="滨城区", unit="市发改委",
     ...     annual_plans={2020: "1000"}, monthly_done={"2020-05": "479.33"})
@@ -209,284 +179,40 @@ def to_frames(portfolio: Portfolio) -> LedgerFrames:
     projects = pd.DataFrame(
         {c: pd.Series([r[c] for r in project_rows], dtype=object) for c in columns}
     )
-    return LedgerFrames(
-        projects,
-        _frame(monthly, dict.fromkeys(_MONTHLY, object)),
-        _frame(events, dict.fromkeys((*_EVENTS, "note"), object)),
-    )
+    return LedgerFrames(projects, _objects_of(monthly), _objects_of(events))
 
 
-def _frame(columns: dict[str, list[Any]], dtypes: dict[str, Any]) -> Any:
-    """A DataFrame of ``columns`` with fixed dtypes, the same whether empty or not.
-
-    Object columns keep ``None``, ``Decimal`` and ``Fraction`` values as they
-    are; a fixed schema lets Dask trust the empty frame as its ``meta``.
-    """
+def _objects_of(columns: dict[str, list[Any]]) -> Any:
+    """A DataFrame of object columns of the values as they are, the same whether empty or not."""
     pd = _pandas()
-    return pd.DataFrame({c: pd.Series(columns[c], dtype=t) for c, t in dtypes.items()})
+    return pd.DataFrame({c: pd.Series(values, dtype=object) for c, values in columns.items()})
+
+
+def _objects(frame: Any, columns: tuple[str, ...]) -> Any:
+    """A pandas frame of object columns of a polars frame's values (text, None)."""
+    return _objects_of({c: frame[c].to_list() for c in columns})
+
+
+def _decimals(column: Any) -> Any:
+    """A polars money column as exact Arrow ``decimal128(38, 12)`` values in pandas."""
+    pd = _pandas()
+    pa = require("pyarrow", extra="engine", user="projpush.columnar")
+    arrow = column.to_arrow().cast(pa.decimal128(38, 12))
+    return pd.Series(pd.arrays.ArrowExtensionArray(arrow))
 
 
 # --------------------------------------------------------------------------- frames in
 
 
-class _Missing:
-    """Tells a table's missing cells (None, NaN, pandas NA and NaT) from values."""
-
-    def __init__(self, pd: Any) -> None:
-        self._na, self._nat = pd.NA, pd.NaT
-
-    def __call__(self, value: object) -> bool:
-        # Identity, not ==: pd.NA == x is NA, whose truth value is an error.
-        return (
-            value is None
-            or value is self._na
-            or value is self._nat
-            or (isinstance(value, float) and value != value)  # noqa: PLR0124 (NaN test)
-        )
-
-
-def _check_frame(frame: object, table: str, required: Iterable[str], hint: str = "") -> Any:
-    """``frame`` when it is a pandas DataFrame with the ``required`` columns."""
-    if not isinstance(frame, _pandas().DataFrame):
-        raise ValidationError.about(table, "a pandas DataFrame", type(frame).__name__)
-    _check_columns(frame, table, required, hint)
-    return frame
-
-
-def _check_columns(frame: Any, table: str, required: Iterable[str], hint: str = "") -> None:
-    """Refuse a pandas or Dask DataFrame that lacks some of the ``required`` columns."""
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        msg = f"{table}: expected the columns {missing}{hint}, got {list(frame.columns)}"
-        raise ValidationError(
-            msg, field=table, expected=f"columns {missing}", got=list(frame.columns)
-        )
-
-
-def _refuse_float_columns(frame: Any, table: str, columns: Iterable[str]) -> None:
-    """Money is never float: a float column (pandas or Dask) is refused before any value is read."""
-    is_float = _pandas().api.types.is_float_dtype
-    dtypes = frame.dtypes
-    for column in columns:
-        if column in frame.columns and is_float(dtypes[column]):
-            field = f"{table}.{column}"
-            msg = (
-                f"{field}: money must be exact, but the column holds {dtypes[column]} "
-                "numbers; read it as text (pandas.read_csv(..., dtype=str)) or as Decimal"
-            )
-            raise MoneyTypeError(
-                msg, field=field, expected="Decimal, int or text amounts", got=str(dtypes[column])
-            )
-
-
-def _text_key(value: object, field: str) -> str:
-    text = normalise_text(value) if isinstance(value, str) else ""
-    if not text:
-        raise ValidationError.about(field, "a project key (a non-empty text)", value)
-    return text
-
-
-def _month(value: object, field: str, pd: Any) -> Month:
-    if type(value) is Month:
-        return value
-    if isinstance(value, str):
-        return Month.parse(value, field)
-    if isinstance(value, pd.Period) and value.freqstr == "M":
-        return Month(value.year, value.month)
-    raise ValidationError.about(field, "a month YYYY-MM (text, Month or monthly Period)", value)
-
-
-def _amount(value: object, field: str) -> Decimal:
-    if type(value) is Decimal and value.is_finite() and value >= 0:
-        return value
-    if not isinstance(value, bool | int | float | str | Decimal) and hasattr(value, "item"):
-        value = value.item()  # a NumPy scalar: its Python value (a float stays a float)
-    return to_nonneg_money(value, field)
-
-
-def _date(value: object, field: str) -> dt.date:
-    """A date as the model's fields take it, or a timestamp at midnight (what pandas reads)."""
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is not None or value.time() != dt.time(0):
-            raise ValidationError.about(field, "a date (a timestamp at midnight at most)", value)
-        return value.date()
-    return to_date(value, field)
-
-
-def _as_of(value: object) -> dt.date:
-    """The date of a judgement: a date, or a pandas Timestamp at midnight."""
-    if isinstance(value, dt.date):
-        return _date(value, "as_of")
-    raise ValidationError.about("as_of", "a date", value)
-
-
-def _year(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 2200:
-        raise ValidationError.about("year", "a year from 1900 to 2200", value)
-    return value
-
-
-def _located(error: ProjpushError, where: str) -> ProjpushError:
-    """``error`` with ``where`` (the table and row) in front of its message and field."""
-    field = f"{where}.{error.field}" if error.field else where
-    return type(error)(f"{where}: {error}", field=field, expected=error.expected, got=error.got)
-
-
-class _Figures:
-    """One project's monthly plans and reports, gathered from its rows."""
-
-    __slots__ = ("done", "months", "plan")
-
-    def __init__(self) -> None:
-        self.months: set[Month] = set()
-        self.plan: dict[Month, Decimal] = {}
-        self.done: dict[Month, Decimal] = {}
-
-
-def _project_columns(frame: Any) -> list[str]:
-    """The project columns ``frame`` has: the required, the optional, the annual plans."""
-    optional = [c for c in _OPTIONAL if c in frame.columns]
-    annual = sorted(c for c in frame.columns if isinstance(c, str) and _ANNUAL.fullmatch(c))
-    return [*_REQUIRED, *optional, *annual]
-
-
-def _project_rows(frame: Any, table: str, *, repeated: bool) -> dict[str, dict[str, Any]]:
-    """The project columns of each key, missing cells as None.
-
-    In a projects table a key comes once; in a monthly table carrying the
-    project columns (``repeated``) every row of a key must agree.
-    """
-    pd = _pandas()
-    missing = _Missing(pd)
-    columns = _project_columns(frame)
-    money = [c for c in columns if c in _MONEY_OPTIONAL or _ANNUAL.fullmatch(c)]
-    _refuse_float_columns(frame, table, money)
-    cells = [frame[c].tolist() for c in columns]
-    rows: dict[str, dict[str, Any]] = {}
-    for values in zip(*cells, strict=True):
-        key = _text_key(values[0], f"{table}.key")
-        row = {c: None if missing(v) else v for c, v in zip(columns, values, strict=True)}
-        row["key"] = key
-        seen = rows.get(key)
-        if seen is None:
-            rows[key] = row
-        elif not repeated:
-            raise DuplicateKeyError.about(f"{table}.key", "each project once", key)
-        elif seen != row:
-            column = next(c for c in columns if seen[c] != row[c])
-            msg = (
-                f"{table}: project {key!r} has two values in column {column!r}: "
-                f"{seen[column]!r} and {row[column]!r}"
-            )
-            raise ValidationError(
-                msg, field=f"{table}.{column}", expected=repr(seen[column]), got=row[column]
-            )
-    return rows
-
-
-def _monthly_figures(
-    frame: Any, table: str, *, repeated: bool
-) -> tuple[dict[str, _Figures], dict[str, dict[str, Any]] | None]:
-    """Each key's plans and reports; with ``repeated``, its project columns too."""
-    pd = _pandas()
-    missing = _Missing(pd)
-    _refuse_float_columns(frame, table, ("plan", "done"))
-    figures: dict[str, _Figures] = {}
-    keys, months = frame["key"].tolist(), frame["month"].tolist()
-    for key_cell, month_cell, plan, done in zip(
-        keys, months, frame["plan"].tolist(), frame["done"].tolist(), strict=True
-    ):
-        key = _text_key(key_cell, f"{table}.key")
-        gathered = figures.get(key)
-        if gathered is None:
-            gathered = figures[key] = _Figures()
-        if missing(month_cell):
-            if repeated and missing(plan) and missing(done):
-                continue  # a project's row without figures (as an outer merge leaves it)
-            raise ValidationError.about(f"{table}.month[{key}]", "a month YYYY-MM", None)
-        month = _month(month_cell, f"{table}.month[{key}]", pd)
-        where = f"[{key} {month}]"
-        if month in gathered.months:
-            raise DuplicateKeyError.about(f"{table}{where}", "one row per project and month", where)
-        gathered.months.add(month)
-        if not missing(plan):
-            gathered.plan[month] = _amount(plan, f"{table}.plan{where}")
-        if not missing(done):
-            gathered.done[month] = _amount(done, f"{table}.done{where}")
-    rows = _project_rows(frame, table, repeated=True) if repeated else None
-    return figures, rows
-
-
-def _stage_events(frame: object) -> dict[str, list[StageEvent]]:
-    """Each key's stage events, by date; events of one day keep their row order."""
-    table = "stage_events"
-    events_frame = _check_frame(frame, table, _EVENTS)
-    missing = _Missing(_pandas())
-    notes = events_frame["note"].tolist() if "note" in events_frame.columns else None
-    dated: dict[str, list[tuple[dt.date, int, StageEvent]]] = {}
-    cells = zip(
-        events_frame["key"].tolist(),
-        events_frame["kind"].tolist(),
-        events_frame["on"].tolist(),
-        strict=True,
-    )
-    for i, (key_cell, kind, on) in enumerate(cells):
-        key = _text_key(key_cell, f"{table}.key")
-        day = _date(None if missing(on) else on, f"{table}.on[{key}]")
-        note = "" if notes is None or missing(notes[i]) else notes[i]
-        try:
-            event = StageEvent(kind, day, note)
-        except ProjpushError as error:
-            raise _located(error, f"{table}[{key} {day}]") from None
-        dated.setdefault(key, []).append((day, i, event))
-    return {k: [e for _, _, e in sorted(v, key=_by_day)] for k, v in dated.items()}
-
-
-def _by_day(item: tuple[dt.date, int, StageEvent]) -> tuple[dt.date, int]:
-    return item[0], item[1]
-
-
-def _project(
-    row: dict[str, Any], figures: _Figures | None, events: Sequence[StageEvent], table: str
-) -> Project:
-    key = row["key"]
-    annual = {}
-    options: dict[str, Any] = {}
-    for column, value in row.items():
-        match = _ANNUAL.fullmatch(column)
-        if match and value is not None:
-            annual[int(match[1])] = _amount(value, f"{table}.{column}[{key}]")
-        elif column in _MONEY_OPTIONAL and value is not None:
-            options[column] = _amount(value, f"{table}.{column}[{key}]")
-        elif column in _OPTIONAL and column not in _MONEY_OPTIONAL and value is not None:
-            options[column] = value
-    if "code" not in options and "local_id" not in options:
-        options["local_id"] = key
-    try:
-        project = Project(
-            name=row["name"],
-            level=row["level"],
-            category=row["category"],
-            stage=row["stage"],
-            region=row["region"],
-            unit=row["unit"],
-            annual_plans=FrozenMap(annual),
-            monthly_plan=FrozenMap(figures.plan if figures else {}),
-            monthly_done=FrozenMap(figures.done if figures else {}),
-            stage_events=tuple(events),
-            **options,
-        )
-    except ProjpushError as error:
-        raise _located(error, f"{table}[{key}]") from None
-    if project.key != key:
-        raise ValidationError.about(f"{table}.key[{key}]", "the project's code or local_id", key)
-    return project
-
-
-def from_frames(
+def to_tables(
     monthly: Any, projects: Any | None = None, stage_events: Any | None = None
-) -> Portfolio:
-    """Rebuild the projects of the tables, sorted by key (needs pandas).
+) -> LedgerTables:
+    """The tables as the engine's ledger: projects (by key), annual plans, figures, stage events.
+
+    The other tables of :class:`~projpush.engine.LedgerTables` are empty.
+    Every engine function runs on the result, for instance
+    :func:`projpush.engine.monthly_summary_tables`; this module's functions
+    call this first.
 
     Args:
         monthly: one row per project and month: ``key``, ``month``, ``plan``,
@@ -506,6 +232,33 @@ def from_frames(
             month twice in ``monthly``.
         UnknownReferenceError: ``monthly`` or ``stage_events`` names a key
             ``projects`` does not have.
+        InvalidTransition: a project's stage events take an illegal step.
+
+    >>> import pandas as pd
+    >>> monthly = pd.DataFrame({"key": ["A", "A"], "month": ["2020-02", "2020-01"],
+    ...     "plan": ["10", "10"], "done": ["9", None], "name": ["甲"] * 2, "level": ["市级"] * 2,
+    ...     "category": ["industry"] * 2, "stage": ["under_construction"] * 2,
+    ...     "region": ["鄞州区"] * 2, "unit": ["区发改局"] * 2})
+    >>> tables = to_tables(monthly)
+    >>> tables.monthly.num_rows, tables.projects["level"].to_pylist()
+    (2, ['city'])
+    """
+    return _read(monthly, projects, stage_events).tables
+
+
+def from_frames(
+    monthly: Any, projects: Any | None = None, stage_events: Any | None = None
+) -> Portfolio:
+    """The projects of the tables as a :class:`~projpush.model.Portfolio`, sorted by key.
+
+    The tables are read by :func:`to_tables` and the objects built by
+    :func:`projpush.engine.to_portfolio`: the one function of this module
+    that builds objects, for drill-down and for the object API's other
+    rules. Amounts come back without trailing zeros (``Decimal("100")`` for
+    ``"100.0"``, the same number).
+
+    Raises:
+        As :func:`to_tables`.
 
     >>> import pandas as pd
     >>> monthly = pd.DataFrame({"key": ["A", "A"], "month": ["2020-02", "2020-01"],
@@ -516,48 +269,32 @@ def from_frames(
     >>> dict(p.monthly_done), len(p.monthly_plan)
     ({Month(year=2020, month=2): Decimal('9')}, 2)
     """
-    repeated = projects is None
-    hint = " (or pass a projects table)" if repeated else ""
-    required = (*_MONTHLY, *_REQUIRED[1:]) if repeated else _MONTHLY
-    frame = _check_frame(monthly, "monthly", required, hint)
-    figures, rows = _monthly_figures(frame, "monthly", repeated=repeated)
-    table = "monthly"
-    if rows is None:
-        table = "projects"
-        rows = _project_rows(_check_frame(projects, table, _REQUIRED), table, repeated=False)
-        stray = sorted(set(figures) - set(rows))
-        if stray:
-            raise UnknownReferenceError.about(
-                "monthly.key", "a key of the projects table", stray[0]
-            )
-    events = {} if stage_events is None else _stage_events(stage_events)
-    stray = sorted(set(events) - set(rows))
-    if stray:
-        raise UnknownReferenceError.about("stage_events.key", "a key of a project", stray[0])
-    return Portfolio(
-        projects=tuple(
-            _project(rows[k], figures.get(k), events.get(k, ()), table) for k in sorted(rows)
-        )
-    )
+    tables = to_tables(monthly, projects, stage_events)
+    from projpush.engine import to_portfolio  # noqa: PLC0415 (needs the extra)
+
+    return to_portfolio(tables)
+
+
+def _as_of(value: object) -> dt.date:
+    """The date of a judgement: a date, or a pandas Timestamp at midnight."""
+    if isinstance(value, dt.date):
+        if isinstance(value, dt.datetime):
+            if value.tzinfo is not None or value.time() != dt.time(0):
+                raise ValidationError.about(
+                    "as_of", "a date (a timestamp at midnight at most)", value
+                )
+            return value.date()
+        return value
+    raise ValidationError.about("as_of", "a date", value)
+
+
+def _year(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 2200:
+        raise ValidationError.about("year", "a year from 1900 to 2200", value)
+    return value
 
 
 # --------------------------------------------------------------------------- lights
-
-
-def _monthly_policy(policy: LightPolicy | None) -> LightPolicy | None:
-    """``policy`` when it judges monthly figures only (the tables hold nothing else)."""
-    if policy is None or isinstance(policy, LagPolicy | GapPolicy):
-        return policy
-    if isinstance(policy, WorstOf):
-        for member in policy.policies:
-            _monthly_policy(member)
-        return policy
-    name = getattr(policy, "name", policy)
-    raise PolicyError.about(
-        "policy",
-        "a LagPolicy or GapPolicy, or WorstOf them: the tables hold monthly figures only",
-        name,
-    )
 
 
 def judge_frame(
@@ -574,22 +311,27 @@ def judge_frame(
     """The light (红黄绿灯) of each project on ``as_of``, one row per project, sorted by key.
 
     The rows are :func:`projpush.frames.verdict_records` of
-    :func:`projpush.lights.judge_portfolio` on the projects rebuilt by
-    :func:`from_frames`, with the ``project`` column named ``key``: the same
-    values the object API gives. ``policy`` is Ningbo's lag policy by default;
-    a :class:`~projpush.lights.GapPolicy` (``GapPolicy.yinchuan()``,
-    ``GapPolicy.sanya()``) or a :class:`~projpush.lights.WorstOf` of such
-    policies also works. ``light`` is None for a project not judged.
+    :func:`projpush.lights.judge_portfolio` on the same projects, with the
+    ``project`` column named ``key``: the same values the object API gives,
+    computed by :func:`projpush.engine.judge_tables`. ``policy`` is Ningbo's
+    lag policy by default; a :class:`~projpush.lights.GapPolicy`
+    (``GapPolicy.yinchuan()``, ``GapPolicy.sanya()``) or a
+    :class:`~projpush.lights.WorstOf` of such policies also works. ``light``
+    is None for a project not judged. ``year`` pins the plan year: a later
+    ``as_of`` is moved to its 31 December.
 
     Raises:
         PolicyError: ``policy`` needs more than monthly figures (node tasks,
-            site observations).
+            site observations), or a threshold the engine cannot hold
+            exactly (a tolerance of more than 6 decimal places).
         ValidationError: ``as_of`` is not a date (a pandas Timestamp at
-            midnight is one), ``year`` is not a year, as :func:`from_frames`,
-            or a project has no plan for the year (unless ``lenient``), as
+            midnight is one), ``year`` is not a year, ``lang`` is neither
+            ``"zh"`` nor ``"en"``, as :func:`to_tables`, or a project has no
+            plan for the year (unless ``lenient``), as
             :func:`~projpush.lights.judge`.
 
     >>> import pandas as pd
+    >>> from projpush.lights import GapPolicy
     >>> monthly = pd.DataFrame({"key": ["BZ-1"] * 5, "month": [f"2020-0{m}" for m in range(1, 6)],
     ...     "plan": [None] * 5, "done": ["40"] * 5, "name": ["滨州项目"] * 5, "level": ["city"] * 5,
     ...     "category": ["industry"] * 5, "stage": ["under_construction"] * 5,
@@ -598,11 +340,19 @@ def judge_frame(
     >>> row["light"], row["severity"]
     ('yellow', '65/3')
     """
-    chosen = _monthly_policy(policy)
-    day, plan_year = _as_of(as_of), None if year is None else _year(year)
-    portfolio = from_frames(monthly, projects, stage_events)
-    rollup = judge_portfolio(portfolio, day, chosen, year=plan_year, lenient=lenient)
-    return _records_frame(verdict_records(rollup, lang), _VERDICT_COLUMNS, {"project": "key"})
+    _pandas()
+    from projpush import _columnar_lights  # noqa: PLC0415 (needs the extras)
+
+    _columnar_lights.members(policy)
+    day = _as_of(as_of)
+    if year is not None:
+        plan_year = _year(year)
+        if day.year < plan_year:
+            raise ValidationError.about("as_of", f"a date in or after the plan year {year}", day)
+        day = min(day, dt.date(plan_year, 12, 31))
+    read = _read(monthly, projects, stage_events)
+    rows = _columnar_lights.verdict_rows(read, day, policy, lenient=lenient, lang=lang)
+    return _objects(rows, _columnar_lights.VERDICT_COLUMNS)
 
 
 def light_map_frame(
@@ -618,12 +368,15 @@ def light_map_frame(
 
     The rows are :func:`projpush.frames.light_map_records` of
     :func:`projpush.lights.light_map`: ``key``, ``name``, ``month``,
-    ``light`` (None when not judged).
+    ``light`` (None when not judged), from
+    :func:`projpush.engine.light_map_table` (a lag policy) or
+    :func:`projpush.engine.judge_tables` at each month end (a gap policy).
 
     Raises:
         PolicyError: as :func:`judge_frame`.
-        ValidationError: ``year`` is not a year, as :func:`from_frames`, or a
-            project has no plan for ``year`` under a lag policy (unless ``lenient``).
+        ValidationError: ``year`` is not a year, as :func:`to_tables`, or a
+            project has no plan for ``year`` in a stage the policy judges
+            (unless ``lenient``).
 
     >>> import pandas as pd
     >>> monthly = pd.DataFrame({"key": ["NB-1"] * 3, "month": ["2020-01", "2020-02", "2020-03"],
@@ -634,46 +387,83 @@ def light_map_frame(
     >>> light_map_frame(monthly, 2020)["light"].tolist()[:4]
     ['green', 'yellow', 'red', 'red']
     """
-    chosen = _monthly_policy(policy)
+    _pandas()
+    from projpush import _columnar_lights  # noqa: PLC0415 (needs the extras)
+
+    _columnar_lights.members(policy)
     plan_year = _year(year)
-    portfolio = from_frames(monthly, projects, stage_events)
-    lights = light_map(portfolio, plan_year, chosen, lenient=lenient)
-    return _records_frame(light_map_records(lights), _LIGHT_MAP_COLUMNS)
+    read = _read(monthly, projects, stage_events)
+    wide = _columnar_lights.light_map_rows(read, plan_year, policy, lenient=lenient)
+    return _long_map(wide)
 
 
-def _records_frame(
-    records: list[dict[str, Any]], dtypes: dict[str, Any], renamed: dict[str, str] | None = None
-) -> Any:
-    names = renamed or {}
-    columns: dict[str, list[Any]] = {c: [] for c in dtypes}
-    for record in records:
-        for name, value in record.items():
-            columns[names.get(name, name)].append(value)
-    return _frame(columns, dtypes)
+def _long_map(wide: Any) -> Any:
+    """The light map in long format: each project's twelve months, in order, lights as text."""
+    pd = _pandas()
+    np = require("numpy", extra="engine", user="projpush.columnar")
+    months = wide.columns[2:]
+    n = wide.height
+    labels = np.array([None, "green", "yellow", "red"], dtype=object)
+    ranks = wide.select(months).to_numpy().astype(np.int64) if n else np.zeros((0, 12), np.int64)
+    columns = {
+        "key": np.repeat(np.asarray(wide["key"].to_list(), dtype=object), len(months)),
+        "name": np.repeat(np.asarray(wide["name"].to_list(), dtype=object), len(months)),
+        "month": np.tile(np.asarray(months, dtype=object), n),
+        "light": labels[ranks.ravel()],
+    }
+    return pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in columns.items()})
 
 
 # --------------------------------------------------------------------------- metrics
 
 
-def _shown(value: Decimal | NotApplicable) -> str | None:
-    """A rounded figure as report text (``"47.1"``), None when not applicable."""
-    return None if isinstance(value, NotApplicable) else f"{value:f}"
+def _shares(plans: list[str], dones: list[str], schedule: Fraction) -> dict[str, list[Any]]:
+    """Completion, schedule and gap of each row's amounts (their text), exact and rounded.
+
+    As :attr:`projpush.metrics.Investment.completion` and the gap
+    ``completion - schedule`` (:class:`~projpush.metrics.Points`), not
+    applicable when the plan is zero; rounded half-up (ties away from zero)
+    as :func:`projpush._fmt.half_up` rounds, in integers.
+    """
+    out: dict[str, list[Any]] = {c: [] for c in _SHARES}
+    a, b = schedule.numerator, schedule.denominator
+    for plan_text, done_text in zip(plans, dones, strict=True):
+        plan = int(plan_text.replace(".", ""))  # both scaled by 10^12: the ratio is the same
+        out["schedule"].append(schedule)
+        if plan == 0:
+            out["completion"].append(NOT_APPLICABLE)
+            out["gap"].append(NOT_APPLICABLE)
+            out["completion_pct"].append(None)
+            out["gap_points"].append(None)
+            continue
+        done = int(done_text.replace(".", ""))
+        points, over = 100 * (done * b - a * plan), plan * b  # the gap, points / over
+        out["completion"].append(Fraction(done, plan))
+        out["gap"].append(Fraction(points, over))
+        whole = (2000 * done + plan) // (2 * plan)
+        out["completion_pct"].append(f"{whole // 10}.{whole % 10}")
+        tenths = (20 * abs(points) + over) // (2 * over)
+        sign = "-" if points < 0 and tenths else ""
+        out["gap_points"].append(f"{sign}{tenths // 10}.{tenths % 10}")
+    return out
 
 
-def _amount_columns(inv: Investment, schedule: Ratio) -> dict[str, Any]:
-    completion = inv.completion
-    gap = completion - schedule
-    return {
-        "annual_plan": inv.annual_plan,
-        "done_to_date": inv.done_to_date,
-        "done_in_month": inv.done_in_month,
-        "done_last_year": inv.done_last_year,
-        "completion": completion.value,
-        "schedule": schedule.value,
-        "gap": gap.value,
-        "completion_pct": _shown(completion.rounded()),
-        "gap_points": _shown(gap.rounded()),
-    }
+def _figures_out(
+    rows: Any, labels: tuple[str, ...], counts: tuple[str, ...], schedule: Fraction
+) -> Any:
+    """A pandas frame of ``rows``: labels as text, counts, exact amounts, shares (figures_frame)."""
+    pd = _pandas()
+    pl = require("polars", extra="engine", user="projpush.columnar")
+    texts = rows.select(pl.col(c).cast(pl.String) for c in ("annual_plan", "done_to_date"))
+    shares = _shares(texts["annual_plan"].to_list(), texts["done_to_date"].to_list(), schedule)
+    columns: dict[str, Any] = {c: pd.Series(rows[c].to_list(), dtype=object) for c in labels}
+    for c in counts:
+        columns[c] = pd.Series(rows[c].to_numpy(), dtype=bool if c == "planned" else "int64")
+    for c in _AMOUNTS:
+        columns[c] = _decimals(rows[c])
+    for c in _SHARES:
+        columns[c] = pd.Series(shares[c], dtype=object)
+    return pd.DataFrame(columns, index=pd.RangeIndex(rows.height))
 
 
 def figures_frame(
@@ -686,21 +476,22 @@ def figures_frame(
 ) -> Any:
     """Each project's investment figures at ``as_of``, one row per project, sorted by key.
 
-    Each row is :func:`projpush.metrics.investment` of the one project:
-    ``planned`` (it has an annual plan for ``as_of``'s year; without one its
-    amounts are zero and its rates not applicable, as it is not on the
-    year's investment list), ``annual_plan``, ``done_to_date``,
-    ``done_in_month``, ``done_last_year`` (Decimal, 万元), ``completion``
-    (done / plan as a Fraction share, or :data:`~projpush.metrics.NOT_APPLICABLE`
-    when the plan is zero), ``schedule`` (time-schedule progress, a Fraction
-    share), ``gap`` (completion − schedule in percentage points, a Fraction
-    or not applicable), and the same rounded half-up as report text
+    Each row is :func:`projpush.metrics.investment` of the one project, from
+    :func:`projpush.engine.investment_table`: ``planned`` (it has an annual
+    plan for ``as_of``'s year; without one its amounts are zero and its rates
+    not applicable, as it is not on the year's investment list),
+    ``annual_plan``, ``done_to_date``, ``done_in_month``, ``done_last_year``
+    (exact Arrow ``decimal128(38, 12)``, 万元), ``completion`` (done / plan as a
+    Fraction share, or :data:`~projpush.metrics.NOT_APPLICABLE` when the plan
+    is zero), ``schedule`` (time-schedule progress, a Fraction share), ``gap``
+    (completion − schedule in percentage points, a Fraction or not
+    applicable), and the same rounded half-up as report text
     (``completion_pct``, ``gap_points``; None when not applicable). The
-    project's ``level``, ``category``, ``region``, ``unit`` and its ``stage``
-    on ``as_of`` come along for grouping (:func:`groups_from_figures`).
+    project's ``name``, ``level``, ``category``, ``region``, ``unit`` and its
+    ``stage`` on ``as_of`` come along for grouping (:func:`groups_from_figures`).
 
     Raises:
-        ValidationError: ``as_of`` is not a date, or as :func:`from_frames`.
+        ValidationError: ``as_of`` is not a date, or as :func:`to_tables`.
 
     >>> import pandas as pd
     >>> monthly = pd.DataFrame({"key": ["BZ"], "month": ["2020-05"], "plan": [None],
@@ -710,27 +501,21 @@ def figures_frame(
     >>> row = figures_frame(monthly, dt.date(2020, 5, 31)).loc[0]
     >>> row["completion_pct"], row["gap_points"], row["gap"]
     ('47.1', '5.5', Fraction(5558, 1017))
+    >>> row["done_to_date"] == 4793300
+    True
     """
-    as_of = _as_of(as_of)
-    portfolio = from_frames(monthly, projects, stage_events)
-    schedule = time_schedule(as_of, basis)
-    columns: dict[str, list[Any]] = {c: [] for c in _FIGURE_COLUMNS}
-    for p in portfolio.projects:
-        inv = investment([p], as_of)
-        row = {
-            "key": p.key,
-            "name": p.name,
-            "level": p.level.value,
-            "category": p.category.value,
-            "region": p.region,
-            "unit": p.unit,
-            "stage": p.stage_at(as_of).value,
-            "planned": inv.projects == 1,
-            **_amount_columns(inv, schedule),
-        }
-        for column, value in row.items():
-            columns[column].append(value)
-    return _frame(columns, _FIGURE_COLUMNS)
+    day = _as_of(as_of)
+    schedule = time_schedule(day, basis).value
+    read = _read(monthly, projects, stage_events)
+    from projpush.engine import investment_table  # noqa: PLC0415 (needs the extra)
+
+    pl = require("polars", extra="engine", user="projpush.columnar")
+    names = pl.from_arrow(read.tables.projects).select("key", "name")
+    rows = investment_table(read.tables, day).join(
+        names, on="key", how="left", maintain_order="left"
+    )
+    assert isinstance(schedule, Fraction)  # noqa: S101 (a schedule's denominator is never 0)
+    return _figures_out(rows, _LABELS, ("planned",), schedule)
 
 
 def _dimension(by: GroupBy | str) -> GroupBy:
@@ -744,23 +529,28 @@ def _dimension(by: GroupBy | str) -> GroupBy:
     return dimension
 
 
-def _group_columns(dimension: GroupBy) -> dict[str, Any]:
-    return {dimension.value: object, "members": "int64", "projects_planned": "int64", **_AMOUNTS}
+def _group_partials(read: Read, dimension: GroupBy, day: dt.date) -> Any:
+    """Each group's members, planned projects and summed amounts, from the engine (polars)."""
+    from projpush.engine import group_table  # noqa: PLC0415 (needs the extra)
+
+    name = dimension.value
+    return group_table(read.tables, dimension, day).select(name, "members", "projects", *_AMOUNTS)
 
 
-def _groups(groups: Iterable[GroupFigures], dimension: GroupBy) -> Any:
-    dtypes = _group_columns(dimension)
-    columns: dict[str, list[Any]] = {c: [] for c in dtypes}
-    for g in groups:
-        row = {
-            dimension.value: g.key,
-            "members": g.members,
-            "projects_planned": g.investment.projects,
-            **_amount_columns(g.investment, g.schedule),
-        }
-        for column, value in row.items():
-            columns[column].append(value)
-    return _frame(columns, dtypes)
+def _groups_out(partials: Any, dimension: GroupBy, schedule: Fraction) -> Any:
+    """The group table of summed partials: counts and amounts added, then the shares of the sums."""
+    pl = require("polars", extra="engine", user="projpush.columnar")
+    name = dimension.value
+    summed = (
+        partials.group_by(name)
+        .agg(
+            pl.col("members").sum().cast(pl.Int64),
+            pl.col("projects").sum().cast(pl.Int64).alias("projects_planned"),
+            *(pl.col(c).sum() for c in _AMOUNTS),
+        )
+        .sort(name)
+    )
+    return _figures_out(summed, (name,), ("members", "projects_planned"), schedule)
 
 
 def groups_frame(
@@ -774,16 +564,16 @@ def groups_frame(
 ) -> Any:
     """Figures per level, category, region, unit or stage (on ``as_of``), one row per group.
 
-    The rows are :func:`projpush.metrics.group_figures` on the projects
-    rebuilt by :func:`from_frames`: a group's completion is its summed done
-    over its summed plan, never an average of rates. The first column is
-    named after ``by`` and holds the group; ``members`` counts its
+    The rows are :func:`projpush.metrics.group_figures` of the same projects,
+    from :func:`projpush.engine.group_table`: a group's completion is its
+    summed done over its summed plan, never an average of rates. The first
+    column is named after ``by`` and holds the group; ``members`` counts its
     projects, ``projects_planned`` those with an annual plan; the other
     columns are those of :func:`figures_frame`. Groups are sorted.
 
     Raises:
         ValidationError: ``by`` is not one of these (leaders are not in the
-            tables), ``as_of`` is not a date, or as :func:`from_frames`.
+            tables), ``as_of`` is not a date, or as :func:`to_tables`.
 
     >>> import pandas as pd
     >>> rows = [("P1", "A", "100", "90"), ("P2", "A", "900", "90"), ("P3", "B", "10", "5")]
@@ -795,9 +585,11 @@ def groups_frame(
            ['B', '50.0']], dtype=object)
     """
     dimension = _dimension(by)
-    as_of = _as_of(as_of)
-    portfolio = from_frames(monthly, projects, stage_events)
-    return _groups(group_figures(portfolio, dimension, as_of, basis=basis), dimension)
+    day = _as_of(as_of)
+    schedule = time_schedule(day, basis).value
+    assert isinstance(schedule, Fraction)  # noqa: S101 (a schedule's denominator is never 0)
+    read = _read(monthly, projects, stage_events)
+    return _groups_out(_group_partials(read, dimension, day), dimension, schedule)
 
 
 def _share(value: object, field: str) -> Fraction:
@@ -813,15 +605,17 @@ def _share(value: object, field: str) -> Fraction:
 def groups_from_figures(figures: Any, by: GroupBy | str) -> Any:
     """Group rows of :func:`figures_frame` (from pandas or Dask) as :func:`groups_frame` does.
 
-    Each group's figures are :class:`projpush.metrics.Investment` sums of its
-    planned members' amounts, so its rates are the group's summed done over
-    its summed plan; the result equals :func:`groups_frame` on the same
-    tables. This is the last step of the Dask path: per-project figures on
-    the partitions, then one small table grouped here.
+    Each group's amounts are the sums of its planned members' amounts, so its
+    rates are the group's summed done over its summed plan; the result equals
+    :func:`groups_frame` on the same tables. The amounts may be Arrow
+    decimals (as :func:`figures_frame` gives them), ``Decimal`` values or
+    text (a figures table read back from CSV).
 
     Raises:
         ValidationError: ``by`` is not a grouping column, ``figures`` lacks
-            a column, or its rows come from different dates or bases.
+            a column, a cell is bad, or its rows come from different dates or
+            bases.
+        MoneyTypeError: an amount is a float.
 
     >>> import pandas as pd
     >>> rows = [("P1", "A", "100", "90"), ("P2", "A", "900", "90"), ("P3", "B", "10", "5")]
@@ -833,79 +627,170 @@ def groups_from_figures(figures: Any, by: GroupBy | str) -> Any:
     ['18.0', '50.0']
     """
     dimension = _dimension(by)
-    frame = _check_frame(figures, "figures", _FIGURE_COLUMNS)
+    _pandas()
+    from projpush import _columnar_read as rd  # noqa: PLC0415 (needs the extras)
+
+    frame = rd.check_frame(figures, "figures", _FIGURE_COLUMNS)
+    pa = require("pyarrow", extra="engine", user="projpush.columnar")
+    pl = require("polars", extra="engine", user="projpush.columnar")
     keys = frame["key"].tolist()
-    schedules = {
-        _share(s, f"figures.schedule[{k}]") for k, s in zip(keys, frame["schedule"], strict=True)
-    }
+    name = dimension.value
+
+    def cells(column: str, check: Callable[[Any, str], Any]) -> list[Any]:
+        """The checked distinct values of a column, the first bad one named by its row's key."""
+        codes, values = rd.factorized(frame[column])
+        out = []
+        for i, value in enumerate(values):
+            row = int(rd.np.argmax(codes == i))
+            raw = frame[column].iloc[row] if value is None else value
+            out.append(check(raw, f"figures.{column}[{keys[row]}]"))
+        return [out[c] for c in codes]
+
+    schedules = set(cells("schedule", _share))
     if len(schedules) > 1:
         raise ValidationError.about(
             "figures.schedule", "the figures of one date", sorted(map(str, schedules))
         )
-    members: dict[str, list[Investment]] = {}
-    amounts = ("annual_plan", "done_to_date", "done_in_month", "done_last_year")
-    cells = zip(
-        keys,
-        frame[dimension.value].tolist(),
-        frame["planned"].tolist(),
-        *(frame[c].tolist() for c in amounts),
-        strict=True,
+    planned = cells("planned", _planned)
+    groups = cells(name, _group_name)
+    columns: dict[str, Any] = {
+        name: pa.array(groups, pa.string()),
+        "members": pa.array([1] * len(keys), pa.int64()),
+        "projects": pa.array([int(p) for p in planned], pa.int64()),
+    }
+    for c in _AMOUNTS:
+        values, _ = rd.amounts(frame[c], rd.cell_field(f"figures.{c}", keys))
+        columns[c] = values
+    flags = pa.array(planned, pa.bool_())
+    partials = pl.from_arrow(pa.table(columns)).with_columns(
+        pl.when(pl.Series(flags)).then(pl.col(c)).otherwise(pl.lit(Decimal(0), pl.Decimal(38, 12)))
+        for c in _AMOUNTS
     )
-    for key, group, planned, *values in cells:
-        if planned not in (True, False):
-            raise ValidationError.about(f"figures.planned[{key}]", "True or False", planned)
-        if not isinstance(group, str):
-            raise ValidationError.about(f"figures.{dimension.value}[{key}]", "a text", group)
-        # An unplanned project is a member but adds nothing, as in projpush.metrics.
-        inv = Investment()
-        if planned:
-            exact = (
-                _amount(v, f"figures.{c}[{key}]") for c, v in zip(amounts, values, strict=True)
-            )
-            inv = Investment(1, *exact)
-        members.setdefault(group, []).append(inv)
-    if not schedules:
-        return _groups((), dimension)
-    schedule = Ratio.of(schedules.pop())
-    return _groups(
-        (
-            GroupFigures(dimension, g, len(invs), sum(invs, Investment()), schedule)
-            for g, invs in sorted(members.items())
-        ),
-        dimension,
-    )
+    schedule = schedules.pop() if schedules else Fraction(0)
+    return _groups_out(partials, dimension, schedule)
+
+
+def _planned(value: object, field: str) -> bool:
+    if value is True or value is False or type(value).__name__ == "bool_":
+        return bool(value)
+    raise ValidationError.about(field, "True or False", value)
+
+
+def _group_name(value: object, field: str) -> str:
+    if not isinstance(value, str):
+        raise ValidationError.about(field, "a text", value)
+    return value
+
+
+def _schedule_of(as_of: dt.date, basis: TimeBasis) -> Fraction:
+    value = time_schedule(as_of, basis).value
+    return Fraction(0) if isinstance(value, NotApplicable) else value
 
 
 # --------------------------------------------------------------------------- dask
 
 
-def _normalised_keys(part: Any) -> Any:
-    """``part`` with its keys folded as the model folds them, so tables join on them."""
-    keys = [_text_key(k, "key") if isinstance(k, str) else k for k in part["key"].tolist()]
-    return part.assign(key=_pandas().Series(keys, index=part.index, dtype=object))
+def _key_hashes(part: Any) -> Any:
+    """The hash of each row's folded project key (int64), the same in every table and process."""
+    from projpush import _columnar_read as rd  # noqa: PLC0415 (needs the extras)
+
+    pd = _pandas()
+    keys = rd.part_keys(part["key"])
+    return pd.util.hash_array(rd.np.asarray(keys, dtype=object)).view("int64")
+
+
+def _with_part(part: Any) -> Any:
+    """``part`` with the hash of each row's folded key, on which every table is shuffled alike."""
+    pd = _pandas()
+    hashes = _key_hashes(part)
+    return part.assign(**{_PART: pd.Series(hashes, index=part.index, dtype="int64")})
+
+
+def _with_bucket(part: Any, npartitions: int) -> Any:
+    """``part`` with the column ``part``: its rows' partition, from the folded key's hash."""
+    pd = _pandas()
+    buckets = _key_hashes(part).view("uint64") % npartitions
+    return part.assign(part=pd.Series(buckets.astype("int64"), index=part.index))
+
+
+def partition_by_key(frame: Any, npartitions: int) -> Any:
+    """A table (pandas or Dask) as a Dask DataFrame indexed by partition, whole projects in each.
+
+    The index ``part`` is the partition of each row's project, from the hash
+    of its folded key, with known divisions: partition ``i`` of every table
+    so made holds the same projects. Write the tables with ``to_parquet`` and
+    read them back with ``dask.dataframe.read_parquet(..., index="part",
+    calculate_divisions=True)`` to keep that, and run :func:`on_partitions`
+    on them with ``partitioned=True``: no shuffle. Needs ``projpush[dask]``.
+
+    Raises:
+        ValidationError: ``frame`` is not a DataFrame with a ``key`` column,
+            or ``npartitions`` is not a whole number from 1.
+    """
+    dd = _dask_dataframe()
+    pd = _pandas()
+    if isinstance(npartitions, bool) or not isinstance(npartitions, int) or npartitions < 1:
+        raise ValidationError.about("npartitions", "a whole number from 1", npartitions)
+    if isinstance(frame, pd.DataFrame):
+        frame = dd.from_pandas(frame, npartitions=1)
+    if not isinstance(frame, dd.DataFrame):
+        raise ValidationError.about("frame", "a pandas or Dask DataFrame", type(frame).__name__)
+    from projpush import _columnar_read as rd  # noqa: PLC0415 (needs the extras)
+
+    rd.check_columns(frame, "frame", ("key",))
+    meta = _with_bucket(_empty(frame), npartitions)
+    with_part = frame.map_partitions(_with_bucket, npartitions, meta=meta)
+    return with_part.set_index("part", divisions=list(range(npartitions + 1)))
 
 
 def _on_partition(
-    part: Any,
+    *parts: Any,
     fn: Callable[..., Any],
+    names: tuple[str, ...],
     args: tuple[Any, ...],
     kwargs: dict[str, Any],
-    events: Any | None,
 ) -> Any:
-    """Run ``fn`` on one partition: a whole set of projects, each with all its rows."""
-    if _FROM_PROJECTS in part.columns:
-        stray = part.loc[part[_FROM_PROJECTS].isna(), "key"]
-        if len(stray):
-            raise UnknownReferenceError.about(
-                "monthly.key", "a key of the projects table", min(stray.tolist())
-            )
-        part = part.drop(columns=[_FROM_PROJECTS])
-    if events is not None:
-        keys = set(part["key"].tolist())
-        events = events[
-            events["key"].map(lambda k: isinstance(k, str) and normalise_text(k) in keys)
-        ]
-    return fn(part, *args, stage_events=events, **kwargs)
+    """Run ``fn`` on one partition of each table: a whole set of projects, with all their rows."""
+    tables = {
+        n: p.drop(columns=[_PART]) if _PART in p.columns else p
+        for n, p in zip(names, parts, strict=True)
+    }
+    monthly = tables.pop("monthly")
+    if fn is groups_frame:
+        bound = inspect.signature(groups_frame).bind(monthly, *args, **tables, **kwargs)
+        by, as_of = bound.arguments["by"], bound.arguments["as_of"]
+        read = _read(monthly, tables.get("projects"), tables.get("stage_events"))
+        partials = _group_partials(read, _dimension(by), _as_of(as_of))
+        return _partials_out(partials, _dimension(by))
+    return fn(monthly, *args, **tables, **kwargs)
+
+
+def _partials_out(partials: Any, dimension: GroupBy) -> Any:
+    """A partition's group partials as pandas: the group, counts and exact amount sums."""
+    pd = _pandas()
+    name = dimension.value
+    columns: dict[str, Any] = {
+        name: pd.Series(partials[name].to_list(), dtype=object),
+        "members": pd.Series(partials["members"].to_numpy(), dtype="int64"),
+        "projects": pd.Series(partials["projects"].to_numpy(), dtype="int64"),
+    }
+    for c in _AMOUNTS:
+        columns[c] = _decimals(partials[c])
+    return pd.DataFrame(columns, index=pd.RangeIndex(partials.height))
+
+
+def _combine_groups(partials: Any, dimension: GroupBy, schedule: Fraction) -> Any:
+    """The group table of every partition's partials: sums of counts and amounts, then shares."""
+    pa = require("pyarrow", extra="engine", user="projpush.columnar")
+    pl = require("polars", extra="engine", user="projpush.columnar")
+    table = pa.Table.from_pandas(partials, preserve_index=False)
+    return _groups_out(pl.from_arrow(table), dimension, schedule)
+
+
+def _empty(frame: Any) -> Any:
+    """An empty pandas frame with the columns and dtypes of a Dask frame."""
+    pd = _pandas()
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in frame.dtypes.items()})
 
 
 def on_partitions(
@@ -914,65 +799,129 @@ def on_partitions(
     *args: Any,
     projects: Any | None = None,
     stage_events: Any | None = None,
+    partitioned: bool = False,
     **kwargs: Any,
 ) -> Any:
-    """Run a per-project function of this module on a Dask DataFrame, partition by partition.
+    """Run a function of this module on Dask DataFrames, the engine on each partition.
 
-    The rows are shuffled on ``key`` so that each project's rows land in one
-    partition, then ``fn`` (:func:`judge_frame`, :func:`light_map_frame` or
-    :func:`figures_frame`) runs on every partition with
-    ``dask.dataframe.DataFrame.map_partitions``: the same rule code as the
-    pandas path, in parallel. ``projects`` (a pandas or Dask DataFrame) is
-    joined onto ``monthly`` first; without it ``monthly`` carries the project
-    columns. ``stage_events`` is a pandas DataFrame, handed to each
-    partition for its own projects. The result is lazy and not sorted: its
+    ``fn`` is :func:`judge_frame`, :func:`light_map_frame`, :func:`figures_frame`
+    (per project) or :func:`groups_frame` (per group). Every partition must
+    hold whole projects. By default the tables are shuffled on the hash of
+    the folded project key into ``monthly.npartitions`` partitions, the same
+    for every table. With ``partitioned``, they are taken as they are: every
+    table is a Dask DataFrame with known divisions on an index that places
+    each project in one partition, the same for every table (the ``part`` of
+    :func:`partition_by_key`, or the project key itself), and Dask aligns the
+    tables' partitions on it. Then ``fn``'s engine work runs on each partition
+    with :func:`dask.dataframe.map_partitions`.
+
+    ``projects`` and ``stage_events`` are Dask or pandas DataFrames (a pandas
+    table is shuffled like a Dask one, so not with ``partitioned``); without
+    ``projects``, ``monthly`` carries the project columns. The result is
+    lazy. For the per-project functions it is not sorted: its
     ``.compute().sort_values("key", ignore_index=True)`` equals ``fn`` on the
-    same tables in pandas (for :func:`light_map_frame`, sort by key with a
-    stable sort to keep the months in order). Needs ``projpush[dask]``.
+    same tables in pandas (for :func:`light_map_frame`, sort with a stable
+    sort to keep the months in order). For :func:`groups_frame` each
+    partition gives its groups' counts and exact amount sums, which are added
+    up in one last partition, and the shares are computed from the sums: the
+    result equals :func:`groups_frame`. Needs ``projpush[dask]``.
 
     Raises:
-        ValidationError: ``fn`` is not one of the three, or a table lacks columns.
+        ValidationError: ``fn`` is not one of the four, a table lacks columns,
+            or with ``partitioned`` a table is not a Dask DataFrame with
+            known divisions.
         MoneyTypeError: an amount column is float.
+        UnknownReferenceError: with pandas ``projects`` and ``stage_events``,
+            an event names a key ``projects`` lacks.
 
     Errors in the rows (bad cells, unknown keys) are raised when the result
-    is computed, as :func:`from_frames` raises them.
+    is computed, as :func:`to_tables` raises them.
     """
     dd = _dask_dataframe()
-    if not any(fn is f for f in (judge_frame, light_map_frame, figures_frame)):
+    _pandas()
+    if not any(fn is f for f in (judge_frame, light_map_frame, figures_frame, groups_frame)):
         name = getattr(fn, "__name__", fn)
         raise ValidationError.about(
-            "fn", "judge_frame, light_map_frame or figures_frame (per-project rules)", name
+            "fn", "judge_frame, light_map_frame, figures_frame or groups_frame", name
         )
     if not isinstance(monthly, dd.DataFrame):
         raise ValidationError.about("monthly", "a Dask DataFrame", type(monthly).__name__)
+    tables = _checked_tables(monthly, projects, stage_events)
+    tables = _aligned(tables) if partitioned else _shuffled(tables, monthly.npartitions)
+    names = tuple(tables)
+    run = functools.partial(_on_partition, fn=fn, names=names, args=args, kwargs=kwargs)
+    # The function on no rows gives the result's columns and dtypes, the same as on any rows.
+    meta = run(*(_empty(t) for t in tables.values()))
+    parts = dd.map_partitions(run, *tables.values(), meta=meta, align_dataframes=False)
+    if fn is not groups_frame:
+        return parts
+    bound = inspect.signature(groups_frame).bind(None, *args, **kwargs)
+    dimension = _dimension(bound.arguments["by"])
+    day = _as_of(bound.arguments["as_of"])
+    basis = bound.arguments.get("basis", TimeBasis.MONTH)
+    combine = functools.partial(
+        _combine_groups, dimension=dimension, schedule=_schedule_of(day, basis)
+    )
+    return parts.repartition(npartitions=1).map_partitions(combine, meta=combine(meta))
+
+
+def _checked_tables(monthly: Any, projects: Any | None, stage_events: Any | None) -> dict[str, Any]:
+    """The tables by name, once their columns are there and no amount column is float."""
+    dd = _dask_dataframe()
+    from projpush import _columnar_read as rd  # noqa: PLC0415 (needs the extras)
+
     required = _MONTHLY if projects is not None else (*_MONTHLY, *_REQUIRED[1:])
     hint = "" if projects is not None else " (or pass a projects table)"
-    _check_columns(monthly, "monthly", required, hint)
-    _refuse_float_columns(monthly, "monthly", ("plan", "done"))
-    if stage_events is not None:
-        _check_frame(stage_events, "stage_events", _EVENTS)
-    table = monthly.map_partitions(_normalised_keys)
+    rd.check_columns(monthly, "monthly", required, hint)
+    rd.refuse_float_columns(monthly, "monthly", ("plan", "done"))
+    tables = {"monthly": monthly}
     if projects is not None:
-        if not isinstance(projects, dd.DataFrame):
-            _check_frame(projects, "projects", _REQUIRED)
-            if stage_events is not None:  # known now: no need to wait for the partitions
-                _known_keys(stage_events, projects)
-            projects = dd.from_pandas(projects, npartitions=1)
-        _check_columns(projects, "projects", _REQUIRED)
-        # Both sides' keys pass through the same function, so they join with one dtype.
-        joined = projects.map_partitions(_normalised_keys).assign(**{_FROM_PROJECTS: True})
-        table = table[list(_MONTHLY)].merge(joined, on="key", how="outer")
-    shuffled = table.shuffle(on="key")
-    run = functools.partial(_on_partition, fn=fn, args=args, kwargs=kwargs, events=stage_events)
-    pd = _pandas()
-    empty = pd.DataFrame({c: pd.Series(dtype=t) for c, t in shuffled.dtypes.items()})
-    # The function on no rows gives the result's columns and dtypes, the same as on any rows.
-    return shuffled.map_partitions(run, meta=run(empty))
+        rd.check_columns(projects, "projects", _REQUIRED)
+        rd.refuse_float_columns(projects, "projects", rd.money_columns(projects))
+        tables["projects"] = projects
+    else:
+        rd.refuse_float_columns(monthly, "monthly", rd.money_columns(monthly))
+    if stage_events is not None:
+        rd.check_columns(stage_events, "stage_events", _EVENTS)
+        tables["stage_events"] = stage_events
+    pandas_tables = projects is not None and stage_events is not None
+    if pandas_tables and not any(isinstance(t, dd.DataFrame) for t in (projects, stage_events)):
+        _known_keys(stage_events, projects)
+    return tables
+
+
+def _aligned(tables: dict[str, Any]) -> dict[str, Any]:
+    """Tables partitioned by project already: Dask frames of known divisions, cut alike."""
+    dd = _dask_dataframe()
+    for name, table in tables.items():
+        if not isinstance(table, dd.DataFrame) or not table.known_divisions:
+            got = "unknown divisions" if isinstance(table, dd.DataFrame) else type(table).__name__
+            raise ValidationError.about(
+                name, "a Dask DataFrame with known divisions (partitioned=True)", got
+            )
+    if len({table.divisions for table in tables.values()}) == 1:
+        return tables
+    # Partitions of the same index ranges in every table: the same projects in each.
+    divisions = sorted({d for table in tables.values() for d in table.divisions})
+    return {n: t.repartition(divisions=divisions, force=True) for n, t in tables.items()}
+
+
+def _shuffled(tables: dict[str, Any], npartitions: int) -> dict[str, Any]:
+    """Every table shuffled on the hash of the folded key: a key's rows in one partition."""
+    dd = _dask_dataframe()
+    out = {}
+    for name, table in tables.items():
+        frame = table if isinstance(table, dd.DataFrame) else dd.from_pandas(table, npartitions=1)
+        out[name] = frame.map_partitions(_with_part).shuffle(on=_PART, npartitions=npartitions)
+    return out
 
 
 def _known_keys(stage_events: Any, projects: Any) -> None:
     """Refuse stage events of a key the (pandas) projects table lacks."""
-    keys = {_text_key(k, "projects.key") for k in projects["key"].tolist()}
-    stray = sorted({_text_key(k, "stage_events.key") for k in stage_events["key"].tolist()} - keys)
+    from projpush import _columnar_read as rd  # noqa: PLC0415 (needs the extras)
+
+    keys = set(rd.folded_keys(projects["key"], "projects.key").to_pylist())
+    events = set(rd.folded_keys(stage_events["key"], "stage_events.key").to_pylist())
+    stray = sorted(events - keys)
     if stray:
         raise UnknownReferenceError.about("stage_events.key", "a key of a project", stray[0])
