@@ -29,6 +29,7 @@ from projpush.model import (
     Cadence,
     Contact,
     EventKind,
+    Finding,
     FindingKind,
     FrozenMap,
     Issue,
@@ -965,6 +966,158 @@ class TestIntegrityReport:
         assert ["2020: monthly plans sum to 100.51 万元, annual plan is 100.5 万元"] == [
             f.detail for f in findings if f.kind is FindingKind.MONTHLY_PLAN_EXCEEDS_ANNUAL
         ]
+
+
+def every_gap() -> Portfolio:
+    """A ledger with one finding of every kind (under a secretary cap of 1)."""
+    first = project(
+        milestones=(Milestone("桩基工程完成", D(2020, 4, 30)),),
+        annual_plans={2020: "100"},
+        monthly_plan={"2020-01": "60.5", "2020-02": "50"},
+    )
+    second = project(code=None, local_id="NB-7", name="港口扩建", unit="市港航局")
+    third = project(code=None, local_id="NB-8", name="物流园", unit="市港航局")
+    return Portfolio(
+        projects=(first, second, third),
+        leaders=(Leader("张副市长", "city", "总指挥", ("NB-7", "NB-8")),),
+        secretaries=(Secretary("李军", "委", (CODE, "NB-7")), Secretary("王芳", "区", ("NB-7",))),
+        units=(Unit("市港航局"),),
+    )
+
+
+class TestFindingText:
+    """A finding keeps its facts and reads in either language; its English is ``detail``."""
+
+    def findings(self) -> tuple[Finding, ...]:
+        return integrity_report(every_gap(), D(2020, 5, 31), secretary_cap=1)
+
+    def test_every_kind_in_both_languages(self):
+        expected = [
+            (
+                FindingKind.NO_LEADER,
+                CODE,
+                "机场快速路南延：无包保领导",
+                "机场快速路南延: no guarantor leader",
+            ),
+            (
+                FindingKind.MILESTONE_OVERDUE,
+                CODE,
+                "桩基工程完成：计划2020-04-30完成，截至2020-05-31未完成",
+                "桩基工程完成: planned 2020-04-30, not completed by 2020-05-31",
+            ),
+            (
+                FindingKind.MONTHLY_PLAN_EXCEEDS_ANNUAL,
+                CODE,
+                "2020年月度计划合计110.5万元，超过年度计划100万元",
+                "2020: monthly plans sum to 110.5 万元, annual plan is 100 万元",
+            ),
+            (
+                FindingKind.UNKNOWN_UNIT,
+                CODE,
+                "机场快速路南延：责任单位“市交通局”不在单位名录中",
+                "机场快速路南延: unit '市交通局' is not in the unit directory",
+            ),
+            (
+                FindingKind.SEVERAL_SECRETARIES,
+                "NB-7",
+                "港口扩建：配备多名服务秘书（李军、王芳）",
+                "港口扩建: served by 李军, 王芳",
+            ),
+            (
+                FindingKind.NO_SECRETARY,
+                "NB-8",
+                "物流园：无服务秘书",
+                "物流园: no service secretary",
+            ),
+            (
+                FindingKind.SECRETARY_OVERLOADED,
+                "李军",
+                "服务2个项目，超过上限1个",
+                "serves 2 projects, more than the cap of 1",
+            ),
+        ]
+        found = self.findings()
+        assert expected == [(f.kind, f.subject, f.text("zh"), f.text("en")) for f in found]
+        assert {f.kind for f in found} == set(FindingKind)
+        assert all(f.text("en") == f.detail for f in found)
+        assert all(f.text() == f.text("zh") for f in found)
+
+    def test_facts(self):
+        """The facts are the ledger's values, amounts as exact Decimal sums."""
+        facts = {f.kind: dict(f.facts) for f in self.findings()}
+        assert facts == {
+            FindingKind.NO_LEADER: {"project": "机场快速路南延"},
+            FindingKind.MILESTONE_OVERDUE: {
+                "project": "机场快速路南延",
+                "milestone": "桩基工程完成",
+                "planned": D(2020, 4, 30),
+                "as_of": D(2020, 5, 31),
+            },
+            FindingKind.MONTHLY_PLAN_EXCEEDS_ANNUAL: {
+                "project": "机场快速路南延",
+                "year": 2020,
+                "monthly_plan": Decimal("110.5"),
+                "annual_plan": Decimal(100),
+            },
+            FindingKind.UNKNOWN_UNIT: {"project": "机场快速路南延", "unit": "市交通局"},
+            FindingKind.SEVERAL_SECRETARIES: {
+                "project": "港口扩建",
+                "secretaries": ("李军", "王芳"),
+            },
+            FindingKind.NO_SECRETARY: {"project": "物流园"},
+            FindingKind.SECRETARY_OVERLOADED: {"projects": 2, "cap": 1},
+        }
+        monthly = facts[FindingKind.MONTHLY_PLAN_EXCEEDS_ANNUAL]["monthly_plan"]
+        assert type(monthly) is Decimal
+
+    def test_value_object(self):
+        """Findings with facts stay hashable, picklable values."""
+        found = self.findings()
+        assert found == pickle.loads(pickle.dumps(found))  # noqa: S301 (our own bytes)
+        assert len(set(found)) == len(found)
+
+    def test_made_from_facts(self):
+        made = Finding.of(FindingKind.UNKNOWN_UNIT, "NB-7", project="港口扩建", unit="市'局")
+        assert made.detail == """港口扩建: unit "市'局" is not in the unit directory"""
+        assert made.text("zh") == "港口扩建：责任单位“市'局”不在单位名录中"
+        assert made == Finding(
+            made.kind, "NB-7", made.detail, {"project": "港口扩建", "unit": "市'局"}
+        )  # type: ignore[arg-type]
+
+    def test_chinese_amounts_without_an_exponent(self):
+        tiny = Finding.of(
+            FindingKind.MONTHLY_PLAN_EXCEEDS_ANNUAL,
+            "NB-7",
+            project="港口扩建",
+            year=2020,
+            monthly_plan=Decimal("1.0E-7"),
+            annual_plan=Decimal(0),
+        )
+        assert tiny.detail == "2020: monthly plans sum to 1.0E-7 万元, annual plan is 0 万元"
+        assert tiny.text("zh") == "2020年月度计划合计0.00000010万元，超过年度计划0万元"
+
+    def test_words_only(self):
+        """A finding made with its words only (as before facts) says them in both languages."""
+        bare = Finding(FindingKind.NO_LEADER, "NB-7", "港口扩建: no guarantor leader")
+        assert bare.facts == FrozenMap()
+        assert bare.text("zh") == bare.text("en") == bare.detail
+
+    def test_refused(self):
+        """Facts lacking a name the sentences need, facts that are no mapping, another language."""
+        with pytest.raises(
+            ValidationError,
+            match=r"^facts: expected facts naming project, unit \(for unknown_unit\)",
+        ):
+            Finding.of(FindingKind.UNKNOWN_UNIT, "NB-7", project="港口扩建")
+        with pytest.raises(
+            ValidationError,
+            match=r"naming as_of, milestone, planned \(for milestone_overdue\), got",
+        ):
+            Finding(FindingKind.MILESTONE_OVERDUE, "NB-7", "x", {"project": "港口扩建"})  # type: ignore[arg-type]
+        with pytest.raises(ValidationError, match=r"^facts: expected a mapping"):
+            Finding(FindingKind.NO_LEADER, "NB-7", "x", [("project", "港口扩建")])  # type: ignore[arg-type]
+        with pytest.raises(ValidationError, match=r"^lang: expected 'zh' or 'en', got 'fr'"):
+            self.findings()[0].text("fr")
 
 
 class TestLookupByLocalId:

@@ -23,11 +23,12 @@ import datetime as dt
 import functools
 import operator
 import re
+import string
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, KeysView, Mapping
 from decimal import Decimal
 from itertools import compress
-from typing import Any, Final, TypeVar
+from typing import Any, Final, TypeAlias, TypeVar
 
 import attrs
 
@@ -67,6 +68,7 @@ __all__ = [
     "Contact",
     "Difficulty",
     "EventKind",
+    "Fact",
     "Finding",
     "FindingKind",
     "FrozenMap",
@@ -1454,13 +1456,140 @@ label(
 )
 
 
+Fact: TypeAlias = Decimal | int | dt.date | str | tuple[str, ...]
+"""A fact of a :class:`Finding`: a name, a date, a year, a count, an amount (万元) or names."""
+
+# kind -> (zh, en) templates over a finding's facts; the English one writes ``Finding.detail``.
+_FINDING_TEXT: Final[dict[FindingKind, tuple[str, str]]] = {
+    FindingKind.NO_LEADER: ("{project}：无包保领导", "{project}: no guarantor leader"),
+    FindingKind.NO_SECRETARY: ("{project}：无服务秘书", "{project}: no service secretary"),
+    FindingKind.SEVERAL_SECRETARIES: (
+        "{project}：配备多名服务秘书（{secretaries}）",
+        "{project}: served by {secretaries}",
+    ),
+    FindingKind.SECRETARY_OVERLOADED: (
+        "服务{projects}个项目，超过上限{cap}个",
+        "serves {projects} projects, more than the cap of {cap}",
+    ),
+    FindingKind.MILESTONE_OVERDUE: (
+        "{milestone}：计划{planned}完成，截至{as_of}未完成",
+        "{milestone}: planned {planned}, not completed by {as_of}",
+    ),
+    FindingKind.UNKNOWN_UNIT: (
+        "{project}：责任单位“{unit}”不在单位名录中",
+        "{project}: unit {unit!r} is not in the unit directory",
+    ),
+    FindingKind.MONTHLY_PLAN_EXCEEDS_ANNUAL: (
+        "{year}年月度计划合计{monthly_plan}万元，超过年度计划{annual_plan}万元",
+        "{year}: monthly plans sum to {monthly_plan} 万元, annual plan is {annual_plan} 万元",
+    ),
+}
+_FINDING_FACTS: Final = {
+    kind: frozenset(
+        name for template in texts for _, name, _, _ in string.Formatter().parse(template) if name
+    )
+    for kind, texts in _FINDING_TEXT.items()
+}
+"""The facts each kind's sentences name, in either language."""
+
+
+def _to_facts(value: object, field: str) -> FrozenMap[str, Fact]:
+    if isinstance(value, FrozenMap):
+        return value
+    if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
+        raise ValidationError.about(field, "a mapping of name to fact", value)
+    return FrozenMap(value)
+
+
 @attrs.frozen(field_transformer=typed_converters)
 class Finding:
-    """One soft gap found in a portfolio, with the project (or person) it is about."""
+    """One soft gap found in a portfolio, with the project (or person) it is about.
+
+    Attributes:
+        kind: what the gap is.
+        subject: the project's key, or the secretary's name.
+        detail: the English sentence, as :meth:`text` writes it in ``"en"``
+            (kept for the readers of earlier releases).
+        facts: what the sentence says, by name: ``project`` (the project's
+            name), ``milestone``, ``planned`` and ``as_of`` (dates), ``year``,
+            ``monthly_plan`` and ``annual_plan`` (exact ``Decimal`` 万元),
+            ``unit``, ``secretaries`` (names, sorted), ``projects`` (a count)
+            and ``cap``, each where its kind has it. Empty for a finding made
+            with its words only.
+
+    >>> f = Finding.of(FindingKind.NO_LEADER, "NB-7", project="汽车零部件生产线")
+    >>> f.text(), f.text("en") == f.detail
+    ('汽车零部件生产线：无包保领导', True)
+    """
 
     kind: FindingKind
     subject: str
     detail: str
+    facts: FrozenMap[str, Fact] = attrs.field(factory=FrozenMap, metadata={"convert": _to_facts})
+
+    def __attrs_post_init__(self) -> None:
+        # Refused here, not when rendered: a report must always be able to print a finding.
+        if self.facts:
+            _check_facts(self.kind, self.facts)
+
+    @classmethod
+    def of(cls, kind: FindingKind, subject: str, **facts: Fact) -> Finding:
+        """A finding from its facts, its ``detail`` written from them in English.
+
+        Raises:
+            ValidationError: ``kind`` is no FindingKind, or a fact its
+                sentences name is missing.
+        """
+        kind = to_enum(FindingKind, kind, "kind")
+        known = FrozenMap(facts)
+        _check_facts(kind, known)
+        detail = _FINDING_TEXT[kind][1].format_map(_fact_words(known, "en"))
+        return cls(kind, subject, detail, known)
+
+    def text(self, lang: str = "zh") -> str:
+        """The finding as one sentence, in Chinese (``"zh"``) or English (``"en"``).
+
+        The English sentence is :attr:`detail` (which :meth:`of` writes from
+        the facts); the Chinese one is written from the facts. A finding
+        without facts has only its ``detail``, in both languages.
+
+        Raises:
+            ValidationError: ``lang`` is neither.
+        """
+        if lang == "zh" and self.facts:
+            return _FINDING_TEXT[self.kind][0].format_map(_fact_words(self.facts, "zh"))
+        if lang not in ("zh", "en"):
+            raise ValidationError.about("lang", "'zh' or 'en'", lang)
+        return self.detail
+
+
+def _check_facts(kind: FindingKind, facts: FrozenMap[str, Fact]) -> None:
+    needed = _FINDING_FACTS[kind]
+    if not needed <= facts.keys():
+        names = ", ".join(sorted(needed))
+        raise ValidationError.about(
+            "facts", f"facts naming {names} (for {kind.value})", dict(facts)
+        )
+
+
+def _fact_words(facts: FrozenMap[str, Fact], lang: str) -> dict[str, object]:
+    """Facts as the sentences write them: text kept (``!r`` may quote it), the rest as words.
+
+    English writes an amount as ``str(Decimal)`` (``1.0E-7``), as ``detail``
+    always has; Chinese writes it plainly (``0.00000010``).
+    """
+    zh = lang == "zh"
+    words: dict[str, object] = {}
+    for name, value in facts.items():
+        if isinstance(value, tuple):
+            words[name] = ("、" if zh else ", ").join(value)
+        elif isinstance(value, Decimal) and zh:
+            words[name] = f"{value:f}"
+        elif isinstance(value, str):
+            words[name] = value
+        else:
+            words[name] = str(value)
+    return words
 
 
 def _unique_index(items: Iterable[Any], key: Callable[[Any], str], field: str) -> dict[str, Any]:
@@ -1863,10 +1992,8 @@ def integrity_report(
         f for p in portfolio.projects for f in _project_gaps(portfolio, p, as_of, unit_names)
     ]
     findings.extend(
-        Finding(
-            FindingKind.SECRETARY_OVERLOADED,
-            s.name,
-            f"serves {len(s.projects)} projects, more than the cap of {secretary_cap}",
+        Finding.of(
+            FindingKind.SECRETARY_OVERLOADED, s.name, projects=len(s.projects), cap=secretary_cap
         )
         for s in portfolio.secretaries
         if len(s.projects) > secretary_cap
@@ -1879,27 +2006,38 @@ def _project_gaps(
 ) -> Iterator[Finding]:
     key, name = project.key, project.name
     if not portfolio.leaders_of(key):
-        yield Finding(FindingKind.NO_LEADER, key, f"{name}: no guarantor leader")
+        yield Finding.of(FindingKind.NO_LEADER, key, project=name)
     secretaries = portfolio.secretaries_of(key)
     if not secretaries:
-        yield Finding(FindingKind.NO_SECRETARY, key, f"{name}: no service secretary")
+        yield Finding.of(FindingKind.NO_SECRETARY, key, project=name)
     elif len(secretaries) > 1:
-        names = ", ".join(sorted(s.name for s in secretaries))  # not in ledger order
-        yield Finding(FindingKind.SEVERAL_SECRETARIES, key, f"{name}: served by {names}")
+        names = tuple(sorted(s.name for s in secretaries))  # not in ledger order
+        yield Finding.of(FindingKind.SEVERAL_SECRETARIES, key, project=name, secretaries=names)
     for m in project.milestones:
         if m.planned < as_of and not m.is_done(as_of):
-            detail = f"{m.name}: planned {m.planned}, not completed by {as_of}"
-            yield Finding(FindingKind.MILESTONE_OVERDUE, key, detail)
+            yield Finding.of(
+                FindingKind.MILESTONE_OVERDUE,
+                key,
+                project=name,
+                milestone=m.name,
+                planned=m.planned,
+                as_of=as_of,
+            )
     annual_plans = project.annual_plans.view()
     by_year = _monthly_sums(project.monthly_plan) if annual_plans else {}
     for year, plan in annual_plans.items():
         monthly = by_year.get(year, Decimal(0))
         if monthly > plan:
-            detail = f"{year}: monthly plans sum to {monthly} 万元, annual plan is {plan} 万元"
-            yield Finding(FindingKind.MONTHLY_PLAN_EXCEEDS_ANNUAL, key, detail)
+            yield Finding.of(
+                FindingKind.MONTHLY_PLAN_EXCEEDS_ANNUAL,
+                key,
+                project=name,
+                year=year,
+                monthly_plan=monthly,
+                annual_plan=plan,
+            )
     if unit_names and project.unit not in unit_names:
-        detail = f"{name}: unit {project.unit!r} is not in the unit directory"
-        yield Finding(FindingKind.UNKNOWN_UNIT, key, detail)
+        yield Finding.of(FindingKind.UNKNOWN_UNIT, key, project=name, unit=project.unit)
 
 
 def _monthly_sums(plan: FrozenMap[Month, Decimal]) -> dict[int, Decimal]:

@@ -27,10 +27,10 @@ import decimal
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
-from projpush._convert import plain_date_arg
+from projpush._convert import FrozenMap, plain_date_arg
 from projpush._extras import require
 from projpush.engine.tables import _plain
-from projpush.model import Finding, FindingKind
+from projpush.model import Fact, Finding, FindingKind
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -59,6 +59,8 @@ _SCHEMA: Final = {
     "subject": pl.String,
     "detail": pl.String,
     "key": pl.String,
+    "name": pl.String,
+    "secretaries": pl.List(pl.String),
     "milestone": pl.String,
     "planned": pl.Date,
     "year": pl.Int16,
@@ -66,6 +68,8 @@ _SCHEMA: Final = {
     "annual_plan": _MONEY,
     "unit": pl.String,
     "projects": pl.Int64,
+    "_monthly_text": pl.String,
+    "_annual_text": pl.String,
 }
 COLUMNS: Final = tuple(c for c in _SCHEMA if not c.startswith("_"))
 """The columns of :func:`integrity_table`, in order."""
@@ -83,7 +87,8 @@ def integrity_table(tables: LedgerTables, as_of: dt.date, *, secretary_cap: int 
     - ``kind``: the :class:`~projpush.model.FindingKind` value;
     - ``subject`` and ``detail``: the :class:`~projpush.model.Finding`'s, word
       for word, amounts written as the object rule's ``Decimal`` sums are;
-    - ``key``: the project (empty for ``secretary_overloaded``);
+    - ``key`` and ``name``: the project (empty for ``secretary_overloaded``);
+    - ``secretaries``: the names of a project's several secretaries, sorted;
     - ``milestone`` and ``planned``: the overdue milestone;
     - ``year``, ``monthly_plan`` (the year's monthly plans summed) and
       ``annual_plan``: the exact amounts, 万元;
@@ -98,6 +103,66 @@ def integrity_table(tables: LedgerTables, as_of: dt.date, *, secretary_cap: int 
         ValidationError: ``as_of`` is not a date.
         TypeError: ``secretary_cap`` cannot be compared with a whole number.
     """
+    return _findings(tables, as_of, secretary_cap).select(COLUMNS)
+
+
+def integrity_findings(
+    tables: LedgerTables, as_of: dt.date, *, secretary_cap: int = 5
+) -> tuple[Finding, ...]:
+    """``integrity_report`` of the ledger the tables hold: the same findings, in the same order.
+
+    Each :class:`~projpush.model.Finding` has the object rule's ``detail``
+    and ``facts``, its amounts the object rule's ``Decimal`` sums, exponent
+    and all (so both render the same text in either language). Only the
+    findings are Python objects; they come from :func:`integrity_table`'s rows.
+
+    Raises:
+        ValidationError: ``as_of`` is not a date.
+        TypeError: ``secretary_cap`` cannot be compared with a whole number.
+    """
+    day = plain_date_arg(as_of, "as_of")
+    table = _findings(tables, day, secretary_cap)
+    rows = table.select(
+        "kind",
+        "subject",
+        "detail",
+        "name",
+        "secretaries",
+        "milestone",
+        "planned",
+        "year",
+        "_monthly_text",
+        "_annual_text",
+        "unit",
+        "projects",
+    ).iter_rows()
+    found = []
+    for kind_value, subject, detail, *row in rows:
+        kind = FindingKind(kind_value)
+        facts = FrozenMap(_facts(kind, row, day, secretary_cap))
+        found.append(Finding(kind, subject, detail, facts))
+    return tuple(found)
+
+
+def _facts(kind: FindingKind, row: list[Any], as_of: dt.date, cap: int) -> dict[str, Fact]:
+    """The facts the object rule gives a finding of ``kind``, from its row."""
+    name, secretaries, milestone, planned, year, monthly, annual, unit, projects = row
+    if kind is FindingKind.SECRETARY_OVERLOADED:
+        return {"projects": projects, "cap": cap}
+    facts: dict[str, Fact] = {"project": name}
+    if kind is FindingKind.SEVERAL_SECRETARIES:
+        facts["secretaries"] = tuple(secretaries)
+    elif kind is FindingKind.MILESTONE_OVERDUE:
+        facts |= {"milestone": milestone, "planned": planned, "as_of": as_of}
+    elif kind is FindingKind.MONTHLY_PLAN_EXCEEDS_ANNUAL:  # str(Decimal) read back: exact
+        facts |= {"year": year, "monthly_plan": Decimal(monthly), "annual_plan": Decimal(annual)}
+    elif kind is FindingKind.UNKNOWN_UNIT:
+        facts["unit"] = unit
+    return facts
+
+
+def _findings(tables: LedgerTables, as_of: dt.date, secretary_cap: int) -> Any:
+    """Every column of the findings, the hidden ones too, rows in the object rule's order."""
     day = plain_date_arg(as_of, "as_of")
     projects = (
         pl.from_arrow(tables.projects.select(["seq", "key", "name", "unit"]))
@@ -113,28 +178,8 @@ def integrity_table(tables: LedgerTables, as_of: dt.date, *, secretary_cap: int 
         _unknown_units(tables, projects),
         _overloaded(tables, secretary_cap),
     ]
-    return (
-        pl.concat([_typed(f) for f in found], how="vertical")
-        .sort("_group", "_pos", "_order", "_sub", "_tie", maintain_order=True)
-        .select(COLUMNS)
-    )
-
-
-def integrity_findings(
-    tables: LedgerTables, as_of: dt.date, *, secretary_cap: int = 5
-) -> tuple[Finding, ...]:
-    """``integrity_report`` of the ledger the tables hold: the same findings, in the same order.
-
-    Only the findings are Python objects; they come from :func:`integrity_table`.
-
-    Raises:
-        ValidationError: ``as_of`` is not a date.
-        TypeError: ``secretary_cap`` cannot be compared with a whole number.
-    """
-    table = integrity_table(tables, as_of, secretary_cap=secretary_cap)
-    return tuple(
-        Finding(FindingKind(kind), subject, detail)
-        for kind, subject, detail in table.select("kind", "subject", "detail").iter_rows()
+    return pl.concat([_typed(f) for f in found], how="vertical").sort(
+        "_group", "_pos", "_order", "_sub", "_tie", maintain_order=True
     )
 
 
@@ -165,6 +210,7 @@ def _no_leader(tables: LedgerTables, projects: Any) -> Any:
         *_head(0, _LEADER, FindingKind.NO_LEADER),
         pl.col("key").alias("subject"),
         (pl.col("name") + ": no guarantor leader").alias("detail"),
+        "name",
     )
 
 
@@ -198,6 +244,8 @@ def _secretaries(tables: LedgerTables, projects: Any) -> Any:
             .then(pl.col("name") + ": no service secretary")
             .otherwise(pl.col("name") + ": served by " + pl.col("_names").list.join(", "))
             .alias("detail"),
+            "name",
+            pl.col("_names").alias("secretaries"),
         )
     )
 
@@ -212,7 +260,10 @@ def _overdue(tables: LedgerTables, projects: Any, as_of: dt.date) -> Any:
         (pl.col("planned") < day) & ~(pl.col("done") <= day).fill_null(value=False)
     )
     return late.join(
-        projects.select("_pos", "key"), on="key", how="inner", maintain_order="left"
+        projects.select("_pos", "key", pl.col("name").alias("_project")),
+        on="key",
+        how="inner",
+        maintain_order="left",
     ).select(
         "_pos",
         "key",
@@ -224,6 +275,7 @@ def _overdue(tables: LedgerTables, projects: Any, as_of: dt.date) -> Any:
             pl.col("planned").cast(pl.String),
             pl.lit(f", not completed by {as_of}"),
         ).alias("detail"),
+        pl.col("_project").alias("name"),
         pl.col("name").alias("milestone"),
         "planned",
     )
@@ -261,24 +313,33 @@ def _monthly(tables: LedgerTables, projects: Any) -> Any:
     over = over.join(places, on=["key", "year"], how="left", maintain_order="left").with_columns(
         pl.coalesce("_exact_places", "_places", pl.lit(0, dtype=pl.Int32)).alias("_places")
     )
-    return over.join(projects.select("_pos", "key"), on="key", how="inner").select(
-        "_pos",
-        "key",
-        *_head(
-            0, _MONTHLY, FindingKind.MONTHLY_PLAN_EXCEEDS_ANNUAL, pl.col("year"), pl.col("_row")
-        ),
-        pl.col("key").alias("subject"),
-        pl.concat_str(
-            pl.col("year").cast(pl.String),
-            pl.lit(": monthly plans sum to "),
-            _decimal_text(pl.col("monthly_plan"), pl.col("_places")),
-            pl.lit(" 万元, annual plan is "),
-            _decimal_text(pl.col("plan"), _places(pl.col("plan"))),
-            pl.lit(" 万元"),
-        ).alias("detail"),
-        "year",
-        "monthly_plan",
-        pl.col("plan").alias("annual_plan"),
+    monthly_text = _decimal_text(pl.col("monthly_plan"), pl.col("_places"))
+    annual_text = _decimal_text(pl.col("plan"), _places(pl.col("plan")))
+    return (
+        over.join(projects.select("_pos", "key", "name"), on="key", how="inner")
+        .with_columns(monthly_text.alias("_monthly_text"), annual_text.alias("_annual_text"))
+        .select(
+            "_pos",
+            "key",
+            *_head(
+                0, _MONTHLY, FindingKind.MONTHLY_PLAN_EXCEEDS_ANNUAL, pl.col("year"), pl.col("_row")
+            ),
+            pl.col("key").alias("subject"),
+            pl.concat_str(
+                pl.col("year").cast(pl.String),
+                pl.lit(": monthly plans sum to "),
+                pl.col("_monthly_text"),
+                pl.lit(" 万元, annual plan is "),
+                pl.col("_annual_text"),
+                pl.lit(" 万元"),
+            ).alias("detail"),
+            "name",
+            "year",
+            "monthly_plan",
+            pl.col("plan").alias("annual_plan"),
+            "_monthly_text",
+            "_annual_text",
+        )
     )
 
 
@@ -343,6 +404,7 @@ def _unknown_units(tables: LedgerTables, projects: Any) -> Any:
             pl.col("unit").replace_strict(quoted, return_dtype=pl.String),
             pl.lit(" is not in the unit directory"),
         ).alias("detail"),
+        "name",
         "unit",
     )
 
