@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +24,7 @@ from projpush.engine import (
 from projpush.engine.integrity import COLUMNS
 from projpush.errors import ProjpushError, ValidationError
 from projpush.model import (
+    Finding,
     FindingKind,
     Milestone,
     Month,
@@ -164,6 +166,31 @@ def expected(tables: LedgerTables, as_of: Any, **options: Any) -> Any:
     return outcome(integrity_report, to_portfolio(tables), as_of, **options)
 
 
+def words(findings: Any) -> Any:
+    """Findings as what a reader sees: the facts exactly (``Decimal`` exponents too), both texts.
+
+    Findings compare their facts by value, so ``Decimal("110")`` equals
+    ``Decimal("110.000000000000")``; their reprs and texts do not.
+    """
+    if not isinstance(findings, tuple):  # an error's type and message
+        return findings
+    return [
+        (f.kind, f.subject, f.detail, repr(f.facts), f.text("zh"), f.text("en")) for f in findings
+    ]
+
+
+def latin_outside_names(text: str, finding: Finding) -> list[str]:
+    """ASCII letters of ``text`` once the ledger's names and codes in it are taken out."""
+    names = [finding.subject]
+    for value in finding.facts.values():
+        names.extend(
+            value if isinstance(value, tuple) else [value] if isinstance(value, str) else []
+        )
+    for name in sorted(names, key=len, reverse=True):
+        text = text.replace(name, "")
+    return re.findall(r"[A-Za-z]+", text)
+
+
 class TestIntegrity:
     """integrity_findings is integrity_report on the same ledger, in the same order."""
 
@@ -172,7 +199,15 @@ class TestIntegrity:
         portfolio, as_of, cap = case
         tables = from_portfolio(portfolio)
         want = expected(tables, as_of, secretary_cap=cap)
-        assert outcome(integrity_findings, tables, as_of, secretary_cap=cap) == want
+        got = outcome(integrity_findings, tables, as_of, secretary_cap=cap)
+        assert got == want
+        assert words(got) == words(want)
+        if isinstance(got, tuple):  # the English detail is what the facts say
+            assert [repr(Finding.of(f.kind, f.subject, **f.facts)) for f in got] == list(
+                map(repr, got)
+            )
+            for f in got:  # the Chinese text has no English word, only the ledger's names
+                assert latin_outside_names(f.text("zh"), f) == [], f
         table = integrity_table(tables, as_of, secretary_cap=cap)
         assert [(f.kind.value, f.subject, f.detail) for f in want] == table.select(
             "kind", "subject", "detail"
@@ -180,6 +215,11 @@ class TestIntegrity:
         for row in table.iter_rows(named=True):
             overloaded = row["kind"] == FindingKind.SECRETARY_OVERLOADED.value
             assert row["key"] == (None if overloaded else row["subject"])
+            assert (row["name"] is None) == overloaded
+            several = row["kind"] == FindingKind.SEVERAL_SECRETARIES.value
+            assert (row["secretaries"] is not None) == several
+            if several:
+                assert row["detail"].endswith(": served by " + ", ".join(row["secretaries"]))
             if row["kind"] == FindingKind.MONTHLY_PLAN_EXCEEDS_ANNUAL.value:
                 assert row["monthly_plan"] > row["annual_plan"]
                 assert row["detail"].startswith(f"{row['year']}: ")
@@ -195,18 +235,24 @@ class TestIntegrity:
         portfolio, as_of, cap = case
         tables = from_portfolio(portfolio)
         got = integrity_findings(shuffled(tables, data), as_of, secretary_cap=cap)
-        assert got == expected(tables, as_of, secretary_cap=cap)
+        want = expected(tables, as_of, secretary_cap=cap)
+        assert got == want
+        assert words(got) == words(want)
 
     @given(integrity_ledgers())
     def test_default_cap(self, portfolio: Portfolio) -> None:
         tables = from_portfolio(portfolio)
-        assert integrity_findings(tables, SAMPLE_AS_OF) == expected(tables, SAMPLE_AS_OF)
+        got, want = integrity_findings(tables, SAMPLE_AS_OF), expected(tables, SAMPLE_AS_OF)
+        assert got == want
+        assert words(got) == words(want)
 
     def test_sample(self) -> None:
         tables = from_portfolio(sample_portfolio())
         for cap in (5, 1, 0):
             got = integrity_findings(tables, SAMPLE_AS_OF, secretary_cap=cap)
-            assert got == expected(tables, SAMPLE_AS_OF, secretary_cap=cap)
+            want = expected(tables, SAMPLE_AS_OF, secretary_cap=cap)
+            assert got == want
+            assert words(got) == words(want)
 
     def test_every_table_present(self) -> None:
         """No table the ledger may lack is needed: empty ones give no findings of theirs."""
@@ -235,8 +281,9 @@ class TestAmountsAndText:
 
     def detail(self, portfolio: Portfolio, as_of: dt.date = SAMPLE_AS_OF) -> list[str]:
         tables = from_portfolio(portfolio)
-        got = integrity_findings(tables, as_of)
-        assert got == expected(tables, as_of)
+        got, want = integrity_findings(tables, as_of), expected(tables, as_of)
+        assert got == want
+        assert words(got) == words(want)
         return [f.detail for f in got if f.kind is FindingKind.MONTHLY_PLAN_EXCEEDS_ANNUAL]
 
     def test_tiny_sums_in_scientific_notation(self) -> None:
@@ -248,6 +295,21 @@ class TestAmountsAndText:
             "2020: monthly plans sum to 1.0E-7 万元, annual plan is 0 万元",
             "2021: monthly plans sum to 1E-7 万元, annual plan is 0 万元",
         ]
+
+    def test_tiny_sums_written_plainly_in_chinese(self) -> None:
+        """The facts hold the object rule's exact sum; Chinese writes it without an exponent."""
+        p = one_project(
+            monthly_plan={"2020-01": "0.00000005", "2020-02": "0.00000005"},
+            annual_plans={2020: 0},
+        )
+        tables = from_portfolio(Portfolio(projects=(p,)))
+        (found,) = [
+            f
+            for f in integrity_findings(tables, SAMPLE_AS_OF)
+            if f.kind is FindingKind.MONTHLY_PLAN_EXCEEDS_ANNUAL
+        ]
+        assert repr(found.facts["monthly_plan"]) == "Decimal('1.0E-7')"
+        assert found.text("zh") == "2020年月度计划合计0.00000010万元，超过年度计划0万元"
 
     def test_places_of_the_most_precise_month(self) -> None:
         p = one_project(
@@ -278,6 +340,8 @@ class TestAmountsAndText:
         assert got == expected(tables, SAMPLE_AS_OF)
         unknown = [f.detail for f in got if f.kind is FindingKind.UNKNOWN_UNIT]
         assert unknown == [f"试验项目: unit {u!r} is not in the unit directory" for u in units]
+        chinese = [f.text("zh") for f in got if f.kind is FindingKind.UNKNOWN_UNIT]
+        assert chinese == [f"试验项目：责任单位“{u}”不在单位名录中" for u in units]
 
     def test_milestone_due_and_done_on_the_day(self) -> None:
         day = dt.date(2020, 5, 31)
