@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import re
 from collections import Counter
+from typing import TYPE_CHECKING
 
 import attrs
 import pytest
@@ -15,8 +16,12 @@ from projpush import report as report_module
 from projpush._csvsafe import is_risky
 from projpush.errors import PolicyError, ValidationError
 from projpush.metrics import monthly_summary
+from projpush.model import Finding, FindingKind, Portfolio, Secretary
 from projpush.report import SupervisionReport, build_report, render, render_tables
 from projpush.synth import CALENDAR_2020, SAMPLE_AS_OF, sample_portfolio, synthetic_portfolio
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 @pytest.fixture(scope="module")
@@ -148,6 +153,94 @@ class TestOneLanguage:
         assert "not assigned / no sheet: 3" in s["open"]
         assert not any(re.search(r"\b[a-z]+_[a-z_]+\b", x) for x in (*s["tiers"], *s["open"]))
         assert s["policy"] == ["policy: default (Ningbo lights and ladder)"]
+
+
+def every_gap_ledger() -> Portfolio:
+    """The sample city with a gap of every kind: a second secretary on a project, a unit
+    missing from the directory, monthly plans over the annual plan."""
+    ledger = sample_portfolio()
+    first = ledger.projects[0]
+    first = attrs.evolve(first, annual_plans={2020: first.annual_plans[2020] - 1})
+    units = tuple(u for u in ledger.units if u.name != first.unit)
+    extra = Secretary("赵敏", "市发改委", (first.key,))
+    return attrs.evolve(
+        ledger,
+        projects=(first, *ledger.projects[1:]),
+        units=units,
+        secretaries=(*ledger.secretaries, extra),
+    )
+
+
+def latin_outside_names(line: str, finding: Finding) -> list[str]:
+    """ASCII letters of ``line`` once the ledger's names and codes in it are taken out."""
+    names = [finding.subject]
+    for value in finding.facts.values():
+        names.extend(
+            value if isinstance(value, tuple) else [value] if isinstance(value, str) else []
+        )
+    for name in sorted(names, key=len, reverse=True):
+        line = line.replace(name, "")
+    return re.findall(r"[A-Za-z]+", line)
+
+
+class TestFindingsInOneLanguage:
+    """The ledger's gaps are written in the report's language; the English lines are as before."""
+
+    def section(self, report: SupervisionReport, lang: str) -> list[str]:
+        lines = render(report, lang=lang).splitlines()  # type: ignore[arg-type]
+        title = "台账缺口 (" if lang == "zh" else "Ledger gaps ("
+        start = next(i for i, x in enumerate(lines) if x.startswith(title))
+        end = next((i for i in range(start, len(lines)) if not lines[i]), len(lines))
+        return lines[start + 1 : end]
+
+    @pytest.mark.parametrize("ledger", [sample_portfolio, every_gap_ledger])
+    def test_chinese(self, ledger: Callable[[], Portfolio]) -> None:
+        report = build_report(ledger(), SAMPLE_AS_OF)
+        lines = self.section(report, "zh")
+        assert len(lines) == len(report.findings) > 0
+        for line, f in zip(lines, report.findings, strict=True):
+            assert line == f"  {f.subject}: {f.kind.zh}: {f.text('zh')}"
+            assert latin_outside_names(line, f) == [], line
+
+    def test_every_kind(self) -> None:
+        report = build_report(every_gap_ledger(), SAMPLE_AS_OF)
+        assert {f.kind for f in report.findings} == set(FindingKind)
+        lines = self.section(report, "zh")
+        assert "  2019-330206-39-03-612352: 无包保领导: 汽车零部件生产线：无包保领导" in lines
+        assert "  黄丽: 服务秘书服务项目过多: 服务6个项目，超过上限5个" in lines
+        assert (
+            "  2019-330200-48-01-602444: 节点逾期未完成: "
+            "桩基工程完成：计划2020-09-30完成，截至2020-10-31未完成"
+        ) in lines
+        first = report.findings[0].subject
+        assert [x.split(": ", 2)[2] for x in lines if x.startswith(f"  {first}: ")] == [
+            "机场快速路南延工程：配备多名服务秘书（李明、赵敏）",
+            "2020年月度计划合计158220万元，超过年度计划158219万元",
+            "机场快速路南延工程：责任单位“市交通局”不在单位名录中",
+        ]
+
+    @pytest.mark.parametrize("ledger", [sample_portfolio, every_gap_ledger])
+    def test_english_as_before(self, ledger: Callable[[], Portfolio]) -> None:
+        report = build_report(ledger(), SAMPLE_AS_OF)
+        assert self.section(report, "en") == [
+            f"  {f.subject}: {f.kind.value}: {f.detail}" for f in report.findings
+        ]
+
+    def test_json_has_both_texts(self) -> None:
+        report = build_report(every_gap_ledger(), SAMPLE_AS_OF)
+        assert report.to_dict()["findings"] == [
+            {
+                "kind": f.kind.value,
+                "subject": f.subject,
+                "detail": f.detail,
+                "zh": f.text("zh"),
+                "en": f.detail,
+            }
+            for f in report.findings
+        ]
+        assert "findings[0].zh,机场快速路南延工程：配备多名服务秘书（李明、赵敏）" in render(
+            report, fmt="csv"
+        )
 
 
 class TestNotes:

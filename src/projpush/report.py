@@ -306,7 +306,13 @@ class SupervisionReport:
                 for e in self.accountability
             ],
             "findings": [
-                {"kind": f.kind.value, "subject": f.subject, "detail": f.detail}
+                {
+                    "kind": f.kind.value,
+                    "subject": f.subject,
+                    "detail": f.detail,
+                    "zh": f.text("zh"),
+                    "en": f.text("en"),
+                }
                 for f in self.findings
             ],
             "notes": [
@@ -562,7 +568,7 @@ def _text_lines(report: SupervisionReport, lang: Lang) -> Iterator[str]:
     yield ""
     yield f"{t['findings']} ({len(report.findings)})"
     for f in report.findings:
-        yield f"  {f.subject}: {f.kind.zh if lang == 'zh' else f.kind.value}: {f.detail}"
+        yield f"  {f.subject}: {f.kind.zh if lang == 'zh' else f.kind.value}: {f.text(lang)}"
 
 
 def _tier_names(chosen: PolicySet, lang: Lang) -> dict[str, str]:
