@@ -5,7 +5,9 @@ of :func:`projpush.lights.judge_portfolio`, and :func:`light_map_rows` those
 of :func:`projpush.frames.light_map_records` of
 :func:`projpush.lights.light_map`, from :func:`projpush.engine.judge_tables`
 and :func:`projpush.engine.light_map_table`, with no
-:class:`~projpush.model.Project` built.
+:class:`~projpush.model.Project` built (the engine builds one only to raise
+the object rule's error; it is asked leniently, and the error is made here,
+word for word).
 
 A verdict's reasons are written from the engine's structured reason rows
 with the object rules' own templates (:class:`~projpush.lights.Reason`):
@@ -15,9 +17,9 @@ exponent they were given (``"100.0"``), which the reader keeps beside the
 tables, and sums with the exponent ``Decimal`` addition gives them. Gap
 verdicts compute their shares (exact fractions) and sentences row by row.
 
-The engine judges one policy at a time; a :class:`~projpush.lights.WorstOf`
-of lag and gap policies is combined here, row by row, as
-:meth:`~projpush.lights.WorstOf.judge` combines its members' verdicts.
+A :class:`~projpush.lights.WorstOf` of lag and gap policies is the
+engine's too: its light and exact severity, and each policy's own frames,
+whose reasons are written as that policy's rule writes them.
 """
 
 from __future__ import annotations
@@ -31,9 +33,9 @@ from typing import TYPE_CHECKING, Any, Final, cast
 import attrs
 
 from projpush._extras import require
-from projpush.engine import judge_tables, light_map_table
+from projpush.engine import LightFrames, judge_tables, light_map_table
 from projpush.engine.tables import LedgerTables
-from projpush.errors import PolicyError, ValidationError
+from projpush.errors import PolicyError, ProjpushError, ValidationError
 from projpush.lights import (
     _OPS,
     _RENDER,
@@ -53,8 +55,6 @@ from projpush.model import Month, Stage
 from projpush.schedule import last_complete_month, time_progress
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
     from projpush._columnar_read import Read
 
 pl: Any = require("polars", extra="engine", user="projpush.columnar")
@@ -85,16 +85,20 @@ def members(policy: LightPolicy | None) -> tuple[LagPolicy | GapPolicy, ...]:
         return (LagPolicy.ningbo(),)
     if isinstance(policy, LagPolicy | GapPolicy):
         return (policy,)
-    if isinstance(policy, WorstOf):
-        return tuple(m for p in policy.policies for m in _member(p))
     return _member(policy)
 
 
 def _member(policy: LightPolicy) -> tuple[LagPolicy | GapPolicy, ...]:
     if isinstance(policy, LagPolicy | GapPolicy):
         return (policy,)
+    if isinstance(policy, WorstOf):
+        return tuple(m for p in policy.policies for m in _member(p))
+    raise _refused(policy)
+
+
+def _refused(policy: LightPolicy) -> ProjpushError:
     name = getattr(policy, "name", policy)
-    raise PolicyError.about(
+    return PolicyError.about(
         "policy",
         "a LagPolicy or GapPolicy, or WorstOf them: the tables hold monthly figures only",
         name,
@@ -131,18 +135,15 @@ def _amount_text(value: Any, exponent: Any, shift: int = 0) -> Any:
 
 @attrs.frozen
 class _Verdicts:
-    """One member policy's verdicts, one row per project in key order.
+    """One policy's verdicts as rows of text, one row per project in key order.
 
     ``frame`` has ``i`` (the row), ``key``, ``light`` (text, null when not
     judged), ``severity`` (text), ``codes``, ``texts`` (the reasons, joined)
-    and ``raises`` (the object rule raises: no plan for the year);
-    ``severities`` are the exact severities, for a worst-of; ``what`` names
-    the plan a raising project lacks.
+    and ``what``: where the object rule raises (no plan for the year), the
+    plan the project lacks (``"monthly plan"``, ``"annual plan"``), else null.
     """
 
     frame: Any
-    severities: Sequence[int | Fraction]
-    what: str
 
 
 def _no_plan_messages(read: Read, year: int, what: str) -> Any:
@@ -267,9 +268,9 @@ def _tolerance(tolerance: Decimal) -> tuple[int, int, int]:
     return number, -exponent, exponent
 
 
-def _lag(read: Read, as_of: dt.date, policy: LagPolicy, lang: str) -> _Verdicts:
-    """A lag policy's verdicts, from :func:`projpush.engine.judge_tables`."""
-    frames = judge_tables(read.tables, as_of, policy, lenient=True)
+def _lag(read: Read, frames: LightFrames, policy: LagPolicy, lang: str) -> _Verdicts:
+    """A lag policy's verdicts, from :func:`projpush.engine.judge_tables`' frames."""
+    as_of = frames.as_of
     frame = frames.verdicts.with_row_index("i").with_columns(pl.col("light").cast(pl.String))
     last = last_complete_month(as_of)
     parts = [_scope(frame, as_of, policy.stages, lang)]
@@ -289,17 +290,24 @@ def _lag(read: Read, as_of: dt.date, policy: LagPolicy, lang: str) -> _Verdicts:
             )
         )
         parts.append(_month_reasons(read, frames.reasons, frame, policy, as_of.year, lang))
-    joined = _joined(parts, lang)
-    out = frame.join(joined, on="i", how="left").select(
-        "i",
-        "key",
-        "light",
-        pl.col("severity").cast(pl.String),
-        pl.col("codes").fill_null(""),
-        pl.col("texts").fill_null(""),
-        (pl.col("reason") == "no_plan").alias("raises"),
+    return _Verdicts(
+        _with_reasons(frame, parts, lang).with_columns(
+            pl.col("severity").cast(pl.String), _what("monthly plan")
+        )
     )
-    return _Verdicts(out, frame["severity"].to_list(), "monthly plan")
+
+
+def _what(what: str) -> Any:
+    """The plan a project lacks where the object rule raises for it, else null."""
+    return pl.when(pl.col("reason") == "no_plan").then(pl.lit(what)).alias("what")
+
+
+def _with_reasons(frame: Any, parts: list[Any], lang: str) -> Any:
+    """``frame`` with each row's joined reason ``codes`` and ``texts`` (empty without any)."""
+    joined = _joined(parts, lang)
+    return frame.join(joined, on="i", how="left", maintain_order="left").with_columns(
+        pl.col("codes").fill_null(""), pl.col("texts").fill_null("")
+    )
 
 
 def _month_reasons(  # noqa: PLR0917 (the engine's frames and the call's facts)
@@ -357,9 +365,9 @@ def _month_reasons(  # noqa: PLR0917 (the engine's frames and the call's facts)
     )
 
 
-def _gap(read: Read, as_of: dt.date, policy: GapPolicy, lang: str) -> _Verdicts:
+def _gap(read: Read, frames: LightFrames, policy: GapPolicy, lang: str) -> _Verdicts:
     """A gap policy's verdicts, from :func:`projpush.engine.judge_tables`; shares row by row."""
-    frames = judge_tables(read.tables, as_of, policy, lenient=True)
+    as_of = frames.as_of
     frame = frames.verdicts.with_row_index("i").with_columns(pl.col("light").cast(pl.String))
     year = as_of.year
     last = (
@@ -368,7 +376,6 @@ def _gap(read: Read, as_of: dt.date, policy: GapPolicy, lang: str) -> _Verdicts:
         else last_complete_month(as_of)
     )
     parts = [_scope(frame, as_of, policy.stages, lang)]
-    severities: list[int | Fraction] = [0] * frame.height
     severity_text = ["0"] * frame.height
     judged = frame.filter(pl.col("light").is_not_null())
     if judged.height:
@@ -406,8 +413,7 @@ def _gap(read: Read, as_of: dt.date, policy: GapPolicy, lang: str) -> _Verdicts:
             gap = (progress - completion) * 100
             if relative:
                 gap /= progress
-            severity = max(gap, Fraction(0))
-            severities[i], severity_text[i] = severity, str(severity)
+            severity_text[i] = str(max(gap, Fraction(0)))
             values = {
                 **fixed,
                 "done": done_t,
@@ -440,27 +446,77 @@ def _gap(read: Read, as_of: dt.date, policy: GapPolicy, lang: str) -> _Verdicts:
                 _template(unreported, {_MONTHS: pl.col("months")}).alias("text"),
             )
         )
-    joined = _joined(parts, lang)
-    out = (
-        frame.join(joined, on="i", how="left")
-        .with_columns(pl.Series("severity", severity_text, dtype=pl.String))
-        .select(
+    severity = pl.Series("severity", severity_text, dtype=pl.String)
+    return _Verdicts(_with_reasons(frame, parts, lang).with_columns(severity, _what("annual plan")))
+
+
+def _worst(read: Read, frames: LightFrames, policy: WorstOf, lang: str) -> _Verdicts:
+    """A worst-of's verdicts: the engine's light and severity, every policy's reasons.
+
+    The engine judges the worst-of (:func:`projpush.engine.judge_tables`)
+    and keeps each policy's frames in ``parts``; each is written as its own
+    rule writes it, and a row's reasons are all of theirs, in order, as
+    :meth:`~projpush.lights.WorstOf.judge` lists them. Where a policy cannot
+    judge a project, the first such policy's error is the verdict's.
+    """
+    parts = [
+        _rendered(read, f, p, lang).frame
+        for f, p in zip(frames.parts, policy.policies, strict=True)
+    ]
+    verdicts = frames.verdicts.with_row_index("i")
+    num, den = pl.col("severity_numerator"), pl.col("severity_denominator")
+    whole = (den == 1) & (num.cast(pl.Int64).cast(pl.Decimal(38, 12)) == num)
+    severity = verdicts.select(pl.when(whole).then(_amount_text(num, pl.lit(0))).alias("severity"))[
+        "severity"
+    ].to_list()
+    for row, (n, d) in enumerate(verdicts.select(num, den).iter_rows()):
+        if severity[row] is None:
+            severity[row] = str(Fraction(n) / Fraction(d))
+    nonempty = [(pl.col(c) != "").fill_null(value=False) for c in ("codes", "texts")]
+    frame = pl.concat(
+        [
+            verdicts.select("i", "key", pl.col("light").cast(pl.String)),
+            *(
+                part.select(
+                    pl.when(nonempty[0]).then("codes").alias(f"codes_{j}"),
+                    pl.when(nonempty[1]).then("texts").alias(f"texts_{j}"),
+                    pl.col("what").alias(f"what_{j}"),
+                )
+                for j, part in enumerate(parts)
+            ),
+        ],
+        how="horizontal",
+    )
+    indices = range(len(parts))
+    raised = verdicts["reason"] == "no_plan"
+    return _Verdicts(
+        frame.select(
             "i",
             "key",
             "light",
-            "severity",
-            pl.col("codes").fill_null(""),
-            pl.col("texts").fill_null(""),
-            (pl.col("reason") == "no_plan").alias("raises"),
+            pl.Series("severity", severity, dtype=pl.String),
+            pl.concat_str([f"codes_{j}" for j in indices], separator=",", ignore_nulls=True)
+            .fill_null("")
+            .alias("codes"),
+            pl.concat_str([f"texts_{j}" for j in indices], separator=_SEP[lang], ignore_nulls=True)
+            .fill_null("")
+            .alias("texts"),
+            pl.when(pl.Series(raised))
+            .then(pl.coalesce([f"what_{j}" for j in indices]))
+            .alias("what"),
         )
     )
-    return _Verdicts(out, severities, "annual plan")
 
 
-def _judged(read: Read, as_of: dt.date, policy: LagPolicy | GapPolicy, lang: str) -> _Verdicts:
+def _rendered(read: Read, frames: LightFrames, policy: LightPolicy, lang: str) -> _Verdicts:
+    """The verdict rows of ``policy``'s frames (a lag, gap or worst-of policy)."""
     if isinstance(policy, LagPolicy):
-        return _lag(read, as_of, policy, lang)
-    return _gap(read, as_of, policy, lang)
+        return _lag(read, frames, policy, lang)
+    if isinstance(policy, GapPolicy):
+        return _gap(read, frames, policy, lang)
+    if isinstance(policy, WorstOf):
+        return _worst(read, frames, policy, lang)
+    raise _refused(policy)  # pragma: no cover (members() refused it first)
 
 
 def verdict_rows(
@@ -472,21 +528,15 @@ def verdict_rows(
         ValidationError: ``lang`` is neither ``"zh"`` nor ``"en"``; unless
             ``lenient``, a project has no plan for the year (the object rule's
             error, for the first such project by key).
-        PolicyError: as :func:`members`.
+        PolicyError: as :func:`members`, or a threshold the engine refuses.
     """
     if lang not in ("zh", "en"):
         raise ValidationError.about("lang", "'zh' or 'en'", lang)
-    chosen = members(policy)
-    name = LagPolicy.ningbo().name if policy is None else policy.name
-    verdicts = [_judged(read, as_of, m, lang) for m in chosen]
-    frame = _combined(verdicts, lang) if len(verdicts) > 1 else verdicts[0].frame
-    errors = _raised(
-        read,
-        as_of.year,
-        [v.frame["raises"] for v in verdicts],
-        [v.what for v in verdicts],
-        lenient=lenient,
-    )
+    members(policy)
+    chosen = LagPolicy.ningbo() if policy is None else policy
+    frames = judge_tables(read.tables, as_of, chosen, lenient=True)
+    frame = _rendered(read, frames, chosen, lang).frame
+    errors = _raised(read, as_of.year, frame, lenient=lenient)
     if errors is not None:
         template = Reason("scope", "no_plan", figures={"error": _ERROR}).text(lang)
         no_plan = errors.is_not_null()
@@ -505,7 +555,7 @@ def verdict_rows(
     return frame.select(
         "key",
         pl.lit(as_of.isoformat()).alias("as_of"),
-        pl.lit(name).alias("policy"),
+        pl.lit(chosen.name).alias("policy"),
         "light",
         "severity",
         pl.col("codes").alias("reason_codes"),
@@ -513,68 +563,25 @@ def verdict_rows(
     )
 
 
-def _raised(
-    read: Read, year: int, raises: list[Any], whats: list[str], *, lenient: bool
-) -> Any | None:
-    """Each project's no-plan error where a member raises (None if none does), or raise the first.
+def _raised(read: Read, year: int, frame: Any, *, lenient: bool) -> Any | None:
+    """Each project's no-plan error where the rule raises (None if it never does), or raise.
 
-    ``raises[m]`` says where member ``m`` raises, in key order; the first
-    member that raises for a project gives its error, as
-    :meth:`~projpush.lights.WorstOf.judge` meets it.
+    ``frame``'s ``what`` names the plan a project lacks where the object rule
+    raises; without ``lenient`` the first such project's error is raised.
     """
-    if not raises or not any(bool(r.any()) for r in raises):
+    raising = frame.filter(pl.col("what").is_not_null())
+    if not raising.height:
         return None
-    flags = [r.to_list() for r in raises]
-    first = [
-        next((w for w, hit in zip(whats, row, strict=True) if hit), None)
-        for row in zip(*flags, strict=True)
-    ]
-    messages = {w: _no_plan_messages(read, year, w) for w in dict.fromkeys(whats)}
+    whats = raising["what"].unique(maintain_order=True).to_list()
+    messages = {w: _no_plan_messages(read, year, w) for w in whats}
     if not lenient:
-        row = next(i for i, w in enumerate(first) if w is not None)
-        what = first[row]
-        assert what is not None  # noqa: S101 (found just above; for mypy)
+        row, what = int(raising["i"][0]), str(raising["what"][0])
         found = messages[what].row(row, named=True)
         raise _no_plan_error(found["message"], found["has"], year, what)
-    texts = {w: m["message"].to_list() for w, m in messages.items()}
-    return pl.Series(
-        "error", [None if w is None else texts[w][i] for i, w in enumerate(first)], dtype=pl.String
-    )
-
-
-def _combined(verdicts: list[_Verdicts], lang: str) -> Any:
-    """The worst-of verdicts: the worst light, its largest severity, every member's reasons."""
-    frames = [v.frame for v in verdicts]
-    lights = [f["light"].to_list() for f in frames]
-    codes = [f["codes"].to_list() for f in frames]
-    texts = [f["texts"].to_list() for f in frames]
-    sep = _SEP[lang]
-    out_light, out_severity, out_codes, out_texts = [], [], [], []
-    for i in range(frames[0].height):
-        row_lights = [light[i] for light in lights]
-        worst = max(row_lights, key=_RANK.__getitem__)
-        severity = max(
-            (
-                v.severities[i]
-                for v, light in zip(verdicts, row_lights, strict=True)
-                if light == worst
-            ),
-            default=0,
-        )
-        out_light.append(worst)
-        out_severity.append(str(Fraction(severity)))
-        out_codes.append(",".join(c[i] for c in codes if c[i]))
-        out_texts.append(sep.join(t[i] for t in texts if t[i]))
-    return (
-        frames[0]
-        .select("i", "key")
-        .with_columns(
-            pl.Series("light", out_light, dtype=pl.String),
-            pl.Series("severity", out_severity, dtype=pl.String),
-            pl.Series("codes", out_codes, dtype=pl.String),
-            pl.Series("texts", out_texts, dtype=pl.String),
-        )
-    )
+    error = pl.lit(None, pl.String)
+    for what, message in messages.items():
+        error = pl.when(pl.col("what") == what).then(message["message"]).otherwise(error)
+    return frame.select(error.alias("error"))["error"]
 
 
 # --------------------------------------------------------------------------- light map
@@ -596,88 +603,68 @@ def _ranked(lights: Any) -> Any:
     return lights.replace_strict(ranks, default=0, return_dtype=pl.Int8).fill_null(0)
 
 
-def _month_lights(
-    read: Read, year: int, policy: LagPolicy | GapPolicy, *, raises: bool
-) -> tuple[Any, Any]:
-    """A member's light ranks at the twelve month ends, and where its object rule raises.
+def light_map_rows(read: Read, year: int, policy: LightPolicy | None, *, lenient: bool) -> Any:
+    """The light map, a row per project by key: ``key``, ``name``, then a column per month.
 
-    Both frames have a row per project in key order and a column per month
-    (``"2020-01"`` ...); the object rule raises where the project, in a
-    judged stage, has no plan for the year.
+    The month columns (``"2020-01"`` ...) hold light ranks: 0 not judged,
+    1 green, 2 yellow, 3 red; they are :func:`projpush.engine.light_map_table`
+    at the year's end, lenient as the object map is with ``lenient``.
+
+    Raises:
+        ValidationError: unless ``lenient``, a project has no plan for ``year``
+            where a policy judges it (the object rule's error).
+        PolicyError: as :func:`members`.
     """
+    chosen = members(policy)
+    if not lenient:
+        _strict_map(read, year, chosen)
+    mapped = light_map_table(read.tables, dt.date(year, 12, 31), policy)
     months = [str(m) for m in Month.year_months(year)]
-    ends = [m.last_day for m in Month.year_months(year)]
+    projects = pl.from_arrow(read.tables.projects).select("key", "name")
+    ranks = mapped.select(_ranked(pl.col(m).cast(pl.String)).alias(m) for m in months)
+    return pl.concat([projects, ranks], how="horizontal")
+
+
+def _strict_map(read: Read, year: int, chosen: tuple[LagPolicy | GapPolicy, ...]) -> None:
+    """Raise the object map's error: a project without a plan, in a stage a policy judges.
+
+    The object map judges the projects in order, each at the twelve month
+    ends in order, each policy of a worst-of in order, and raises at the
+    first that cannot be judged. Only a project without a monthly plan (for a
+    lag policy) or a positive annual plan (for a gap policy) can be one: those
+    few are judged at each month end.
+    """
     tables = read.tables
-    if isinstance(policy, GapPolicy):
-        judged = [judge_tables(tables, day, policy, lenient=True).verdicts for day in ends]
-        lights = pl.DataFrame(
-            {m: _ranked(v["light"].cast(pl.String)) for m, v in zip(months, judged, strict=True)}
-        )
-        raises = pl.DataFrame(
-            {m: v["reason"] == "no_plan" for m, v in zip(months, judged, strict=True)}
-        )
-        return lights, raises
-    mapped = light_map_table(tables, dt.date(year, 12, 31), policy)
-    lights = pl.DataFrame({m: _ranked(mapped[m].cast(pl.String)) for m in months})
-    flags = {m: [False] * mapped.height for m in months}
-    if not raises:  # a lag light is null where the rule would raise: nothing to find
-        return lights, pl.DataFrame(flags, schema=dict.fromkeys(months, pl.Boolean))
+    keys = pl.from_arrow(tables.projects).select("key").with_row_index("i")
     planned = (
         pl.from_arrow(tables.monthly)
         .filter(pl.col("plan").is_not_null() & (pl.col("month").dt.year() == year))
         .select("key")
         .unique()
     )
-    keys = pl.from_arrow(tables.projects).select("key").with_row_index("i")
-    unplanned = keys.join(planned, on="key", how="anti").sort("i")
-    if unplanned.height:
-        # Only these can raise: where, the stage at each month end says.
-        sub = _subset(tables, unplanned["key"].to_list())
-        at = unplanned["i"].to_list()
-        for m, day in zip(months, ends, strict=True):
-            reasons = judge_tables(sub, day, policy, lenient=True).verdicts["reason"].to_list()
-            for i, reason in zip(at, reasons, strict=True):
-                flags[m][i] = reason == "no_plan"
-    return lights, pl.DataFrame(flags, schema=dict.fromkeys(months, pl.Boolean))
-
-
-def light_map_rows(read: Read, year: int, policy: LightPolicy | None, *, lenient: bool) -> Any:
-    """The light map, a row per project by key: ``key``, ``name``, then a column per month.
-
-    The month columns (``"2020-01"`` ...) hold light ranks: 0 not judged,
-    1 green, 2 yellow, 3 red.
-
-    Raises:
-        ValidationError: unless ``lenient``, a project has no plan for ``year``
-            where a member policy judges it (the object rule's error).
-        PolicyError: as :func:`members`.
-    """
-    chosen = members(policy)
+    funded = (
+        pl.from_arrow(tables.annual_plans)
+        .filter((pl.col("year") == year) & (pl.col("plan") > 0))
+        .select("key")
+    )
+    lacking = {
+        "monthly plan": keys.join(planned, on="key", how="anti"),
+        "annual plan": keys.join(funded, on="key", how="anti"),
+    }
     whats = ["monthly plan" if isinstance(p, LagPolicy) else "annual plan" for p in chosen]
-    months = [str(m) for m in Month.year_months(year)]
-    raises = not lenient or len(chosen) > 1
-    judged = [_month_lights(read, year, m, raises=raises) for m in chosen]
-    schema = dict.fromkeys(months, pl.Int8)
-    worst = pl.DataFrame(
-        {m: pl.select(pl.max_horizontal([j[0][m] for j in judged])).to_series() for m in months},
-        schema=schema,
-    )
-    raised = pl.DataFrame(
-        {m: pl.select(pl.any_horizontal([j[1][m] for j in judged])).to_series() for m in months},
-        schema=dict.fromkeys(months, pl.Boolean),
-    )
-    if worst.height and raised.select(pl.any_horizontal(months).any()).item():
-        if not lenient:
-            # The object rule meets the first project by key, its months in order, and
-            # in each month the members in order.
-            row = int(raised.select(pl.any_horizontal(months).arg_true().first()).item())
-            month = next(m for m in months if raised[m][row])
-            what = next(w for w, j in zip(whats, judged, strict=True) if j[1][month][row])
-            found = _no_plan_messages(read, year, what).row(row, named=True)
-            raise _no_plan_error(found["message"], found["has"], year, what)
-        worst = worst.with_columns(
-            pl.when(raised[m]).then(pl.lit(0, pl.Int8)).otherwise(pl.col(m)).alias(m)
-            for m in months
-        )
-    projects = pl.from_arrow(read.tables.projects).select("key", "name")
-    return pl.concat([projects, worst], how="horizontal")
+    candidates = pl.concat([lacking[w] for w in set(whats)]).unique().sort("i")
+    if not candidates.height:
+        return
+    sub = _subset(tables, candidates["key"].to_list())
+    ends = [m.last_day for m in Month.year_months(year)]
+    flags = [
+        [judge_tables(sub, day, p, lenient=True).verdicts["reason"] == "no_plan" for day in ends]
+        for p in chosen
+    ]
+    for row in range(candidates.height):
+        for month in range(12):
+            for what, member in zip(whats, flags, strict=True):
+                if member[month][row]:
+                    at = int(candidates["i"][row])
+                    found = _no_plan_messages(read, year, what).row(at, named=True)
+                    raise _no_plan_error(found["message"], found["has"], year, what)

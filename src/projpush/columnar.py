@@ -369,8 +369,7 @@ def light_map_frame(
     The rows are :func:`projpush.frames.light_map_records` of
     :func:`projpush.lights.light_map`: ``key``, ``name``, ``month``,
     ``light`` (None when not judged), from
-    :func:`projpush.engine.light_map_table` (a lag policy) or
-    :func:`projpush.engine.judge_tables` at each month end (a gap policy).
+    :func:`projpush.engine.light_map_table` at the year's end.
 
     Raises:
         PolicyError: as :func:`judge_frame`.
