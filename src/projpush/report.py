@@ -3,9 +3,10 @@
 :func:`build_report` brings a ledger's problem list up to date at a date
 (:func:`~projpush.escalation.advance_all`), judges every project's light, and
 computes the report figures; :func:`render` prints the result as text, JSON or
-CSV. :func:`render_tables` prints "one map, five tables" (一图五表) for one
-project or for every project a leader guarantees. These are edge functions for
-the command line and for notebooks; the rules they call stay pure.
+CSV, and :func:`render_xlsx` writes it as a workbook. :func:`render_tables`
+prints "one map, five tables" (一图五表) for one project or for every project a
+leader guarantees. These are edge functions for the command line and for
+notebooks; the rules they call stay pure.
 
 >>> from projpush.synth import SAMPLE_AS_OF, sample_portfolio
 >>> result = build_report(sample_portfolio(), SAMPLE_AS_OF)
@@ -16,11 +17,12 @@ the command line and for notebooks; the rules they call stay pure.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import IO, TYPE_CHECKING, Any, Final, Literal, NamedTuple
 
 import attrs
 
@@ -40,6 +42,7 @@ from projpush.escalation import (
 from projpush.lights import (
     GapPolicy,
     LagPolicy,
+    Light,
     LightMap,
     LightPolicy,
     NodePolicy,
@@ -76,10 +79,12 @@ __all__ = [
     "POLICY_SETS",
     "Note",
     "PolicySet",
+    "ProjectLight",
     "SupervisionReport",
     "build_report",
     "render",
     "render_tables",
+    "render_xlsx",
     "sample_ledger",
 ]
 
@@ -222,6 +227,18 @@ class Note:
         return _NOTES[self.code][lang == "en"].format(year=self.year)
 
 
+class ProjectLight(NamedTuple):
+    """One project's line of the light list: its key, name, responsible unit and light.
+
+    ``light`` is None when the policy did not judge the project.
+    """
+
+    key: str
+    name: str
+    unit: str
+    light: Light | None
+
+
 @attrs.frozen
 class SupervisionReport:
     """Everything a monthly supervision report shows, computed at one date.
@@ -238,6 +255,8 @@ class SupervisionReport:
             :attr:`projpush.lights.Rollup.red`), with their reasons.
         open_counts: open issues counted by (tier, sheet colour), keys
             sorted; "none" where no tier or no sheet yet.
+        project_lights: every project's light, in ledger order, on both
+            paths (the workbook's light sheet lists them all).
     """
 
     as_of: dt.date
@@ -252,6 +271,7 @@ class SupervisionReport:
     light_map: LightMap | None = None
     lights: Rollup | None = None
     issues: tuple[Issue, ...] | None = None
+    project_lights: tuple[ProjectLight, ...] = attrs.field(default=(), repr=False)
 
     def open_by_tier_and_sheet(self) -> dict[tuple[str, str], int]:
         """Open issues counted by (tier, sheet colour); "none" where no sheet yet."""
@@ -432,6 +452,10 @@ def _build(
         light_map=lmap,
         lights=rollup,
         issues=issues,
+        project_lights=tuple(
+            ProjectLight(p.key, p.name, p.unit, v.light)
+            for p, v in zip(current.projects, rollup.verdicts, strict=True)
+        ),
     )
 
 
@@ -530,6 +554,48 @@ def _render(report: SupervisionReport, fmt: Format, lang: Lang) -> str:
     if fmt == "csv":
         return _csv((k, _spreadsheet_ratio(k, v)) for k, v in _flatten(report.to_dict()))
     return "\n".join(_text_lines(report, lang)) + "\n"
+
+
+def render_xlsx(
+    report: SupervisionReport,
+    path_or_file: str | os.PathLike[str] | IO[bytes],
+    *,
+    lang: Lang = "zh",
+) -> None:
+    """Write a report as an Excel workbook (.xlsx), to a path or a binary file.
+
+    Six sheets, named in ``lang``: 汇总 (the headline figures), 红黄绿灯
+    (every project, red and yellow first with their reasons, the light as
+    text and as the cell's colour), 问题清单 (the overdue issues with their
+    tier, deadline, sheet colour and days overdue, beside the open issues
+    counted by tier and sheet), 排名 (the rankings), 问责清单 (the
+    accountability list, one row an item) and 台账缺口 (the ledger's gaps);
+    in English Summary, Lights, Issues, Rankings, Accountability and Ledger
+    gaps. Figures are numbers with a number format (amounts in 亿元, shares
+    as percentages, dates as dates), the header row is frozen, and each
+    sheet prints on A4, fitted to the page's width, the header repeated.
+
+    A path is written atomically: the workbook is made in memory, then
+    moved into place. A file is written to and left open. Needs the
+    ``xlsx`` extra (openpyxl).
+
+    Raises:
+        ValidationError: ``lang`` is not zh or en.
+        ImportError: openpyxl is not installed (the message names the extra).
+    """
+    _check_choice("lang", lang, ("zh", "en"))
+    from projpush._xlsx import workbook_bytes  # noqa: PLC0415 (openpyxl only when asked)
+
+    with no_cycle_collection():
+        data = workbook_bytes(report, lang)
+    if isinstance(path_or_file, (str, os.PathLike)):
+        from pathlib import Path  # noqa: PLC0415
+
+        from projpush.io import _atomic_write_bytes  # noqa: PLC0415
+
+        _atomic_write_bytes(Path(path_or_file), data)
+    else:
+        path_or_file.write(data)
 
 
 def _text_lines(report: SupervisionReport, lang: Lang) -> Iterator[str]:

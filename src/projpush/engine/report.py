@@ -66,6 +66,7 @@ from projpush.model import IssueState, SheetColor
 from projpush.report import (
     PolicySet,
     Progress,
+    ProjectLight,
     SupervisionReport,
     _check_flag,
     _chosen,
@@ -182,9 +183,22 @@ def _build(
         overdue=_overdue(current, as_of, cal),
         accountability=_accountability(current, as_of),
         findings=integrity_findings(current, as_of),
+        project_lights=_project_lights(current, frames.verdicts),
     )
     tell("done", 3, len(stages))
     return report
+
+
+def _project_lights(tables: LedgerTables, verdicts: Any) -> tuple[ProjectLight, ...]:
+    """Every project's key, name, unit and light, in ledger order, as the object report's."""
+    projects = pl.from_arrow(tables.projects.select(["key", "name", "unit"]))
+    rows = verdicts.select("key", "light").join(
+        projects, on="key", how="left", maintain_order="left"
+    )
+    return tuple(
+        ProjectLight(key, name, unit, None if light is None else _LIGHTS[light])
+        for key, light, name, unit in rows.iter_rows()
+    )
 
 
 def _open_counts(tables: LedgerTables) -> dict[tuple[str, str], int]:
@@ -220,4 +234,5 @@ def _accountability(tables: LedgerTables, as_of: dt.date) -> tuple[Accountabilit
 
 
 _SHEETS = {s.value: s for s in SheetColor}
+_LIGHTS = {light.value: light for light in Light}
 _REASONS = {r.value: r for r in AccountabilityReason}
