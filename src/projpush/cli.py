@@ -246,7 +246,13 @@ def _parser() -> argparse.ArgumentParser:
         from projpush.report import POLICY_SETS  # noqa: PLC0415 (keep --help fast)
 
         choice(p, "--policy", sorted(POLICY_SETS), default="default")
-        choice(p, "--format", ("text", "json", "csv"), default="text")
+        choice(
+            p,
+            "--format",
+            ("text", "json", "csv", "xlsx"),
+            default="text",
+            help="xlsx: a workbook, written to --output FILE.xlsx",
+        )
         choice(p, "--lang", ("zh", "en"), default="zh")
         p.add_argument("--map", type=_path, metavar="FILE", help="save a light map (PNG or SVG)")
         p.add_argument("--output", "-o", type=_path, metavar="FILE", help="write here, not stdout")
@@ -394,8 +400,10 @@ def _check_paths(args: argparse.Namespace) -> None:
         ValidationError: ``--output`` or ``--map`` is an input ledger, lies in
             an input ledger folder, has a missing or read-only folder, or is not
             a regular file; ``--map`` does not end in .png or .svg, or is the
-            ``--output`` file.
-        ImportError: ``--map`` without the plot extra (matplotlib).
+            ``--output`` file; ``--format xlsx`` has no ``--output`` ending
+            in .xlsx.
+        ImportError: ``--map`` without the plot extra (matplotlib), or
+            ``--format xlsx`` without the xlsx extra (openpyxl).
     """
     from projpush import _paths  # noqa: PLC0415 (keep --help fast)
     from projpush.ledger import _check_size  # noqa: PLC0415
@@ -408,6 +416,8 @@ def _check_paths(args: argparse.Namespace) -> None:
             remedy = "give a larger --max-ledger-size to read it"
             _check_size(path, args.max_ledger_size, field="LEDGER", remedy=remedy)
     output, picture = getattr(args, "output", None), getattr(args, "map", None)
+    if getattr(args, "command", None) in {"report", "demo"} and args.format == "xlsx":
+        _check_workbook(output)
     if output is not None:
         _paths.check_output_path(output, "--output", inputs)
     if picture is not None:
@@ -421,6 +431,23 @@ def _check_paths(args: argparse.Namespace) -> None:
             raise ValidationError(
                 msg, field="--map", expected="a file apart from --output", got=str(picture)
             )
+
+
+def _check_workbook(output: Path | None) -> None:
+    """Refuse ``--format xlsx`` without an ``--output FILE.xlsx``, or without openpyxl.
+
+    A workbook is a binary file: it is never written to the terminal.
+    """
+    if output is None:
+        msg = "--format xlsx: a workbook is written to a file: give --output FILE.xlsx"
+        raise ValidationError(msg, field="--format", expected="--output FILE.xlsx", got="xlsx")
+    if output.suffix.lower() != ".xlsx":
+        raise ValidationError.about(
+            "--output", "a file name ending in .xlsx with --format xlsx", str(output)
+        )
+    from projpush._xlsx import _openpyxl  # noqa: PLC0415 (only a workbook needs it)
+
+    _openpyxl()  # a missing xlsx extra is said before the work, not after
 
 
 def _run(args: argparse.Namespace, out: _Console) -> int:
@@ -485,6 +512,9 @@ def _write_report(args: argparse.Namespace, out: _Console, result: SupervisionRe
 
     for note in result.notes:  # also on stderr: a JSON or CSV reader may not see it
         _say(f"projpush: note: {note.text(args.lang)}")
+    if args.format == "xlsx":  # _check_paths made sure of --output
+        report.render_xlsx(result, args.output, lang=args.lang)  # atomically, as the others
+        return
     text = report.render(result, fmt=args.format, lang=args.lang)
     if args.output:
         from projpush.io import _atomic_write_bytes, _encoded  # noqa: PLC0415
