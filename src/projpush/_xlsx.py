@@ -8,9 +8,12 @@ Each sheet is one table: a header row, frozen and repeated on every printed
 page, then one row an item. Figures are stored as numbers (amounts in 亿元
 as the text report shows them, shares as fractions with a percent format,
 counts as integers, dates as Excel dates) and only their format rounds
-them. Text from the ledger is stored as text, never as a formula. The
-sheets are written in openpyxl's write-only mode: a province's report has
-hundreds of thousands of rows.
+them. Text from the ledger is stored as text, never as a formula.
+
+A province's report has hundreds of thousands of rows: openpyxl (in
+write-only mode) lays out the package, the styles, each sheet's settings
+and header row, and :func:`_with_rows` writes the other rows as
+SpreadsheetML into the sheets it saved (see :func:`workbook_bytes`).
 """
 
 from __future__ import annotations
