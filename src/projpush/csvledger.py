@@ -1188,11 +1188,12 @@ def _read(folder: Path) -> tuple[tuple[LedgerError, ...], Portfolio | None, tupl
     """:func:`read_csv_ledger`, and the notes of the reading (a file read as GB18030)."""
     reader = _Reader(folder)
     portfolio = reader.read()
-    notes = ()
+    notes: tuple[str, ...] = ()
     if reader.gb18030:
         files = ", ".join(sorted(reader.gb18030))
-        notes = (f"read as GB18030, not UTF-8 (the encoding Chinese Excel saves CSV in): {files}",)
-        _LOG.info(notes[0])
+        note = f"read as GB18030, not UTF-8 (the encoding Chinese Excel saves CSV in): {files}"
+        _LOG.info(note)
+        notes = (note,)
     return tuple(reader.problems), portfolio, notes
 
 
