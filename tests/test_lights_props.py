@@ -460,6 +460,10 @@ def plain_text(reason: Reason, lang: str) -> str:
     if isinstance(gap, Fraction):
         values["gap_abs"] = plain_fmt(abs(gap), lang)
         values["direction"] = (("落后", "behind") if gap > 0 else ("超前", "ahead"))[lang == "en"]
+    tolerance = reason.thresholds.get("tolerance")
+    if tolerance is not None:  # the whole plan is no factor: "× 1" is not written
+        times = f"×{values['tolerance']}" if lang == "zh" else f" × {values['tolerance']}"
+        values["times_tolerance"] = "" if tolerance == 1 else times
     values["months"] = sep.join(str(m) for m in reason.months)
     values["milestones"] = sep.join(reason.milestones)
     templates = reason.templates or _RENDER[reason.rule, reason.code]
