@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import attrs
 from hypothesis import strategies as st
@@ -53,3 +54,21 @@ def ledgers_and_dates(draw: st.DrawFn) -> tuple[Portfolio, dt.date]:
     anywhere = st.dates(min_value=dt.date(2015, 1, 1), max_value=dt.date(2030, 12, 31))
     as_of = draw(st.sampled_from(near) | anywhere) if near else draw(anywhere)
     return portfolio, as_of
+
+
+def with_problems(
+    drawn: tuple[Portfolio, dt.date], problems: tuple[Any, dt.date], later: int
+) -> tuple[Portfolio, dt.date]:
+    """The ledger with the issues on its own projects (none without projects), and a date.
+
+    Half the time the date is ``later`` days after the issues' last one, to advance them.
+    """
+    portfolio, as_of = drawn
+    issues, last = problems
+    keys = [p.key for p in portfolio.projects]
+    issues = tuple(
+        attrs.evolve(q, project=keys[i % len(keys)]) for i, q in enumerate(issues) if keys
+    )
+    if issues and later % 2:
+        as_of = last + dt.timedelta(days=later)
+    return portfolio.with_issues(issues), as_of

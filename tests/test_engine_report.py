@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -29,11 +28,13 @@ from projpush.lights import (
 )
 from projpush.report import POLICY_SETS, PolicySet, build_report, policy_set, render
 from projpush.synth import CALENDAR_2020, SAMPLE_AS_OF, sample_portfolio
-from strategies_engine import ledgers_and_dates
+from strategies_engine import ledgers_and_dates, with_problems
 from strategies_escalation import CAL
 from test_engine_escalation_props import problem_lists
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from projpush.model import Portfolio
     from projpush.report import SupervisionReport
 
@@ -57,24 +58,6 @@ def both(portfolio: Portfolio, as_of: dt.date, **options: Any) -> tuple[Any, Any
         printed(build_report, ledger, as_of, **options),
         printed(build_report_tables, tables, as_of, **options),
     )
-
-
-def with_problems(
-    drawn: tuple[Portfolio, dt.date], problems: tuple[Any, dt.date], later: int
-) -> tuple[Portfolio, dt.date]:
-    """The ledger with the issues on its own projects (none without projects), and a date.
-
-    Half the time the date is ``later`` days after the issues' last one, to advance them.
-    """
-    portfolio, as_of = drawn
-    issues, last = problems
-    keys = [p.key for p in portfolio.projects]
-    issues = tuple(
-        attrs.evolve(q, project=keys[i % len(keys)]) for i, q in enumerate(issues) if keys
-    )
-    if issues and later % 2:
-        as_of = last + dt.timedelta(days=later)
-    return portfolio.with_issues(issues), as_of
 
 
 @attrs.frozen

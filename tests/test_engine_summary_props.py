@@ -24,7 +24,7 @@ from projpush.lights import judge_portfolio
 from projpush.metrics import DeadlineBasis, GroupBy, issue_figures, monthly_summary
 from projpush.schedule import china_calendar
 from projpush.synth import SAMPLE_AS_OF, sample_portfolio
-from strategies_engine import ledgers_and_dates
+from strategies_engine import ledgers_and_dates, with_problems
 from strategies_escalation import CAL, POLICIES
 from test_engine_escalation_props import problem_lists
 
@@ -85,8 +85,6 @@ class TestSummary:
         self, drawn: tuple[Portfolio, dt.date], problems: tuple[Any, dt.date], later: int
     ) -> None:
         """With ``advance`` both bring the issues up to the date first, under the same book."""
-        from test_engine_report import with_problems  # noqa: PLC0415
-
         expected, got = both(*with_problems(drawn, problems, later), advance=BOOK)
         assert expected == got
 
