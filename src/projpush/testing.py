@@ -539,7 +539,7 @@ def portfolios(draw: st.DrawFn, max_projects: int = 4) -> Portfolio:
     leader_names = draw(st.lists(names, max_size=3, unique_by=normalise_text))
     secretary_names = draw(st.lists(names, max_size=3, unique_by=normalise_text))
     force_names = draw(st.lists(names, max_size=2, unique_by=normalise_text))
-    unit_list = draw(st.lists(units, max_size=3, unique_by=lambda u: u.name))
+    unit_list = draw(st.lists(units, max_size=3, unique_by=lambda u: normalise_text(u.name)))
     issue_list = (
         [
             draw(issues(project=draw(st.sampled_from(keys)), issue_id=f"Q-{i}", max_steps=4))
