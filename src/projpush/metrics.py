@@ -6,7 +6,7 @@ when a figure is presented (half-up, one decimal by default). A share whose
 denominator is zero (a unit with no plan) is :data:`NOT_APPLICABLE`, never an
 exception and never 0 %.
 
-Binzhou, end of May 2020 (domain brief 3.1): 479.33 亿元 done against an
+Binzhou, end of May 2020 (the Binzhou source article): 479.33 亿元 done against an
 annual plan of 1,017.0 亿元.
 
 >>> from projpush.model import yi
