@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
@@ -21,8 +22,9 @@ from projpush.engine import (
     to_portfolio,
     write_parquet,
 )
+from projpush.engine.tables import conform
 from projpush.errors import LedgerError, ValidationError
-from projpush.model import Month, Portfolio, Project
+from projpush.model import Month, Portfolio, Project, StageEventKind
 from projpush.synth import sample_portfolio
 from projpush.testing import portfolios
 
@@ -138,6 +140,47 @@ class TestOf:
             }
         )
         with pytest.raises(ValidationError, match=r"stage_events.kind: expected one of 'started'"):
+            LedgerTables.of(stage_events=table)
+
+    def test_dictionary_enums_are_remapped_chunk_by_chunk(self):
+        """Dictionaries in another order, differing by chunk, with nulls: the stable codes."""
+        kinds = pa.chunked_array(
+            [
+                pa.array(["suspended", "started", None, "suspended"]).dictionary_encode(),
+                pa.DictionaryArray.from_arrays(
+                    pa.array([1, 1], pa.int32()), pa.array(["unused", "completed"])
+                ),
+            ]
+        )
+        n = len(kinds)
+        table = pa.table(
+            {
+                "key": ["NB-1"] * n,
+                "seq": list(range(n)),
+                "kind": kinds,
+                "on": [dt.date(2020, 1, 5)] * n,
+                "note": [""] * n,
+            }
+        )
+        with pytest.raises(ValidationError, match=r"stage_events.kind: expected a value in every"):
+            LedgerTables.of(stage_events=table)
+        column = conform("stage_events", table.filter(pc.is_valid(table["kind"]))).column("kind")
+        assert ["suspended", "started", "suspended", "completed", "completed"] == column.to_pylist()
+        assert column.type == pa.dictionary(pa.int8(), pa.string())
+        assert column.chunk(0).dictionary.to_pylist() == [s.value for s in StageEventKind]
+
+    def test_unknown_value_in_a_dictionary(self):
+        kinds = pa.DictionaryArray.from_arrays(pa.array([0, 1]), pa.array(["started", "begun"]))
+        table = pa.table(
+            {
+                "key": ["NB-1"] * 2,
+                "seq": [0, 1],
+                "kind": kinds,
+                "on": [dt.date(2020, 1, 5)] * 2,
+                "note": [""] * 2,
+            }
+        )
+        with pytest.raises(ValidationError, match=r"stage_events.kind: expected one of .* got 'b"):
             LedgerTables.of(stage_events=table)
 
     def test_missing_column(self):

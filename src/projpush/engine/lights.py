@@ -202,7 +202,27 @@ def _stages_at(tables: LedgerTables, days: dict[str, dt.date]) -> Any:
     )
 
 
+# The last year's streaks computed, by the identity of the tables they came from (Arrow
+# tables never change): a monthly cycle judges the projects and then draws the light
+# map, and both read the same streaks.
+_YEAR: list[Any] = []
+
+
 def _year(tables: LedgerTables, year: int, policy: LagPolicy) -> Any:
+    """:func:`_streaks`, kept for the next call on the same tables, year and policy."""
+    sources = (tables.projects, tables.monthly, tables.stage_events)
+    if (
+        _YEAR
+        and all(a is b for a, b in zip(_YEAR[0], sources, strict=True))
+        and _YEAR[1] == (year, policy)
+    ):
+        return _YEAR[2]
+    frame = _streaks(tables, year, policy)
+    _YEAR[:] = [sources, (year, policy), frame]
+    return frame
+
+
+def _streaks(tables: LedgerTables, year: int, policy: LagPolicy) -> Any:
     """One row per project in ledger order, a column per month and figure: the year's streaks.
 
     For month ``k`` (1 to 12): ``plan_k`` and ``done_k`` (null where absent:
@@ -227,8 +247,10 @@ def _year(tables: LedgerTables, year: int, policy: LagPolicy) -> Any:
     figures = figures.with_columns(
         pl.lit(None, pl.Decimal(38, 12)).alias(c) for c in absent
     ).with_columns(planned=pl.any_horizontal(pl.col(f"plan_{k}").is_not_null() for k in months))
-    frame = stages.join(figures, on="key", how="left", maintain_order="left").with_columns(
-        pl.col("planned").fill_null(value=False)
+    frame = (
+        stages.lazy()
+        .join(figures.lazy(), on="key", how="left", maintain_order="left")
+        .with_columns(pl.col("planned").fill_null(value=False))
     )
     p, q = policy.tolerance.as_integer_ratio()
     cumulative = policy.requirement is Requirement.CUMULATIVE
@@ -249,7 +271,7 @@ def _year(tables: LedgerTables, year: int, policy: LagPolicy) -> Any:
             pl.when(counted).then(run + 1).otherwise(0).cast(pl.Int32).alias(f"run_{k}")
         )
         run = pl.col(f"run_{k}")
-    return frame
+    return frame.collect()
 
 
 def _light(policy: LagPolicy, run: Any) -> Any:

@@ -412,16 +412,20 @@ def _contact_figures(tables: LedgerTables, as_of: dt.date) -> ContactFigures:
         .group_by("secretary", maintain_order=True)
         .agg(pl.len().alias("served"), pl.col("project").filter(pl.col("overdue")).alias("late"))
     )
-    per = {r["secretary"]: r for r in served.iter_rows(named=True)}
-    rows = []
-    for name in secretaries["name"]:
-        r = per.get(name)
-        rows.append(
-            SecretaryContacts(name, 0, ())
-            if r is None
-            else SecretaryContacts(name, int(r["served"]), tuple(r["late"]))
+    listed = secretaries.select(pl.col("name").alias("secretary")).join(
+        served, on="secretary", how="left", maintain_order="left"
+    )
+    return ContactFigures(
+        tuple(
+            SecretaryContacts(name, n or 0, tuple(late or ()))
+            for name, n, late in zip(
+                listed["secretary"].to_list(),
+                listed["served"].to_list(),
+                listed["late"].to_list(),
+                strict=True,
+            )
         )
-    return ContactFigures(tuple(rows))
+    )
 
 
 def _light_figures(verdicts: Any) -> LightFigures:

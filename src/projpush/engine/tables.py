@@ -371,10 +371,11 @@ def conform(name: str, table: Any) -> Any:
         field = f"{name}.{column}"
         if column not in table.column_names:
             raise ValidationError.about(field, "a column of that name", "no such column")
-        data = table.column(column).combine_chunks()
+        data = table.column(column)
         if isinstance(kind, type) and issubclass(kind, enum.Enum):
             data = _encode_enum(data, kind, field)
         else:
+            data = data.combine_chunks()
             try:
                 data = data.cast(_arrow_type(kind))
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as error:
@@ -388,20 +389,46 @@ def conform(name: str, table: Any) -> Any:
 
 
 def _encode_enum(data: Any, cls: type[enum.Enum], field: str) -> Any:
-    """Re-encode text or a dictionary column over the enum's stable dictionary."""
+    """Re-encode text or a dictionary column over the enum's stable dictionary.
+
+    A dictionary column (what Parquet gives back) is re-encoded through its
+    dictionaries alone, a handful of values per chunk, and its indices
+    remapped by one gather: the rows' text is never built.
+    """
     dictionary = _enum_dictionary(cls)
-    if pa.types.is_dictionary(data.type):
-        data = data.cast(pa.string())
-    elif not pa.types.is_string(data.type) and not pa.types.is_large_string(data.type):
+    if pa.types.is_dictionary(data.type) and _is_text(data.type.value_type):
+        return pa.chunked_array(
+            [_remap(chunk, dictionary, cls, field) for chunk in data.iterchunks()],
+            pa.dictionary(pa.int8(), pa.string()),
+        ).combine_chunks()
+    if not _is_text(data.type):
         raise ValidationError.about(field, f"text values of {cls.__name__}", str(data.type))
-    data = data.cast(pa.string())
+    data = data.combine_chunks().cast(pa.string())
     indices = pc.index_in(data, value_set=dictionary)
+    _refuse_unknown(data, indices, cls, field)
+    return pa.DictionaryArray.from_arrays(indices.cast(pa.int8()), dictionary)
+
+
+def _is_text(kind: Any) -> bool:
+    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
+
+
+def _remap(chunk: Any, dictionary: Any, cls: type[enum.Enum], field: str) -> Any:
+    """One dictionary chunk over the stable ``dictionary``: its own dictionary mapped, taken."""
+    own = chunk.dictionary.cast(pa.string())
+    codes = pc.index_in(own, value_set=dictionary)
+    used = pc.unique(chunk.indices.drop_null())
+    _refuse_unknown(pc.take(own, used), pc.take(codes, used), cls, field)
+    indices = pc.take(codes.cast(pa.int8()), chunk.indices)
+    return pa.DictionaryArray.from_arrays(indices, dictionary)
+
+
+def _refuse_unknown(data: Any, indices: Any, cls: type[enum.Enum], field: str) -> None:
     bad = pc.and_(pc.is_null(indices), pc.is_valid(data))
     if pc.any(bad).as_py():
         got = pc.filter(data, bad)[0].as_py()
         allowed = ", ".join(f"{m.value!r}" for m in cls)
         raise ValidationError.about(field, f"one of {allowed}", got)
-    return pa.DictionaryArray.from_arrays(indices.cast(pa.int8()), dictionary)
 
 
 # --------------------------------------------------------------------------- portfolio -> tables
