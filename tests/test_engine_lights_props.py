@@ -111,6 +111,21 @@ class TestLightMapTable:
         assert ["key", *map(str, ended)] == table.columns
         assert expected == table.rows()
 
+    @given(ledgers(), ledgers(), as_of_dates, lag_policies())
+    def test_the_streaks_kept_from_judging_serve_only_the_same_tables(
+        self, first, second, as_of, policy
+    ):
+        """A map drawn after judging reuses those streaks, and never another ledger's."""
+        one, two = from_portfolio(first), from_portfolio(second)
+        alone = light_map_table(two, as_of, policy).rows()
+        judge_tables(one, as_of, policy, lenient=True)
+        assert (
+            light_map_table(one, as_of, policy).rows()
+            == light_map_table(from_portfolio(first), as_of, policy).rows()
+        )
+        judge_tables(one, as_of, policy, lenient=True)
+        assert alone == light_map_table(two, as_of, policy).rows()
+
 
 class TestRefusals:
     """What the engine does not compute yet is refused, naming the policy."""

@@ -202,24 +202,40 @@ def _stages_at(tables: LedgerTables, days: dict[str, dt.date]) -> Any:
     )
 
 
-# The last year's streaks computed, by the identity of the tables they came from (Arrow
-# tables never change): a monthly cycle judges the projects and then draws the light
-# map, and both read the same streaks.
-_YEAR: list[Any] = []
+# The streaks of the last year computed, by the identity of the tables they came from
+# (Arrow tables never change): a monthly cycle judges the projects and then draws the
+# light map from the same streaks. Only the map's columns are kept, so that a million
+# projects' monthly figures are not held beyond the call that needed them.
+_KEPT: list[Any] = []
 
 
 def _year(tables: LedgerTables, year: int, policy: LagPolicy) -> Any:
-    """:func:`_streaks`, kept for the next call on the same tables, year and policy."""
-    sources = (tables.projects, tables.monthly, tables.stage_events)
-    if (
-        _YEAR
-        and all(a is b for a, b in zip(_YEAR[0], sources, strict=True))
-        and _YEAR[1] == (year, policy)
-    ):
-        return _YEAR[2]
+    """:func:`_streaks`, its map's columns kept for :func:`_year_map`."""
     frame = _streaks(tables, year, policy)
-    _YEAR[:] = [sources, (year, policy), frame]
+    _KEPT[:] = [_sources(tables), (year, policy), _map_columns(frame)]
     return frame
+
+
+def _year_map(tables: LedgerTables, year: int, policy: LagPolicy) -> Any:
+    """The columns of :func:`_streaks` a light map reads (key, planned, judged_k, run_k)."""
+    if (
+        _KEPT
+        and all(a is b for a, b in zip(_KEPT[0], _sources(tables), strict=True))
+        and _KEPT[1] == (year, policy)
+    ):
+        return _KEPT[2]
+    return _year(tables, year, policy)
+
+
+def _sources(tables: LedgerTables) -> tuple[Any, ...]:
+    return (tables.projects, tables.monthly, tables.stage_events)
+
+
+def _map_columns(frame: Any) -> Any:
+    months = range(1, 13)
+    return frame.select(
+        "key", "planned", *(f"judged_{k}" for k in months), *(f"run_{k}" for k in months)
+    )
 
 
 def _streaks(tables: LedgerTables, year: int, policy: LagPolicy) -> Any:
@@ -949,7 +965,7 @@ def light_map_table(
     year = year_arg(as_of.year, "as_of.year")
     last = last_complete_month(as_of)
     ended = last.month if last.year == year else 0
-    frame = _year(tables, year, chosen)
+    frame = _year_map(tables, year, chosen)
     return frame.select(
         "key",
         *(
@@ -969,7 +985,7 @@ def _map_cells(tables: LedgerTables, year: int, months: range, policy: LightPoli
     project at the month end (the lenient object cell is then not judged).
     """
     if isinstance(policy, LagPolicy):
-        frame = _year(tables, year, policy)
+        frame = _year_map(tables, year, policy)
         judged, planned = (pl.col(f"judged_{k}") for k in months), pl.col("planned")
         return frame.select(
             "key",
