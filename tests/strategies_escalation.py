@@ -36,6 +36,7 @@ POLICIES = (
     EscalationPolicy.ningbo(),
     EscalationPolicy.dalian(),
     EscalationPolicy.yinzhou(),
+    EscalationPolicy.tonglu(),  # a ladder of four tiers
     attrs.evolve(BINZHOU, name="suqian", sheets=SheetPolicy.suqian(2)),
     attrs.evolve(BINZHOU, name="helpdesk", general_days=3, sheets=SheetPolicy.help_desk()),
 )

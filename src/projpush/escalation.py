@@ -251,6 +251,23 @@ class Ladder:
             "yinzhou",
         )
 
+    @classmethod
+    def tonglu(cls) -> Ladder:
+        """Tonglu County's four tiers (2014): unit's leader in charge, unit head, county leaders.
+
+        逐级协调: 分管领导 → 责任单位主要负责人 → 联系项目的县领导 → 县主要领导.
+        The published rule gives no limits per tier; these are projpush's.
+        """
+        return cls(
+            (
+                Tier("unit_deputy", "责任单位分管领导", 5, "责任单位分管领导协调"),
+                Tier("unit_head", "责任单位主要负责人", 5, "责任单位主要负责人协调"),
+                Tier("county_leader", "联系项目县领导", 10, "联系项目县领导协调"),
+                Tier("county_head", "县主要领导", 10, "县主要领导协调"),
+            ),
+            "tonglu",
+        )
+
     @property
     def entry(self) -> Tier:
         """The lowest tier, where issues start unless assigned higher."""
@@ -428,6 +445,11 @@ class EscalationPolicy:
     def yinzhou(cls) -> EscalationPolicy:
         """Yinzhou: town/street then district, problems closed off by 销号."""
         return cls("yinzhou", Ladder.yinzhou())
+
+    @classmethod
+    def tonglu(cls) -> EscalationPolicy:
+        """Tonglu County (2014): four-tier coordination, unit to the county's top leader."""
+        return cls("tonglu", Ladder.tonglu())
 
     def revise(self, **changes: Any) -> EscalationPolicy:
         """This policy edited, under the next version number.

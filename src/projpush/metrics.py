@@ -1947,6 +1947,7 @@ def _tier_words(lang: Lang) -> dict[str, str]:
         EscalationPolicy.binzhou(),
         EscalationPolicy.dalian(),
         EscalationPolicy.ningbo(),
+        EscalationPolicy.tonglu(),
     )
     return tier_words((t for p in policies for t in p.ladder.tiers), lang)
 

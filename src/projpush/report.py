@@ -88,7 +88,7 @@ __all__ = [
     "sample_ledger",
 ]
 
-Format = Literal["text", "json", "csv"]
+Format = Literal["text", "json", "csv", "html"]
 Lang = Literal["zh", "en"]
 Progress = Callable[[str, int, int], None]
 _STATUS: Final = attrgetter("status")
@@ -145,6 +145,13 @@ POLICY_SETS: Final[Mapping[str, Callable[[], PolicySet]]] = {
         "Yinzhou: town → district",
         "鄞州：镇（街道）→ 区",
     ),
+    "tonglu": lambda: PolicySet(
+        "tonglu",
+        LagPolicy.ningbo(),
+        EscalationPolicy.tonglu(),
+        "Tonglu: four-tier coordination, unit to the county's top leader",
+        "桐庐：四级协调，责任单位至县主要领导",
+    ),
     "yinchuan": lambda: PolicySet(
         "yinchuan",
         GapPolicy.yinchuan(),
@@ -167,6 +174,7 @@ _BOOK: Final = PolicyBook(
         EscalationPolicy.ningbo(),
         EscalationPolicy.binzhou(),
         EscalationPolicy.yinzhou(),
+        EscalationPolicy.tonglu(),
     )
 )
 
@@ -379,7 +387,7 @@ def build_report(
     and escalations that fell due by ``as_of``), each under the policy
     version it was assigned under when the ledger records one, else under
     the chosen set's escalation policy. The versions known are the built-in
-    cities' (Dalian, Ningbo, Binzhou, Yinzhou) and the chosen set's own,
+    cities' (Dalian, Ningbo, Binzhou, Yinzhou, Tonglu) and the chosen set's own,
     which takes its key's place. :func:`projpush.metrics.monthly_summary`
     counts issues as recorded unless it is given ``advance``: the two give
     the same figures when asked the same.
@@ -537,12 +545,19 @@ _TEXT: Final = {
 
 
 def render(report: SupervisionReport, *, fmt: Format = "text", lang: Lang = "zh") -> str:
-    """Render a report as readable text, JSON (stable keys) or CSV (one row a figure).
+    """Render a report as readable text, JSON (stable keys), CSV (one row a figure) or HTML.
+
+    HTML is one self-contained page (一图五表): the light map
+    (``report.light_map``) as inline SVG, the headline figures, every
+    project's light with each red or yellow one's reasons, the problem
+    list, the rankings, the accountability list and the ledger's gaps; no
+    external resource, a print style sheet for A4, each light shown by
+    colour, shape and name.
 
     Raises:
-        ValidationError: ``fmt`` is not text, json or csv, or ``lang`` not zh or en.
+        ValidationError: ``fmt`` is not text, json, csv or html, or ``lang`` not zh or en.
     """
-    _check_choice("fmt", fmt, ("text", "json", "csv"))
+    _check_choice("fmt", fmt, ("text", "json", "csv", "html"))
     _check_choice("lang", lang, ("zh", "en"))
     with no_cycle_collection():
         return _render(report, fmt, lang)
@@ -553,6 +568,10 @@ def _render(report: SupervisionReport, fmt: Format, lang: Lang) -> str:
         return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
         return _csv((k, _spreadsheet_ratio(k, v)) for k, v in _flatten(report.to_dict()))
+    if fmt == "html":
+        from projpush._page import page  # noqa: PLC0415 (the page's module only when asked)
+
+        return page(report, lang)
     return "\n".join(_text_lines(report, lang)) + "\n"
 
 
