@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import operator
 import sys
+import typing
 import unicodedata
 from collections.abc import (
     Callable,
@@ -572,29 +574,104 @@ _BY_TYPE: dict[str, Callable[[object, str], Any]] = {
 def typed_converters(cls: type, fields: list[attrs.Attribute[Any]]) -> list[attrs.Attribute[Any]]:
     """An attrs ``field_transformer`` that converts each field by its annotation.
 
-    A field's converter comes from ``metadata["convert"]`` if given, else from
-    its annotation (text, date, money, bool, tuples of names or of a model
-    class, enums). Every converter receives the field's name, so errors read
-    ``planned: expected an ISO date YYYY-MM-DD, got '2020-13-01'``. The
-    generated ``__init__`` keeps the annotated types for type checkers while
-    accepting the loose forms a ledger holds (ISO strings, enum values).
+    A field's converter is its ``converter=`` when that is a face declared by
+    :func:`takes_field`, else ``metadata["convert"]`` if given, else the one
+    its annotation calls for (text, date, money, bool, tuples of names or of a
+    model class, enums). Every converter receives the field's name, so errors
+    read ``planned: expected an ISO date YYYY-MM-DD, got '2020-13-01'``. A
+    field that accepts more than its annotated type (an ISO string for a date,
+    a value for an enum) names a typed face, so that type checkers see what
+    the ``__init__`` accepts: ``level: Level | str``.
     """
     namespace = vars(sys.modules[cls.__module__])
     result = []
     for f in fields:
-        if not f.init or f.converter is not None:
+        if not f.init:
             result.append(f)
-            continue
-        fn = f.metadata.get("convert") or _converter_for(f, namespace)
-        result.append(f.evolve(converter=_bind(fn, f.name)))
+        elif f.converter is not None:
+            face = cast("Callable[..., Any]", f.converter)
+            impl = _FIELD_CONVERTERS.get(face)
+            if impl is None:  # a converter of one argument, used as given
+                result.append(f)
+            else:
+                result.append(f.evolve(converter=_bind(impl, f.name, _face_hints(face))))
+        else:
+            fn = f.metadata.get("convert") or _converter_for(f, namespace)
+            result.append(f.evolve(converter=_bind(fn, f.name, _field_hints(f, namespace))))
     return result
 
 
-def _bind(fn: Callable[[object, str], Any], name: str) -> Callable[[object], Any]:
-    def convert(value: object) -> Any:
+_FIELD_CONVERTERS: dict[Callable[..., Any], Callable[[Any, str], Any]] = {}
+
+
+def takes_field(
+    face: Callable[[Any, str], Any], impl: Callable[[Any, str], Any] | None = None
+) -> None:
+    """Declare ``face`` a field converter ``(value, field) -> converted`` for typed_converters.
+
+    A field of a class built with :func:`typed_converters` may name ``face``
+    as its ``converter=``: the generated ``__init__`` then calls ``impl``
+    (``face`` itself by default) with the value and the field's name, so its
+    errors name the field. ``face`` is what type checkers read: the mypy attrs
+    plugin types the ``__init__`` parameter as ``face``'s first parameter
+    (``Level | str``), and so does ``inspect.signature`` at run time. ``impl``
+    saves a call per field when ``face`` only forwards to it.
+    """
+    _FIELD_CONVERTERS[face] = face if impl is None else impl
+
+
+def enum_faces(*pairs: tuple[Callable[..., Any], type[enum.Enum]]) -> None:
+    """Declare each ``(face, Enum)`` a field converter that runs ``to_enum(Enum, ...)``."""
+    for face, enum_cls in pairs:
+        takes_field(face, functools.partial(to_enum, enum_cls))
+
+
+def tuple_faces(*pairs: tuple[Callable[..., Any], type]) -> None:
+    """Declare each ``(face, cls)`` a field converter that runs ``to_tuple_of(cls, ...)``."""
+    for face, cls in pairs:
+        takes_field(face, functools.partial(to_tuple_of, cls))
+
+
+def typed_faces() -> Mapping[Callable[..., Any], Callable[[Any, str], Any]]:
+    """The declared field converters, each face with what it runs (read-only)."""
+    return MappingProxyType(_FIELD_CONVERTERS)
+
+
+def _bind(
+    fn: Callable[[Any, str], Any], name: str, hints: dict[str, Any] | None
+) -> Callable[[Any], Any]:
+    def convert(value: Any) -> Any:
         return fn(value, name)
 
+    # attrs annotates the generated __init__ with the converter's first parameter:
+    # give it what the field accepts, so `inspect.signature(Project)` reads
+    # `level: Level | str`, not `value: object`.
+    if hints is not None:
+        convert.__annotations__ = hints
     return convert
+
+
+def _face_hints(face: Callable[..., Any]) -> dict[str, Any] | None:
+    """``{"value": <first parameter's type>, "return": <type>}`` of ``face``, resolved."""
+    code = getattr(face, "__code__", None)
+    annotations = getattr(face, "__annotations__", None)
+    if code is None or not annotations or code.co_varnames[:1] != ("value",):
+        return None
+    try:
+        hints = typing.get_type_hints(face)
+    except (NameError, TypeError):  # a name only a type checker sees: keep the text
+        hints = annotations
+    return {"value": hints["value"], "return": hints.get("return", Any)}
+
+
+def _field_hints(f: attrs.Attribute[Any], namespace: Mapping[str, Any]) -> dict[str, Any]:
+    """The field's own annotation as the converter's, resolved in its class's module."""
+    spelled = {"value": f.type, "return": f.type}
+    holder = type("_Annotated", (), {"__annotations__": spelled})
+    try:
+        return typing.get_type_hints(holder, globalns=dict(namespace))
+    except (NameError, TypeError):  # a name only a type checker sees: keep the text
+        return spelled
 
 
 def _converter_for(
@@ -616,6 +693,57 @@ def _converter_for(
         return lambda v, name: to_enum(target, v, name)
     msg = f"no converter for field {f.name!r} of type {f.type!r}"  # a bug in projpush
     raise TypeError(msg)
+
+
+# Typed faces of the converters above, for the ``converter=`` of model fields: the
+# mypy attrs plugin and ``inspect.signature`` read a field's accepted type from them.
+
+
+def date_in(value: dt.date | str, field: str = "value") -> dt.date:
+    """A date field: a ``date`` or an ISO ``YYYY-MM-DD`` string."""
+    return to_date(value, field)
+
+
+def optional_date_in(value: dt.date | str | None, field: str = "value") -> dt.date | None:
+    """An optional date field: a ``date``, an ISO string or ``None``."""
+    return to_optional_date(value, field)
+
+
+def money_in(value: Decimal | int | str, field: str = "value") -> Decimal:
+    """An amount field (万元, >= 0): a ``Decimal``, an ``int`` or a decimal string."""
+    return to_nonneg_money(value, field)
+
+
+def names_in(value: Iterable[str], field: str = "value") -> tuple[str, ...]:
+    """A field of names (any iterable of strings but a string), kept as typed."""
+    return to_str_tuple(value, field)
+
+
+def codes_in(value: Iterable[str], field: str = "value") -> tuple[str, ...]:
+    """A field of project keys (any iterable of strings but a string), normalised."""
+    return to_code_tuple(value, field)
+
+
+def code_in(value: str, field: str = "value") -> str:
+    """A code field (a project key, an issue id), normalised."""
+    return to_code_text(value, field)
+
+
+def optional_code_in(value: str | None, field: str = "value") -> str | None:
+    """An optional code field, normalised."""
+    return to_optional_code_text(value, field)
+
+
+for _face, _impl in (
+    (date_in, to_date),
+    (optional_date_in, to_optional_date),
+    (money_in, to_nonneg_money),
+    (names_in, to_str_tuple),
+    (codes_in, to_code_tuple),
+    (code_in, to_code_text),
+    (optional_code_in, to_optional_code_text),
+):
+    takes_field(_face, _impl)
 
 
 def unchecked(cls: type[T]) -> Callable[..., T]:

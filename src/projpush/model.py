@@ -37,18 +37,26 @@ from projpush._convert import (
     FrozenMap,
     LabelledEnum,
     check_distinct,
+    code_in,
+    codes_in,
     date_arg,
+    date_in,
     duplicate_key,
+    enum_faces,
     label,
+    money_in,
+    names_in,
     normalise_text,
+    optional_code_in,
+    optional_date_in,
     plain_date_arg,
+    takes_field,
     to_code_text,
-    to_code_tuple,
     to_enum,
     to_money,
     to_money_map,
-    to_optional_code_text,
     to_tuple_of,
+    tuple_faces,
     typed_converters,
     unchecked,
 )
@@ -427,6 +435,81 @@ def _month_field(value: object, field: str) -> int:
 _MONTH_TEXT: Final = re.compile(r"(\d{4})-(\d{1,2})")
 
 
+# Typed faces of the enum fields: each accepts a member, its value, its name or its
+# Chinese label, and says so to type checkers (``level: Level | str``).
+
+
+def _level(value: Level | str, field: str = "value") -> Level:
+    return to_enum(Level, value, field)
+
+
+def _category(value: Category | str, field: str = "value") -> Category:
+    return to_enum(Category, value, field)
+
+
+def _stage(value: Stage | str, field: str = "value") -> Stage:
+    return to_enum(Stage, value, field)
+
+
+def _stage_event_kind(value: StageEventKind | str, field: str = "value") -> StageEventKind:
+    return to_enum(StageEventKind, value, field)
+
+
+def _approval_kind(value: ApprovalKind | str, field: str = "value") -> ApprovalKind:
+    return to_enum(ApprovalKind, value, field)
+
+
+def _leader_rank(value: LeaderRank | str, field: str = "value") -> LeaderRank:
+    return to_enum(LeaderRank, value, field)
+
+
+def _cadence(value: Cadence | str, field: str = "value") -> Cadence:
+    return to_enum(Cadence, value, field)
+
+
+def _issue_category(value: IssueCategory | str, field: str = "value") -> IssueCategory:
+    return to_enum(IssueCategory, value, field)
+
+
+def _difficulty(value: Difficulty | str, field: str = "value") -> Difficulty:
+    return to_enum(Difficulty, value, field)
+
+
+def _event_kind(value: EventKind | str, field: str = "value") -> EventKind:
+    return to_enum(EventKind, value, field)
+
+
+def _issue_state(value: IssueState | str, field: str = "value") -> IssueState:
+    return to_enum(IssueState, value, field)
+
+
+def _optional_issue_state(
+    value: IssueState | str | None, field: str = "value"
+) -> IssueState | None:
+    return None if value is None else to_enum(IssueState, value, field)
+
+
+def _optional_sheet(value: SheetColor | str | None, field: str = "value") -> SheetColor | None:
+    return None if value is None else to_enum(SheetColor, value, field)
+
+
+enum_faces(
+    (_level, Level),
+    (_category, Category),
+    (_stage, Stage),
+    (_stage_event_kind, StageEventKind),
+    (_approval_kind, ApprovalKind),
+    (_leader_rank, LeaderRank),
+    (_cadence, Cadence),
+    (_issue_category, IssueCategory),
+    (_difficulty, Difficulty),
+    (_event_kind, EventKind),
+    (_issue_state, IssueState),
+)
+takes_field(_optional_issue_state)
+takes_field(_optional_sheet)
+
+
 @attrs.frozen(cache_hash=True, field_transformer=typed_converters)
 class Month:
     """A calendar month, the unit of monthly plans and reports (月度).
@@ -649,20 +732,26 @@ def _check_code_part(part: str, width: int, value: object, text: str, field: str
         raise ValidationError(msg, field=f"{field}.year", expected="1990..2200", got=value)
 
 
-def _to_code(value: object, field: str) -> ProjectCode | None:
+def _to_code(value: ProjectCode | str | None, field: str = "value") -> ProjectCode | None:
     return None if value is None else ProjectCode.parse(value, field)
+
+
+takes_field(_to_code)
 
 
 # --------------------------------------------------------------------------- project parts
 
 
-def _to_percent(value: object, field: str) -> Decimal | None:
+def _to_percent(value: Decimal | int | str | None, field: str = "value") -> Decimal | None:
     if value is None:
         return None
     result = to_money(value, field)
     if not 0 <= result <= 100:
         raise ValidationError.about(field, "a percentage from 0 to 100", value)
     return result
+
+
+takes_field(_to_percent)
 
 
 def _not_before(
@@ -694,10 +783,12 @@ class Milestone:
     """
 
     name: str
-    planned: dt.date
-    start: dt.date | None = None
-    done: dt.date | None = attrs.field(default=None, validator=_not_before("start"))
-    percent: Decimal | None = attrs.field(default=None, metadata={"convert": _to_percent})
+    planned: dt.date = attrs.field(converter=date_in)
+    start: dt.date | None = attrs.field(default=None, converter=optional_date_in)
+    done: dt.date | None = attrs.field(
+        default=None, converter=optional_date_in, validator=_not_before("start")
+    )
+    percent: Decimal | None = attrs.field(default=None, converter=_to_percent)
     unit: str | None = None
 
     def __attrs_post_init__(self) -> None:
@@ -733,8 +824,8 @@ class Milestone:
 class StageEvent:
     """A dated change of stage: started (开工), suspended, resumed (复工), completed."""
 
-    kind: StageEventKind
-    on: dt.date
+    kind: StageEventKind = attrs.field(converter=_stage_event_kind)
+    on: dt.date = attrs.field(converter=date_in)
     note: str = ""
 
 
@@ -762,11 +853,13 @@ class ApprovalItem:
     """
 
     name: str
-    kind: ApprovalKind = ApprovalKind.OTHER
+    kind: ApprovalKind = attrs.field(default=ApprovalKind.OTHER, converter=_approval_kind)
     authority: str | None = None
     required: bool = True
-    applied: dt.date | None = None
-    granted: dt.date | None = attrs.field(default=None, validator=_not_before("applied"))
+    applied: dt.date | None = attrs.field(default=None, converter=optional_date_in)
+    granted: dt.date | None = attrs.field(
+        default=None, converter=optional_date_in, validator=_not_before("applied")
+    )
     one_trip: bool = False
 
     def is_granted(self, as_of: dt.date | None = None) -> bool:
@@ -784,17 +877,63 @@ class ApprovalItem:
 class SiteObservation:
     """One day's site activity from remote video monitoring (远程视频监控)."""
 
-    day: dt.date
+    day: dt.date = attrs.field(converter=date_in)
     active: bool
     source: str = "camera"
 
 
-def _key_map(value: object, field: str) -> FrozenMap[int, Decimal]:
+AmountIn: TypeAlias = Decimal | int | str
+"""An amount (万元) as a constructor accepts it: a ``Decimal``, an ``int`` or a decimal string."""
+
+YearAmountsIn: TypeAlias = (
+    Mapping[int, AmountIn] | Mapping[str, AmountIn] | Mapping[int | str, AmountIn]
+)
+"""Amounts by year as a constructor accepts them: keys ``2020`` or ``"2020"``."""
+
+MonthAmountsIn: TypeAlias = (
+    Mapping[Month, AmountIn] | Mapping[str, AmountIn] | Mapping[Month | str, AmountIn]
+)
+"""Amounts by month as a constructor accepts them: keys ``Month`` or ``"2020-05"``.
+
+A union of mappings rather than one ``Mapping[Month | str, ...]``: a mapping's
+key type is invariant, and a ``dict[str, str]`` must type-check as it runs.
+"""
+
+
+def _key_map(value: YearAmountsIn, field: str = "value") -> FrozenMap[int, Decimal]:
     return to_money_map(_to_year, value, field)
 
 
-def _month_map(value: object, field: str) -> FrozenMap[Month, Decimal]:
+def _month_map(value: MonthAmountsIn, field: str = "value") -> FrozenMap[Month, Decimal]:
     return to_money_map(_to_month, value, field)
+
+
+def _milestones(value: Iterable[Milestone], field: str = "value") -> tuple[Milestone, ...]:
+    return to_tuple_of(Milestone, value, field)
+
+
+def _approvals(value: Iterable[ApprovalItem], field: str = "value") -> tuple[ApprovalItem, ...]:
+    return to_tuple_of(ApprovalItem, value, field)
+
+
+def _stage_events(value: Iterable[StageEvent], field: str = "value") -> tuple[StageEvent, ...]:
+    return to_tuple_of(StageEvent, value, field)
+
+
+def _site_activity(
+    value: Iterable[SiteObservation], field: str = "value"
+) -> tuple[SiteObservation, ...]:
+    return to_tuple_of(SiteObservation, value, field)
+
+
+tuple_faces(
+    (_milestones, Milestone),
+    (_approvals, ApprovalItem),
+    (_stage_events, StageEvent),
+    (_site_activity, SiteObservation),
+)
+takes_field(_key_map)
+takes_field(_month_map)
 
 
 @attrs.frozen(field_transformer=typed_converters)
@@ -810,28 +949,22 @@ class Project:
     """
 
     name: str
-    level: Level
-    category: Category
-    stage: Stage
+    level: Level = attrs.field(converter=_level)
+    category: Category = attrs.field(converter=_category)
+    stage: Stage = attrs.field(converter=_stage)
     region: str
     unit: str
-    code: ProjectCode | None = attrs.field(default=None, metadata={"convert": _to_code})
-    local_id: str | None = attrs.field(default=None, metadata={"convert": to_optional_code_text})
+    code: ProjectCode | None = attrs.field(default=None, converter=_to_code)
+    local_id: str | None = attrs.field(default=None, converter=optional_code_in)
     owner: str | None = None
-    total_investment: Decimal = Decimal(0)
-    annual_plans: FrozenMap[int, Decimal] = attrs.field(
-        factory=FrozenMap, metadata={"convert": _key_map}
-    )
-    monthly_plan: FrozenMap[Month, Decimal] = attrs.field(
-        factory=FrozenMap, metadata={"convert": _month_map}
-    )
-    monthly_done: FrozenMap[Month, Decimal] = attrs.field(
-        factory=FrozenMap, metadata={"convert": _month_map}
-    )
-    milestones: tuple[Milestone, ...] = ()
-    approvals: tuple[ApprovalItem, ...] = ()
-    stage_events: tuple[StageEvent, ...] = ()
-    site_activity: tuple[SiteObservation, ...] = ()
+    total_investment: Decimal = attrs.field(default=Decimal(0), converter=money_in)
+    annual_plans: FrozenMap[int, Decimal] = attrs.field(factory=FrozenMap, converter=_key_map)
+    monthly_plan: FrozenMap[Month, Decimal] = attrs.field(factory=FrozenMap, converter=_month_map)
+    monthly_done: FrozenMap[Month, Decimal] = attrs.field(factory=FrozenMap, converter=_month_map)
+    milestones: tuple[Milestone, ...] = attrs.field(default=(), converter=_milestones)
+    approvals: tuple[ApprovalItem, ...] = attrs.field(default=(), converter=_approvals)
+    stage_events: tuple[StageEvent, ...] = attrs.field(default=(), converter=_stage_events)
+    site_activity: tuple[SiteObservation, ...] = attrs.field(default=(), converter=_site_activity)
     task_force: str | None = None
 
     def __attrs_post_init__(self) -> None:
@@ -986,22 +1119,25 @@ class Leader:
     """A leader who personally guarantees projects (包保 / 领衔 / 帮包 领导)."""
 
     name: str
-    rank: LeaderRank
+    rank: LeaderRank = attrs.field(converter=_leader_rank)
     role: str = ""
-    projects: tuple[str, ...] = attrs.field(default=(), metadata={"convert": to_code_tuple})
+    projects: tuple[str, ...] = attrs.field(default=(), converter=codes_in)
 
 
 @attrs.frozen(field_transformer=typed_converters)
 class Contact:
     """One dated contact of a service secretary with a project owner."""
 
-    project: str = attrs.field(metadata={"convert": to_code_text})
-    on: dt.date
+    project: str = attrs.field(converter=code_in)
+    on: dt.date = attrs.field(converter=date_in)
     mode: str = "visit"
     note: str = ""
 
 
-def _cadence_map(value: object, field: str) -> FrozenMap[str, Cadence]:
+def _cadence_map(
+    value: Mapping[str, Cadence] | Mapping[str, str] | Mapping[str, Cadence | str],
+    field: str = "value",
+) -> FrozenMap[str, Cadence]:
     if not isinstance(value, Mapping):
         raise ValidationError.about(field, "a mapping of project key to cadence", value)
     pairs = [
@@ -1016,6 +1152,14 @@ def _cadence_map(value: object, field: str) -> FrozenMap[str, Cadence]:
     return FrozenMap(pairs)
 
 
+def _contacts(value: Iterable[Contact], field: str = "value") -> tuple[Contact, ...]:
+    return to_tuple_of(Contact, value, field)
+
+
+takes_field(_cadence_map)
+tuple_faces((_contacts, Contact))
+
+
 @attrs.frozen(field_transformer=typed_converters)
 class Secretary:
     """A service secretary (服务秘书 / 驻企服务员 / 专员) who follows projects end to end.
@@ -1027,12 +1171,10 @@ class Secretary:
 
     name: str
     unit: str
-    projects: tuple[str, ...] = attrs.field(default=(), metadata={"convert": to_code_tuple})
-    default_cadence: Cadence = Cadence.WEEKLY
-    cadences: FrozenMap[str, Cadence] = attrs.field(
-        factory=FrozenMap, metadata={"convert": _cadence_map}
-    )
-    contacts: tuple[Contact, ...] = ()
+    projects: tuple[str, ...] = attrs.field(default=(), converter=codes_in)
+    default_cadence: Cadence = attrs.field(default=Cadence.WEEKLY, converter=_cadence)
+    cadences: FrozenMap[str, Cadence] = attrs.field(factory=FrozenMap, converter=_cadence_map)
+    contacts: tuple[Contact, ...] = attrs.field(default=(), converter=_contacts)
 
     def __attrs_post_init__(self) -> None:
         served = set(self.projects)
@@ -1076,8 +1218,8 @@ class TaskForce:
 
     name: str
     lead: str | None = None
-    members: tuple[str, ...] = ()
-    projects: tuple[str, ...] = attrs.field(default=(), metadata={"convert": to_code_tuple})
+    members: tuple[str, ...] = attrs.field(default=(), converter=names_in)
+    projects: tuple[str, ...] = attrs.field(default=(), converter=codes_in)
 
 
 # --------------------------------------------------------------------------- issues
@@ -1093,16 +1235,16 @@ class IssueEvent:
     ``party`` on a pause, ``policy`` (the policy version) on assignment.
     """
 
-    at: dt.date
-    kind: EventKind
+    at: dt.date = attrs.field(converter=date_in)
+    kind: EventKind = attrs.field(converter=_event_kind)
     actor: str
-    from_state: IssueState | None
-    to_state: IssueState
+    from_state: IssueState | None = attrs.field(converter=_optional_issue_state)
+    to_state: IssueState = attrs.field(converter=_issue_state)
     note: str = ""
     tier: str | None = None
     owner: str | None = None
-    deadline: dt.date | None = None
-    sheet: SheetColor | None = None
+    deadline: dt.date | None = attrs.field(default=None, converter=optional_date_in)
+    sheet: SheetColor | None = attrs.field(default=None, converter=_optional_sheet)
     party: str | None = None
     policy: str | None = None
 
@@ -1290,6 +1432,13 @@ def replay(events: Iterable[IssueEvent]) -> IssueStatus:
     return status
 
 
+def _issue_events(value: Iterable[IssueEvent], field: str = "value") -> tuple[IssueEvent, ...]:
+    return to_tuple_of(IssueEvent, value, field)
+
+
+tuple_faces((_issue_events, IssueEvent))
+
+
 @attrs.frozen(field_transformer=typed_converters)
 class Issue:
     """A problem blocking a project (问题), on the problem list (问题清单).
@@ -1308,12 +1457,12 @@ class Issue:
     (<IssueState.ASSIGNED: 'assigned'>, datetime.date(2020, 10, 13), 2)
     """
 
-    id: str = attrs.field(metadata={"convert": to_code_text})
-    project: str = attrs.field(metadata={"convert": to_code_text})
-    category: IssueCategory
+    id: str = attrs.field(converter=code_in)
+    project: str = attrs.field(converter=code_in)
+    category: IssueCategory = attrs.field(converter=_issue_category)
     title: str
-    events: tuple[IssueEvent, ...]
-    difficulty: Difficulty = Difficulty.GENERAL
+    events: tuple[IssueEvent, ...] = attrs.field(converter=_issue_events)
+    difficulty: Difficulty = attrs.field(default=Difficulty.GENERAL, converter=_difficulty)
     status: IssueStatus = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -1334,7 +1483,7 @@ class Issue:
     ) -> Issue:
         """Start an issue's history with its collection (收集) on ``on`` by ``by``."""
         first = IssueEvent(on, EventKind.COLLECTED, by, None, IssueState.COLLECTED, note=note)
-        return cls(issue_id, project, category, title, (first,), difficulty)  # type: ignore[arg-type]
+        return cls(issue_id, project, category, title, (first,), difficulty)
 
     def step(self, kind: EventKind, at: dt.date, actor: str, **payload: Any) -> Issue:
         """Return this issue with one more event of ``kind``; illegal steps raise.
@@ -1493,12 +1642,20 @@ _FINDING_FACTS: Final = {
 """The facts each kind's sentences name, in either language."""
 
 
-def _to_facts(value: object, field: str) -> FrozenMap[str, Fact]:
+def _finding_kind(value: FindingKind | str, field: str = "value") -> FindingKind:
+    return to_enum(FindingKind, value, field)
+
+
+def _to_facts(value: Mapping[str, Fact], field: str = "value") -> FrozenMap[str, Fact]:
     if isinstance(value, FrozenMap):
         return value
     if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
         raise ValidationError.about(field, "a mapping of name to fact", value)
     return FrozenMap(value)
+
+
+enum_faces((_finding_kind, FindingKind))
+takes_field(_to_facts)
 
 
 @attrs.frozen(field_transformer=typed_converters)
@@ -1522,10 +1679,10 @@ class Finding:
     ('汽车零部件生产线：无包保领导', True)
     """
 
-    kind: FindingKind
+    kind: FindingKind = attrs.field(converter=_finding_kind)
     subject: str
     detail: str
-    facts: FrozenMap[str, Fact] = attrs.field(factory=FrozenMap, metadata={"convert": _to_facts})
+    facts: FrozenMap[str, Fact] = attrs.field(factory=FrozenMap, converter=_to_facts)
 
     def __attrs_post_init__(self) -> None:
         # Refused here, not when rendered: a report must always be able to print a finding.
@@ -1676,6 +1833,40 @@ def _group(pairs: Iterable[tuple[str, Any]]) -> dict[str, tuple[Any, ...]]:
     return {k: tuple(v) for k, v in groups.items()}
 
 
+def _projects(value: Iterable[Project], field: str = "value") -> tuple[Project, ...]:
+    return to_tuple_of(Project, value, field)
+
+
+def _leaders(value: Iterable[Leader], field: str = "value") -> tuple[Leader, ...]:
+    return to_tuple_of(Leader, value, field)
+
+
+def _secretaries(value: Iterable[Secretary], field: str = "value") -> tuple[Secretary, ...]:
+    return to_tuple_of(Secretary, value, field)
+
+
+def _issues(value: Iterable[Issue], field: str = "value") -> tuple[Issue, ...]:
+    return to_tuple_of(Issue, value, field)
+
+
+def _units(value: Iterable[Unit], field: str = "value") -> tuple[Unit, ...]:
+    return to_tuple_of(Unit, value, field)
+
+
+def _task_forces(value: Iterable[TaskForce], field: str = "value") -> tuple[TaskForce, ...]:
+    return to_tuple_of(TaskForce, value, field)
+
+
+tuple_faces(
+    (_projects, Project),
+    (_leaders, Leader),
+    (_secretaries, Secretary),
+    (_issues, Issue),
+    (_units, Unit),
+    (_task_forces, TaskForce),
+)
+
+
 @attrs.frozen(field_transformer=typed_converters)
 class Portfolio:
     """The ledger (台账): projects, people, units and the problem list.
@@ -1687,12 +1878,12 @@ class Portfolio:
     :mod:`projpush.metrics`.
     """
 
-    projects: tuple[Project, ...] = ()
-    leaders: tuple[Leader, ...] = ()
-    secretaries: tuple[Secretary, ...] = ()
-    issues: tuple[Issue, ...] = ()
-    units: tuple[Unit, ...] = ()
-    task_forces: tuple[TaskForce, ...] = ()
+    projects: tuple[Project, ...] = attrs.field(default=(), converter=_projects)
+    leaders: tuple[Leader, ...] = attrs.field(default=(), converter=_leaders)
+    secretaries: tuple[Secretary, ...] = attrs.field(default=(), converter=_secretaries)
+    issues: tuple[Issue, ...] = attrs.field(default=(), converter=_issues)
+    units: tuple[Unit, ...] = attrs.field(default=(), converter=_units)
+    task_forces: tuple[TaskForce, ...] = attrs.field(default=(), converter=_task_forces)
     _index: _Index = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
