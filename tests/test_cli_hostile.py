@@ -542,7 +542,7 @@ def bad_option_cases() -> list[tuple[tuple[str, ...], str]]:
             ((*base[command], "--policy", "atlantis"),
              f"--policy: expected {POLICIES}, got 'atlantis'"),
             ((*base[command], "--format", "xml"),
-             "--format: expected 'text', 'json', 'csv' or 'xlsx', got 'xml'"),
+             "--format: expected 'text', 'json', 'csv', 'xlsx' or 'html', got 'xml'"),
             ((*base[command], "--lang", "fr"), "--lang: expected 'zh' or 'en', got 'fr'"),
         ]  # fmt: skip
     cases += [

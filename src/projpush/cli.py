@@ -249,9 +249,9 @@ def _parser() -> argparse.ArgumentParser:
         choice(
             p,
             "--format",
-            ("text", "json", "csv", "xlsx"),
+            ("text", "json", "csv", "xlsx", "html"),
             default="text",
-            help="xlsx: a workbook, written to --output FILE.xlsx",
+            help="xlsx: a workbook, written to --output FILE.xlsx; html: one page",
         )
         choice(p, "--lang", ("zh", "en"), default="zh")
         p.add_argument("--map", type=_path, metavar="FILE", help="save a light map (PNG or SVG)")
@@ -538,7 +538,8 @@ def _report_on_tables(args: argparse.Namespace, out: _Console) -> int:
     The same report as of the ledger read as objects. The tables are read as
     recorded: their columns are checked, the rules across rows (unique keys,
     references, each issue's history) are not, as ``--trusted`` says. Only
-    ``--map`` builds the projects as objects, for the picture.
+    ``--map`` and ``--format html`` build the projects as objects, for the
+    picture and the page's map.
     """
     from projpush.engine.report import build_report_tables  # noqa: PLC0415
     from projpush.engine.tables import read_parquet  # noqa: PLC0415
@@ -548,18 +549,24 @@ def _report_on_tables(args: argparse.Namespace, out: _Console) -> int:
         result = build_report_tables(tables, args.as_of, policy=args.policy, progress=_progress())
     except CalendarCoverageError as error:
         raise _beyond_the_calendar(error, args.as_of) from None
-    _write_report(args, out, result)
-    if args.map:
-        from projpush import plot  # noqa: PLC0415 (needs the plot extra)
+    if args.map or args.format == "html":
+        import attrs  # noqa: PLC0415
+
         from projpush.engine.tables import to_portfolio  # noqa: PLC0415
         from projpush.lights import light_map  # noqa: PLC0415
 
+        # The map the object report draws while judging: the same page, the same picture.
         projects = to_portfolio(tables).projects
         if projects:
             picture = light_map(
                 projects, args.as_of.year, result.policy.lights, lenient=True, as_of=args.as_of
             )
-            plot.save_light_map(picture, args.map, lang=args.lang)
+            result = attrs.evolve(result, light_map=picture)
+    _write_report(args, out, result)
+    if args.map and result.light_map is not None:
+        from projpush import plot  # noqa: PLC0415 (needs the plot extra)
+
+        plot.save_light_map(result.light_map, args.map, lang=args.lang)
     return EXIT_OK
 
 

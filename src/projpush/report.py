@@ -88,7 +88,7 @@ __all__ = [
     "sample_ledger",
 ]
 
-Format = Literal["text", "json", "csv"]
+Format = Literal["text", "json", "csv", "html"]
 Lang = Literal["zh", "en"]
 Progress = Callable[[str, int, int], None]
 _STATUS: Final = attrgetter("status")
@@ -545,12 +545,19 @@ _TEXT: Final = {
 
 
 def render(report: SupervisionReport, *, fmt: Format = "text", lang: Lang = "zh") -> str:
-    """Render a report as readable text, JSON (stable keys) or CSV (one row a figure).
+    """Render a report as readable text, JSON (stable keys), CSV (one row a figure) or HTML.
+
+    HTML is one self-contained page (一图五表): the light map
+    (``report.light_map``) as inline SVG, the headline figures, every
+    project's light with each red or yellow one's reasons, the problem
+    list, the rankings, the accountability list and the ledger's gaps; no
+    external resource, a print style sheet for A4, each light shown by
+    colour, shape and name.
 
     Raises:
-        ValidationError: ``fmt`` is not text, json or csv, or ``lang`` not zh or en.
+        ValidationError: ``fmt`` is not text, json, csv or html, or ``lang`` not zh or en.
     """
-    _check_choice("fmt", fmt, ("text", "json", "csv"))
+    _check_choice("fmt", fmt, ("text", "json", "csv", "html"))
     _check_choice("lang", lang, ("zh", "en"))
     with no_cycle_collection():
         return _render(report, fmt, lang)
@@ -561,6 +568,10 @@ def _render(report: SupervisionReport, fmt: Format, lang: Lang) -> str:
         return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
         return _csv((k, _spreadsheet_ratio(k, v)) for k, v in _flatten(report.to_dict()))
+    if fmt == "html":
+        from projpush._page import page  # noqa: PLC0415 (the page's module only when asked)
+
+        return page(report, lang)
     return "\n".join(_text_lines(report, lang)) + "\n"
 
 
