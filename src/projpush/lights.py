@@ -576,7 +576,7 @@ def _no_plan(project: Project, year: int, what: str) -> ValidationError:
     )
 
 
-def _to_rate(value: object) -> Decimal:
+def _to_rate(value: Decimal | int | str) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
         raise PolicyError.about("tolerance", "an exact factor (Decimal, int or str)", value)
     try:
@@ -1007,21 +1007,21 @@ def _exact(points: Fraction) -> str:
     return f"{Decimal(points.numerator) / Decimal(points.denominator):f}"
 
 
-def _slack_points(value: object) -> Fraction:
+def _slack_points(value: Decimal | Fraction | int | str) -> Fraction:
     points = _to_points(value, "slack_points")
     if not 0 <= points <= _HUNDRED:  # checked here, where the value is still as given
         raise PolicyError.about("slack_points", "from 0 to 100 points", value)
     return points
 
 
-def _yellow_at(value: object) -> Fraction:
+def _yellow_at(value: Decimal | Fraction | int | str) -> Fraction:
     points = _to_points(value, "yellow_at")
     if points < 0:
         raise PolicyError.about("yellow_at", ">= 0 points", value)
     return points
 
 
-def _red_at(value: object) -> Fraction:
+def _red_at(value: Decimal | Fraction | int | str) -> Fraction:
     return _to_points(value, "red_at")
 
 

@@ -132,7 +132,7 @@ NOT_APPLICABLE: Final = NotApplicable.NOT_APPLICABLE
 Exact = Decimal | Fraction
 
 
-def _to_exact(value: object) -> Decimal | Fraction:
+def _to_exact(value: Decimal | Fraction | int) -> Decimal | Fraction:
     if isinstance(value, (Decimal, Fraction)) and not isinstance(value, bool):
         if isinstance(value, Decimal) and not value.is_finite():
             raise ValidationError.about("ratio", "a finite number", value)
@@ -257,7 +257,7 @@ class Ratio:
         return value if isinstance(value, NotApplicable) else half_up(value, places)
 
 
-def _to_points(value: object) -> Fraction | NotApplicable:
+def _to_points(value: Decimal | Fraction | int | NotApplicable) -> Fraction | NotApplicable:
     if isinstance(value, NotApplicable):
         return value
     return exact(_to_exact(value))
