@@ -28,6 +28,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, KeysView, Mapping
 from decimal import Decimal
 from itertools import compress
+from types import MappingProxyType
 from typing import Any, Final, TypeAlias, TypeVar
 
 import attrs
@@ -68,6 +69,8 @@ from projpush.errors import (
 )
 
 __all__ = [
+    "EVENT_PAYLOADS",
+    "PAYLOAD_FIELDS",
     "WORKING_STATES",
     "ApprovalItem",
     "ApprovalKind",
@@ -76,6 +79,7 @@ __all__ = [
     "Contact",
     "Difficulty",
     "EventKind",
+    "EventPayload",
     "Fact",
     "Finding",
     "FindingKind",
@@ -101,6 +105,7 @@ __all__ = [
     "StageEventKind",
     "TaskForce",
     "Unit",
+    "check_payload",
     "integrity_report",
     "money",
     "replay",
@@ -1254,6 +1259,132 @@ _PAYLOAD: Final = frozenset(("note", "tier", "owner", "deadline", "sheet", "part
 
 
 @attrs.frozen
+class EventPayload:
+    """Which payload fields an event of one kind must carry, and which it may.
+
+    ``note`` is free text that any event may carry; every other payload field
+    (``tier``, ``owner``, ``deadline``, ``sheet``, ``party``, ``policy``)
+    changes a fact of the issue, so only the kinds that change that fact
+    carry it. The table is :data:`EVENT_PAYLOADS`; :func:`check_payload`
+    applies it, and every reader of a ledger (through :func:`apply_event`)
+    refuses what it refuses.
+
+    >>> EVENT_PAYLOADS[EventKind.ASSIGNED].needs
+    ('tier', 'owner')
+    >>> EVENT_PAYLOADS[EventKind.NOTE].refuses
+    ('tier', 'owner', 'deadline', 'sheet', 'party', 'policy')
+    """
+
+    needs: tuple[str, ...] = ()
+    may: tuple[str, ...] = ()
+
+    @property
+    def allows(self) -> tuple[str, ...]:
+        """Every payload field the kind may carry besides ``note``: ``needs`` then ``may``."""
+        return self.needs + self.may
+
+    @property
+    def refuses(self) -> tuple[str, ...]:
+        """The payload fields the kind never carries, in field order."""
+        return tuple(f for f in PAYLOAD_FIELDS if f not in self.allows)
+
+
+PAYLOAD_FIELDS: Final = ("tier", "owner", "deadline", "sheet", "party", "policy")
+"""The payload fields that change a fact of the issue (all but the note), in field order."""
+
+_P = EventPayload
+EVENT_PAYLOADS: Final[Mapping[EventKind, EventPayload]] = MappingProxyType(
+    {
+        EventKind.COLLECTED: _P(),
+        # An assignment names the tier and unit; the deadline and the policy version are
+        # what assign() records, but a ledger may hold an assignment made by hand.
+        EventKind.ASSIGNED: _P(("tier", "owner"), ("deadline", "policy")),
+        EventKind.STARTED: _P(),
+        EventKind.PLAN_SUBMITTED: _P(("deadline",)),
+        EventKind.DEADLINE_SET: _P(("deadline",)),
+        # A yellow sheet comes with its renewed limit (蓝黄红三色督办单).
+        EventKind.SHEET_ISSUED: _P(("sheet",), ("deadline",)),
+        EventKind.ESCALATED: _P(("tier", "owner"), ("deadline",)),
+        EventKind.PAUSED: _P(("party",)),
+        # Resuming moves the deadline by the working days spent paused.
+        EventKind.RESUMED: _P((), ("deadline",)),
+        EventKind.RESOLVED: _P(),
+        EventKind.REJECTED: _P(),
+        EventKind.CLOSED: _P(),
+        EventKind.NOTE: _P(),
+    }
+)
+"""For each :class:`EventKind`, the payload fields it must and may carry (:class:`EventPayload`).
+
+A note changes no tier, owner, deadline, sheet, party or policy; a
+collection carries no assignment; only an assignment records the policy
+version. ``docs/ledger-format.md`` prints the table.
+"""
+
+_REFUSES: Final = {kind: rule.refuses for kind, rule in EVENT_PAYLOADS.items()}
+_NEEDS: Final = {kind: rule.needs for kind, rule in EVENT_PAYLOADS.items() if rule.needs}
+
+
+def check_payload(kind: EventKind, values: Mapping[str, object], where: str = "event") -> None:
+    """Refuse a payload that does not fit ``kind``: a field it lacks or one it never carries.
+
+    A field counts as carried when ``values`` holds it and it is not None.
+    Readers that see an event before it is an :class:`IssueEvent` (a row of
+    a table, a spreadsheet line) call this to refuse what the model refuses,
+    with the same message.
+
+    Args:
+        kind: the event's kind.
+        values: the event's payload fields by name (other keys are ignored).
+        where: the event's place, the prefix of the field named in an error
+            (``events[3]``).
+
+    Raises:
+        ValidationError: a needed field is missing, or a refused one is carried;
+            ``field`` is ``{where}.{name}``.
+
+    >>> check_payload(EventKind.NOTE, {"note": "走访", "tier": "city"}, "events[2]")
+    ... # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    projpush.errors.ValidationError: events[2].tier: expected no tier on a note event ...'city'
+    """
+    rule = EVENT_PAYLOADS[kind]
+    for name in rule.needs:
+        if values.get(name) is None:
+            raise ValidationError.about(
+                f"{where}.{name}", f"a value for a {kind.value} event", None
+            )
+    for name in rule.refuses:
+        got = values.get(name)
+        if got is not None:
+            raise _refused(kind, name, got, where)
+
+
+def _fits_kind(event: IssueEvent, index: int) -> None:
+    """:func:`check_payload` on an event (attribute look-ups, no mapping built)."""
+    kind = event.kind
+    for name in _NEEDS.get(kind, ()):
+        if getattr(event, name) is None:
+            raise ValidationError.about(
+                f"events[{index}].{name}", f"a value for a {kind.value} event", None
+            )
+    for name in _REFUSES[kind]:  # a note that moved the deadline would hide a missed limit
+        got = getattr(event, name)
+        if got is not None:
+            raise _refused(kind, name, got, f"events[{index}]")
+
+
+def _refused(kind: EventKind, name: str, got: object, where: str) -> ValidationError:
+    allows = EVENT_PAYLOADS[kind].allows
+    carries = f"{', '.join(allows)} and a note" if allows else "only a note"
+    value = got.value if isinstance(got, SheetColor) else got
+    return ValidationError.about(  # type: ignore[return-value]
+        f"{where}.{name}", f"no {name} on a {kind.value} event (it carries {carries})", value
+    )
+
+
+@attrs.frozen
 class IssueStatus:
     """The current facts of an issue, replayed from its events alone."""
 
@@ -1286,14 +1417,6 @@ _STEPS: Final[dict[EventKind, tuple[frozenset[IssueState], IssueState | None]]] 
     EventKind.REJECTED: (frozenset({_S.RESOLVED}), _S.IN_PROGRESS),
     EventKind.CLOSED: (frozenset({_S.RESOLVED}), _S.CLOSED),
     EventKind.NOTE: (frozenset(IssueState), None),
-}
-_NEEDS: Final = {
-    EventKind.ASSIGNED: ("tier", "owner"),
-    EventKind.ESCALATED: ("tier", "owner"),
-    EventKind.PLAN_SUBMITTED: ("deadline",),
-    EventKind.DEADLINE_SET: ("deadline",),
-    EventKind.SHEET_ISSUED: ("sheet",),
-    EventKind.PAUSED: ("party",),
 }
 
 
@@ -1370,11 +1493,7 @@ def apply_event(status: IssueStatus | None, event: IssueEvent, index: int = 0) -
             got,
         )
     kind = event.kind
-    for name in _NEEDS.get(kind, ()):
-        if getattr(event, name) is None:
-            raise ValidationError.about(
-                f"events[{index}].{name}", f"a value for a {kind.value} event", None
-            )
+    _fits_kind(event, index)
     if status is None:
         return IssueStatus(target, event.at)
     sheet = event.sheet

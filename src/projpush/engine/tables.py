@@ -43,6 +43,8 @@ from projpush._extras import require
 from projpush.errors import LedgerError, ProjpushError, ValidationError
 from projpush.ledger import _is_parquet
 from projpush.model import (
+    EVENT_PAYLOADS,
+    PAYLOAD_FIELDS,
     ApprovalItem,
     ApprovalKind,
     Cadence,
@@ -69,6 +71,7 @@ from projpush.model import (
     StageEventKind,
     TaskForce,
     Unit,
+    check_payload,
 )
 
 if TYPE_CHECKING:
@@ -331,15 +334,23 @@ class LedgerTables:
         A table may have its columns in any order and extra columns (dropped).
         An enum column may be plain text holding the members' values.
 
+        An event's payload must fit its kind, as the model requires
+        (:data:`~projpush.model.EVENT_PAYLOADS`): the engine reads the
+        tables as recorded, so a note that carried a deadline would move
+        the deadline the engine judges against.
+
         Raises:
             ValidationError: an unknown table, a missing column, a value of the
                 wrong type or an unknown enum value; the message names
-                ``table.column``.
+                ``table.column``. An event whose payload does not fit its
+                kind; the message names the issue and the event's ``seq``.
         """
         unknown = sorted(set(tables) - set(TABLES))
         if unknown:
             raise ValidationError.about("table", f"one of {', '.join(TABLES)}", unknown[0])
-        return cls(**{name: conform(name, tables.get(name)) for name in TABLES})
+        conformed = {name: conform(name, tables.get(name)) for name in TABLES}
+        check_event_payloads(conformed["issue_events"])
+        return cls(**conformed)
 
     def __iter__(self) -> Iterator[tuple[str, Any]]:
         """``(name, table)`` for every table, in the order of :data:`TABLES`."""
@@ -349,6 +360,48 @@ class LedgerTables:
     def nbytes(self) -> int:
         """The tables' size in memory, in bytes."""
         return sum(t.nbytes for _, t in self)
+
+
+def check_event_payloads(events: Any) -> None:
+    """Refuse a row of a conformed ``issue_events`` table whose payload does not fit its kind.
+
+    Column-wise: for each payload field, the rows of a kind that never
+    carries it and hold a value, and the rows of a kind that needs it and
+    lack one. The first such row is checked by
+    :func:`projpush.model.check_payload`, which raises the model's message.
+
+    Raises:
+        ValidationError: ``field`` is ``issue_events.{name}``; the message
+            names the issue and the event's ``seq``.
+    """
+    if not events.num_rows:
+        return
+    codes = events.column("kind").combine_chunks().indices
+    members = list(EventKind)
+    bad = None
+    for name in PAYLOAD_FIELDS:
+        refusing = [i for i, k in enumerate(members) if name in EVENT_PAYLOADS[k].refuses]
+        needing = [i for i, k in enumerate(members) if name in EVENT_PAYLOADS[k].needs]
+        column = events.column(name)
+        wrong = pc.and_(pc.is_in(codes, pa.array(refusing, pa.int8())), pc.is_valid(column))
+        if needing:
+            lacking = pc.and_(pc.is_in(codes, pa.array(needing, pa.int8())), pc.is_null(column))
+            wrong = pc.or_(wrong, lacking)
+        bad = wrong if bad is None else pc.or_(bad, wrong)
+    if not pc.any(bad).as_py():
+        return
+    row = pc.index(bad, value=True).as_py()
+    values = {name: events.column(name)[row].as_py() for name in PAYLOAD_FIELDS}
+    kind = EventKind(events.column("kind")[row].as_py())
+    try:
+        check_payload(kind, values, "issue_events")
+    except ValidationError as error:
+        issue, seq = events.column("issue")[row].as_py(), events.column("seq")[row].as_py()
+        msg = f"issue {issue!r}, event seq {seq}: {error}"
+        raise ValidationError(
+            msg, field=error.field, expected=error.expected, got=error.got
+        ) from None
+    raise AssertionError(row)  # pragma: no cover (the columns and check_payload agree)
 
 
 def empty(table: str) -> Any:
