@@ -41,10 +41,31 @@ E = TypeVar("E", bound=enum.Enum)
 _ZH: dict[enum.Enum, str] = {}
 
 
-class LabelledEnum(enum.Enum):
+class ValueEnum(enum.Enum):
+    """An enum whose members print as their value: ``print(Light.RED)`` writes ``red``.
+
+    The value is what a ledger holds and a report writes, so it is what
+    ``str()`` and f-strings give; ``repr()`` still names the member.
+
+    >>> class Colour(ValueEnum):
+    ...     RED = "red"
+    >>> print(Colour.RED), f"{Colour.RED}", repr(Colour.RED)
+    red
+    (None, 'red', "<Colour.RED: 'red'>")
+    """
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self.value), spec)
+
+
+class LabelledEnum(ValueEnum):
     """An enum whose members carry a Chinese label in ``zh`` (registered by :func:`label`).
 
-    :func:`to_enum` accepts the label as well as the value and the name.
+    :func:`to_enum` accepts the label as well as the value and the name; like
+    every :class:`ValueEnum`, a member prints as its value.
     """
 
     # Members are singletons compared by identity, so the identity hash is a valid one; it

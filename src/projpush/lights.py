@@ -38,7 +38,6 @@ construction) gets a verdict whose ``light`` is ``None`` with a
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import functools
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -57,7 +56,7 @@ from typing import (
 
 import attrs
 
-from projpush._convert import FrozenMap, LabelledEnum, label, plain_date_arg, year_arg
+from projpush._convert import FrozenMap, LabelledEnum, ValueEnum, label, plain_date_arg, year_arg
 from projpush.errors import PolicyError, ValidationError
 from projpush.model import Month, Portfolio, Project, Stage
 from projpush.schedule import (
@@ -71,6 +70,7 @@ from projpush.schedule import (
 )
 
 if TYPE_CHECKING:
+    import enum
     from collections.abc import Iterator
 
     from projpush.model import SiteObservation
@@ -610,7 +610,7 @@ def _whole(field: str, low: int) -> Callable[[Any, attrs.Attribute[Any], Any], N
 # --------------------------------------------------------------------------- lag: Ningbo
 
 
-class Requirement(enum.Enum):
+class Requirement(ValueEnum):
     """What a month must reach to meet the progress requirement (进度要求)."""
 
     CUMULATIVE = "cumulative"
@@ -1137,7 +1137,7 @@ class NodePolicy:
 # --------------------------------------------------------------------------- gap: Yinchuan, Sanya
 
 
-class GapMeasure(enum.Enum):
+class GapMeasure(ValueEnum):
     """How the shortfall against the time schedule is measured."""
 
     POINTS = "points"
@@ -1146,7 +1146,7 @@ class GapMeasure(enum.Enum):
     """(time progress − completion) / time progress, in percent (Sanya)."""
 
 
-class Cutoff(enum.Enum):
+class Cutoff(ValueEnum):
     """Which months of investment a judgement on ``as_of`` counts."""
 
     LAST_COMPLETE_MONTH = "last_complete_month"
@@ -1717,7 +1717,7 @@ class LightCounts:
         return self.judged + self.not_judged
 
 
-class Dimension(enum.Enum):
+class Dimension(ValueEnum):
     """A way to group a portfolio's verdicts."""
 
     REGION = "region"

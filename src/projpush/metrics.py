@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-import enum
 import functools
 import operator
 from collections import Counter
@@ -31,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
 
 import attrs
 
-from projpush._convert import LabelledEnum, label, plain_date_arg, to_enum
+from projpush._convert import LabelledEnum, ValueEnum, label, plain_date_arg, to_enum
 from projpush._fmt import exact, half_up, table, yi_text
 from projpush._gc import no_cycle_collection
 from projpush.errors import MoneyTypeError, PolicyError, ValidationError
@@ -114,7 +113,7 @@ _ZERO: Final = Decimal(0)
 # --------------------------------------------------------------------------- exact values
 
 
-class NotApplicable(enum.Enum):
+class NotApplicable(ValueEnum):
     """The value of a share whose denominator is zero (不适用): shown as "n/a", never 0 %."""
 
     NOT_APPLICABLE = "n/a"
@@ -946,7 +945,7 @@ def _approvals(projects: Iterable[tuple[Project, Stage]], as_of: dt.date) -> App
 # --------------------------------------------------------------------------- issues
 
 
-class DeadlineBasis(enum.Enum):
+class DeadlineBasis(ValueEnum):
     """Which time limit decides whether a closed issue was resolved on time."""
 
     ORIGINAL = "original"
@@ -1200,7 +1199,7 @@ def issue_figures(
 # --------------------------------------------------------------------------- earned value
 
 
-class EvMethod(enum.Enum):
+class EvMethod(ValueEnum):
     """How earned value (EV) is measured."""
 
     INVESTMENT = "investment"
@@ -1585,7 +1584,7 @@ def _dimension(by: GroupBy | str) -> GroupBy:
 # --------------------------------------------------------------------------- rankings
 
 
-class Better(enum.Enum):
+class Better(ValueEnum):
     """Which direction of a figure ranks first."""
 
     HIGHER = "higher"

@@ -13,7 +13,6 @@ datetime.date(2020, 10, 13)
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import functools
 from collections.abc import Iterable
 from decimal import Decimal
@@ -25,7 +24,7 @@ from dateutil import rrule
 from dateutil.relativedelta import relativedelta
 
 from projpush import _chinacal
-from projpush._convert import date_arg, whole_arg
+from projpush._convert import ValueEnum, date_arg, whole_arg
 from projpush.errors import CalendarCoverageError, PolicyError, ValidationError
 from projpush.model import Milestone, Month, Project
 
@@ -229,7 +228,7 @@ class Year:
 # --------------------------------------------------------------------------- time progress
 
 
-class TimeBasis(enum.Enum):
+class TimeBasis(ValueEnum):
     """How time-schedule progress counts the year: by whole months or by days."""
 
     MONTH = "month"
@@ -862,7 +861,7 @@ def next_working_day(calendar: WorkingCalendar, day: dt.date) -> dt.date:
 # --------------------------------------------------------------------------- milestone timing
 
 
-class MilestoneState(enum.Enum):
+class MilestoneState(ValueEnum):
     """Where a milestone (节点任务) stands on a given date."""
 
     PENDING = "pending"
@@ -993,7 +992,7 @@ def milestone_timing(
 # --------------------------------------------------------------------------- supervision rhythm
 
 
-class RhythmKind(enum.Enum):
+class RhythmKind(ValueEnum):
     """A recurring step of the supervision cycle ("五个一" and the monthly report)."""
 
     MONTHLY_CONFIRMATION = "monthly_confirmation"
