@@ -827,7 +827,7 @@ class TestReadOnce:
         real = csvledger._Reader.read
 
         def counting(self: csvledger._Reader) -> Portfolio | None:
-            calls.append(self.folder)
+            calls.append(self.source.folder)
             return real(self)
 
         monkeypatch.setattr(csvledger._Reader, "read", counting)

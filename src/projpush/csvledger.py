@@ -67,7 +67,7 @@ from projpush.model import (
 
 if TYPE_CHECKING:
     import os
-    from collections.abc import Callable, Iterable, Mapping
+    from collections.abc import Callable, Iterable, Mapping, Sequence
 
 __all__ = [
     "CSV_FILES",
@@ -291,20 +291,27 @@ def _column_name(table: _Table, names: Mapping[str, str], key: str) -> str | Non
     return name
 
 
-def _missing_columns(table: _Table, seen: Mapping[str, str]) -> list[LedgerError]:
+def _kind(table: _Table, name: str) -> str:
+    """The kind of the column ``name`` of ``table``: an annual plan is money."""
+    if name.startswith("annual_plan_"):
+        return "money"
+    return next(c.kind for c in table.columns if c.name == name)
+
+
+def _missing_columns(table: _Table, seen: Mapping[str, str], where: str) -> list[LedgerError]:
     out = []
     for col in table.columns:
         if col.required and col.name not in seen:
             aliases = "/".join(col.aliases)
             detail = f"required column {col.name!r} ({aliases}) is missing"
-            out.append(_problem(f"{table.file}:1", detail, col.name, None))
+            out.append(_problem(where, detail, col.name, None))
     if table.file == "projects.csv" and "code" not in seen and "local_id" not in seen:
         detail = "needs a 'code' (项目代码) or a 'local_id' (本地编号) column; it has neither"
-        out.append(_problem(f"{table.file}:1", detail, "code or local_id", None))
+        out.append(_problem(where, detail, "code or local_id", None))
     return out
 
 
-def _year_problem(file: str, header: str, column: str) -> LedgerError | None:
+def _year_problem(where: str, header: str, column: str) -> LedgerError | None:
     """The problem with an annual plan column whose year the model refuses, if any."""
     year = column.removeprefix("annual_plan_")
     if year == column:
@@ -314,7 +321,7 @@ def _year_problem(file: str, header: str, column: str) -> LedgerError | None:
     except ProjpushError as err:
         expected = err.expected or "a year"
         detail = f"the year of {header!r} must be {expected.removeprefix('a whole number ')}"
-        return _problem(f"{file}:1:{header}", detail, expected, year)
+        return _problem(where, detail, expected, year)
     return None
 
 
@@ -336,6 +343,29 @@ def _norm_header(text: str) -> str:
 
 
 @attrs.frozen
+class _Place:
+    """Where a table's cells are, as messages name them: a CSV file (``projects.csv:5:总投资``).
+
+    A workbook's sheet names them its own way (:mod:`projpush.io.xlsx`).
+    """
+
+    file: str
+    header_line: int = 1
+
+    def cell(self, line: int, index: int | None, header: str) -> str:  # noqa: ARG002 (a sheet's)
+        """The cell of the column ``header`` (at ``index``, None if absent) on ``line``."""
+        return f"{self.file}:{line}:{header}"
+
+    def blank_cell(self, line: int, index: int) -> str:
+        """The cell at ``index`` of a column with no header."""
+        return f"{self.file}:{line}:{_column_letter(index)}"
+
+    def row(self, line: int) -> str:
+        """The whole row ``line``."""
+        return f"{self.file}:{line}"
+
+
+@attrs.frozen
 class _Row:
     """One data row: its cells by column name and the headers as the file wrote them."""
 
@@ -343,6 +373,9 @@ class _Row:
     line: int
     cells: Mapping[str, str]
     headers: Mapping[str, str]
+    place: _Place | None = None  # None: the CSV file ``file``
+    index: Mapping[str, int] = attrs.field(factory=dict)  # column name -> position
+    bad: frozenset[str] = frozenset()  # cells already reported (a workbook's typed cells)
 
     def get(self, column: str) -> str | None:
         """The cell's text, or None when blank or when the file lacks the column."""
@@ -353,7 +386,9 @@ class _Row:
         return self.headers.get(column, column)
 
     def where(self, column: str) -> str:
-        return f"{self.file}:{self.line}:{self.header(column)}"
+        if self.place is None:
+            return f"{self.file}:{self.line}:{self.header(column)}"
+        return self.place.cell(self.line, self.index.get(column), self.header(column))
 
 
 def _problem(where: str, detail: str, expected: str | None = None, got: Any = None) -> LedgerError:
@@ -476,64 +511,66 @@ def _field_columns(
     )
 
 
-class _Reader:
-    """Reads one folder, collecting every problem instead of stopping at the first."""
+@attrs.frozen
+class _Sheet:
+    """One table's cells as its source holds them, header row first, and where they are.
+
+    A CSV file's cells are text. A workbook's are typed (numbers, dates):
+    :meth:`_Source.text` turns each into text once the header has said its
+    column's kind, so every source shares the text grammar below.
+    """
+
+    records: Sequence[Sequence[Any]]
+    place: _Place
+
+
+class _CellValueError(Exception):
+    """A typed cell that has no text of its column's kind (raised by a source's ``text``)."""
+
+    def __init__(self, expected: str, got: object) -> None:
+        super().__init__(expected)
+        self.expected = expected
+        self.got = got
+
+
+class _Source:
+    """Where the reader finds the tables of a ledger: here, a folder of CSV files."""
+
+    kind = "file"  # what a table is called in a message
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.problems: list[LedgerError] = []
+        self.name = folder.name
         self.gb18030: list[str] = []  # the files read as GB18030, not UTF-8
-        self.keys: dict[str, str] = {}  # code, local id or key -> project key
-        self.bad_keys: set[str] = set()  # keys of project rows that failed
-        self.bad_names: dict[str, set[str]] = {}  # per file: names of rows that failed
-        self.bad_children: set[str] = set()  # projects with a bad milestone, month, event...
-        self.projects_usable = True
         try:
             self.listing = {p.name.lower(): p for p in folder.iterdir() if p.is_file()}
         except FileNotFoundError:
             self.listing = {}
 
-    def report(self, error: LedgerError) -> None:
-        self.problems.append(error)
+    def called(self, file: str) -> str:
+        """The table ``file`` as a message names it."""
+        return file
 
-    # ------------------------------------------------------------------ files
+    def ignored(self, index: int, key: str) -> bool:  # noqa: ARG002 (a workbook's rule)
+        """True for a column the source holds beside the table (a workbook's 序号)."""
+        return False
 
-    def table(self, file: str) -> list[_Row] | None:
-        """The rows of ``file``, None if it is absent; problems are reported."""
-        table = _BY_FILE[file]
+    def text(self, value: object, kind: str) -> str:  # noqa: ARG002 (a workbook's rule)
+        """The text of a typed cell of a column of ``kind``; a CSV cell is text already."""
+        return str(value)
+
+    def sheet(self, report: Callable[[LedgerError], None], file: str) -> _Sheet | None:
+        """The table ``file``, None if absent; [] records (reported) when unreadable."""
         path = self.folder / file
         if not path.is_file():
             path = self.listing.get(file, path)
         if not path.is_file():
-            if table.required:
-                self.report(_problem(file, "this file is required but missing", "the file", None))
             return None
-        records = self._records(path, file)
-        columns = self._header(table, records[0]) if records else None
-        if columns is None:
-            return []
-        headers = {
-            name: header.strip()
-            for name, header in zip(columns, records[0], strict=True)
-            if name is not None
-        }
-        self._blank_headers(file, records)
-        rows = []
-        for line, record in enumerate(records[1:], start=2):
-            if not any(cell.strip() for cell in record):
-                continue  # spreadsheets export trailing blank rows
-            extra = [cell for cell in record[len(columns) :] if cell.strip()]
-            if extra:
-                detail = f"the row has {len(record)} cells but the header has {len(columns)}"
-                self.report(_problem(f"{file}:{line}", detail, f"{len(columns)} cells", extra[0]))
-                # the row is still read, so rows that refer to it are not reported too
-            cells = {
-                name: cell for name, cell in zip(columns, record, strict=False) if name is not None
-            }
-            rows.append(_Row(file, line, cells, headers))
-        return rows
+        return _Sheet(self._records(path, file, report), _Place(file))
 
-    def _records(self, path: Path, file: str) -> list[list[str]]:
+    def _records(
+        self, path: Path, file: str, report: Callable[[LedgerError], None]
+    ) -> list[list[str]]:
         """The file's records, header first; [] (reported) when it cannot be read as CSV."""
         data = path.read_bytes()
         try:
@@ -544,7 +581,7 @@ class _Reader:
             else:
                 detail = f"neither UTF-8 nor GB18030 text (byte {err.start})"
             remedy = "; save it as 'CSV UTF-8 (逗号分隔)' from Excel or WPS"
-            self.report(_problem(file, detail + remedy, "UTF-8 or GB18030 text", None))
+            report(_problem(file, detail + remedy, "UTF-8 or GB18030 text", None))
             return []
         if encoding != "utf-8":
             self.gb18030.append(file)
@@ -557,34 +594,119 @@ class _Reader:
             )
         except csv.Error as err:
             where = f"{file}:{len(records) + 1}"  # the row being read when it broke
-            self.report(_problem(where, f"not readable as CSV: {err}", "CSV text", None))
+            report(_problem(where, f"not readable as CSV: {err}", "CSV text", None))
             return []
         if not records:
-            self.report(_problem(file, "the file is empty; expected a header row", "a header"))
+            report(_problem(file, "the file is empty; expected a header row", "a header"))
         return records
 
-    def _blank_headers(self, file: str, records: list[list[str]]) -> None:
+
+def _filled(cell: object) -> bool:
+    """True for a cell that holds something: text other than spaces, or a typed value."""
+    return cell.strip() != "" if isinstance(cell, str) else cell is not None
+
+
+class _Reader:
+    """Reads one ledger, collecting every problem instead of stopping at the first."""
+
+    def __init__(self, source: _Source | Path) -> None:
+        if isinstance(source, Path):
+            source = _Source(source)  # a CSV folder
+        self.source = source
+        self.called = source.called
+        self.problems: list[LedgerError] = []
+        self.keys: dict[str, str] = {}  # code, local id or key -> project key
+        self.bad_keys: set[str] = set()  # keys of project rows that failed
+        self.bad_names: dict[str, set[str]] = {}  # per file: names of rows that failed
+        self.bad_children: set[str] = set()  # projects with a bad milestone, month, event...
+        self.projects_usable = True
+
+    def report(self, error: LedgerError) -> None:
+        self.problems.append(error)
+
+    # ------------------------------------------------------------------ files
+
+    def table(self, file: str) -> list[_Row] | None:
+        """The rows of ``file``, None if it is absent; problems are reported."""
+        table = _BY_FILE[file]
+        sheet = self.source.sheet(self.report, file)
+        if sheet is None:
+            if table.required:
+                kind = self.source.kind
+                detail = f"this {kind} is required but missing"
+                self.report(_problem(self.called(file), detail, f"the {kind}", None))
+            return None
+        records, place = sheet.records, sheet.place
+        header = [str(text) for text in records[0]] if records else []
+        columns = self._header(table, header, place) if records else None
+        if columns is None:
+            return []
+        headers = {
+            name: text.strip()
+            for name, text in zip(columns, header, strict=True)
+            if name is not None
+        }
+        index = {name: i for i, name in enumerate(columns) if name is not None}
+        self._blank_headers(place, records)
+        rows = []
+        for line, record in enumerate(records[1:], start=place.header_line + 1):
+            if not any(_filled(cell) for cell in record):
+                continue  # spreadsheets export trailing blank rows
+            extra = [cell for cell in record[len(columns) :] if _filled(cell)]
+            if extra:
+                detail = f"the row has {len(record)} cells but the header has {len(columns)}"
+                self.report(_problem(place.row(line), detail, f"{len(columns)} cells", extra[0]))
+                # the row is still read, so rows that refer to it are not reported too
+            rows.append(self._row(_Row(file, line, {}, headers, place, index), columns, record))
+        return rows
+
+    def _row(self, row: _Row, columns: list[str | None], record: Sequence[Any]) -> _Row:
+        """``row`` with the cells of ``record``; a typed cell as the text of its column's kind.
+
+        A typed cell that has no such text is reported here, and marked bad
+        so that it is not reported again as blank.
+        """
+        cells: dict[str, str] = {}
+        bad: set[str] = set()
+        table = _BY_FILE[row.file]
+        for name, cell in zip(columns, record, strict=False):
+            if name is None:
+                continue
+            if isinstance(cell, str):
+                cells[name] = cell
+                continue
+            try:
+                cells[name] = self.source.text(cell, _kind(table, name))
+            except _CellValueError as err:
+                self.report(_cell_error(row, name, err.expected, err.got))
+                bad.add(name)
+        return attrs.evolve(row, cells=cells, bad=frozenset(bad))
+
+    def _blank_headers(self, place: _Place, records: Sequence[Sequence[Any]]) -> None:
         """Report each column with a blank header but a filled cell: its data would be lost."""
-        blank = [i for i, text in enumerate(records[0]) if not _norm_header(text)]
+        blank = [i for i, text in enumerate(records[0]) if not _norm_header(str(text))]
         for i in blank:
             line, cell = next(
                 (
                     (n, r[i])
-                    for n, r in enumerate(records[1:], start=2)
-                    if r[i : i + 1] and r[i].strip()
+                    for n, r in enumerate(records[1:], start=place.header_line + 1)
+                    if r[i : i + 1] and _filled(r[i])
                 ),
                 (0, ""),
             )
             if line:
-                letter = _column_letter(i)
                 detail = (
-                    f"column {letter} has a blank header but holds {cell!r}; expected a header "
-                    f"naming the column (start it with '#' to keep an extra column), or blank cells"
+                    f"column {_column_letter(i)} has a blank header but holds {cell!r}; expected "
+                    f"a header naming the column (start it with '#' to keep an extra column), "
+                    f"or blank cells"
                 )
-                self.report(_problem(f"{file}:{line}:{letter}", detail, "a header", cell))
+                self.report(_problem(place.blank_cell(line, i), detail, "a header", cell))
 
-    def _header(self, table: _Table, header: list[str]) -> list[str | None] | None:
+    def _header(
+        self, table: _Table, header: list[str], place: _Place | None = None
+    ) -> list[str | None] | None:
         """Column name per position (None: ignored), or None when the header is unusable."""
+        place = place or _Place(table.file)
         names: dict[str, str] = {}
         for col in table.columns:
             for alias in (col.name, *col.aliases):
@@ -592,13 +714,14 @@ class _Reader:
         result: list[str | None] = []
         seen: dict[str, str] = {}
         ok = True
-        for text in header:
+        for i, text in enumerate(header):
             key = _norm_header(text)
-            if not key or key.startswith("#"):
+            if not key or key.startswith("#") or self.source.ignored(i, key):
                 result.append(None)  # blank headers (with blank cells) and "#备注" are ignored
                 continue
             name = _column_name(table, names, key)
-            bad_year = None if name is None else _year_problem(table.file, text.strip(), name)
+            where = place.cell(place.header_line, i, text.strip())
+            bad_year = None if name is None else _year_problem(where, text.strip(), name)
             if bad_year is not None:
                 self.report(bad_year)
                 ok = False
@@ -609,17 +732,17 @@ class _Reader:
                     f"unknown column {text.strip()!r}; known columns: {known}{extra} "
                     f"(or their Chinese headers); start a header with '#' to keep an extra column"
                 )
-                self.report(_problem(f"{table.file}:1:{text.strip()}", detail, "a known column"))
+                self.report(_problem(where, detail, "a known column"))
                 ok = False
                 result.append(None)
                 continue
             if name in seen:  # both headers as the file has them: 'name' and ' Name '
                 detail = f"column {name!r} appears twice, as {seen[name]!r} and {text!r}"
-                self.report(_problem(f"{table.file}:1:{text.strip()}", detail, "unique columns"))
+                self.report(_problem(where, detail, "unique columns"))
                 ok = False
             seen.setdefault(name, text)
             result.append(name)
-        missing = _missing_columns(table, seen)
+        missing = _missing_columns(table, seen, place.row(place.header_line))
         self.problems.extend(missing)
         return result if ok and not missing else None
 
@@ -641,6 +764,9 @@ class _Reader:
         out: dict[str, Any] = {}
         ok = True
         for key, col, required in columns:
+            if col.name in row.bad:
+                ok = False  # reported when the row was read
+                continue
             text = row.get(col.name)
             if text is None:
                 if required:
@@ -704,10 +830,11 @@ class _Reader:
             return None
         key = self._resolve(text)
         if key is None and self._unknown(text):
+            projects = self.called("projects.csv")
             detail = (
-                f"{row.header(column)}: no project with code or local id {text!r} in projects.csv"
+                f"{row.header(column)}: no project with code or local id {text!r} in {projects}"
             )
-            self.report(_problem(row.where(column), detail, "a project in projects.csv", text))
+            self.report(_problem(row.where(column), detail, f"a project in {projects}", text))
         return key
 
     def projects_list(self, row: _Row, items: Iterable[str]) -> tuple[str, ...] | None:
@@ -721,9 +848,10 @@ class _Reader:
             key = self._resolve(item)
             if key is None:
                 if self._unknown(item):
-                    detail = f"projects: no project with code or local id {item!r} in projects.csv"
+                    projects = self.called("projects.csv")
+                    detail = f"projects: no project with code or local id {item!r} in {projects}"
                     where = row.where("projects")
-                    self.report(_problem(where, detail, "a project in projects.csv", item))
+                    self.report(_problem(where, detail, f"a project in {projects}", item))
                     return None
                 continue
             if key in keys:
@@ -781,7 +909,7 @@ class _Reader:
                 task_forces=forces,
             )
         except ProjpushError as err:  # every rule is checked above; kept as a safety net
-            self.report(_problem(self.folder.name, str(err), err.expected, err.got))
+            self.report(_problem(self.source.name, str(err), err.expected, err.got))
             return None
 
     def _project_rows(self) -> list[tuple[_Row, dict[str, Any], Project]]:
@@ -850,6 +978,9 @@ class _Reader:
     def _annual(self, row: _Row, values: dict[str, Any] | None) -> dict[str, Any] | None:
         plans = {}
         for column, text in row.cells.items():
+            if column in row.bad:
+                values = None
+                continue
             if not column.startswith("annual_plan_") or not text.strip():
                 continue
             try:
@@ -1014,7 +1145,10 @@ class _Reader:
         if person is None and name in self.bad_names.get("secretaries.csv", ()):
             return None  # its own row is reported already
         if person is None:
-            detail = f"{row.header('secretary')}: no secretary named {typed!r} in secretaries.csv"
+            detail = (
+                f"{row.header('secretary')}: no secretary named {typed!r} in "
+                f"{self.called('secretaries.csv')}"
+            )
             self.report(_problem(row.where("secretary"), detail, "a known secretary", typed))
             return None
         if key is None:
@@ -1022,7 +1156,7 @@ class _Reader:
         if key not in person.projects:
             detail = (
                 f"{row.header('project')}: {person.name!r} does not serve {key!r} "
-                f"(see the projects column of secretaries.csv)"
+                f"(see the projects column of {self.called('secretaries.csv')})"
             )
             self.report(_problem(row.where("project"), detail, "a project they serve", key))
             return None
@@ -1033,8 +1167,9 @@ class _Reader:
         event_rows = self.table("issue_events.csv")
         if issue_rows is None:
             if event_rows:
-                detail = "issue_events.csv is present, so issues.csv is required"
-                self.report(_problem("issues.csv", detail, "the file", None))
+                issues = self.called("issues.csv")
+                detail = f"{self.called('issue_events.csv')} is present, so {issues} is required"
+                self.report(_problem(issues, detail, f"the {self.source.kind}", None))
             return ()
         ids = [(r, normalise_text(r.get("id") or "")) for r in issue_rows]
         self.unique(ids, "id", "issue id")
@@ -1043,8 +1178,9 @@ class _Reader:
         for row in event_rows or []:
             key = normalise_text(row.get("issue") or "")
             if key not in known:
-                detail = f"{row.header('issue')}: no issue with id {key!r} in issues.csv"
-                self.report(_problem(row.where("issue"), detail, "an issue in issues.csv", key))
+                issues = self.called("issues.csv")
+                detail = f"{row.header('issue')}: no issue with id {key!r} in {issues}"
+                self.report(_problem(row.where("issue"), detail, f"an issue in {issues}", key))
                 continue
             events.setdefault(key, []).append(row)
         out = []
@@ -1062,8 +1198,8 @@ class _Reader:
             return None
         if not event_rows:
             detail = (
-                f"{row.header('id')}: issue {row.get('id')!r} has no events; issue_events.csv "
-                f"needs at least its 'collected' event"
+                f"{row.header('id')}: issue {row.get('id')!r} has no events; "
+                f"{self.called('issue_events.csv')} needs at least its 'collected' event"
             )
             self.report(_problem(row.where("id"), detail, "a collected event", None))
             return None
@@ -1186,11 +1322,12 @@ def read_csv_ledger(
 
 def _read(folder: Path) -> tuple[tuple[LedgerError, ...], Portfolio | None, tuple[str, ...]]:
     """:func:`read_csv_ledger`, and the notes of the reading (a file read as GB18030)."""
-    reader = _Reader(folder)
+    source = _Source(folder)
+    reader = _Reader(source)
     portfolio = reader.read()
     notes: tuple[str, ...] = ()
-    if reader.gb18030:
-        files = ", ".join(sorted(reader.gb18030))
+    if source.gb18030:
+        files = ", ".join(sorted(source.gb18030))
         note = f"read as GB18030, not UTF-8 (the encoding Chinese Excel saves CSV in): {files}"
         _LOG.info(note)
         notes = (note,)
@@ -1277,15 +1414,23 @@ def dump_csv_ledger(portfolio: Portfolio, folder: str | os.PathLike[str]) -> Non
         _atomic_write_bytes(path, data)
 
 
-def _tables(p: Portfolio) -> dict[str, tuple[list[str], list[list[str]]]]:
+def _tables(
+    p: Portfolio, cell: Callable[[object, str], Any] | None = None
+) -> dict[str, tuple[list[str], list[list[Any]]]]:
+    """Each file's header (English column names) and rows, every value through ``cell``.
+
+    ``cell(value, where)`` is the CSV file's text by default; a workbook
+    passes its own, which keeps numbers and dates typed.
+    """
+    cell = cell or _cell
     years = sorted({y for x in p.projects for y in x.annual_plans})
     project_cols = [c.name for c in _BY_FILE["projects.csv"].columns]
-    out: dict[str, tuple[list[str], list[list[str]]]] = {}
+    out: dict[str, tuple[list[str], list[list[Any]]]] = {}
     out["projects.csv"] = (
         project_cols + [f"annual_plan_{y}" for y in years],
         [
-            [_cell(getattr(x, c)) for c in project_cols]
-            + [_cell(x.annual_plans.get(y)) for y in years]
+            [cell(getattr(x, c), "") for c in project_cols]
+            + [cell(x.annual_plans.get(y), "") for y in years]
             for x in p.projects
         ],
     )
@@ -1293,7 +1438,7 @@ def _tables(p: Portfolio) -> dict[str, tuple[list[str], list[list[str]]]]:
     def per_project(file: str, attr: str) -> None:
         cols = [c.name for c in _BY_FILE[file].columns]
         rows = [
-            [x.key, *(_cell(getattr(item, c)) for c in cols[1:])]
+            [x.key, *(cell(getattr(item, c), "") for c in cols[1:])]
             for x in p.projects
             for item in getattr(x, attr)
         ]
@@ -1303,7 +1448,7 @@ def _tables(p: Portfolio) -> dict[str, tuple[list[str], list[list[str]]]]:
     out["monthly.csv"] = (
         ["project", "month", "plan", "done"],
         [
-            [x.key, str(m), _cell(x.monthly_plan.get(m)), _cell(x.monthly_done.get(m))]
+            [x.key, str(m), cell(x.monthly_plan.get(m), ""), cell(x.monthly_done.get(m), "")]
             for x in p.projects
             for m in sorted({*x.monthly_plan, *x.monthly_done})
         ],
@@ -1318,27 +1463,27 @@ def _tables(p: Portfolio) -> dict[str, tuple[list[str], list[list[str]]]]:
         ("secretaries.csv", p.secretaries),
     ):
         cols = [c.name for c in _BY_FILE[file].columns]
-        out[file] = (cols, [[_cell(getattr(x, c), f"{file}:{c}") for c in cols] for x in items])
+        out[file] = (cols, [[cell(getattr(x, c), f"{file}:{c}") for c in cols] for x in items])
     out["cadences.csv"] = (
         ["secretary", "project", "cadence"],
-        [[s.name, k, c.value] for s in p.secretaries for k, c in s.cadences.items()],
+        [[s.name, k, cell(c, "")] for s in p.secretaries for k, c in s.cadences.items()],
     )
     cols = [c.name for c in _BY_FILE["contacts.csv"].columns]
     out["contacts.csv"] = (
         cols,
         [
-            [s.name, *(_cell(getattr(c, n)) for n in cols[1:])]
+            [s.name, *(cell(getattr(c, n), "") for n in cols[1:])]
             for s in p.secretaries
             for c in s.contacts
         ],
     )
     cols = [c.name for c in _BY_FILE["issues.csv"].columns]
-    out["issues.csv"] = (cols, [[_cell(getattr(i, c)) for c in cols] for i in p.issues])
+    out["issues.csv"] = (cols, [[cell(getattr(i, c), "") for c in cols] for i in p.issues])
     # from_state and to_state are derived on reading, so they are not written.
     cols = [c.name for c in _BY_FILE["issue_events.csv"].columns if not c.name.endswith("_state")]
     out["issue_events.csv"] = (
         cols,
-        [[i.id, *(_cell(getattr(e, n)) for n in cols[1:])] for i in p.issues for e in i.events],
+        [[i.id, *(cell(getattr(e, n), "") for n in cols[1:])] for i in p.issues for e in i.events],
     )
     return out
 
