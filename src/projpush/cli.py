@@ -20,7 +20,7 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Final, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, Final, NoReturn, TextIO
 
 from projpush import __version__
 from projpush.errors import (
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
     from _typeshed import SupportsWrite
 
+    from projpush.model import Portfolio
     from projpush.report import SupervisionReport
 
 __all__ = ["main"]
@@ -93,6 +94,18 @@ def _size(text: str) -> int:
         raise argparse.ArgumentTypeError(msg)
     unit = match[2].upper() if match[2] else None
     return int(match[1]) * _UNITS[unit]
+
+
+def _count(low: int, high: int) -> Callable[[str], int]:
+    """A parser of a whole number from ``low`` to ``high`` (``--months``, ``--due-within``)."""
+
+    def parse(text: str) -> int:
+        if not re.fullmatch(r"[0-9]{1,4}", text) or not low <= int(text) <= high:
+            msg = f"expected a whole number from {low} to {high}, got {text!r}"
+            raise argparse.ArgumentTypeError(msg)
+        return int(text)
+
+    return parse
 
 
 def _path(text: str) -> Path:
@@ -314,7 +327,44 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("ledger", type=_path, metavar="LEDGER")
     check.add_argument("--as-of", type=_date, default=None, metavar="DATE")
     max_size(check)
+    _foresight_commands(command, max_size)
     return parser
+
+
+def _foresight_commands(
+    command: Callable[..., argparse.ArgumentParser],
+    max_size: Callable[[argparse.ArgumentParser], None],
+) -> None:
+    """``forecast`` and ``compare``: the rules of :mod:`projpush.foresight`."""
+    from projpush.report import POLICY_SETS  # noqa: PLC0415 (keep --help fast)
+
+    def choice(p: argparse.ArgumentParser, option: str, values: Sequence[str], **kw: Any) -> None:
+        p.add_argument(option, type=_one_of(values), metavar=f"{{{','.join(values)}}}", **kw)
+
+    def foresight(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = command(name, help=help_text)
+        p.add_argument("ledger", type=_path, metavar="LEDGER")
+        p.add_argument("--as-of", type=_date, required=True, metavar="DATE")
+        choice(p, "--format", ("text", "json", "csv"), default="text")
+        choice(p, "--lang", ("zh", "en"), default="zh")
+        p.add_argument("--output", "-o", type=_path, metavar="FILE", help="write here, not stdout")
+        max_size(p)
+        return p
+
+    fore = foresight(
+        "forecast", "who turns yellow or red at the next month ends, and what it takes"
+    )
+    choice(fore, "--policy", sorted(POLICY_SETS), default="default")
+    fore.add_argument("--months", type=_count(1, 12), default=2, metavar="N")
+    fore.add_argument(
+        "--due-within",
+        type=_count(0, 250),
+        default=None,
+        metavar="N",
+        help="also list the issues whose sheet or tier changes within N working days",
+    )
+    compare = foresight("compare", "the ledger under two policy sets: what changes, and why")
+    choice(compare, "--policy", sorted(POLICY_SETS), action="append", required=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -478,6 +528,8 @@ def _run(args: argparse.Namespace, out: _Console) -> int:
             max_bytes=args.max_ledger_size,
         )
         as_of = args.as_of
+    if args.command in {"forecast", "compare"}:
+        return _foresee(args, out, portfolio)
     if args.command == "tables":
         try:
             text = report.render_tables(
@@ -504,6 +556,40 @@ def _run(args: argparse.Namespace, out: _Console) -> int:
 
         plot.save_light_map(result.light_map, args.map, lang=args.lang)
     return EXIT_OK
+
+
+def _foresee(args: argparse.Namespace, out: _Console, portfolio: Portfolio) -> int:
+    """``projpush forecast`` and ``projpush compare``: the rules of :mod:`projpush.foresight`."""
+    from projpush import _foresight_text, foresight, report  # noqa: PLC0415
+
+    try:
+        if args.command == "compare":
+            if len(args.policy) != 2:  # a comparison has two sides
+                expected = "two policy sets: --policy A --policy B"
+                raise ValidationError.about("--policy", expected, args.policy)
+            a, b = (report.policy_set(name) for name in args.policy)
+            diff = foresight.compare(portfolio, args.as_of, a, b)
+            text = _foresight_text.render_diff(diff, args.format, args.lang)
+        else:
+            chosen = report.policy_set(args.policy)
+            fc = _foresight_text.build_forecast(
+                portfolio, args.as_of, chosen, months=args.months, due_within=args.due_within
+            )
+            text = _foresight_text.render_forecast(fc, args.format, args.lang)
+    except CalendarCoverageError as error:
+        raise _beyond_the_calendar(error, args.as_of) from None
+    _write_text(args, out, text)
+    return EXIT_OK
+
+
+def _write_text(args: argparse.Namespace, out: _Console, text: str) -> None:
+    """Print ``text``, or write it atomically to ``--output``."""
+    if args.output:
+        from projpush.io import _atomic_write_bytes, _encoded  # noqa: PLC0415
+
+        _atomic_write_bytes(args.output, _encoded(args.output, text, encoding="utf-8", newline=""))
+    else:
+        out.write(text)
 
 
 def _write_report(args: argparse.Namespace, out: _Console, result: SupervisionReport) -> None:

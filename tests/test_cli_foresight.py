@@ -1,0 +1,169 @@
+"""End-to-end tests of ``projpush forecast`` and ``projpush compare``."""
+
+from __future__ import annotations
+
+import csv
+import io as stdio
+import json
+from typing import TYPE_CHECKING
+
+import pytest
+
+from projpush import io
+from projpush._foresight_text import build_forecast, render_forecast
+from projpush.cli import main
+from projpush.report import policy_set
+from projpush.synth import SAMPLE_AS_OF, sample_portfolio
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+AS_OF = SAMPLE_AS_OF.isoformat()
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@pytest.fixture(scope="module")
+def ledger_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("ledger") / "city.json"
+    io.dump_portfolio(sample_portfolio(), path)
+    return path
+
+
+class TestForecast:
+    """``projpush forecast LEDGER --as-of D``."""
+
+    def test_text(self, capsys: pytest.CaptureFixture[str], ledger_file: Path) -> None:
+        """Counts per month end, the projects to watch, each with its least effort."""
+        status, out, err = run(capsys, "forecast", str(ledger_file), "--as-of", AS_OF)
+        assert (0, "") == (status, err)
+        assert out.startswith("预测 (截至 2020-10-31, 规则 ningbo)\n  2020-11月底: 按计划完成")
+        assert "    须在11月底前完成至少90,641万元，否则亮红灯\n" in out
+
+    def test_same_as_the_library(
+        self, capsys: pytest.CaptureFixture[str], ledger_file: Path
+    ) -> None:
+        """The command prints what the library renders."""
+        _, out, _ = run(capsys, "forecast", str(ledger_file), "--as-of", AS_OF, "--lang", "en")
+        fc = build_forecast(sample_portfolio(), SAMPLE_AS_OF, policy_set("default"))
+        assert render_forecast(fc, "text", "en") == out
+
+    def test_json_and_due_soon(self, capsys: pytest.CaptureFixture[str], ledger_file: Path) -> None:
+        """JSON with stable keys, the due-soon issues when asked."""
+        argv = ("forecast", str(ledger_file), "--as-of", AS_OF, "--format", "json")
+        status, out, _ = run(capsys, *argv, "--due-within", "3", "--months", "1")
+        data = json.loads(out)
+        assert 0 == status
+        assert ["2020-11"] == data["months"]
+        assert 3 == data["due_within"]
+        assert data["due_soon"]
+        assert all(d["on"] > AS_OF for d in data["due_soon"])
+        efforts = [
+            e for p in data["projects"] for e in p["efforts"] if e["amount"] not in (None, "0")
+        ]
+        assert efforts
+        assert efforts[0]["zh"].startswith("须在11月底前完成至少")
+
+    def test_csv(self, capsys: pytest.CaptureFixture[str], ledger_file: Path) -> None:
+        """One row a project, month and assumption, then its two efforts."""
+        argv = ("forecast", str(ledger_file), "--as-of", AS_OF, "--format", "csv")
+        _, out, _ = run(capsys, *argv)
+        rows = list(csv.reader(stdio.StringIO(out)))
+        assert ["project", "month", "assumption", "light", "amount", "text"] == rows[0]
+        assert 50 * (6 + 2) == len(rows) - 1
+
+    def test_output_file(
+        self, capsys: pytest.CaptureFixture[str], ledger_file: Path, tmp_path: Path
+    ) -> None:
+        """--output writes the forecast to a file, nothing to stdout."""
+        target = tmp_path / "forecast.txt"
+        status, out, _ = run(
+            capsys, "forecast", str(ledger_file), "--as-of", AS_OF, "--output", str(target)
+        )
+        assert (0, "") == (status, out)
+        assert target.read_text("utf-8").startswith("预测")
+
+    @pytest.mark.parametrize(
+        ("option", "value", "message"),
+        [
+            ("--months", "0", "--months: expected a whole number from 1 to 12, got '0'"),
+            ("--months", "two", "--months: expected a whole number from 1 to 12, got 'two'"),
+            ("--due-within", "-1", "--due-within: expected a whole number from 0 to 250, got '-1'"),
+            ("--format", "xlsx", "--format: expected 'text', 'json' or 'csv', got 'xlsx'"),
+        ],
+    )
+    def test_bad_options(
+        self,
+        capsys: pytest.CaptureFixture[str],
+        ledger_file: Path,
+        option: str,
+        value: str,
+        message: str,
+    ) -> None:
+        """A bad option value is one line naming it, status 2."""
+        with pytest.raises(SystemExit) as exit_:
+            main(["forecast", str(ledger_file), "--as-of", AS_OF, option, value])
+        assert 2 == exit_.value.code
+        assert f"projpush: error: {message}\n" == capsys.readouterr().err
+
+    def test_missing_ledger(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        """A missing ledger is one line, status 2, no traceback."""
+        status, _, err = run(capsys, "forecast", str(tmp_path / "none.json"), "--as-of", AS_OF)
+        assert 2 == status
+        assert err.startswith("projpush: error: ")
+        assert "Traceback" not in err
+
+
+class TestCompare:
+    """``projpush compare LEDGER --as-of D --policy A --policy B``."""
+
+    def test_text(self, capsys: pytest.CaptureFixture[str], ledger_file: Path) -> None:
+        """Light changes with both sides' reasons, and the figures that move."""
+        argv = ("compare", str(ledger_file), "--as-of", AS_OF, "--lang", "en")
+        status, out, _ = run(capsys, *argv, "--policy", "default", "--policy", "yinchuan")
+        assert 0 == status
+        assert out.startswith("Policy comparison: default → yinchuan (as of 2020-10-31)\n")
+        assert "  2019-330200-48-01-602444: red → yellow\n" in out
+        assert "  lights.red: 5 → 0\n" in out
+
+    def test_json(self, capsys: pytest.CaptureFixture[str], ledger_file: Path) -> None:
+        """The issues that change under another ladder, with why."""
+        argv = ("compare", str(ledger_file), "--as-of", AS_OF, "--format", "json")
+        _, out, _ = run(capsys, *argv, "--policy", "default", "--policy", "binzhou")
+        data = json.loads(out)
+        assert [] == data["lights"]
+        assert data["issues"]
+        assert {"sheet", "tier", "deadline", "why"} == set(data["issues"][0]["a"])
+
+    def test_csv(self, capsys: pytest.CaptureFixture[str], ledger_file: Path) -> None:
+        """One row a change."""
+        argv = ("compare", str(ledger_file), "--as-of", AS_OF, "--format", "csv")
+        _, out, _ = run(capsys, *argv, "--policy", "default", "--policy", "yinchuan")
+        rows = list(csv.reader(stdio.StringIO(out)))
+        assert ["kind", "subject", "a", "b", "why_a", "why_b"] == rows[0]
+        assert {"light", "figure"} == {r[0] for r in rows[1:]}
+
+    @pytest.mark.parametrize("policies", [("default",), ("default", "dalian", "sanya")])
+    def test_two_policies(
+        self, capsys: pytest.CaptureFixture[str], ledger_file: Path, policies: tuple[str, ...]
+    ) -> None:
+        """Anything but two policy sets is one line, status 2."""
+        argv = ["compare", str(ledger_file), "--as-of", AS_OF]
+        for p in policies:
+            argv += ["--policy", p]
+        status, _, err = run(capsys, *argv)
+        assert 2 == status
+        assert (
+            f"projpush: error: --policy: expected two policy sets: --policy A --policy B, "
+            f"got {list(policies)!r}\n"
+        ) == err
+
+    def test_unknown_policy(self, capsys: pytest.CaptureFixture[str], ledger_file: Path) -> None:
+        """An unknown policy set is refused by the parser, naming the known ones."""
+        with pytest.raises(SystemExit):
+            main(["compare", str(ledger_file), "--as-of", AS_OF, "--policy", "atlantis"])
+        assert "--policy: expected 'binzhou'" in capsys.readouterr().err
