@@ -43,7 +43,7 @@ def _find_workday_rate(pairs, cal):
     began = time.perf_counter()
     found = [chinese_calendar.find_workday(n - 1, s + timedelta(days=1)) for s, n in forward]
     rate = len(forward) / (time.perf_counter() - began)
-    same = found == [add_working_days(cal, s, n) for s, n in forward]
+    same = found == [add_working_days(s, n, calendar=cal) for s, n in forward]
     return f"{rate:,.0f} calls/s ({1e6 / rate:.0f} µs/call), same answers: {same}"
 
 
@@ -70,12 +70,12 @@ def main():
 
     cn = holidays.China(years=range(2019, 2028))
 
-    ours = [add_working_days(cal, s, n) for s, n in pairs]
+    ours = [add_working_days(s, n, calendar=cal) for s, n in pairs]
     theirs = [cn.get_nth_working_day(s, n) for s, n in pairs]
     mismatches = [(p, a, b) for p, a, b in zip(pairs, ours, theirs, strict=True) if a != b]
 
     def projpush_call(start, n):
-        return add_working_days(cal, start, n)
+        return add_working_days(start, n, calendar=cal)
 
     rate_ours = _best_rate(projpush_call, pairs, args.repeat)
     rate_theirs = _best_rate(cn.get_nth_working_day, pairs, 1)

@@ -522,33 +522,37 @@ bad("schedule-milestone-timing-not-a-milestone",
     "milestone", r"milestone: expected a Milestone, got '土地清表'", schedule.milestone_timing)
 C20 = CALENDAR_2020
 COVERS = r"no working-day data for {}: official 2020 calendar .* covers 2020–2020"
-bad("schedule-add-working-days-outside", lambda _: schedule.add_working_days(C20, D(2021, 1, 5), 1),
+bad("schedule-add-working-days-outside",
+    lambda _: schedule.add_working_days(D(2021, 1, 5), 1, calendar=C20),
     CalendarCoverageError, "date", COVERS.format(2021), schedule.add_working_days)
 bad("schedule-add-working-days-runs-out",
-    lambda _: schedule.add_working_days(C20, D(2020, 12, 30), 10), CalendarCoverageError, "date",
+    lambda _: schedule.add_working_days(D(2020, 12, 30), 10, calendar=C20),
+    CalendarCoverageError, "date",
     r"adding 10 working days to 2020-12-30: " + COVERS.format(2021), schedule.add_working_days)
 bad("schedule-add-working-days-backwards-out",
-    lambda _: schedule.add_working_days(C20, D(2020, 1, 3), -5), CalendarCoverageError, "date",
+    lambda _: schedule.add_working_days(D(2020, 1, 3), -5, calendar=C20),
+    CalendarCoverageError, "date",
     r"adding -5 working days to 2020-01-03: " + COVERS.format(2019), schedule.add_working_days)
 bad("schedule-add-working-days-year-9999",
-    lambda _: schedule.add_working_days(WeekdayCalendar(), D(9999, 12, 30), 5),
+    lambda _: schedule.add_working_days(D(9999, 12, 30), 5, calendar=WeekdayCalendar()),
     CalendarCoverageError, "n", r"adding 5 working days to 9999-12-30 leaves the years",
     schedule.add_working_days)
 bad("schedule-add-working-days-start-text",
-    lambda _: schedule.add_working_days(C20, "2020-09-29", 5), ValidationError, "start",
+    lambda _: schedule.add_working_days("2020-09-29", 5, calendar=C20), ValidationError, "start",
     r"start: expected a date, got '2020-09-29'", schedule.add_working_days)
-bad("schedule-add-working-days-n-float", lambda _: schedule.add_working_days(C20, ON, 2.5),
+bad("schedule-add-working-days-n-float", lambda _: schedule.add_working_days(ON, 2.5, calendar=C20),
     ValidationError, "n", r"n: expected a whole number of working days, got 2\.5",
     schedule.add_working_days)
 bad("schedule-working-days-between-outside",
-    lambda _: schedule.working_days_between(C20, D(2019, 12, 30), D(2020, 1, 6)),
+    lambda _: schedule.working_days_between(D(2019, 12, 30), D(2020, 1, 6), calendar=C20),
     CalendarCoverageError, "date", COVERS.format(2019), schedule.working_days_between)
 bad("schedule-working-days-between-end-text",
-    lambda _: schedule.working_days_between(C20, ON, "2020-10-13"), ValidationError, "end",
+    lambda _: schedule.working_days_between(ON, "2020-10-13", calendar=C20), ValidationError, "end",
     r"end: expected a date, got '2020-10-13'", schedule.working_days_between)
-bad("schedule-next-working-day-outside", lambda _: schedule.next_working_day(C20, D(2030, 1, 1)),
+bad("schedule-next-working-day-outside",
+    lambda _: schedule.next_working_day(D(2030, 1, 1), calendar=C20),
     CalendarCoverageError, "date", COVERS.format(2030), schedule.next_working_day)
-bad("schedule-next-working-day-none", lambda _: schedule.next_working_day(C20, None),
+bad("schedule-next-working-day-none", lambda _: schedule.next_working_day(None, calendar=C20),
     ValidationError, "day", r"day: expected a date, got None", schedule.next_working_day)
 bad("schedule-add-months-float", lambda _: schedule.add_months(D(2020, 1, 31), 1.5),
     ValidationError, "months", r"months: expected a whole number of months, got 1\.5",

@@ -134,7 +134,7 @@ def reference_overdue(issues: list[Issue], as_of: dt.date) -> tuple[Overdue, ...
             q.deadline,
             q.sheet,
             (as_of - q.deadline).days,
-            working_days_between(CAL, q.deadline, as_of),
+            working_days_between(q.deadline, as_of, calendar=CAL),
         )
         for q in issues
         if q.state.is_working and q.deadline is not None and q.deadline < as_of

@@ -280,17 +280,17 @@ class TestChinaCalendar:
 
     def test_general_issue_due_date(self):
         """A general issue assigned 2020-09-29 with 5 working days is due 2020-10-13."""
-        assert date(2020, 10, 13) == add_working_days(CN, date(2020, 9, 29), 5)
+        assert date(2020, 10, 13) == add_working_days(date(2020, 9, 29), 5, calendar=CN)
 
     def test_due_date_steps(self):
         """The five days are 30 Sep, 9 Oct, 10 Oct (Saturday), 12 Oct, 13 Oct."""
-        steps = [add_working_days(CN, date(2020, 9, 29), n) for n in range(1, 6)]
+        steps = [add_working_days(date(2020, 9, 29), n, calendar=CN) for n in range(1, 6)]
         expected = [date(2020, 9, 30), date(2020, 10, 9), date(2020, 10, 10)]
         assert [*expected, date(2020, 10, 12), date(2020, 10, 13)] == steps
 
     def test_counts_back(self):
         """Five working days back from 2020-10-13 is 2020-09-29."""
-        assert date(2020, 9, 29) == add_working_days(CN, date(2020, 10, 13), -5)
+        assert date(2020, 9, 29) == add_working_days(date(2020, 10, 13), -5, calendar=CN)
 
     def test_cached(self):
         """Building the China calendar twice gives the same object."""
@@ -320,7 +320,7 @@ class TestChinaCalendar:
         for start in (date(2020, 9, 29), date(2020, 10, 3), date(2024, 2, 8), date(2026, 2, 13)):
             for n in (1, 3, 10):
                 expected = chinese_calendar.find_workday(n - 1, start + timedelta(days=1))
-                assert expected == add_working_days(CN, start, n)
+                assert expected == add_working_days(start, n, calendar=CN)
 
 
 class TestCoverage:
@@ -336,7 +336,7 @@ class TestCoverage:
     def test_start_outside(self):
         """A start date before coverage raises."""
         with pytest.raises(CalendarCoverageError, match=r"no working-day data for 2003"):
-            add_working_days(CN, date(2003, 12, 31), 1)
+            add_working_days(date(2003, 12, 31), 1, calendar=CN)
 
     def test_answer_beyond_coverage(self):
         """Counting past 31 Dec 2026 raises, saying which call and year."""
@@ -344,17 +344,17 @@ class TestCoverage:
             CalendarCoverageError,
             match=r"adding 5 working days to 2026-12-30: no working-day data for 2027",
         ):
-            add_working_days(CN, date(2026, 12, 30), 5)
+            add_working_days(date(2026, 12, 30), 5, calendar=CN)
 
     def test_answer_before_coverage(self):
         """Counting back before 1 Jan 2004 raises, naming 2003."""
         with pytest.raises(CalendarCoverageError, match=r"no working-day data for 2003"):
-            add_working_days(CN, date(2004, 1, 5), -5)
+            add_working_days(date(2004, 1, 5), -5, calendar=CN)
 
     def test_between_outside(self):
         """Counting to a date outside coverage raises."""
         with pytest.raises(CalendarCoverageError, match=r"no working-day data for 2027"):
-            working_days_between(CN, date(2026, 12, 1), date(2027, 1, 10))
+            working_days_between(date(2026, 12, 1), date(2027, 1, 10), calendar=CN)
 
     def test_error_attributes(self):
         """The error carries the field, the covered range and the date."""
@@ -370,18 +370,18 @@ class TestCoverage:
         """A named weekday fallback answers beyond 2026 (1 Jan 2027 counts: a guess)."""
         cal = FallbackCalendar(CN, WeekdayCalendar())
         assert (date(2027, 1, 4), date(2020, 10, 13)) == (
-            add_working_days(cal, date(2026, 12, 30), 3),
-            add_working_days(cal, date(2020, 9, 29), 5),
+            add_working_days(date(2026, 12, 30), 3, calendar=cal),
+            add_working_days(date(2020, 9, 29), 5, calendar=cal),
         )
 
     def test_fallback_counts_across_boundary(self):
         """Counting across the coverage boundary mixes both calendars day by day."""
         cal = FallbackCalendar(CN, WeekdayCalendar())
         start = date(2026, 12, 30)
-        end = add_working_days(cal, start, 3)
+        end = add_working_days(start, 3, calendar=cal)
         assert (3, -3) == (
-            working_days_between(cal, start, end),
-            working_days_between(cal, end, add_working_days(cal, end, -3)),
+            working_days_between(start, end, calendar=cal),
+            working_days_between(end, add_working_days(end, -3, calendar=cal), calendar=cal),
         )
 
     def test_fallback_uses(self):
@@ -438,42 +438,42 @@ class TestWorkingDayConvention:
 
     def test_start_on_holiday(self):
         """From a holiday, day 1 is the first working day after it."""
-        assert date(2020, 10, 9) == add_working_days(CN, date(2020, 10, 3), 1)
+        assert date(2020, 10, 9) == add_working_days(date(2020, 10, 3), 1, calendar=CN)
 
     def test_start_on_working_day(self):
         """From a working day, day 1 is the next one, not start itself."""
-        assert date(2020, 9, 30) == add_working_days(CN, date(2020, 9, 29), 1)
+        assert date(2020, 9, 30) == add_working_days(date(2020, 9, 29), 1, calendar=CN)
 
     def test_zero_returns_start(self):
         """n == 0 returns start unchanged, even on a holiday."""
-        assert date(2020, 10, 3) == add_working_days(CN, date(2020, 10, 3), 0)
+        assert date(2020, 10, 3) == add_working_days(date(2020, 10, 3), 0, calendar=CN)
 
     def test_zero_still_checks_coverage(self):
         """n == 0 outside coverage still raises."""
         with pytest.raises(CalendarCoverageError, match=r"2027"):
-            add_working_days(CN, date(2027, 1, 1), 0)
+            add_working_days(date(2027, 1, 1), 0, calendar=CN)
 
     def test_negative_from_holiday(self):
         """Day −1 from a holiday is the last working day before it."""
-        assert date(2020, 9, 30) == add_working_days(CN, date(2020, 10, 5), -1)
+        assert date(2020, 9, 30) == add_working_days(date(2020, 10, 5), -1, calendar=CN)
 
     def test_between_counts_end_not_start(self):
         """Working days s < d <= e: 29 Sep to 30 Sep is one."""
         assert (1, 0, 0) == (
-            working_days_between(CN, date(2020, 9, 29), date(2020, 9, 30)),
-            working_days_between(CN, date(2020, 9, 29), date(2020, 9, 29)),
-            working_days_between(CN, date(2020, 9, 30), date(2020, 10, 8)),
+            working_days_between(date(2020, 9, 29), date(2020, 9, 30), calendar=CN),
+            working_days_between(date(2020, 9, 29), date(2020, 9, 29), calendar=CN),
+            working_days_between(date(2020, 9, 30), date(2020, 10, 8), calendar=CN),
         )
 
     def test_between_backwards_is_negative(self):
         """When end is before start: minus the working days end <= d < start."""
-        assert -5 == working_days_between(CN, date(2020, 10, 13), date(2020, 9, 29))
+        assert -5 == working_days_between(date(2020, 10, 13), date(2020, 9, 29), calendar=CN)
 
     def test_next_working_day(self):
         """next_working_day keeps a working day and moves a holiday forward."""
         assert (date(2020, 10, 9), date(2020, 10, 10)) == (
-            next_working_day(CN, date(2020, 10, 1)),
-            next_working_day(CN, date(2020, 10, 10)),
+            next_working_day(date(2020, 10, 1), calendar=CN),
+            next_working_day(date(2020, 10, 10), calendar=CN),
         )
 
 
@@ -484,8 +484,8 @@ class TestWeekdayCalendar:
         """Friday + 1 is Monday; Saturday + 1 is Monday."""
         cal = WeekdayCalendar()
         assert (date(2020, 10, 12), date(2020, 10, 12)) == (
-            add_working_days(cal, date(2020, 10, 9), 1),
-            add_working_days(cal, date(2020, 10, 10), 1),
+            add_working_days(date(2020, 10, 9), 1, calendar=cal),
+            add_working_days(date(2020, 10, 10), 1, calendar=cal),
         )
 
     def test_matches_generic_stepping(self):
@@ -501,21 +501,27 @@ class TestWeekdayCalendar:
         day = date(2020, 1, 1)
         for _ in range(60):
             for n in (-8, -1, 0, 1, 6):
-                assert add_working_days(plain, day, n) == add_working_days(cal, day, n)
+                assert add_working_days(day, n, calendar=plain) == add_working_days(
+                    day, n, calendar=cal
+                )
             end = day + timedelta(days=11)
-            assert working_days_between(plain, day, end) == working_days_between(cal, day, end)
-            assert working_days_between(plain, end, day) == working_days_between(cal, end, day)
+            assert working_days_between(day, end, calendar=plain) == working_days_between(
+                day, end, calendar=cal
+            )
+            assert working_days_between(end, day, calendar=plain) == working_days_between(
+                end, day, calendar=cal
+            )
             day += timedelta(days=3)
 
     def test_overflow(self):
         """Running past year 9999 raises a coverage error."""
         with pytest.raises(CalendarCoverageError, match=r"leaves the years .* can hold"):
-            add_working_days(WeekdayCalendar(), date(9999, 12, 30), 5)
+            add_working_days(date(9999, 12, 30), 5, calendar=WeekdayCalendar())
 
     def test_underflow(self):
         """Running before year 1 raises a coverage error."""
         with pytest.raises(CalendarCoverageError, match=r"adding -5 working days to 0001-01-02"):
-            add_working_days(WeekdayCalendar(), date(1, 1, 2), -5)
+            add_working_days(date(1, 1, 2), -5, calendar=WeekdayCalendar())
 
 
 class TestHolidayCalendar:
@@ -544,7 +550,7 @@ class TestHolidayCalendar:
         )
         assert (range(2004, 2028), date(2027, 1, 4)) == (
             cal.years,
-            add_working_days(cal, date(2026, 12, 30), 2),
+            add_working_days(date(2026, 12, 30), 2, calendar=cal),
         )
 
     def test_with_year_before(self):
@@ -619,9 +625,9 @@ class TestGenericCalendar:
         """Odd days of the month work; count and shift agree."""
         cal = self.Odd()
         assert (date(2020, 3, 5), 2, -2) == (
-            add_working_days(cal, date(2020, 3, 1), 2),
-            working_days_between(cal, date(2020, 3, 1), date(2020, 3, 5)),
-            working_days_between(cal, date(2020, 3, 5), date(2020, 3, 1)),
+            add_working_days(date(2020, 3, 1), 2, calendar=cal),
+            working_days_between(date(2020, 3, 1), date(2020, 3, 5), calendar=cal),
+            working_days_between(date(2020, 3, 5), date(2020, 3, 1), calendar=cal),
         )
 
     def test_coverage(self):
@@ -629,17 +635,17 @@ class TestGenericCalendar:
         with pytest.raises(
             CalendarCoverageError, match=r"no working-day data for 2021: Odd covers 2020–2020"
         ):
-            add_working_days(self.Odd(), date(2020, 12, 30), 3)
+            add_working_days(date(2020, 12, 30), 3, calendar=self.Odd())
 
     def test_start_outside(self):
         """A start outside the years raises."""
         with pytest.raises(CalendarCoverageError, match=r"no working-day data for 2019"):
-            add_working_days(self.Odd(), date(2019, 12, 30), 3)
+            add_working_days(date(2019, 12, 30), 3, calendar=self.Odd())
 
     def test_count_outside(self):
         """Counting to a date outside the years raises."""
         with pytest.raises(CalendarCoverageError, match=r"no working-day data for 2021"):
-            working_days_between(self.Odd(), date(2020, 12, 30), date(2021, 1, 3))
+            working_days_between(date(2020, 12, 30), date(2021, 1, 3), calendar=self.Odd())
 
     def test_overflow(self):
         """Stepping past date.max raises a coverage error."""
@@ -651,7 +657,7 @@ class TestGenericCalendar:
                 return False
 
         with pytest.raises(CalendarCoverageError, match=r"leaves the years"):
-            add_working_days(Never(), date(9999, 12, 25), 1)
+            add_working_days(date(9999, 12, 25), 1, calendar=Never())
 
 
 class TestMilestoneTiming:

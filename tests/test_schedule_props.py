@@ -43,7 +43,9 @@ class TestAddWorkingDaysProperties:
     @given(calendars, covered_dates, steps)
     def test_round_trip(self, cal, start, n):
         """working_days_between(s, add_working_days(s, n)) == n, for negative n too."""
-        assert n == working_days_between(cal, start, add_working_days(cal, start, n))
+        assert n == working_days_between(
+            start, add_working_days(start, n, calendar=cal), calendar=cal
+        )
 
     @given(calendars, covered_dates, steps, steps)
     def test_monotone_in_n(self, cal, start, n1, n2):
@@ -51,18 +53,18 @@ class TestAddWorkingDaysProperties:
         a, b = sorted((n1, n2))
         if a == b:
             return
-        assert add_working_days(cal, start, a) < add_working_days(cal, start, b)
+        assert add_working_days(start, a, calendar=cal) < add_working_days(start, b, calendar=cal)
 
     @given(calendars, covered_dates, covered_dates, steps)
     def test_monotone_in_start(self, cal, s1, s2, n):
         """A later start never gives an earlier answer."""
         early, late = sorted((s1, s2))
-        assert add_working_days(cal, early, n) <= add_working_days(cal, late, n)
+        assert add_working_days(early, n, calendar=cal) <= add_working_days(late, n, calendar=cal)
 
     @given(calendars, covered_dates, steps.filter(bool))
     def test_lands_on_working_day(self, cal, start, n):
         """For n != 0 the answer is a working day."""
-        assert cal.is_working_day(add_working_days(cal, start, n))
+        assert cal.is_working_day(add_working_days(start, n, calendar=cal))
 
     # 365 at most: the latest covered date plus a year stays within 2026, the last
     # year chinesecalendar 1.11 covers (2025-12-31 + 400 days did not).
@@ -71,9 +73,9 @@ class TestAddWorkingDaysProperties:
         """Counts over consecutive spans add up."""
         middle = start + timedelta(days=days // 2)
         end = start + timedelta(days=days)
-        assert working_days_between(cal, start, end) == working_days_between(
-            cal, start, middle
-        ) + working_days_between(cal, middle, end)
+        assert working_days_between(start, end, calendar=cal) == working_days_between(
+            start, middle, calendar=cal
+        ) + working_days_between(middle, end, calendar=cal)
 
     @given(calendars, covered_dates, steps)
     def test_index_matches_stepping(self, cal, start, n):
@@ -81,9 +83,12 @@ class TestAddWorkingDaysProperties:
         plain = Stepwise(cal)
         end = start + timedelta(days=n)
         assert (
-            add_working_days(plain, start, n),
-            working_days_between(plain, start, end),
-        ) == (add_working_days(cal, start, n), working_days_between(cal, start, end))
+            add_working_days(start, n, calendar=plain),
+            working_days_between(start, end, calendar=plain),
+        ) == (
+            add_working_days(start, n, calendar=cal),
+            working_days_between(start, end, calendar=cal),
+        )
 
 
 class TestTimeProgressProperties:

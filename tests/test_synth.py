@@ -233,7 +233,7 @@ class TestSampleIssues:
             for e in issue.events:
                 if e.kind is EventKind.ASSIGNED:
                     n = 2 if issue.difficulty is Difficulty.DIFFICULT else 5
-                    assert add_working_days(CALENDAR_2020, e.at, n) == e.deadline
+                    assert add_working_days(e.at, n, calendar=CALENDAR_2020) == e.deadline
 
     def test_histories_end_by_as_of(self, sample):
         """No event lies after the sample's date."""

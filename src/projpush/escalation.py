@@ -582,7 +582,7 @@ def _step(issue: Issue, kind: EventKind, on: dt.date, by: str, **payload: Any) -
 def _add(calendar: WorkingCalendar, issue_id: str, start: dt.date, n: int, what: str) -> dt.date:
     """``add_working_days`` with the issue and the date being computed named in any error."""
     try:
-        return add_working_days(calendar, start, n)
+        return add_working_days(start, n, calendar=calendar)
     except CalendarCoverageError as error:
         raise _within(error, f"issue {issue_id!r}: {what}") from None
 
@@ -592,7 +592,7 @@ def _between(
 ) -> int:
     """``working_days_between`` with the issue and the count being made named in any error."""
     try:
-        return working_days_between(calendar, start, end)
+        return working_days_between(start, end, calendar=calendar)
     except CalendarCoverageError as error:
         raise _within(error, f"issue {issue_id!r}: {what}") from None
 
@@ -1340,7 +1340,7 @@ def overdue(
         if status.state.is_working and deadline is not None and deadline < as_of:
             late = working_days.get(deadline)
             if late is None:
-                late = working_days[deadline] = working_days_between(cal, deadline, as_of)
+                late = working_days[deadline] = working_days_between(deadline, as_of, calendar=cal)
             overdue_by = (as_of - deadline).days
             out.append(
                 Overdue(q.id, status.tier, status.owner, deadline, status.sheet, overdue_by, late)

@@ -751,7 +751,7 @@ def due_soon(
     if isinstance(within, bool) or not isinstance(within, int) or within < 0:
         raise ValidationError.about("within", "a whole number of working days >= 0", within)
     cal = resolve_calendar(calendar)
-    until = add_working_days(cal, as_of, within)
+    until = add_working_days(as_of, within, calendar=cal)
     items = issues.issues if isinstance(issues, Portfolio) else issues
     out: list[DueSoon] = []
     for q in items:
@@ -760,7 +760,7 @@ def due_soon(
         for e in timeline(now, chosen, until, cal):
             if e.at <= as_of or e.kind not in {EventKind.SHEET_ISSUED, EventKind.ESCALATED}:
                 continue
-            days = working_days_between(cal, as_of, e.at)
+            days = working_days_between(as_of, e.at, calendar=cal)
             out.append(
                 DueSoon(q.id, q.project, e.at, days, e.kind, e.sheet, e.tier, e.deadline, e.note)
             )

@@ -1190,7 +1190,8 @@ def issue_figures(
             on_time += resolved_on <= limit
         spans.append((start, closed_on))
     total_days = sum(
-        n * working_days_between(cal, start, end) for (start, end), n in Counter(spans).items()
+        n * working_days_between(start, end, calendar=cal)
+        for (start, end), n in Counter(spans).items()
     )
     rows = tuple(TierFigures(t, n, resolved_at.get(t, 0)) for t, n in reached.items())
     return IssueFigures(len(counted), len(closed), timed, on_time, total_days, rows)

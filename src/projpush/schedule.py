@@ -6,7 +6,7 @@ arguments and never reads the clock.
 >>> from datetime import date
 >>> time_progress(date(2020, 5, 31))
 Fraction(5, 12)
->>> add_working_days(china_calendar(), date(2020, 9, 29), 5)
+>>> add_working_days(date(2020, 9, 29), 5, calendar=china_calendar())
 datetime.date(2020, 10, 13)
 """
 
@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import warnings
 from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, Final, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Final, Protocol, overload, runtime_checkable
 
 import attrs
 from dateutil import rrule
@@ -415,7 +416,7 @@ class WeekdayCalendar(_Indexed):
     Use it knowingly (tests, a deliberate fallback): it is not the Chinese
     official calendar.
 
-    >>> add_working_days(WeekdayCalendar(), dt.date(2020, 9, 29), 5)
+    >>> add_working_days(dt.date(2020, 9, 29), 5, calendar=WeekdayCalendar())
     datetime.date(2020, 10, 6)
     """
 
@@ -782,7 +783,37 @@ def _days(first: dt.date, last: dt.date) -> Iterator[dt.date]:
         day += _ONE_DAY
 
 
-def add_working_days(calendar: WorkingCalendar, start: dt.date, n: int) -> dt.date:
+def _legacy_order(name: str, given: tuple[Any, ...], arity: int) -> tuple[Any, ...]:
+    """A call's positional arguments in the order before 0.2 (calendar first), with a warning.
+
+    ``f(calendar, start, n)`` is ``f(start, n, calendar=calendar)`` now; the
+    old order still works, and warns. ``arity`` counts the arguments besides
+    the calendar; ``given`` is returned as it came, the calendar first.
+    """
+    if len(given) != arity + 1 or isinstance(given[0], dt.date):
+        msg = (
+            f"{name}: expected {arity} positional arguments and calendar= as a keyword, "
+            f"got {len(given)} positional arguments"
+        )
+        raise ValidationError(msg, field="calendar", expected="calendar=", got=given[0])
+    warnings.warn(
+        f"{name}(calendar, ...) is deprecated: pass the calendar last, as calendar= "
+        f"(as every other rule takes it)",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+    return given
+
+
+@overload
+def add_working_days(
+    start: dt.date, n: int, *, calendar: WorkingCalendar | None = None
+) -> dt.date: ...
+@overload
+def add_working_days(calendar: WorkingCalendar, start: dt.date, n: int, /) -> dt.date: ...
+def add_working_days(
+    start: Any, n: Any, *old: Any, calendar: WorkingCalendar | None = None
+) -> dt.date:
     """The ``n``-th working day after ``start``.
 
     The first working day **after** ``start`` is day 1, whether or not
@@ -791,33 +822,53 @@ def add_working_days(calendar: WorkingCalendar, start: dt.date, n: int) -> dt.da
     0`` returns ``start`` unchanged. A negative ``n`` counts backwards the
     same way: the last working day **before** ``start`` is day −1.
 
+    ``calendar`` is a keyword, last, as in every rule; without it, the China
+    official calendar (``projpush[cn]``). The order before 0.2,
+    ``add_working_days(start, n, calendar=calendar)``, still works and warns
+    (``DeprecationWarning``).
+
     Raises:
         CalendarCoverageError: ``start`` or the answer lies in a year the
             calendar has no data for.
         ValidationError: ``start`` is not a date or ``n`` not a whole number.
 
-    >>> add_working_days(china_calendar(), dt.date(2020, 9, 29), 5)
+    >>> add_working_days(dt.date(2020, 9, 29), 5, calendar=china_calendar())
     datetime.date(2020, 10, 13)
-    >>> add_working_days(china_calendar(), dt.date(2020, 10, 9), -1)
+    >>> add_working_days(dt.date(2020, 10, 9), -1, calendar=china_calendar())
     datetime.date(2020, 9, 30)
     """
+    if old:
+        calendar, start, n = _legacy_order("add_working_days", (start, n, *old), 2)
+    cal = resolve_calendar(calendar)
     date_arg(start, "start")
     whole_arg(n, "n", "working days")
+    return _shift(cal, start, n)
+
+
+def _shift(calendar: WorkingCalendar, start: dt.date, n: int) -> dt.date:
     if isinstance(calendar, _Indexed):
         return calendar._shift(start, n)  # noqa: SLF001
     if isinstance(calendar, FallbackCalendar):
         try:
-            return add_working_days(calendar.primary, start, n)
+            return _shift(calendar.primary, start, n)
         except CalendarCoverageError:
             pass
     return _generic_shift(calendar, start, n)
 
 
-def working_days_between(calendar: WorkingCalendar, start: dt.date, end: dt.date) -> int:
+@overload
+def working_days_between(
+    start: dt.date, end: dt.date, *, calendar: WorkingCalendar | None = None
+) -> int: ...
+@overload
+def working_days_between(calendar: WorkingCalendar, start: dt.date, end: dt.date, /) -> int: ...
+def working_days_between(
+    start: Any, end: Any, *old: Any, calendar: WorkingCalendar | None = None
+) -> int:
     """The number of working days ``d`` with ``start < d <= end``.
 
     This is the inverse of :func:`add_working_days`:
-    ``working_days_between(cal, s, add_working_days(cal, s, n)) == n``, for a
+    ``working_days_between(s, add_working_days(s, n, calendar=c), calendar=c) == n``, for a
     negative ``n`` too. When ``end`` is before ``start`` the result is minus
     the number of working days ``d`` with ``end <= d < start``.
 
@@ -826,22 +877,33 @@ def working_days_between(calendar: WorkingCalendar, start: dt.date, end: dt.date
             calendar has no data for.
         ValidationError: ``start`` or ``end`` is not a date.
 
-    >>> working_days_between(china_calendar(), dt.date(2020, 9, 29), dt.date(2020, 10, 13))
+    >>> working_days_between(dt.date(2020, 9, 29), dt.date(2020, 10, 13), calendar=china_calendar())
     5
     """
+    if old:
+        calendar, start, end = _legacy_order("working_days_between", (start, end, *old), 2)
+    cal = resolve_calendar(calendar)
     date_arg(start, "start")
     date_arg(end, "end")
+    return _count(cal, start, end)
+
+
+def _count(calendar: WorkingCalendar, start: dt.date, end: dt.date) -> int:
     if isinstance(calendar, _Indexed):
         return calendar._count(start, end)  # noqa: SLF001
     if isinstance(calendar, FallbackCalendar):
         try:
-            return working_days_between(calendar.primary, start, end)
+            return _count(calendar.primary, start, end)
         except CalendarCoverageError:
             pass
     return _generic_count(calendar, start, end)
 
 
-def next_working_day(calendar: WorkingCalendar, day: dt.date) -> dt.date:
+@overload
+def next_working_day(day: dt.date, *, calendar: WorkingCalendar | None = None) -> dt.date: ...
+@overload
+def next_working_day(calendar: WorkingCalendar, day: dt.date, /) -> dt.date: ...
+def next_working_day(day: Any, *old: Any, calendar: WorkingCalendar | None = None) -> dt.date:
     """``day`` itself if it is a working day, else the first working day after it.
 
     Raises:
@@ -849,13 +911,16 @@ def next_working_day(calendar: WorkingCalendar, day: dt.date) -> dt.date:
             calendar has no data for.
         ValidationError: ``day`` is not a date.
 
-    >>> next_working_day(china_calendar(), dt.date(2020, 10, 5))
+    >>> next_working_day(dt.date(2020, 10, 5), calendar=china_calendar())
     datetime.date(2020, 10, 9)
     """
-    date_arg(day, "day")
-    if calendar.is_working_day(day):
-        return day
-    return add_working_days(calendar, day, 1)
+    if old:
+        calendar, day = _legacy_order("next_working_day", (day, *old), 1)
+    cal = resolve_calendar(calendar)
+    checked = date_arg(day, "day")
+    if cal.is_working_day(checked):
+        return checked
+    return _shift(cal, checked, 1)
 
 
 # --------------------------------------------------------------------------- milestone timing
@@ -977,7 +1042,7 @@ def milestone_timing(
     days_late = (until - planned).days if late else 0
     working_days_late: int | None = None
     if calendar is not None:
-        working_days_late = working_days_between(calendar, planned, until) if late else 0
+        working_days_late = working_days_between(planned, until, calendar=calendar) if late else 0
     return MilestoneTiming(
         milestone=milestone,
         as_of=as_of,
@@ -1148,7 +1213,7 @@ def _reports_due(
     for moment in due_dates:
         due = moment.date()
         month = Month.of(due) - 1
-        on = due if calendar is None else next_working_day(calendar, due)
+        on = due if calendar is None else next_working_day(due, calendar=calendar)
         yield RhythmEvent(
             on, RhythmKind.MONTHLY_REPORT_DUE, month.first_day, month.last_day, str(month)
         )

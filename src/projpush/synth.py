@@ -848,7 +848,7 @@ def _play(  # noqa: C901, PLR0911, PLR0912 (one line per script reads best)
     difficult = issue.difficulty is Difficulty.DIFFICULT
 
     def wd(day: dt.date, n: int) -> dt.date:
-        return add_working_days(cal, day, n)
+        return add_working_days(day, n, calendar=cal)
 
     t = wd(issue.raised_on, 1)
     if script == "collected":
@@ -901,8 +901,8 @@ def _play(  # noqa: C901, PLR0911, PLR0912 (one line per script reads best)
 
 def _yellow(issue: Issue, due: dt.date) -> tuple[Issue, dt.date]:
     """Miss the deadline: a yellow sheet the next working day and a renewed limit of 3."""
-    t = add_working_days(CALENDAR_2020, due, 1)
-    renewed = add_working_days(CALENDAR_2020, t, 3)
+    t = add_working_days(due, 1, calendar=CALENDAR_2020)
+    renewed = add_working_days(t, 3, calendar=CALENDAR_2020)
     issue = issue.step(EventKind.SHEET_ISSUED, t, "市重点办", sheet=SheetColor.YELLOW)
     issue = issue.step(EventKind.DEADLINE_SET, t, "市重点办", deadline=renewed, note="限期整改")
     return issue, renewed
@@ -911,8 +911,8 @@ def _yellow(issue: Issue, due: dt.date) -> tuple[Issue, dt.date]:
 def _red(issue: Issue, due: dt.date, owner: str) -> tuple[Issue, dt.date]:
     """Miss the renewed limit too: a red sheet, and the office takes it over (挂牌督办)."""
     issue, renewed = _yellow(issue, due)
-    t = add_working_days(CALENDAR_2020, renewed, 1)
-    limit = add_working_days(CALENDAR_2020, t, 10)
+    t = add_working_days(renewed, 1, calendar=CALENDAR_2020)
+    limit = add_working_days(t, 10, calendar=CALENDAR_2020)
     issue = issue.step(EventKind.SHEET_ISSUED, t, "市重点办", sheet=SheetColor.RED)
     issue = issue.step(
         EventKind.ESCALATED,
@@ -928,43 +928,43 @@ def _red(issue: Issue, due: dt.date, owner: str) -> tuple[Issue, dt.date]:
 
 def _to_leader(issue: Issue, due: dt.date, owner: str, leader: str) -> Issue:
     issue, limit = _red(issue, due, owner)
-    t = add_working_days(CALENDAR_2020, limit, 1)
+    t = add_working_days(limit, 1, calendar=CALENDAR_2020)
     return issue.step(
         EventKind.ESCALATED,
         t,
         "市重点办",
         tier="city_leader",
         owner="市政府",
-        deadline=add_working_days(CALENDAR_2020, t, 10),
+        deadline=add_working_days(t, 10, calendar=CALENDAR_2020),
         note=f"提请{leader}副市长专题协调",
     )
 
 
 def _close(issue: Issue) -> Issue:
-    t = add_working_days(CALENDAR_2020, issue.status.updated, 2)
+    t = add_working_days(issue.status.updated, 2, calendar=CALENDAR_2020)
     return issue.step(EventKind.CLOSED, t, "市重点办", note="核验销号")
 
 
 def _close_after(issue: Issue, limit: dt.date, owner: str) -> Issue:
-    t = add_working_days(CALENDAR_2020, limit, -1)
+    t = add_working_days(limit, -1, calendar=CALENDAR_2020)
     return _close(issue.step(EventKind.RESOLVED, max(t, issue.status.updated), owner))
 
 
 def _rejected(issue: Issue, t: dt.date, owner: str) -> Issue:
-    t = add_working_days(CALENDAR_2020, t, 2)
+    t = add_working_days(t, 2, calendar=CALENDAR_2020)
     issue = issue.step(EventKind.RESOLVED, t, owner)
-    t = add_working_days(CALENDAR_2020, t, 1)
+    t = add_working_days(t, 1, calendar=CALENDAR_2020)
     issue = issue.step(EventKind.REJECTED, t, "市重点办", note="现场核验:摘牌手续未完成")
-    t = add_working_days(CALENDAR_2020, t, 2)
+    t = add_working_days(t, 2, calendar=CALENDAR_2020)
     return _close(issue.step(EventKind.RESOLVED, t, owner))
 
 
 def _close_paused(issue: Issue, t: dt.date, owner: str, party: str) -> Issue:
-    t = add_working_days(CALENDAR_2020, t, 1)
+    t = add_working_days(t, 1, calendar=CALENDAR_2020)
     issue = issue.step(EventKind.PAUSED, t, owner, party=party, note="等待上级审批")
-    t = add_working_days(CALENDAR_2020, t, 12)
+    t = add_working_days(t, 12, calendar=CALENDAR_2020)
     issue = issue.step(EventKind.RESUMED, t, owner, note=f"{party}批复")
-    t = add_working_days(CALENDAR_2020, t, 2)
+    t = add_working_days(t, 2, calendar=CALENDAR_2020)
     return _close(issue.step(EventKind.RESOLVED, t, owner))
 
 

@@ -621,7 +621,7 @@ def scenario_issue(
         difficulty=difficulty,
     )
     issue = assign(issue, assigned_on, chosen, by="办公室", tier=tier, calendar=cal)
-    return advance(issue, add_working_days(cal, assigned_on, n), chosen, cal)
+    return advance(issue, add_working_days(assigned_on, n, calendar=cal), chosen, cal)
 
 
 def advance_through(

@@ -1023,7 +1023,7 @@ def overdue_table(
         working, out = days.count(deadline, np.full(len(late), epoch_day(as_of)))
         if out.any():
             first = late["deadline"][int(np.flatnonzero(out)[0])]
-            working_days_between(cal, first, as_of)  # raises the object rule's error
+            working_days_between(first, as_of, calendar=cal)  # raises the object rule's error
     return late.select(
         pl.col("id").alias("issue"),
         "tier",

@@ -651,7 +651,7 @@ def _issue_figures(
         counts, out = span.count(start, end)
         if out.any():  # the object rule's error, for the first issue it would count
             row = int(np.flatnonzero(out)[0])
-            working_days_between(cal, closed["start"][row], closed["closed_on"][row])
+            working_days_between(closed["start"][row], closed["closed_on"][row], calendar=cal)
         days = int(counts.sum())
     rows = tuple(TierFigures(t, n, int(resolved_at.get(t, 0))) for t, n in reached.items())
     return IssueFigures(len(issues), len(closed), len(timed), on_time, days, rows)
