@@ -1348,8 +1348,8 @@ bad("report-policy-not-a-set",
 bad("report-render-language", lambda _: report.render(small_report(), lang="fr"),
     ValidationError, "lang", r"lang: expected 'zh' or 'en', got 'fr'", report.render)
 bad("report-render-format", lambda _: report.render(small_report(), fmt="xml"),
-    ValidationError, "fmt", r"fmt: expected 'text', 'json', 'csv' or 'html', got 'xml'",
-    report.render)
+    ValidationError, "fmt",
+    r"fmt: expected 'text', 'json', 'csv', 'csv-fields' or 'html', got 'xml'", report.render)
 bad("report-tables-unknown-project",
     lambda _: report.render_tables(folio(), D(2020, 5, 31), project="NB-404"),
     UnknownReferenceError, "project", r"project: no project .*'NB-404'", report.render_tables)

@@ -86,12 +86,20 @@ class TestDemo:
         assert 5 == len(report["lights"]["red"])
         assert report["lights"]["red"][0]["reasons_en"]
 
-    def test_csv_is_one_row_a_figure(self, capsys: pytest.CaptureFixture[str]) -> None:
-        """CSV output is field,value rows."""
-        status, out, _ = run(capsys, "demo", "--format", "csv")
+    def test_csv_is_the_tables(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """CSV output is the report's tables, after a byte-order mark, in --lang."""
+        status, out, _ = run(capsys, "demo", "--format", "csv", "--lang", "en")
         lines = out.splitlines()
         assert 0 == status
-        assert "field,value" == lines[0]
+        assert ["\ufeffReport", "item,content", "report month,2020-10"] == lines[:3]
+        assert "plan completion,share,73.2,%" in lines
+
+    def test_csv_fields_is_one_row_a_value(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """CSV fields output is field,value rows, after a byte-order mark."""
+        status, out, _ = run(capsys, "demo", "--format", "csv-fields")
+        lines = out.splitlines()
+        assert 0 == status
+        assert "\ufefffield,value" == lines[0]
         assert "as_of,2020-10-31" in lines
 
     def test_the_bundled_sample_is_the_generated_one(self) -> None:

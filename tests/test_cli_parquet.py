@@ -64,7 +64,7 @@ class TestConvert:
 class TestSubcommandsReadParquet:
     """report, tables and check read a Parquet ledger as they read the JSON one."""
 
-    @pytest.mark.parametrize("fmt", ["text", "json", "csv"])
+    @pytest.mark.parametrize("fmt", ["text", "json", "csv", "csv-fields"])
     @pytest.mark.parametrize("lang", ["zh", "en"])
     @pytest.mark.parametrize("trusted", [[], ["--trusted"]])
     def test_report_is_byte_identical(self, parquet, capsys, fmt, lang, trusted):

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from projpush.model import Portfolio
     from projpush.report import SupervisionReport
 
-FORMATS = [(fmt, lang) for fmt in ("text", "json", "csv") for lang in ("zh", "en")]
+FORMATS = [(fmt, lang) for fmt in ("text", "json", "csv", "csv-fields") for lang in ("zh", "en")]
 
 
 def printed(build: Any, *args: Any, **kwargs: Any) -> Any:

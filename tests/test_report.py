@@ -239,7 +239,7 @@ class TestFindingsInOneLanguage:
             for f in report.findings
         ]
         assert "findings[0].zh,机场快速路南延工程：配备多名服务秘书（李明、赵敏）" in render(
-            report, fmt="csv"
+            report, fmt="csv-fields"
         )
 
 
@@ -255,7 +255,8 @@ class TestNotes:
         assert report.to_dict()["notes"] == [
             {"code": "no_plans", "year": 2021, "zh": note.text("zh"), "en": english}
         ]
-        assert "notes[0].code,no_plans" in render(report, fmt="csv")
+        assert "notes[0].code,no_plans" in render(report, fmt="csv-fields")
+        assert "注意,台账中没有2021年的年度计划：投资数字为零" in render(report, fmt="csv")
 
     def test_none_when_planned_or_empty(self) -> None:
         assert build_report(sample_portfolio(), SAMPLE_AS_OF).notes == ()
@@ -295,14 +296,18 @@ class TestSpreadsheetSafeCsv:
 
     def test_no_cell_is_a_formula(self) -> None:
         """Every cell beginning with = + - @ TAB CR that is not a number is quoted."""
-        cells = self.cells(render(self.hostile(), fmt="csv"))
+        cells = self.cells(render(self.hostile(), fmt="csv-fields"))
         assert [c for c in cells if is_risky(c)] == []
         assert any(c.startswith("'-") for c in cells)  # a negative ratio, quoted
         assert "-10.1" in cells  # a negative number, not
+        tables = self.cells(render(self.hostile(), fmt="csv"))
+        assert [c for c in tables if is_risky(c)] == []
+        assert "-10.1" in tables
 
     def test_ratios_are_not_dates(self) -> None:
         """A ratio such as 5/6 is written 5÷6, exact, in the value fields only."""
-        rows = dict(csv.reader(io.StringIO(render(self.hostile(), fmt="csv"), newline="")))
+        text = render(self.hostile(), fmt="csv-fields")
+        rows = dict(csv.reader(io.StringIO(text, newline="")))
         assert "5÷6" == rows["summary.schedule.value"]
         assert ("5", "6") == (
             rows["summary.schedule.numerator"],

@@ -262,9 +262,12 @@ def _parser() -> argparse.ArgumentParser:
         choice(
             p,
             "--format",
-            ("text", "json", "csv", "xlsx", "html"),
+            ("text", "json", "csv", "csv-fields", "xlsx", "html"),
             default="text",
-            help="xlsx: a workbook, written to --output FILE.xlsx; html: one page",
+            help=(
+                "csv: the tables; csv-fields: a field,value row a value; xlsx: a workbook,"
+                " written to --output FILE.xlsx; html: one page"
+            ),
         )
         choice(p, "--lang", ("zh", "en"), default="zh")
         p.add_argument("--map", type=_path, metavar="FILE", help="save a light map (PNG or SVG)")
@@ -608,7 +611,17 @@ def _write_report(args: argparse.Namespace, out: _Console, result: SupervisionRe
         data = _encoded(args.output, text, encoding="utf-8", newline="")
         _atomic_write_bytes(args.output, data)  # the umask's mode, or the file's own
     else:
-        out.write(text)
+        out.write(_without_bom(text, out))
+
+
+def _without_bom(text: str, out: _Console) -> str:
+    """``text`` without its byte-order mark on a console whose encoding is no UTF.
+
+    The mark tells a spreadsheet that a CSV file is UTF-8: a redirected
+    UTF-8 output keeps it, a GBK or ASCII console has no use for it.
+    """
+    encoding = (getattr(out.stream, "encoding", None) or "").lower().replace("-", "")
+    return text[1:] if text.startswith("\ufeff") and not encoding.startswith("utf") else text
 
 
 def _is_parquet(path: Path) -> bool:

@@ -88,7 +88,7 @@ __all__ = [
     "sample_ledger",
 ]
 
-Format = Literal["text", "json", "csv", "html"]
+Format = Literal["text", "json", "csv", "csv-fields", "html"]
 Lang = Literal["zh", "en"]
 Progress = Callable[[str, int, int], None]
 _STATUS: Final = attrgetter("status")
@@ -545,7 +545,14 @@ _TEXT: Final = {
 
 
 def render(report: SupervisionReport, *, fmt: Format = "text", lang: Lang = "zh") -> str:
-    """Render a report as readable text, JSON (stable keys), CSV (one row a figure) or HTML.
+    """Render a report as readable text, JSON (stable keys), CSV tables, CSV fields or HTML.
+
+    CSV (``"csv"``) is the workbook's tables one after another, each under
+    its name, every column of one kind (text, dates, counts, numbers in the
+    unit the header or the row names), in ``lang``. CSV fields
+    (``"csv-fields"``) is the JSON flattened, a ``field,value`` row a value,
+    the same in both languages. Both begin with a byte-order mark, so that
+    Excel and WPS read them as UTF-8, and no cell runs as a formula.
 
     HTML is one self-contained page (一图五表): the light map
     (``report.light_map``) as inline SVG, the headline figures, every
@@ -555,9 +562,10 @@ def render(report: SupervisionReport, *, fmt: Format = "text", lang: Lang = "zh"
     colour, shape and name.
 
     Raises:
-        ValidationError: ``fmt`` is not text, json, csv or html, or ``lang`` not zh or en.
+        ValidationError: ``fmt`` is not text, json, csv, csv-fields or html, or
+            ``lang`` not zh or en.
     """
-    _check_choice("fmt", fmt, ("text", "json", "csv", "html"))
+    _check_choice("fmt", fmt, ("text", "json", "csv", "csv-fields", "html"))
     _check_choice("lang", lang, ("zh", "en"))
     with no_cycle_collection():
         return _render(report, fmt, lang)
@@ -567,7 +575,12 @@ def _render(report: SupervisionReport, fmt: Format, lang: Lang) -> str:
     if fmt == "json":
         return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
-        return _csv((k, _spreadsheet_ratio(k, v)) for k, v in _flatten(report.to_dict()))
+        from projpush._csvreport import csv_report  # noqa: PLC0415 (only when asked)
+
+        return csv_report(report, lang)
+    if fmt == "csv-fields":
+        fields = _csv((k, _spreadsheet_ratio(k, v)) for k, v in _flatten(report.to_dict()))
+        return _BOM + fields
     if fmt == "html":
         from projpush._page import page  # noqa: PLC0415 (the page's module only when asked)
 
@@ -685,6 +698,7 @@ def _csv(rows: Iterable[Iterable[str]], header: Iterable[str] = ("field", "value
     return csv_text([header, *rows], lineterminator="\n")
 
 
+_BOM: Final = "\ufeff"  # so that Excel and WPS read a CSV file as UTF-8
 _RATIO: Final = re.compile(r"(-?[0-9]+)/([0-9]+)")
 
 

@@ -1,0 +1,235 @@
+"""The monthly supervision report as CSV tables (private).
+
+:func:`projpush.report.render` with ``fmt="csv"`` is the public entry. The
+text is the workbook's tables (:mod:`projpush._xlsx`) one after another in
+one file, each a block: its name on a row of its own, its header row, its
+rows, then an empty row. Every column holds one kind of value: text,
+a date (``2020-10-31``), a count, or a number in the unit its header or its
+row's unit cell names (an amount in 亿元, exact; a share in percent and a
+gap in points, rounded half-up to one decimal as the text report prints
+them; a mean of days to one decimal; an index to three). A figure that does
+not apply is an empty cell. Every word is in the report's language.
+
+The text begins with a byte-order mark, so that Excel and WPS read it as
+UTF-8 and not in the system's code page, and every cell goes through
+:func:`projpush._csvsafe.csv_text`: none runs as a formula.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Final
+
+from projpush._csvsafe import csv_text
+from projpush._fmt import half_up
+from projpush._xlsx import _HEADERS, _SHEETS, _WORDS, Styled, _figures, tables
+from projpush.metrics import (
+    _LABELS_EN,
+    _LABELS_ZH,
+    Better,
+    NotApplicable,
+    Points,
+    Ratio,
+    _label,
+)
+from projpush.report import _BOM, _TEXT, _sheet_words, _tier_names
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from projpush.report import Lang, SupervisionReport
+
+__all__ = ["blocks", "csv_report"]
+
+_KINDS: Final = {
+    "zh": {
+        "count": "计数",
+        "amount": "金额",
+        "ratio": "比率",
+        "points": "百分点差",
+        "days": "天数",
+        "index": "指数",
+    },
+    "en": {
+        "count": "count",
+        "amount": "amount",
+        "ratio": "share",
+        "points": "gap",
+        "days": "days",
+        "index": "index",
+    },
+}
+_UNITS: Final = {
+    "zh": {
+        "amount": "亿元",
+        "ratio": "%",
+        "points": "百分点",
+        "days": "天",
+        "working_days": "工作日",
+    },
+    "en": {
+        "amount": "100M yuan",
+        "ratio": "%",
+        "points": "points",
+        "days": "days",
+        "working_days": "working days",
+    },
+}
+_OWN: Final = {
+    "zh": {
+        "report": "通报",
+        "overdue": "超期问题",
+        "counts": "未办结问题",
+        "rankings_unit": "计量单位",
+    },
+    "en": {
+        "report": "Report",
+        "overdue": "Overdue issues",
+        "counts": "Open issues",
+        "rankings_unit": "unit",
+    },
+}
+_OWN_HEADS: Final = {
+    "zh": {"report": ("项目", "内容"), "summary": ("指标", "类别", "数值", "计量单位")},
+    "en": {"report": ("item", "content"), "summary": ("figure", "kind", "value", "unit")},
+}
+# The figures that are means of days, and which days they count.
+_DAYS: Final = {"days_to_grant": "days", "working_days": "working_days"}
+
+Block = tuple[str, Sequence[str], list[Sequence[str]]]
+
+
+def csv_report(report: SupervisionReport, lang: Lang) -> str:
+    """The report's CSV text in ``lang``: a byte-order mark, then one block a table."""
+    rows: list[Sequence[str]] = []
+    for title, header, body in blocks(report, lang):
+        rows += [(title,), header, *body, ()]
+    return _BOM + csv_text(rows[:-1], lineterminator="\n")
+
+
+def blocks(report: SupervisionReport, lang: Lang) -> list[Block]:
+    """The tables, in order: the report's facts, figures, lights, issues, rankings, lists."""
+    own, mine, heads, names = _OWN[lang], _OWN_HEADS[lang], _HEADERS[lang], _SHEETS[lang]
+    book = tables(report, lang)
+    return [
+        (own["report"], mine["report"], list(_facts(report, lang))),
+        (names[0], mine["summary"], list(_summary(report, lang))),
+        (names[1], heads["lights"], _plain(book[1].rows)),
+        (own["overdue"], heads["issues"][:7], list(_overdue(report, lang))),
+        (own["counts"], heads["issues"][8:], list(_counts(report, lang))),
+        (names[3], (*heads["rankings"], own["rankings_unit"]), list(_rankings(report, lang))),
+        (names[4], heads["accountability"], _plain(book[4].rows)),
+        (names[5], heads["findings"], _plain(book[5].rows)),
+    ]
+
+
+def _facts(report: SupervisionReport, lang: Lang) -> Iterator[tuple[str, str]]:
+    words, text = _WORDS[lang], _TEXT[lang]
+    s, chosen = report.summary, report.policy
+    yield words["month"], "" if s.month is None else str(s.month)
+    yield words["as_of"], report.as_of.isoformat()
+    yield (
+        text["policy"],
+        chosen.zh if lang == "zh" and chosen.zh else f"{chosen.name} ({chosen.source})",
+    )
+    for note in report.notes:
+        yield text["note"], note.text(lang)
+
+
+def _summary(report: SupervisionReport, lang: Lang) -> Iterator[tuple[str, str, str, str]]:
+    """Each headline figure: its label, its kind, its value as a plain number, its unit."""
+    words = _WORDS[lang]
+    labels = _LABELS_ZH if lang == "zh" else _LABELS_EN
+    tiers = _tier_names(report.policy, lang)
+    kinds, units = _KINDS[lang], _UNITS[lang]
+    for key, figure in _figures(report.summary):
+        label = words[key] if key in words else _label(labels, key, tiers)
+        if isinstance(figure, tuple):
+            ratio, places = figure
+            kind = "days" if key in _DAYS else "index"
+            value = _number(ratio.value, places)
+            unit = units.get(_DAYS.get(key, ""), "")
+        elif isinstance(figure, Ratio):
+            kind, value, unit = "ratio", _number(figure.rounded(1)), units["ratio"]
+        elif isinstance(figure, Points):
+            kind, value, unit = "points", _number(figure.rounded(1)), units["points"]
+        elif isinstance(figure, Decimal):
+            kind, value, unit = "amount", _amount(figure), units["amount"]
+        else:
+            kind, value, unit = "count", str(figure), ""
+        yield label, kinds[kind], value, unit
+
+
+def _number(value: Any, places: int | None = None) -> str:
+    """A figure as a plain number (``73.2``, ``-10.1``); empty when it does not apply."""
+    if isinstance(value, NotApplicable):
+        return ""
+    if places is not None:
+        value = half_up(value, places)
+    return f"{value:f}"
+
+
+def _amount(yi: Decimal) -> str:
+    """An amount in 亿元, exact, without trailing zeros: ``374.4014``."""
+    text = f"{yi:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _plain(rows: Sequence[Sequence[Any]]) -> list[Sequence[str]]:
+    """The workbook's rows as CSV cells: a styled cell's value, a date in ISO, none empty."""
+    return [tuple(_text(cell) for cell in row) for row in rows]
+
+
+def _text(cell: Any) -> str:
+    if isinstance(cell, Styled):
+        cell = cell.value
+    if cell is None:
+        return ""
+    if isinstance(cell, dt.date):
+        return cell.isoformat()
+    return str(cell)
+
+
+def _overdue(report: SupervisionReport, lang: Lang) -> Iterator[tuple[str, ...]]:
+    tiers = _tier_names(report.policy, lang)
+    no_tier = _TEXT[lang]["no_tier"]
+    for o in report.overdue:
+        sheet = "none" if o.sheet is None else o.sheet.value
+        yield (
+            o.issue,
+            no_tier if o.tier is None else tiers.get(o.tier, o.tier),
+            o.owner or "",
+            o.deadline.isoformat(),
+            _sheet_words(sheet, lang),
+            str(o.calendar_days),
+            str(o.working_days),
+        )
+
+
+def _counts(report: SupervisionReport, lang: Lang) -> Iterator[tuple[str, str, str]]:
+    tiers = _tier_names(report.policy, lang)
+    no_tier = _TEXT[lang]["no_tier"]
+    for (tier, sheet), n in report.open_by_tier_and_sheet().items():
+        named = no_tier if tier == "none" else tiers.get(tier, tier)
+        yield named, _sheet_words(sheet, lang), str(n)
+
+
+def _rankings(report: SupervisionReport, lang: Lang) -> Iterator[tuple[str, ...]]:
+    labels = _LABELS_ZH if lang == "zh" else _LABELS_EN
+    words, units = _WORDS[lang], _UNITS[lang]
+    for ranking in report.summary.rankings:
+        name = _label(labels, "by_" + ranking.group)
+        direction = words["higher" if ranking.better is Better.HIGHER else "lower"]
+        figure = f"{_label(labels, ranking.figure)} ({direction})"
+        for row in ranking.rows:
+            value = row.value
+            if isinstance(value, Ratio):
+                shown, unit = _number(value.rounded(1)), units["ratio"]
+            elif isinstance(value, Points):
+                shown, unit = _number(value.rounded(1)), units["points"]
+            else:  # a ranked amount is any figure, not an amount in 万元
+                shown, unit = f"{value}", ""
+            rank = "" if row.rank is None else str(row.rank)
+            yield name, figure, rank, row.key, shown, unit
