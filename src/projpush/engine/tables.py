@@ -76,7 +76,7 @@ from projpush.model import (
 
 if TYPE_CHECKING:
     import os
-    from collections.abc import Callable, Iterable, Iterator
+    from collections.abc import Callable, Iterable, Iterator, Mapping
 
 pa: Any = require("pyarrow", extra="engine", user="projpush.engine")
 pq: Any = require("pyarrow.parquet", extra="engine", user="projpush.engine")
@@ -356,6 +356,29 @@ class LedgerTables:
         """``(name, table)`` for every table, in the order of :data:`TABLES`."""
         return ((name, getattr(self, name)) for name in TABLES)
 
+    def to_polars(self) -> dict[str, Any]:
+        """Every table as a typed ``polars.DataFrame`` (see :mod:`projpush.io.dataframes`)."""
+        from projpush.io.dataframes import to_polars  # noqa: PLC0415 (an edge of the engine)
+
+        return to_polars(self)
+
+    def to_pandas(self) -> dict[str, Any]:
+        """Every table as a typed ``pandas.DataFrame`` (see :mod:`projpush.io.dataframes`)."""
+        from projpush.io.dataframes import to_pandas  # noqa: PLC0415
+
+        return to_pandas(self)
+
+    @classmethod
+    def from_frames(cls, frames: Mapping[str, Any]) -> LedgerTables:
+        """Tables from pandas or polars DataFrames by name, conformed by :meth:`of`.
+
+        Raises:
+            ValidationError: see :func:`projpush.io.dataframes.from_frames`.
+        """
+        from projpush.io.dataframes import from_frames  # noqa: PLC0415
+
+        return from_frames(frames)
+
     @property
     def nbytes(self) -> int:
         """The tables' size in memory, in bytes."""
@@ -429,6 +452,9 @@ def conform(name: str, table: Any) -> Any:
             data = _encode_enum(data, kind, field)
         else:
             data = data.combine_chunks()
+            if kind == "money" and pa.types.is_floating(data.type):  # 479.33 has no float
+                expected = f"exact amounts ({MONEY}, Decimal or text), not binary floating point"
+                raise ValidationError.about(field, expected, str(data.type))
             try:
                 data = data.cast(_arrow_type(kind))
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as error:

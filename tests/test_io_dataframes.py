@@ -1,0 +1,123 @@
+"""The whole ledger as pandas and polars frames: typed columns, lossless round trips."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+pl = pytest.importorskip("polars")
+pd = pytest.importorskip("pandas")
+
+from projpush import testing  # noqa: E402
+from projpush.engine import LedgerTables, from_portfolio, to_portfolio  # noqa: E402
+from projpush.errors import ValidationError  # noqa: E402
+from projpush.synth import sample_portfolio  # noqa: E402
+
+
+def _equal(expected: LedgerTables, actual: LedgerTables) -> None:
+    for name, table in expected:
+        assert table.equals(getattr(actual, name)), name
+
+
+class TestPolars:
+    """Polars frames of every table, typed, and back."""
+
+    def test_types(self):
+        frames = from_portfolio(sample_portfolio()).to_polars()
+        assert 19 == len(frames)
+        events = frames["issue_events"]
+        assert pl.Date == events.schema["at"]
+        assert isinstance(events.schema["sheet"], pl.Enum)
+        assert pl.Decimal(38, 12) == frames["monthly"].schema["done"]
+        assert pl.Boolean == frames["approvals"].schema["required"]
+
+    def test_round_trip(self):
+        tables = from_portfolio(sample_portfolio())
+        _equal(tables, LedgerTables.from_frames(tables.to_polars()))
+
+    @settings(max_examples=25, suppress_health_check=[HealthCheck.too_slow])
+    @given(testing.portfolios())
+    def test_generated_portfolios_round_trip(self, portfolio):
+        tables = from_portfolio(portfolio)
+        assert portfolio == to_portfolio(LedgerTables.from_frames(tables.to_polars()))
+
+
+class TestPandas:
+    """Pandas frames of every table, typed, and back."""
+
+    def test_types(self):
+        frames = from_portfolio(sample_portfolio()).to_pandas()
+        events = frames["issue_events"]
+        assert "category" == str(events["kind"].dtype)
+        assert "decimal128(38, 12)[pyarrow]" == str(frames["monthly"]["done"].dtype)
+        assert "date32[day][pyarrow]" == str(events["at"].dtype)
+        assert isinstance(frames["projects"]["total_investment"].iloc[0], Decimal)
+
+    def test_round_trip(self):
+        tables = from_portfolio(sample_portfolio())
+        _equal(tables, LedgerTables.from_frames(tables.to_pandas()))
+
+    @settings(max_examples=25, suppress_health_check=[HealthCheck.too_slow])
+    @given(testing.portfolios())
+    def test_generated_portfolios_round_trip(self, portfolio):
+        tables = from_portfolio(portfolio)
+        assert portfolio == to_portfolio(LedgerTables.from_frames(tables.to_pandas()))
+
+    def test_frames_of_ones_own(self):
+        projects = pd.DataFrame(
+            {
+                "seq": [0],
+                "key": ["NB-7"],
+                "code": [None],
+                "local_id": ["NB-7"],
+                "name": ["港口扩建"],
+                "level": ["county"],
+                "category": ["industry"],
+                "stage": ["planned"],
+                "region": ["北仑区"],
+                "unit": ["市港航局"],
+                "owner": [None],
+                "total_investment": [Decimal("1500.5")],
+                "task_force": [None],
+            }
+        )
+        ledger = to_portfolio(LedgerTables.from_frames({"projects": projects}))
+        assert Decimal("1500.5") == ledger.project("NB-7").total_investment
+
+
+class TestErrors:
+    """A bad frame is refused, naming the table and column."""
+
+    def test_a_float_amount(self):
+        frame = from_portfolio(sample_portfolio()).to_polars()["annual_plans"]
+        frame = frame.with_columns(pl.col("plan").cast(pl.Float64))
+        with pytest.raises(
+            ValidationError,
+            match=r"annual_plans\.plan: expected exact amounts \(decimal128\(38, 12\), Decimal or "
+            r"text\), not binary floating point, got 'double'",
+        ):
+            LedgerTables.from_frames({"annual_plans": frame})
+
+    def test_an_unknown_table(self):
+        with pytest.raises(ValidationError, match="table: expected one of projects, "):
+            LedgerTables.from_frames({"project": pl.DataFrame()})
+
+    def test_not_a_frame(self):
+        with pytest.raises(
+            ValidationError, match="projects: expected a pandas or polars DataFrame"
+        ):
+            LedgerTables.from_frames({"projects": [1, 2]})
+
+    def test_not_tables(self):
+        from projpush.io.dataframes import to_polars  # noqa: PLC0415
+
+        with pytest.raises(ValidationError, match="tables: expected a LedgerTables, got 'dict'"):
+            to_polars({})
+
+    def test_an_unknown_enum_value(self):
+        frame = from_portfolio(sample_portfolio()).to_pandas()["projects"]
+        frame["stage"] = frame["stage"].astype(str).replace("planned", "谋划中")
+        with pytest.raises(ValidationError, match=r"projects\.stage: expected one of 'planned'"):
+            LedgerTables.from_frames({"projects": frame})
