@@ -2,7 +2,8 @@
 
 Needs the optional extra ``projpush[plot]`` (matplotlib), imported only when a
 function here is called, so ``import projpush.plot`` always works. The data
-comes from :func:`projpush.lights.light_map`.
+comes from :func:`projpush.lights.light_map`; a sensitivity table's bar chart from
+:func:`projpush.foresight.sensitivity`.
 
 Chinese labels need a CJK font. The first font of :data:`CJK_FONTS` that
 matplotlib can find is used; when none is installed, the picture falls back
@@ -30,9 +31,17 @@ if TYPE_CHECKING:
 
     from matplotlib.figure import Figure
 
+    from projpush.foresight import Sensitivity
     from projpush.lights import LightMap
 
-__all__ = ["CJK_FONTS", "COLOURS", "light_map_figure", "save_light_map"]
+__all__ = [
+    "CJK_FONTS",
+    "COLOURS",
+    "light_map_figure",
+    "save_light_map",
+    "save_sensitivity",
+    "sensitivity_figure",
+]
 
 CJK_FONTS: Final = (
     "Noto Sans CJK SC",
@@ -192,3 +201,76 @@ def _metadata(suffix: str) -> dict[str, Any]:
     if suffix == ".svg":
         return {"Date": None, "Creator": "projpush"}
     return {"Software": "projpush"}
+
+
+def sensitivity_figure(sensitivity: Sensitivity, lang: str = "zh") -> Figure:
+    """A small bar chart of a sensitivity table: projects that change light, by value.
+
+    One bar per moved value (labelled with it); a value the policy refuses
+    gets no bar and its label says so.
+
+    Raises:
+        ValidationError: ``lang`` is neither ``"zh"`` nor ``"en"``.
+        ImportError: matplotlib is not installed (``projpush[plot]``).
+    """
+    if lang not in ("zh", "en"):
+        raise ValidationError.about("lang", "'zh' or 'en'", lang)
+    _matplotlib()
+    from matplotlib.figure import Figure  # noqa: PLC0415
+
+    font = _cjk_font() if lang == "zh" else None
+    chinese = font is not None
+    text_kw: dict[str, Any] = {"fontfamily": [font, "DejaVu Sans"]} if chinese else {}
+    rows = sensitivity.table()
+    labels = [
+        f"{offset}\n{'×' if r.error else value}"
+        for (offset, value, *_), r in zip(rows, sensitivity.rows, strict=True)
+    ]
+    changed = [0 if r.error else len(r.changed) for r in sensitivity.rows]
+    fig = Figure(figsize=(max(3.0, 0.9 * len(rows) + 1.5), 3.0), layout="constrained")
+    ax = fig.add_subplot()
+    ax.bar(range(len(rows)), changed, color=COLOURS[Light.YELLOW])
+    ax.set_xticks(range(len(rows)))
+    ax.set_xticklabels(labels)
+    parameter = _ascii(sensitivity.parameter)
+    ax.set_xlabel(
+        f"{parameter}（步长 {sensitivity.step}）"
+        if chinese
+        else f"{parameter} (step {sensitivity.step})",
+        **text_kw,
+    )
+    ax.set_ylabel("变灯项目数" if chinese else "projects changing light", **text_kw)
+    base = "none" if sensitivity.base is None else str(sensitivity.base)
+    title = (
+        f"阈值敏感性（{_ascii(sensitivity.policy)}，现值 {base}）"
+        if chinese
+        else f"Sensitivity ({_ascii(sensitivity.policy)}, now {base})"
+    )
+    ax.set_title(title, **text_kw)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    return fig
+
+
+def save_sensitivity(
+    sensitivity: Sensitivity, path: str | os.PathLike[str], lang: str = "zh", *, dpi: int = 120
+) -> Path:
+    """Draw :func:`sensitivity_figure` and write it to ``path`` (PNG or SVG), atomically.
+
+    Returns:
+        The path written.
+
+    Raises:
+        ValidationError: the suffix is neither ``.png`` nor ``.svg``, or ``lang`` is bad.
+        ImportError: matplotlib is not installed (``projpush[plot]``).
+    """
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix not in _SUFFIXES:
+        raise ValidationError.about("path", "a file name ending in .png or .svg", str(path))
+    fig = sensitivity_figure(sensitivity, lang)
+    picture = BytesIO()
+    with _quiet_glyphs(), _matplotlib().rc_context({"svg.hashsalt": "projpush"}):
+        fig.savefig(picture, format=suffix[1:], dpi=dpi, metadata=_metadata(suffix))
+    _atomic_write_bytes(target, picture.getvalue())
+    return target

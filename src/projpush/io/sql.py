@@ -1,0 +1,851 @@
+"""The ledger in a SQL database: SQLite and PostgreSQL (台账数据库).
+
+The database holds the nineteen tables of :mod:`projpush.engine.tables`,
+with the same names, columns and meanings (``docs/tables.md``); the DDL is
+made from those schemas (:func:`ddl`), never written by hand. The types:
+
+- **Money** is ``NUMERIC(38, 12)`` on PostgreSQL, exact. SQLite has no
+  exact decimal type (its ``NUMERIC`` affinity stores a REAL whenever it
+  can), so there money is ``TEXT`` holding the exact decimal form
+  (``'479.33'``), and a ``CHECK`` refuses any other storage class.
+- **Dates** are ``DATE`` on PostgreSQL and ISO ``'YYYY-MM-DD'`` ``TEXT`` on
+  SQLite (a ``CHECK`` refuses any text SQLite's ``date()`` would not give
+  back unchanged); a month is the date of its first day.
+- **Enums** are their stable values (``'under_construction'``), with a
+  ``CHECK`` listing every member. Booleans are ``BOOLEAN``, or ``0``/``1``
+  on SQLite.
+- Each table has its primary key (``projects.key``, a child's owner and
+  ``seq``, ...) and the foreign keys of the references the model checks (a
+  child row's project, an event's issue, a leader's projects).
+
+:func:`write_sql` writes a ledger in one transaction and :func:`read_sql`
+reads it back into Arrow tables, equal: through ADBC (``fetch_arrow_table``)
+without a Python object per row when the target is a path or a URL.
+
+>>> import tempfile
+>>> from pathlib import Path
+>>> from projpush.engine import from_portfolio, to_portfolio
+>>> from projpush.synth import sample_portfolio
+>>> ledger = sample_portfolio()
+>>> city = Path(tempfile.mkdtemp()) / "city.sqlite"
+>>> write_sql(ledger, city)
+>>> to_portfolio(read_sql(city)) == ledger
+True
+>>> print(ddl("postgresql").splitlines()[0])
+CREATE TABLE "projects" (
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import os
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+import attrs
+
+from projpush._extras import require
+from projpush.csvledger import (  # the CSV reader's field rules, over a database's rows
+    _BY_FILE,
+    CSV_FILES,
+    _column_name,
+    _norm_header,
+    _problem,
+    _Reader,
+    _Row,
+)
+from projpush.engine.tables import MONEY, TABLES, LedgerTables, _arrow_type, _columns
+from projpush.errors import LedgerError, ProjpushError, ValidationError
+from projpush.model import Portfolio
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+pa: Any = require("pyarrow", extra="sql", user="projpush.io.sql")
+pc: Any = require("pyarrow.compute", extra="sql", user="projpush.io.sql")
+
+__all__ = [
+    "DIALECTS",
+    "SQLITE_SUFFIXES",
+    "ColumnMap",
+    "ddl",
+    "is_sql_target",
+    "read_sql",
+    "write_sql",
+]
+
+DIALECTS: Final = ("sqlite", "postgresql")
+"""The databases projpush writes and reads: SQLite, the embedded default, and PostgreSQL."""
+
+SQLITE_SUFFIXES: Final = (".sqlite", ".sqlite3", ".db")
+"""The file names read as a SQLite ledger."""
+
+# Primary key and foreign keys (columns, table, its columns) of each table, where the
+# model makes them hold: unique keys, ids and names; the references it resolves.
+_PROJECT: Final = ("projects", ("key",))
+_KEYS: Final[
+    dict[str, tuple[tuple[str, ...], tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...]]]
+] = {
+    "projects": (("key",), ()),
+    "annual_plans": (("key", "year"), ((("key",), *_PROJECT),)),
+    "monthly": (("key", "month"), ((("key",), *_PROJECT),)),
+    "milestones": (("key", "seq"), ((("key",), *_PROJECT),)),
+    "approvals": (("key", "seq"), ((("key",), *_PROJECT),)),
+    "stage_events": (("key", "seq"), ((("key",), *_PROJECT),)),
+    "site_observations": (("key", "seq"), ((("key",), *_PROJECT),)),
+    "leaders": (("name",), ()),
+    "leader_projects": (
+        ("leader", "seq"),
+        ((("leader",), "leaders", ("name",)), (("project",), *_PROJECT)),
+    ),
+    "secretaries": (("name",), ()),
+    "secretary_projects": (
+        ("secretary", "seq"),
+        ((("secretary",), "secretaries", ("name",)), (("project",), *_PROJECT)),
+    ),
+    "secretary_cadences": (
+        ("secretary", "project"),
+        ((("secretary",), "secretaries", ("name",)),),
+    ),
+    "contacts": (("secretary", "seq"), ((("secretary",), "secretaries", ("name",)),)),
+    "issues": (("id",), ((("project",), *_PROJECT),)),
+    "issue_events": (("issue", "seq"), ((("issue",), "issues", ("id",)),)),
+    "units": (("name",), ()),
+    "task_forces": (("name",), ()),
+    "task_force_members": (("task_force", "seq"), ((("task_force",), "task_forces", ("name",)),)),
+    "task_force_projects": (
+        ("task_force", "seq"),
+        ((("task_force",), "task_forces", ("name",)), (("project",), *_PROJECT)),
+    ),
+}
+
+
+def _quote(name: str) -> str:
+    """An SQL identifier, double-quoted: ``on``, ``at``, ``key`` and ``rank`` are SQL words."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _is_enum(kind: Any) -> bool:
+    return isinstance(kind, type) and issubclass(kind, enum.Enum)
+
+
+def _sql_type(kind: Any, dialect: str) -> str:
+    if _is_enum(kind) or kind == "string":
+        return "TEXT"
+    if kind == "money":
+        return "NUMERIC(38, 12)" if dialect == "postgresql" else "TEXT"
+    if kind == "date32":
+        return "DATE" if dialect == "postgresql" else "TEXT"
+    if kind == "bool":
+        return "BOOLEAN" if dialect == "postgresql" else "INTEGER"
+    if kind == "int16" and dialect == "postgresql":
+        return "SMALLINT"
+    return "INTEGER"
+
+
+def _check(column: str, kind: Any, nullable: bool, dialect: str) -> str | None:
+    """The CHECK of one column, if its type alone does not hold its values."""
+    name = _quote(column)
+    if _is_enum(kind):
+        return f"{name} IN ({', '.join(_literal(m.value) for m in kind)})"
+    if dialect != "sqlite":
+        return None
+    if kind == "money":  # SQLite stores any text in any column: digits, a point, a sign
+        rule = f"typeof({name}) = 'text' AND {name} GLOB '*[0-9]*' AND {name} NOT GLOB '*[^0-9.-]*'"
+        return f"{name} IS NULL OR {rule}" if nullable else rule
+    if kind == "date32":
+        return f"date({name}) IS {name}"
+    if kind == "bool":
+        return f"{name} IN (0, 1)"
+    return None
+
+
+def _dialect(value: object) -> str:
+    if value not in DIALECTS:
+        raise ValidationError.about("dialect", f"one of {', '.join(DIALECTS)}", value)
+    return str(value)
+
+
+def ddl(dialect: str) -> str:
+    """The ``CREATE TABLE`` statements of the ledger's tables, for ``dialect``.
+
+    Made from the tables' Arrow schemas, so the two dialects and the tables
+    cannot drift apart.
+
+    >>> print(ddl("sqlite").split(";")[1].strip())  # doctest: +NORMALIZE_WHITESPACE
+    CREATE TABLE "annual_plans" (
+      "key" TEXT NOT NULL,
+      "year" INTEGER NOT NULL,
+      "plan" TEXT NOT NULL CHECK (typeof("plan") = 'text' AND "plan" GLOB '*[0-9]*' AND
+        "plan" NOT GLOB '*[^0-9.-]*'),
+      PRIMARY KEY ("key", "year"),
+      FOREIGN KEY ("key") REFERENCES "projects" ("key")
+    )
+
+    Raises:
+        ValidationError: ``dialect`` is not one of :data:`DIALECTS`.
+    """
+    dialect = _dialect(dialect)
+    return "".join(f"{statement};\n" for statement in _statements(dialect))
+
+
+def _statements(dialect: str) -> list[str]:
+    statements = []
+    for table in TABLES:
+        lines = []
+        for column, kind, nullable in _columns(table):
+            line = f"  {_quote(column)} {_sql_type(kind, dialect)}"
+            if not nullable:
+                line += " NOT NULL"
+            check = _check(column, kind, nullable, dialect)
+            if check is not None:
+                line += f" CHECK ({check})"
+            lines.append(line)
+        primary, foreign = _KEYS[table]
+        lines.append(f"  PRIMARY KEY ({', '.join(map(_quote, primary))})")
+        for own, other, theirs in foreign:
+            lines.append(
+                f"  FOREIGN KEY ({', '.join(map(_quote, own))}) REFERENCES "
+                f"{_quote(other)} ({', '.join(map(_quote, theirs))})"
+            )
+        body = ",\n".join(lines)
+        statements.append(f"CREATE TABLE {_quote(table)} (\n{body}\n)")
+    return statements
+
+
+# --------------------------------------------------------------------------- connections
+
+
+def is_sql_target(target: object) -> bool:
+    """True for a database URL (``scheme://...``) or a path named ``*.sqlite``, ``*.db``.
+
+    Decided from the text alone: nothing is opened or imported.
+
+    >>> is_sql_target("city.sqlite"), is_sql_target("postgresql://host/db"), is_sql_target("a.json")
+    (True, True, False)
+    """
+    if isinstance(target, os.PathLike):
+        target = os.fspath(target)
+    if not isinstance(target, str):
+        return False
+    return "://" in target or Path(target).suffix.lower() in SQLITE_SUFFIXES
+
+
+@attrs.define
+class _Connection:
+    """One open database: its dialect, the DB-API connection, and how to use it."""
+
+    dialect: str
+    raw: Any
+    adbc: bool
+    owned: bool  # opened here, so closed here
+    sqlalchemy: Any = None  # the SQLAlchemy Connection whose transaction we commit
+    placeholder: str = "?"
+
+    explicit: bool = False  # autocommit on: BEGIN, COMMIT and ROLLBACK are statements
+    _cursor: Any = None
+
+    def cursor(self) -> Any:
+        """The one cursor of this use, closed with it (ADBC warns of a cursor left open)."""
+        if self._cursor is None:
+            self._cursor = self.raw.cursor()
+        return self._cursor
+
+    def begin(self) -> None:
+        if self.explicit:
+            self.cursor().execute("BEGIN")
+
+    def commit(self) -> None:
+        if self.explicit:
+            self.cursor().execute("COMMIT")
+        else:  # the driver's connection: SQLAlchemy did not see our statements
+            self.raw.commit()
+
+    def rollback(self) -> None:
+        if self.explicit:
+            self.cursor().execute("ROLLBACK")
+        else:
+            self.raw.rollback()
+
+    def close(self) -> None:
+        if self._cursor is not None:
+            self._cursor.close()
+            self._cursor = None
+        if self.owned:
+            (self.sqlalchemy or self.raw).close()
+
+
+def _url_dialect(url: str) -> str:
+    scheme = url.partition("://")[0].partition("+")[0].lower()
+    if scheme in {"postgres", "postgresql"}:
+        return "postgresql"
+    if scheme == "sqlite":
+        return "sqlite"
+    raise ValidationError.about(
+        "target", "a sqlite:// or postgresql:// URL (SQLite or PostgreSQL)", url
+    )
+
+
+def _open(target: Any, *, create: bool) -> _Connection:
+    """Open ``target`` (a path, a URL, an engine or a connection) for reading or writing."""
+    if isinstance(target, os.PathLike | str):
+        return _open_text(os.fspath(target), create=create)
+    module = type(target).__module__.partition(".")[0]
+    if module == "sqlalchemy":
+        return _open_sqlalchemy(target)
+    if module.startswith("adbc_driver"):
+        vendor = str(target.adbc_get_info().get("vendor_name", "")).lower()
+        dialect = "postgresql" if "postgres" in vendor else "sqlite" if "sqlite" in vendor else ""
+        if not dialect:
+            raise ValidationError.about(
+                "target", "an ADBC connection to SQLite or PostgreSQL", vendor
+            )
+        return _Connection(dialect, target, adbc=True, owned=False)
+    return _open_dbapi(target, module)
+
+
+def _open_text(text: str, *, create: bool) -> _Connection:
+    if "://" in text:
+        dialect = _url_dialect(text)
+        rest = text.partition("://")[2]
+        if dialect == "sqlite":  # SQLAlchemy's sqlite:///relative.db, sqlite:////abs.db
+            file = rest.removeprefix("/")
+            if not file:
+                raise ValidationError.about("target", "a sqlite:///FILE URL naming a file", text)
+            return _open_text(file, create=create)
+        driver = require("adbc_driver_postgresql.dbapi", extra="sql", user="projpush.io.sql")
+        uri = f"postgresql://{rest}"
+        try:
+            raw = driver.connect(uri)
+        except Exception as error:  # noqa: BLE001 (the driver's own error kinds vary)
+            raise LedgerError(
+                f"target: cannot connect to {_hide_password(text)}: {_first_line(error)}",
+                field="target",
+                expected="a reachable PostgreSQL server",
+                got=_hide_password(text),
+            ) from None
+        return _Connection("postgresql", raw, adbc=True, owned=True)
+    path = Path(text)
+    if not create and not path.is_file():
+        raise LedgerError.about("target", "an existing SQLite ledger file", text)
+    if path.is_dir():
+        raise LedgerError.about("target", "a SQLite file, not a folder", text)
+    driver = require("adbc_driver_sqlite.dbapi", extra="sql", user="projpush.io.sql")
+    raw = driver.connect(str(path), autocommit=True)
+    opened = _Connection("sqlite", raw, adbc=True, owned=True)
+    opened.cursor().execute("PRAGMA foreign_keys = ON")  # a no-op inside a transaction
+    opened.explicit = True  # so the transaction is begun and ended in SQL, as SQLite says
+    return opened
+
+
+def _open_sqlalchemy(target: Any) -> _Connection:
+    name = target.dialect.name
+    dialect = {"sqlite": "sqlite", "postgresql": "postgresql"}.get(name)
+    if dialect is None:
+        raise ValidationError.about("target", "a SQLAlchemy engine of SQLite or PostgreSQL", name)
+    owned = hasattr(target, "raw_connection")  # an Engine: we open a connection of our own
+    connection = target.connect() if owned else target
+    raw = connection.connection.driver_connection
+    module = type(raw).__module__.partition(".")[0]
+    opened = _open_dbapi(raw, module)
+    opened.sqlalchemy, opened.owned = connection, owned
+    return opened
+
+
+def _open_dbapi(raw: Any, module: str) -> _Connection:
+    if module in {"sqlite3", "_sqlite3"}:
+        return _Connection("sqlite", raw, adbc=False, owned=False)
+    if module in {"psycopg", "psycopg2"}:
+        return _Connection("postgresql", raw, adbc=False, owned=False, placeholder="%s")
+    if module.startswith("adbc_driver"):
+        return _open(raw, create=False)
+    raise ValidationError.about(
+        "target",
+        "a path, a URL, a SQLAlchemy engine or connection, a sqlite3, psycopg or ADBC connection",
+        type(raw).__name__,
+    )
+
+
+def _hide_password(url: str) -> str:
+    scheme, sep, rest = url.partition("://")
+    credentials, at, host = rest.rpartition("@")
+    if not at or ":" not in credentials:
+        return url
+    return f"{scheme}{sep}{credentials.partition(':')[0]}:***@{host}"
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def write_sql(ledger: LedgerTables | Portfolio, target: object, *, replace: bool = False) -> None:
+    """Write ``ledger`` to the database ``target``, in one transaction.
+
+    ``target`` is a path (a SQLite file, created if missing), a URL
+    (``sqlite:///city.sqlite``, ``postgresql://user@host/db``), a SQLAlchemy
+    engine or connection, or a DB-API connection (sqlite3, psycopg, ADBC).
+    The ledger's tables are created there with :func:`ddl`; other tables are
+    left alone. A connection given is committed; one opened here is closed.
+
+    Raises:
+        ValidationError: ``ledger`` is neither a Portfolio nor a LedgerTables,
+            or ``target`` is not a database projpush writes.
+        LedgerError: the database already holds ledger tables and ``replace``
+            is false (``replace=True`` drops them first), it cannot be
+            reached, or it refused the rows (the message names the table).
+        ImportError: the ``sql`` extra is missing.
+    """
+    if isinstance(ledger, Portfolio):
+        from projpush.engine.tables import from_portfolio  # noqa: PLC0415
+
+        ledger = from_portfolio(ledger)
+    if not isinstance(ledger, LedgerTables):
+        raise ValidationError.about(
+            "ledger", "a Portfolio or a LedgerTables", type(ledger).__name__
+        )
+    connection = _open(target, create=True)
+    connection.begin()
+    try:
+        cursor = connection.cursor()
+        present = [t for t in TABLES if t in _existing(connection, cursor)]
+        if present and not replace:
+            _refuse_present(present)
+        table = "the schema"
+        try:
+            for name in reversed(present):
+                cursor.execute(f"DROP TABLE {_quote(name)}")
+            for statement in _statements(connection.dialect):
+                cursor.execute(statement)
+            for table, data in ledger:
+                _insert(connection, cursor, table, _to_sql(data, table, connection.dialect))
+        except ProjpushError:
+            raise
+        except Exception as error:  # noqa: BLE001 (each driver has its own error classes)
+            msg = f"{table}: the database refused the rows: {_first_line(error)}"
+            raise LedgerError(
+                msg, field=table, expected="rows the schema holds", got=None
+            ) from None
+        connection.commit()
+    except BaseException:
+        connection.rollback()
+        raise
+    finally:
+        connection.close()
+
+
+def _refuse_present(present: list[str]) -> None:
+    listed = ", ".join(present[:3]) + (", ..." if len(present) > 3 else "")
+    msg = (
+        f"target: the database already holds ledger tables ({listed}); "
+        "pass replace=True (--replace) to write over them"
+    )
+    raise LedgerError(msg, field="target", expected="a database without them", got=listed)
+
+
+def _existing(connection: _Connection, cursor: Any) -> set[str]:
+    if connection.dialect == "sqlite":
+        query = "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')"
+    else:
+        query = (
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+        )
+    cursor.execute(query)
+    return {row[0] for row in cursor.fetchall()}
+
+
+_TRAILING: Final = r"(\.[0-9]*?)0+$"
+
+
+def _plain_text(money: Any) -> Any:
+    """Exact decimal text without trailing zeros: ``479.330000000000`` -> ``479.33``.
+
+    Through polars: Arrow's own cast writes small amounts in scientific
+    notation (``0E-12``, ``1.000E-9``).
+    """
+    pl = require("polars", extra="sql", user="projpush.io.sql")
+    text = pl.from_arrow(money).cast(pl.String).to_arrow().cast(pa.string())
+    text = pc.replace_substring_regex(text, pattern=_TRAILING, replacement=r"\1")
+    return pc.replace_substring_regex(text, pattern=r"\.$", replacement="")
+
+
+def _to_sql(table: Any, name: str, dialect: str) -> Any:
+    """The Arrow table of ``name`` with the column types the database holds."""
+    arrays, names = [], []
+    for column, kind, _ in _columns(name):
+        data = table.column(column).combine_chunks()
+        if _is_enum(kind):
+            data = data.cast(pa.string())
+        elif dialect == "sqlite" and kind == "money":
+            data = _plain_text(data)
+        elif dialect == "sqlite" and kind == "date32":
+            data = data.cast(pa.string())
+        elif dialect == "sqlite" and kind == "bool":
+            data = data.cast(pa.int64())
+        arrays.append(data)
+        names.append(column)
+    return pa.Table.from_arrays(arrays, names=names)
+
+
+def _insert(connection: _Connection, cursor: Any, name: str, data: Any) -> None:
+    if not data.num_rows:
+        return
+    if connection.adbc:
+        cursor.adbc_ingest(name, data, mode="append")
+        return
+    columns = ", ".join(map(_quote, data.column_names))
+    marks = ", ".join([connection.placeholder] * data.num_columns)
+    statement = f"INSERT INTO {_quote(name)} ({columns}) VALUES ({marks})"  # noqa: S608 (quoted)
+    for batch in data.to_batches(max_chunksize=10_000):
+        values = [column.to_pylist() for column in batch.columns]
+        cursor.executemany(statement, list(zip(*values, strict=True)))
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_sql(target: object, *, mapping: Mapping[str, ColumnMap] | None = None) -> LedgerTables:
+    """Read the ledger tables of the database ``target`` (see :func:`write_sql`).
+
+    From a path or a URL the tables come through ADBC as Arrow, without a
+    Python object per row; from a SQLAlchemy or DB-API connection through its
+    cursor. Every column is checked as :meth:`LedgerTables.of` checks it; a
+    value the column type cannot hold is named by ``table.column`` and the
+    row's primary key. A missing table other than ``projects`` is empty.
+
+    With ``mapping`` the tables are the user's own, named and labelled their
+    way: see :class:`ColumnMap`.
+
+    Raises:
+        LedgerError: the database has no ``projects`` table, cannot be
+            reached, or refused the query.
+        ValidationError: a value does not fit its column (``table.column``,
+            the row's key), or ``target`` is not a database projpush reads.
+        ImportError: the ``sql`` extra is missing.
+    """
+    if mapping is not None:
+        from projpush.engine.tables import from_portfolio  # noqa: PLC0415
+
+        return from_portfolio(read_mapped(target, mapping))
+    connection = _open(target, create=False)
+    try:
+        cursor = connection.cursor()
+        present = _existing(connection, cursor)
+        if "projects" not in present:
+            raise LedgerError.about(
+                "target", "a database with a projects table (a projpush ledger)", _shown(target)
+            )
+        tables = {}
+        for name in TABLES:
+            if name not in present:
+                continue
+            have = _table_columns(connection, cursor, name)
+            columns = [c for c, _, _ in _columns(name) if c in have]
+            tables[name] = _from_sql(_select(connection, cursor, name, columns), name)
+    finally:
+        connection.close()
+    return LedgerTables.of(**tables)
+
+
+def _shown(target: object) -> str:
+    if isinstance(target, os.PathLike | str):
+        return _hide_password(os.fspath(target))
+    return type(target).__name__
+
+
+def _table_columns(connection: _Connection, cursor: Any, name: str) -> set[str]:
+    if connection.dialect == "sqlite":
+        cursor.execute(f"PRAGMA table_info({_quote(name)})")
+        return {row[1] for row in cursor.fetchall()}
+    mark = connection.placeholder if not connection.adbc else "$1"
+    cursor.execute(
+        "SELECT column_name FROM information_schema.columns "  # noqa: S608 (a placeholder)
+        f"WHERE table_schema = current_schema() AND table_name = {mark}",
+        (name,),
+    )
+    return {row[0] for row in cursor.fetchall()}
+
+
+def _select(connection: _Connection, cursor: Any, name: str, columns: Sequence[str]) -> Any:
+    """The rows of ``name`` as an Arrow table of the database's own types."""
+    query = f"SELECT {', '.join(map(_quote, columns))} FROM {_quote(name)}"  # noqa: S608 (quoted)
+    if connection.adbc:
+        if connection.dialect == "sqlite":
+            # The SQLite driver infers each column's type from its first batch: one batch
+            # of every row, so a column empty at the top is typed by the rows below.
+            cursor.execute(f"SELECT count(*) FROM {_quote(name)}")  # noqa: S608 (quoted names)
+            rows = int(cursor.fetchone()[0])
+            cursor.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": str(max(rows, 1))})
+        cursor.execute(query)
+        return cursor.fetch_arrow_table()
+    cursor.execute(query)
+    fetched = cursor.fetchall()
+    values = list(zip(*fetched, strict=True)) if fetched else [() for _ in columns]
+    return pa.Table.from_arrays([_array(list(v)) for v in values], names=list(columns))
+
+
+def _array(values: list[Any]) -> Any:
+    """An Arrow array of a DB-API column; a NUMERIC's ``Decimal`` at the ledger's scale."""
+    if any(type(v) is Decimal for v in values):
+        try:
+            return pa.array(values, MONEY)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            return pa.array([None if v is None else str(v) for v in values], pa.string())
+    try:
+        return pa.array(values)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return pa.array([None if v is None else str(v) for v in values], pa.string())
+
+
+def _target_type(kind: Any) -> Any:
+    if kind == "money":
+        return MONEY
+    if kind == "date32":
+        return pa.date32()
+    if kind == "bool":
+        return pa.bool_()
+    return None
+
+
+def _from_sql(table: Any, name: str) -> Any:
+    """``table`` as read, with money, dates and booleans in the ledger's Arrow types."""
+    kinds = {c: kind for c, kind, _ in _columns(name)}
+    arrays = []
+    for column in table.column_names:
+        data = table.column(column).combine_chunks()
+        if isinstance(data.type, pa.ExtensionType):  # PostgreSQL's NUMERIC, as its text
+            data = data.storage
+        kind = kinds[column]
+        target = _target_type(kind)
+        if data.null_count == len(data):  # typed by nothing in it: an empty or all-null column
+            data = pa.nulls(len(data), pa.string() if _is_enum(kind) else _arrow_type(kind))
+        elif target is not None and data.type != target:
+            data = _cast(table, name, column, data, target)
+        arrays.append(data)
+    return pa.Table.from_arrays(arrays, names=table.column_names)
+
+
+_EXPECTED: Final = {
+    "money": "an exact decimal amount with at most 12 places",
+    "date32": "an ISO date YYYY-MM-DD",
+    "bool": "0 or 1 (a boolean)",
+}
+
+
+def _cast(table: Any, name: str, column: str, data: Any, target: Any) -> Any:
+    kind = next(k for c, k, _ in _columns(name) if c == column)
+    if kind == "bool" and pa.types.is_integer(data.type):
+        bad = pc.invert(pc.is_in(data, value_set=pa.array([0, 1], data.type)))
+        if pc.any(pc.and_(bad, pc.is_valid(data))).as_py():
+            _refuse(table, name, column, data, target=target, kind=kind, index=_first(bad))
+    try:
+        return data.cast(target)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        _refuse(table, name, column, data, target=target, kind=kind, index=None)
+        raise  # pragma: no cover (_refuse raises)
+
+
+def _first(mask: Any) -> int:
+    return int(pc.index(mask.fill_null(pa.scalar(value=False)), value=True).as_py())
+
+
+def _refuse(
+    table: Any, name: str, column: str, data: Any, *, target: Any, kind: Any, index: int | None
+) -> None:
+    if index is None:
+        index = next(i for i in range(len(data)) if not _casts(data[i : i + 1], target))
+    got = data[index].as_py()
+    field = f"{name}.{column}"
+    key = ", ".join(
+        f"{c}={_key_value(table.column(c)[index].as_py())}"
+        for c in _KEYS[name][0]
+        if c in table.column_names
+    )
+    msg = f"{field}: row {key}: expected {_EXPECTED[kind]}, got {got!r}"
+    raise ValidationError(msg, field=field, expected=_EXPECTED[kind], got=got)
+
+
+def _key_value(value: Any) -> str:
+    return repr(value.isoformat() if isinstance(value, dt.date) else value)
+
+
+def _casts(data: Any, target: Any) -> bool:
+    try:
+        data.cast(target)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        return False
+    return True
+
+
+# --------------------------------------------------------------------------- the user's own tables
+
+
+@attrs.frozen
+class ColumnMap:
+    """Where one table of the ledger lives in a database of one's own (用户自有表的列映射).
+
+    ``table`` is the user's table (or view), and ``columns`` maps the
+    column names of the CSV ledger's file of the same name (``projects``,
+    ``monthly``, ``issue_events``, ...; ``docs/ledger-format.md``) to the
+    user's column names. A column left out is looked for under its own
+    name or one of its Chinese headers. The values are read as the CSV
+    reader reads its cells: Chinese labels (``在建``), ``2020年6月30日``,
+    ``是``/``否``, lists in one cell (``NB-1;NB-2``).
+    """
+
+    table: str
+    columns: Mapping[str, str] = attrs.field(factory=dict, converter=dict)
+
+
+def read_mapped(target: object, mapping: Mapping[str, ColumnMap]) -> Portfolio:
+    """Read a ledger kept in the user's own tables, through ``mapping`` (see :class:`ColumnMap`).
+
+    ``mapping`` is keyed by the CSV ledger's file names without ``.csv``
+    (``projects`` is required); every rule of the CSV reader applies, and an
+    error names the user's ``table.column`` and the row's key.
+
+    Raises:
+        LedgerError: the first problem found (``field`` names the table,
+            column and row), a mapped table is missing, or a float in a money
+            or percent column (it cannot be exact).
+        ValidationError: a key of ``mapping`` is not a CSV ledger file.
+        ImportError: the ``sql`` extra is missing.
+    """
+    known = [f.removesuffix(".csv") for f in CSV_FILES]
+    for key, value in mapping.items():
+        if key not in known:
+            raise ValidationError.about("mapping", f"keys among {', '.join(known)}", key)
+        if not isinstance(value, ColumnMap):
+            raise ValidationError.about(f"mapping[{key!r}]", "a ColumnMap", type(value).__name__)
+    connection = _open(target, create=False)
+    try:
+        reader = _MappedReader(connection, dict(mapping))
+        portfolio = reader.read()
+    finally:
+        connection.close()
+    if portfolio is None:
+        raise reader.problems[0]
+    return portfolio
+
+
+class _MappedReader(_Reader):
+    """The CSV reader over the rows of the user's tables, found through a mapping."""
+
+    def __init__(self, connection: _Connection, mapping: dict[str, ColumnMap]) -> None:
+        super().__init__(Path("database"))
+        self.connection = connection
+        self.mapping = mapping
+
+    def table(self, file: str) -> list[Any] | None:
+        """The rows of the user's table mapped to ``file``; None if none is."""
+        entry = self.mapping.get(file.removesuffix(".csv"))
+        if entry is None:
+            if _BY_FILE[file].required:
+                detail = "this table is required but not mapped"
+                self.report(_problem(file.removesuffix(".csv"), detail, "a ColumnMap"))
+            return None
+        return _mapped_rows(self, file, entry)
+
+
+@attrs.frozen
+class _LocatedRow(_Row):
+    """A row of the user's table: errors name ``table.column`` and the row's key."""
+
+    table: str = ""
+    key: str = ""
+
+    def where(self, column: str) -> str:
+        return f"{self.table}.{self.header(column)} (row {self.key})"
+
+
+# The columns that say which row an error is in, per CSV file: the first present are shown.
+_ROW_KEY: Final = {
+    "projects.csv": ("code", "local_id"),
+    "units.csv": ("name",),
+    "task_forces.csv": ("name",),
+    "leaders.csv": ("name",),
+    "secretaries.csv": ("name",),
+    "cadences.csv": ("secretary", "project"),
+    "contacts.csv": ("secretary", "project", "on"),
+    "issues.csv": ("id",),
+    "issue_events.csv": ("issue", "at", "kind"),
+}
+
+
+def _mapped_rows(reader: _MappedReader, file: str, entry: ColumnMap) -> list[Any]:
+    """The rows of ``entry.table`` as the CSV reader's rows of ``file``; [] if unusable."""
+    spec = _BY_FILE[file]
+    cursor = reader.connection.cursor()
+    if entry.table not in _existing(reader.connection, cursor):
+        detail = f"no table or view {entry.table!r} in the database"
+        reader.report(_problem(entry.table, detail, "the mapped table", entry.table))
+        return []
+    cursor.execute(f"SELECT * FROM {_quote(entry.table)}")  # noqa: S608 (a quoted name)
+    theirs = [d[0] for d in cursor.description]
+    records = cursor.fetchall()
+    unknown = [c for c in entry.columns.values() if c not in theirs]
+    if unknown:
+        where = f"{entry.table}.{unknown[0]}"
+        detail = f"no such column; the table has {', '.join(theirs)}"
+        reader.report(_problem(where, detail, "a column of the table", unknown[0]))
+        return []
+    ours = {their: our for our, their in entry.columns.items()}
+    header = [ours.get(t) or (t if _known(spec, t) else f"#{t}") for t in theirs]
+    columns = reader._header(spec, header)  # noqa: SLF001 (the CSV reader's header rules)
+    if columns is None:
+        return []
+    headers = {n: t for n, t in zip(columns, theirs, strict=True) if n is not None}
+    kinds = {c.name: c.kind for c in spec.columns}
+    keyed = _ROW_KEY.get(file, ("project",))
+    rows = []
+    for line, record in enumerate(records, start=1):
+        cells: dict[str, str] = {}
+        for name, value in zip(columns, record, strict=True):
+            if name is not None:
+                cells[name] = _cell_text(value)
+        key = ", ".join(f"{headers[c]}={cells[c]!r}" for c in keyed if cells.get(c))
+        row = _LocatedRow(file, line, cells, headers, table=entry.table, key=key or f"#{line}")
+        floats = [
+            n
+            for n, v in zip(columns, record, strict=True)
+            if n is not None and isinstance(v, float) and kinds.get(n) in {"money", "percent"}
+        ]
+        if floats:
+            value = record[columns.index(floats[0])]
+            detail = (
+                f"expected an exact amount (NUMERIC, DECIMAL or text), got the float {value!r} "
+                "(SQLite keeps a NUMERIC or REAL column as binary floating point: use TEXT)"
+            )
+            reader.report(_problem(row.where(floats[0]), detail, "an exact amount", value))
+            continue
+        rows.append(row)
+    return rows
+
+
+def _known(spec: Any, name: str) -> bool:
+    """True if the CSV file ``spec`` has a column headed ``name`` (or an annual plan's)."""
+    key = _norm_header(name)
+    names = {
+        _norm_header(alias): col.name for col in spec.columns for alias in (col.name, *col.aliases)
+    }
+    return _column_name(spec, names, key) is not None
+
+
+def _cell_text(value: object) -> str:
+    """A database value as the CSV reader's cell text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return str(value)

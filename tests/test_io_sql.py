@@ -1,0 +1,455 @@
+"""The ledger in SQLite and PostgreSQL: DDL, lossless round trips, the user's own tables.
+
+PostgreSQL tests run against a real server: the one ``PROJPUSH_TEST_POSTGRES_URL``
+names (``.ci/run`` starts one), or else one started here from the PostgreSQL
+binaries when they are installed. They skip, saying so, only when neither exists.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import sqlite3
+import subprocess
+import tempfile
+import uuid
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+pytest.importorskip("adbc_driver_sqlite")
+psycopg = pytest.importorskip("psycopg")
+sa = pytest.importorskip("sqlalchemy")
+
+from projpush import testing  # noqa: E402
+from projpush.engine import LedgerTables, from_portfolio, to_portfolio  # noqa: E402
+from projpush.errors import LedgerError, ValidationError  # noqa: E402
+from projpush.io.sql import ColumnMap, ddl, is_sql_target, read_mapped, read_sql, write_sql  # noqa: E402
+from projpush.model import Portfolio  # noqa: E402
+from projpush.synth import sample_portfolio  # noqa: E402
+
+PG_BIN = Path(os.environ.get("PROJPUSH_TEST_POSTGRES_BIN", "/usr/lib/postgresql/15/bin"))
+
+
+# --------------------------------------------------------------------------- a PostgreSQL server
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A PostgreSQL server URL: the environment's, or one started for the session."""
+    url = os.environ.get("PROJPUSH_TEST_POSTGRES_URL")
+    if url:
+        yield url
+        return
+    if not (PG_BIN / "initdb").exists():
+        pytest.skip(
+            "no PostgreSQL: set PROJPUSH_TEST_POSTGRES_URL or install PostgreSQL 15 "
+            f"({PG_BIN}/initdb is missing)"
+        )
+    folder = Path(tempfile.mkdtemp(prefix="projpush-pg-"))
+    as_user: list[str] = []
+    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+        as_user = ["runuser", "-u", "postgres", "--"]
+        shutil.chown(folder, "postgres")
+    data, port = folder / "data", _free_port()
+    run = {"capture_output": True}
+    subprocess.run(
+        [*as_user, PG_BIN / "initdb", "-D", data, "-A", "trust", "-U", "postgres"],
+        check=True,
+        **run,
+    )
+    options = f"-p {port} -k {folder} -c listen_addresses='' -c fsync=off"
+    subprocess.run(
+        [
+            *as_user,
+            PG_BIN / "pg_ctl",
+            "-D",
+            data,
+            "-o",
+            options,
+            "-l",
+            folder / "log",
+            "-w",
+            "start",
+        ],
+        check=True,
+        **run,
+    )
+    try:
+        yield f"postgresql://postgres@/postgres?host={folder}&port={port}"
+    finally:
+        stop = [*as_user, PG_BIN / "pg_ctl", "-D", data, "-m", "immediate", "stop"]
+        subprocess.run(stop, check=False, **run)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _with_database(url: str, name: str) -> str:
+    base, _, query = url.partition("?")
+    head, _, _ = base.rpartition("/")
+    return f"{head}/{name}" + (f"?{query}" if query else "")
+
+
+@pytest.fixture
+def pg_url(pg_server):
+    """A fresh database on the server, dropped afterwards."""
+    name = f"projpush_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(_libpq(pg_server), autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    yield _with_database(pg_server, name)
+    with psycopg.connect(_libpq(pg_server), autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+def _libpq(url: str) -> str:
+    return url
+
+
+# --------------------------------------------------------------------------- DDL
+
+
+class TestDDL:
+    """The DDL is made from the table schemas, for both dialects."""
+
+    def test_sqlite_ddl_runs_and_states_the_types(self):
+        text = ddl("sqlite")
+        db = sqlite3.connect(":memory:")
+        db.executescript(text)
+        names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert 19 == len(names)
+        assert (
+            '"total_investment" TEXT NOT NULL CHECK (typeof("total_investment") = \'text\'' in text
+        )
+        assert '"on" TEXT NOT NULL CHECK (date("on") IS "on")' in text
+        assert '"stage" TEXT NOT NULL CHECK ("stage" IN (\'planned\'' in text
+
+    def test_postgresql_ddl_states_the_types(self):
+        text = ddl("postgresql")
+        assert '"total_investment" NUMERIC(38, 12) NOT NULL' in text
+        assert '"on" DATE NOT NULL' in text
+        assert '"required" BOOLEAN NOT NULL' in text
+        assert 'FOREIGN KEY ("issue") REFERENCES "issues" ("id")' in text
+
+    def test_postgresql_ddl_runs(self, pg_url):
+        with psycopg.connect(pg_url) as db:
+            db.execute(ddl("postgresql"))
+
+    def test_a_sqlite_check_refuses_an_amount_not_in_decimal_form(self, tmp_path):
+        db = sqlite3.connect(":memory:")
+        db.executescript(ddl("sqlite"))
+        with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
+            db.execute(
+                "INSERT INTO projects VALUES (0, 'K', NULL, 'K', 'n', 'city', 'industry', "
+                "'planned', 'r', 'u', NULL, '1,000', NULL)"
+            )
+
+    def test_an_unknown_dialect_is_refused(self):
+        with pytest.raises(
+            ValidationError, match="dialect: expected one of sqlite, postgresql, got 'mysql'"
+        ):
+            ddl("mysql")
+
+
+# --------------------------------------------------------------------------- round trips
+
+
+def _equal(expected: LedgerTables, actual: LedgerTables) -> None:
+    for name, table in expected:
+        assert table.equals(getattr(actual, name)), name
+
+
+class TestSQLite:
+    """A ledger written to SQLite reads back equal, through every kind of target."""
+
+    def test_a_path(self, tmp_path):
+        ledger = sample_portfolio()
+        write_sql(ledger, tmp_path / "city.sqlite")
+        _equal(from_portfolio(ledger), read_sql(tmp_path / "city.sqlite"))
+
+    def test_money_is_exact_text(self, tmp_path):
+        write_sql(sample_portfolio(), tmp_path / "city.db")
+        db = sqlite3.connect(tmp_path / "city.db")
+        kinds = {r[0] for r in db.execute("SELECT typeof(total_investment) FROM projects")}
+        assert {"text"} == kinds
+        assert db.execute("SELECT count(*) FROM monthly WHERE done LIKE '%.%0'").fetchone() == (0,)
+
+    def test_a_url_a_sqlite3_connection_and_an_engine(self, tmp_path):
+        tables = from_portfolio(sample_portfolio())
+        write_sql(tables, f"sqlite:///{tmp_path}/a.sqlite")
+        _equal(tables, read_sql(sqlite3.connect(tmp_path / "a.sqlite")))
+        write_sql(tables, sqlite3.connect(tmp_path / "b.sqlite"))
+        _equal(tables, read_sql(sa.create_engine(f"sqlite:///{tmp_path}/b.sqlite")))
+        engine = sa.create_engine(f"sqlite:///{tmp_path}/c.sqlite")
+        write_sql(tables, engine)
+        with engine.connect() as connection:
+            _equal(tables, read_sql(connection))
+
+    def test_an_adbc_connection(self, tmp_path):
+        import adbc_driver_sqlite.dbapi  # noqa: PLC0415
+
+        tables = from_portfolio(sample_portfolio())
+        with adbc_driver_sqlite.dbapi.connect(str(tmp_path / "a.sqlite")) as db:
+            write_sql(tables, db)
+            _equal(tables, read_sql(db))
+
+    def test_replace_writes_over_the_ledger_and_keeps_other_tables(self, tmp_path):
+        target = tmp_path / "city.sqlite"
+        db = sqlite3.connect(target)
+        db.execute("CREATE TABLE mine (x)")
+        db.commit()
+        write_sql(Portfolio(), target)
+        write_sql(sample_portfolio(), target, replace=True)
+        assert 50 == read_sql(target).projects.num_rows
+        assert db.execute("SELECT count(*) FROM mine").fetchone() == (0,)
+
+    @settings(max_examples=25, suppress_health_check=[HealthCheck.too_slow])
+    @given(testing.portfolios())
+    def test_generated_portfolios_round_trip(self, portfolio):
+        with tempfile.TemporaryDirectory() as folder:
+            write_sql(portfolio, Path(folder) / "p.sqlite")
+            assert portfolio == to_portfolio(read_sql(Path(folder) / "p.sqlite"))
+
+
+class TestPostgreSQL:
+    """A ledger written to a real PostgreSQL server reads back equal."""
+
+    def test_a_url_psycopg_and_sqlalchemy(self, pg_url):
+        tables = from_portfolio(sample_portfolio())
+        write_sql(tables, pg_url)
+        _equal(tables, read_sql(pg_url))
+        with psycopg.connect(pg_url) as db:
+            _equal(tables, read_sql(db))
+            write_sql(tables, db, replace=True)
+        engine = sa.create_engine(pg_url.replace("postgresql://", "postgresql+psycopg://", 1))
+        _equal(tables, read_sql(engine))
+        engine.dispose()
+
+    def test_money_is_numeric(self, pg_url):
+        write_sql(sample_portfolio(), pg_url)
+        with psycopg.connect(pg_url) as db:
+            kind = db.execute(
+                "SELECT data_type, numeric_precision, numeric_scale "
+                "FROM information_schema.columns "
+                "WHERE table_name = 'monthly' AND column_name = 'done'"
+            ).fetchone()
+        assert ("numeric", 38, 12) == kind
+
+    def test_generated_portfolios_round_trip(self, pg_url):
+        @settings(max_examples=15, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+        @given(testing.portfolios())
+        def round_trip(portfolio):
+            write_sql(portfolio, pg_url, replace=True)
+            assert portfolio == to_portfolio(read_sql(pg_url))
+
+        round_trip()
+
+    def test_an_unreachable_server_is_one_error(self):
+        url = "postgresql://nobody@127.0.0.1:1/none"
+        with pytest.raises(
+            LedgerError, match=r"target: cannot connect to postgresql://nobody@127\.0\.0\.1:1/none"
+        ):
+            read_sql(url)
+
+
+# --------------------------------------------------------------------------- errors
+
+
+class TestErrors:
+    """A bad database, target or value is one error naming where."""
+
+    def test_a_database_without_the_ledger(self, tmp_path):
+        sqlite3.connect(tmp_path / "empty.sqlite").execute("CREATE TABLE x (y)")
+        with pytest.raises(LedgerError, match="target: expected a database with a projects table"):
+            read_sql(tmp_path / "empty.sqlite")
+
+    def test_a_missing_file(self, tmp_path):
+        with pytest.raises(LedgerError, match="target: expected an existing SQLite ledger file"):
+            read_sql(tmp_path / "none.sqlite")
+
+    def test_an_existing_ledger_is_not_written_over(self, tmp_path):
+        write_sql(Portfolio(), tmp_path / "a.sqlite")
+        with pytest.raises(LedgerError, match=r"already holds ledger tables \(projects, "):
+            write_sql(Portfolio(), tmp_path / "a.sqlite")
+
+    def test_another_database_kind(self):
+        with pytest.raises(
+            ValidationError, match="target: expected a sqlite:// or postgresql:// URL"
+        ):
+            read_sql("mysql://host/db")
+
+    def test_another_object(self):
+        with pytest.raises(ValidationError, match="got 'int'"):
+            read_sql(3)
+
+    def test_not_a_ledger(self, tmp_path):
+        with pytest.raises(
+            ValidationError, match="ledger: expected a Portfolio or a LedgerTables, got 'dict'"
+        ):
+            write_sql({}, tmp_path / "a.sqlite")
+
+    def _broken(self, tmp_path, sql: str) -> Path:
+        target = tmp_path / "bad.sqlite"
+        write_sql(sample_portfolio(), target)
+        db = sqlite3.connect(target)
+        db.execute("PRAGMA ignore_check_constraints = ON")
+        db.execute(sql)
+        db.commit()
+        return target
+
+    def test_a_bad_amount_names_the_column_and_the_row(self, tmp_path):
+        target = self._broken(tmp_path, "UPDATE monthly SET done = '1,000' WHERE rowid = 3")
+        with pytest.raises(
+            ValidationError,
+            match=r"monthly.done: row key='[0-9-]+', month='2020-0\d-01': "
+            r"expected an exact decimal amount with at most 12 places, got '1,000'",
+        ):
+            read_sql(target)
+
+    def test_too_many_places(self, tmp_path):
+        target = self._broken(
+            tmp_path, "UPDATE projects SET total_investment = '1.0000000000001' WHERE seq = 0"
+        )
+        with pytest.raises(
+            ValidationError,
+            match=r"projects.total_investment: row key='2020-330200-47-03-012345': "
+            r".*got '1.0000000000001'",
+        ):
+            read_sql(target)
+
+    def test_a_bad_date(self, tmp_path):
+        target = self._broken(
+            tmp_path, "UPDATE stage_events SET \"on\" = '2020-02-30' WHERE rowid = 1"
+        )
+        with pytest.raises(
+            ValidationError,
+            match=r"stage_events.on: row key='[0-9-]+', seq=0: "
+            r"expected an ISO date YYYY-MM-DD, got '2020-02-30'",
+        ):
+            read_sql(target)
+
+    def test_a_bad_boolean(self, tmp_path):
+        target = self._broken(tmp_path, "UPDATE approvals SET required = 2 WHERE rowid = 1")
+        with pytest.raises(
+            ValidationError,
+            match=r"approvals.required: row key='[0-9-]+', seq=\d: "
+            r"expected 0 or 1 \(a boolean\), got 2",
+        ):
+            read_sql(target)
+
+    def test_a_bad_enum(self, tmp_path):
+        target = self._broken(tmp_path, "UPDATE projects SET stage = '在建' WHERE seq = 0")
+        with pytest.raises(ValidationError, match=r"projects\.stage: expected one of 'planned'"):
+            read_sql(target)
+
+    def test_an_orphan_row_is_refused_by_the_foreign_key(self, tmp_path):
+        tables = from_portfolio(sample_portfolio())
+        import pyarrow as pa  # noqa: PLC0415
+
+        orphan = tables.monthly.slice(0, 1).set_column(0, "key", pa.array(["NB-none"]))
+        orphan = orphan.cast(tables.monthly.schema)
+        bad = LedgerTables.of(
+            **{**dict(tables), "monthly": pa.concat_tables([tables.monthly, orphan])}
+        )
+        with pytest.raises(
+            LedgerError, match=r"monthly: the database refused the rows: .*FOREIGN KEY"
+        ):
+            write_sql(bad, tmp_path / "a.sqlite")
+        assert (
+            not sqlite3.connect(tmp_path / "a.sqlite")
+            .execute("SELECT name FROM sqlite_master")
+            .fetchall()
+        )  # one transaction: nothing written
+
+    def test_is_sql_target(self):
+        assert is_sql_target(Path("a.DB"))
+        assert not is_sql_target(Path("folder"))
+
+
+# --------------------------------------------------------------------------- the user's own tables
+
+
+def _their_database(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path)
+    db.executescript(
+        """
+        CREATE TABLE xm (id INTEGER PRIMARY KEY, 项目代码 TEXT, 项目名称 TEXT, 级别 TEXT,
+            类别 TEXT, 阶段 TEXT, 所在区域 TEXT, dept TEXT, 总投资 TEXT, created TEXT);
+        INSERT INTO xm VALUES (1, '2020-330200-47-03-012345', '港口扩建', '市级', '工业',
+            '在建', '北仑区', '市港航局', '1500.5', '2024-01-01');
+        CREATE TABLE yb (code TEXT, 月份 TEXT, 完成投资 TEXT);
+        INSERT INTO yb VALUES ('2020-330200-47-03-012345', '2020年5月', '12.5');
+        CREATE VIEW issues_v AS SELECT 'Q-1' AS 问题编号, '2020-330200-47-03-012345' AS 项目代码,
+            '土地' AS 问题类别, '征地拆迁滞后' AS 问题描述;
+        CREATE TABLE sj (问题编号 TEXT, 日期 DATE, 事件 TEXT, 经办人 TEXT);
+        INSERT INTO sj VALUES ('Q-1', '2020-09-28', 'collected', '服务秘书 王秘书');
+        """
+    )
+    db.commit()
+    return db
+
+
+_MAPPING = {
+    "projects": ColumnMap("xm", {"unit": "dept"}),
+    "monthly": ColumnMap("yb", {"project": "code"}),
+    "issues": ColumnMap("issues_v"),
+    "issue_events": ColumnMap("sj"),
+}
+
+
+class TestMapped:
+    """A ledger kept in tables of one's own reads through a column mapping."""
+
+    def test_their_names_and_labels(self, tmp_path):
+        _their_database(tmp_path / "theirs.db")
+        portfolio = read_mapped(tmp_path / "theirs.db", _MAPPING)
+        project = portfolio.projects[0]
+        assert ("港口扩建", "市港航局", "under_construction") == (
+            project.name,
+            project.unit,
+            project.stage.value,
+        )
+        assert [("2020-05", "12.5")] == [(str(m), str(v)) for m, v in project.monthly_done.items()]
+        assert "Q-1" == portfolio.issues[0].id
+        assert 1 == read_sql(tmp_path / "theirs.db", mapping=_MAPPING).projects.num_rows
+
+    def test_a_bad_label_names_their_table_column_and_row(self, tmp_path):
+        db = _their_database(tmp_path / "theirs.db")
+        db.execute("UPDATE xm SET 阶段 = '建设中'")
+        db.commit()
+        with pytest.raises(
+            LedgerError, match=r"^xm.阶段 \(row 项目代码='2020-330200-47-03-012345'\): .*'建设中'"
+        ):
+            read_mapped(tmp_path / "theirs.db", _MAPPING)
+
+    def test_a_float_amount_is_refused(self, tmp_path):
+        db = _their_database(tmp_path / "theirs.db")
+        db.execute("CREATE TABLE yb2 (code TEXT, 月份 TEXT, 完成投资 REAL)")
+        db.execute("INSERT INTO yb2 VALUES ('2020-330200-47-03-012345', '2020-05', 0.1)")
+        db.commit()
+        mapping = {**_MAPPING, "monthly": ColumnMap("yb2", {"project": "code"})}
+        with pytest.raises(
+            LedgerError,
+            match=r"yb2.完成投资 \(row code='2020-330200-47-03-012345'\): "
+            r"expected an exact amount .*got the float 0.1",
+        ):
+            read_mapped(tmp_path / "theirs.db", mapping)
+
+    def test_a_missing_table_or_column(self, tmp_path):
+        _their_database(tmp_path / "theirs.db")
+        with pytest.raises(LedgerError, match="no table or view 'nope' in the database"):
+            read_mapped(tmp_path / "theirs.db", {"projects": ColumnMap("nope")})
+        with pytest.raises(
+            LedgerError, match=r"xm.部门: expected a column of the table|xm.部门: no such column"
+        ):
+            read_mapped(tmp_path / "theirs.db", {"projects": ColumnMap("xm", {"unit": "部门"})})
+
+    def test_an_unknown_table_of_the_mapping(self, tmp_path):
+        with pytest.raises(ValidationError, match="mapping: expected keys among projects, "):
+            read_mapped(tmp_path / "x.db", {"projekte": ColumnMap("x")})
