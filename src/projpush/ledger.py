@@ -157,8 +157,8 @@ def load_ledger(
 
     Every value is checked by default. ``trusted=True`` reads a JSON ledger
     that projpush wrote or already checked through the fast bulk path of
-    :func:`projpush.io.load_portfolio` (equal values, object-level checks
-    skipped); a CSV folder, which people edit by hand, is always checked.
+    :func:`projpush.io.load_portfolio` (equal values, the same errors); a
+    CSV folder, which people edit by hand, always takes the checked reader.
 
     A ledger larger than ``max_bytes`` (a folder: the files its reader
     opens, summed) is refused before any of it is read; ``None`` reads any

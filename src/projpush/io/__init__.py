@@ -480,8 +480,8 @@ def load_portfolio(path: str | os.PathLike[str], *, trusted: bool = False) -> Po
     Every value is checked by default. ``trusted=True`` is for a ledger that
     projpush wrote or already checked (a province's monthly bulk load): the
     same values are built several times faster, converting each distinct text
-    once and skipping the object-level checks that only look for mistakes
-    (see ``docs/performance.md``); a malformed record still fails, as here.
+    once (see ``docs/performance.md``). It skips no check: a malformed ledger
+    fails with the same error as here.
 
     Raises:
         LedgerError: the file is not a ledger of this format and version, or a
