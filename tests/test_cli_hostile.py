@@ -511,7 +511,10 @@ SIZE = (
     "expected a size of 1 byte or more such as 512M, 8G or 8GiB (K, M, G, T: powers of 1024; "
     "a bare number: bytes), got {!r}"
 )
-POLICIES = "'binzhou', 'dalian', 'default', 'ningbo', 'sanya', 'tonglu', 'yinchuan' or 'yinzhou'"
+POLICIES = (
+    "'binzhou', 'dalian', 'default', 'ningbo', 'sanya', 'tonglu', 'wuhan', 'xinhuang', "
+    "'yinchuan' or 'yinzhou'"
+)
 BAD_DATES = ["1900-01-01", "1899-12-31", "2201-01-01", "2020-13-01", "2020-02-30", "20201031",
              "2020-W44-6", "2020-1-5", "31/10/2020", "", "２０２０-10-31"]  # fmt: skip
 BAD_SIZES = ["8GB", "1.5G", "0", "-1", "G", "", "8 G", "4K B", "１G", "1e9", "1_000", "8\u212a",

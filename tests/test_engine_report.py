@@ -38,6 +38,8 @@ if TYPE_CHECKING:
     from projpush.model import Portfolio
     from projpush.report import SupervisionReport
 
+# The sets whose light policy the engine does not compute: their reports go the object way.
+OBJECT_ROUTE = ("wuhan", "xinhuang")
 FORMATS = [(fmt, lang) for fmt in ("text", "json", "csv", "csv-fields") for lang in ("zh", "en")]
 
 
@@ -131,7 +133,7 @@ class TestSameReport:
         assert (report.lights, report.issues, report.light_map) == (None, None, None)
         assert [v.light.value for v in report.red] == ["red"] * 5  # type: ignore[union-attr]
 
-    @pytest.mark.parametrize("name", sorted(POLICY_SETS))
+    @pytest.mark.parametrize("name", sorted(set(POLICY_SETS) - set(OBJECT_ROUTE)))
     def test_every_policy_set_on_the_engine(self, name: str) -> None:
         """``lights`` is None only on the engine path: ningbo's WorstOf is judged on the tables."""
         tables = from_portfolio(sample_portfolio())

@@ -12,6 +12,10 @@ Ready-made policies:
 - :meth:`NodePolicy.dalian`: node tasks (节点任务);
 - :meth:`GapPolicy.yinchuan` and :meth:`GapPolicy.sanya`: the gap between
   annual-plan completion and time-schedule progress (时序进度);
+- :meth:`SharePolicy.wuhan` and :meth:`SharePolicy.xinhuang`: completion as
+  a share of the time schedule or of the month's task;
+- :meth:`GrowthPolicy.tianjin`: cumulative growth over the year before,
+  against the plan and the city average;
 - :meth:`SiteActivityPolicy.ningbo_video`: idle sites seen by remote video
   monitoring (远程视频监控);
 - :class:`WorstOf`: the worst light of several policies, with all reasons.
@@ -80,6 +84,8 @@ __all__ = [
     "Dimension",
     "GapMeasure",
     "GapPolicy",
+    "Growth",
+    "GrowthPolicy",
     "LagPolicy",
     "Light",
     "LightCounts",
@@ -89,9 +95,14 @@ __all__ = [
     "Reason",
     "Requirement",
     "Rollup",
+    "ShareBasis",
+    "SharePolicy",
+    "ShareReading",
     "SiteActivityPolicy",
     "Verdict",
     "WorstOf",
+    "average_growth",
+    "growth_to",
     "judge",
     "judge_portfolio",
     "light_history",
@@ -432,6 +443,53 @@ _RENDER: Final[dict[tuple[str, str], tuple[str, str]]] = {
     ("gap", "unreported"): (
         "{months}未报送完成投资，累计完成额未计入",
         "{months}: no investment reported; nothing counted for them",
+    ),
+    ("share", "schedule"): (
+        (
+            "截至{last}完成年度计划{completion}%（{done}/{annual}万元），"
+            "时序进度{progress}%，为时序进度的{share}%（{bands_zh}）"
+        ),
+        (
+            "to {last}: {completion}% of the annual plan ({done} of {annual} 万元) against "
+            "{progress}% of the year, {share}% of the schedule ({bands_en})"
+        ),
+    ),
+    ("share", "points"): (
+        (
+            "截至{last}完成年度计划{completion}%（{done}/{annual}万元），"
+            "时序进度{progress}%，{direction}{gap_abs}个百分点（{bands_zh}）"
+        ),
+        (
+            "to {last}: {completion}% of the annual plan ({done} of {annual} 万元) against "
+            "{progress}% of the year, {gap_abs} points {direction} ({bands_en})"
+        ),
+    ),
+    ("share", "task"): (
+        "{month}完成{done}万元，为当月任务{task}万元的{share}%（{bands_zh}）",
+        "{month}: {done} 万元 completed, {share}% of the month's task of {task} 万元 ({bands_en})",
+    ),
+    ("share", "no_task"): (
+        "{month}无月度任务，按月度任务规则不亮灯",
+        "not judged: {month} has no task",
+    ),
+    ("share", "unreported"): (
+        "{months}未报送完成投资，按未完成计",
+        "{months}: no investment reported; nothing counted for them",
+    ),
+    ("growth", "rate"): (
+        "截至{last}累计完成{done}万元，上年同期{base}万元，增速{growth}%（计划{plan}%，全市平均{average_zh}）",
+        (
+            "to {last}: {done} 万元 against {base} 万元 a year before, growth {growth}% "
+            "(plan {plan}%, average {average_en})"
+        ),
+    ),
+    ("growth", "no_base"): (
+        "截至{last}累计完成{done}万元，上年同期无完成投资，无法计算增速，不亮灯",
+        "not judged: {done} 万元 to {last}, nothing completed in the same months a year before",
+    ),
+    ("growth", "unreported"): (
+        "{months}未报送完成投资，按零计",
+        "{months}: no investment reported; counted as nothing",
     ),
     ("site", "idle"): (
         (
@@ -1301,6 +1359,551 @@ class GapPolicy:
         return Verdict(project.key, as_of, light, tuple(reasons), self.name, max(gap, Fraction(0)))
 
 
+# --------------------------------------------------------------------------- share: Wuhan, Xinhuang
+
+
+class ShareBasis(ValueEnum):
+    """What completion is a share of."""
+
+    TIME_SCHEDULE = "time_schedule"
+    """Year-to-date completion of the annual plan against time-schedule progress (Wuhan)."""
+    MONTH_TASK = "month_task"
+    """The month's completed investment against the month's own task (Xinhuang)."""
+
+
+class ShareReading(ValueEnum):
+    """How "below 60 % of the benchmark" is read."""
+
+    RATIO = "ratio"
+    """completion / benchmark < 60 % (the natural reading)."""
+    POINTS = "points"
+    """completion < benchmark − (100 − 60) percentage points."""
+
+
+def _to_share(value: object, field: str) -> Fraction | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, Decimal | Fraction | int | str):
+        raise PolicyError.about(
+            field, "an exact fraction (Fraction, Decimal, int or str) or None", value
+        )
+    try:
+        share = Fraction(value)
+    except (ValueError, ArithmeticError):  # "sixty", NaN, infinity
+        raise PolicyError.about(field, "a fraction such as '3/5' or '0.6'", value) from None
+    if not 0 < share <= 1:
+        raise PolicyError.about(field, "a fraction in (0, 1]", value)
+    return share
+
+
+def _yellow_below(value: object) -> Fraction | None:
+    return _to_share(value, "yellow_below")
+
+
+def _red_below(value: object) -> Fraction | None:
+    return _to_share(value, "red_below")
+
+
+@attrs.frozen
+class SharePolicy:
+    """Completion as a share of a benchmark (完成进度占时序进度/月度任务的比例).
+
+    The benchmark is time-schedule progress (:attr:`ShareBasis.TIME_SCHEDULE`:
+    year-to-date completion of the annual plan, from 1 January through the
+    cutoff month, against :func:`~projpush.schedule.time_progress` at its
+    end) or the month's task (:attr:`ShareBasis.MONTH_TASK`: the cutoff
+    month's completed investment against its planned amount). Red when the
+    completion is *below* ``red_below`` of the benchmark, else yellow when
+    below ``yellow_below``, else green; a threshold that is ``None`` gives
+    no light of its colour. A share exactly at a threshold is not below it.
+
+    On the :attr:`ShareReading.POINTS` reading, "below 60 %" means below the
+    benchmark minus 40 percentage points. On the month basis the benchmark
+    is the whole task (100 %), so the two readings agree.
+
+    Unreported months add nothing and are named in a reason (an unreported
+    month judged on the month basis counts as nothing done). A month whose
+    task is zero is not judged on the month basis; a time schedule of zero
+    (no month ended yet) is not judged either.
+    """
+
+    yellow_below: Fraction | None = attrs.field(converter=_yellow_below)
+    red_below: Fraction | None = attrs.field(converter=_red_below)
+    basis: ShareBasis = attrs.field(
+        default=ShareBasis.TIME_SCHEDULE, validator=_member_of(ShareBasis)
+    )
+    reading: ShareReading = attrs.field(
+        default=ShareReading.RATIO, validator=_member_of(ShareReading)
+    )
+    cutoff: Cutoff = attrs.field(default=Cutoff.LAST_COMPLETE_MONTH, validator=_member_of(Cutoff))
+    time_basis: TimeBasis = attrs.field(default=TimeBasis.MONTH, validator=_member_of(TimeBasis))
+    stages: frozenset[Stage] = _stage_field()
+    name: str = "share"
+
+    def __attrs_post_init__(self) -> None:
+        if self.yellow_below is None and self.red_below is None:
+            raise PolicyError.about("red_below", "a threshold (yellow_below is None too)", None)
+        if (
+            self.yellow_below is not None
+            and self.red_below is not None
+            and self.red_below >= self.yellow_below
+        ):
+            expected = f"a share below yellow_below ({_exact(self.yellow_below)})"
+            msg = f"red_below: expected {expected}, got {_exact(self.red_below)}"
+            raise PolicyError(msg, field="red_below", expected=expected, got=self.red_below)
+
+    @classmethod
+    def wuhan(cls, reading: ShareReading = ShareReading.RATIO) -> SharePolicy:
+        """Wuhan's monthly bulletin: 低于时序进度60%亮红灯，低于80%亮黄灯.
+
+        Read as a ratio by default (completion / time schedule below 3/5 red,
+        below 4/5 yellow); ``ShareReading.POINTS`` reads it as 40 and 20
+        points below the schedule.
+        """
+        return cls(
+            yellow_below=Fraction(4, 5),
+            red_below=Fraction(3, 5),
+            basis=ShareBasis.TIME_SCHEDULE,
+            reading=reading,
+            name="wuhan",
+        )
+
+    @classmethod
+    def xinhuang(cls, card: Light = Light.RED) -> SharePolicy:
+        """Xinhuang County (2015): below 80 % of the month's task 重点跟踪督查, below 60 % 黄牌.
+
+        The focused follow-up is a yellow light and the yellow card (亮黄牌,
+        shown on the county hall's screen, no stage bonus) a red one: the
+        card is the rule's worst sanction. With ``card=Light.YELLOW`` the
+        card is a yellow light and the follow-up band (60–80 %) gives no
+        light of its own: green, its share in the reason.
+
+        Raises:
+            PolicyError: ``card`` is not ``Light.RED`` or ``Light.YELLOW``.
+        """
+        if card is Light.RED:
+            yellow, red = Fraction(4, 5), Fraction(3, 5)
+        elif card is Light.YELLOW:
+            yellow, red = Fraction(3, 5), None
+        else:
+            raise PolicyError.about("card", "Light.RED or Light.YELLOW", card)
+        return cls(
+            yellow_below=yellow,
+            red_below=red,
+            basis=ShareBasis.MONTH_TASK,
+            name="xinhuang",
+        )
+
+    def light_for(self, completion: Fraction, benchmark: Fraction) -> Light:
+        """The light for a completion against a benchmark, both as shares (1 = 100 %).
+
+        >>> w = SharePolicy.wuhan()
+        >>> [w.light_for(Fraction(c, 100), Fraction(1, 2)).value for c in (29, 30, 39, 40, 50)]
+        ['red', 'yellow', 'yellow', 'green', 'green']
+        >>> p = SharePolicy.wuhan(ShareReading.POINTS)
+        >>> [p.light_for(Fraction(c, 100), Fraction(1, 2)).value for c in (9, 10, 29, 30)]
+        ['red', 'yellow', 'yellow', 'green']
+        """
+        if self.red_below is not None and completion < self._bar(self.red_below, benchmark):
+            return Light.RED
+        if self.yellow_below is not None and completion < self._bar(self.yellow_below, benchmark):
+            return Light.YELLOW
+        return Light.GREEN
+
+    def _bar(self, share: Fraction, benchmark: Fraction) -> Fraction:
+        if self.reading is ShareReading.POINTS:
+            return benchmark - (1 - share)
+        return benchmark * share
+
+    def judge(self, project: Project, as_of: dt.date, /) -> Verdict:
+        """Judge ``project``'s completion as a share of its benchmark.
+
+        Raises:
+            ValidationError: ``as_of`` is not a date, or the project has no
+                annual plan (or a zero one) for the year on the time-schedule
+                basis, no monthly plan for the year on the month basis.
+
+        >>> from projpush.model import Project
+        >>> p = Project(name="光谷大道改造", level="city", category="infrastructure",
+        ...     stage="under_construction", region="东湖高新区", unit="市城建局", local_id="WH-1",
+        ...     annual_plans={2022: "12000"},
+        ...     monthly_done={f"2022-{m:02d}": "500" for m in range(1, 7)})
+        >>> v = SharePolicy.wuhan().judge(p, dt.date(2022, 6, 30))
+        >>> v.light.value, v.reasons[0].text("en")  # doctest: +NORMALIZE_WHITESPACE
+        ('red', 'to 2022-06: 25.0% of the annual plan (3000 of 12000 万元) against 50.0% of
+          the year, 50.0% of the schedule (yellow below 80%, red below 60%)')
+        """
+        if type(as_of) is not dt.date:
+            plain_date_arg(as_of, "as_of")
+        year = as_of.year
+        scoped = _out_of_scope(project, as_of, self.stages, self.name)
+        if scoped is not None:
+            return scoped
+        on_schedule = self.basis is ShareBasis.TIME_SCHEDULE
+        annual = project.annual_plan(year) if on_schedule else None
+        if not on_schedule:
+            _require_monthly_plan(project, year)
+        elif annual is None or annual <= 0:
+            raise _no_plan(project, year, "annual plan")
+        last = (
+            Month.of(as_of) - 1
+            if self.cutoff is Cutoff.PREVIOUS_MONTH
+            else last_complete_month(as_of)
+        )
+        if last.year != year:
+            return _no_month_yet(project, as_of, self.name)
+        read = (
+            _on_task(project, last) if annual is None else self._on_schedule(project, last, annual)
+        )
+        if read is None:
+            reason = Reason("share", "no_task", (last,), figures={"month": last})
+            return Verdict(project.key, as_of, None, (reason,), self.name)
+        completion, benchmark, figures, unreported = read
+        light = self.light_for(completion, benchmark)
+        code = "schedule" if on_schedule else "task"
+        if self.reading is ShareReading.POINTS and on_schedule:
+            shortfall = (benchmark - completion) * 100
+            figures["gap"] = shortfall
+            code = "points"
+        else:
+            shortfall = (1 - completion / benchmark) * 100
+        figures["share"] = completion / benchmark * 100
+        reasons = [Reason("share", code, (last,), figures=figures, thresholds=self._thresholds)]
+        if unreported:
+            reasons.append(Reason("share", "unreported", unreported))
+        severity = max(shortfall, Fraction(0))
+        return Verdict(project.key, as_of, light, tuple(reasons), self.name, severity)
+
+    def _on_schedule(self, project: Project, last: Month, annual: Decimal) -> _ShareRead:
+        """Year-to-date completion of ``annual`` and the time schedule at the end of ``last``."""
+        c = cumulative_to(project, last)
+        completion = Fraction(c.done_to_date) / Fraction(annual)
+        # Never 0: ``last`` has ended, on either basis.
+        benchmark = time_progress(last.last_day, self.time_basis)
+        figures: dict[str, object] = {
+            "last": last,
+            "done": c.done_to_date,
+            "annual": annual,
+            "completion": completion * 100,
+            "progress": benchmark * 100,
+        }
+        return completion, benchmark, figures, c.unreported
+
+    @functools.cached_property
+    def _thresholds(self) -> FrozenMap[str, Figure]:
+        points = self.reading is ShareReading.POINTS
+        values: dict[str, Figure] = {}
+        zh: list[str] = []
+        en: list[str] = []
+        for colour, share in (("yellow", self.yellow_below), ("red", self.red_below)):
+            if share is None:
+                continue
+            values[f"{colour}_below"] = share * 100
+            colour_zh = "黄灯" if colour == "yellow" else "红灯"
+            if points and self.basis is ShareBasis.TIME_SCHEDULE:
+                behind = _exact((1 - share) * 100)
+                zh.append(f"{colour_zh}落后超过{behind}个百分点")
+                en.append(f"{colour} over {behind} points behind")
+            else:
+                zh.append(f"{colour_zh}低于{_exact(share * 100)}%")
+                en.append(f"{colour} below {_exact(share * 100)}%")
+        values["bands_zh"] = "，".join(zh)
+        values["bands_en"] = ", ".join(en)
+        return FrozenMap(values)
+
+
+_ShareRead: TypeAlias = tuple[Fraction, Fraction, dict[str, object], tuple[Month, ...]]
+
+
+def _on_task(project: Project, last: Month) -> _ShareRead | None:
+    """The month's completion of its task (None when the month has no task)."""
+    task = project.monthly_plan.get(last, _ZERO)
+    if task <= 0:
+        return None
+    done = project.monthly_done.get(last)
+    got = _ZERO if done is None else done
+    figures: dict[str, object] = {"month": last, "done": got, "task": task}
+    unreported = () if done is not None else (last,)
+    return Fraction(got) / Fraction(task), Fraction(1), figures, unreported
+
+
+# --------------------------------------------------------------------------- growth: Tianjin
+
+
+def _to_growth(value: object, field: str) -> Fraction | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, Decimal | Fraction | int | str):
+        raise PolicyError.about(
+            field, "an exact growth rate (Fraction, Decimal, int or str) or None", value
+        )
+    try:
+        rate = Fraction(value)
+    except (ValueError, ArithmeticError):
+        raise PolicyError.about(field, "a growth rate such as '0.08' or '2/25'", value) from None
+    if rate < -1:
+        raise PolicyError.about(field, "a growth rate of -1 (a fall to nothing) or more", value)
+    return rate
+
+
+def _plan_growth(value: object) -> Fraction | None:
+    return _to_growth(value, "plan_growth")
+
+
+def _average_growth(value: object) -> Fraction | None:
+    return _to_growth(value, "average_growth")
+
+
+def _zero_light(value: object) -> Light:
+    if value is not Light.YELLOW and value is not Light.RED:
+        raise PolicyError.about("zero_growth", "Light.YELLOW or Light.RED", value)
+    return value
+
+
+@attrs.frozen
+class Growth:
+    """Cumulative investment through a month against the same months of the year before.
+
+    Attributes:
+        month: the last month counted.
+        done: completed from 1 January through ``month`` (万元).
+        base: completed in the same months of the year before (万元).
+        planned: planned from 1 January through ``month`` (万元).
+        unreported: the months of either year with no report (counted as nothing).
+    """
+
+    month: Month
+    done: Decimal
+    base: Decimal
+    planned: Decimal
+    unreported: tuple[Month, ...]
+
+    @property
+    def rate(self) -> Fraction | None:
+        """(done − base) / base, exact; None when there is no base (zero last year)."""
+        if self.base <= 0:
+            return None
+        return Fraction(self.done - self.base) / Fraction(self.base)
+
+    @property
+    def plan_rate(self) -> Fraction | None:
+        """The growth the monthly plan asks for: (planned − base) / base; None without a base."""
+        if self.base <= 0:
+            return None
+        return Fraction(self.planned - self.base) / Fraction(self.base)
+
+
+def _sum_months(values: Mapping[Month, Decimal], year: int, through: int) -> Decimal:
+    return sum((v for m, v in values.items() if m.year == year and m.month <= through), _ZERO)
+
+
+def growth_to(project: Project, month: Month) -> Growth:
+    """The project's cumulative growth through ``month`` over the same months a year before.
+
+    >>> from projpush.model import Project
+    >>> p = Project(name="滨海新区项目", level="city", category="industry",
+    ...     stage="under_construction", region="滨海新区", unit="区发改委", local_id="TJ-1",
+    ...     monthly_plan={"2022-01": "110", "2022-02": "110"},
+    ...     monthly_done={"2021-01": "100", "2021-02": "100", "2022-01": "105", "2022-02": "105"})
+    >>> g = growth_to(p, Month(2022, 2))
+    >>> g.done, g.base, g.rate, g.plan_rate
+    (Decimal('210'), Decimal('200'), Fraction(1, 20), Fraction(1, 10))
+    """
+    year, through = month.year, month.month
+    unreported = tuple(
+        m
+        for y in (year - 1, year)
+        for m in Month.year_months(y)[:through]
+        if m not in project.monthly_done
+    )
+    return Growth(
+        month,
+        _sum_months(project.monthly_done, year, through),
+        _sum_months(project.monthly_done, year - 1, through),
+        _sum_months(project.monthly_plan, year, through),
+        unreported,
+    )
+
+
+def average_growth(
+    projects: Portfolio | Iterable[Project],
+    month: Month,
+    stages: Iterable[Stage | str] = (Stage.UNDER_CONSTRUCTION,),
+) -> Fraction | None:
+    """The growth of the projects' summed investment (全市平均增速) through ``month``.
+
+    Computed from the summed amounts, never by averaging the projects'
+    rates: Σ done / Σ base − 1, over the projects in ``stages`` at the end
+    of ``month`` that have a base (something completed in the same months a
+    year before). None when none has.
+
+    Raises:
+        PolicyError: ``stages`` is not a list of stages.
+
+    >>> from projpush.model import Project
+    >>> mk = lambda key, before, now: Project(name=key, level="city", category="industry",
+    ...     stage="under_construction", region="和平区", unit="区发改委", local_id=key,
+    ...     monthly_done={"2021-01": before, "2022-01": now})
+    >>> average_growth([mk("A", "100", "130"), mk("B", "300", "300")], Month(2022, 1))
+    Fraction(3, 40)
+    """
+    chosen = _to_stages(stages)
+    items = projects.projects if isinstance(projects, Portfolio) else tuple(projects)
+    done = base = _ZERO
+    for p in items:
+        if p.stage_at(month.last_day) not in chosen:
+            continue
+        g = growth_to(p, month)
+        if g.base > 0:
+            done += g.done
+            base += g.base
+    if base <= 0:
+        return None
+    return Fraction(done - base) / Fraction(base)
+
+
+@attrs.frozen
+class GrowthPolicy:
+    """Cumulative growth against the plan and the average (累计增速对照计划和全市平均).
+
+    Growth is the project's investment completed from 1 January through the
+    last month ended on ``as_of``, over the same months of the year before
+    (:func:`growth_to`; both years come from the ledger's monthly reports).
+    Red when growth is negative; green when it is at or above the plan
+    growth and at or above ``average_growth``; otherwise yellow, and
+    ``zero_growth`` (yellow by default, or red) when growth is exactly zero
+    and short of the plan or the average.
+
+    The plan growth is ``plan_growth`` when given (a district's target), else
+    the growth the project's own monthly plan asks for over the year before.
+    ``average_growth`` is an input: the city's figure as published, or
+    :func:`average_growth` of the portfolio (see :meth:`tianjin_for`); when
+    None, only the plan is compared. A project with nothing completed in the
+    same months a year before has no growth and is not judged.
+    """
+
+    plan_growth: Fraction | None = attrs.field(default=None, converter=_plan_growth)
+    average_growth: Fraction | None = attrs.field(default=None, converter=_average_growth)
+    zero_growth: Light = attrs.field(default=Light.YELLOW, converter=_zero_light)
+    stages: frozenset[Stage] = _stage_field()
+    name: str = "growth"
+
+    @classmethod
+    def tianjin(
+        cls,
+        *,
+        average_growth: Fraction | Decimal | str | None = None,
+        plan_growth: Fraction | Decimal | str | None = None,
+        zero_growth: Light = Light.YELLOW,
+    ) -> GrowthPolicy:
+        """Tianjin (2022): 累计增速高于计划和全市平均绿灯，正增长但低于其一黄灯，负增长红灯.
+
+        Zero growth short of the plan or the average is not covered by the
+        published rule: yellow by default (it did not fall), red on request.
+        """
+        return cls(plan_growth, average_growth, zero_growth, name="tianjin")
+
+    @classmethod
+    def tianjin_for(
+        cls,
+        projects: Portfolio | Iterable[Project],
+        as_of: dt.date,
+        *,
+        plan_growth: Fraction | Decimal | str | None = None,
+        zero_growth: Light = Light.YELLOW,
+    ) -> GrowthPolicy:
+        """Tianjin's policy with the average computed from ``projects`` through ``as_of``.
+
+        The average is :func:`average_growth` of the projects under
+        construction through the last month ended on ``as_of``.
+
+        Raises:
+            ValidationError: ``as_of`` is not a date.
+        """
+        plain_date_arg(as_of, "as_of")
+        average = average_growth(projects, last_complete_month(as_of))
+        return cls.tianjin(average_growth=average, plan_growth=plan_growth, zero_growth=zero_growth)
+
+    def light_for(self, growth: Fraction, plan: Fraction | None) -> Light:
+        """The light for a growth rate against a plan rate (and the policy's average).
+
+        >>> t = GrowthPolicy.tianjin(average_growth="0.05")
+        >>> [t.light_for(Fraction(g, 100), Fraction(8, 100)).value for g in (-1, 0, 5, 8, 9)]
+        ['red', 'yellow', 'yellow', 'green', 'green']
+        """
+        if growth < 0:
+            return Light.RED
+        meets_plan = plan is None or growth >= plan
+        meets_average = self.average_growth is None or growth >= self.average_growth
+        if meets_plan and meets_average:
+            return Light.GREEN
+        return self.zero_growth if growth == 0 else Light.YELLOW
+
+    def judge(self, project: Project, as_of: dt.date, /) -> Verdict:
+        """Judge ``project``'s cumulative growth through the last month ended on ``as_of``.
+
+        Raises:
+            ValidationError: ``as_of`` is not a date, or the policy has no
+                ``plan_growth`` and the project no monthly plan for the year.
+
+        >>> from projpush.model import Project
+        >>> p = Project(name="滨海新区项目", level="city", category="industry",
+        ...     stage="under_construction", region="滨海新区", unit="区发改委", local_id="TJ-1",
+        ...     monthly_plan={"2022-01": "110", "2022-02": "110"},
+        ...     monthly_done={"2021-01": "100", "2021-02": "100",
+        ...                   "2022-01": "105", "2022-02": "105"})
+        >>> v = GrowthPolicy.tianjin(average_growth="0.04").judge(p, dt.date(2022, 2, 28))
+        >>> v.light.value, v.reasons[0].text("en")  # doctest: +NORMALIZE_WHITESPACE
+        ('yellow', 'to 2022-02: 210 万元 against 200 万元 a year before, growth 5.0%
+          (plan 10.0%, average 4.0%)')
+        """
+        if type(as_of) is not dt.date:
+            plain_date_arg(as_of, "as_of")
+        year = as_of.year
+        scoped = _out_of_scope(project, as_of, self.stages, self.name)
+        if scoped is not None:
+            return scoped
+        if self.plan_growth is None:
+            _require_monthly_plan(project, year)
+        last = last_complete_month(as_of)
+        if last.year != year:
+            return _no_month_yet(project, as_of, self.name)
+        g = growth_to(project, last)
+        rate = g.rate
+        if rate is None:
+            reason = Reason("growth", "no_base", (last,), figures={"last": last, "done": g.done})
+            return Verdict(project.key, as_of, None, (reason,), self.name)
+        plan = self.plan_growth if self.plan_growth is not None else g.plan_rate
+        light = self.light_for(rate, plan)
+        thresholds: dict[str, object] = {
+            "plan": (plan or 0) * 100,
+            "average_zh": "无"
+            if self.average_growth is None
+            else _exact_percent(self.average_growth),
+            "average_en": "none"
+            if self.average_growth is None
+            else _exact_percent(self.average_growth),
+        }
+        figures: dict[str, object] = {
+            "last": last,
+            "done": g.done,
+            "base": g.base,
+            "growth": rate * 100,
+        }
+        reasons = [Reason("growth", "rate", (last,), figures=figures, thresholds=thresholds)]
+        if g.unreported:
+            reasons.append(Reason("growth", "unreported", g.unreported))
+        short = [b for b in (plan, self.average_growth) if b is not None and rate < b]
+        severity = max((b - rate) * 100 for b in short) if short else Fraction(0)
+        if rate < 0:
+            severity = max(severity, -rate * 100)
+        return Verdict(project.key, as_of, light, tuple(reasons), self.name, severity)
+
+
+def _exact_percent(rate: Fraction) -> str:
+    return _points(rate * 100) + "%"
+
+
 # --------------------------------------------------------------------------- site activity
 
 
@@ -1476,7 +2079,15 @@ def judge(
     return chosen.judge(project, _effective(as_of, year))
 
 
-_BUILT_IN: Final = (LagPolicy, NodePolicy, GapPolicy, SiteActivityPolicy, WorstOf)
+_BUILT_IN: Final = (
+    LagPolicy,
+    NodePolicy,
+    GapPolicy,
+    SharePolicy,
+    GrowthPolicy,
+    SiteActivityPolicy,
+    WorstOf,
+)
 
 
 def _default(policy: LightPolicy | None) -> LightPolicy:

@@ -47,6 +47,7 @@ from projpush.lights import (
     LightPolicy,
     NodePolicy,
     Rollup,
+    SharePolicy,
     Verdict,
     WorstOf,
     _judge_with_map,
@@ -151,6 +152,20 @@ POLICY_SETS: Final[Mapping[str, Callable[[], PolicySet]]] = {
         EscalationPolicy.tonglu(),
         "Tonglu: four-tier coordination, unit to the county's top leader",
         "桐庐：四级协调，责任单位至县主要领导",
+    ),
+    "wuhan": lambda: PolicySet(
+        "wuhan",
+        SharePolicy.wuhan(),
+        EscalationPolicy.ningbo(),
+        "Wuhan: completion as a share of the time schedule (red below 60 %, yellow below 80 %)",
+        "武汉：完成进度低于时序进度60%红灯、80%黄灯",
+    ),
+    "xinhuang": lambda: PolicySet(
+        "xinhuang",
+        SharePolicy.xinhuang(),
+        EscalationPolicy.ningbo(),
+        "Xinhuang: the month's task (below 80 % follow-up, below 60 % yellow card)",
+        "新晃：月度任务完成低于80%重点跟踪，低于60%亮黄牌",
     ),
     "yinchuan": lambda: PolicySet(
         "yinchuan",
