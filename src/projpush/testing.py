@@ -27,8 +27,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
+import attrs
+
 try:
     from hypothesis import strategies as st
+    from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 except ImportError:  # pragma: no cover (exercised in a subprocess test)
     msg = 'projpush.testing needs Hypothesis; install it with: pip install "projpush[testing]"'
     raise ImportError(msg) from None
@@ -63,6 +66,7 @@ from projpush.model import (
     FrozenMap,
     Issue,
     IssueCategory,
+    IssueEvent,
     IssueState,
     Leader,
     LeaderRank,
@@ -88,6 +92,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FIRST_DAY",
+    "IssueLifecycle",
     "LAST_DAY",
     "TIERS",
     "advance_through",
@@ -96,6 +101,7 @@ __all__ = [
     "contacts",
     "dates",
     "days_from",
+    "issue_histories",
     "issues",
     "ladder_issues",
     "leaders",
@@ -442,6 +448,23 @@ def issues(
     return issue
 
 
+def issue_histories(max_steps: int = 8) -> st.SearchStrategy[tuple[IssueEvent, ...]]:
+    """Legal histories (``Issue.events``) for ``st.builds(Issue, ...)``.
+
+    ``st.builds`` cannot know that an issue's events must replay: draw them
+    from here and the rest of the issue from its fields' types.
+
+    >>> from hypothesis import given
+    >>> @given(st.builds(Issue, id=st.just("Q-1"), project=st.just("P-1"), title=names,
+    ...     events=issue_histories()))
+    ... def test_replays(issue):
+    ...     assert issue.events[0].kind is EventKind.COLLECTED
+    ...     assert issue.state is issue.events[-1].to_state
+    >>> test_replays()
+    """
+    return issues(max_steps=max_steps).map(lambda issue: issue.events)
+
+
 _LADDER_STEPS: Final = (
     "advance",
     "close",
@@ -656,3 +679,102 @@ def advance_through(
         snapshots.append(issue)
         previous = day
     return tuple(snapshots)
+
+
+# --------------------------------------------------------------------------- state machine
+
+
+class IssueLifecycle(RuleBasedStateMachine):
+    """An issue taken through its closed loop (闭环) at random, checked after each step.
+
+    Subclass it with your city's ladder and run its ``TestCase``: Hypothesis
+    then collects and assigns an issue under :attr:`policy`, takes random
+    transitions of :mod:`projpush.escalation` (start, work plan, pause,
+    resume, resolve, reject, close, escalate, declare beyond powers, advance)
+    a few days apart, and after every step checks that the history replays
+    to the same issue, dates never go back, the tier is one of the ladder's
+    and never goes down while the issue is open, and a supervision sheet
+    never turns milder. A transition illegal where it falls is skipped, as
+    :func:`ladder_issues` does. Add your own ``@invariant()`` methods for
+    your rules; :attr:`issue` is the issue now, :attr:`day` the last day.
+
+    >>> import io, unittest
+    >>> from hypothesis import settings
+    >>> from projpush.escalation import EscalationPolicy
+    >>> from projpush.schedule import WeekdayCalendar
+    >>> class TongluLifecycle(IssueLifecycle):
+    ...     policy = EscalationPolicy.tonglu()
+    ...     calendar = WeekdayCalendar()
+    >>> TongluLifecycle.TestCase.settings = settings(max_examples=5, stateful_step_count=10)
+    >>> suite = unittest.defaultTestLoader.loadTestsFromTestCase(TongluLifecycle.TestCase)
+    >>> unittest.TextTestRunner(stream=io.StringIO()).run(suite).wasSuccessful()
+    True
+    """
+
+    policy: EscalationPolicy = EscalationPolicy.binzhou()
+    """The escalation policy under test: set your own in a subclass."""
+    calendar: WorkingCalendar | None = None
+    """The working-day calendar; the China official calendar when None."""
+    first_day: dt.date = dt.date(2020, 3, 2)
+    """The first day an issue may be collected on (the calendar must cover four years on)."""
+
+    issue: Issue
+    day: dt.date
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cal = resolve_calendar(self.calendar)
+        self._tiers_seen: list[int] = []
+
+    @initialize(
+        offset=st.integers(0, 365),
+        category=st.sampled_from(IssueCategory),
+        difficulty=st.sampled_from(Difficulty),
+    )
+    def collect_and_assign(
+        self, offset: int, category: IssueCategory, difficulty: Difficulty
+    ) -> None:
+        """Collect an issue and assign it at the ladder's entry tier."""
+        self.day = self.first_day + dt.timedelta(days=offset)
+        issue = Issue.collect(
+            "Q-1", "P-1", category=category, title="问题", on=self.day, by="服务秘书",
+            difficulty=difficulty,
+        )  # fmt: skip
+        self.issue = assign(issue, self.day, self.policy, by="办公室", calendar=self.cal)
+        self._tiers_seen = [self._tier_index()]
+
+    @rule(step=st.sampled_from(_LADDER_STEPS), gap=st.integers(0, 15))
+    def take_a_step(self, step: str, gap: int) -> None:
+        """Take one transition ``gap`` days after the last (skipped if illegal there)."""
+        self.day += dt.timedelta(days=gap)
+        with contextlib.suppress(InvalidTransition, ValidationError):
+            self.issue = _ladder_step(step, self.issue, self.day, self.policy, self.cal)
+
+    @invariant()
+    def history_replays(self) -> None:
+        """The issue rebuilt from its events is the issue."""
+        assert self.issue == attrs.evolve(self.issue, events=self.issue.events)  # noqa: S101
+
+    @invariant()
+    def dates_never_go_back(self) -> None:
+        """Each event is dated on or after the one before."""
+        days = [e.at for e in self.issue.events]
+        assert days == sorted(days), days  # noqa: S101
+
+    @invariant()
+    def tier_is_on_the_ladder_and_never_goes_down_while_open(self) -> None:
+        """The tier is one of the policy's, and rises or stays while the issue is open."""
+        index = self._tier_index()
+        if self.issue.is_open:
+            assert index >= self._tiers_seen[-1], (self._tiers_seen, index)  # noqa: S101
+        self._tiers_seen.append(index)
+
+    @invariant()
+    def sheets_never_turn_milder(self) -> None:
+        """Each supervision sheet is at least as severe as the one before."""
+        sheets = [e.sheet.severity for e in self.issue.events if e.sheet is not None]
+        assert sheets == sorted(sheets), sheets  # noqa: S101
+
+    def _tier_index(self) -> int:
+        tier = self.issue.tier
+        return -1 if tier is None else self.policy.ladder.index(tier)
