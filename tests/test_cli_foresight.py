@@ -7,13 +7,14 @@ import io as stdio
 import json
 from typing import TYPE_CHECKING
 
+import attrs
 import pytest
 
 from projpush import io
 from projpush._foresight_text import build_forecast, render_forecast
 from projpush.cli import main
-from projpush.report import policy_set
-from projpush.synth import SAMPLE_AS_OF, sample_portfolio
+from projpush.report import build_report, policy_set, render, render_xlsx, with_forecast
+from projpush.synth import CALENDAR_2020, SAMPLE_AS_OF, sample_portfolio
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -167,3 +168,56 @@ class TestCompare:
         with pytest.raises(SystemExit):
             main(["compare", str(ledger_file), "--as-of", AS_OF, "--policy", "atlantis"])
         assert "--policy: expected 'binzhou'" in capsys.readouterr().err
+
+
+class TestReportSection:
+    """``projpush report --forecast`` and ``report.with_forecast``: opt-in, after the report."""
+
+    def test_text_is_the_report_then_the_section(
+        self, capsys: pytest.CaptureFixture[str], ledger_file: Path
+    ) -> None:
+        """Without --forecast the report is as before; with it, the same text and the section."""
+        _, plain, _ = run(capsys, "report", str(ledger_file), "--as-of", AS_OF)
+        _, more, _ = run(capsys, "report", str(ledger_file), "--as-of", AS_OF, "--forecast")
+        assert more.startswith(plain)
+        assert more[len(plain) :].startswith("\n预测 (截至 2020-10-31, 规则 ningbo)\n")
+        assert "即将变色或升级的问题（5个工作日内）" in more
+
+    def test_json_only_when_asked(self) -> None:
+        """The JSON report holds a forecast key only when the section was asked for."""
+        portfolio = sample_portfolio()
+        plain = build_report(portfolio, SAMPLE_AS_OF, calendar=CALENDAR_2020)
+        assert "forecast" not in json.loads(render(plain, fmt="json"))
+        more = with_forecast(plain, portfolio, months=1, due_within=0, calendar=CALENDAR_2020)
+        data = json.loads(render(more, fmt="json"))
+        assert (["2020-11"], []) == (data["forecast"]["months"], data["forecast"]["due_soon"])
+        assert render(plain, fmt="text") == render(attrs.evolve(more, forecast=None), fmt="text")
+
+    @pytest.mark.parametrize("fmt", ["csv", "html"])
+    def test_refused_where_there_is_no_section(
+        self, capsys: pytest.CaptureFixture[str], ledger_file: Path, fmt: str
+    ) -> None:
+        """CSV and HTML have no forecast section: refused before any work, one line."""
+        argv = ("report", str(ledger_file), "--as-of", AS_OF, "--forecast", "--format", fmt)
+        status, out, err = run(capsys, *argv)
+        assert (2, "") == (status, out)
+        assert (
+            "projpush: error: --forecast: expected --format text, json or xlsx with --forecast, "
+            f"got '--format {fmt}'\n"
+        ) == err
+
+    def test_workbook_sheet(self, tmp_path: Path) -> None:
+        """The workbook gets a forecast sheet, one row a project, lights coloured."""
+        openpyxl = pytest.importorskip("openpyxl")
+        portfolio = sample_portfolio()
+        plain = build_report(portfolio, SAMPLE_AS_OF, calendar=CALENDAR_2020)
+        render_xlsx(with_forecast(plain, portfolio, calendar=CALENDAR_2020), tmp_path / "r.xlsx")
+        book = openpyxl.load_workbook(tmp_path / "r.xlsx")
+        assert "预测" == book.sheetnames[-1]
+        sheet = book["预测"]
+        assert ("项目代码", "项目名称", "现在", "2020-11 按计划完成") == tuple(
+            c.value for c in sheet[1]
+        )[:4]
+        assert 1 + 50 == sheet.max_row
+        render_xlsx(plain, tmp_path / "plain.xlsx")
+        assert "预测" not in openpyxl.load_workbook(tmp_path / "plain.xlsx").sheetnames

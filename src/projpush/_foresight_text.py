@@ -46,6 +46,7 @@ _WORDS: Final = {
         "policy": "规则",
         "month_end": "{month}月底",
         "at_risk": "需关注的项目",
+        "order": "各月灯色依次为按计划完成/按近期进度/零完成",
         "now": "现在",
         "none": "无",
         "not_judged": "不亮灯",
@@ -63,6 +64,7 @@ _WORDS: Final = {
         "policy": "policy",
         "month_end": "end of {month}",
         "at_risk": "Projects to watch",
+        "order": "each month's lights under plan/run-rate/nothing",
         "now": "now",
         "none": "none",
         "not_judged": "not judged",
@@ -130,7 +132,7 @@ def forecast_lines(fc: Forecast, lang: str = "zh") -> Iterator[str]:
         yield f"  {w['month_end'].format(month=month)}: {sep.join(parts)}"
     shown = [p for p in fc.projects if _at_risk(p)]
     yield ""
-    yield f"{w['at_risk']} ({len(shown)})"
+    yield f"{w['at_risk']} ({len(shown)}), {w['order']}"
     for p in shown:
         steps = []
         for month in fc.months:

@@ -270,7 +270,42 @@ def tables(report: SupervisionReport, lang: Lang) -> list[Table]:
         ),
         Table(names[4], heads["accountability"], (None, None, None, "date", None), accountability),
         Table(names[5], heads["findings"], (None, None, "wrap"), findings),
+        *_forecast_tables(report, lang),
     ]
+
+
+def _forecast_tables(report: SupervisionReport, lang: Lang) -> list[Table]:
+    """The forecast sheet, when the report carries a forecast (``report.with_forecast``).
+
+    One row a project: its light now, its light at each month end foreseen
+    under each assumption (the cell coloured by it), and its two least efforts.
+    """
+    fc = report.forecast
+    if fc is None:
+        return []
+    from projpush.foresight import Assumption  # noqa: PLC0415
+
+    zh = lang == "zh"
+    cells: dict[Light | None, Styled] = {
+        light: Styled(light.zh if zh else light.value, f"light-{light.value}") for light in Light
+    }
+    cells[None] = Styled(_WORDS[lang]["not_judged"], None)
+    header: tuple[str, ...] = ("项目代码", "项目名称", "现在") if zh else ("project", "name", "now")
+    columns = [(m, a) for m in fc.months for a in Assumption]
+    header += tuple(f"{m} {a.zh if zh else a.value}" for m, a in columns)
+    header += ("避免黄灯", "避免红灯") if zh else ("out of yellow", "out of red")
+    rows = [
+        (
+            p.project,
+            p.name,
+            cells[p.now.light],
+            *(cells[p.outlook(m, a).light] for m, a in columns),
+            *(e.sentence(lang) for e in p.efforts),
+        )
+        for p in fc.projects
+    ]
+    styles = (None, None, None, *(None for _ in columns), "wrap", "wrap")
+    return [Table("预测" if zh else "Forecast", header, styles, rows)]
 
 
 def _summary_rows(report: SupervisionReport, lang: Lang) -> Iterator[tuple[str, Any]]:

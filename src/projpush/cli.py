@@ -35,8 +35,10 @@ if TYPE_CHECKING:
 
     from _typeshed import SupportsWrite
 
+    from projpush.engine.tables import LedgerTables
     from projpush.model import Portfolio
     from projpush.report import SupervisionReport
+    from projpush.schedule import WorkingCalendar
 
 __all__ = ["main"]
 
@@ -271,6 +273,14 @@ def _parser() -> argparse.ArgumentParser:
         )
         choice(p, "--lang", ("zh", "en"), default="zh")
         p.add_argument("--map", type=_path, metavar="FILE", help="save a light map (PNG or SVG)")
+        p.add_argument(
+            "--forecast",
+            action="store_true",
+            help=(
+                "add a forecast section (text, json, xlsx): the next two month ends,"
+                " the least effort, the issues due within 5 working days"
+            ),
+        )
         p.add_argument("--output", "-o", type=_path, metavar="FILE", help="write here, not stdout")
 
     report = command("report", help="the monthly supervision report of a ledger")
@@ -507,6 +517,7 @@ def _run(args: argparse.Namespace, out: _Console) -> int:
     from projpush import ledger, report  # noqa: PLC0415 (keep --help fast)
 
     _check_paths(args)
+    _check_forecast(args)
     if args.command == "check":
         return _check(args, out)
     if args.command == "convert":
@@ -553,6 +564,7 @@ def _run(args: argparse.Namespace, out: _Console) -> int:
         )
     except CalendarCoverageError as error:
         raise _beyond_the_calendar(error, as_of) from None
+    result = _with_forecast(args, result, lambda: portfolio, calendar)
     _write_report(args, out, result)
     if args.map and result.light_map is not None:
         from projpush import plot  # noqa: PLC0415 (needs the plot extra)
@@ -595,6 +607,30 @@ def _write_text(args: argparse.Namespace, out: _Console, text: str) -> None:
         out.write(text)
 
 
+def _check_forecast(args: argparse.Namespace) -> None:
+    """Refuse ``--forecast`` with a format that has no forecast section, before any work."""
+    if getattr(args, "forecast", False) and args.format in {"csv", "html"}:
+        expected = "--format text, json or xlsx with --forecast"
+        raise ValidationError.about("--forecast", expected, f"--format {args.format}")
+
+
+def _with_forecast(
+    args: argparse.Namespace,
+    result: SupervisionReport,
+    portfolio: Callable[[], Portfolio],
+    calendar: WorkingCalendar | None = None,
+) -> SupervisionReport:
+    """``result`` with its forecast section when ``--forecast`` asks for one."""
+    if not args.forecast:
+        return result
+    from projpush.report import with_forecast  # noqa: PLC0415
+
+    try:
+        return with_forecast(result, portfolio(), calendar=calendar)
+    except CalendarCoverageError as error:
+        raise _beyond_the_calendar(error, result.as_of) from None
+
+
 def _write_report(args: argparse.Namespace, out: _Console, result: SupervisionReport) -> None:
     """Print the report, or write it to ``--output``."""
     from projpush import report  # noqa: PLC0415 (keep --help fast)
@@ -622,6 +658,13 @@ def _without_bom(text: str, out: _Console) -> str:
     """
     encoding = (getattr(out.stream, "encoding", None) or "").lower().replace("-", "")
     return text[1:] if text.startswith("\ufeff") and not encoding.startswith("utf") else text
+
+
+def _objects(tables: LedgerTables) -> Portfolio:
+    """The ledger's tables as objects, for what only the object rules compute (the forecast)."""
+    from projpush.engine.tables import to_portfolio  # noqa: PLC0415
+
+    return to_portfolio(tables)
 
 
 def _is_parquet(path: Path) -> bool:
@@ -661,6 +704,7 @@ def _report_on_tables(args: argparse.Namespace, out: _Console) -> int:
                 projects, args.as_of.year, result.policy.lights, lenient=True, as_of=args.as_of
             )
             result = attrs.evolve(result, light_map=picture)
+    result = _with_forecast(args, result, lambda: _objects(tables))
     _write_report(args, out, result)
     if args.map and result.light_map is not None:
         from projpush import plot  # noqa: PLC0415 (needs the plot extra)

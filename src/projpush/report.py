@@ -76,6 +76,8 @@ from projpush.schedule import WorkingCalendar, milestone_timing, resolve_calenda
 if TYPE_CHECKING:
     import datetime as dt
 
+    from projpush.foresight import Forecast
+
 __all__ = [
     "POLICY_SETS",
     "Note",
@@ -87,6 +89,7 @@ __all__ = [
     "render_tables",
     "render_xlsx",
     "sample_ledger",
+    "with_forecast",
 ]
 
 Format = Literal["text", "json", "csv", "csv-fields", "html"]
@@ -295,6 +298,7 @@ class SupervisionReport:
     lights: Rollup | None = None
     issues: tuple[Issue, ...] | None = None
     project_lights: tuple[ProjectLight, ...] = attrs.field(default=(), repr=False)
+    forecast: Forecast | None = attrs.field(default=None, repr=False)
 
     def open_by_tier_and_sheet(self) -> dict[tuple[str, str], int]:
         """Open issues counted by (tier, sheet colour); "none" where no sheet yet."""
@@ -362,7 +366,16 @@ class SupervisionReport:
                 {"code": n.code, "year": n.year, "zh": n.text("zh"), "en": n.text("en")}
                 for n in self.notes
             ],
+            **self._forecast_dict(),
         }
+
+    def _forecast_dict(self) -> dict[str, Any]:
+        """The forecast section's data, when the report carries one (:func:`with_forecast`)."""
+        if self.forecast is None:
+            return {}
+        from projpush._foresight_text import forecast_dict  # noqa: PLC0415
+
+        return {"forecast": forecast_dict(self.forecast)}
 
 
 def _verdict_dict(v: Verdict) -> dict[str, Any]:
@@ -430,6 +443,41 @@ def build_report(
     # millions stay alive: each full collection would walk them all and free nothing.
     with no_cycle_collection():
         return _build(portfolio, as_of, chosen, cal, progress or _silent, advance=advance)
+
+
+def with_forecast(
+    report: SupervisionReport,
+    portfolio: Portfolio,
+    *,
+    months: int = 2,
+    due_within: int = 5,
+    calendar: WorkingCalendar | None = None,
+) -> SupervisionReport:
+    """``report`` with a forecast section (:mod:`projpush.foresight`), under its policy set.
+
+    The section holds each project's light at the next ``months`` month
+    ends under each assumption, the least effort to stay out of yellow and
+    red, and the issues whose sheet or tier changes within ``due_within``
+    working days. The text, JSON and workbook renderings show it after the
+    report's own sections; a report without it renders as before, byte for
+    byte.
+
+    Raises:
+        ValidationError: ``months`` is not from 1 to 12, or ``due_within``
+            not a whole number of working days from 0.
+        CalendarCoverageError: as :func:`build_report`.
+    """
+    from projpush._foresight_text import build_forecast  # noqa: PLC0415
+
+    fc = build_forecast(
+        portfolio,
+        report.as_of,
+        report.policy,
+        months=months,
+        due_within=due_within,
+        calendar=calendar,
+    )
+    return attrs.evolve(report, forecast=fc)
 
 
 def _silent(_stage: str, _done: int, _total: int) -> None:
@@ -682,6 +730,11 @@ def _text_lines(report: SupervisionReport, lang: Lang) -> Iterator[str]:
     yield f"{t['findings']} ({len(report.findings)})"
     for f in report.findings:
         yield f"  {f.subject}: {f.kind.zh if lang == 'zh' else f.kind.value}: {f.text(lang)}"
+    if report.forecast is not None:
+        from projpush._foresight_text import forecast_lines  # noqa: PLC0415
+
+        yield ""
+        yield from forecast_lines(report.forecast, lang)
 
 
 def _tier_names(chosen: PolicySet, lang: Lang) -> dict[str, str]:
