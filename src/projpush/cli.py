@@ -118,6 +118,17 @@ def _path(text: str) -> Path:
     return Path(text)
 
 
+def _year(text: str) -> int:
+    """A ``--year``: a year the model's plans accept."""
+    from projpush.model import _to_year  # noqa: PLC0415 (keep --help fast)
+
+    try:
+        return _to_year(text, "--year")
+    except ValidationError as error:
+        msg = f"expected {error.expected}, got {text!r}"
+        raise argparse.ArgumentTypeError(msg) from None
+
+
 def _alternatives(values: Sequence[str]) -> str:
     """``'a', 'b' or 'c'``, as the library's own errors list choices."""
     names = [repr(v) for v in values]
@@ -314,22 +325,25 @@ def _parser() -> argparse.ArgumentParser:
     max_size(tables)
 
     convert = command(
-        "convert", help="convert a ledger between JSON, a CSV folder and a Parquet folder"
+        "convert", help="convert a ledger between JSON, a workbook, a CSV and a Parquet folder"
     )
     convert.add_argument(
-        "ledger", type=_path, metavar="LEDGER", help="a JSON file, a CSV folder or a Parquet folder"
+        "ledger",
+        type=_path,
+        metavar="LEDGER",
+        help="a JSON file, an .xlsx workbook, a CSV folder or a Parquet folder",
     )
     convert.add_argument(
         "target",
         type=_path,
         metavar="TARGET",
-        help="a .json file, or a folder (Parquet unless --to csv)",
+        help="a .json or .xlsx file, or a folder (Parquet unless --to csv)",
     )
     choice(
         convert,
         "--to",
-        ("json", "parquet", "csv"),
-        help="the format written (default: json for a .json target, else parquet)",
+        ("json", "xlsx", "parquet", "csv"),
+        help="the format written (default: by the suffix .json or .xlsx, else parquet)",
     )
     convert.add_argument(
         "--trusted", action="store_true", help="read a JSON ledger through the fast bulk path"
@@ -340,6 +354,16 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("ledger", type=_path, metavar="LEDGER")
     check.add_argument("--as-of", type=_date, default=None, metavar="DATE")
     max_size(check)
+
+    template = command("template", help="write a blank ledger workbook for offices to fill in")
+    template.add_argument("target", type=_path, metavar="FILE.xlsx")
+    template.add_argument(
+        "--year",
+        type=_year,
+        action="append",
+        metavar="YEAR",
+        help="an annual plan column for YEAR (repeatable; default: this year's)",
+    )
     _foresight_commands(command, max_size)
     return parser
 
@@ -518,10 +542,9 @@ def _run(args: argparse.Namespace, out: _Console) -> int:
 
     _check_paths(args)
     _check_forecast(args)
-    if args.command == "check":
-        return _check(args, out)
-    if args.command == "convert":
-        return _convert(args, out)
+    own = {"check": _check, "convert": _convert, "template": _template}.get(args.command)
+    if own is not None:
+        return own(args, out)
     calendar = None  # the China official calendar, from the cn extra
     if args.command == "demo":
         from projpush.synth import CALENDAR_2020, SAMPLE_AS_OF  # noqa: PLC0415
@@ -742,8 +765,8 @@ def _convert(args: argparse.Namespace, out: _Console) -> int:
     """``projpush convert``: read any ledger, write it in the format asked for."""
     from projpush import _paths, ledger  # noqa: PLC0415
 
-    fmt = args.to or ("json" if args.target.suffix.lower() == ".json" else "parquet")
-    if fmt == "json":
+    fmt = args.to or {".json": "json", ".xlsx": "xlsx"}.get(args.target.suffix.lower(), "parquet")
+    if fmt in {"json", "xlsx"}:
         _paths.check_output_path(args.target, "TARGET", [args.ledger])
     else:
         _paths.check_output_folder(args.target, "TARGET", [args.ledger])
@@ -758,12 +781,31 @@ def _convert(args: argparse.Namespace, out: _Console) -> int:
         from projpush.csvledger import dump_csv_ledger  # noqa: PLC0415
 
         dump_csv_ledger(portfolio, args.target)
+    elif fmt == "xlsx":
+        from projpush.io.xlsx import dump_xlsx_ledger  # noqa: PLC0415 (the xlsx extra)
+
+        dump_xlsx_ledger(portfolio, args.target)
     else:
         from projpush.engine.tables import from_portfolio, write_parquet  # noqa: PLC0415
 
         write_parquet(from_portfolio(portfolio), args.target)
     n = len(portfolio.projects)
     out.write(f"{args.target}: {fmt} ledger of {n} project{'s' if n != 1 else ''}\n")
+    return EXIT_OK
+
+
+def _template(args: argparse.Namespace, out: _Console) -> int:
+    """``projpush template FILE.xlsx``: the blank ledger workbook, 说明 sheet first."""
+    from projpush import _paths  # noqa: PLC0415
+    from projpush.io.xlsx import write_xlsx_template  # noqa: PLC0415 (the xlsx extra)
+
+    if args.target.suffix.lower() != ".xlsx":
+        raise ValidationError.about("FILE.xlsx", "a file name ending in .xlsx", str(args.target))
+    _paths.check_output_path(args.target, "FILE.xlsx", [])
+    years = args.year or [dt.date.today().year]  # noqa: DTZ011 (the edge may read the clock)
+    write_xlsx_template(args.target, years=years)
+    out.write(f"{args.target}: a blank ledger workbook, annual plans of {years[0]}")
+    out.write("".join(f", {y}" for y in years[1:]) + "\n")
     return EXIT_OK
 
 

@@ -679,6 +679,7 @@ class _Reader:
                 cells[name] = self.source.text(cell, _kind(table, name))
             except _CellValueError as err:
                 self.report(_cell_error(row, name, err.expected, err.got))
+                cells[name] = str(cell)  # not blank: a required cell is not reported again
                 bad.add(name)
         return attrs.evolve(row, cells=cells, bad=frozenset(bad))
 

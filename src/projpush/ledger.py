@@ -1,4 +1,4 @@
-"""Ledger files at the edge: load a JSON ledger or a folder of CSV files, and check one.
+"""Ledger files at the edge: load a JSON ledger, a CSV folder or a workbook, and check one.
 
 :func:`load_ledger` takes a JSON ledger file (see :mod:`projpush.io`) or a
 folder of CSV files as exported from spreadsheets (see
@@ -66,7 +66,7 @@ _LISTS: Final[dict[str, type]] = {
 
 
 def _ledger_path(path: str | os.PathLike[str]) -> Path:
-    """``path`` as a Path, if it names a folder or a ``.json`` file that exists.
+    """``path`` as a Path, if it names a folder or a ``.json`` or ``.xlsx`` file that exists.
 
     A CSV ledger is a folder of files; one CSV or spreadsheet file given by
     mistake would otherwise be read as JSON and fail on its first byte, with
@@ -74,11 +74,12 @@ def _ledger_path(path: str | os.PathLike[str]) -> Path:
     """
     target = Path(path)
     if not target.exists():
-        msg = f"path: no ledger at {str(target)!r} (expected a JSON file or a folder of CSV files)"
+        msg = f"path: no ledger at {str(target)!r} (expected a JSON file, a workbook or a folder)"
         raise LedgerError(msg, field="path", expected="an existing path", got=str(target))
     check_ledger_path(target, "path")  # a FIFO would block the reader, /dev/zero never end
-    if not target.is_dir() and target.suffix.lower() != ".json":
-        raise LedgerError.about("path", "a .json ledger file or a folder of CSV files", str(target))
+    if not target.is_dir() and target.suffix.lower() not in {".json", ".xlsx"}:
+        expected = "a .json ledger file, an .xlsx workbook or a folder of CSV files"
+        raise LedgerError.about("path", expected, str(target))
     return target
 
 
@@ -149,7 +150,7 @@ def _check_size(
 def load_ledger(
     path: str | os.PathLike[str], *, trusted: bool = False, max_bytes: int | None = MAX_LEDGER_BYTES
 ) -> Portfolio:
-    """Load a ledger: a JSON file, a folder of CSV files, or a Parquet ledger folder.
+    """Load a ledger: a JSON file, a workbook (.xlsx), a CSV folder or a Parquet folder.
 
     A folder holding ``projects.parquet`` (or a ``projects/`` dataset) is a
     Parquet ledger (:mod:`projpush.engine.tables`, the ``engine`` extra); any
@@ -181,7 +182,7 @@ def load_ledger(
 
     Raises:
         LedgerError: the path does not exist, is a FIFO, device or socket, or
-            is a file not named ``*.json`` (``field`` is ``"path"``), or the
+            is a file not named ``*.json`` or ``*.xlsx`` (``field`` is ``"path"``), or the
             ledger is malformed (``field`` says where).
         LedgerTooLargeError: the ledger is larger than ``max_bytes``.
         ValidationError: ``max_bytes`` is neither None nor a whole number >= 1.
@@ -198,7 +199,16 @@ def load_ledger(
         from projpush.csvledger import load_csv_ledger  # noqa: PLC0415 (CSV ledgers only)
 
         return load_csv_ledger(target)
+    if _is_workbook(target):
+        from projpush.io.xlsx import load_xlsx_ledger  # noqa: PLC0415 (the xlsx extra)
+
+        return load_xlsx_ledger(target)  # kept by hand, so always checked
     return io.load_portfolio(target, trusted=trusted)
+
+
+def _is_workbook(path: Path) -> bool:
+    """True for a ledger workbook (.xlsx), read by :mod:`projpush.io.xlsx`."""
+    return path.suffix.lower() == ".xlsx"
 
 
 def _is_parquet(folder: Path) -> bool:
@@ -244,7 +254,7 @@ def check_ledger(
     A JSON ledger is checked record by record, so one bad milestone does not
     hide a bad issue further down; references between records (a leader
     naming an unknown project, duplicate codes) are checked on the records
-    that loaded. A CSV folder is checked by its own loader, row by row; a
+    that loaded. A CSV folder or a workbook is checked by its own loader, row by row; a
     Parquet folder is loaded whole, and its first problem is reported.
     Soft gaps (:func:`~projpush.model.integrity_report`) come as findings.
     A ledger larger than ``max_bytes`` is refused unread, as by
@@ -252,7 +262,7 @@ def check_ledger(
 
     Raises:
         LedgerError: the path does not exist, is a FIFO, device or socket, or
-            is a file not named ``*.json`` (``field`` is ``"path"``);
+            is a file not named ``*.json`` or ``*.xlsx`` (``field`` is ``"path"``);
             problems inside a ledger are returned, not raised.
         LedgerTooLargeError: the ledger is larger than ``max_bytes``.
         ValidationError: ``max_bytes`` is neither None nor a whole number >= 1.
@@ -263,7 +273,7 @@ def check_ledger(
     _check_size(target, limit)
     if target.is_dir() and _is_parquet(target):
         return _check_portfolio(lambda: load_ledger(target, max_bytes=None), as_of)
-    if target.is_dir():
+    if target.is_dir() or _is_workbook(target):
         return _check_loaded(target, as_of)
     try:
         document = io.parse_ledger_document(target.read_bytes())
@@ -294,9 +304,16 @@ def check_ledger(
 
 
 def _check_loaded(target: Path, as_of: dt.date) -> LedgerCheck:
-    from projpush import csvledger  # noqa: PLC0415 (only CSV ledgers need it)
+    """Check a CSV folder or a workbook: one read by its own reader, row by row."""
+    notes: tuple[str, ...] = ()
+    if _is_workbook(target):
+        from projpush.io.xlsx import read_xlsx_ledger  # noqa: PLC0415 (the xlsx extra)
 
-    problems, portfolio, notes = csvledger._read(target)  # noqa: SLF001 (one read: check and build)
+        problems, portfolio = read_xlsx_ledger(target)
+    else:
+        from projpush import csvledger  # noqa: PLC0415 (only CSV ledgers need it)
+
+        problems, portfolio, notes = csvledger._read(target)  # noqa: SLF001 (one read)
     if portfolio is None:
         found = tuple(Problem(e.field or "ledger", e.detail) for e in problems)
         return LedgerCheck(found, (), None, notes)
