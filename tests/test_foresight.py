@@ -34,6 +34,7 @@ from projpush.lights import (
     LagPolicy,
     Light,
     NodePolicy,
+    SharePolicy,
     SiteActivityPolicy,
     WorstOf,
 )
@@ -289,6 +290,27 @@ class TestMinimalEffort:
             red.amount,
             red.milestones,
         )
+
+    def test_searched_for_a_share_policy(self) -> None:
+        """Wuhan's share of the schedule: the least amount searched to the unit."""
+        policy = SharePolicy.wuhan()
+        p = project(
+            annual_plans={2020: "1200"},
+            monthly_done={f"2020-{m:02d}": "50" for m in range(1, 11)},
+        )
+        yellow, red = minimal_effort(p, NOV_15, policy)
+        month, end = Month(2020, 11), dt.date(2020, 11, 30)
+        for effort in (yellow, red):
+            assert effort.amount is not None
+            assert effort.amount > 0
+            at = policy.judge(filled_in(p, month, effort.amount), end).light
+            less = policy.judge(filled_in(p, month, effort.amount - UNIT), end).light
+            assert at is not None
+            assert at < effort.light
+            assert less is not None
+            assert less >= effort.light
+        # 4/5 of eleven twelfths of 1,200 is 880: 500 done, 380 to reach it.
+        assert Decimal(380) == yellow.amount
 
     def test_not_judged(self) -> None:
         """A completed project is not judged, and its effort says so."""

@@ -584,6 +584,48 @@ def _units_at_least(bar: Fraction, *, strictly: bool) -> Decimal:
     return _from_units(max(units, 0))
 
 
+def _amount_for(
+    policy: LightPolicy, project: Project, month: Month, light: Light
+) -> Decimal | None:
+    """The least amount in ``month`` for ``policy`` to leave ``light``; None if none can."""
+    if isinstance(policy, LagPolicy):
+        return _units_at_least(_lag_bar(policy, project, month), strictly=False)
+    if isinstance(policy, GapPolicy):
+        gap = _gap_bar(policy, project, month, light)
+        return None if gap is None else _units_at_least(gap[0], strictly=gap[1])
+    if isinstance(policy, SiteActivityPolicy):
+        return None  # cameras, not amounts
+    return _searched(policy, project, month, light)
+
+
+_SEARCH_CAP: Final = 10**14  # units: 10^10 万元, beyond any project's month
+
+
+def _searched(policy: LightPolicy, project: Project, month: Month, light: Light) -> Decimal | None:
+    """The least amount in ``month`` that keeps ``project`` out of ``light``, found by search.
+
+    For a policy whose bar is not worked out here (a share of the schedule,
+    growth, your own): assuming more done never makes its light worse, the
+    amount doubles from one 万元 until the light is left, then a binary
+    search in units finds the least. None when even 10^10 万元 leaves it on.
+    """
+    end = month.last_day
+
+    def out(units: int) -> bool:
+        seen = _judge(policy, _with_amount(project, month, _from_units(units)), end).light
+        return seen is not None and seen < light
+
+    low, high = 0, _UNITS_PER_WAN  # not out at 0: the caller judged it
+    while not out(high):
+        if high >= _SEARCH_CAP:
+            return None
+        low, high = high, high * 2
+    while high - low > 1:
+        mid = (low + high) // 2
+        low, high = (low, mid) if out(mid) else (mid, high)
+    return _from_units(high)
+
+
 def _node_needs(
     policy: NodePolicy, project: Project, as_of: dt.date, end: dt.date, light: Light
 ) -> tuple[dict[str, dt.date], bool]:
@@ -624,8 +666,11 @@ def minimal_effort(
     """The least it takes this month to stay out of yellow, and out of red: exact.
 
     For the lag and gap policies, the least amount completed in this month
-    (to :data:`UNIT`): completing it keeps the project out of that light at
-    the month end, and one unit less does not. For the node policy, the node
+    (to :data:`UNIT`), worked out from their bars: completing it keeps the
+    project out of that light at the month end, and one unit less does not.
+    Any other policy but the node and site ones (a share of the schedule,
+    growth, your own) is searched to the unit, assuming more done never
+    makes its light worse. For the node policy, the node
     tasks to finish and the last day for each. A :class:`WorstOf` takes the
     largest amount and every node task its policies ask for. When nothing
     done this month changes the light (Sanya judges to the previous month; a
@@ -659,18 +704,14 @@ def _effort(
         comp_light = _judge(comp, base, end).light
         if comp_light is None or comp_light < light:
             continue
-        if isinstance(comp, LagPolicy):
-            bar = _lag_bar(comp, project, month)
-            amount = max(amount, _units_at_least(bar, strictly=False))
-        elif isinstance(comp, GapPolicy):
-            gap = _gap_bar(comp, project, month, light)
-            if gap is not None:
-                amount = max(amount, _units_at_least(gap[0], strictly=gap[1]))
-        elif isinstance(comp, NodePolicy):
+        if isinstance(comp, NodePolicy):
             more, ok = _node_needs(comp, project, as_of, end, light)
             feasible = feasible and ok
             for name, by in more.items():
                 needs[name] = min(by, needs.get(name, by))
+        else:
+            found = _amount_for(comp, project, month, light)
+            amount = max(amount, found) if found is not None else amount
     tried = _done_by(_with_amount(project, month, amount), needs, as_of + dt.timedelta(days=1))
     verdict = _judge(policy, tried, end)
     if verdict.light is None:

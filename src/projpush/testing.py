@@ -92,9 +92,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FIRST_DAY",
-    "IssueLifecycle",
     "LAST_DAY",
     "TIERS",
+    "IssueLifecycle",
     "advance_through",
     "amounts",
     "approval_items",
