@@ -52,7 +52,7 @@ import functools
 import inspect
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, Final, NamedTuple
+from typing import TYPE_CHECKING, Any, Final, NamedTuple, cast
 
 from projpush._extras import require
 from projpush.errors import UnknownReferenceError, ValidationError
@@ -156,7 +156,7 @@ def to_frames(portfolio: Portfolio) -> LedgerFrames:
     """
     pd = _pandas()
     years = sorted({y for p in portfolio.projects for y in p.annual_plans})
-    project_rows = portfolio_records(portfolio)
+    project_rows = cast("list[dict[str, Any]]", portfolio_records(portfolio))  # widened below
     for row, p in zip(project_rows, portfolio.projects, strict=True):
         for y in years:
             plan = p.annual_plans.get(y)

@@ -81,7 +81,7 @@ import typing
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final, cast
 
 import attrs
 
@@ -98,6 +98,16 @@ from projpush.metrics import (
     Ratio,
 )
 from projpush.model import Issue, Month, Portfolio, SheetColor
+
+if TYPE_CHECKING:
+    from projpush.records import (
+        FigureRecord,
+        GroupRecord,
+        IssueRecord,
+        LightMapRecord,
+        ProjectRecord,
+        VerdictRecord,
+    )
 
 __all__ = [
     "issue_records",
@@ -326,7 +336,7 @@ def _summary_rows(
     summary: MonthlySummary, by: GroupBy | str | None = None, lang: str = "en"
 ) -> list[Row]:
     if by is None:
-        return summary_records(summary, lang=lang)
+        return cast("list[Row]", summary_records(summary, lang=lang))
     return [_group_row(g) for g in summary.group(by)]
 
 
@@ -371,41 +381,42 @@ def _attrs_row(item: Any) -> Row:
 # --------------------------------------------------------------------------- records
 
 
-def portfolio_records(portfolio: Portfolio) -> list[dict[str, Any]]:
+def portfolio_records(portfolio: Portfolio) -> list[ProjectRecord]:
     """One row per project of the ledger (台账), with its people and issue counts."""
-    return _cells(_portfolio_rows(portfolio))
+    return cast("list[ProjectRecord]", _cells(_portfolio_rows(portfolio)))
 
 
-def verdict_records(verdicts: Rollup | Iterable[Verdict], lang: str = "zh") -> list[dict[str, Any]]:
+def verdict_records(verdicts: Rollup | Iterable[Verdict], lang: str = "zh") -> list[VerdictRecord]:
     """One row per verdict: project, date, light, severity and the reasons as text."""
-    return _cells(_verdict_rows(verdicts, lang))
+    return cast("list[VerdictRecord]", _cells(_verdict_rows(verdicts, lang)))
 
 
-def light_map_records(light_map: LightMap) -> list[dict[str, Any]]:
+def light_map_records(light_map: LightMap) -> list[LightMapRecord]:
     """One row per project and month (long format); ``light`` None when not judged.
 
     Pivot with ``to_frame(lm).pivot(index="key", columns="month", values="light")``.
     """
-    return _cells(_light_map_rows(light_map))
+    return cast("list[LightMapRecord]", _cells(_light_map_rows(light_map)))
 
 
-def issue_records(issues: Portfolio | Iterable[Issue]) -> list[dict[str, Any]]:
+def issue_records(issues: Portfolio | Iterable[Issue]) -> list[IssueRecord]:
     """One row per issue (问题清单): where it stands now."""
-    return _cells(_issue_rows(issues))
+    return cast("list[IssueRecord]", _cells(_issue_rows(issues)))
 
 
 def summary_records(
     summary: MonthlySummary, by: GroupBy | str | None = None, lang: str = "en"
-) -> list[dict[str, Any]]:
+) -> list[FigureRecord] | list[GroupRecord]:
     """The headline figures as ``figure``/``value`` rows, or the group table of ``by``."""
     if by is not None:
         return summary.to_records(by)
     if lang not in ("zh", "en"):
         raise ValidationError.about("lang", "'zh' or 'en'", lang)
-    return [
+    rows = [
         {"figure": label, "value": value}
         for label, value in summary.figure_rows("zh" if lang == "zh" else "en")
     ]
+    return cast("list[FigureRecord]", rows)
 
 
 def records(obj: object, **options: Any) -> list[dict[str, Any]]:
@@ -435,9 +446,11 @@ def _rows(obj: object, options: dict[str, Any], *, typed: bool) -> list[Row]:
     elif isinstance(obj, LightMap):
         rows = _light_map_rows(obj)
     elif isinstance(obj, MonthlySummary):
-        return (_summary_rows if typed else summary_records)(obj, **options)
+        if typed:
+            return _summary_rows(obj, **options)
+        return cast("list[Row]", summary_records(obj, **options))
     elif isinstance(obj, Ranking):
-        return _ranking_rows(obj) if typed else obj.to_records()
+        return _ranking_rows(obj) if typed else cast("list[Row]", obj.to_records())
     elif isinstance(obj, Iterable) and not isinstance(obj, str | bytes | dict):
         return _iterable_rows(list(obj), options, typed=typed)
     else:

@@ -78,6 +78,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from projpush.model import SiteObservation
+    from projpush.records import LightMapRecord, VerdictRecord
 
 __all__ = [
     "Cutoff",
@@ -2159,7 +2160,7 @@ class LightMap:
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "_row", {p.key: i for i, p in enumerate(self.projects)})
 
-    def to_records(self) -> list[dict[str, Any]]:
+    def to_records(self) -> list[LightMapRecord]:
         """One flat dict a project-month (key, name, month, light)."""
         from projpush.frames import light_map_records  # noqa: PLC0415
 
@@ -2364,7 +2365,7 @@ class Rollup:
     verdicts: tuple[Verdict, ...]
     portfolio: Portfolio = attrs.field(eq=False, repr=False)
 
-    def to_records(self, lang: str = "zh") -> list[dict[str, Any]]:
+    def to_records(self, lang: str = "zh") -> list[VerdictRecord]:
         """One flat dict a verdict, ready for ``pandas.DataFrame``."""
         from projpush.frames import verdict_records  # noqa: PLC0415
 

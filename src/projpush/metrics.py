@@ -26,7 +26,7 @@ from collections import Counter
 from decimal import Decimal
 from fractions import Fraction
 from itertools import compress, islice, repeat
-from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar, cast
 
 import attrs
 
@@ -62,6 +62,20 @@ if TYPE_CHECKING:
     from types import MappingProxyType
 
     from projpush.escalation import EscalationPolicy, PolicyBook, Tier
+    from projpush.records import (
+        ApprovalFiguresDict,
+        ContactFiguresDict,
+        CoverageDict,
+        EarnedValueDict,
+        GroupRecord,
+        InvestmentDict,
+        IssueFiguresDict,
+        LightFiguresDict,
+        PointsDict,
+        RankingRecord,
+        RatioDict,
+        SummaryDict,
+    )
 
 __all__ = [
     "NOT_APPLICABLE",
@@ -233,7 +247,7 @@ class Ratio:
             return Points(NOT_APPLICABLE)
         return Points((a - b) * 100)
 
-    def to_dict(self, places: int = 1, *, mean: str | None = None) -> dict[str, str | None]:
+    def to_dict(self, places: int = 1, *, mean: str | None = None) -> RatioDict:
         """JSON-ready: exact parts as strings, the value as a fraction, the rounded percent.
 
         A mean is no percentage: with ``mean`` (the unit, such as ``"days"``)
@@ -244,12 +258,13 @@ class Ratio:
         """
         value = self.value
         rounded = self.rounded(places) if mean is None else self._plain(places)
-        return {
+        result = {
             "numerator": str(self.numerator),
             "denominator": str(self.denominator),
             "value": None if isinstance(value, NotApplicable) else str(value),
             mean or "percent": _rounded_text(rounded),
         }
+        return cast("RatioDict", result)
 
     def _plain(self, places: int) -> Decimal | NotApplicable:
         value = self.value
@@ -303,7 +318,7 @@ class Points:
             return f"{'超出' if value > 0 else '落后'}时序进度{size}个百分点"
         return f"{size} points {'ahead' if value > 0 else 'behind'}"
 
-    def to_dict(self, places: int = 1) -> dict[str, str | None]:
+    def to_dict(self, places: int = 1) -> PointsDict:
         """JSON-ready: the exact gap as a fraction string and the rounded points."""
         value = self.value
         return {
@@ -396,7 +411,7 @@ class Investment:
             self.done_last_year + other.done_last_year,
         )
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> InvestmentDict:
         """JSON-ready figures; amounts as exact strings in 万元."""
         return {
             "projects": self.projects,
@@ -706,7 +721,7 @@ class LightFigures:
         """Share progressing smoothly (进度顺利): green / judged (not-judged are left out)."""
         return Ratio(self.count("green"), self.total)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> LightFiguresDict:
         """JSON-ready counts and share."""
         return {
             "counts": dict(self.counts),
@@ -755,7 +770,7 @@ class Coverage:
     leader: Ratio
     secretary: Ratio
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> CoverageDict:
         """JSON-ready."""
         return {"leader": self.leader.to_dict(), "secretary": self.secretary.to_dict()}
 
@@ -808,7 +823,7 @@ class ContactFigures:
         """Overdue pairs / served pairs."""
         return Ratio(self.overdue, self.served)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> ContactFiguresDict:
         """JSON-ready, with the overdue projects per secretary."""
         return {
             "served": self.served,
@@ -886,7 +901,7 @@ class ApprovalFigures:
     days_to_grant: Ratio
     one_trip: Ratio
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> ApprovalFiguresDict:
         """JSON-ready."""
         return {
             "not_started": self.not_started,
@@ -1008,7 +1023,7 @@ class IssueFigures:
         """The figures of one tier (zero counts if no issue reached it)."""
         return next((t for t in self.tiers if t.tier == name), TierFigures(name, 0, 0))
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> IssueFiguresDict:
         """JSON-ready."""
         return {
             "collected": self.collected,
@@ -1277,7 +1292,7 @@ class EarnedValue:
         ac = None if self.ac is None or other.ac is None else self.ac + other.ac
         return EarnedValue(self.bac + other.bac, self.pv + other.pv, self.ev + other.ev, ac)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> EarnedValueDict:
         """JSON-ready: amounts exact, EAC and VAC rounded half-up to 0.01 万元, indices to 0.001."""
 
         def index(r: Ratio) -> str | None:
@@ -1477,7 +1492,7 @@ class GroupFigures:
         """Node tasks (节点任务) completed / due this year to date (Dalian's ranking figure)."""
         return Ratio(self.nodes_done, self.nodes_due)
 
-    def to_record(self) -> dict[str, Any]:
+    def to_record(self) -> GroupRecord:
         """A flat dict (one table row, ready for ``pandas.DataFrame``): exact amounts as strings."""
         inv = self.investment
         return {
@@ -1622,7 +1637,7 @@ class Ranking:
     rows: tuple[RankedRow, ...]
     group: str = ""
 
-    def to_records(self) -> list[dict[str, Any]]:
+    def to_records(self) -> list[RankingRecord]:
         """Flat dicts (rank, key, exact and rounded value)."""
         return [
             {
@@ -1781,12 +1796,15 @@ class MonthlySummary:
         dimension = _dimension(by)
         return next((g for d, g in self.groups if d is dimension), ())
 
-    def to_records(self, by: GroupBy | str) -> list[dict[str, Any]]:
+    def to_records(self, by: GroupBy | str) -> list[GroupRecord]:
         """The group table of ``by`` as flat dicts, ready for ``pandas.DataFrame``."""
         return [g.to_record() for g in self.group(by)]
 
-    def to_dict(self) -> dict[str, Any]:
-        """Every figure, JSON-ready: exact values as strings, rounded ones beside them."""
+    def to_dict(self) -> SummaryDict:
+        """Every figure, JSON-ready: exact values as strings, rounded ones beside them.
+
+        Its keys and their types are :class:`projpush.records.SummaryDict`.
+        """
         return {
             "as_of": self.as_of.isoformat(),
             "month": None if self.month is None else str(self.month),

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator, KeysView, Mapping
 from decimal import Decimal
 from itertools import compress
 from types import MappingProxyType
-from typing import Any, Final, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeAlias, TypeVar
 
 import attrs
 
@@ -67,6 +67,9 @@ from projpush.errors import (
     UnknownReferenceError,
     ValidationError,
 )
+
+if TYPE_CHECKING:
+    from projpush.records import ProjectRecord
 
 __all__ = [
     "EVENT_PAYLOADS",
@@ -2115,7 +2118,7 @@ class Portfolio:
         """Keys of the projects that have at least one service secretary."""
         return self._index.secretaries_of.keys()
 
-    def to_records(self) -> list[dict[str, Any]]:
+    def to_records(self) -> list[ProjectRecord]:
         """One flat dict a project, ready for ``pandas.DataFrame``."""
         from projpush.frames import portfolio_records  # noqa: PLC0415 (the edge)
 
