@@ -50,7 +50,7 @@ from typing import Any, Final, Protocol, cast
 
 import attrs
 
-from projpush._convert import FrozenMap, LabelledEnum, label, plain_date_arg
+from projpush._convert import FrozenMap, LabelledEnum, label, plain_date_arg, unchecked
 from projpush.errors import PolicyError, ProjpushError, ValidationError
 from projpush.escalation import (
     AUTO_ACTOR,
@@ -214,7 +214,7 @@ def scenario(
         amounts = dict.fromkeys(months, _ZERO)
     milestones = _milestones_as(project, as_of, until.last_day, assumption)
     done = FrozenMap({**project.monthly_done, **amounts})
-    return attrs.evolve(project, monthly_done=done, milestones=milestones)
+    return _rebuilt(project, monthly_done=done, milestones=milestones)
 
 
 def _milestones_as(
@@ -230,6 +230,23 @@ def _milestones_as(
         on = _done_on(m, as_of, assumption)
         out.append(_finished(m, on) if on is not None and on <= end else m)
     return tuple(out)
+
+
+_new_project: Final = unchecked(Project)
+_PROJECT_FIELDS: Final = tuple((f.name, str(f.alias)) for f in attrs.fields(Project) if f.init)
+
+
+def _rebuilt(project: Project, **changes: Any) -> Project:
+    """``project`` with ``changes``, without checking again what was checked when it was built.
+
+    Only for what this module makes from a checked project: completed amounts
+    it computed (exact Decimals, by month) and milestones rebuilt through
+    their own checks. A forecast rebuilds a project ten times: ``attrs.evolve``
+    would convert and check every map of it each time, most of a forecast's cost.
+    """
+    values = {alias: getattr(project, name) for name, alias in _PROJECT_FIELDS}
+    values.update(changes)
+    return _new_project(**values)
 
 
 def _finished(m: Milestone, on: dt.date) -> Milestone:
@@ -537,7 +554,7 @@ def _components(policy: LightPolicy) -> list[LightPolicy]:
 
 
 def _with_amount(project: Project, month: Month, amount: Decimal) -> Project:
-    return attrs.evolve(project, monthly_done=FrozenMap({**project.monthly_done, month: amount}))
+    return _rebuilt(project, monthly_done=FrozenMap({**project.monthly_done, month: amount}))
 
 
 def _sum_before(values: Mapping[Month, Decimal], month: Month) -> Decimal:
@@ -657,7 +674,7 @@ def _done_by(project: Project, needs: Mapping[str, dt.date], earliest: dt.date) 
         else m
         for m in project.milestones
     )
-    return attrs.evolve(project, milestones=milestones)
+    return _rebuilt(project, milestones=milestones)
 
 
 def minimal_effort(
