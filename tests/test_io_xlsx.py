@@ -337,6 +337,7 @@ class TestTemplate:
             c.value: sheet.column_dimensions[c.column_letter].number_format for c in sheet[1]
         }
         assert "@" == formats["项目代码"]
+        assert 26 == sheet.column_dimensions["A"].width  # a whole project code shows
         assert "#,##0.00##" == formats["总投资(万元)"]
         dates = openpyxl.load_workbook(template)["节点任务"]
         assert "yyyy-mm-dd" == dates.column_dimensions["C"].number_format

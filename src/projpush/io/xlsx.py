@@ -47,6 +47,7 @@ import attrs
 
 from projpush._convert import LabelledEnum, normalise_text
 from projpush._extras import require
+from projpush._fmt import text_width
 from projpush.csvledger import (
     _BY_FILE,
     _TABLES,
@@ -476,6 +477,18 @@ _FORMATS: Final = {
     "percent": "0.####",
 }
 _WIDTHS: Final = {"date": 12, "money": 14, "percent": 10, "bool": 10, "month": 10}
+_CODE_WIDTH: Final = 26  # a project code, 2020-330200-47-03-012345, in a blank template too
+_MAX_WIDTH: Final = 50
+_SAMPLED: Final = 1000  # rows looked at for a column's width
+
+
+def _width(layout: _Layout, index: int, kind: str, header: str) -> float:
+    """A column's width: its header's, its widest cell's among the first rows, its kind's."""
+    name = layout.columns[index]
+    least = _CODE_WIDTH if name in {"code", "project"} else _WIDTHS.get(kind, 12)
+    cells = (row[index] for row in layout.rows[:_SAMPLED])
+    texts = [text_width(v) for v in cells if isinstance(v, str)]
+    return min(max(least, text_width(header) + 2, max(texts, default=0) + 2), _MAX_WIDTH)
 
 
 @attrs.frozen
@@ -566,7 +579,7 @@ def _workbook(layouts: list[_Layout], readme: bool) -> bytes:
             dimension = sheet.column_dimensions[letter]
             dimension.number_format = _FORMATS[kind]
             header = _header(layout.table, name)
-            dimension.width = max(_WIDTHS.get(kind, 16), 2 * len(header) + 2)
+            dimension.width = _width(layout, i, kind, header)
             ids.append(int(dimension.style_id))
             rule = _validation(layout, name, letter)
             if rule is not None:
