@@ -553,6 +553,7 @@ def bad_option_cases() -> list[tuple[tuple[str, ...], str]]:
         ((*base["tables"], "--lang", "EN"), "--lang: expected 'zh' or 'en', got 'EN'"),
         ((*base["convert"], "--to", "xlsx"),
          "--to: expected 'json', 'parquet' or 'csv', got 'xlsx'"),
+        (("schema", "--sql", "mysql"), "--sql: expected 'sqlite' or 'postgresql', got 'mysql'"),
         (("reprot", "L.json"),
          "COMMAND: expected one of 'report', 'demo', 'tables', 'convert', 'check', got 'reprot'"),
     ]  # fmt: skip

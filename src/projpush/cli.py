@@ -129,6 +129,11 @@ def _year(text: str) -> int:
         raise argparse.ArgumentTypeError(msg) from None
 
 
+def _ledger_arg(text: str) -> Path | str:
+    """A LEDGER or TARGET: a path, or a database URL kept as typed (a Path folds its ``//``)."""
+    return text if "://" in text else _path(text)
+
+
 def _alternatives(values: Sequence[str]) -> str:
     """``'a', 'b' or 'c'``, as the library's own errors list choices."""
     names = [repr(v) for v in values]
@@ -296,7 +301,10 @@ def _parser() -> argparse.ArgumentParser:
 
     report = command("report", help="the monthly supervision report of a ledger")
     report.add_argument(
-        "ledger", type=_path, metavar="LEDGER", help="a JSON ledger file or a folder of CSV files"
+        "ledger",
+        type=_ledger_arg,
+        metavar="LEDGER",
+        help="a JSON file, a CSV or Parquet folder, a SQLite file or a database URL",
     )
     report.add_argument("--as-of", type=_date, required=True, metavar="DATE")
     report.add_argument(
@@ -315,7 +323,7 @@ def _parser() -> argparse.ArgumentParser:
     report_options(demo)
 
     tables = command("tables", help="one map, five tables (一图五表)")
-    tables.add_argument("ledger", type=_path, metavar="LEDGER")
+    tables.add_argument("ledger", type=_ledger_arg, metavar="LEDGER")
     tables.add_argument("--as-of", type=_date, required=True, metavar="DATE")
     who = tables.add_mutually_exclusive_group(required=True)
     who.add_argument("--project", metavar="CODE")
@@ -329,13 +337,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     convert.add_argument(
         "ledger",
-        type=_path,
+        type=_ledger_arg,
         metavar="LEDGER",
         help="a JSON file, an .xlsx workbook, a CSV folder or a Parquet folder",
     )
     convert.add_argument(
         "target",
-        type=_path,
+        type=_ledger_arg,
         metavar="TARGET",
         help="a .json or .xlsx file, or a folder (Parquet unless --to csv)",
     )
@@ -350,8 +358,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     max_size(convert)
 
+    _schema_command(command)
     check = command("check", help="list every problem in a ledger")
-    check.add_argument("ledger", type=_path, metavar="LEDGER")
+    check.add_argument("ledger", type=_ledger_arg, metavar="LEDGER")
     check.add_argument("--as-of", type=_date, default=None, metavar="DATE")
     max_size(check)
 
@@ -404,6 +413,19 @@ def _foresight_commands(
     choice(compare, "--policy", sorted(POLICY_SETS), action="append", required=True)
 
 
+def _schema_command(command: Callable[..., argparse.ArgumentParser]) -> None:
+    """``projpush schema --sql sqlite|postgresql``: the DDL of the ledger's tables."""
+    schema = command("schema", help="the ledger's tables as SQL DDL (CREATE TABLE statements)")
+    dialects = ("sqlite", "postgresql")
+    schema.add_argument(
+        "--sql",
+        type=_one_of(dialects),
+        required=True,
+        metavar=f"{{{','.join(dialects)}}}",
+        help="the database: SQLite or PostgreSQL",
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status.
 
@@ -422,7 +444,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     level = log.level
     log.setLevel(min(log.getEffectiveLevel(), logging.INFO))
     try:
-        status = _run(args, out)
+        status = (_schema if args.command == "schema" else _run)(args, out)  # schema reads none
         out.flush()  # a closed pipe shows here, not at interpreter exit
     except BrokenPipeError:
         _silence_stdout()
@@ -496,7 +518,7 @@ def _check_paths(args: argparse.Namespace) -> None:
     from projpush.ledger import _check_size  # noqa: PLC0415
 
     ledger = getattr(args, "ledger", None)
-    inputs = [ledger] if ledger is not None else []
+    inputs = [ledger] if isinstance(ledger, Path) else []  # a URL is no path to check
     for path in inputs:
         _paths.check_ledger_path(path)
         if path.exists():  # a missing ledger is said by the loader, in its words
@@ -694,7 +716,7 @@ def _is_parquet(path: Path) -> bool:
     """True for a Parquet ledger folder, decided without importing the engine."""
     from projpush.ledger import _is_parquet  # noqa: PLC0415 (keep --help fast)
 
-    return path.is_dir() and _is_parquet(path)
+    return isinstance(path, Path) and path.is_dir() and _is_parquet(path)
 
 
 def _report_on_tables(args: argparse.Namespace, out: _Console) -> int:
@@ -765,6 +787,9 @@ def _convert(args: argparse.Namespace, out: _Console) -> int:
     """``projpush convert``: read any ledger, write it in the format asked for."""
     from projpush import _paths, ledger  # noqa: PLC0415
 
+    if args.to is None and _is_database(args.target):
+        return _convert_to_database(args, out)
+
     fmt = args.to or {".json": "json", ".xlsx": "xlsx"}.get(args.target.suffix.lower(), "parquet")
     if fmt in {"json", "xlsx"}:
         _paths.check_output_path(args.target, "TARGET", [args.ledger])
@@ -806,6 +831,47 @@ def _template(args: argparse.Namespace, out: _Console) -> int:
     write_xlsx_template(args.target, years=years)
     out.write(f"{args.target}: a blank ledger workbook, annual plans of {years[0]}")
     out.write("".join(f", {y}" for y in years[1:]) + "\n")
+    return EXIT_OK
+
+
+def _is_database(target: Path | str) -> bool:
+    """True for a database URL or a SQLite file name (``.sqlite``, ``.sqlite3``, ``.db``)."""
+    return isinstance(target, str) or target.suffix.lower() in {".sqlite", ".sqlite3", ".db"}
+
+
+def _convert_to_database(args: argparse.Namespace, out: _Console) -> int:
+    """``projpush convert LEDGER city.sqlite`` (or a URL): the ledger's tables written over."""
+    from projpush import _paths, ledger  # noqa: PLC0415
+    from projpush.engine.tables import from_portfolio  # noqa: PLC0415
+    from projpush.io.sql import write_sql  # noqa: PLC0415 (the sql extra)
+
+    inputs = [args.ledger] if isinstance(args.ledger, Path) else []
+    if isinstance(args.target, Path):
+        _paths.check_output_path(args.target, "TARGET", inputs)
+    elif args.target == args.ledger:
+        raise ValidationError.about("TARGET", "a database other than LEDGER", args.target)
+    portfolio = ledger.load_ledger(
+        args.ledger, trusted=args.trusted, max_bytes=args.max_ledger_size
+    )
+    write_sql(from_portfolio(portfolio), args.target, replace=True)
+    n = len(portfolio.projects)
+    shown = args.target if isinstance(args.target, Path) else _hidden(args.target)
+    out.write(f"{shown}: sql ledger of {n} project{'s' if n != 1 else ''}\n")
+    return EXIT_OK
+
+
+def _hidden(url: str) -> str:
+    """A URL as it may be printed: its password, if any, as ``***``."""
+    from projpush.io.sql import _hide_password  # noqa: PLC0415
+
+    return _hide_password(url)
+
+
+def _schema(args: argparse.Namespace, out: _Console) -> int:
+    """``projpush schema --sql DIALECT``: the DDL of the ledger's tables."""
+    from projpush.io.sql import ddl  # noqa: PLC0415 (the sql extra)
+
+    out.write(ddl(args.sql))
     return EXIT_OK
 
 

@@ -14,6 +14,7 @@ device or socket before opening it.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -38,7 +39,6 @@ from projpush.model import (
 
 if TYPE_CHECKING:
     import datetime as dt
-    import os
 
 __all__ = ["MAX_LEDGER_BYTES", "LedgerCheck", "Problem", "check_ledger", "load_ledger"]
 
@@ -189,6 +189,8 @@ def load_ledger(
         OSError: the path cannot be read.
     """
     limit = _max_bytes(max_bytes)
+    if _is_database(path):
+        return _load_database(path, limit)
     target = _ledger_path(path)
     _check_size(target, limit)
     if target.is_dir() and _is_parquet(target):
@@ -209,6 +211,41 @@ def load_ledger(
 def _is_workbook(path: Path) -> bool:
     """True for a ledger workbook (.xlsx), read by :mod:`projpush.io.xlsx`."""
     return path.suffix.lower() == ".xlsx"
+
+
+def _is_database(path: str | os.PathLike[str]) -> bool:
+    """True for a database URL or a SQLite file name; decided without importing the sql extra."""
+    text = os.fspath(path)
+    return "://" in text or Path(text).suffix.lower() in {".sqlite", ".sqlite3", ".db"}
+
+
+def _check_database(path: str | os.PathLike[str], limit: int | None, as_of: dt.date) -> LedgerCheck:
+    """Check a database ledger: a database that cannot be read raises, a bad value is a problem."""
+    try:
+        portfolio = _load_database(path, limit)
+    except ProjpushError as error:
+        if error.field in {"path", "target"}:  # no ledger there, as for a missing file
+            raise
+        return LedgerCheck((Problem(error.field or "ledger", error.detail),), (), None)
+    return LedgerCheck((), integrity_report(portfolio, as_of), portfolio)
+
+
+def _load_database(path: str | os.PathLike[str], limit: int | None) -> Portfolio:
+    """The ledger of a SQLite file or a database URL (:mod:`projpush.io.sql`), checked."""
+    text = os.fspath(path)
+    if "://" not in text:
+        target = Path(text)
+        if not target.exists():
+            msg = f"path: no ledger at {text!r} (expected a SQLite ledger file)"
+            raise LedgerError(msg, field="path", expected="an existing path", got=text)
+        check_ledger_path(target, "path")  # a FIFO would block SQLite too
+        if target.is_dir():
+            raise LedgerError.about("path", "a SQLite ledger file, not a folder", text)
+        _check_size(target, limit)
+    from projpush.engine.tables import to_portfolio  # noqa: PLC0415 (the sql extra)
+    from projpush.io.sql import read_sql  # noqa: PLC0415
+
+    return to_portfolio(read_sql(text))
 
 
 def _is_parquet(folder: Path) -> bool:
@@ -269,6 +306,8 @@ def check_ledger(
         OSError: the path cannot be read.
     """
     limit = _max_bytes(max_bytes)
+    if _is_database(path):
+        return _check_database(path, limit, as_of)
     target = _ledger_path(path)
     _check_size(target, limit)
     if target.is_dir() and _is_parquet(target):
