@@ -22,6 +22,7 @@ from projpush.foresight import (
     due_soon,
     forecast,
     forecast_project,
+    issue_sensitivity,
     lint,
     minimal_effort,
     run_rate,
@@ -544,6 +545,69 @@ class TestSensitivity:
             s.rows[0].counts.yellow,
             s.rows[0].counts.red,
         )
+
+
+class TestIssueSensitivity:
+    """How many issues change when an escalation day limit moves."""
+
+    def test_renewed_days(self) -> None:
+        """A longer renewed limit moves the yellow sheets' deadlines; 0 days is refused."""
+        s = issue_sensitivity(
+            sample_portfolio(),
+            SAMPLE_AS_OF,
+            EscalationPolicy.ningbo(),
+            "renewed_days",
+            steps=(-3, 1),
+            calendar=CALENDAR_2020,
+        )
+        refused, longer = s.rows
+        assert "renewed_days: expected a whole number of working days >= 1, got 0" == refused.error
+        assert longer.changed
+        assert [("-3", refused.error, 0), ("+1", "4", len(longer.changed))] == s.table()
+
+    def test_tier_limit(self) -> None:
+        """A tier's limit is named limit.<tier>."""
+        s = issue_sensitivity(
+            sample_portfolio(),
+            SAMPLE_AS_OF,
+            EscalationPolicy.ningbo(),
+            "limit.city_office",
+            steps=(-5,),
+            calendar=CALENDAR_2020,
+        )
+        assert (10, 5) == (s.base, s.rows[0].value)
+
+    def test_general_days_change_nothing_assigned(self) -> None:
+        """The assignment limit is recorded as typed: moving it changes no issue assigned."""
+        s = issue_sensitivity(
+            sample_portfolio(),
+            SAMPLE_AS_OF,
+            EscalationPolicy.ningbo(),
+            "general_days",
+            steps=(-1,),
+            calendar=CALENDAR_2020,
+        )
+        assert () == s.rows[0].changed
+
+    def test_unknown_parameter(self) -> None:
+        """A limit the policy lacks is named with those it has (no blue sheet date here)."""
+        with pytest.raises(
+            ValidationError,
+            match=r"parameter: expected a day limit of ningbo@1 \(renewed_days, general_days",
+        ):
+            issue_sensitivity(
+                sample_portfolio(), SAMPLE_AS_OF, EscalationPolicy.ningbo(), "blue_days_before"
+            )
+
+    def test_not_a_policy(self) -> None:
+        """A light policy is not an escalation policy."""
+        with pytest.raises(PolicyError, match="policy: expected an EscalationPolicy"):
+            issue_sensitivity(
+                sample_portfolio(),
+                SAMPLE_AS_OF,
+                LagPolicy.ningbo(),
+                "renewed_days",  # type: ignore[arg-type]
+            )
 
 
 class TestLint:

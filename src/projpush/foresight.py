@@ -99,6 +99,8 @@ __all__ = [
     "FigureChange",
     "Forecast",
     "IssueChange",
+    "IssueSensitivity",
+    "IssueSensitivityRow",
     "LightChange",
     "LintFinding",
     "Outlook",
@@ -113,6 +115,7 @@ __all__ = [
     "due_soon",
     "forecast",
     "forecast_project",
+    "issue_sensitivity",
     "lint",
     "minimal_effort",
     "run_rate",
@@ -1229,6 +1232,127 @@ def sensitivity(
         )
         rows.append(SensitivityRow(offset, value, LightCounts.of(after), changed))
     return Sensitivity(as_of, chosen.name, parameter, step, base, tuple(rows))
+
+
+@attrs.frozen
+class IssueSensitivityRow:
+    """The problem list with one escalation limit moved by ``offset`` steps.
+
+    ``changed`` lists the issues whose sheet, rung or deadline differs from
+    the policy as it is; ``error`` says why a moved value makes no valid policy.
+    """
+
+    offset: int
+    value: int
+    changed: tuple[str, ...]
+    error: str | None = None
+
+
+@attrs.frozen
+class IssueSensitivity:
+    """How many issues change sheet, rung or deadline as an escalation limit moves."""
+
+    as_of: dt.date
+    policy: str
+    parameter: str
+    base: int
+    rows: tuple[IssueSensitivityRow, ...]
+
+    def table(self) -> list[tuple[str, str, int]]:
+        """Rows (offset, value, issues changed); an invalid value shows its error."""
+        return [(f"{r.offset:+d}", r.error or str(r.value), len(r.changed)) for r in self.rows]
+
+
+_ISSUE_PARAMETERS: Final = ("renewed_days", "blue_days_before", "general_days", "plan_days")
+
+
+def _moved(policy: EscalationPolicy, parameter: str, value: int) -> EscalationPolicy:
+    """``policy`` with one limit set to ``value``, under the next version."""
+    if parameter in {"renewed_days", "blue_days_before"}:
+        return policy.revise(sheets=attrs.evolve(cast("Any", policy.sheets), **{parameter: value}))
+    if parameter in {"general_days", "plan_days"}:
+        return policy.revise(**{parameter: value})
+    name = parameter.removeprefix("limit.")
+    tiers = tuple(
+        attrs.evolve(t, limit=value) if t.name == name else t for t in policy.ladder.tiers
+    )
+    return policy.revise(ladder=attrs.evolve(policy.ladder, tiers=tiers))
+
+
+def issue_sensitivity(
+    portfolio: Portfolio,
+    as_of: dt.date,
+    policy: EscalationPolicy,
+    parameter: str,
+    *,
+    steps: Iterable[int] = (-2, -1, 1, 2),
+    calendar: WorkingCalendar | None = None,
+) -> IssueSensitivity:
+    """How many issues change sheet, rung or deadline when a day limit moves by whole days.
+
+    The parameters: ``renewed_days`` (a yellow sheet's renewed limit),
+    ``blue_days_before`` (Suqian's blue sheet, when the policy sets one),
+    ``general_days`` and ``plan_days``, and ``limit.<tier>`` (a tier's limit
+    after an escalation into it). Each issue is replayed as :func:`compare`
+    replays it, under the policy as it is and as moved. ``general_days``
+    and ``plan_days`` set the deadline at assignment, which the ledger
+    records as typed: moving them changes nothing already assigned.
+
+    Raises:
+        ValidationError: ``as_of`` is not a date, ``parameter`` is not one
+            of these (a tier the ladder lacks, a blue sheet the policy does
+            not set), or ``steps`` holds something other than whole numbers.
+        CalendarCoverageError: as :func:`~projpush.escalation.advance`.
+
+    >>> from projpush.synth import CALENDAR_2020, SAMPLE_AS_OF, sample_portfolio
+    >>> s = issue_sensitivity(sample_portfolio(), SAMPLE_AS_OF, EscalationPolicy.ningbo(),
+    ...     "renewed_days", steps=(1,), calendar=CALENDAR_2020)
+    >>> s.table()
+    [('+1', '4', 3)]
+    """
+    plain_date_arg(as_of, "as_of")
+    if not isinstance(policy, EscalationPolicy):
+        raise PolicyError.about("policy", "an EscalationPolicy", policy)
+    tiers = [f"limit.{t.name}" for t in policy.ladder.tiers]
+    known = [p for p in _ISSUE_PARAMETERS if p != "blue_days_before"]
+    if policy.sheets.blue_days_before is not None:
+        known.append("blue_days_before")
+    if parameter not in (*known, *tiers):
+        names = ", ".join((*known, *tiers))
+        raise ValidationError.about(
+            "parameter", f"a day limit of {policy.key} ({names})", parameter
+        )
+    offsets = tuple(steps)
+    for o in offsets:
+        if isinstance(o, bool) or not isinstance(o, int):
+            raise ValidationError.about("steps", "whole numbers of steps", o)
+    if parameter.startswith("limit."):
+        base = policy.ladder.tier(parameter.removeprefix("limit.")).limit
+    elif parameter in {"renewed_days", "blue_days_before"}:
+        base = getattr(policy.sheets, parameter)
+    else:
+        base = getattr(policy, parameter)
+    cal = resolve_calendar(calendar)
+    known_book = {**_built_in_book(), policy.key: policy}
+    before = _issues_under(portfolio.issues, as_of, policy, cal, known_book)
+    now = [_standing(q, policy) for q in before]
+    rows = []
+    for offset in offsets:
+        value = base + offset
+        try:
+            moved = _moved(policy, parameter, value)
+        except PolicyError as error:
+            rows.append(IssueSensitivityRow(offset, value, (), str(error)))
+            continue
+        book = {**known_book, moved.key: moved}
+        after = _issues_under(portfolio.issues, as_of, moved, cal, book)
+        changed = tuple(
+            q.id
+            for q, x, y in zip(portfolio.issues, now, after, strict=True)
+            if x != _standing(y, moved)
+        )
+        rows.append(IssueSensitivityRow(offset, value, changed))
+    return IssueSensitivity(as_of, policy.key, parameter, base, tuple(rows))
 
 
 # --------------------------------------------------------------------------- lint
