@@ -242,7 +242,7 @@ class TestPostgreSQL:
         assert ("numeric", 38, 12) == kind
 
     def test_generated_portfolios_round_trip(self, pg_url):
-        @settings(max_examples=15, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+        @settings(max_examples=10, suppress_health_check=[HealthCheck.too_slow], deadline=None)
         @given(testing.portfolios())
         def round_trip(portfolio):
             write_sql(portfolio, pg_url, replace=True)
