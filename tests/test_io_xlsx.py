@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import re
+import shutil
 import tempfile
 from decimal import Decimal
 from pathlib import Path
@@ -14,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from projpush.cli import main
+from projpush.csvledger import check_csv_ledger, load_csv_ledger
 from projpush.errors import LedgerError
 from projpush.io import dump_portfolio, xlsx
 from projpush.io.xlsx import (
@@ -400,3 +404,66 @@ class TestCommandLine:
         dump_xlsx_ledger(sample_portfolio(), path)
         assert 2 == main(["check", str(path), "--max-ledger-size", "1K"])
         assert "more than the limit of 1.0 KiB" in capsys.readouterr().err
+
+
+CITY = Path(__file__).parent / "fixtures" / "csv_city"
+
+# Bad cells and rows, each made in the sample city's CSV folder: (file, text, replacement).
+_BREAKS = [
+    ("projects.csv", '"218,900"', "abc"),
+    ("projects.csv", ",市级,", ",国家级,"),
+    ("projects.csv", "2020-330200-47-03-000002,", "2020-330200-47-03-000001,"),
+    ("projects.csv", "annual_plan_2021", "annual_plan_1800"),
+    ("projects.csv", "task_force,", "lvl,"),
+    ("monthly.csv", "2020-01,4000", "2020-13,4000"),
+    ("monthly.csv", "2020-330200-47-03-000001,2020-02", "2020-330200-47-03-999999,2020-02"),
+    ("leaders.csv", "NB-3", "NB-99"),
+    ("issue_events.csv", "Q-1,2020-09-29,assigned", "Q-1,2020-09-27,assigned"),
+    ("issue_events.csv", ",collected,", ",gathered,"),
+    ("cadences.csv", "\n", "\n张三,2020-330200-47-03-000001,weekly\n"),
+]
+
+
+def _workbook_of(folder: Path, path: Path) -> Path:
+    """The CSV folder as a workbook: a sheet per file, every cell the file's text."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for csv_path in sorted(folder.glob("*.csv")):
+        ws = wb.create_sheet(csv_path.stem)
+        with csv_path.open(encoding="utf-8-sig", newline="") as f:
+            for record in csv.reader(f):
+                ws.append(record)
+                for cell in ws[ws.max_row]:
+                    cell.data_type = "s"  # text, as typed: never a formula or a number
+    wb.save(path)
+    return path
+
+
+class TestSameChecksAsCsv:
+    """A workbook holding a CSV folder's text is judged exactly as the folder is."""
+
+    @pytest.mark.parametrize(("file", "old", "new"), _BREAKS)
+    def test_same_problems(self, tmp_path: Path, file: str, old: str, new: str) -> None:
+        """The same messages, in the same order, on the same lines (sheet names for files)."""
+        folder = tmp_path / "city"
+        shutil.copytree(CITY, folder)
+        text = (folder / file).read_text(encoding="utf-8-sig")
+        assert old in text
+        (folder / file).write_text(text.replace(old, new, 1), encoding="utf-8")
+        from_csv = check_csv_ledger(folder)
+        from_xlsx = check_xlsx_ledger(_workbook_of(folder, tmp_path / "city.xlsx"))
+        assert from_csv  # each break is a problem
+
+        def plain(message: str) -> str:
+            return re.sub(r"\b(\w+)\.csv\b", r"sheet \1", message)
+
+        def line(where: str) -> str:
+            found = re.search(r":(\d+)(?::|$)", where) or re.search(r"!\D*(\d+)", where)
+            return found[1] if found else ""
+
+        assert [(line(w), plain(m)) for w, m in from_csv] == [(line(w), m) for w, m in from_xlsx]
+
+    def test_sound_city(self, tmp_path: Path) -> None:
+        """The sample city's folder as a workbook is the same portfolio."""
+        path = _workbook_of(CITY, tmp_path / "city.xlsx")
+        assert load_csv_ledger(CITY) == load_xlsx_ledger(path)
