@@ -551,11 +551,16 @@ def bad_option_cases() -> list[tuple[tuple[str, ...], str]]:
     cases += [
         ((*base["tables"], "--format", "json"), "--format: expected 'text' or 'csv', got 'json'"),
         ((*base["tables"], "--lang", "EN"), "--lang: expected 'zh' or 'en', got 'EN'"),
-        ((*base["convert"], "--to", "xlsx"),
-         "--to: expected 'json', 'parquet' or 'csv', got 'xlsx'"),
+        ((*base["convert"], "--to", "xls"),
+         "--to: expected 'json', 'xlsx', 'parquet' or 'csv', got 'xls'"),
         (("schema", "--sql", "mysql"), "--sql: expected 'sqlite' or 'postgresql', got 'mysql'"),
+        (("template", "t.xlsx", "--year", "1800"),
+         "--year: expected a whole number from 1900 to 2200, got '1800'"),
+        (("template", "t.xlsx", "--year", "２０２６年"),
+         "--year: expected a whole number from 1900 to 2200, got '２０２６年'"),
         (("reprot", "L.json"),
-         "COMMAND: expected one of 'report', 'demo', 'tables', 'convert', 'check', got 'reprot'"),
+         ("COMMAND: expected one of 'report', 'demo', 'tables', 'convert', 'schema', 'check', "
+         "'template', 'forecast', 'compare', got 'reprot'")),
     ]  # fmt: skip
     for command in LEDGER_COMMANDS:
         cases.append(((command, "", *base[command][2:]), "LEDGER: expected a path, got ''"))
