@@ -467,3 +467,35 @@ class TestSameChecksAsCsv:
         """The sample city's folder as a workbook is the same portfolio."""
         path = _workbook_of(CITY, tmp_path / "city.xlsx")
         assert load_csv_ledger(CITY) == load_xlsx_ledger(path)
+
+
+class TestCommandLinePaths:
+    """template and convert refuse a target they cannot write, in one line, before any work."""
+
+    def test_template_into_a_missing_folder(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A folder that does not exist is named; nothing is written."""
+        assert 2 == main(["template", str(tmp_path / "no" / "t.xlsx")])
+        [line] = capsys.readouterr().err.splitlines()
+        assert line.startswith("projpush: error: FILE.xlsx: ")
+
+    def test_convert_onto_its_input(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A workbook converted onto itself is refused before it is read."""
+        path = tmp_path / "city.xlsx"
+        dump_xlsx_ledger(sample_portfolio(), path)
+        before = path.read_bytes()
+        assert 2 == main(["convert", str(path), str(path)])
+        [line] = capsys.readouterr().err.splitlines()
+        assert line.startswith("projpush: error: TARGET: ")
+        assert before == path.read_bytes()
+
+    def test_not_a_workbook(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """A file named .xlsx that is no workbook: one line, status 2."""
+        path = tmp_path / "a.xlsx"
+        path.write_text("name,level\n", encoding="utf-8")
+        assert 2 == main(["check", str(path)])
+        [line] = capsys.readouterr().err.splitlines()
+        assert line.startswith(f"projpush: error: path: {str(path)!r} is not a readable .xlsx")
