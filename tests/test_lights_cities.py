@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from projpush.engine import build_report_tables, from_portfolio, judge_tables, to_portfolio
 from projpush.errors import PolicyError, ValidationError
+from projpush.foresight import lint
 from projpush.lights import (
     Cutoff,
     GrowthPolicy,
@@ -427,6 +428,23 @@ class TestProperties:
         assert policy.light_for(high, plan) <= policy.light_for(low, plan)
         if zero is Light.YELLOW:  # then red means a fall, and only that
             assert (low < 0) == (policy.light_for(low, plan) is Light.RED)
+
+
+class TestLint:
+    """Every new ready-made policy passes the policy linter: no gap, no overlap, no dead light."""
+
+    @pytest.mark.parametrize(
+        "policy",
+        [
+            SharePolicy.wuhan(),
+            SharePolicy.wuhan(ShareReading.POINTS),
+            SharePolicy.xinhuang(),
+            GrowthPolicy.tianjin(),
+            GrowthPolicy.tianjin(average_growth="0.05", plan_growth="0.08", zero_growth=Light.RED),
+        ],
+    )
+    def test_clean(self, policy: Any) -> None:
+        assert () == lint(policy)
 
 
 class TestOnReportsAndEngine:
