@@ -31,8 +31,9 @@ from projpush.lights import (
 )
 from projpush.model import Month, Portfolio, Project
 from projpush.report import build_report, policy_set, render
-from projpush.schedule import TimeBasis
+from projpush.schedule import TimeBasis, last_complete_month
 from projpush.synth import CALENDAR_2020, SAMPLE_AS_OF, sample_portfolio
+from strategies_lights import MONTHS, YEAR, amounts, as_of_dates, year_projects
 
 D = dt.date
 F = Fraction
@@ -428,6 +429,55 @@ class TestProperties:
         assert policy.light_for(high, plan) <= policy.light_for(low, plan)
         if zero is Light.YELLOW:  # then red means a fall, and only that
             assert (low < 0) == (policy.light_for(low, plan) is Light.RED)
+
+
+class TestVerdictsFromFigures:
+    """A verdict's light is the policy's light for figures recomputed from the ledger."""
+
+    @given(year_projects(), as_of_dates, share_policies())
+    def test_share(self, p: Project, as_of: dt.date, policy: SharePolicy) -> None:
+        v = policy.judge(p, as_of)
+        if v.light is None:
+            assert v.reasons[0].code in {"not_judged", "no_month_yet", "no_task"}
+            return
+        last = last_complete_month(as_of)
+        if policy.basis is ShareBasis.TIME_SCHEDULE:
+            done = sum(
+                (p.monthly_done.get(m, Decimal(0)) for m in MONTHS[: last.month]), Decimal(0)
+            )
+            completion = F(done) / F(p.annual_plans[YEAR])
+            benchmark = F(last.month, 12)
+        else:
+            completion = F(p.monthly_done.get(last, Decimal(0))) / F(p.monthly_plan[last])
+            benchmark = F(1)
+        assert policy.light_for(completion, benchmark) == v.light
+        assert v.severity >= 0
+
+    @given(
+        st.lists(amounts, min_size=12, max_size=12),
+        st.lists(amounts, min_size=12, max_size=12),
+        st.integers(1, 12),
+        st.none() | st.fractions(min_value=-1, max_value=1, max_denominator=20),
+    )
+    def test_growth(
+        self, before: list[Decimal], now: list[Decimal], month: int, avg: F | None
+    ) -> None:
+        p = project(
+            monthly_plan={Month(2022, m + 1): now[m] + 1 for m in range(12)},
+            monthly_done={
+                **{Month(2021, m + 1): before[m] for m in range(12)},
+                **{Month(2022, m + 1): now[m] for m in range(12)},
+            },
+        )
+        policy = GrowthPolicy.tianjin(average_growth=avg)
+        v = policy.judge(p, Month(2022, month).last_day)
+        base, done = sum(before[:month], Decimal(0)), sum(now[:month], Decimal(0))
+        if base == 0:
+            assert v.light is None
+            return
+        plan = F(sum(now[:month], Decimal(0)) + month - base) / F(base)
+        assert policy.light_for(F(done - base) / F(base), plan) == v.light
+        assert (v.light is Light.RED) == (done < base)
 
 
 class TestLint:
