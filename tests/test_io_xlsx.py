@@ -499,3 +499,18 @@ class TestCommandLinePaths:
         assert 2 == main(["check", str(path)])
         [line] = capsys.readouterr().err.splitlines()
         assert line.startswith(f"projpush: error: path: {str(path)!r} is not a readable .xlsx")
+
+
+class TestFormulaErrors:
+    """A formula's error in a cell is refused at that cell, never read as blank."""
+
+    def test_error_cell(self, tmp_path: Path) -> None:
+        """#DIV/0! in 总投资 and #N/A in a name: each named at its cell, nothing more."""
+        path = book(
+            tmp_path / "a.xlsx",
+            {"项目": [["台账"], HEADER, row(总投资="#DIV/0!", 项目名称="#N/A")]},
+        )
+        assert [
+            ("项目!B3", "项目名称: expected a value, not a formula's error, got '#N/A'"),
+            ("项目!H3", "总投资: expected a value, not a formula's error, got '#DIV/0!'"),
+        ] == check_xlsx_ledger(path)

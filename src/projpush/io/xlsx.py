@@ -222,6 +222,8 @@ def _date_text(value: dt.date, kind: str) -> str:
 
 def _cell_text(value: object, kind: str) -> str:
     """The text of one typed cell of a column of ``kind``, as the CSV grammar reads it."""
+    if isinstance(value, _FormulaError):
+        raise _CellValueError("a value, not a formula's error", value.shown)
     if isinstance(value, bool):
         return ("yes" if value else "no") if kind == "bool" else ("TRUE" if value else "FALSE")
     if isinstance(value, int | float):
@@ -285,6 +287,7 @@ class _Workbook(_Source):
             raise LedgerError(
                 msg, field="path", expected="an .xlsx workbook", got=str(path)
             ) from None
+        self.path = path
         self.sheets: dict[str, list[str]] = {}
         for name in names:
             file = _BY_SHEET.get(_sheet_key(name))
@@ -314,6 +317,11 @@ class _Workbook(_Source):
             detail = f"sheets {names[0]!r} and {names[1]!r} both hold this table; keep one"
             report(_problem(self.called(file), detail, "one sheet", names[1]))
         records = self.book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        for (line, column), shown in _error_cells(self.path, name).items():
+            if line < len(records):  # calamine reads an error cell as blank: say what it holds
+                row = records[line]
+                row.extend([""] * (column + 1 - len(row)))
+                row[column] = _FormulaError(shown)
         start = _header_row(_BY_FILE[file], records)
         place = _SheetPlace(file, header_line=start + 1, sheet=name)
         if start >= len(records):
@@ -323,6 +331,69 @@ class _Workbook(_Source):
             return _Sheet([], place)
         header = [_header_text(cell) for cell in records[start]]
         return _Sheet([header, *records[start + 1 :]], place)
+
+
+@attrs.frozen
+class _FormulaError:
+    """A cell holding a formula's error (``#N/A``, ``#DIV/0!``), which no column accepts."""
+
+    shown: str
+
+
+_ERROR_CELL: Final = re.compile(rb'<c\b[^>]*?\bt="e"[^>]*>')
+_REF: Final = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
+_VALUE: Final = re.compile(rb"<v>([^<]*)</v>")
+_SHEET_ENTRY: Final = re.compile(rb"<(?:\w+:)?sheet\b[^>]*>")
+_ATTRIBUTE: Final = re.compile(rb'\b(name|r:id|Id|Target)="([^"]*)"')
+
+
+def _error_cells(path: Path, sheet: str) -> dict[tuple[int, int], str]:
+    """The error cells of ``sheet`` (0-based row and column) and the error each shows.
+
+    python-calamine gives an error cell as blank; the sheet's XML says
+    ``t="e"``, so a ``#N/A`` is refused at its cell rather than read as
+    nothing. A part that cannot be found leaves the reading as calamine's.
+    """
+    try:
+        with zipfile.ZipFile(path) as package:
+            target = _sheet_part(package, sheet)
+            data = package.read(target) if target else b""
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return {}
+    out = {}
+    for cell in _ERROR_CELL.finditer(data):
+        ref = _REF.search(cell[0])
+        shown = _VALUE.match(data, cell.end())
+        if ref is None:
+            continue
+        letters, line = ref[1].decode(), int(ref[2])
+        column = 0
+        for letter in letters:
+            column = column * 26 + ord(letter) - ord("A") + 1
+        out[line - 1, column - 1] = shown[1].decode() if shown else "#ERROR"
+    return out
+
+
+def _sheet_part(package: zipfile.ZipFile, sheet: str) -> str | None:
+    """The name of the part holding ``sheet``, through the workbook and its relationships."""
+    ids = {}
+    for entry in _SHEET_ENTRY.finditer(package.read("xl/workbook.xml")):
+        attributes = {k.decode(): v.decode() for k, v in _ATTRIBUTE.findall(entry[0])}
+        ids[_unescape(attributes.get("name", ""))] = attributes.get("r:id", "")
+    targets = {}
+    for entry in re.finditer(rb"<Relationship\b[^>]*>", package.read("xl/_rels/workbook.xml.rels")):
+        attributes = {k.decode(): v.decode() for k, v in _ATTRIBUTE.findall(entry[0])}
+        targets[attributes.get("Id", "")] = attributes.get("Target", "")
+    target = targets.get(ids.get(sheet, ""))
+    if not target:
+        return None
+    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+
+
+def _unescape(text: str) -> str:
+    return (
+        text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'")
+    ).replace("&amp;", "&")
 
 
 def _header_text(cell: object) -> str:
