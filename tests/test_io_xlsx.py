@@ -514,3 +514,42 @@ class TestFormulaErrors:
             ("项目!B3", "项目名称: expected a value, not a formula's error, got '#N/A'"),
             ("项目!H3", "总投资: expected a value, not a formula's error, got '#DIV/0!'"),
         ] == check_xlsx_ledger(path)
+
+
+class TestPercentCells:
+    """A cell formatted as a percentage holds a fraction: 40% is read as 40, not 0.4."""
+
+    def sheets(self, percent: Any) -> dict[str, list[list[Any]]]:
+        return {
+            "项目": [HEADER, row()],
+            "节点任务": [
+                ["项目代码", "节点", "计划完成日期", "完成比例"],
+                [CODE, "开工", dt.date(2020, 5, 1), percent],
+            ],
+        }
+
+    def formatted(self, path: Path, number_format: str) -> Path:
+        wb = openpyxl.load_workbook(path)
+        wb["节点任务"]["D2"].number_format = number_format
+        wb.save(path)
+        return path
+
+    @pytest.mark.parametrize("number_format", ["0%", "0.00%", '0.0"%"%'])
+    def test_percent_format(self, tmp_path: Path, number_format: str) -> None:
+        """0.4 shown as 40% is 40 percent, by a built-in or a custom format."""
+        path = self.formatted(book(tmp_path / "a.xlsx", self.sheets(0.4)), number_format)
+        assert Decimal(40) == load_xlsx_ledger(path).projects[0].milestones[0].percent
+
+    def test_plain_number(self, tmp_path: Path) -> None:
+        """A plain 40 is 40 percent; a format with a quoted % sign is no percentage."""
+        path = self.formatted(book(tmp_path / "a.xlsx", self.sheets(40)), '0"%"')
+        assert Decimal(40) == load_xlsx_ledger(path).projects[0].milestones[0].percent
+
+    def test_finer_than_four_decimals(self, tmp_path: Path) -> None:
+        """12.345678% has more than 4 decimals of percent: refused at its cell."""
+        path = self.formatted(book(tmp_path / "a.xlsx", self.sheets(0.12345678)), "0.00%")
+        [(where, message)] = check_xlsx_ledger(path)
+        assert "节点任务!D2" == where
+        assert message.startswith(
+            "完成比例: expected a percentage with at most 4 decimals, got '12.345678"
+        )

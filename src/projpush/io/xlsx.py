@@ -151,7 +151,7 @@ _MONEY_RULE: Final = (
 # --------------------------------------------------------------------------- cells as text
 
 
-def excel_amount(number: float) -> Decimal | None:
+def excel_amount(number: float, *, scale: int = 1) -> Decimal | None:
     """The exact amount an Excel number stands for, or None if it stands for none.
 
     Excel keeps numbers as binary floating point, so ``479.33`` is stored as
@@ -161,10 +161,16 @@ def excel_amount(number: float) -> Decimal | None:
 
     >>> excel_amount(479.33), excel_amount(0.1 + 0.2), excel_amount(1500.0), excel_amount(0.12345)
     (Decimal('479.33'), Decimal('0.3'), Decimal('1500'), None)
+
+    ``scale`` multiplies the number first, exactly: a cell formatted as a
+    percentage holds 0.4 for 40 %, read with ``scale=100``.
+
+    >>> excel_amount(0.4, scale=100), excel_amount(0.123456, scale=100)
+    (Decimal('40'), Decimal('12.3456'))
     """
     if not math.isfinite(number):
         return None
-    exact = Decimal(number)
+    exact = Decimal(number) * scale
     try:
         nearest = exact.quantize(_PLACES, rounding=ROUND_HALF_EVEN)
     except InvalidOperation:  # too large to hold four decimals
@@ -224,6 +230,13 @@ def _cell_text(value: object, kind: str) -> str:
     """The text of one typed cell of a column of ``kind``, as the CSV grammar reads it."""
     if isinstance(value, _FormulaError):
         raise _CellValueError("a value, not a formula's error", value.shown)
+    if isinstance(value, _Percent):
+        if kind != "percent":
+            return _number_text(value.fraction, kind)
+        amount = excel_amount(value.fraction, scale=100)
+        if amount is None:
+            raise _CellValueError("a percentage with at most 4 decimals", f"{value.fraction:%}")
+        return format(amount, "f")
     if isinstance(value, bool):
         return ("yes" if value else "no") if kind == "bool" else ("TRUE" if value else "FALSE")
     if isinstance(value, int | float):
@@ -317,11 +330,16 @@ class _Workbook(_Source):
             detail = f"sheets {names[0]!r} and {names[1]!r} both hold this table; keep one"
             report(_problem(self.called(file), detail, "one sheet", names[1]))
         records = self.book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        for (line, column), shown in _error_cells(self.path, name).items():
+        errors, percents = _marked_cells(self.path, name, percents=file == "milestones.csv")
+        for (line, column), shown in errors.items():
             if line < len(records):  # calamine reads an error cell as blank: say what it holds
                 row = records[line]
                 row.extend([""] * (column + 1 - len(row)))
                 row[column] = _FormulaError(shown)
+        for line, column in percents:  # only the milestones have a percent column
+            row = records[line] if line < len(records) else []
+            if column < len(row) and isinstance(row[column], float):
+                row[column] = _Percent(row[column])
         start = _header_row(_BY_FILE[file], records)
         place = _SheetPlace(file, header_line=start + 1, sheet=name)
         if start >= len(records):
@@ -331,6 +349,13 @@ class _Workbook(_Source):
             return _Sheet([], place)
         header = [_header_text(cell) for cell in records[start]]
         return _Sheet([header, *records[start + 1 :]], place)
+
+
+@attrs.frozen
+class _Percent:
+    """A number cell formatted as a percentage: Excel holds 0.4 for 40 %."""
+
+    fraction: float
 
 
 @attrs.frozen
@@ -347,30 +372,69 @@ _SHEET_ENTRY: Final = re.compile(rb"<(?:\w+:)?sheet\b[^>]*>")
 _ATTRIBUTE: Final = re.compile(rb'\b(name|r:id|Id|Target)="([^"]*)"')
 
 
-def _error_cells(path: Path, sheet: str) -> dict[tuple[int, int], str]:
-    """The error cells of ``sheet`` (0-based row and column) and the error each shows.
+def _marked_cells(
+    path: Path, sheet: str, *, percents: bool
+) -> tuple[dict[tuple[int, int], str], set[tuple[int, int]]]:
+    """The error cells of ``sheet`` with the error each shows, and (if asked) its percent cells.
 
-    python-calamine gives an error cell as blank; the sheet's XML says
-    ``t="e"``, so a ``#N/A`` is refused at its cell rather than read as
-    nothing. A part that cannot be found leaves the reading as calamine's.
+    python-calamine gives an error cell as blank and a percentage as its
+    fraction; the sheet's XML says ``t="e"``, and the cell's style says
+    whether it shows a percentage. Cells are 0-based (row, column). A part
+    that cannot be found leaves the reading as calamine's.
     """
     try:
         with zipfile.ZipFile(path) as package:
             target = _sheet_part(package, sheet)
             data = package.read(target) if target else b""
+            styles = _percent_styles(package) if percents and data else set()
     except (OSError, KeyError, zipfile.BadZipFile):
-        return {}
-    out = {}
+        return {}, set()
+    errors = {}
     for cell in _ERROR_CELL.finditer(data):
-        ref = _REF.search(cell[0])
         shown = _VALUE.match(data, cell.end())
-        if ref is None:
-            continue
-        letters, line = ref[1].decode(), int(ref[2])
-        column = 0
-        for letter in letters:
-            column = column * 26 + ord(letter) - ord("A") + 1
-        out[line - 1, column - 1] = shown[1].decode() if shown else "#ERROR"
+        where = _cell_of(cell[0])
+        if where is not None:
+            errors[where] = shown[1].decode() if shown else "#ERROR"
+    marked = set()
+    if styles:
+        for cell in _STYLED_CELL.finditer(data):
+            where = _cell_of(cell[0])
+            if int(cell[1]) in styles and where is not None:
+                marked.add(where)
+    return errors, marked
+
+
+def _cell_of(tag: bytes) -> tuple[int, int] | None:
+    ref = _REF.search(tag)
+    if ref is None:
+        return None
+    column = 0
+    for letter in ref[1].decode():
+        column = column * 26 + ord(letter) - ord("A") + 1
+    return int(ref[2]) - 1, column - 1
+
+
+_STYLED_CELL: Final = re.compile(rb'<c\b[^>]*?\bs="([0-9]+)"[^>]*>')
+_NUMBER_FORMAT: Final = re.compile(rb"<numFmt\b[^>]*>")
+_QUOTED: Final = re.compile(r'"[^"]*"|\\.')
+_BUILTIN_PERCENT: Final = frozenset({9, 10})  # 0% and 0.00%
+
+
+def _percent_styles(package: zipfile.ZipFile) -> set[int]:
+    """The indexes of the cell formats that show a number as a percentage."""
+    styles = package.read("xl/styles.xml")
+    percent = set(_BUILTIN_PERCENT)
+    for entry in _NUMBER_FORMAT.finditer(styles):
+        number = re.search(rb'\bnumFmtId="([0-9]+)"', entry[0])
+        code = re.search(rb'\bformatCode="([^"]*)"', entry[0])
+        if number and code and "%" in _QUOTED.sub("", _unescape(code[1].decode())):
+            percent.add(int(number[1]))
+    block = re.search(rb"<cellXfs\b.*?</cellXfs>", styles, re.DOTALL)
+    out = set()
+    for i, xf in enumerate(re.finditer(rb"<xf\b[^>]*>", block[0] if block else b"")):
+        number = re.search(rb'\bnumFmtId="([0-9]+)"', xf[0])
+        if number and int(number[1]) in percent:
+            out.add(i)
     return out
 
 
