@@ -352,6 +352,55 @@ class TestTianjin:
             GrowthPolicy.tianjin_for([], "2022-01-31")  # type: ignore[arg-type]
 
 
+class TestTianjinDistricts:
+    """Tianjin's rule judges districts: a region's summed growth, not its projects' mean."""
+
+    @staticmethod
+    def projects() -> list[Project]:
+        def mk(key: str, region: str, before: str, now: str, **facts: Any) -> Project:
+            return attrs.evolve(
+                tianjin_project(before, now, plan="110"), local_id=key, region=region, **facts
+            )
+
+        return [
+            mk("A", "和平区", "100", "130"),
+            mk("B", "和平区", "300", "270"),  # the mean of +30 % and -10 % is +10 %; the sum 0 %
+            mk("C", "河西区", "100", "120"),
+            mk("D", "河西区", "0", "50"),  # no base: not in the region's growth
+            mk("E", "南开区", "0", "10"),
+            mk("F", "河东区", "100", "300", stage="completed"),  # outside the stages judged
+        ]
+
+    def test_summed(self) -> None:
+        """和平区 grew 0 % in sum (400 → 400), not the +10 % mean of its projects' rates."""
+        policy = GrowthPolicy.tianjin(average_growth="0.05", plan_growth="0.1")
+        verdicts = policy.judge_regions(Portfolio(projects=tuple(self.projects())), D(2022, 1, 31))
+        assert ["南开区", "和平区", "河西区"] == list(verdicts)
+        assert F(0) == verdicts["和平区"].reasons[0].figures["growth"]
+        assert Light.YELLOW == verdicts["和平区"].light  # zero growth, short of the plan
+        assert (Light.GREEN, "河西区") == (verdicts["河西区"].light, verdicts["河西区"].project)
+        assert F(20) == verdicts["河西区"].reasons[0].figures["growth"]  # 120 over 100; D left out
+        assert (None, "no_base") == (verdicts["南开区"].light, verdicts["南开区"].reasons[0].code)
+
+    def test_plan_from_the_monthly_plans(self) -> None:
+        """Without ``plan_growth``: Σ planned / Σ base − 1 of the projects with a base."""
+        verdicts = GrowthPolicy.tianjin().judge_regions(self.projects(), D(2022, 1, 31))
+        # 河西区: planned 110 over a base of 100 (D has none): a 10 % plan; grew 20 %.
+        assert F(10) == verdicts["河西区"].reasons[0].thresholds["plan"]
+        assert Light.GREEN == verdicts["河西区"].light
+
+    def test_no_month_yet(self) -> None:
+        verdicts = GrowthPolicy.tianjin().judge_regions(self.projects(), D(2022, 1, 30))
+        assert {None} == {v.light for v in verdicts.values()}
+
+    def test_errors(self) -> None:
+        bare = project(monthly_done={"2021-01": "1", "2022-01": "1"})
+        with pytest.raises(ValidationError, match=r"project P-1: no monthly plan for 2022"):
+            GrowthPolicy.tianjin().judge_regions([bare], D(2022, 1, 31))
+        with pytest.raises(ValidationError, match=r"as_of: expected a date, got '2022-01-31'"):
+            GrowthPolicy.tianjin().judge_regions([bare], "2022-01-31")  # type: ignore[arg-type]
+
+
 shares = st.fractions(min_value=0, max_value=2, max_denominator=1000)
 thresholds = st.fractions(min_value=0, max_value=1, max_denominator=100).filter(lambda f: f > 0)
 

@@ -1874,6 +1874,69 @@ class GrowthPolicy:
         if rate is None:
             reason = Reason("growth", "no_base", (last,), figures={"last": last, "done": g.done})
             return Verdict(project.key, as_of, None, (reason,), self.name)
+        return self._verdict(project.key, as_of, g, rate)
+
+    def judge_regions(
+        self, projects: Portfolio | Iterable[Project], as_of: dt.date
+    ) -> dict[str, Verdict]:
+        """Judge each region's (district's) summed growth, as Tianjin's rule judges districts.
+
+        A region's growth is Σ done / Σ base − 1 over its projects in
+        ``stages`` on ``as_of`` that have a base (never the mean of their
+        rates); its plan growth, without ``plan_growth``, is Σ planned /
+        Σ base − 1 over the same projects. The verdicts are keyed by region,
+        sorted, and name the region where a project's verdict names the
+        project; their reasons list no unreported months (see each
+        project's own verdict for those). A region none of whose projects
+        has a base is not judged.
+
+        Raises:
+            ValidationError: ``as_of`` is not a date, or the policy has no
+                ``plan_growth`` and a project counted has no monthly plan
+                for the year.
+
+        >>> from projpush.model import Project
+        >>> mk = lambda key, region, before, now: Project(name=key, level="city",
+        ...     category="industry", stage="under_construction", region=region, unit="区发改委",
+        ...     local_id=key, monthly_plan={"2022-01": "110"},
+        ...     monthly_done={"2021-01": before, "2022-01": now})
+        >>> ps = [mk("A", "和平区", "100", "130"), mk("B", "和平区", "100", "80"),
+        ...       mk("C", "河西区", "100", "95")]
+        >>> policy = GrowthPolicy.tianjin_for(ps, dt.date(2022, 1, 31))
+        >>> {r: v.light.value for r, v in policy.judge_regions(ps, dt.date(2022, 1, 31)).items()}
+        {'和平区': 'yellow', '河西区': 'red'}
+        """
+        plain_date_arg(as_of, "as_of")
+        last = last_complete_month(as_of)
+        sums: dict[str, list[Decimal]] = {}
+        for p in projects.projects if isinstance(projects, Portfolio) else projects:
+            if p.stage_at(as_of) not in self.stages:
+                continue
+            if self.plan_growth is None:
+                _require_monthly_plan(p, as_of.year)
+            g = growth_to(p, last)
+            # Σ done and Σ planned of the projects with a base, Σ base, and Σ done of them all.
+            done, base, planned, total = sums.setdefault(p.region, [_ZERO] * 4)
+            if g.base > 0:
+                done, base, planned = done + g.done, base + g.base, planned + g.planned
+            sums[p.region] = [done, base, planned, total + g.done]
+        verdicts: dict[str, Verdict] = {}
+        for region, (done, base, planned, total) in sorted(sums.items()):
+            g = Growth(last, done, base, planned, ())
+            if last.year != as_of.year:
+                verdicts[region] = _no_month_yet_for(region, as_of, self.name)
+                continue
+            rate = g.rate
+            if rate is None:
+                reason = Reason("growth", "no_base", (last,), figures={"last": last, "done": total})
+                verdicts[region] = Verdict(region, as_of, None, (reason,), self.name)
+                continue
+            verdicts[region] = self._verdict(region, as_of, g, rate)
+        return verdicts
+
+    def _verdict(self, key: str, as_of: dt.date, g: Growth, rate: Fraction) -> Verdict:
+        """The verdict on ``key`` (a project or a region) of its growth ``g`` at ``rate``."""
+        last = g.month
         plan = self.plan_growth if self.plan_growth is not None else g.plan_rate
         light = self.light_for(rate, plan)
         thresholds: dict[str, object] = {
@@ -1898,7 +1961,12 @@ class GrowthPolicy:
         severity = max((b - rate) * 100 for b in short) if short else Fraction(0)
         if rate < 0:
             severity = max(severity, -rate * 100)
-        return Verdict(project.key, as_of, light, tuple(reasons), self.name, severity)
+        return Verdict(key, as_of, light, tuple(reasons), self.name, severity)
+
+
+def _no_month_yet_for(key: str, as_of: dt.date, policy: str) -> Verdict:
+    reason = Reason("scope", "no_month_yet", figures={"year": as_of.year, "as_of": as_of})
+    return Verdict(key, as_of, None, (reason,), policy)
 
 
 def _exact_percent(rate: Fraction) -> str:
