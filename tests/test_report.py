@@ -14,6 +14,7 @@ import pytest
 
 from projpush import report as report_module
 from projpush._csvsafe import is_risky
+from projpush._xlsx import _REASONS_EN
 from projpush.errors import PolicyError, ValidationError
 from projpush.metrics import monthly_summary
 from projpush.model import Finding, FindingKind, Portfolio, Secretary
@@ -220,10 +221,11 @@ class TestFindingsInOneLanguage:
         ]
 
     @pytest.mark.parametrize("ledger", [sample_portfolio, every_gap_ledger])
-    def test_english_as_before(self, ledger: Callable[[], Portfolio]) -> None:
+    def test_english_in_words(self, ledger: Callable[[], Portfolio]) -> None:
+        """The English line names the kind in words (milestone overdue), not its identifier."""
         report = build_report(ledger(), SAMPLE_AS_OF)
         assert self.section(report, "en") == [
-            f"  {f.subject}: {f.kind.value}: {f.detail}" for f in report.findings
+            f"  {f.subject}: {f.kind.value.replace('_', ' ')}: {f.detail}" for f in report.findings
         ]
 
     def test_json_has_both_texts(self) -> None:
@@ -275,10 +277,10 @@ class TestAccountabilityText:
                 assert (tuple(issues), tuple(reasons)) == (entry.issues, entry.reasons)
 
     def test_rendered_line(self, reports: list[SupervisionReport]) -> None:
-        """The English text shows a unit's line as unit: issues (sorted reasons)."""
+        """The English text shows a unit's line as unit: issues (sorted reasons, in words)."""
         report = reports[1]
         entry = report.accountability[0]
-        reasons = ", ".join(sorted({r.value for r in entry.reasons}))
+        reasons = ", ".join(sorted({_REASONS_EN[r.value] for r in entry.reasons}))
         expected = f"  {entry.unit}: {', '.join(entry.issues)} ({reasons})"
         assert expected in render(report, lang="en").splitlines()
 

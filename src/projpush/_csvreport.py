@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from projpush._csvsafe import csv_text
 from projpush._fmt import half_up
+from projpush._notes import note_text
 from projpush._xlsx import _HEADERS, _SHEETS, _WORDS, Styled, _figures, tables
 from projpush.metrics import (
     _LABELS_EN,
@@ -34,7 +35,7 @@ from projpush.metrics import (
     Ratio,
     _label,
 )
-from projpush.report import _BOM, _TEXT, _sheet_words, _tier_names
+from projpush.report import _BOM, _TEXT, _reason_words, _sheet_words, _tier_names
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -120,7 +121,7 @@ def blocks(report: SupervisionReport, lang: Lang) -> list[Block]:
         (own["overdue"], heads["issues"][:7], list(_overdue(report, lang))),
         (own["counts"], heads["issues"][8:], list(_counts(report, lang))),
         (names[3], (*heads["rankings"], own["rankings_unit"]), list(_rankings(report, lang))),
-        (names[4], heads["accountability"], _plain(book[4].rows)),
+        (names[4], heads["accountability"], list(_accountability(report, lang))),
         (names[5], heads["findings"], _plain(book[5].rows)),
     ]
 
@@ -190,6 +191,15 @@ def _text(cell: Any) -> str:
     if isinstance(cell, dt.date):
         return cell.isoformat()
     return str(cell)
+
+
+def _accountability(report: SupervisionReport, lang: Lang) -> Iterator[tuple[str, ...]]:
+    """An item a row; the escalation rule's note said in ``lang`` (another note as typed)."""
+    tiers = _tier_names(report.policy, lang)
+    for e in report.accountability:
+        for i in e.items:
+            detail = "" if not i.detail else note_text(i.detail, lang, tiers)
+            yield e.unit, i.issue, _reason_words(i.reason, lang), i.on.isoformat(), detail
 
 
 def _overdue(report: SupervisionReport, lang: Lang) -> Iterator[tuple[str, ...]]:

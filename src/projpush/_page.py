@@ -20,11 +20,12 @@ from html import escape
 from typing import TYPE_CHECKING, Final
 
 from projpush._fmt import text_width
-from projpush._xlsx import _HEADERS, _REASONS_EN, _SHEETS, _WORDS
+from projpush._notes import note_text
+from projpush._xlsx import _HEADERS, _SHEETS, _WORDS
 from projpush.lights import Light
 from projpush.metrics import _LABELS_EN, _LABELS_ZH, Better, _label
 from projpush.plot import COLOURS
-from projpush.report import _TEXT, _sheet_words, _tier_names
+from projpush.report import _TEXT, _reason_words, _sheet_words, _tier_names
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
@@ -161,9 +162,14 @@ def _page(report: SupervisionReport, lang: Lang) -> Iterator[str]:
     yield f'<section id="rankings">\n<h2>{escape(sheets[3])}</h2>\n'
     yield from _rankings(report, lang)
     yield "</section>\n"
-    reason_words = (lambda r: r.zh) if lang == "zh" else (lambda r: _REASONS_EN[r.value])
     accountability = [
-        (e.unit, i.issue, reason_words(i.reason), i.on.isoformat(), i.detail or "")
+        (
+            e.unit,
+            i.issue,
+            _reason_words(i.reason, lang),
+            i.on.isoformat(),
+            note_text(i.detail, lang, tiers) if i.detail else "",
+        )
         for e in report.accountability
         for i in e.items
     ]

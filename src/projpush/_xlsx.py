@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from projpush._extras import require
 from projpush._fmt import text_width
+from projpush._notes import note_text
 from projpush.lights import Light
 from projpush.metrics import _LABELS_EN, _LABELS_ZH, Better, NotApplicable, Points, Ratio, _label
 from projpush.model import SheetColor
@@ -243,7 +244,13 @@ def tables(report: SupervisionReport, lang: Lang) -> list[Table]:
     ]
     reason_words = (lambda r: r.zh) if lang == "zh" else (lambda r: _REASONS_EN[r.value])
     accountability = [
-        (e.unit, i.issue, reason_words(i.reason), i.on, i.detail or None)
+        (
+            e.unit,
+            i.issue,
+            reason_words(i.reason),
+            i.on,
+            note_text(i.detail, lang, tiers) if i.detail else None,
+        )
         for e in report.accountability
         for i in e.items
     ]

@@ -601,7 +601,7 @@ def _run(args: argparse.Namespace, out: _Console) -> int:
             )
         except UnknownReferenceError as error:
             raise _unknown_person_or_project(error, args) from None
-        out.write(text)
+        out.write(_without_bom(text, out))
         return EXIT_OK
     try:
         result = report.build_report(

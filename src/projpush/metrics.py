@@ -1901,6 +1901,8 @@ class MonthlySummary:
         head = ["指标", "数值"] if zh else ["figure", "value"]
         parts = [title, "", table(head, self.figure_rows(lang, places, tier_names=tier_names))]
         for ranking in self.rankings:
+            if not ranking.rows:  # no unit or region to rank (a ledger without projects)
+                continue
             direction = (
                 ("高者为先" if ranking.better is Better.HIGHER else "低者为先")
                 if zh

@@ -32,6 +32,7 @@ from projpush._gc import no_cycle_collection
 from projpush.errors import PolicyError, UnknownReferenceError, ValidationError
 from projpush.escalation import (
     AccountabilityEntry,
+    AccountabilityReason,
     EscalationPolicy,
     Overdue,
     PolicyBook,
@@ -71,7 +72,12 @@ from projpush.model import (
     SheetColor,
     integrity_report,
 )
-from projpush.schedule import WorkingCalendar, milestone_timing, resolve_calendar
+from projpush.schedule import (
+    MilestoneState,
+    WorkingCalendar,
+    milestone_timing,
+    resolve_calendar,
+)
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -724,17 +730,27 @@ def _text_lines(report: SupervisionReport, lang: Lang) -> Iterator[str]:
     yield ""
     yield f"{t['accountability']} ({len(report.accountability)})"
     for e in report.accountability:
-        reasons = ", ".join(sorted({(r.zh if lang == "zh" else r.value) for r in e.reasons}))
+        reasons = ", ".join(sorted({_reason_words(r, lang) for r in e.reasons}))
         yield f"  {e.unit}: {', '.join(e.issues)} ({reasons})"
     yield ""
     yield f"{t['findings']} ({len(report.findings)})"
     for f in report.findings:
-        yield f"  {f.subject}: {f.kind.zh if lang == 'zh' else f.kind.value}: {f.text(lang)}"
+        kind = f.kind.zh if lang == "zh" else f.kind.value.replace("_", " ")
+        yield f"  {f.subject}: {kind}: {f.text(lang)}"
     if report.forecast is not None:
         from projpush._foresight_text import forecast_lines  # noqa: PLC0415
 
         yield ""
         yield from forecast_lines(report.forecast, lang)
+
+
+def _reason_words(reason: AccountabilityReason, lang: Lang) -> str:
+    """Why a unit is on the accountability list, in ``lang``: 红色督办单, red sheet."""
+    if lang == "zh":
+        return reason.zh
+    from projpush._xlsx import _REASONS_EN  # noqa: PLC0415 (the workbook's words, one source)
+
+    return _REASONS_EN[reason.value]
 
 
 def _tier_names(chosen: PolicySet, lang: Lang) -> dict[str, str]:
@@ -820,9 +836,16 @@ def render_tables(
     # One map for every project with a plan this year: only those get a light strip.
     planned = [p for p in projects if p.annual_plan(as_of.year) is not None]
     lmap = light_map(planned, as_of.year, chosen.lights, lenient=True, as_of=as_of)
-    rows = [row for p in projects for row in _five_tables(portfolio, p, as_of, schedule, lmap)]
+    words = _Words(lang, _tier_names(chosen, lang))
+    rows = [
+        row
+        for p in projects
+        for row in _five_tables(portfolio, p, as_of, schedule, lmap, words=words)
+    ]
     if fmt == "csv":
-        return _csv(rows, ("project", "table", "item", "value"))
+        header = _TABLE_HEADER[lang]
+        named = [(key, _table_name(table, lang), item, value) for key, table, item, value in rows]
+        return _BOM + _csv(named, header)
     return "\n".join(_tables_text(rows, lang)) + "\n"
 
 
@@ -834,6 +857,59 @@ _TABLE_NAMES: Final = {
     "responsibility": ("责任表", "responsibilities"),
     "progress": ("进度表", "progress"),
 }
+_TABLE_HEADER: Final = {
+    "zh": ("项目", "表", "事项", "内容"),
+    "en": ("project", "table", "item", "value"),
+}
+# The items and the words of the five tables: (zh, en).
+_TABLE_WORDS: Final = {
+    "lights": ("亮灯", "lights"),
+    "name": ("项目名称", "name"),
+    "total_investment": ("总投资", "total investment"),
+    "annual_plan": ("{year}年度计划投资", "annual plan {year}"),
+    "month": ("计划{plan} / 完成{done}", "plan {plan} / done {done}"),
+    "unreported": ("未报送", "unreported"),
+    "days_late": ("（逾期{days}天）", " ({days} days late)"),
+    "unit": ("责任单位", "unit"),
+    "leaders": ("包保领导", "leaders"),
+    "secretary": ("服务秘书", "secretaries"),
+    "task_force": ("工作专班", "task force"),
+    "project": ("项目", "project"),
+    "issue": (
+        "{title}：{owner}［{tier}］{deadline}前办结，{state}",
+        "{title}: {owner} [{tier}] due {deadline}, {state}",
+    ),
+    "completion": ("年度计划完成率", "completion"),
+    "schedule": ("时序进度", "time schedule"),
+    "gap": ("超时序进度(百分点)", "gap to schedule (points)"),
+}
+_MILESTONE_WORDS: Final = {
+    MilestoneState.PENDING: ("未到期", "pending"),
+    MilestoneState.DUE: ("今日到期", "due"),
+    MilestoneState.OVERDUE: ("逾期未完成", "overdue"),
+    MilestoneState.ON_TIME: ("按期完成", "on time"),
+    MilestoneState.LATE: ("逾期完成", "late"),
+}
+_MARKS: Final = {
+    "zh": {Light.GREEN: "绿", Light.YELLOW: "黄", Light.RED: "红", None: "-"},
+    "en": {Light.GREEN: "G", Light.YELLOW: "Y", Light.RED: "R", None: "-"},
+}
+
+
+def _table_name(table: str, lang: Lang) -> str:
+    zh, en = _TABLE_NAMES[table]
+    return zh if lang == "zh" else en
+
+
+class _Words(NamedTuple):
+    """The language of the five tables and the tiers' names in it."""
+
+    lang: Lang
+    tiers: dict[str, str]
+
+    def __call__(self, key: str, **facts: object) -> str:
+        zh, en = _TABLE_WORDS[key]
+        return (zh if self.lang == "zh" else en).format(**facts)
 
 
 def _tables_text(rows: list[tuple[str, str, str, str]], lang: Lang) -> Iterator[str]:
@@ -842,70 +918,70 @@ def _tables_text(rows: list[tuple[str, str, str, str]], lang: Lang) -> Iterator[
         if (project, table) != current:
             if current is None or current[0] != project:
                 yield f"== {project}"
-            zh, en = _TABLE_NAMES[table]
-            yield f"-- {zh if lang == 'zh' else en}"
+            yield f"-- {_table_name(table, lang)}"
             current = (project, table)
         yield f"   {item}: {value}"
 
 
 def _five_tables(
-    portfolio: Portfolio, p: Project, as_of: dt.date, schedule: Ratio, lmap: LightMap
+    portfolio: Portfolio,
+    p: Project,
+    as_of: dt.date,
+    schedule: Ratio,
+    lmap: LightMap,
+    *,
+    words: _Words,
 ) -> Iterator[tuple[str, str, str, str]]:
     """The rows of one project's map and tables; ``lmap`` holds the projects with a plan."""
-    key = p.key
+    key, lang = p.key, words.lang
     year = as_of.year
     annual = p.annual_plan(year)
     if annual is not None:
+        marks = _MARKS[lang]
         strip = " ".join(
-            f"{m.month:02d}:{_light_mark(lmap.light(key, m)) if m.last_day <= as_of else '·'}"
+            f"{m.month:02d}:{marks[lmap.light(key, m)] if m.last_day <= as_of else '·'}"
             for m in lmap.months
         )
-        yield key, "map", "lights", strip
-    yield key, "plan", "name", p.name
-    yield key, "plan", "total_investment", f"{p.total_investment} 万元"
-    yield key, "plan", f"annual_plan_{year}", f"{annual or '-'} 万元"
+        yield key, "map", words("lights"), strip
+    yield key, "plan", words("name"), p.name
+    yield key, "plan", words("total_investment"), f"{p.total_investment} 万元"
+    yield key, "plan", words("annual_plan", year=year), f"{annual or '-'} 万元"
     for month, amount in p.monthly_plan.items():
         if month.year == year:
             done = p.monthly_done.get(month)
-            yield (
-                key,
-                "plan",
-                str(month),
-                f"plan {amount} / done {'unreported' if done is None else done}",
-            )
+            shown = words("unreported") if done is None else done
+            yield key, "plan", str(month), words("month", plan=amount, done=shown)
     for m in p.milestones:
         timing = milestone_timing(m, as_of)
-        yield (
-            key,
-            "tasks",
-            m.name,
-            f"{m.planned} {timing.state.value}"
-            + (f" ({timing.days_late} days late)" if timing.days_late else ""),
-        )
-    yield key, "division", "unit", p.unit
-    yield key, "division", "leaders", ", ".join(ld.name for ld in portfolio.leaders_of(key)) or "-"
-    yield (
-        key,
-        "division",
-        "secretary",
-        ", ".join(s.name for s in portfolio.secretaries_of(key)) or "-",
-    )
-    yield key, "division", "task_force", p.task_force or "-"
-    yield key, "responsibility", "project", p.unit
+        zh, en = _MILESTONE_WORDS[timing.state]
+        late = words("days_late", days=timing.days_late) if timing.days_late else ""
+        yield key, "tasks", m.name, f"{m.planned} {zh if lang == 'zh' else en}{late}"
+    yield key, "division", words("unit"), p.unit
+    leaders = ", ".join(ld.name for ld in portfolio.leaders_of(key)) or "-"
+    yield key, "division", words("leaders"), leaders
+    secretaries = ", ".join(s.name for s in portfolio.secretaries_of(key)) or "-"
+    yield key, "division", words("secretary"), secretaries
+    yield key, "division", words("task_force"), p.task_force or "-"
+    yield key, "responsibility", words("project"), p.unit
     for m in p.milestones:
         yield key, "responsibility", m.name, m.unit or p.unit
     for q in portfolio.issues_of(key):
         if q.is_open:
-            state = f"[{q.tier or '-'}] due {q.deadline or '-'}, {q.state.value}"
-            yield key, "responsibility", q.id, f"{q.title}: {q.owner or '-'} {state}"
+            tier = "-" if q.tier is None else words.tiers.get(q.tier, q.tier)
+            state = q.state.zh if lang == "zh" else q.state.value.replace("_", " ")
+            line = words(
+                "issue",
+                title=q.title,
+                owner=q.owner or "-",
+                tier=tier,
+                deadline=q.deadline or "-",
+                state=state,
+            )
+            yield key, "responsibility", q.id, line
     completion = investment((p,), as_of).completion
-    yield key, "progress", "completion", completion.percent()
-    yield key, "progress", "schedule", schedule.percent()
-    yield key, "progress", "gap", (completion - schedule).format()
-
-
-def _light_mark(light: object) -> str:
-    return "-" if light is None else str(getattr(light, "value", light))[0].upper()
+    yield key, "progress", words("completion"), completion.percent(lang=lang)
+    yield key, "progress", words("schedule"), schedule.percent(lang=lang)
+    yield key, "progress", words("gap"), (completion - schedule).format(lang=lang)
 
 
 def sample_ledger() -> Portfolio:

@@ -1,0 +1,118 @@
+"""A report is in the language asked for: no English word in Chinese, no raw identifier in either.
+
+Names from the ledger stay as typed (a project called "CBD 二期" keeps its
+letters), so the ledger's own words are taken out of the output before it is
+searched. Two acronyms are the Chinese reports' own words: SPI and CPI
+(进度绩效指数SPI).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from typing import TYPE_CHECKING
+
+import pytest
+from hypothesis import given, reject, settings
+from hypothesis import strategies as st
+
+from projpush import testing
+from projpush.errors import ProjpushError
+from projpush.report import build_report, render, render_tables
+from projpush.synth import CALENDAR_2020, SAMPLE_AS_OF, sample_portfolio
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from projpush.model import Portfolio
+
+ENGLISH = re.compile(r"[A-Za-z]{2,}")
+IDENTIFIER = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+ACRONYMS = {"SPI", "CPI"}
+
+
+def ledger_words(portfolio: Portfolio) -> set[str]:
+    """Every text the ledger holds that a report may print as it is."""
+    words: set[str] = set()
+    for p in portfolio.projects:
+        words |= {p.key, str(p.code or ""), p.local_id or "", p.name, p.unit, p.region}
+        words |= {p.task_force or "", *(m.name for m in p.milestones)}
+        words |= {m.unit or "" for m in p.milestones}
+        words |= {a.name for a in p.approvals}
+    for q in portfolio.issues:
+        words |= {q.id, q.title, q.project, q.owner or "", q.tier or ""}
+        words |= {e.owner or "" for e in q.events}
+        words |= {e.party or "" for e in q.events}
+    words |= {ld.name for ld in portfolio.leaders} | {s.name for s in portfolio.secretaries}
+    words |= {t.name for t in portfolio.task_forces}
+    words |= {u.name for u in portfolio.units}
+    return {w for w in words if w}
+
+
+def without_ledger(text: str, words: set[str]) -> str:
+    """``text`` with the ledger's words taken out, longest first (a name holds a code)."""
+    for word in sorted(words, key=len, reverse=True):
+        text = text.replace(word, " ")
+    return text
+
+
+def outputs(
+    portfolio: Portfolio, as_of: dt.date, lang: str, *, advance: bool = True
+) -> Iterator[tuple[str, str]]:
+    """What a reader of ``lang`` reads: the report as text, CSV and HTML, the five tables."""
+    report = build_report(portfolio, as_of, calendar=CALENDAR_2020, advance=advance)
+    yield "text", render(report, fmt="text", lang=lang)  # type: ignore[arg-type]
+    yield "csv", render(report, fmt="csv", lang=lang)  # type: ignore[arg-type]
+    page = render(report, fmt="html", lang=lang)  # type: ignore[arg-type]
+    yield "html", html.unescape(re.sub(r"<style>.*?</style>|<[^>]*>", " ", page, flags=re.DOTALL))
+    for p in portfolio.projects:
+        tables = render_tables(portfolio, as_of, project=p.key, lang=lang)  # type: ignore[arg-type]
+        yield f"tables {p.key}", tables
+
+
+def english_words(text: str) -> set[str]:
+    return set(ENGLISH.findall(text)) - ACRONYMS
+
+
+class TestSampleCity:
+    """The demo's report and tables, in each language."""
+
+    @pytest.mark.parametrize("lang", ["zh", "en"])
+    def test_no_raw_identifier(self, lang: str) -> None:
+        """No snake_case word (red_sheet, milestone_overdue, city_office) is printed."""
+        book = sample_portfolio()
+        words = ledger_words(book)
+        for what, text in outputs(book, SAMPLE_AS_OF, lang):
+            assert set() == set(IDENTIFIER.findall(without_ledger(text, words))), what
+
+    def test_no_english_in_chinese(self) -> None:
+        """The Chinese report and tables hold no English word beside the ledger's names."""
+        book = sample_portfolio()
+        words = ledger_words(book)
+        for what, text in outputs(book, SAMPLE_AS_OF, "zh"):
+            assert set() == english_words(without_ledger(text, words)), what
+
+
+class TestGeneratedLedgers:
+    """Any ledger's report and tables, in each language."""
+
+    @settings(max_examples=15, deadline=None)
+    @given(
+        book=testing.portfolios(max_projects=3),
+        month=st.integers(min_value=1, max_value=12),
+    )
+    def test_one_language(self, book: Portfolio, month: int) -> None:
+        """No identifier in either language, no English word in Chinese."""
+        as_of = dt.date(2020, month, 28)
+        words = ledger_words(book)
+        try:  # a drawn ledger may record a policy version or a tier no built-in ladder has
+            build_report(book, as_of, calendar=CALENDAR_2020, advance=False)
+        except ProjpushError:
+            reject()
+        for lang in ("zh", "en"):
+            for what, text in outputs(book, as_of, lang, advance=False):
+                rest = without_ledger(text, words)
+                assert set() == set(IDENTIFIER.findall(rest)), (lang, what)
+                if lang == "zh":
+                    assert set() == english_words(rest), what
