@@ -563,6 +563,7 @@ def _value(value: object, where: str) -> object:
 
 _ESCAPE: Final = re.compile("_(?=x[0-9A-Fa-f]{4}_)|[\x00-\x08\x0b-\x1f\ufffe\uffff]")
 _SURROGATE: Final = re.compile("[\ud800-\udfff]")
+_PLAIN: Final = re.compile("[^&<>_\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]*")
 
 
 def _text_xml(text: str, where: str) -> str:
@@ -573,6 +574,8 @@ def _text_xml(text: str, where: str) -> str:
     reader gives back the text exactly. Lone surrogates and texts longer than
     Excel's 32,767 characters cannot be written.
     """
+    if len(text) <= _MAX_TEXT and _PLAIN.fullmatch(text):
+        return text  # most cells: nothing to escape
     if _SURROGATE.search(text):
         msg = f"{where}: the text {text!r} holds a lone surrogate, which a workbook cannot hold"
         raise LedgerError(msg, field=where, expected="text without lone surrogates", got=text)
