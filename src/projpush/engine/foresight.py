@@ -23,16 +23,15 @@ other policies, and the reasons, are the object route's.
 
 from __future__ import annotations
 
-from decimal import Decimal
-from fractions import Fraction
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
 from typing import TYPE_CHECKING, Any, Final
 
 from projpush._convert import plain_date_arg
 from projpush._extras import require
-from projpush.engine.lights import LIGHTS, _frame, _light, _streaks, judge_tables
+from projpush.engine.lights import LIGHTS, _frame, _light, _stages_at, _streaks
 from projpush.errors import PolicyError, ValidationError
-from projpush.foresight import Assumption, _units_at_least
-from projpush.lights import LagPolicy, Light, LightPolicy, Requirement
+from projpush.foresight import Assumption
+from projpush.lights import LagPolicy, LightPolicy, Requirement
 from projpush.schedule import last_complete_month
 
 if TYPE_CHECKING:
@@ -47,6 +46,8 @@ __all__ = ["forecast_table"]
 
 _ZERO: Final = Decimal(0)
 _AMOUNT: Final = pl.Decimal(38, 12)
+_UNIT: Final = Decimal("0.0001")
+_PRECISION: Final = 80  # digits: 38 of an amount, 6 of a tolerance, and room
 
 
 def _run_rates(tables: LedgerTables, last: Month) -> Any:
@@ -58,17 +59,14 @@ def _run_rates(tables: LedgerTables, last: Month) -> Any:
         .group_by("key")
         .agg(pl.col("done").fill_null(_ZERO).sum().alias("sum"))
     )
-    keys, totals = sums["key"].to_list(), sums["sum"].to_list()
-    rates = [_floor_units(Fraction(t or _ZERO) / 3) for t in totals]
+    with localcontext(prec=_PRECISION):
+        rates = [
+            (t * 10**4 / 3).to_integral_value(rounding=ROUND_FLOOR) / 10**4
+            for t in sums["sum"].to_list()
+        ]
     return pl.DataFrame(
-        {"key": pl.Series(keys, dtype=pl.String), "rate": pl.Series(rates, dtype=_AMOUNT)}
+        {"key": sums["key"].cast(pl.String), "rate": pl.Series(rates, dtype=_AMOUNT)}
     )
-
-
-def _floor_units(value: Fraction) -> Decimal:
-    """``value`` rounded down to 0.0001 万元, as the run-rate is."""
-    units = value.numerator * 10**4 // value.denominator
-    return Decimal(units) / 10**4
 
 
 def _month_light(policy: LagPolicy, month: Month, start: int, amount: Any) -> Any:
@@ -123,12 +121,12 @@ def forecast_table(
     targets = [last + i for i in range(1, months + 1)]
     rates = _run_rates(tables, last)
     frames: dict[int, Any] = {}
-    for year in sorted({m.year for m in targets} | {last.year}):
+    for year in sorted({m.year for m in targets} | {as_of.year}):
         frame = _streaks(tables, year, chosen).join(
             rates, on="key", how="left", maintain_order="left"
         )
         frames[year] = frame.with_columns(pl.col("rate").fill_null(_ZERO).cast(_AMOUNT))
-    out = _now(tables, as_of, chosen)
+    out = _now(tables, as_of, chosen, frames[as_of.year])
     for month in targets:
         frame = frames[month.year]
         start = last.month + 1 if last.year == month.year else 1
@@ -145,10 +143,22 @@ def forecast_table(
     return out.hstack(_efforts(chosen, frames[targets[0].year], targets[0]))
 
 
-def _now(tables: LedgerTables, as_of: dt.date, policy: LagPolicy) -> Any:
-    """``key`` and ``now``: the light on ``as_of`` (judge_tables' own, lenient)."""
-    verdicts = judge_tables(tables, as_of, policy, lenient=True).verdicts
-    return verdicts.select("key", pl.col("light").alias("now"))
+def _now(tables: LedgerTables, as_of: dt.date, policy: LagPolicy, frame: Any) -> Any:
+    """``key`` and ``now``: the light on ``as_of``, as ``judge_tables`` gives it, from ``frame``.
+
+    ``frame`` holds the streaks of ``as_of``'s year, already made for the forecast.
+    """
+    last = last_complete_month(as_of)
+    ended = last.month if last.year == as_of.year else 0  # before 31 January none has ended
+    stage = _stages_at(tables, {"stage": as_of})["stage"]
+    in_scope = stage.is_in([s.value for s in policy.stages])
+    if not ended:
+        return frame.select("key", pl.lit(None, LIGHTS).alias("now"))
+    judged = pl.Series(in_scope) & frame["planned"]
+    return frame.select(
+        "key",
+        pl.when(judged).then(_light(policy, pl.col(f"run_{ended}"))).cast(LIGHTS).alias("now"),
+    )
 
 
 def _efforts(policy: LagPolicy, frame: Any, month: Month) -> Any:
@@ -164,23 +174,33 @@ def _efforts(policy: LagPolicy, frame: Any, month: Month) -> Any:
         plan.alias("plan"),
         (before if cumulative else pl.lit(_ZERO, _AMOUNT)).alias("before"),
     )
-    tolerance = Fraction(policy.tolerance)
-    columns: dict[str, list[Any]] = {}
-    for light, at in ((Light.YELLOW, policy.streak_for_yellow), (Light.RED, policy.streak_for_red)):
-        judged_out: list[bool] = []
-        amounts: list[Decimal | None] = []
-        for judged, run, plan_k, done_before in rows.iter_rows():
-            judged_out.append(judged)
+    tolerance = policy.tolerance
+    yellow_at, red_at = policy.streak_for_yellow, policy.streak_for_red
+    judged_out = rows["judged"].to_list()
+    yellow: list[Decimal | None] = []
+    red: list[Decimal | None] = []
+    # Exact: the bar is a product and a difference of decimals, in a context wide enough
+    # for any of them; a C Decimal per row, where a Fraction cost ten times as much.
+    with localcontext(prec=_PRECISION):
+        for judged, run, plan_k, done_before in zip(
+            judged_out, rows["run"], rows["plan"], rows["before"], strict=True
+        ):
             if not judged:
-                amounts.append(None)
+                yellow.append(None)
+                red.append(None)
                 continue
-            bar = Fraction(plan_k) * tolerance - Fraction(done_before)
-            # Nothing this month lags only when the bar is above 0; the streak then reaches
-            # the light only when it is long enough.
-            needed = bar > 0 and run >= at
-            amounts.append(_units_at_least(bar, strictly=False) if needed else _ZERO)
-        columns[f"{light.value}_judged"] = judged_out
-        columns[f"{light.value}_amount"] = amounts
+            bar = plan_k * tolerance - done_before
+            # Nothing done this month lags only when the bar is above 0; the streak then
+            # reaches the light only when it is long enough.
+            amount = bar.quantize(_UNIT, rounding=ROUND_CEILING) if bar > 0 else _ZERO
+            yellow.append(amount if run >= yellow_at else _ZERO)
+            red.append(amount if run >= red_at else _ZERO)
+    columns = {
+        "yellow_judged": judged_out,
+        "red_judged": judged_out,
+        "yellow_amount": yellow,
+        "red_amount": red,
+    }
     return pl.DataFrame(
         {
             "yellow_judged": pl.Series(columns["yellow_judged"], dtype=pl.Boolean),
