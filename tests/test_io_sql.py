@@ -367,6 +367,15 @@ class TestErrors:
             .fetchall()
         )  # one transaction: nothing written
 
+    def test_a_sqlite_url_without_a_file(self):
+        with pytest.raises(ValidationError, match="target: expected a sqlite:///FILE URL naming"):
+            read_sql("sqlite://")
+
+    def test_a_folder(self, tmp_path):
+        (tmp_path / "x.db").mkdir()
+        with pytest.raises(LedgerError, match="target: expected a SQLite file, not a folder"):
+            write_sql(Portfolio(), tmp_path / "x.db")
+
     def test_is_sql_target(self):
         assert is_sql_target(Path("a.DB"))
         assert not is_sql_target(Path("folder"))
@@ -436,8 +445,8 @@ class TestMapped:
         mapping = {**_MAPPING, "monthly": ColumnMap("yb2", {"project": "code"})}
         with pytest.raises(
             LedgerError,
-            match=r"yb2.完成投资 \(row code='2020-330200-47-03-012345'\): "
-            r"expected an exact amount .*got the float 0.1",
+            match=r"yb2\.完成投资 \(row code='2020-330200-47-03-012345', 月份='2020-05'\): "
+            r"完成投资: expected an exact amount \(NUMERIC, DECIMAL or text; .*\), got 0\.1",
         ):
             read_mapped(tmp_path / "theirs.db", mapping)
 
@@ -449,6 +458,31 @@ class TestMapped:
             LedgerError, match=r"xm.部门: expected a column of the table|xm.部门: no such column"
         ):
             read_mapped(tmp_path / "theirs.db", {"projects": ColumnMap("xm", {"unit": "部门"})})
+
+    def test_projects_must_be_mapped(self, tmp_path):
+        _their_database(tmp_path / "theirs.db")
+        with pytest.raises(LedgerError, match=r"^projects: this table is required but missing$"):
+            read_mapped(tmp_path / "theirs.db", {"monthly": ColumnMap("yb")})
+
+    def test_a_mapping_value_must_be_a_column_map(self, tmp_path):
+        with pytest.raises(ValidationError, match=r"mapping\['projects'\]: expected a ColumnMap"):
+            read_mapped(tmp_path / "x.db", {"projects": "xm"})
+
+    def test_their_tables_round_trip_a_ledger_through_the_csv_rules(self, tmp_path):
+        from projpush.csvledger import _tables  # noqa: PLC0415 (the CSV ledger's own rows)
+
+        ledger = sample_portfolio()
+        db = sqlite3.connect(tmp_path / "csvlike.db")
+        mapping = {}
+        for file, (header, rows) in _tables(ledger).items():
+            name = file.removesuffix(".csv")
+            columns = ", ".join(f'"{h}" TEXT' for h in header)
+            db.execute(f'CREATE TABLE "t_{name}" ({columns})')
+            marks = ", ".join("?" * len(header))
+            db.executemany(f'INSERT INTO "t_{name}" VALUES ({marks})', rows)  # noqa: S608
+            mapping[name] = ColumnMap(f"t_{name}")
+        db.commit()
+        assert ledger == read_mapped(tmp_path / "csvlike.db", mapping)
 
     def test_an_unknown_table_of_the_mapping(self, tmp_path):
         with pytest.raises(ValidationError, match="mapping: expected keys among projects, "):

@@ -50,18 +50,21 @@ from projpush._extras import require
 from projpush.csvledger import (  # the CSV reader's field rules, over a database's rows
     _BY_FILE,
     CSV_FILES,
+    _CellValueError,
     _column_name,
     _norm_header,
+    _Place,
     _problem,
     _Reader,
-    _Row,
+    _Sheet,
+    _Source,
 )
 from projpush.engine.tables import MONEY, TABLES, LedgerTables, _arrow_type, _columns
 from projpush.errors import LedgerError, ProjpushError, ValidationError
 from projpush.model import Portfolio
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Callable, Mapping, Sequence
 
 pa: Any = require("pyarrow", extra="sql", user="projpush.io.sql")
 pc: Any = require("pyarrow.compute", extra="sql", user="projpush.io.sql")
@@ -728,7 +731,7 @@ def read_mapped(target: object, mapping: Mapping[str, ColumnMap]) -> Portfolio:
             raise ValidationError.about(f"mapping[{key!r}]", "a ColumnMap", type(value).__name__)
     connection = _open(target, create=False)
     try:
-        reader = _MappedReader(connection, dict(mapping))
+        reader = _Reader(_Database(connection, mapping))
         portfolio = reader.read()
     finally:
         connection.close()
@@ -737,39 +740,114 @@ def read_mapped(target: object, mapping: Mapping[str, ColumnMap]) -> Portfolio:
     return portfolio
 
 
-class _MappedReader(_Reader):
-    """The CSV reader over the rows of the user's tables, found through a mapping."""
-
-    def __init__(self, connection: _Connection, mapping: dict[str, ColumnMap]) -> None:
-        super().__init__(Path("database"))
-        self.connection = connection
-        self.mapping = mapping
-
-    def table(self, file: str) -> list[Any] | None:
-        """The rows of the user's table mapped to ``file``; None if none is."""
-        entry = self.mapping.get(file.removesuffix(".csv"))
-        if entry is None:
-            if _BY_FILE[file].required:
-                detail = "this table is required but not mapped"
-                self.report(_problem(file.removesuffix(".csv"), detail, "a ColumnMap"))
-            return None
-        return _mapped_rows(self, file, entry)
-
-
 @attrs.frozen
-class _LocatedRow(_Row):
-    """A row of the user's table: errors name ``table.column`` and the row's key."""
+class _TablePlace(_Place):
+    """The cells of the user's table, as messages name them: ``xm.阶段 (row 项目代码='...')``."""
 
     table: str = ""
-    key: str = ""
+    columns: tuple[str, ...] = ()  # the table's own column names, by position
+    keys: Mapping[int, str] = attrs.field(factory=dict)  # line -> the row's key, as shown
 
-    def where(self, column: str) -> str:
-        return f"{self.table}.{self.header(column)} (row {self.key})"
+    def cell(self, line: int, index: int | None, header: str) -> str:
+        """The cell of column ``index`` (the table's own name) on ``line``, with the row's key."""
+        column = self.columns[index] if index is not None else header
+        return f"{self.table}.{column} ({self.row(line)})"
+
+    def blank_cell(self, line: int, index: int) -> str:
+        """A column without a name: a table's columns all have one (kept for the interface)."""
+        return self.cell(line, index, "")  # pragma: no cover
+
+    def row(self, line: int) -> str:
+        """The row on ``line`` (the first row is 1), named by its key where it has one."""
+        return f"row {self.keys.get(line) or f'#{line}'}"
 
 
-# The columns that say which row an error is in, per CSV file: the first present are shown.
+class _Database(_Source):
+    """The tables of a ledger kept in the user's own tables, found through a mapping."""
+
+    kind = "table"
+
+    def __init__(self, connection: _Connection, mapping: Mapping[str, ColumnMap]) -> None:
+        self.connection = connection
+        self.mapping = mapping
+        self.name = "database"
+        self.gb18030: list[str] = []
+        self.present = _existing(connection, connection.cursor())
+
+    def called(self, file: str) -> str:
+        """The table of ``file`` as a message names it: the user's table, or the ledger's."""
+        entry = self.mapping.get(file.removesuffix(".csv"))
+        return entry.table if entry is not None else file.removesuffix(".csv")
+
+    def ignored(self, index: int, key: str) -> bool:  # noqa: ARG002 (a workbook's rule)
+        """No column of a table is beside it."""
+        return False
+
+    def text(self, value: object, kind: str) -> str:
+        """The text of a typed value; a float amount is refused, since it cannot be exact.
+
+        Raises:
+            _CellValueError: a float in a money or percent column.
+        """
+        if isinstance(value, float) and kind in {"money", "percent"}:
+            expected = (
+                "an exact amount (NUMERIC, DECIMAL or text; SQLite keeps a NUMERIC or REAL "
+                "column as binary floating point: use TEXT)"
+            )
+            raise _CellValueError(expected, value)
+        return _cell_text(value)
+
+    def sheet(self, report: Callable[[LedgerError], None], file: str) -> _Sheet | None:
+        """The mapped table's rows under a header of the ledger's column names; None if unmapped.
+
+        Raises:
+            LedgerError: the database refused the query (the message names the table).
+        """
+        entry = self.mapping.get(file.removesuffix(".csv"))
+        if entry is None:
+            return None
+        place = _TablePlace(file, header_line=0, table=entry.table)
+        if entry.table not in self.present:
+            detail = f"no table or view {entry.table!r} in the database"
+            report(_problem(entry.table, detail, "the mapped table", entry.table))
+            return _Sheet([], place)
+        cursor = self.connection.cursor()
+        try:
+            cursor.execute(f"SELECT * FROM {_quote(entry.table)}")  # noqa: S608 (a quoted name)
+            theirs = tuple(str(d[0]) for d in cursor.description)
+            records = [list(r) for r in cursor.fetchall()]
+        except Exception as error:  # noqa: BLE001 (each driver has its own error classes)
+            msg = f"{entry.table}: the database refused the query: {_first_line(error)}"
+            raise LedgerError(
+                msg, field=entry.table, expected="a readable table", got=None
+            ) from None
+        unknown = [c for c in entry.columns.values() if c not in theirs]
+        if unknown:
+            detail = f"no such column; the table has {', '.join(theirs)}"
+            report(_problem(f"{entry.table}.{unknown[0]}", detail, "a column", unknown[0]))
+            return _Sheet([], place)
+        spec = _BY_FILE[file]
+        ours = {their: our for our, their in entry.columns.items()}
+        names = [ours.get(t) or _resolve(spec, t) for t in theirs]
+        # A column of theirs that is none of the file's is no error: a table holds ids and dates.
+        header = [ours.get(t) or (t if n else f"#{t}") for n, t in zip(names, theirs, strict=True)]
+        keyed = [(i, theirs[i]) for i, n in enumerate(names) if n in _ROW_KEY[file]]
+        keys = {
+            line: ", ".join(f"{c}={_cell_text(r[i])!r}" for i, c in keyed if r[i] not in {None, ""})
+            for line, r in enumerate(records, start=1)
+        }
+        place = attrs.evolve(place, columns=theirs, keys=keys)
+        return _Sheet([header, *records], place)
+
+
+# The columns that name a row in an error, per CSV file (those the row has are shown).
 _ROW_KEY: Final = {
     "projects.csv": ("code", "local_id"),
+    "stage_events.csv": ("project", "on"),
+    "monthly.csv": ("project", "month"),
+    "milestones.csv": ("project", "name"),
+    "approvals.csv": ("project", "name"),
+    "site_activity.csv": ("project", "day"),
     "units.csv": ("name",),
     "task_forces.csv": ("name",),
     "leaders.csv": ("name",),
@@ -781,63 +859,12 @@ _ROW_KEY: Final = {
 }
 
 
-def _mapped_rows(reader: _MappedReader, file: str, entry: ColumnMap) -> list[Any]:
-    """The rows of ``entry.table`` as the CSV reader's rows of ``file``; [] if unusable."""
-    spec = _BY_FILE[file]
-    cursor = reader.connection.cursor()
-    if entry.table not in _existing(reader.connection, cursor):
-        detail = f"no table or view {entry.table!r} in the database"
-        reader.report(_problem(entry.table, detail, "the mapped table", entry.table))
-        return []
-    cursor.execute(f"SELECT * FROM {_quote(entry.table)}")  # noqa: S608 (a quoted name)
-    theirs = [d[0] for d in cursor.description]
-    records = cursor.fetchall()
-    unknown = [c for c in entry.columns.values() if c not in theirs]
-    if unknown:
-        where = f"{entry.table}.{unknown[0]}"
-        detail = f"no such column; the table has {', '.join(theirs)}"
-        reader.report(_problem(where, detail, "a column of the table", unknown[0]))
-        return []
-    ours = {their: our for our, their in entry.columns.items()}
-    header = [ours.get(t) or (t if _known(spec, t) else f"#{t}") for t in theirs]
-    columns = reader._header(spec, header)  # noqa: SLF001 (the CSV reader's header rules)
-    if columns is None:
-        return []
-    headers = {n: t for n, t in zip(columns, theirs, strict=True) if n is not None}
-    kinds = {c.name: c.kind for c in spec.columns}
-    keyed = _ROW_KEY.get(file, ("project",))
-    rows = []
-    for line, record in enumerate(records, start=1):
-        cells: dict[str, str] = {}
-        for name, value in zip(columns, record, strict=True):
-            if name is not None:
-                cells[name] = _cell_text(value)
-        key = ", ".join(f"{headers[c]}={cells[c]!r}" for c in keyed if cells.get(c))
-        row = _LocatedRow(file, line, cells, headers, table=entry.table, key=key or f"#{line}")
-        floats = [
-            n
-            for n, v in zip(columns, record, strict=True)
-            if n is not None and isinstance(v, float) and kinds.get(n) in {"money", "percent"}
-        ]
-        if floats:
-            value = record[columns.index(floats[0])]
-            detail = (
-                f"expected an exact amount (NUMERIC, DECIMAL or text), got the float {value!r} "
-                "(SQLite keeps a NUMERIC or REAL column as binary floating point: use TEXT)"
-            )
-            reader.report(_problem(row.where(floats[0]), detail, "an exact amount", value))
-            continue
-        rows.append(row)
-    return rows
-
-
-def _known(spec: Any, name: str) -> bool:
-    """True if the CSV file ``spec`` has a column headed ``name`` (or an annual plan's)."""
-    key = _norm_header(name)
+def _resolve(spec: Any, name: str) -> str | None:
+    """The CSV file ``spec``'s column that a column headed ``name`` is (an annual plan's too)."""
     names = {
         _norm_header(alias): col.name for col in spec.columns for alias in (col.name, *col.aliases)
     }
-    return _column_name(spec, names, key) is not None
+    return _column_name(spec, names, _norm_header(name))
 
 
 def _cell_text(value: object) -> str:
