@@ -259,7 +259,15 @@ def bad(  # noqa: PLR0917 (a catalogue row reads best as positional columns)
 bad("model-money-float", lambda _: model.money(0.1), MoneyTypeError, "amount",
     r"amount: money must be exact.*float 0\.1", model.money)
 bad("model-money-text", lambda _: model.money("一百"), ValidationError, "amount",
-    r"amount: expected a decimal amount in 万元, got '一百'", model.money)
+    r"amount: expected an amount in 万元 written in digits.*, got '一百'", model.money)
+bad("model-money-underscores", lambda _: model.money("1_000"), ValidationError, "amount",
+    r"amount: expected an amount in 万元 written in digits.*, got '1_000'", model.money)
+bad("model-money-misplaced-separator", lambda _: model.money("1,05,2"), ValidationError,
+    "amount", r"amount: expected an amount in 万元 written in digits.*, got '1,05,2'", model.money)
+bad("model-money-other-digits", lambda _: model.money("١٢٣"), ValidationError, "amount",
+    r"amount: expected an amount in 万元 written in digits.*, got '١٢٣'", model.money)
+bad("model-money-plus", lambda _: model.money("+5"), ValidationError, "amount",
+    r"amount: expected an amount in 万元 written in digits.*, got '\+5'", model.money)
 bad("model-money-nan", lambda _: model.money("NaN"), ValidationError, "amount",
     r"amount: expected a finite amount, got 'NaN'", model.money)
 bad("model-money-bool", lambda _: model.money(True), MoneyTypeError, "amount",  # noqa: FBT003
@@ -269,7 +277,7 @@ bad("model-money-none", lambda _: model.money(None), MoneyTypeError, "amount",
 bad("model-yi-float", lambda _: model.yi(1.5), MoneyTypeError, "amount",
     r"amount: .*float 1\.5", model.yi)
 bad("model-to-yi-text", lambda _: model.to_yi("x"), ValidationError, "amount",
-    r"amount: expected a decimal amount in 万元, got 'x'", model.to_yi)
+    r"amount: expected an amount in 万元 written in digits.*, got 'x'", model.to_yi)
 
 # ---- model: months and codes
 bad("model-month-parse-13", lambda _: Month.parse("2020-13"), ValidationError, "month",
@@ -315,7 +323,8 @@ bad("model-project-month-13", lambda _: proj(monthly_plan={"2020-13": "1"}), Val
     Project)
 bad("model-project-done-text", lambda _: proj(monthly_done={"2020-01": "lots"}),
     ValidationError, "monthly_done['2020-01']",
-    r"monthly_done\['2020-01'\]: expected a decimal amount in 万元, got 'lots'", Project)
+    r"monthly_done\['2020-01'\]: expected an amount in 万元 written in digits.*, got 'lots'",
+    Project)
 bad("model-project-duplicate-milestones",
     lambda _: proj(milestones=(Milestone("桩基", D(2020, 3, 1)), Milestone("桩基", D(2020, 4, 1)))),
     DuplicateKeyError, "milestones", r"NB-1: milestones must have unique names, got '桩基' 2 times",
@@ -335,6 +344,20 @@ bad("model-milestone-planned-before-start",
 bad("model-milestone-percent", lambda _: Milestone("桩基", D(2020, 3, 1), percent="150"),
     ValidationError, "percent", r"percent: expected a percentage from 0 to 100, got '150'",
     Milestone)
+bad("model-milestone-percent-exponent",
+    lambda _: Milestone("桩基", D(2020, 3, 1), percent="1e999999999"), ValidationError, "percent",
+    r"percent: expected a percentage from 0 to 100 written in digits, such as 62\.5 or '62\.5%', "
+    r"got '1e999999999'$", Milestone)
+bad("model-milestone-percent-decimal-exponent",
+    lambda _: Milestone("桩基", D(2020, 3, 1), percent=Decimal("1E+999999999")), ValidationError,
+    "percent", r"percent: expected a percentage from 0 to 100, got Decimal\('1E\+999999999'\)",
+    Milestone)
+bad("model-milestone-percent-float", lambda _: Milestone("桩基", D(2020, 3, 1), percent=40.5),
+    MoneyTypeError, "percent", r"percent: a percentage must be exact; .* the float 40\.5$",
+    Milestone)
+bad("model-milestone-percent-places",
+    lambda _: Milestone("桩基", D(2020, 3, 1), percent="40.0000000000001"), ValidationError,
+    "percent", r"percent: expected a percentage with at most 12 places", Milestone)
 bad("model-milestone-bad-date", lambda _: Milestone("桩基", planned="2020-02-30"),
     ValidationError, "planned", r"planned: expected an ISO date YYYY-MM-DD, got '2020-02-30'",
     Milestone)
@@ -639,6 +662,14 @@ bad("lights-lag-tolerance-float", lambda _: LagPolicy.ningbo(tolerance=0.9), Pol
     "tolerance", r"tolerance: expected an exact factor .*, got 0\.9", LagPolicy.ningbo)
 bad("lights-lag-tolerance-above-one", lambda _: LagPolicy(tolerance="1.5"), PolicyError,
     "tolerance", r"tolerance: expected a factor in \(0, 1\], got '1\.5'", LagPolicy)
+bad("lights-lag-tolerance-exponent", lambda _: LagPolicy(tolerance="1e-999999999"), PolicyError,
+    "tolerance", r"tolerance: expected a decimal factor, got '1e-999999999'$", LagPolicy)
+bad("lights-lag-tolerance-tiny-decimal", lambda _: LagPolicy(tolerance=Decimal("1E-999999999")),
+    PolicyError, "tolerance", r"tolerance: expected a decimal factor \(at most 30 digits\)",
+    LagPolicy)
+bad("lights-lag-tolerance-thirds", lambda _: LagPolicy(tolerance="2/3"), PolicyError,
+    "tolerance", r"tolerance: expected a factor with at most 12 decimal places, got '2/3'$",
+    LagPolicy)
 bad("lights-lag-tolerance-text", lambda _: LagPolicy(tolerance="abc"), PolicyError, "tolerance",
     r"tolerance: expected a decimal factor, got 'abc'", LagPolicy)
 bad("lights-lag-stage", lambda _: LagPolicy(stages=["planned", "building"]), PolicyError,
@@ -668,6 +699,13 @@ bad("lights-gap-yellow-negative", lambda _: GapPolicy(yellow_at=-1, red_at=10), 
     "yellow_at", r"yellow_at: expected >= 0 points, got -1$", GapPolicy)
 bad("lights-gap-yellow-nan", lambda _: GapPolicy(yellow_at=Decimal("NaN"), red_at=10),
     PolicyError, "yellow_at", r"yellow_at: expected a number of points, got Decimal\('NaN'\)",
+    GapPolicy)
+bad("lights-gap-yellow-exponent", lambda _: GapPolicy(yellow_at="1e999999999", red_at=10),
+    PolicyError, "yellow_at", r"yellow_at: expected a number of points, got '1e999999999'$",
+    GapPolicy)
+bad("lights-gap-red-huge-decimal",
+    lambda _: GapPolicy(yellow_at=10, red_at=Decimal("1E+999999999")), PolicyError, "red_at",
+    r"red_at: expected a number of points \(at most 30 digits\), got Decimal\('1E\+999999999'\)",
     GapPolicy)
 bad("lights-gap-measure-text", lambda _: GapPolicy(yellow_at=10, red_at=30, measure="pointy"),
     PolicyError, "measure", r"measure: expected one of .*GapMeasure\.POINTS.*, got 'pointy'",
@@ -794,6 +832,13 @@ bad("escalation-sheets-warnings-order",
     r"warnings\[1\]: expected > warnings\[0\] \(3/4\), got Fraction\(1, 2\)$", SheetPolicy)
 bad("escalation-sheets-warning-text", lambda _: SheetPolicy(warnings=("half",)), PolicyError,
     "warnings[0]", r"warnings\[0\]: expected a Fraction such as Fraction\(1, 2\), got 'half'",
+    SheetPolicy)
+bad("escalation-sheets-warning-exponent",
+    lambda _: SheetPolicy(warnings=("1e999999999",)), PolicyError, "warnings[0]",
+    r"warnings\[0\]: expected a Fraction such as Fraction\(1, 2\), got '1e999999999'$",
+    SheetPolicy)
+bad("escalation-sheets-warning-zero-denominator", lambda _: SheetPolicy(warnings=("1/0",)),
+    PolicyError, "warnings[0]", r"warnings\[0\]: expected .* \(a denominator other than 0\)",
     SheetPolicy)
 bad("escalation-sheets-warning-one", lambda _: SheetPolicy(warnings=(1,)), PolicyError,
     "warnings[0]", r"warnings\[0\]: expected a share strictly between 0 and 1, got 1$",
@@ -1135,7 +1180,7 @@ bad("io-bad-code", lambda _: io.from_dict(Project, project_doc(code="2020-33020-
 bad("io-nested-percent",
     lambda _: io.from_dict(Project, project_doc(
         milestones=[{"name": "桩基", "planned": "2020-06-30", "percent": 40.5}])),
-    LedgerError, "$.milestones[0].percent", r"percent: money must be exact.*float 40\.5",
+    LedgerError, "$.milestones[0].percent", r"percent: a percentage must be exact.*float 40\.5",
     io.from_dict)
 bad("io-bad-transition",
     lambda _: io.from_dict(Issue, {"id": "Q-1", "project": "NB-1", "category": "land",

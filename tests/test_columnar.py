@@ -140,7 +140,7 @@ class TestInputs:
     def test_decimal_int_and_text_amounts(self):
         """Decimal, int, NumPy int and text (with a thousands separator) are one amount."""
         monthly = monthly_table(
-            plan=[Decimal(100), 100, np.int64(100), "100", "1,00", "100.0"],
+            plan=[Decimal(100), 100, np.int64(100), "100", "1,000", "100.0"],
         )
         p = from_frames(monthly, project_table()).project("A")
         assert [Decimal(100)] * 3 == list(p.monthly_plan.values())
@@ -425,7 +425,8 @@ class TestErrors:
     def test_bad_text_amount(self):
         """Text that is not a number."""
         with pytest.raises(
-            ValidationError, match=r"^projects\.annual_plan_2020\[B\]: expected a decimal amount"
+            ValidationError,
+            match=r"^projects\.annual_plan_2020\[B\]: expected an amount in 万元 written in",
         ):
             from_frames(monthly_table(), project_table(annual_plan_2020=["1", "lots"]))
 

@@ -342,7 +342,8 @@ class TestErrorPaths:
         """A number with a fraction where money belongs gets the MoneyTypeError advice."""
         with pytest.raises(
             LedgerError,
-            match=r"money must be exact; pass a Decimal or a string such as Decimal\('479.33'\) "
+            match=r"(money|a percentage) must be exact; pass a Decimal or a string such as "
+            r"Decimal\('479.33'\) "
             r"instead of the float 479.33",
         ) as info:
             from_dict(Portfolio, broken(change))

@@ -10,6 +10,7 @@ import datetime as dt
 import enum
 import functools
 import operator
+import re
 import sys
 import typing
 import unicodedata
@@ -24,7 +25,8 @@ from collections.abc import (
     Sequence,
     ValuesView,
 )
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from fractions import Fraction
 from types import MappingProxyType
 from typing import Any, Final, TypeVar, cast, overload
 
@@ -118,6 +120,141 @@ which are the same month"
 
 _MONEY_DIGITS = 15  # 10^16 万元: far beyond a nation's yearly investment (about 10^10)
 _MONEY_PLACES = 12  # a trillionth of 万元: far below a fen (10^-6 万元)
+_TEXT_LIMIT = 64  # characters of an amount, percent or share written as text
+
+# An amount as text, once NFKC-folded: ASCII digits, thousands separated by commas in
+# threes or not at all, one decimal point with digits on both sides, and the exponent
+# str(Decimal) writes for a very large or small amount ("1E+3", "1E-7"); a sign only
+# for the fields that allow a negative amount. "1_000", "1,05,2", "+5", ".5", "١٢٣" fail.
+_AMOUNT_TEXT: Final = re.compile(
+    r"-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]{1,3})?"
+)
+AMOUNT_GRAMMAR: Final = "an amount in 万元 written in digits, such as 479.33 or 1,052.5"
+
+# A percent or a share as text, once folded: digits with at most one decimal point, an
+# optional % sign (NFKC folds ％), or a fraction n/d of whole numbers. No exponent, no
+# thousands separator: a share is never large, and 1e999999999 must not be computed.
+_PERCENT_TEXT: Final = re.compile(r"(?P<number>[0-9]+(?:\.[0-9]+)?)(?P<pct>%)?")
+_SHARE_TEXT: Final = re.compile(
+    r"(?P<sign>-)?(?:(?P<num>[0-9]+)/(?P<den>[0-9]+)|(?P<number>[0-9]+(?:\.[0-9]+)?)(?P<pct>%)?)"
+)
+_SHARE_DIGITS = 30  # digits of a share's numerator or denominator, or of a Decimal share
+
+
+def to_percent(value: object, field: str) -> Decimal:
+    """A percentage from 0 to 100 (``percent`` complete), exactly, by its own grammar.
+
+    A ``Decimal`` or ``int``, or text: digits with at most one decimal point
+    and an optional ``%`` (full-width forms folded), such as ``"62.5"`` or
+    ``"62.5%"``. No exponent, sign or thousands separator; at most 12 places.
+
+    >>> to_percent("62.5%", "percent"), to_percent(40, "percent")
+    (Decimal('62.5'), Decimal('40'))
+    >>> to_percent("1e2", "percent")
+    Traceback (most recent call last):
+    ...
+    projpush.errors.ValidationError: percent: expected a percentage from 0 to 100 written in digits, such as 62.5 or '62.5%', got '1e2'
+    """  # noqa: E501 (a doctest's output is one line)
+    grammar = "a percentage from 0 to 100 written in digits, such as 62.5 or '62.5%'"
+    if isinstance(value, float):
+        msg = (
+            f"{field}: a percentage must be exact; pass a Decimal or a string such as "
+            f"Decimal({str(value)!r}) instead of the float {value!r}"
+        )
+        raise MoneyTypeError(msg, field=field, expected="Decimal, int or str", got=value)
+    if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
+        raise ValidationError.about(field, grammar, value)
+    if isinstance(value, str):
+        text = normalise_text(value)
+        match = _PERCENT_TEXT.fullmatch(text) if len(text) <= _TEXT_LIMIT else None
+        if match is None:
+            raise ValidationError.about(field, grammar, value)
+        result = Decimal(match["number"])
+    elif isinstance(value, int):
+        result = Decimal(value) if -1000 < value < 1000 else Decimal(1000)  # out of range
+    else:
+        result = value
+        if not result.is_finite() or result.adjusted() > 3:
+            raise ValidationError.about(field, "a percentage from 0 to 100", value)
+    if not 0 <= result <= 100:
+        raise ValidationError.about(field, "a percentage from 0 to 100", value)
+    if int(result.as_tuple().exponent) < -_MONEY_PLACES:
+        raise ValidationError.about(
+            field, f"a percentage with at most {_MONEY_PLACES} places", value
+        )
+    return result.copy_abs() if result.is_zero() else result
+
+
+def to_ratio(
+    value: object,
+    field: str,
+    *,
+    expected: str = "a share such as '3/5', '0.6' or '60%'",
+    error: type[ProjpushError] = ValidationError,
+    signed: bool = False,
+) -> Fraction:
+    """An exact ratio (a share, a factor, a growth rate, points) by the shares' grammar.
+
+    A ``Fraction``, ``Decimal`` or ``int``, or text: a fraction ``n/d`` of
+    whole numbers, or digits with at most one decimal point and an optional
+    ``%`` (``"60%"`` is 3/5); a leading ``-`` only when ``signed``. A float
+    is refused (it is not exact), and so is any number of more than 30
+    digits: ``"1e999999999"`` is refused by its form, and a ``Decimal`` or
+    ``Fraction`` that large by its size, before anything is computed with it.
+    The range is the caller's to check. Raises ``error`` (a
+    :class:`~projpush.errors.PolicyError` for a policy's thresholds) whose
+    message says ``expected``.
+
+    >>> to_ratio("60%", "red_below"), to_ratio("5/12", "share")
+    (Fraction(3, 5), Fraction(5, 12))
+    >>> to_ratio("1e999999999", "share")
+    Traceback (most recent call last):
+    ...
+    projpush.errors.ValidationError: share: expected a share such as '3/5', '0.6' or '60%', got '1e999999999'
+    """  # noqa: E501 (a doctest's output is one line)
+    if isinstance(value, str):
+        result = _ratio_text(value, field, expected, error, signed=signed)
+    elif isinstance(value, Fraction | Decimal | int) and not isinstance(value, bool):
+        result = _ratio_number(value, field, expected, error)
+    else:
+        raise error.about(field, expected, value)
+    if result < 0 and not signed:
+        raise error.about(field, expected, value)
+    return result
+
+
+def _ratio_text(
+    value: str, field: str, expected: str, error: type[ProjpushError], *, signed: bool
+) -> Fraction:
+    text = normalise_text(value)
+    match = _SHARE_TEXT.fullmatch(text) if len(text) <= _TEXT_LIMIT else None
+    if match is None or (match["sign"] and not signed):
+        raise error.about(field, expected, value)
+    if match["den"] is not None:
+        if int(match["den"]) == 0:
+            raise error.about(field, f"{expected} (a denominator other than 0)", value)
+        result = Fraction(int(match["num"]), int(match["den"]))
+    else:
+        result = Fraction(Decimal(match["number"])) / (100 if match["pct"] else 1)
+    return -result if match["sign"] else result
+
+
+def _ratio_number(
+    value: Fraction | Decimal | int, field: str, expected: str, error: type[ProjpushError]
+) -> Fraction:
+    """``value`` as a Fraction, refused unread when it is too large to compute with."""
+    if isinstance(value, Fraction):
+        big = max(abs(value.numerator), value.denominator) >= 10**_SHARE_DIGITS
+    elif isinstance(value, Decimal):
+        if not value.is_finite():
+            raise error.about(field, expected, value)
+        exponent = int(value.as_tuple().exponent)
+        big = abs(value.adjusted()) > _SHARE_DIGITS or -exponent > _SHARE_DIGITS
+    else:
+        big = abs(value) >= 10**_SHARE_DIGITS
+    if big:
+        raise error.about(field, f"{expected} (at most {_SHARE_DIGITS} digits)", value)
+    return Fraction(value)
 
 
 def to_money(value: object, field: str) -> Decimal:
@@ -139,11 +276,13 @@ def to_money(value: object, field: str) -> Decimal:
         )
         raise MoneyTypeError(msg, field=field, expected="Decimal or str", got=value)
     elif isinstance(value, str):
-        text = normalise_text(value).replace(",", "")
-        try:
-            result = Decimal(text)
-        except InvalidOperation:
-            raise ValidationError.about(field, "a decimal amount in 万元", value) from None
+        text = normalise_text(value)
+        if len(text) > _TEXT_LIMIT or not _AMOUNT_TEXT.fullmatch(text):
+            finite = text.lower().lstrip("+-") not in {"nan", "snan", "inf", "infinity"}
+            raise ValidationError.about(
+                field, AMOUNT_GRAMMAR if finite else "a finite amount", value
+            )
+        result = Decimal(text.replace(",", ""))
     else:
         raise MoneyTypeError.about(field, "a Decimal or a string amount in 万元", value)
     if not result.is_finite():

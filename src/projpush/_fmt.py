@@ -27,7 +27,31 @@ def exact(value: Decimal | Fraction | int) -> Fraction:
         return value
     if isinstance(value, bool) or not isinstance(value, (Decimal, int)):
         raise ValidationError.about("value", "a Decimal, Fraction or int (never float)", value)
+    if isinstance(value, Decimal):
+        check_figure(value, "value")
     return Fraction(value)
+
+
+_FIGURE_DIGITS = 60  # a sum of a nation's amounts is below 10^30 万元, at 12 places
+
+
+def check_figure(value: Decimal, field: str) -> None:
+    """Refuse a Decimal figure that is not finite or has an absurd exponent, before any work.
+
+    ``Fraction(Decimal("1E+999999999"))`` builds a billion-digit integer:
+    a figure of more than 60 digits either side of the point is no sum of
+    amounts a ledger holds.
+
+    Raises:
+        ValidationError: the value is NaN, infinite, or beyond 10^60 or 10^-60.
+    """
+    if not value.is_finite():
+        raise ValidationError.about(field, "a finite number", value)
+    if value and (
+        value.adjusted() > _FIGURE_DIGITS or int(value.as_tuple().exponent) < -_FIGURE_DIGITS
+    ):
+        expected = f"a number below 10^{_FIGURE_DIGITS} with at most {_FIGURE_DIGITS} places"
+        raise ValidationError.about(field, expected, value)
 
 
 def half_up(value: Decimal | Fraction | int, places: int = 1) -> Decimal:

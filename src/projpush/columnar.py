@@ -54,6 +54,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Final, NamedTuple, cast
 
+from projpush._convert import to_ratio
 from projpush._extras import require
 from projpush.errors import UnknownReferenceError, ValidationError
 from projpush.frames import portfolio_records
@@ -593,11 +594,8 @@ def groups_frame(
 
 def _share(value: object, field: str) -> Fraction:
     """An exact share from a Fraction or its text (``"5/12"``), as a figures table holds it."""
-    if isinstance(value, Fraction | str) and not isinstance(value, bool):
-        try:
-            return Fraction(value)
-        except ValueError:
-            pass
+    if isinstance(value, Fraction | str):
+        return to_ratio(value, field, expected="an exact share such as 5/12", signed=True)
     raise ValidationError.about(field, "an exact share such as 5/12", value)
 
 

@@ -58,13 +58,32 @@ class ProjpushError(Exception):
 
     @classmethod
     def about(cls, field: str, expected: str, got: Any) -> ProjpushError:
-        """Build an error whose message reads ``field: expected X, got Y``."""
+        """Build an error whose message reads ``field: expected X, got Y``.
+
+        >>> str(ProjpushError.about("percent", "a percentage", 10**5000))
+        'percent: expected a percentage, got an int of about 5001 digits'
+        """
         return cls(
-            f"{field}: expected {expected}, got {got!r}",
+            f"{field}: expected {expected}, got {shown(got)}",
             field=field,
             expected=expected,
             got=got,
         )
+
+
+def shown(value: Any) -> str:
+    """``repr(value)`` for a message; an int too long to print is described instead.
+
+    Python refuses to print an int of more than 4,300 digits (``ValueError``),
+    and a message must never fail while it is being built.
+    """
+    try:
+        return repr(value)
+    except ValueError:
+        if isinstance(value, int):
+            digits = int(abs(value).bit_length() * 0.30102999566398) + 1  # log10(2)
+            return f"an int of about {digits} digits"
+        return f"a {type(value).__name__} that cannot be printed"
 
 
 class ValidationError(ProjpushError, ValueError):

@@ -41,7 +41,7 @@ from typing import Any, Final, NamedTuple, TypeVar
 
 import attrs
 
-from projpush._convert import LabelledEnum, label, plain_date_arg, unchecked
+from projpush._convert import LabelledEnum, label, plain_date_arg, to_ratio, unchecked
 from projpush.errors import (
     CalendarCoverageError,
     InvalidTransition,
@@ -311,14 +311,9 @@ def _to_shares(value: Iterable[Fraction | int | str]) -> tuple[Fraction, ...]:
         raise PolicyError.about("warnings", "a list of shares such as (Fraction(1, 2),)", value)
     out: list[Fraction] = []
     for i, v in enumerate(value):
-        share = None
-        if not isinstance(v, float | bool):
-            try:
-                share = Fraction(v)
-            except (TypeError, ValueError, ArithmeticError):  # "half", None, NaN, infinity
-                share = None
-        if share is None:
-            raise PolicyError.about(f"warnings[{i}]", "a Fraction such as Fraction(1, 2)", v)
+        # The shares' grammar ("1/2", "50%"); "1e999999999" is refused, never computed.
+        expected = "a Fraction such as Fraction(1, 2)"
+        share = to_ratio(v, f"warnings[{i}]", expected=expected, error=PolicyError)
         # Checked here, not in a validator, so that the error shows the value as given.
         if not 0 < share < 1:
             raise PolicyError.about(f"warnings[{i}]", "a share strictly between 0 and 1", v)

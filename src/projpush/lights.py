@@ -60,7 +60,16 @@ from typing import (
 
 import attrs
 
-from projpush._convert import FrozenMap, LabelledEnum, ValueEnum, label, plain_date_arg, year_arg
+from projpush._convert import (
+    FrozenMap,
+    LabelledEnum,
+    ValueEnum,
+    label,
+    normalise_text,
+    plain_date_arg,
+    to_ratio,
+    year_arg,
+)
 from projpush.errors import PolicyError, ValidationError
 from projpush.model import Month, Portfolio, Project, Stage
 from projpush.schedule import (
@@ -638,12 +647,19 @@ def _no_plan(project: Project, year: int, what: str) -> ValidationError:
 def _to_rate(value: Decimal | int | str) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
         raise PolicyError.about("tolerance", "an exact factor (Decimal, int or str)", value)
-    try:
-        rate = Decimal(value)
-    except ArithmeticError:
-        raise PolicyError.about("tolerance", "a decimal factor", value) from None
-    if not 0 < rate <= 1:
+    # The shares' grammar ("0.9", "90%"), but kept a Decimal: it scales amounts in 万元.
+    share = to_ratio(value, "tolerance", expected="a decimal factor", error=PolicyError)
+    if not 0 < share <= 1:
         raise PolicyError.about("tolerance", "a factor in (0, 1]", value)
+    # Kept as given (0.90 stays 0.90: a reason quotes the policy's own spelling).
+    if isinstance(value, Decimal):
+        rate = value
+    elif isinstance(value, str) and "/" not in value and "%" not in normalise_text(value):
+        rate = Decimal(normalise_text(value))
+    else:
+        rate = Decimal(share.numerator) / Decimal(share.denominator)
+    if rate.as_tuple().exponent < -12 or share != rate:  # type: ignore[operator]
+        raise PolicyError.about("tolerance", "a factor with at most 12 decimal places", value)
     return rate
 
 
@@ -1045,10 +1061,7 @@ def _to_points(value: object, field: str) -> Fraction:
         raise PolicyError.about(
             field, "an exact number of points (Decimal, Fraction, int or str)", value
         )
-    try:
-        return Fraction(value)
-    except (ValueError, ArithmeticError):  # "ten", NaN, infinity
-        raise PolicyError.about(field, "a number of points", value) from None
+    return to_ratio(value, field, expected="a number of points", error=PolicyError, signed=True)
 
 
 def _exact(points: Fraction) -> str:
@@ -1388,10 +1401,8 @@ def _to_share(value: object, field: str) -> Fraction | None:
         raise PolicyError.about(
             field, "an exact fraction (Fraction, Decimal, int or str) or None", value
         )
-    try:
-        share = Fraction(value)
-    except (ValueError, ArithmeticError):  # "sixty", NaN, infinity
-        raise PolicyError.about(field, "a fraction such as '3/5' or '0.6'", value) from None
+    # The shares' grammar: "60%" is 3/5; "1e999999999" is refused, never computed.
+    share = to_ratio(value, field, expected="a fraction such as '3/5' or '0.6'", error=PolicyError)
     if not 0 < share <= 1:
         raise PolicyError.about(field, "a fraction in (0, 1]", value)
     return share
@@ -1638,10 +1649,8 @@ def _to_growth(value: object, field: str) -> Fraction | None:
         raise PolicyError.about(
             field, "an exact growth rate (Fraction, Decimal, int or str) or None", value
         )
-    try:
-        rate = Fraction(value)
-    except (ValueError, ArithmeticError):
-        raise PolicyError.about(field, "a growth rate such as '0.08' or '2/25'", value) from None
+    expected = "a growth rate such as '0.08' or '2/25'"
+    rate = to_ratio(value, field, expected=expected, error=PolicyError, signed=True)
     if rate < -1:
         raise PolicyError.about(field, "a growth rate of -1 (a fall to nothing) or more", value)
     return rate

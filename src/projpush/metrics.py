@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar, cast
 import attrs
 
 from projpush._convert import LabelledEnum, ValueEnum, label, plain_date_arg, to_enum
-from projpush._fmt import exact, half_up, table, yi_text
+from projpush._fmt import check_figure, exact, half_up, table, yi_text
 from projpush._gc import no_cycle_collection
 from projpush.errors import MoneyTypeError, PolicyError, ValidationError
 from projpush.model import (
@@ -147,8 +147,8 @@ Exact = Decimal | Fraction
 
 def _to_exact(value: Decimal | Fraction | int) -> Decimal | Fraction:
     if isinstance(value, (Decimal, Fraction)) and not isinstance(value, bool):
-        if isinstance(value, Decimal) and not value.is_finite():
-            raise ValidationError.about("ratio", "a finite number", value)
+        if isinstance(value, Decimal):
+            check_figure(value, "ratio")  # NaN, or an exponent no sum of amounts has
         return value
     if isinstance(value, int) and not isinstance(value, bool):
         return Decimal(value)

@@ -56,6 +56,7 @@ from projpush._convert import (
     to_enum,
     to_money,
     to_money_map,
+    to_percent,
     to_tuple_of,
     tuple_faces,
     typed_converters,
@@ -751,12 +752,7 @@ takes_field(_to_code)
 
 
 def _to_percent(value: Decimal | int | str | None, field: str = "value") -> Decimal | None:
-    if value is None:
-        return None
-    result = to_money(value, field)
-    if not 0 <= result <= 100:
-        raise ValidationError.about(field, "a percentage from 0 to 100", value)
-    return result
+    return None if value is None else to_percent(value, field)
 
 
 takes_field(_to_percent)
