@@ -7,6 +7,7 @@ import datetime as dt
 import re
 import shutil
 import tempfile
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 
 from projpush.cli import main
 from projpush.csvledger import check_csv_ledger, load_csv_ledger
-from projpush.errors import LedgerError
+from projpush.errors import LedgerError, LedgerTooLargeError
 from projpush.io import dump_portfolio, xlsx
 from projpush.io.xlsx import (
     SHEETS,
@@ -553,3 +554,20 @@ class TestPercentCells:
         assert message.startswith(
             "完成比例: expected a percentage with at most 4 decimals, got '12.345678"
         )
+
+
+class TestSizeLimit:
+    """The size limit counts a workbook's parts uncompressed, read from the zip's directory."""
+
+    def test_inflated_size(self, tmp_path: Path) -> None:
+        """A workbook small on disk but large inflated is refused unread."""
+        path = tmp_path / "city.xlsx"
+        dump_xlsx_ledger(sample_portfolio(), path)
+        on_disk = path.stat().st_size
+        with zipfile.ZipFile(path) as package:
+            inflated = sum(info.file_size for info in package.infolist())
+        assert on_disk < inflated
+        with pytest.raises(LedgerTooLargeError) as info:
+            load_ledger(path, max_bytes=(on_disk + inflated) // 2)
+        assert inflated == info.value.got
+        assert sample_portfolio() == load_ledger(path, max_bytes=inflated)

@@ -96,10 +96,13 @@ def _ledger_size(target: Path) -> int:
     A JSON file: its size. A CSV folder: the sum of the CSV files the reader
     opens (``projects.csv``, ``monthly.csv``, ...; other files in the folder
     are not read, so not counted). A Parquet folder: the sum of every file
-    in it, at any depth.
+    in it, at any depth. A workbook: its parts uncompressed, as the zip's
+    directory lists them (nothing is inflated), so that a small file that
+    inflates to gigabytes is refused too.
     """
     if not target.is_dir():
-        return target.stat().st_size
+        size = target.stat().st_size
+        return max(size, _inflated(target)) if _is_workbook(target) else size
     if _is_parquet(target):
         return sum(f.stat().st_size for f in target.rglob("*") if f.is_file())
     from projpush.csvledger import CSV_FILES  # noqa: PLC0415 (CSV ledgers only)
@@ -108,6 +111,17 @@ def _ledger_size(target: Path) -> int:
     return sum(
         f.stat().st_size for f in target.iterdir() if f.name.lower() in names and f.is_file()
     )
+
+
+def _inflated(workbook: Path) -> int:
+    """The bytes of a workbook's parts uncompressed; 0 if it is no zip (its reader says so)."""
+    import zipfile  # noqa: PLC0415 (workbooks only)
+
+    try:
+        with zipfile.ZipFile(workbook) as package:
+            return sum(info.file_size for info in package.infolist())
+    except (OSError, zipfile.BadZipFile):
+        return 0
 
 
 def _in_units(n: int) -> str:
