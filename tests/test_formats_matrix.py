@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,7 +24,8 @@ pytest.importorskip("openpyxl")
 
 from projpush import testing
 from projpush.csvledger import dump_csv_ledger
-from projpush.engine.tables import from_portfolio, write_parquet
+from projpush.engine.tables import LedgerTables, from_portfolio, write_parquet
+from projpush.errors import LedgerError, ProjpushError
 from projpush.io import dump_portfolio
 from projpush.io.sql import write_sql
 from projpush.io.xlsx import dump_xlsx_ledger
@@ -103,3 +105,75 @@ class TestEveryFormat:
         with tempfile.TemporaryDirectory() as folder:
             for name, back in _round_trips(portfolio, Path(folder)).items():
                 assert portfolio == back, name
+
+
+def _corrupt(name: str, column: str, row: int, value: object) -> LedgerTables:
+    """The sample's tables with one cell replaced (the model refuses the result)."""
+    import pyarrow as pa  # noqa: PLC0415
+
+    tables = from_portfolio(sample_portfolio())
+    table = getattr(tables, name)
+    values = table.column(column).to_pylist()
+    values[row] = value
+    index = table.column_names.index(column)
+    kind = table.schema.field(column).type
+    if pa.types.is_dictionary(kind):
+        kind = pa.string()
+    changed = table.set_column(index, column, pa.array(values, kind))
+    return LedgerTables.of(**{**dict(tables), name: changed})
+
+
+CORRUPTIONS = {
+    "negative amount": ("annual_plans", "plan", 0, Decimal(-5)),
+    "stage step out of order": ("stage_events", "kind", 0, "completed"),
+}
+# What a database's own keys refuse as it is written, naming the table; Parquet, which has
+# no keys, refuses it when the ledger is read.
+REFUSED_BY_KEYS = {
+    "issue of no project": (
+        "issues",
+        "project",
+        0,
+        "2099-000000-00-00-000000",
+        "FOREIGN KEY|foreign key",
+    ),
+    "two projects, one key": ("projects", "key", 1, None, "UNIQUE|duplicate key"),
+}
+
+
+def _targets(tmp_path: Path) -> list[object]:
+    return [tmp_path / "bad.sqlite", *([PG_URL] if PG_URL else [])]
+
+
+class TestSameErrorEverywhere:
+    """A ledger the model refuses is refused in the same words from Parquet, SQLite, PostgreSQL."""
+
+    @pytest.mark.parametrize("case", sorted(CORRUPTIONS))
+    def test_the_same_message(self, case, tmp_path):
+        tables = _corrupt(*CORRUPTIONS[case])
+        write_parquet(tables, tmp_path / "bad.parquet")
+        with pytest.raises(ProjpushError) as expected:
+            load_ledger(tmp_path / "bad.parquet")
+        for target in _targets(tmp_path):
+            write_sql(tables, target, replace=True)
+            with pytest.raises(ProjpushError) as got:
+                load_ledger(target)
+            assert (type(expected.value), str(expected.value)) == (
+                type(got.value),
+                str(got.value),
+            ), target
+
+    @pytest.mark.parametrize("case", sorted(REFUSED_BY_KEYS))
+    def test_the_keys_refuse_it_on_writing(self, case, tmp_path):
+        name, column, row, value, words = REFUSED_BY_KEYS[case]
+        if value is None:  # the key of the project before
+            value = from_portfolio(sample_portfolio()).projects.column("key")[0].as_py()
+        tables = _corrupt(name, column, row, value)
+        write_parquet(tables, tmp_path / "bad.parquet")
+        with pytest.raises(ProjpushError):
+            load_ledger(tmp_path / "bad.parquet")
+        for target in _targets(tmp_path):
+            with pytest.raises(
+                LedgerError, match=rf"^{name}: the database refused the rows: .*({words})"
+            ):
+                write_sql(tables, target, replace=True)
