@@ -301,7 +301,7 @@ def _open(target: Any, *, create: bool) -> _Connection:
         return _open_text(os.fspath(target), create=create)
     module = type(target).__module__.partition(".")[0]
     if module == "sqlalchemy":
-        return _open_sqlalchemy(target)
+        return _open_sqlalchemy(target, create=create)
     if module.startswith("adbc_driver"):
         vendor = str(target.adbc_get_info().get("vendor_name", "")).lower()
         dialect = "postgresql" if "postgres" in vendor else "sqlite" if "sqlite" in vendor else ""
@@ -347,11 +347,20 @@ def _open_text(text: str, *, create: bool) -> _Connection:
     return opened
 
 
-def _open_sqlalchemy(target: Any) -> _Connection:
+def _open_sqlalchemy(target: Any, *, create: bool) -> _Connection:
     name = target.dialect.name
     dialect = {"sqlite": "sqlite", "postgresql": "postgresql"}.get(name)
     if dialect is None:
         raise ValidationError.about("target", "a SQLAlchemy engine of SQLite or PostgreSQL", name)
+    url = getattr(target, "url", None)
+    if not create and url is not None and hasattr(target, "raw_connection"):
+        # An engine names its database: read it through ADBC, as from its URL (Arrow, no
+        # Python object per row), rather than through its driver's cursor.
+        if dialect == "sqlite" and url.database not in {None, "", ":memory:"}:
+            return _open_text(url.database, create=False)
+        if dialect == "postgresql":
+            plain = url.set(drivername="postgresql").render_as_string(hide_password=False)
+            return _open_text(plain, create=False)
     owned = hasattr(target, "raw_connection")  # an Engine: we open a connection of our own
     connection = target.connect() if owned else target
     raw = connection.connection.driver_connection
@@ -519,8 +528,9 @@ def _insert(connection: _Connection, cursor: Any, name: str, data: Any) -> None:
 def read_sql(target: object, *, mapping: Mapping[str, ColumnMap] | None = None) -> LedgerTables:
     """Read the ledger tables of the database ``target`` (see :func:`write_sql`).
 
-    From a path or a URL the tables come through ADBC as Arrow, without a
-    Python object per row; from a SQLAlchemy or DB-API connection through its
+    From a path, a URL, a SQLAlchemy engine or an ADBC connection the tables
+    come through ADBC as Arrow, without a Python object per row; from a
+    SQLAlchemy connection or a sqlite3 or psycopg connection through its
     cursor. Every column is checked as :meth:`LedgerTables.of` checks it; a
     value the column type cannot hold is named by ``table.column`` and the
     row's primary key. A missing table other than ``projects`` is empty.
