@@ -1326,11 +1326,11 @@ bad("ledger-load-missing", lambda tmp: ledger.load_ledger(tmp / "nope.json"), Le
     "path", r"path: no ledger at '.*nope\.json'", ledger.load_ledger)
 bad("ledger-load-csv-file",
     lambda tmp: ledger.load_ledger(json_file(tmp, PROJECTS_CSV.encode(), "city.csv")),
-    LedgerError, "path", r"path: expected a \.json ledger file or a folder of CSV files, "
-    r"got '.*city\.csv'", ledger.load_ledger)
+    LedgerError, "path", r"path: expected a \.json ledger file, an \.xlsx workbook or a folder "
+    r"of CSV files, got '.*city\.csv'", ledger.load_ledger)
 bad("ledger-load-xlsx-file",
     lambda tmp: ledger.load_ledger(json_file(tmp, b"PK\x03\x04", "city.xlsx")), LedgerError,
-    "path", r"path: expected a \.json ledger file .*, got '.*city\.xlsx'", ledger.load_ledger)
+    "path", r"path: '.*city\.xlsx' is not a readable \.xlsx workbook", ledger.load_ledger)
 bad("ledger-load-bad-record",
     lambda tmp: ledger.load_ledger(json_file(tmp, ledger_doc(projects=[project_doc(level="x")]))),
     LedgerError, "$.projects[0].level", r"\$\.projects\[0\]\.level: level: .*, got 'x'",
@@ -1344,7 +1344,7 @@ bad("ledger-check-missing", lambda tmp: ledger.check_ledger(tmp / "nope.json", O
     LedgerError, "path", r"path: no ledger at '.*nope\.json'", ledger.check_ledger)
 bad("ledger-check-txt-file",
     lambda tmp: ledger.check_ledger(json_file(tmp, ledger_doc(), "city.txt"), ON), LedgerError,
-    "path", r"path: expected a \.json ledger file .*, got '.*city\.txt'", ledger.check_ledger)
+    "path", r"path: expected a \.json ledger file.*, got '.*city\.txt'", ledger.check_ledger)
 bad("ledger-load-too-large",
     lambda tmp: ledger.load_ledger(json_file(tmp, ledger_doc()), max_bytes=58),
     LedgerTooLargeError, "path",
