@@ -53,6 +53,7 @@ from projpush.errors import (
     ValidationError,
 )
 from projpush.escalation import EscalationPolicy, Ladder, PolicyBook, SheetPolicy, Tier
+from projpush.io import xlsx
 from projpush.lights import GapPolicy, LagPolicy, NodePolicy, Reason, SiteActivityPolicy, WorstOf
 from projpush.model import (
     ApprovalItem,
@@ -204,6 +205,23 @@ def csv_folder(tmp: Path, **files: str) -> Path:
     for name, text in files.items():
         (folder / name.replace("_csv", ".csv")).write_text(text, encoding="utf-8")
     return folder
+
+
+def workbook(tmp: Path, **cells: object) -> Path:
+    """A ledger workbook: PROJECTS_CSV's one project in a 项目 sheet, some cells replaced."""
+    import openpyxl  # noqa: PLC0415 (the xlsx extra, for these cases only)
+
+    header, values = (line.split(",") for line in PROJECTS_CSV.splitlines())
+    row: dict[str, object] = dict(zip(header, values, strict=True))
+    row["total_investment"] = 1000
+    row.update(cells)
+    book = openpyxl.Workbook()
+    book.active.title = "项目"
+    book.active.append(list(row))
+    book.active.append(list(row.values()))
+    path = tmp / "city.xlsx"
+    book.save(path)
+    return path
 
 
 def json_file(tmp: Path, body: bytes, name: str = "city.json") -> Path:
@@ -1227,6 +1245,25 @@ bad("io-load-portfolio-bad-record",
     lambda tmp: io.load_portfolio(json_file(tmp, ledger_doc(projects=[project_doc(level="x")]))),
     LedgerError, "$.projects[0].level", r"\$\.projects\[0\]\.level: level: .*, got 'x'",
     io.load_portfolio)
+
+# ---- loaders: workbooks (io.xlsx)
+bad("xlsx-inexact-amount",
+    lambda tmp: xlsx.load_xlsx_ledger(workbook(tmp, total_investment=0.123456789)),
+    LedgerError, "项目!H2",
+    r"项目!H2: total_investment: expected an amount in 万元 with at most 4 decimals .*, "
+    r"got 0\.123456789", xlsx.load_xlsx_ledger)
+bad("xlsx-long-number-as-text",
+    lambda tmp: xlsx.load_xlsx_ledger(workbook(tmp, local_id=330203199001011234)),
+    LedgerError, "项目!A2", r"项目!A2: local_id: expected text: Excel keeps only 15 digits",
+    xlsx.load_xlsx_ledger)
+bad("xlsx-formula-error",
+    lambda tmp: xlsx.load_xlsx_ledger(workbook(tmp, name="#N/A")),
+    LedgerError, "项目!B2", r"项目!B2: name: expected a value, not a formula's error, got '#N/A'",
+    xlsx.load_xlsx_ledger)
+bad("xlsx-not-a-workbook",
+    lambda tmp: xlsx.load_xlsx_ledger(json_file(tmp, b"PK\x03\x04", "city.xlsx")),
+    LedgerError, "path", r"path: '.*city\.xlsx' is not a readable \.xlsx workbook",
+    xlsx.load_xlsx_ledger)
 
 # ---- loaders: CSV folders (csvledger)
 bad("csv-unknown-header",
