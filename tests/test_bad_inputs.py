@@ -1464,7 +1464,7 @@ bad("report-tables-as-of-none", lambda _: report.render_tables(folio(), None, pr
 # --------------------------------------------------------------------------- the tests
 
 MODULES = ("model", "schedule", "lights", "escalation", "metrics", "loaders", "report")
-LOADERS = ("io", "csv", "ledger")
+LOADERS = ("io", "csv", "xlsx", "ledger")
 
 
 def area(case_id: str) -> str:
