@@ -92,6 +92,7 @@ __all__ = [
     "SHEETS",
     "check_xlsx_ledger",
     "dump_xlsx_ledger",
+    "excel_amount",
     "load_xlsx_ledger",
     "read_xlsx_ledger",
     "write_xlsx_template",
