@@ -43,7 +43,24 @@ E = TypeVar("E", bound=enum.Enum)
 _ZH: dict[enum.Enum, str] = {}
 
 
-class ValueEnum(enum.Enum):
+class _ValueEnumType(enum.EnumType):
+    """Enum's metaclass, with a look-up by value that fails as projpush fails."""
+
+    def __call__(cls, value: Any, *args: Any, **kwargs: Any) -> Any:
+        if args or kwargs:  # the functional API, Enum("Name", "a b"): Enum's own
+            return super().__call__(value, *args, **kwargs)
+        try:
+            return cls._value2member_map_[value]
+        except (KeyError, TypeError):  # not a value, or an unhashable one
+            pass
+        # ``Level("市级")`` reads a name or a label as :func:`to_enum` does, and anything
+        # else is a ValidationError (a ValueError) listing the values and their labels,
+        # instead of Enum's bare "'x' is not a valid Level" (which itself fails to be
+        # written for an int of more than 4,300 digits).
+        return to_enum(cast("type[enum.Enum]", cls), value, cls.__name__)
+
+
+class ValueEnum(enum.Enum, metaclass=_ValueEnumType):
     """An enum whose members print as their value: ``print(Light.RED)`` writes ``red``.
 
     The value is what a ledger holds and a report writes, so it is what
@@ -344,6 +361,39 @@ def date_arg(value: object, field: str) -> dt.date:
     return value
 
 
+def instance_arg(value: object, cls: type[T], field: str) -> T:
+    """Require an argument to be a ``cls`` (an Issue, a Portfolio): a ValidationError if not.
+
+    >>> instance_arg(None, int, "issue")
+    Traceback (most recent call last):
+    ...
+    projpush.errors.ValidationError: issue: expected an int, got None
+    """
+    if not isinstance(value, cls):
+        raise ValidationError.about(field, _a(cls.__name__), value)
+    return value
+
+
+def _a(name: str) -> str:
+    return f"{'an' if name[:1] in 'AEIOUaeiou' else 'a'} {name}"
+
+
+def instances_arg(value: object, cls: type[T], field: str) -> tuple[T, ...]:
+    """Require an iterable of ``cls`` (issues, projects), refusing text and mappings.
+
+    Raises:
+        ValidationError: ``value`` is not such an iterable, or an item is no ``cls``;
+            the field names the item (``issues[3]``).
+    """
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        raise ValidationError.about(field, f"an iterable of {cls.__name__}", value)
+    items = tuple(value)
+    for i, item in enumerate(items):
+        if not isinstance(item, cls):
+            raise ValidationError.about(f"{field}[{i}]", _a(cls.__name__), item)
+    return items
+
+
 def plain_date_arg(value: object, field: str) -> dt.date:
     """Like :func:`date_arg`, refusing a datetime too, as the ledger's fields do.
 
@@ -545,9 +595,15 @@ class FrozenMap(Mapping[K, V]):
     def __init__(self, data: Mapping[K, V] | Iterable[tuple[K, V]] = ()) -> None:
         if type(data) is dict or isinstance(data, Mapping):  # a dict first: the usual case, in C
             items = dict(data)
+        elif isinstance(data, str | bytes) or not isinstance(data, Iterable):
+            raise ValidationError.about("FrozenMap", "a mapping or (key, value) pairs", data)
         else:
             pairs = data if isinstance(data, list | tuple) else list(data)
-            items = dict(pairs)
+            try:
+                items = dict(pairs)
+            except (TypeError, ValueError):  # an entry that is no pair, or an unhashable key
+                expected = "a mapping or (key, value) pairs with hashable keys"
+                raise ValidationError.about("FrozenMap", expected, data) from None
             if len(items) != len(pairs):
                 _refuse_repeated_key(pairs)
         rank = SORT_KEYS.get(type(next(iter(items), None)))

@@ -32,6 +32,20 @@ _KINDS: Final = (
 MAP_SUFFIXES: Final = (".png", ".svg")
 
 
+def path_arg(value: object, field: str = "path") -> Path:
+    """A path argument of the API as a Path: text or an ``os.PathLike``, nothing else.
+
+    Raises:
+        ValidationError: ``value`` is None, bytes, a number or another object,
+            or empty text.
+    """
+    if isinstance(value, str | os.PathLike) and not isinstance(value, bytes):
+        path = Path(value)
+        if str(path) and os.fspath(value) != "":
+            return path
+    raise ValidationError.about(field, "a path (str or os.PathLike)", value)
+
+
 def _kind(mode: int) -> str:
     """What a non-regular, non-folder file is, in words."""
     return next((words for test, words in _KINDS if test(mode)), "not a regular file")

@@ -40,7 +40,8 @@ import attrs
 
 from projpush._convert import normalise_text, to_enum
 from projpush._csvsafe import csv_text, unescape_cell
-from projpush.errors import LedgerError, ProjpushError
+from projpush._paths import path_arg
+from projpush.errors import LedgerError, ProjpushError, ValidationError
 from projpush.io import _atomic_write_bytes, _encoded
 from projpush.model import (
     ApprovalItem,
@@ -1316,8 +1317,11 @@ def read_csv_ledger(
 
     >>> read_csv_ledger("/nonexistent")
     ((LedgerError('projects.csv: this file is required but missing'),), None)
+
+    Raises:
+        ValidationError: ``folder`` is not a path.
     """
-    problems, portfolio, _ = _read(Path(folder))
+    problems, portfolio, _ = _read(path_arg(folder, "folder"))
     return problems, portfolio
 
 
@@ -1344,10 +1348,13 @@ def decode_csv(data: bytes) -> tuple[str, str]:
 
     Raises:
         UnicodeDecodeError: the bytes are not text of that encoding.
+        ValidationError: ``data`` is not bytes.
 
     >>> decode_csv("名称".encode("utf-8-sig")), decode_csv("名称".encode("gbk"))
     (('名称', 'utf-8'), ('名称', 'gb18030'))
     """
+    if not isinstance(data, bytes | bytearray):
+        raise ValidationError.about("data", "the bytes of a CSV file", data)
     if data.startswith(codecs.BOM_UTF8):
         return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8"
     try:
@@ -1399,9 +1406,13 @@ def dump_csv_ledger(portfolio: Portfolio, folder: str | os.PathLike[str]) -> Non
     Raises:
         LedgerError: a name to be written into a list cell contains one of the
             list separators ``;``, ``；`` or ``、``; or a text holds a lone
-            surrogate, which UTF-8 cannot hold (``field`` is the file and line).
+            surrogate, which UTF-8 cannot hold (``field`` is the file and line);
+            or ``portfolio`` is no Portfolio.
+        ValidationError: ``folder`` is not a path.
     """
-    target = Path(folder)
+    target = path_arg(folder, "folder")
+    if not isinstance(portfolio, Portfolio):
+        raise LedgerError.about("portfolio", "a Portfolio", portfolio)
     # Every file is encoded before any is written, so a text UTF-8 cannot hold
     # leaves the folder as it was rather than half old, half new.
     files = {

@@ -41,7 +41,15 @@ from typing import Any, Final, NamedTuple, TypeVar
 
 import attrs
 
-from projpush._convert import LabelledEnum, label, plain_date_arg, to_ratio, unchecked
+from projpush._convert import (
+    LabelledEnum,
+    instance_arg,
+    instances_arg,
+    label,
+    plain_date_arg,
+    to_ratio,
+    unchecked,
+)
 from projpush.errors import (
     CalendarCoverageError,
     InvalidTransition,
@@ -568,6 +576,8 @@ def _within(error: _E, where: str) -> _E:
 
 def _step(issue: Issue, kind: EventKind, on: dt.date, by: str, **payload: Any) -> Issue:
     """``issue.step`` with the issue named in any error."""
+    if type(issue) is not Issue:
+        instance_arg(issue, Issue, "issue")
     try:
         return issue.step(kind, on, by, **payload)
     except InvalidTransition as error:
@@ -749,6 +759,7 @@ def escalate(
         ValidationError: ``on`` is not a date.
     """
     plain_date_arg(on, "on")
+    instance_arg(issue, Issue, "issue")
     p = _policy_for(issue, policy)
     current, nxt = _escalation(issue, p)
     deadline = _add(resolve_calendar(calendar), issue.id, on, nxt.limit, "escalation deadline")
@@ -791,6 +802,7 @@ def declare_beyond_powers(
     >>> q.tier, q.owner, q.deadline
     ('city', '市政府', datetime.date(2018, 5, 31))
     """
+    instance_arg(issue, Issue, "issue")
     current = issue.tier
     return escalate(
         issue,
@@ -836,6 +848,7 @@ def resume(issue: Issue, on: dt.date, *, by: str, calendar: WorkingCalendar | No
     datetime.date(2020, 9, 17)
     """
     plain_date_arg(on, "on")
+    instance_arg(issue, Issue, "issue")
     paused_on = next((e.at for e in reversed(issue.events) if e.kind is EventKind.PAUSED), None)
     deadline = issue.deadline
     if issue.state is not IssueState.PAUSED or paused_on is None or deadline is None:
@@ -1160,6 +1173,8 @@ def advance(
     """
     if type(as_of) is not dt.date:  # checked inline: a province's run calls this 300,000 times
         plain_date_arg(as_of, "as_of")
+    if type(issue) is not Issue:
+        instance_arg(issue, Issue, "issue")
     status = issue.status
     # A set look-up, not the is_working property: most issues are closed, paused or resolved.
     if status.state not in WORKING_STATES or as_of < status.updated or status.deadline is None:
@@ -1213,7 +1228,7 @@ def advance_all(
     """
     plain_date_arg(as_of, "as_of")
     cal = resolve_calendar(calendar)
-    return tuple(advance(q, as_of, policy, cal) for q in issues)
+    return tuple(advance(q, as_of, policy, cal) for q in instances_arg(issues, Issue, "issues"))
 
 
 def timeline(
@@ -1249,7 +1264,10 @@ def timeline(
 
 
 def _issues(issues: Iterable[Issue] | Portfolio) -> Iterable[Issue]:
-    return issues.issues if isinstance(issues, Portfolio) else issues
+    """The issues of a portfolio, or ``issues`` checked to be issues."""
+    if isinstance(issues, Portfolio):
+        return issues.issues
+    return instances_arg(issues, Issue, "issues")
 
 
 def open_by_tier_and_colour(

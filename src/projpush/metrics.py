@@ -30,7 +30,15 @@ from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar, cast
 
 import attrs
 
-from projpush._convert import LabelledEnum, ValueEnum, label, plain_date_arg, to_enum
+from projpush._convert import (
+    LabelledEnum,
+    ValueEnum,
+    instance_arg,
+    instances_arg,
+    label,
+    plain_date_arg,
+    to_enum,
+)
 from projpush._fmt import check_figure, exact, half_up, table, yi_text
 from projpush._gc import no_cycle_collection
 from projpush.errors import MoneyTypeError, PolicyError, ValidationError
@@ -589,6 +597,7 @@ def investment(projects: Iterable[Project], as_of: dt.date) -> Investment:
     >>> inv.completion.percent(), (inv.completion - time_schedule(dt.date(2016, 9, 30))).describe()
     ('75.0 %', 'on schedule')
     """
+    projects = instances_arg(projects, Project, "projects")
     plain_date_arg(as_of, "as_of")
     return _sum_rows(_rows(projects, as_of))
 
@@ -607,6 +616,7 @@ def new_and_continuing(
     >>> new.completion.percent(), cont.completion.percent()
     ('n/a', 'n/a')
     """
+    projects = instances_arg(projects, Project, "projects")
     plain_date_arg(as_of, "as_of")
     items = list(projects)
     rows = _rows(items, as_of)
@@ -633,6 +643,7 @@ def start_rate(projects: Iterable[Project], as_of: dt.date) -> Ratio:
     >>> start_rate([], dt.date(2020, 3, 31)).percent()
     'n/a'
     """
+    projects = instances_arg(projects, Project, "projects")
     plain_date_arg(as_of, "as_of")
     listed = [p for p in projects if p.annual_plans.get(as_of.year) is not None]
     started = sum(p.stage_at(as_of) in _STARTED for p in listed)
@@ -655,6 +666,7 @@ def resumption_rate(
     >>> resumption_rate([], dt.date(2020, 3, 31)).percent()
     'n/a'
     """
+    projects = instances_arg(projects, Project, "projects")
     plain_date_arg(as_of, "as_of")
     if since is not None:
         plain_date_arg(since, "since")
@@ -782,6 +794,7 @@ def coverage(portfolio: Portfolio) -> Coverage:
     >>> c.leader.percent(), c.secretary.percent()
     ('n/a', 'n/a')
     """
+    instance_arg(portfolio, Portfolio, "portfolio")
     n = len(portfolio.projects)
     return Coverage(
         Ratio(len(portfolio.with_leader()), n), Ratio(len(portfolio.with_secretary()), n)
@@ -856,6 +869,7 @@ def contact_figures(secretaries: Iterable[Secretary], as_of: dt.date) -> Contact
     >>> figs.overdue, figs.secretaries[0].overdue
     (1, ('B',))
     """
+    secretaries = instances_arg(secretaries, Secretary, "secretaries")
     plain_date_arg(as_of, "as_of")
     days_of = _CADENCE_DAYS
     rows = []
@@ -928,6 +942,7 @@ def approval_figures(projects: Iterable[Project], as_of: dt.date) -> ApprovalFig
     >>> f.ready_to_start, f.outstanding_items, f.days_to_grant.number(), f.one_trip.percent()
     (0, 1, '7.0', '100.0 %')
     """
+    projects = instances_arg(projects, Project, "projects")
     plain_date_arg(as_of, "as_of")
     return _approvals(((p, p.stage_at(as_of)) for p in projects), as_of)
 
@@ -1153,6 +1168,7 @@ def issue_figures(
     >>> f.closure_rate.percent(), f.on_time_rate.percent(), f.mean_working_days.number()
     ('66.7 %', '100.0 %', '5.0')
     """
+    issues = instances_arg(issues, Issue, "issues")
     plain_date_arg(as_of, "as_of")
     if since is not None:
         plain_date_arg(since, "since")
@@ -1367,6 +1383,7 @@ def earned_value(
     >>> ev.sv, ev.cv, ev.spi.number(2), ev.cpi.number(2), ev.eac, ev.vac
     (Decimal('-60'), Decimal('-60'), '0.80', '0.80', Fraction(1500, 1), Fraction(-300, 1))
     """
+    instance_arg(project, Project, "project")
     plain_date_arg(as_of, "as_of")
     if project.total_investment <= 0 or not project.monthly_plan:
         return None
@@ -1399,6 +1416,7 @@ def portfolio_earned_value(
     >>> portfolio_earned_value([], dt.date(2020, 3, 31)) is None
     True
     """
+    projects = instances_arg(projects, Project, "projects")
     plain_date_arg(as_of, "as_of")
     costs = {} if actual_costs is None else actual_costs
     total: EarnedValue | None = None
@@ -2328,6 +2346,7 @@ def monthly_summary(
     >>> s.completion.percent(), s.schedule.percent(), s.gap.format()
     ('n/a', '41.7 %', 'n/a')
     """
+    instance_arg(portfolio, Portfolio, "portfolio")
     # Some 10^5 acyclic rows and tuples: the cycle collector would only rescan the ledger.
     plain_date_arg(as_of, "as_of")
     if issues_since is not None:

@@ -1348,6 +1348,9 @@ def check_payload(kind: EventKind, values: Mapping[str, object], where: str = "e
     ...
     projpush.errors.ValidationError: events[2].tier: expected no tier on a note event ...'city'
     """
+    kind = to_enum(EventKind, kind, f"{where}.kind")
+    if not isinstance(values, Mapping):
+        raise ValidationError.about(where, "a mapping of payload fields", values)
     rule = EVENT_PAYLOADS[kind]
     for name in rule.needs:
         if values.get(name) is None:
@@ -1542,8 +1545,12 @@ def replay(events: Iterable[IssueEvent]) -> IssueStatus:
         InvalidTransition: an event is illegal where it stands, or out of time order.
         ValidationError: there are no events, or an event lacks its payload.
     """
+    if isinstance(events, str | bytes | Mapping) or not isinstance(events, Iterable):
+        raise ValidationError.about("events", "a sequence of IssueEvent", events)
     status: IssueStatus | None = None
     for i, event in enumerate(events):
+        if not isinstance(event, IssueEvent):
+            raise ValidationError.about(f"events[{i}]", "an IssueEvent", event)
         status = apply_event(status, event, i)
     if status is None:
         raise ValidationError.about("events", "at least the 'collected' event", ())
@@ -2288,7 +2295,7 @@ def integrity_report(
     summing to more than the year's annual plan.
 
     Raises:
-        ValidationError: ``as_of`` is not a date.
+        ValidationError: ``as_of`` is not a date, or ``portfolio`` no Portfolio.
 
     >>> p = Project(local_id="L-1", name="试验项目", level="city", category="social",
     ...     stage="reserved", region="海曙区", unit="市教育局")
@@ -2296,6 +2303,8 @@ def integrity_report(
     ['no_leader', 'no_secretary']
     """
     plain_date_arg(as_of, "as_of")
+    if not isinstance(portfolio, Portfolio):
+        raise ValidationError.about("portfolio", "a Portfolio", portfolio)
     unit_names = {u.name for u in portfolio.units}
     findings = [
         f for p in portfolio.projects for f in _project_gaps(portfolio, p, as_of, unit_names)

@@ -50,6 +50,7 @@ from typing import Any, Final, TypeVar, overload
 import attrs
 
 from projpush._convert import _BY_CLASS, FrozenMap, duplicate_key, to_enum
+from projpush._paths import path_arg
 from projpush.errors import LedgerError, ProjpushError
 from projpush.model import Month, Portfolio, ProjectCode, _to_year
 
@@ -196,6 +197,8 @@ def from_json(cls: Any, text: str | bytes) -> Any:
 
 
 def _parse(text: str | bytes) -> Any:
+    if not isinstance(text, str | bytes):
+        raise LedgerError.about("$", "JSON text (str or bytes)", text)
     # A lone surrogate (a "\ud800" escape) is valid JSON but no character: a ledger
     # holding one could never be written back as UTF-8. A scan of the text finds
     # the documents that may hold one (bytes are decoded strictly: only escapes).
@@ -485,14 +488,20 @@ def load_portfolio(path: str | os.PathLike[str], *, trusted: bool = False) -> Po
 
     Raises:
         LedgerError: the file is not a ledger of this format and version, or a
-            value in it is malformed (``field`` is its JSON path).
+            value in it is malformed (``field`` is its JSON path), or ``path``
+            names no regular file (``field`` is ``"path"``).
+        ValidationError: ``path`` is not a path.
         OSError: the file cannot be read.
     """
+    target = path_arg(path)
+    if not target.is_file():  # missing, a folder, a FIFO: said here, not by a bare OSError
+        expected = "an existing JSON ledger file"
+        raise LedgerError.about("path", expected, str(target))
     if trusted:
         from projpush._bulk import decode_trusted  # noqa: PLC0415 (it builds on this module)
 
-        return decode_trusted(Path(path))
-    return _decode_ledger(Path(path).read_bytes())
+        return decode_trusted(target)
+    return _decode_ledger(target.read_bytes())
 
 
 def _decode_ledger(raw: bytes) -> Portfolio:
@@ -535,9 +544,14 @@ def dump_portfolio(portfolio: Portfolio, path: str | os.PathLike[str]) -> None:
 
     Raises:
         LedgerError: a text holds a lone surrogate, which UTF-8 cannot hold
-            (``field`` is its JSON path); nothing is written.
+            (``field`` is its JSON path), or ``portfolio`` is no Portfolio;
+            nothing is written.
+        ValidationError: ``path`` is not a path.
     """
-    _atomic_write_chunks(Path(path), _ledger_chunks(portfolio))
+    target = path_arg(path)
+    if not isinstance(portfolio, Portfolio):
+        raise LedgerError.about("portfolio", "a Portfolio", portfolio)
+    _atomic_write_chunks(target, _ledger_chunks(portfolio))
 
 
 def _ledger_chunks(portfolio: Portfolio) -> Iterator[bytes]:
