@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from decimal import Decimal
 from fractions import Fraction
 
 import pytest
 
-from projpush._convert import to_money, to_percent, to_ratio
-from projpush.errors import MoneyTypeError, PolicyError, ValidationError
+from projpush import model
+from projpush._convert import LabelledEnum, to_enum, to_money, to_percent, to_ratio
+from projpush.errors import LedgerError, MoneyTypeError, PolicyError, ValidationError
 from projpush.escalation import SheetPolicy
+from projpush.io import load_portfolio
 from projpush.lights import GapPolicy, LagPolicy
 from projpush.metrics import Ratio
 from projpush.model import Milestone
@@ -156,3 +159,46 @@ class TestShares:
         with pytest.raises((PolicyError, ValidationError)):
             make(value)
         assert time.perf_counter() - start < 0.5
+
+
+class TestEnums:
+    """An enum error lists every value with its Chinese label; the enum reads labels."""
+
+    @pytest.mark.parametrize(
+        "cls",
+        [
+            c
+            for c in vars(model).values()
+            if isinstance(c, type) and issubclass(c, LabelledEnum) and c is not LabelledEnum
+        ],
+    )
+    def test_error_lists_the_labels(self, cls):
+        """``Cls("galaxy")`` and ``to_enum`` name each value and its label."""
+        with pytest.raises(ValidationError) as error:
+            cls("galaxy")
+        listed = ", ".join(f"{m.value} ({m.zh})" for m in cls)
+        assert f"{cls.__name__}: expected one of {listed}, got 'galaxy'" == str(error.value)
+        with pytest.raises(ValidationError, match=re.escape(listed)):
+            to_enum(cls, "galaxy", "field")
+
+    def test_reads_a_label_or_a_name(self):
+        """The constructor reads what a ledger may hold: the value, the name, the label."""
+        assert model.Level.CITY == model.Level("市级") == model.Level("CITY") == model.Level("city")
+
+
+class TestPathArguments:
+    """A path that is no path, or names no file, is a ProjpushError."""
+
+    def test_missing_file(self, tmp_path):
+        """load_portfolio on a missing file or a folder: a LedgerError at path."""
+        for target in (tmp_path / "none.json", tmp_path):
+            with pytest.raises(LedgerError, match=r"^path: expected an existing JSON ledger file"):
+                load_portfolio(target)
+
+    @pytest.mark.parametrize("value", [None, b"x.json", 7, ""])
+    def test_not_a_path(self, value):
+        """None, bytes, a number or empty text: a ValidationError naming the argument."""
+        with pytest.raises(
+            ValidationError, match=r"^path: expected a path \(str or os\.PathLike\)"
+        ):
+            load_portfolio(value)
