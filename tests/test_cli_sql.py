@@ -137,3 +137,23 @@ class TestPostgreSQL:
         assert 0 == main(["convert", str(SAMPLE), url])
         assert 0 == main(["convert", url, str(tmp_path / "back.json")])
         assert SAMPLE.read_bytes() == (tmp_path / "back.json").read_bytes()
+
+
+class TestTrusted:
+    """report --trusted runs a database ledger's report on the table engine: the same bytes."""
+
+    def test_the_same_report(self, database, capsys):
+        assert 0 == main(["report", str(SAMPLE), "--as-of", AS_OF])
+        expected = capsys.readouterr().out
+        assert 0 == main(["report", str(database), "--as-of", AS_OF, "--trusted"])
+        assert expected == capsys.readouterr().out
+
+    def test_a_bad_cell_is_one_line(self, database, capsys):
+        db = sqlite3.connect(database)
+        db.execute("PRAGMA ignore_check_constraints = ON")
+        db.execute("UPDATE projects SET stage = 'building' WHERE seq = 0")
+        db.commit()
+        assert 2 == main(["report", str(database), "--as-of", AS_OF, "--trusted"])
+        assert capsys.readouterr().err.startswith(
+            "projpush: error: projects.stage: expected one of 'planned'"
+        )

@@ -578,7 +578,7 @@ def _run(args: argparse.Namespace, out: _Console) -> int:
             args.as_of or SAMPLE_AS_OF,
             CALENDAR_2020,
         )
-    elif args.command == "report" and args.trusted and _is_parquet(args.ledger):
+    elif args.command == "report" and args.trusted and _is_tables(args.ledger):
         return _report_on_tables(args, out)
     else:
         portfolio = ledger.load_ledger(
@@ -720,7 +720,7 @@ def _is_parquet(path: Path) -> bool:
 
 
 def _report_on_tables(args: argparse.Namespace, out: _Console) -> int:
-    """``projpush report --trusted`` of a Parquet ledger folder, computed on the table engine.
+    """``projpush report --trusted`` of a Parquet folder or a database, on the table engine.
 
     The same report as of the ledger read as objects. The tables are read as
     recorded: their columns are checked, the rules across rows (unique keys,
@@ -729,9 +729,8 @@ def _report_on_tables(args: argparse.Namespace, out: _Console) -> int:
     picture and the page's map.
     """
     from projpush.engine.report import build_report_tables  # noqa: PLC0415
-    from projpush.engine.tables import read_parquet  # noqa: PLC0415
 
-    tables = read_parquet(args.ledger)
+    tables = _read_tables(args.ledger)
     try:
         result = build_report_tables(tables, args.as_of, policy=args.policy, progress=_progress())
     except CalendarCoverageError as error:
@@ -837,6 +836,22 @@ def _template(args: argparse.Namespace, out: _Console) -> int:
 def _is_database(target: Path | str) -> bool:
     """True for a database URL or a SQLite file name (``.sqlite``, ``.sqlite3``, ``.db``)."""
     return isinstance(target, str) or target.suffix.lower() in {".sqlite", ".sqlite3", ".db"}
+
+
+def _is_tables(path: Path | str) -> bool:
+    """True for a ledger held as tables: a Parquet folder, a SQLite file or a database URL."""
+    return _is_database(path) or (isinstance(path, Path) and _is_parquet(path))
+
+
+def _read_tables(path: Path | str) -> LedgerTables:
+    """The tables of a Parquet folder or a database, read as recorded (columns checked)."""
+    if _is_database(path):
+        from projpush.io.sql import read_sql  # noqa: PLC0415 (the sql extra)
+
+        return read_sql(path)
+    from projpush.engine.tables import read_parquet  # noqa: PLC0415
+
+    return read_parquet(path)
 
 
 def _convert_to_database(args: argparse.Namespace, out: _Console) -> int:
