@@ -8,10 +8,12 @@ binaries when they are installed. They skip, saying so, only when neither exists
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import sqlite3
 import subprocess
+import sys
 import tempfile
 import uuid
 from pathlib import Path
@@ -487,3 +489,34 @@ class TestMapped:
     def test_an_unknown_table_of_the_mapping(self, tmp_path):
         with pytest.raises(ValidationError, match="mapping: expected keys among projects, "):
             read_mapped(tmp_path / "x.db", {"projekte": ColumnMap("x")})
+
+
+class TestMissingExtra:
+    """Without the sql extra's drivers the message says which extra to install."""
+
+    def test_the_sqlite_driver(self, tmp_path, monkeypatch):
+        monkeypatch.setitem(sys.modules, "adbc_driver_sqlite", None)
+        monkeypatch.setitem(sys.modules, "adbc_driver_sqlite.dbapi", None)
+        expected = (
+            'projpush.io.sql needs adbc_driver_sqlite; install it with: pip install "projpush[sql]"'
+        )
+        with pytest.raises(ImportError, match=re.escape(expected)):
+            write_sql(Portfolio(), tmp_path / "a.sqlite")
+
+    def test_the_postgresql_driver(self, monkeypatch):
+        monkeypatch.setitem(sys.modules, "adbc_driver_postgresql", None)
+        monkeypatch.setitem(sys.modules, "adbc_driver_postgresql.dbapi", None)
+        with pytest.raises(ImportError, match=re.escape('pip install "projpush[sql]"')):
+            read_sql("postgresql://nobody@127.0.0.1:1/x")
+
+    def test_on_the_command_line(self, tmp_path, monkeypatch, capsys):
+        from projpush.cli import main  # noqa: PLC0415
+
+        monkeypatch.setitem(sys.modules, "adbc_driver_sqlite", None)
+        monkeypatch.setitem(sys.modules, "adbc_driver_sqlite.dbapi", None)
+        write = tmp_path / "city.json"
+        from projpush.io import dump_portfolio  # noqa: PLC0415
+
+        dump_portfolio(Portfolio(), write)
+        assert 2 == main(["convert", str(write), str(tmp_path / "b.sqlite")])
+        assert 'install it with: pip install "projpush[sql]"' in capsys.readouterr().err
