@@ -97,39 +97,24 @@ class TestDemoMap:
 
 
 class TestProgress:
-    """The progress callback writes stage lines to stderr, only on a terminal."""
+    """The progress bar is drawn on stderr, only on a terminal (tests/test_progress.py: the bar)."""
 
     def test_none_when_not_a_terminal(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """Piped or redirected stderr gets no progress at all."""
         monkeypatch.setattr(sys, "stderr", io.StringIO())
-        assert _progress() is None
-
-    def test_stage_lines_on_a_terminal(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        """Each call rewrites the line; the last stage ends it with a newline."""
-        tty = FakeTty()
-        monkeypatch.setattr(sys, "stderr", tty)
-        show = _progress()
-        assert show is not None
-        show("issues", 0, 3)
-        show("lights", 1, 3)
-        show("done", 3, 3)
-        assert "\rissues: 0/3\rlights: 1/3\rdone: 3/3\n" == tty.getvalue()
-
-    def test_thousands_separators(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        """Large counts are grouped by thousands."""
-        tty = FakeTty()
-        monkeypatch.setattr(sys, "stderr", tty)
-        show = _progress()
-        assert show is not None
-        show("projects", 12_500, 100_000)
-        assert "\rprojects: 12,500/100,000" == tty.getvalue()
+        assert _progress("zh") is None
 
     def test_demo_reports_its_stages(
         self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
     ) -> None:
-        """``projpush demo`` on a terminal shows every stage of building the report."""
+        """``projpush demo`` on a terminal names every stage, in its language, then clears."""
+        pytest.importorskip("tqdm")
         tty = FakeTty()
         monkeypatch.setattr(sys, "stderr", tty)
         assert 0 == main(["demo"])
         assert "重大项目月度通报" in capsys.readouterr().out
-        assert "\rissues: 0/3\rlights: 1/3\rfigures: 2/3\rdone: 3/3\n" == tty.getvalue()
+        drawn = tty.getvalue()
+        for stage in ("问题办理", "红黄绿灯", "通报指标"):
+            assert f"\r{stage}: " in drawn
+        assert drawn.endswith("\r")
+        assert "" == drawn.rsplit("\r", 2)[-2].strip()  # the bar's line blanked at the end

@@ -51,7 +51,12 @@ def ledger_words(portfolio: Portfolio) -> set[str]:
 
 
 def without_ledger(text: str, words: set[str]) -> str:
-    """``text`` with the ledger's words taken out, longest first (a name holds a code)."""
+    """``text`` with the ledger's words taken out, longest first (a name holds a code).
+
+    The report's acronyms go first: a ledger name "S" must not leave "PI" of "SPI".
+    """
+    for acronym in ACRONYMS:
+        text = text.replace(acronym, " ")
     for word in sorted(words, key=len, reverse=True):
         text = text.replace(word, " ")
     return text

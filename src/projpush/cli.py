@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
     from _typeshed import SupportsWrite
 
+    from projpush._progress import Stages
     from projpush.engine.tables import LedgerTables
     from projpush.model import Portfolio
     from projpush.report import SupervisionReport
@@ -560,7 +561,7 @@ def _check_workbook(output: Path | None) -> None:
 
 
 def _run(args: argparse.Namespace, out: _Console) -> int:
-    from projpush import ledger, report  # noqa: PLC0415 (keep --help fast)
+    from projpush import report  # noqa: PLC0415 (keep --help fast)
 
     _check_paths(args)
     _check_forecast(args)
@@ -578,14 +579,11 @@ def _run(args: argparse.Namespace, out: _Console) -> int:
             args.as_of or SAMPLE_AS_OF,
             CALENDAR_2020,
         )
+        stages = None
     elif args.command == "report" and args.trusted and _is_tables(args.ledger):
         return _report_on_tables(args, out)
     else:
-        portfolio = ledger.load_ledger(
-            args.ledger,
-            trusted=getattr(args, "trusted", False),
-            max_bytes=args.max_ledger_size,
-        )
+        portfolio, stages = _load(args)
         as_of = args.as_of
     if args.command in {"forecast", "compare"}:
         return _foresee(args, out, portfolio)
@@ -604,8 +602,9 @@ def _run(args: argparse.Namespace, out: _Console) -> int:
         out.write(_without_bom(text, out))
         return EXIT_OK
     try:
+        shown = stages or _progress(args.lang)
         result = report.build_report(
-            portfolio, as_of, policy=args.policy, calendar=calendar, progress=_progress()
+            portfolio, as_of, policy=args.policy, calendar=calendar, progress=shown
         )
     except CalendarCoverageError as error:
         raise _beyond_the_calendar(error, as_of) from None
@@ -732,7 +731,9 @@ def _report_on_tables(args: argparse.Namespace, out: _Console) -> int:
 
     tables = _read_tables(args.ledger)
     try:
-        result = build_report_tables(tables, args.as_of, policy=args.policy, progress=_progress())
+        result = build_report_tables(
+            tables, args.as_of, policy=args.policy, progress=_progress(args.lang)
+        )
     except CalendarCoverageError as error:
         raise _beyond_the_calendar(error, args.as_of) from None
     if args.map or args.format == "html":
@@ -907,13 +908,32 @@ def _check(args: argparse.Namespace, out: _Console) -> int:
     return EXIT_OK if outcome.valid else EXIT_INVALID
 
 
-def _progress() -> Callable[[str, int, int], None] | None:
-    """A progress callback writing to stderr, when stderr is a terminal."""
-    if not sys.stderr.isatty():
-        return None
+def _load(args: argparse.Namespace) -> tuple[Portfolio, Stages | None]:
+    """The ledger of ``args``; a report's bar shows the load, most of a large ledger's wait."""
+    from projpush import ledger  # noqa: PLC0415 (keep --help fast)
 
-    def show(stage: str, done: int, total: int) -> None:
-        end = "\n" if done >= total else ""
-        print(f"\r{stage}: {done:,}/{total:,}", end=end, file=sys.stderr, flush=True)
+    stages = _progress(args.lang, loading=True) if args.command == "report" else None
+    try:
+        portfolio = ledger.load_ledger(
+            args.ledger,
+            trusted=getattr(args, "trusted", False),
+            max_bytes=args.max_ledger_size,
+        )
+    except BaseException:
+        if stages is not None:
+            stages.close()
+        raise
+    return portfolio, stages
 
-    return show
+
+def _progress(lang: str, *, loading: bool = False) -> Stages | None:
+    """A bar of the stages on stderr when it is a terminal (and tqdm is installed), else None.
+
+    With ``loading`` its first step is the ledger's load, shown at once.
+    """
+    from projpush._progress import terminal_stages  # noqa: PLC0415 (only a terminal needs it)
+
+    stages = terminal_stages(sys.stderr, lang)
+    if stages is not None and loading:
+        stages.loading()
+    return stages

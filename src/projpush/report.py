@@ -28,6 +28,7 @@ import attrs
 
 from projpush._convert import plain_date_arg
 from projpush._csvsafe import csv_text
+from projpush._fmt import text_width
 from projpush._gc import no_cycle_collection
 from projpush.errors import PolicyError, UnknownReferenceError, ValidationError
 from projpush.escalation import (
@@ -714,8 +715,7 @@ def _text_lines(report: SupervisionReport, lang: Lang) -> Iterator[str]:
     for title, verdicts in ((t["red"], report.red), (t["yellow"], report.yellow)):
         yield ""
         yield f"{title} ({len(verdicts)})"
-        for v in verdicts:
-            yield f"  {v.project}: " + "; ".join(r.text(lang) for r in v.reasons if r.code)
+        yield from _verdict_lines(verdicts, lang)
     yield ""
     yield t["issues"]
     for (tier, sheet), n in report.open_by_tier_and_sheet().items():
@@ -742,6 +742,46 @@ def _text_lines(report: SupervisionReport, lang: Lang) -> Iterator[str]:
 
         yield ""
         yield from forecast_lines(report.forecast, lang)
+
+
+_WRAP: Final = 100  # the columns of a text report's line, a Chinese character counting two
+# A token: a run of ASCII (a word, a number), a run of spaces, or one other character.
+_TOKEN: Final = re.compile(r"[!-~]+|\s+|.")
+_NO_LINE_START: Final = frozenset("，。、；：）》」』】！？,.;:)!?%")
+
+
+def _verdict_lines(verdicts: Iterable[Verdict], lang: Lang) -> Iterator[str]:
+    """Each project, then its reasons one a line (a lagging month is one), wrapped."""
+    for v in verdicts:
+        yield f"  {v.project}:"
+        for reason in v.reasons:
+            if reason.code:
+                yield from _wrapped(reason.text(lang), "    ")
+
+
+def _wrapped(text: str, indent: str, width: int = _WRAP) -> Iterator[str]:
+    """``text`` in lines of at most ``width`` columns after ``indent``, the next ones indented more.
+
+    Words and numbers are never split; Chinese breaks between characters, and
+    a line never begins with a closing mark (，。）).
+
+    >>> list(_wrapped("截至2020-10连续4个月低于进度要求", "  ", 16))
+    ['  截至2020-10连', '    续4个月低于', '    进度要求']
+    """
+    line, used, room = indent, 0, width - text_width(indent)
+    for token in _TOKEN.findall(text):
+        size = text_width(token)
+        if used and used + size > room and not token.isspace() and token[0] not in _NO_LINE_START:
+            yield line.rstrip()
+            line, used = indent + "  ", 0
+            room = width - text_width(line)
+        if used == 0 and token.isspace() and line.strip():
+            continue
+        if not (used == 0 and token.isspace()):
+            line += token
+            used += size
+    if line.strip():
+        yield line.rstrip()
 
 
 def _reason_words(reason: AccountabilityReason, lang: Lang) -> str:
