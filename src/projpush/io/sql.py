@@ -353,14 +353,14 @@ def _open_sqlalchemy(target: Any, *, create: bool) -> _Connection:
     if dialect is None:
         raise ValidationError.about("target", "a SQLAlchemy engine of SQLite or PostgreSQL", name)
     url = getattr(target, "url", None)
-    if not create and url is not None and hasattr(target, "raw_connection"):
-        # An engine names its database: read it through ADBC, as from its URL (Arrow, no
-        # Python object per row), rather than through its driver's cursor.
+    if url is not None and hasattr(target, "raw_connection"):
+        # An engine names its database: open it through ADBC, as from its URL (Arrow in
+        # bulk both ways, no Python object per row), rather than through its driver.
         if dialect == "sqlite" and url.database not in {None, "", ":memory:"}:
-            return _open_text(url.database, create=False)
+            return _open_text(url.database, create=create)
         if dialect == "postgresql":
             plain = url.set(drivername="postgresql").render_as_string(hide_password=False)
-            return _open_text(plain, create=False)
+            return _open_text(plain, create=create)
     owned = hasattr(target, "raw_connection")  # an Engine: we open a connection of our own
     connection = target.connect() if owned else target
     raw = connection.connection.driver_connection
