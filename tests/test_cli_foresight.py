@@ -193,18 +193,29 @@ class TestReportSection:
         assert (["2020-11"], []) == (data["forecast"]["months"], data["forecast"]["due_soon"])
         assert render(plain, fmt="text") == render(attrs.evolve(more, forecast=None), fmt="text")
 
-    @pytest.mark.parametrize("fmt", ["csv", "html"])
     def test_refused_where_there_is_no_section(
-        self, capsys: pytest.CaptureFixture[str], ledger_file: Path, fmt: str
+        self, capsys: pytest.CaptureFixture[str], ledger_file: Path
     ) -> None:
-        """CSV and HTML have no forecast section: refused before any work, one line."""
-        argv = ("report", str(ledger_file), "--as-of", AS_OF, "--forecast", "--format", fmt)
+        """The CSV tables have no forecast section: refused before any work, one line."""
+        argv = ("report", str(ledger_file), "--as-of", AS_OF, "--forecast", "--format", "csv")
         status, out, err = run(capsys, *argv)
         assert (2, "") == (status, out)
         assert (
-            "projpush: error: --forecast: expected --format text, json or xlsx with --forecast, "
-            f"got '--format {fmt}'\n"
+            "projpush: error: --forecast: expected --format text, json, xlsx or html with "
+            "--forecast, got '--format csv'\n"
         ) == err
+
+    def test_page_section(self) -> None:
+        """The page gets a forecast section after its own, the rest as it was."""
+        portfolio = sample_portfolio()
+        plain = build_report(portfolio, SAMPLE_AS_OF, calendar=CALENDAR_2020)
+        page = render(plain, fmt="html")
+        more = render(with_forecast(plain, portfolio, calendar=CALENDAR_2020), fmt="html")
+        at = more.index('<section id="forecast">')
+        assert page[:at] == more[:at]
+        assert page[at:] == "</body>\n</html>\n"
+        assert "<h2>预测 (32)</h2>" in more
+        assert "须在11月底前完成至少90,641万元，否则亮红灯" in more
 
     def test_workbook_sheet(self, tmp_path: Path) -> None:
         """The workbook gets a forecast sheet, one row a project, lights coloured."""

@@ -179,6 +179,7 @@ def _page(report: SupervisionReport, lang: Lang) -> Iterator[str]:
         for f in report.findings
     ]
     yield from _section("findings", sheets[5], heads["findings"], findings)
+    yield from _forecast(report, lang)
     yield "</body>\n</html>\n"
 
 
@@ -250,6 +251,63 @@ def _lights(report: SupervisionReport, lang: Lang) -> Iterator[str]:
             f"{_light_cell(p.light, lang)}<td>{listed}</td></tr>\n"
         )
     yield "</tbody>\n</table>\n"
+
+
+def _forecast(report: SupervisionReport, lang: Lang) -> Iterator[str]:
+    """The forecast section, when the report carries one (``report.with_forecast``).
+
+    One row a project to watch (not green now, or not green at a month end
+    foreseen): its light now and at each month end under each assumption,
+    and the sentence of its least effort; then the issues due soon.
+    """
+    fc = report.forecast
+    if fc is None:
+        return
+    from projpush._foresight_text import _at_risk, _effort_shown  # noqa: PLC0415
+    from projpush.foresight import Assumption  # noqa: PLC0415
+
+    zh = lang == "zh"
+    title = "预测" if zh else "Forecast"
+    shown = [p for p in fc.projects if _at_risk(p)]
+    yield f'<section id="forecast">\n<h2>{escape(title)} ({len(shown)})</h2>\n'
+    columns = [(m, a) for m in fc.months for a in Assumption]
+    head = [
+        *(("项目代码", "项目名称", "现在") if zh else ("project", "name", "now")),
+        *(f"{m} {a.zh if zh else a.value}" for m, a in columns),
+        "所需努力" if zh else "least effort",
+    ]
+    yield "<table>\n<thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in head)
+    yield "</tr></thead>\n<tbody>\n"
+    for p in shown:
+        effort = _effort_shown(p)
+        cells = "".join(_light_cell(p.outlook(m, a).light, lang) for m, a in columns)
+        said = escape(effort.sentence(lang)) if effort is not None else ""
+        yield (
+            f'<tr><td class="key">{escape(p.project)}</td><td>{escape(p.name)}</td>'
+            f"{_light_cell(p.now.light, lang)}{cells}<td>{said}</td></tr>\n"
+        )
+    yield "</tbody>\n</table>\n"
+    if fc.due_within is not None:
+        due = "即将变色或升级的问题" if zh else "Issues changing sheet or tier"
+        yield f"<h3>{escape(due)} ({len(fc.due_soon)})</h3>\n"
+        rows = [
+            (
+                d.issue,
+                d.project,
+                d.on.isoformat(),
+                str(d.working_days),
+                (d.sheet.zh if zh else d.sheet.value) if d.sheet is not None else f"→ {d.tier}",
+                d.note,
+            )
+            for d in fc.due_soon
+        ]
+        due_head = (
+            ("问题编号", "项目代码", "日期", "工作日", "变化", "说明")
+            if zh
+            else ("issue", "project", "on", "working days", "change", "note")
+        )
+        yield from _table(due_head, rows, numeric=(3,))
+    yield "</section>\n"
 
 
 def _sheet_cell(sheet: str, lang: Lang) -> str:

@@ -294,7 +294,7 @@ def _parser() -> argparse.ArgumentParser:
             "--forecast",
             action="store_true",
             help=(
-                "add a forecast section (text, json, xlsx): the next two month ends,"
+                "add a forecast section (text, json, xlsx, html): the next two month ends,"
                 " the least effort, the issues due within 5 working days"
             ),
         )
@@ -653,8 +653,8 @@ def _write_text(args: argparse.Namespace, out: _Console, text: str) -> None:
 
 def _check_forecast(args: argparse.Namespace) -> None:
     """Refuse ``--forecast`` with a format that has no forecast section, before any work."""
-    if getattr(args, "forecast", False) and args.format in {"csv", "html"}:
-        expected = "--format text, json or xlsx with --forecast"
+    if getattr(args, "forecast", False) and args.format == "csv":
+        expected = "--format text, json, xlsx or html with --forecast"
         raise ValidationError.about("--forecast", expected, f"--format {args.format}")
 
 

@@ -465,7 +465,7 @@ def with_forecast(
     The section holds each project's light at the next ``months`` month
     ends under each assumption, the least effort to stay out of yellow and
     red, and the issues whose sheet or tier changes within ``due_within``
-    working days. The text, JSON and workbook renderings show it after the
+    working days. The text, JSON, workbook and page renderings show it after the
     report's own sections; a report without it renders as before, byte for
     byte.
 
