@@ -571,3 +571,19 @@ class TestSizeLimit:
             load_ledger(path, max_bytes=(on_disk + inflated) // 2)
         assert inflated == info.value.got
         assert sample_portfolio() == load_ledger(path, max_bytes=inflated)
+
+
+class TestHeaderRow:
+    """Which row is the header: titles are skipped, a mistyped one-column header is kept."""
+
+    def test_two_titles(self, tmp_path: Path) -> None:
+        """Two title rows above the header are both skipped."""
+        sheets = {"项目": [["宁波市"], ["2020年重大项目台账"], HEADER, row()]}
+        assert 1 == len(load_xlsx_ledger(book(tmp_path / "a.xlsx", sheets)).projects)
+
+    def test_one_column_sheet_with_a_mistyped_header(self, tmp_path: Path) -> None:
+        """单位名 is no header of the units sheet: said at its cell, not skipped as a title."""
+        sheets = {"项目": [HEADER, row()], "单位": [["单位名"], ["市港航局"], ["市交通局"]]}
+        (where, message), *_ = check_xlsx_ledger(book(tmp_path / "a.xlsx", sheets))
+        assert "单位!A1" == where
+        assert message.startswith("unknown column '单位名'")

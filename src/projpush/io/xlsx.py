@@ -470,23 +470,27 @@ def _header_text(cell: object) -> str:
 def _header_row(table: _Table, records: Sequence[Sequence[Any]]) -> int:
     """The index of the header row: the first filled row not a title above it.
 
-    A title is a row of one filled cell (merged across the table or not) that
-    names no column of the table, with more filled rows below it.
+    The header is the first row of several filled cells, or of one naming a
+    column; the rows above it are titles (one filled cell each, merged
+    across the table or not). A sheet with no such row (one column, its
+    header mistyped) has its first filled row as header, told it is unknown.
     """
     names: dict[str, str] = {}
     for col in table.columns:
         for alias in (col.name, *col.aliases):
             names.setdefault(_norm_header(alias), col.name)
-    filled = [
-        (i, [c for c in row if not (isinstance(c, str) and not c.strip())])
+
+    def known(cell: object) -> bool:
+        return _column_name(table, names, _norm_header(str(cell))) is not None
+
+    rows = [
+        (i, cells)
         for i, row in enumerate(records)
+        if (cells := [c for c in row if not (isinstance(c, str) and not c.strip())])
     ]
-    rows = [(i, cells) for i, cells in filled if cells]
-    for n, (i, cells) in enumerate(rows):
-        last = n == len(rows) - 1
-        title = len(cells) == 1 and _column_name(table, names, _norm_header(str(cells[0]))) is None
-        if last or not title:
-            return i
+    header = next((n for n, (_, cells) in enumerate(rows) if len(cells) > 1 or known(cells[0])), 0)
+    if rows:
+        return rows[header][0]  # the rows above it are titles: one cell naming no column
     return len(records)
 
 
