@@ -64,6 +64,8 @@ from projpush._convert import (
     FrozenMap,
     LabelledEnum,
     ValueEnum,
+    instance_arg,
+    instances_arg,
     label,
     normalise_text,
     plain_date_arg,
@@ -1719,6 +1721,7 @@ def growth_to(project: Project, month: Month) -> Growth:
     >>> g.done, g.base, g.rate, g.plan_rate
     (Decimal('210'), Decimal('200'), Fraction(1, 20), Fraction(1, 10))
     """
+    instance_arg(project, Project, "project")
     year, through = month.year, month.month
     unreported = tuple(
         m
@@ -1758,7 +1761,11 @@ def average_growth(
     Fraction(3, 40)
     """
     chosen = _to_stages(stages)
-    items = projects.projects if isinstance(projects, Portfolio) else tuple(projects)
+    items = (
+        projects.projects
+        if isinstance(projects, Portfolio)
+        else instances_arg(projects, Project, "projects")
+    )
     done = base = _ZERO
     for p in items:
         if p.stage_at(month.last_day) not in chosen:
@@ -2153,6 +2160,8 @@ def judge(
     >>> v.light is None, v.reasons[0].text("en")
     (True, 'not judged: the project is completed, outside the stages judged (under_construction)')
     """
+    if type(project) is not Project:  # one test per project of a province: inline
+        instance_arg(project, Project, "project")
     chosen = _default(policy)
     return chosen.judge(project, _effective(as_of, year))
 
@@ -2392,7 +2401,7 @@ class LightCounts:
         >>> LightCounts.of([Light.RED, None, Light.RED, Light.GREEN])
         LightCounts(green=1, yellow=0, red=2, not_judged=1)
         """
-        tally = Counter(lights)
+        tally = Counter(instances_arg(lights, object, "lights"))
         return cls(tally[Light.GREEN], tally[Light.YELLOW], tally[Light.RED], tally[None])
 
     @property
@@ -2540,6 +2549,7 @@ def judge_portfolio(
     >>> r.counts, [v.project for v in r.yellow]
     (LightCounts(green=1, yellow=1, red=0, not_judged=0), ['B'])
     """
+    instance_arg(portfolio, Portfolio, "portfolio")
     chosen = _default(policy)
     day = _effective(as_of, year)
     judge_one = _lenient(chosen) if lenient else chosen.judge

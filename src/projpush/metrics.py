@@ -196,6 +196,8 @@ class Ratio:
     @classmethod
     def of(cls, value: Fraction) -> Ratio:
         """A ratio holding an exact fraction, such as a time-schedule progress."""
+        if not isinstance(value, Fraction | int) or isinstance(value, bool):
+            raise ValidationError.about("value", "an exact Fraction", value)
         return cls(Fraction(value.numerator), Fraction(value.denominator))
 
     @classmethod
@@ -205,7 +207,7 @@ class Ratio:
         >>> Ratio.pooled([Ratio(1, 2), Ratio(3, 4)]).value
         Fraction(2, 3)
         """
-        items = list(ratios)
+        items = instances_arg(ratios, Ratio, "ratios")
         return cls(
             sum((exact(r.numerator) for r in items), Fraction(0)),
             sum((exact(r.denominator) for r in items), Fraction(0)),
@@ -754,7 +756,7 @@ def light_figures(verdicts: Iterable[object]) -> LightFigures:
     >>> figs.counts, figs.share_green.percent(0)
     ((('green', 55), ('yellow', 8), ('red', 3)), '83 %')
     """
-    items = list(verdicts)
+    items = list(instances_arg(verdicts, object, "verdicts"))
     # Count equal lights first (in C) and name each distinct one once; equal values keep
     # their first appearance, so the order of unusual names is the item order. Anything
     # odd (unhashable items, a bad one) goes item by item, which raises on the first bad.
@@ -1704,7 +1706,10 @@ def rank(
     direction = to_enum(Better, better, "better")
     scored: list[tuple[Fraction, str, Ratio | Points | Decimal | int]] = []
     unranked: list[RankedRow] = []
-    for key, value in items:
+    for i, item in enumerate(instances_arg(items, tuple, "items")):
+        if len(item) != 2:
+            raise ValidationError.about(f"items[{i}]", "a (key, figure) pair", item)
+        key, value = item
         exact_value = _rank_value(value)
         if isinstance(exact_value, NotApplicable):
             unranked.append(RankedRow(None, key, value))
@@ -1752,7 +1757,7 @@ def rank_groups(
         get = _GROUP_FIGURES[figure]
     except (KeyError, TypeError):  # TypeError: an unhashable figure, such as a list
         raise ValidationError.about("figure", f"one of {sorted(_GROUP_FIGURES)}", figure) from None
-    items = list(groups)
+    items = list(instances_arg(groups, GroupFigures, "groups"))
     group = items[0].dimension.value if items else ""
     return rank(((g.key, get(g)) for g in items), better=better, figure=figure, group=group)
 
@@ -1972,7 +1977,14 @@ def tier_words(tiers: Iterable[Tier], lang: Lang) -> dict[str, str]:
     >>> tier_words(EscalationPolicy.ningbo().ladder.tiers, "en")["city_leader"]
     'city leader'
     """
-    return {t.name: t.owner if lang == "zh" else t.name.replace("_", " ") for t in tiers}
+    from projpush.escalation import Tier  # noqa: PLC0415 (figures need no ladder)
+
+    if lang not in ("zh", "en"):  # a tuple: an unhashable lang is refused, not a TypeError
+        raise ValidationError.about("lang", "'zh' or 'en'", lang)
+    return {
+        t.name: t.owner if lang == "zh" else t.name.replace("_", " ")
+        for t in instances_arg(tiers, Tier, "tiers")
+    }
 
 
 @functools.cache

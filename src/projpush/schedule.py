@@ -25,7 +25,7 @@ from dateutil import rrule
 from dateutil.relativedelta import relativedelta
 
 from projpush import _chinacal
-from projpush._convert import ValueEnum, date_arg, whole_arg
+from projpush._convert import ValueEnum, date_arg, plain_date_arg, whole_arg
 from projpush.errors import CalendarCoverageError, PolicyError, ValidationError
 from projpush.model import Milestone, Month, Project
 
@@ -141,7 +141,12 @@ class Quarter:
 
     @classmethod
     def of(cls, day: dt.date) -> Quarter:
-        """The quarter a date falls in."""
+        """The quarter a date falls in.
+
+        Raises:
+            ValidationError: ``day`` is not a date.
+        """
+        day = date_arg(day, "day")
         return cls(day.year, (day.month - 1) // 3 + 1)
 
     @property
@@ -188,8 +193,12 @@ class Year:
 
     @classmethod
     def of(cls, day: dt.date) -> Year:
-        """The year a date falls in."""
-        return cls(day.year)
+        """The year a date falls in.
+
+        Raises:
+            ValidationError: ``day`` is not a date.
+        """
+        return cls(date_arg(day, "day").year)
 
     @property
     def first_day(self) -> dt.date:
@@ -697,6 +706,12 @@ def resolve_calendar(calendar: WorkingCalendar | None) -> WorkingCalendar:
 def _check_fallback_years(
     instance: FallbackCalendar, _attribute: attrs.Attribute[Any], _value: Any
 ) -> None:
+    for field in ("primary", "fallback"):
+        given = getattr(instance, field)
+        if not isinstance(getattr(given, "years", None), range) or not callable(
+            getattr(given, "is_working_day", None)
+        ):
+            raise ValidationError.about(field, "a WorkingCalendar", given)
     primary, fallback = instance.primary.years, instance.fallback.years
     if primary.start < fallback.start or primary.stop > fallback.stop:
         inner = f"{primary.start}–{primary.stop - 1}"
@@ -1176,6 +1191,8 @@ class Emergency:
     notice_weekday: int = attrs.field(default=0, validator=_check_weekday)
 
     def __attrs_post_init__(self) -> None:
+        plain_date_arg(self.first, "first")
+        plain_date_arg(self.last, "last")
         if self.last < self.first:
             msg = f"emergency: last day {self.last} is before first day {self.first}"
             raise ValidationError(msg, field="last", expected=f">= {self.first}", got=self.last)
