@@ -362,6 +362,38 @@ class TestMinimalEffort:
                 assert less.light >= effort.light
 
 
+class TestNodeEffortProperty:
+    """Finishing the node tasks by the dates stated keeps the project out of the light."""
+
+    @given(
+        year_projects(construction=True),
+        st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2020, 11, 29)),
+        st.integers(0, 30).map(Fraction),
+    )
+    def test_dates_stated_are_enough(self, p: Project, as_of: dt.date, slack: Fraction) -> None:
+        """Each task done on its last day: the light at the month end is below the one avoided."""
+        policy = NodePolicy(slack_points=slack)
+        month = last_complete_month(as_of) + 1
+        for effort in minimal_effort(p, as_of, policy):
+            if not effort.possible:
+                continue
+            by = dict(effort.milestones)
+            later = as_of + dt.timedelta(days=1)
+            done = tuple(
+                attrs.evolve(
+                    m,
+                    done=max(by[m.name], m.start or later, later),
+                    percent=None if m.percent is None else Decimal(100),
+                )
+                if m.name in by
+                else m
+                for m in p.milestones
+            )
+            light = policy.judge(attrs.evolve(p, milestones=done), month.last_day).light
+            assert light is not None
+            assert light < effort.light
+
+
 def sample_issue() -> Issue:
     q = Issue.collect(
         "Q-1", "P-1", category="land", title="林地调规", on=dt.date(2020, 9, 28), by="驻企服务员"
