@@ -79,11 +79,8 @@ LIMIT: Final = 2.0  # seconds a call may take: a hang is a failure, not a wait
 
 # Callables that still let a bare built-in error out (what escapes, for one junk value).
 KNOWN: Final[dict[str, str]] = {
-    "projpush.model.ProjectCode": "ValueError (a message with an int of 5,000 digits)",
-    "projpush.lights.LagPolicy": "ValueError (a message with an int of 5,000 digits)",
     "projpush.lights.LightMap": "AttributeError, TypeError",
     "projpush.lights.Reason": "TypeError: unhashable",
-    "projpush.io.to_json": "ValueError (an int of 5,000 digits)",
     "projpush.ledger.check_ledger": "TypeError (a path that is None)",
     "projpush.ledger.load_ledger": "TypeError (a path that is None)",
     "projpush.report.build_report": "AttributeError",

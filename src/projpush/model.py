@@ -67,6 +67,7 @@ from projpush.errors import (
     InvalidTransition,
     UnknownReferenceError,
     ValidationError,
+    shown,
 )
 
 if TYPE_CHECKING:
@@ -698,7 +699,7 @@ class ProjectCode:
 
     def __attrs_post_init__(self) -> None:
         parts = (self.year, self.division, self.sector, self.type, self.serial)
-        text = "-".join(str(part) for part in parts)
+        text = "-".join(part if isinstance(part, str) else shown(part) for part in parts)
         for (part, width), value in zip(_CODE_PARTS, parts, strict=True):
             _check_code_part(part, width, value, text)
 
@@ -734,7 +735,7 @@ def _check_code_part(part: str, width: int, value: object, text: str, field: str
         or len(value) != width
         or not (value.isascii() and value.isdigit())
     ):
-        msg = f"{field}: {part} part must be {width} digits, got {value!r} in {text!r}"
+        msg = f"{field}: {part} part must be {width} digits, got {shown(value)} in {text!r}"
         raise ValidationError(msg, field=f"{field}.{part}", expected=f"{width} digits", got=value)
     if part == "year" and not 1990 <= int(value) <= 2200:
         msg = f"{field}: year part must be from 1990 to 2200, got {value!r} in {text!r}"
@@ -1005,6 +1006,11 @@ class Project:
                 f"({previous.kind.value} on {previous.on}) leads to {expected!r}"
             )
             raise ValidationError(msg, field="stage", expected=expected, got=self.stage.value)
+
+    def _repr_html_(self) -> str:
+        from projpush._html import project_html  # noqa: PLC0415 (notebooks only)
+
+        return project_html(self)
 
     @property
     def key(self) -> str:
@@ -1649,6 +1655,11 @@ class Issue:
         object.__setattr__(extended, "events", (*self.events, *added))
         object.__setattr__(extended, "status", status)
         return extended
+
+    def _repr_html_(self) -> str:
+        from projpush._html import issue_html  # noqa: PLC0415 (notebooks only)
+
+        return issue_html(self)
 
     @property
     def raised_on(self) -> dt.date:

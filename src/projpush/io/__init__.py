@@ -120,8 +120,15 @@ def to_json(obj: object, *, indent: int | None = None) -> str:
     return json.dumps(to_dict(obj), ensure_ascii=False, indent=indent)
 
 
-def _encode(value: object, path: str) -> Any:  # noqa: PLR0911 (one return per JSON kind)
-    if value is None or isinstance(value, bool | int | str):
+_INT_BITS: Final = 13_280  # 4,000 decimal digits: below the 4,300 Python prints
+
+
+def _encode(value: object, path: str) -> Any:  # noqa: C901, PLR0911 (one return per JSON kind)
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, int):
+        if value.bit_length() > _INT_BITS:  # json could not write it (over 4,300 digits)
+            raise LedgerError.about(path, "a whole number of at most 4,000 digits", value)
         return value
     if isinstance(value, Decimal):
         return str(value)
