@@ -130,13 +130,14 @@ class TestDDL:
             '"total_investment" TEXT NOT NULL CHECK (typeof("total_investment") = \'text\'' in text
         )
         assert '"on" TEXT NOT NULL CHECK (date("on") IS "on")' in text
-        assert '"stage" TEXT NOT NULL CHECK ("stage" IN (\'planned\'' in text
+        assert '"stage" TEXT NOT NULL CHECK ("stage" = \'planned\' OR "stage" = ' in text
 
     def test_postgresql_ddl_states_the_types(self):
         text = ddl("postgresql")
         assert '"total_investment" NUMERIC(38, 12) NOT NULL' in text
         assert '"on" DATE NOT NULL' in text
         assert '"required" BOOLEAN NOT NULL' in text
+        assert "\"stage\" TEXT NOT NULL CHECK (\"stage\" IN ('planned', 'reserved'" in text
         assert 'FOREIGN KEY ("issue") REFERENCES "issues" ("id")' in text
 
     def test_postgresql_ddl_runs(self, pg_url):
