@@ -562,6 +562,26 @@ def bad_option_cases() -> list[tuple[tuple[str, ...], str]]:
          ("COMMAND: expected one of 'report', 'demo', 'tables', 'convert', 'schema', 'check', "
          "'template', 'forecast', 'compare', got 'reprot'")),
     ]  # fmt: skip
+    for command in ("forecast", "compare"):
+        head = (command, "L.json")
+        two = ("--policy", "default", "--policy", "dalian") if command == "compare" else ()
+        argv = (*head, *AS_OF, *two)
+        cases += [((*head, "--as-of", d), f"--as-of: {DATE.format(d)}") for d in BAD_DATES]
+        cases += [
+            ((*argv, "--max-ledger-size", "8GB"), f"--max-ledger-size: {SIZE.format('8GB')}"),
+            ((*argv, "--format", "xlsx"), "--format: expected 'text', 'json' or 'csv', got 'xlsx'"),
+            ((*argv, "--lang", "fr"), "--lang: expected 'zh' or 'en', got 'fr'"),
+            ((*head, *AS_OF, "--policy", "atlantis"),
+             f"--policy: expected {POLICIES}, got 'atlantis'"),
+        ]  # fmt: skip
+    cases += [
+        (("forecast", "L.json", *AS_OF, "--months", "13"),
+         "--months: expected a whole number from 1 to 12, got '13'"),
+        (("forecast", "L.json", *AS_OF, "--months", "２"),
+         "--months: expected a whole number from 1 to 12, got '２'"),
+        (("forecast", "L.json", *AS_OF, "--due-within", "251"),
+         "--due-within: expected a whole number from 0 to 250, got '251'"),
+    ]  # fmt: skip
     for command in LEDGER_COMMANDS:
         cases.append(((command, "", *base[command][2:]), "LEDGER: expected a path, got ''"))
     cases += [
