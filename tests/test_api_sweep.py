@@ -81,8 +81,6 @@ LIMIT: Final = 2.0  # seconds a call may take: a hang is a failure, not a wait
 KNOWN: Final[dict[str, str]] = {
     "projpush.lights.LightMap": "AttributeError, TypeError",
     "projpush.lights.Reason": "TypeError: unhashable",
-    "projpush.ledger.check_ledger": "TypeError (a path that is None)",
-    "projpush.ledger.load_ledger": "TypeError (a path that is None)",
     "projpush.report.build_report": "AttributeError",
     "projpush.report.render": "AttributeError",
     "projpush.report.render_tables": "AttributeError",

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from projpush import io
-from projpush._paths import check_ledger_path
+from projpush._paths import check_ledger_path, path_arg
 from projpush.errors import LedgerError, LedgerTooLargeError, ProjpushError, ValidationError
 from projpush.model import (
     Finding,
@@ -72,7 +72,7 @@ def _ledger_path(path: str | os.PathLike[str]) -> Path:
     mistake would otherwise be read as JSON and fail on its first byte, with
     a message about JSON syntax rather than about the path.
     """
-    target = Path(path)
+    target = path_arg(path)  # None or bytes: a ValidationError, not a TypeError from Path
     if not target.exists():
         msg = f"path: no ledger at {str(target)!r} (expected a JSON file, a workbook or a folder)"
         raise LedgerError(msg, field="path", expected="an existing path", got=str(target))
@@ -229,6 +229,8 @@ def _is_workbook(path: Path) -> bool:
 
 def _is_database(path: str | os.PathLike[str]) -> bool:
     """True for a database URL or a SQLite file name; decided without importing the sql extra."""
+    if not isinstance(path, str | os.PathLike):
+        return False  # no path at all: _ledger_path says so
     text = os.fspath(path)
     return "://" in text or Path(text).suffix.lower() in {".sqlite", ".sqlite3", ".db"}
 
