@@ -47,6 +47,7 @@ MODULES: Final = (
     "projpush.csvledger",
     "projpush.report",
     "projpush.synth",
+    "projpush.foresight",
 )
 JUNK: Final = (
     None,

@@ -205,11 +205,11 @@ def _to_figures(value: object) -> FrozenMap[str, Figure]:
 
 
 def _to_months(value: Iterable[Month]) -> tuple[Month, ...]:
-    return tuple(value)
+    return value if type(value) is tuple else instances_arg(value, Month, "months")
 
 
 def _to_names(value: Iterable[str]) -> tuple[str, ...]:
-    return tuple(value)
+    return value if type(value) is tuple else instances_arg(value, str, "milestones")
 
 
 @attrs.frozen
@@ -244,6 +244,10 @@ class Reason:
     templates: tuple[str, str] | None = None
 
     def __attrs_post_init__(self) -> None:
+        for name in ("rule", "code"):
+            if not isinstance(getattr(self, name), str):
+                expected = "a text (the rule family, the reason code)"
+                raise ValidationError.about(name, expected, getattr(self, name))
         # Refused here, not when rendered: a verdict must always be able to say why.
         if self.templates is None and (self.rule, self.code) not in _RENDER:
             raise ValidationError.about(
