@@ -47,7 +47,6 @@ MODULES: Final = (
     "projpush.csvledger",
     "projpush.report",
     "projpush.synth",
-    "projpush.foresight",
 )
 JUNK: Final = (
     None,
@@ -81,7 +80,6 @@ LIMIT: Final = 2.0  # seconds a call may take: a hang is a failure, not a wait
 # Callables that still let a bare built-in error out (what escapes, for one junk value).
 KNOWN: Final[dict[str, str]] = {
     "projpush.lights.LightMap": "AttributeError, TypeError",
-    "projpush.lights.Reason": "TypeError: unhashable",
     "projpush.report.build_report": "AttributeError",
     "projpush.report.render": "AttributeError",
     "projpush.report.render_tables": "AttributeError",
