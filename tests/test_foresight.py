@@ -72,6 +72,45 @@ def lagging(september: str = "600", october: str = "500") -> Project:
 NOV_15 = dt.date(2020, 11, 15)
 
 
+class TestArguments:
+    """Junk where a project, a portfolio or a rule set belongs is refused, naming it."""
+
+    @pytest.mark.parametrize(
+        "call",
+        [
+            lambda: run_rate(None, NOV_15),  # type: ignore[arg-type]
+            lambda: forecast_project("NB-7", NOV_15),  # type: ignore[arg-type]
+            lambda: minimal_effort({}, NOV_15),  # type: ignore[arg-type]
+            lambda: scenario(1.5, NOV_15, Month(2020, 12), Assumption.PLAN),  # type: ignore[arg-type]
+        ],
+    )
+    def test_project(self, call: object) -> None:
+        """A project is a Project."""
+        with pytest.raises(ValidationError, match="project: expected a Project"):
+            call()  # type: ignore[operator]
+
+    @pytest.mark.parametrize(
+        "call",
+        [
+            lambda: forecast([], NOV_15),  # type: ignore[arg-type]
+            lambda: sensitivity(None, NOV_15, LagPolicy.ningbo(), "tolerance"),  # type: ignore[arg-type]
+            lambda: issue_sensitivity((), NOV_15, EscalationPolicy.ningbo(), "renewed_days"),  # type: ignore[arg-type]
+            lambda: compare("x", NOV_15, policy_set("default"), policy_set("dalian")),  # type: ignore[arg-type]
+        ],
+    )
+    def test_portfolio(self, call: object) -> None:
+        """A portfolio is a Portfolio."""
+        with pytest.raises(ValidationError, match="portfolio: expected a Portfolio"):
+            call()  # type: ignore[operator]
+
+    def test_rule_sets(self) -> None:
+        """Each side of a comparison is a rule set."""
+        with pytest.raises(
+            PolicyError, match=r"b: expected a rule set \(name, lights, escalation\)"
+        ):
+            compare(sample_portfolio(), NOV_15, policy_set("default"), LagPolicy.ningbo())  # type: ignore[arg-type]
+
+
 class TestRunRate:
     """The run-rate: the last three months' average, rounded down to a unit."""
 

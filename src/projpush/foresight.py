@@ -152,6 +152,31 @@ class Assumption(LabelledEnum):
 label(Assumption, {"plan": "按计划完成", "run_rate": "按近期进度", "nothing": "零完成"})
 
 
+def _project_arg(project: object) -> None:
+    """Refuse anything but a :class:`~projpush.model.Project`, naming what came."""
+    if not isinstance(project, Project):
+        raise ValidationError.about("project", "a Project", project)
+
+
+def _portfolio_arg(portfolio: object) -> None:
+    """Refuse anything but a :class:`~projpush.model.Portfolio`, naming what came."""
+    if not isinstance(portfolio, Portfolio):
+        raise ValidationError.about("portfolio", "a Portfolio", portfolio)
+
+
+def _rules_arg(field: str, rules: object) -> None:
+    """Refuse a rule set without a name, a light policy and an escalation policy."""
+    lights = getattr(rules, "lights", None)
+    escalation = getattr(rules, "escalation", None)
+    if (
+        not isinstance(getattr(rules, "name", None), str)
+        or not isinstance(lights, LightPolicy)
+        or not isinstance(escalation, EscalationPolicy)
+    ):
+        expected = "a rule set (name, lights, escalation) such as a report's PolicySet"
+        raise PolicyError.about(field, expected, rules)
+
+
 def run_rate(project: Project, as_of: dt.date) -> Decimal:
     """The project's current run-rate: its average monthly completed amount lately.
 
@@ -170,6 +195,7 @@ def run_rate(project: Project, as_of: dt.date) -> Decimal:
     (Decimal('83.3333'), Decimal('50'))
     """
     plain_date_arg(as_of, "as_of")
+    _project_arg(project)
     last = last_complete_month(as_of)
     months = [last - i for i in range(_RUN_RATE_MONTHS)]
     total = sum((project.monthly_done.get(m, _ZERO) for m in months), _ZERO)
@@ -202,6 +228,7 @@ def scenario(
             :class:`Assumption`.
     """
     plain_date_arg(as_of, "as_of")
+    _project_arg(project)
     last = last_complete_month(as_of)
     if not isinstance(until, Month) or until <= last:
         raise ValidationError.about("until", f"a Month after {last}", str(until))
@@ -387,6 +414,7 @@ def forecast_project(
      ('2020-12', 'run_rate', 'red'), ('2020-12', 'nothing', 'red')]
     """
     plain_date_arg(as_of, "as_of")
+    _project_arg(project)
     n = _months_arg(months)
     chosen = _default(policy)
     last = last_complete_month(as_of)
@@ -449,6 +477,7 @@ def forecast(
         PolicyError: ``policy`` is not a :class:`~projpush.lights.LightPolicy`.
     """
     plain_date_arg(as_of, "as_of")
+    _portfolio_arg(portfolio)
     n = _months_arg(months)
     chosen = _default(policy)
     projects = tuple(forecast_project(p, as_of, chosen, months=n) for p in portfolio.projects)
@@ -704,6 +733,7 @@ def minimal_effort(
         PolicyError: ``policy`` is not a :class:`~projpush.lights.LightPolicy`.
     """
     plain_date_arg(as_of, "as_of")
+    _project_arg(project)
     chosen = _default(policy)
     month = last_complete_month(as_of) + 1
     return (
@@ -1041,6 +1071,9 @@ def compare(
         CalendarCoverageError: as :func:`~projpush.escalation.advance`.
     """
     plain_date_arg(as_of, "as_of")
+    _portfolio_arg(portfolio)
+    _rules_arg("a", a)
+    _rules_arg("b", b)
     cal = resolve_calendar(calendar)
     la, lb = _default(a.lights), _default(b.lights)
     va = [_judge(la, p, as_of) for p in portfolio.projects]
@@ -1197,6 +1230,7 @@ def sensitivity(
      ('+1', '4', 0), ('+2', '5', 5)]
     """
     plain_date_arg(as_of, "as_of")
+    _portfolio_arg(portfolio)
     chosen = _default(policy)
     inner, name, path = _target(chosen, parameter)
     known = next((v for k, v in _STEPS.items() if isinstance(inner, k)), {})
@@ -1311,6 +1345,7 @@ def issue_sensitivity(
     [('+1', '4', 3)]
     """
     plain_date_arg(as_of, "as_of")
+    _portfolio_arg(portfolio)
     if not isinstance(policy, EscalationPolicy):
         raise PolicyError.about("policy", "an EscalationPolicy", policy)
     tiers = [f"limit.{t.name}" for t in policy.ladder.tiers]
