@@ -47,6 +47,7 @@ MODULES: Final = (
     "projpush.csvledger",
     "projpush.report",
     "projpush.synth",
+    "projpush.foresight",
 )
 JUNK: Final = (
     None,
@@ -84,7 +85,6 @@ KNOWN: Final[dict[str, str]] = {
     "projpush.report.render": "AttributeError",
     "projpush.report.render_tables": "AttributeError",
     "projpush.report.render_xlsx": "AttributeError",
-    "projpush.report.with_forecast": "AttributeError",
 }
 
 

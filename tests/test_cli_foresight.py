@@ -13,6 +13,7 @@ import pytest
 from projpush import io
 from projpush._foresight_text import build_forecast, render_forecast
 from projpush.cli import main
+from projpush.errors import ValidationError
 from projpush.report import build_report, policy_set, render, render_xlsx, with_forecast
 from projpush.synth import CALENDAR_2020, SAMPLE_AS_OF, sample_portfolio
 
@@ -192,6 +193,15 @@ class TestReportSection:
         data = json.loads(render(more, fmt="json"))
         assert (["2020-11"], []) == (data["forecast"]["months"], data["forecast"]["due_soon"])
         assert render(plain, fmt="text") == render(attrs.evolve(more, forecast=None), fmt="text")
+
+    def test_with_forecast_arguments(self) -> None:
+        """A report and a portfolio, each named when it is something else."""
+        portfolio = sample_portfolio()
+        plain = build_report(portfolio, SAMPLE_AS_OF, calendar=CALENDAR_2020)
+        with pytest.raises(ValidationError, match="report: expected a SupervisionReport"):
+            with_forecast("report", portfolio)  # type: ignore[arg-type]
+        with pytest.raises(ValidationError, match="portfolio: expected a Portfolio"):
+            with_forecast(plain, [])  # type: ignore[arg-type]
 
     def test_refused_where_there_is_no_section(
         self, capsys: pytest.CaptureFixture[str], ledger_file: Path

@@ -470,11 +470,17 @@ def with_forecast(
     byte.
 
     Raises:
-        ValidationError: ``months`` is not from 1 to 12, or ``due_within``
-            not a whole number of working days from 0.
+        ValidationError: ``report`` is not a :class:`SupervisionReport`,
+            ``portfolio`` not a Portfolio, ``months`` not from 1 to 12, or
+            ``due_within`` not a whole number of working days from 0.
         CalendarCoverageError: as :func:`build_report`.
     """
     from projpush._foresight_text import build_forecast  # noqa: PLC0415
+
+    if not isinstance(report, SupervisionReport):
+        raise ValidationError.about("report", "a SupervisionReport", report)
+    if not isinstance(portfolio, Portfolio):
+        raise ValidationError.about("portfolio", "a Portfolio", portfolio)
 
     fc = build_forecast(
         portfolio,
