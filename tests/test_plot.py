@@ -75,6 +75,39 @@ class TestFigure:
         assert "NB-1" == ax.get_yticklabels()[0].get_text()
         assert "01" == ax.get_xticklabels()[0].get_text()
 
+    def test_fallback_is_said(self, monkeypatch, caplog):
+        """Falling back to English labels is logged on the projpush logger, naming the fix."""
+        monkeypatch.setattr(plot, "_cjk_font", lambda: None)
+        with caplog.at_level("WARNING", logger="projpush"):
+            plot.light_map_figure(LIGHT_MAP)
+        assert "no Chinese font found" in caplog.text
+        assert "use_cjk_font" in caplog.text
+        caplog.clear()
+        with caplog.at_level("WARNING", logger="projpush"):
+            plot.light_map_figure(LIGHT_MAP, "en")  # English asks for no Chinese font
+        assert "" == caplog.text
+
+    def test_shows_itself_in_a_notebook(self):
+        """The figure is its own PNG for Jupyter, without pyplot or %matplotlib inline."""
+        png = plot.light_map_figure(LIGHT_MAP, "en")._repr_png_()
+        assert png.startswith(b"\x89PNG")
+
+    def test_use_cjk_font(self, monkeypatch):
+        """A font file or an installed font's name is used first; a missing one is refused."""
+        from matplotlib import font_manager  # noqa: PLC0415
+
+        monkeypatch.setattr(plot, "_CHOSEN", [])
+        path = font_manager.findfont("DejaVu Sans")
+        assert "DejaVu Sans" == plot.use_cjk_font(path)
+        assert "DejaVu Sans" == plot._cjk_font()
+        assert "DejaVu Sans" == plot.use_cjk_font("DejaVu Sans")
+        with pytest.raises(ValidationError) as info:
+            plot.use_cjk_font("No Such Font")
+        assert "font: expected the name of a font installed, got 'No Such Font'" == str(info.value)
+        with pytest.raises(ValidationError) as info:
+            plot.use_cjk_font("/nowhere/font.ttf")
+        assert "expected a font file (.ttf, .otf, .ttc)" in str(info.value)
+
     def test_chinese_with_font_uses_names(self, monkeypatch):
         """With a CJK font, rows are project names and months read 1月…12月."""
         monkeypatch.setattr(plot, "_cjk_font", lambda: "DejaVu Sans")

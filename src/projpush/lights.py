@@ -2254,6 +2254,11 @@ class LightMap:
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "_row", {p.key: i for i, p in enumerate(self.projects)})
 
+    def _repr_html_(self) -> str:
+        from projpush._html import light_map_html  # noqa: PLC0415 (notebooks only)
+
+        return light_map_html(self)
+
     def to_records(self) -> list[LightMapRecord]:
         """One flat dict a project-month (key, name, month, light)."""
         from projpush.frames import light_map_records  # noqa: PLC0415
@@ -2458,6 +2463,19 @@ class Rollup:
     policy: str
     verdicts: tuple[Verdict, ...]
     portfolio: Portfolio = attrs.field(eq=False, repr=False)
+
+    def __repr__(self) -> str:
+        """One line: the date, the policy and the counts, not every verdict."""
+        c = self.counts
+        return (
+            f"<Rollup {self.as_of.isoformat()} {self.policy}: {len(self.verdicts)} projects, "
+            f"{c.green} green, {c.yellow} yellow, {c.red} red>"
+        )
+
+    def _repr_html_(self) -> str:
+        from projpush._html import rollup_html  # noqa: PLC0415 (notebooks only)
+
+        return rollup_html(self)
 
     def to_records(self, lang: str = "zh") -> list[VerdictRecord]:
         """One flat dict a verdict, ready for ``pandas.DataFrame``."""

@@ -1007,6 +1007,11 @@ class Project:
             )
             raise ValidationError(msg, field="stage", expected=expected, got=self.stage.value)
 
+    def _repr_html_(self) -> str:
+        from projpush._html import project_html  # noqa: PLC0415 (notebooks only)
+
+        return project_html(self)
+
     @property
     def key(self) -> str:
         """The national code as text, or the local id when there is no code."""
@@ -1650,6 +1655,11 @@ class Issue:
         object.__setattr__(extended, "events", (*self.events, *added))
         object.__setattr__(extended, "status", status)
         return extended
+
+    def _repr_html_(self) -> str:
+        from projpush._html import issue_html  # noqa: PLC0415 (notebooks only)
+
+        return issue_html(self)
 
     @property
     def raised_on(self) -> dt.date:

@@ -8,13 +8,20 @@ comes from :func:`projpush.lights.light_map`; a sensitivity table's bar chart fr
 Chinese labels need a CJK font. The first font of :data:`CJK_FONTS` that
 matplotlib can find is used; when none is installed, the picture falls back
 to ASCII labels (project keys, ``2020-01`` months, English legend) rather
-than draw empty boxes, and matplotlib's missing-glyph warnings are
-suppressed while saving.
+than draw empty boxes, and says so on the ``projpush`` logger (a warning).
+:func:`use_cjk_font` names a font to use (one installed, or a font file), or
+looks for one again past a stale font cache. matplotlib's missing-glyph
+warnings are suppressed while saving.
+
+The figures are made without pyplot, and show themselves in Jupyter (a PNG,
+``_repr_png_``) without ``%matplotlib inline``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
+import logging
 import warnings
 from io import BytesIO
 from pathlib import Path
@@ -41,6 +48,7 @@ __all__ = [
     "save_light_map",
     "save_sensitivity",
     "sensitivity_figure",
+    "use_cjk_font",
 ]
 
 CJK_FONTS: Final = (
@@ -78,12 +86,88 @@ def _matplotlib() -> Any:
     return require("matplotlib", extra="plot", user="projpush.plot")
 
 
+_LOG: Final = logging.getLogger("projpush")
+_CHOSEN: list[str] = []  # the font use_cjk_font named, tried before CJK_FONTS
+
+
 def _cjk_font() -> str | None:
-    """The first font of :data:`CJK_FONTS` matplotlib knows, or None."""
+    """The font :func:`use_cjk_font` named, else the first of :data:`CJK_FONTS` known, or None."""
     from matplotlib import font_manager  # noqa: PLC0415
 
     available = {f.name for f in font_manager.fontManager.ttflist}
-    return next((name for name in CJK_FONTS if name in available), None)
+    return next((name for name in (*_CHOSEN, *CJK_FONTS) if name in available), None)
+
+
+def _chinese_font(lang: str) -> str | None:
+    """The font for ``lang``'s labels: None for English, and for Chinese without a font (logged)."""
+    if lang != "zh":
+        return None
+    font = _cjk_font()
+    if font is None:
+        msg = (
+            "no Chinese font found (tried " + ", ".join((*_CHOSEN, *CJK_FONTS)) + "): the "
+            "picture is labelled in English; install one (Debian: fonts-noto-cjk) or name "
+            "one with projpush.plot.use_cjk_font(...)"
+        )
+        _LOG.warning(msg)
+    return font
+
+
+def use_cjk_font(font: str | os.PathLike[str] | None = None) -> str:
+    """Use ``font`` for Chinese labels: a font installed, by name, or a font file, by path.
+
+    Without ``font``, matplotlib's font list is built again from the fonts
+    installed (a font installed after its cache was written is then found)
+    and the first of :data:`CJK_FONTS` is used.
+
+    Returns:
+        The name of the font the pictures now use.
+
+    Raises:
+        ValidationError: no font of that name, no such font file, or (without
+            ``font``) still no Chinese font installed.
+        ImportError: matplotlib is not installed (``projpush[plot]``).
+    """
+    _matplotlib()
+    from matplotlib import font_manager  # noqa: PLC0415
+
+    if font is None:
+        # matplotlib's own rebuild of its font list, past a cache older than the fonts
+        rebuild = getattr(font_manager, "_load_fontmanager")  # noqa: B009 (private, untyped)
+        font_manager.fontManager = rebuild(try_read_cache=False)
+        found = _cjk_font()
+        if found is None:
+            raise ValidationError.about("font", f"one of {', '.join(CJK_FONTS)} installed", None)
+        return found
+    if isinstance(font, str) and not Path(font).suffix:
+        if font not in {f.name for f in font_manager.fontManager.ttflist}:
+            raise ValidationError.about("font", "the name of a font installed", font)
+        name = font
+    else:
+        path = Path(font)
+        if not path.is_file():
+            raise ValidationError.about("font", "a font file (.ttf, .otf, .ttc)", str(font))
+        font_manager.fontManager.addfont(str(path))
+        name = font_manager.FontProperties(fname=str(path)).get_name()
+    _CHOSEN[:] = [name]
+    return name
+
+
+@functools.cache
+def _figure_class() -> type[Figure]:
+    """Matplotlib's Figure that shows itself in Jupyter as a PNG, without pyplot's backend."""
+    from matplotlib.figure import Figure as Base  # noqa: PLC0415
+
+    class NotebookFigure(Base):
+        """A Figure with ``_repr_png_``: Jupyter shows it without ``%matplotlib inline``."""
+
+        def _repr_png_(self) -> bytes:
+            picture = BytesIO()
+            with _quiet_glyphs():
+                self.savefig(picture, format="png", dpi=100)
+            return picture.getvalue()
+
+    return NotebookFigure
 
 
 @contextlib.contextmanager
@@ -114,16 +198,15 @@ def light_map_figure(light_map: LightMap, lang: str = "zh") -> Figure:
         raise ValidationError.about("lang", "'zh' or 'en'", lang)
     _matplotlib()
     from matplotlib.colors import to_rgb  # noqa: PLC0415
-    from matplotlib.figure import Figure  # noqa: PLC0415
     from matplotlib.patches import Patch  # noqa: PLC0415
 
-    font = _cjk_font() if lang == "zh" else None
+    font = _chinese_font(lang)
     chinese = font is not None
     text_kw: dict[str, Any] = {"fontfamily": [font, "DejaVu Sans"]} if chinese else {}
 
     rows = [[to_rgb(COLOURS[light]) for light in light_map.row(key)] for key in light_map.keys]
     n = len(rows)
-    fig = Figure(figsize=(8.0, min(2.0 + 0.28 * max(n, 1), 40.0)), layout="constrained")
+    fig = _figure_class()(figsize=(8.0, min(2.0 + 0.28 * max(n, 1), 40.0)), layout="constrained")
     ax = fig.add_subplot()
     if n:
         ax.imshow(rows, aspect="auto", interpolation="nearest")
@@ -216,9 +299,8 @@ def sensitivity_figure(sensitivity: Sensitivity, lang: str = "zh") -> Figure:
     if lang not in ("zh", "en"):
         raise ValidationError.about("lang", "'zh' or 'en'", lang)
     _matplotlib()
-    from matplotlib.figure import Figure  # noqa: PLC0415
 
-    font = _cjk_font() if lang == "zh" else None
+    font = _chinese_font(lang)
     chinese = font is not None
     text_kw: dict[str, Any] = {"fontfamily": [font, "DejaVu Sans"]} if chinese else {}
     rows = sensitivity.table()
@@ -227,7 +309,7 @@ def sensitivity_figure(sensitivity: Sensitivity, lang: str = "zh") -> Figure:
         for (offset, value, *_), r in zip(rows, sensitivity.rows, strict=True)
     ]
     changed = [0 if r.error else len(r.changed) for r in sensitivity.rows]
-    fig = Figure(figsize=(max(3.0, 0.9 * len(rows) + 1.5), 3.0), layout="constrained")
+    fig = _figure_class()(figsize=(max(3.0, 0.9 * len(rows) + 1.5), 3.0), layout="constrained")
     ax = fig.add_subplot()
     ax.bar(range(len(rows)), changed, color=COLOURS[Light.YELLOW])
     ax.set_xticks(range(len(rows)))

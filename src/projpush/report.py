@@ -307,6 +307,23 @@ class SupervisionReport:
     project_lights: tuple[ProjectLight, ...] = attrs.field(default=(), repr=False)
     forecast: Forecast | None = attrs.field(default=None, repr=False)
 
+    def __repr__(self) -> str:
+        """One line: the date, the rules and the counts (``str(report)`` is the text report)."""
+        return (
+            f"<SupervisionReport {self.as_of.isoformat()} {self.policy.name}: "
+            f"{self.summary.projects} projects, {len(self.red)} red, {len(self.yellow)} yellow, "
+            f"{len(self.overdue)} overdue issues, {len(self.findings)} ledger gaps>"
+        )
+
+    def __str__(self) -> str:
+        """The text report, in Chinese (:func:`render`; ``render(report, lang="en")``)."""
+        return render(self)
+
+    def _repr_html_(self) -> str:
+        from projpush._html import report_html  # noqa: PLC0415 (notebooks only)
+
+        return report_html(self)
+
     def open_by_tier_and_sheet(self) -> dict[tuple[str, str], int]:
         """Open issues counted by (tier, sheet colour); "none" where no sheet yet."""
         return dict(self.open_counts)
