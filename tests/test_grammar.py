@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
 import time
 from decimal import Decimal
@@ -202,3 +204,18 @@ class TestPathArguments:
             ValidationError, match=r"^path: expected a path \(str or os\.PathLike\)"
         ):
             load_portfolio(value)
+
+
+class TestRatiosInCsv:
+    """A ratio is never written in a form a spreadsheet reads as a date."""
+
+    @pytest.mark.parametrize("fmt", ["csv", "csv-fields"])
+    def test_report_csv(self, fmt):
+        """The sample's time schedule at the end of October is 5/6: no cell says n/d."""
+        from projpush.report import build_report, render  # noqa: PLC0415
+        from projpush.synth import SAMPLE_AS_OF, sample_portfolio  # noqa: PLC0415
+
+        text = render(build_report(sample_portfolio(), SAMPLE_AS_OF), fmt=fmt)
+        cells = [c for row in csv.reader(io.StringIO(text, newline="")) for c in row]
+        assert cells
+        assert [] == [c for c in cells if re.fullmatch(r"[-']?\d+/\d+(/\d+)?", c)]
