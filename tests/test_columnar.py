@@ -53,7 +53,7 @@ from projpush.lights import (
 from projpush.metrics import NOT_APPLICABLE, group_figures, investment
 from projpush.model import Month, Portfolio, Project
 from projpush.synth import SAMPLE_AS_OF, sample_portfolio
-from test_columnar_props import frame_rows, group_rows
+from test_columnar_props import frame_rows, group_rows, plain
 
 AS_OF = dt.date(2020, 3, 31)
 MONTHS = ["2020-01", "2020-02", "2020-03"]
@@ -531,7 +531,7 @@ class TestLights:
         want = renamed(
             verdict_records(judge_portfolio(stripped(sample), SAMPLE_AS_OF, policy, lenient=True))
         )
-        assert want == got.to_dict("records")
+        assert want == plain(got)
 
     def test_not_judged(self, sample, tables):
         """Projects outside construction are not judged, with the same reason as the object API."""
@@ -562,6 +562,17 @@ class TestLights:
         )
         assert ["2020-12-31"] * 2 == got["as_of"].tolist()
         assert "12 consecutive lagging months to 2020-12" in got.loc[0, "reasons"]
+
+    def test_lights_are_an_ordered_categorical(self, tables):
+        """As in every frame: green < yellow < red, so lights compare; not judged is missing."""
+        kw = {"projects": tables.projects, "stage_events": tables.stage_events, "lenient": True}
+        for frame in (
+            judge_frame(tables.monthly, SAMPLE_AS_OF, **kw),
+            light_map_frame(tables.monthly, 2020, **kw),
+        ):
+            assert ["green", "yellow", "red"] == list(frame["light"].cat.categories)
+            assert frame["light"].cat.ordered
+            assert (frame["light"] > "green").sum() == frame["light"].isin(["yellow", "red"]).sum()
 
     def test_row_order(self):
         """Shuffled rows give the same frame."""
@@ -604,7 +615,7 @@ class TestLights:
             lenient=True,
         )
         want = light_map_records(light_map(stripped(sample), 2020, lenient=True))
-        assert want == got.to_dict("records")
+        assert want == plain(got)
 
     def test_empty(self):
         """No rows give an empty frame with the columns."""
@@ -859,7 +870,7 @@ class TestOnTheEngine:
         assert ours.sort("key").equals(theirs.sort("key"))
 
     def test_dtypes(self, tables):
-        """Amounts are exact Arrow decimals; verdicts and map cells text; shares Fractions."""
+        """Amounts exact Arrow decimals, lights ordered, verdict cells text, shares Fractions."""
         kw = {"projects": tables.projects, "stage_events": tables.stage_events}
         each = figures_frame(tables.monthly, SAMPLE_AS_OF, **kw)
         money = "decimal128(38, 12)[pyarrow]"
@@ -873,7 +884,8 @@ class TestOnTheEngine:
         ]
         assert groups["done_to_date"].sum() == each["done_to_date"].sum()
         lights = judge_frame(tables.monthly, SAMPLE_AS_OF, **kw)
-        assert {"object"} == {str(t) for t in lights.dtypes}
+        assert {"category"} == {str(lights[c].dtype) for c in ["light"]}
+        assert {"object"} == {str(t) for c, t in lights.dtypes.items() if c != "light"}
 
     def test_amounts_written_as_given(self):
         """Reasons write amounts as the object API does: "90.0" keeps its place."""

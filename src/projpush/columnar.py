@@ -318,7 +318,8 @@ def judge_frame(
     lag policy by default; a :class:`~projpush.lights.GapPolicy`
     (``GapPolicy.yinchuan()``, ``GapPolicy.sanya()``) or a
     :class:`~projpush.lights.WorstOf` of such policies also works. ``light``
-    is None for a project not judged. ``year`` pins the plan year: a later
+    is an ordered categorical (green < yellow < red, as in every frame of
+    projpush), missing for a project not judged. ``year`` pins the plan year: a later
     ``as_of`` is moved to its 31 December.
 
     Raises:
@@ -353,7 +354,7 @@ def judge_frame(
         day = min(day, dt.date(plan_year, 12, 31))
     read = _read(monthly, projects, stage_events)
     rows = _columnar_lights.verdict_rows(read, day, policy, lenient=lenient, lang=lang)
-    return _objects(rows, _columnar_lights.VERDICT_COLUMNS)
+    return _ordered_lights(_objects(rows, _columnar_lights.VERDICT_COLUMNS))
 
 
 def light_map_frame(
@@ -369,7 +370,7 @@ def light_map_frame(
 
     The rows are :func:`projpush.frames.light_map_records` of
     :func:`projpush.lights.light_map`: ``key``, ``name``, ``month``,
-    ``light`` (None when not judged), from
+    ``light`` (an ordered categorical, missing when not judged), from
     :func:`projpush.engine.light_map_table` at the year's end.
 
     Raises:
@@ -411,7 +412,23 @@ def _long_map(wide: Any) -> Any:
         "month": np.tile(np.asarray(months, dtype=object), n),
         "light": labels[ranks.ravel()],
     }
-    return pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in columns.items()})
+    frame = pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in columns.items()})
+    return _ordered_lights(frame)
+
+
+def _ordered_lights(frame: Any) -> Any:
+    """``frame`` with its ``light`` column an ordered categorical: green < yellow < red.
+
+    As in every frame of projpush (:mod:`projpush.frames`, the engine's), so
+    ``frame["light"] >= "yellow"`` and ``max()`` compare lights, not text; a
+    project not judged is missing (NaN), as in any categorical.
+    """
+    pd = _pandas()
+    frame["light"] = pd.Categorical(frame["light"], categories=_LIGHT_ORDER, ordered=True)
+    return frame
+
+
+_LIGHT_ORDER: Final = ("green", "yellow", "red")
 
 
 # --------------------------------------------------------------------------- metrics
