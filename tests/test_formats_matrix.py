@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
+import uuid
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,7 +38,26 @@ if TYPE_CHECKING:
 
     from projpush.model import Portfolio
 
-PG_URL = os.environ.get("PROJPUSH_TEST_POSTGRES_URL")
+PG_SERVER = os.environ.get("PROJPUSH_TEST_POSTGRES_URL")
+
+
+@pytest.fixture(scope="module")
+def pg():
+    """A database of this module's own on the test server (None without one), dropped after.
+
+    Its own, so that processes running tests side by side never write the same tables.
+    """
+    if not PG_SERVER:
+        yield None
+        return
+    psycopg = pytest.importorskip("psycopg")
+    name = f"projpush_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_SERVER, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    base, _, query = PG_SERVER.partition("?")
+    yield f"{base.rpartition('/')[0]}/{name}" + (f"?{query}" if query else "")
+    with psycopg.connect(PG_SERVER, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
 def _parquet(p: Portfolio, target: Path) -> None:
@@ -53,14 +73,14 @@ FORMATS: dict[str, tuple[str, Callable[[Portfolio, Path], None]]] = {
 }
 
 
-def _round_trips(portfolio: Portfolio, folder: Path) -> dict[str, Portfolio]:
+def _round_trips(portfolio: Portfolio, folder: Path, pg: str | None) -> dict[str, Portfolio]:
     back = {}
     for name, (file, write) in FORMATS.items():
         write(portfolio, folder / file)
         back[name] = load_ledger(folder / file)
-    if PG_URL:
-        write_sql(portfolio, PG_URL, replace=True)
-        back["postgresql"] = load_ledger(PG_URL)
+    if pg:
+        write_sql(portfolio, pg, replace=True)
+        back["postgresql"] = load_ledger(pg)
     return back
 
 
@@ -87,9 +107,9 @@ def hostile() -> Portfolio:
 class TestEveryFormat:
     """A ledger written in any format reads back equal, so any two formats agree."""
 
-    def test_the_text_spreadsheets_mangle(self, tmp_path):
+    def test_the_text_spreadsheets_mangle(self, tmp_path, pg):
         ledger = hostile()
-        for name, back in _round_trips(ledger, tmp_path).items():
+        for name, back in _round_trips(ledger, tmp_path, pg).items():
             assert ledger == back, name
             project = back.projects[0]
             assert ("=SUM(A1:A9)", "007", "123456789012345678901") == (
@@ -101,9 +121,9 @@ class TestEveryFormat:
 
     @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(testing.portfolios(max_projects=3))
-    def test_generated_ledgers(self, portfolio):
+    def test_generated_ledgers(self, pg, portfolio):
         with tempfile.TemporaryDirectory() as folder:
-            for name, back in _round_trips(portfolio, Path(folder)).items():
+            for name, back in _round_trips(portfolio, Path(folder), pg).items():
                 assert portfolio == back, name
 
 
@@ -141,20 +161,20 @@ REFUSED_BY_KEYS = {
 }
 
 
-def _targets(tmp_path: Path) -> list[object]:
-    return [tmp_path / "bad.sqlite", *([PG_URL] if PG_URL else [])]
+def _targets(tmp_path: Path, pg: str | None) -> list[object]:
+    return [tmp_path / "bad.sqlite", *([pg] if pg else [])]
 
 
 class TestSameErrorEverywhere:
     """A ledger the model refuses is refused in the same words from Parquet, SQLite, PostgreSQL."""
 
     @pytest.mark.parametrize("case", sorted(CORRUPTIONS))
-    def test_the_same_message(self, case, tmp_path):
+    def test_the_same_message(self, case, tmp_path, pg):
         tables = _corrupt(*CORRUPTIONS[case])
         write_parquet(tables, tmp_path / "bad.parquet")
         with pytest.raises(ProjpushError) as expected:
             load_ledger(tmp_path / "bad.parquet")
-        for target in _targets(tmp_path):
+        for target in _targets(tmp_path, pg):
             write_sql(tables, target, replace=True)
             with pytest.raises(ProjpushError) as got:
                 load_ledger(target)
@@ -164,7 +184,7 @@ class TestSameErrorEverywhere:
             ), target
 
     @pytest.mark.parametrize("case", sorted(REFUSED_BY_KEYS))
-    def test_the_keys_refuse_it_on_writing(self, case, tmp_path):
+    def test_the_keys_refuse_it_on_writing(self, case, tmp_path, pg):
         name, column, row, value, words = REFUSED_BY_KEYS[case]
         if value is None:  # the key of the project before
             value = from_portfolio(sample_portfolio()).projects.column("key")[0].as_py()
@@ -172,7 +192,7 @@ class TestSameErrorEverywhere:
         write_parquet(tables, tmp_path / "bad.parquet")
         with pytest.raises(ProjpushError):
             load_ledger(tmp_path / "bad.parquet")
-        for target in _targets(tmp_path):
+        for target in _targets(tmp_path, pg):
             with pytest.raises(
                 LedgerError, match=rf"^{name}: the database refused the rows: .*({words})"
             ):
