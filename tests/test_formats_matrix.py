@@ -119,7 +119,7 @@ class TestEveryFormat:
             ), name
             assert dt.date(1899, 12, 31) == project.milestones[0].planned, name
 
-    @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(testing.portfolios(max_projects=3))
     def test_generated_ledgers(self, pg, portfolio):
         with tempfile.TemporaryDirectory() as folder:
