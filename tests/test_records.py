@@ -7,6 +7,8 @@ import pytest
 from projpush import frames, records
 from projpush.lights import judge, light_map
 from projpush.metrics import GroupBy, Ratio, monthly_summary
+from projpush.report import build_report
+from projpush.schedule import WeekdayCalendar
 from projpush.synth import sample_portfolio
 
 AS_OF = dt.date(2020, 10, 31)
@@ -94,3 +96,35 @@ class TestFrameRecords:
     def test_figures(self, summary):
         for row in frames.summary_records(summary):
             keys_match(records.FigureRecord, row)
+
+
+class TestReportDict:
+    """SupervisionReport.to_dict() is a ReportDict, all the way down."""
+
+    @pytest.fixture
+    def report(self, portfolio):
+        return build_report(portfolio, AS_OF, calendar=WeekdayCalendar()).to_dict()
+
+    def test_sections(self, report):
+        keys_match(records.ReportDict, report)
+        keys_match(records.PolicyNameDict, report["policy"])
+        keys_match(records.SummaryDict, report["summary"])
+        keys_match(records.ReportLightsDict, report["lights"])
+        keys_match(records.ReportIssuesDict, report["issues"])
+
+    def test_rows(self, report):
+        rows = [
+            *((records.ReportVerdictDict, v) for v in report["lights"]["red"]),
+            *((records.ReportVerdictDict, v) for v in report["lights"]["yellow"]),
+            *((records.OpenIssuesDict, r) for r in report["issues"]["open_by_tier_and_sheet"]),
+            *((records.OverdueDict, r) for r in report["issues"]["overdue"]),
+            *((records.AccountabilityDict, r) for r in report["accountability"]),
+            *((records.FindingDict, r) for r in report["findings"]),
+            *((records.NoteDict, r) for r in report["notes"]),
+        ]
+        assert rows
+        for typed, row in rows:
+            keys_match(typed, row)
+        for entry in report["accountability"]:
+            for item in entry["items"]:
+                keys_match(records.AccountabilityItemDict, item)

@@ -19,7 +19,7 @@ A type checker then knows each key; nothing changes at run time (a
 (True, '2020-05')
 """
 
-from typing import NotRequired, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 __all__ = [
     "ApprovalFiguresDict",
@@ -38,6 +38,7 @@ __all__ = [
     "RankingDict",
     "RankingRecord",
     "RatioDict",
+    "ReportDict",
     "SecretaryContactsDict",
     "SummaryDict",
     "TierFiguresDict",
@@ -286,3 +287,107 @@ class FigureRecord(TypedDict):
 
     figure: str
     value: str
+
+
+class ReportVerdictDict(TypedDict):
+    """A red or yellow project in :class:`ReportDict`, its reasons in both languages."""
+
+    project: str
+    light: str | None
+    severity: str
+    reasons_zh: list[str]
+    reasons_en: list[str]
+
+
+class ReportLightsDict(TypedDict):
+    """The lights section of :class:`ReportDict`: counts, and the red and yellow projects."""
+
+    counts: dict[str, int]
+    red: list[ReportVerdictDict]
+    yellow: list[ReportVerdictDict]
+
+
+class OpenIssuesDict(TypedDict):
+    """Open issues of one tier and sheet colour (``"none"`` before any sheet)."""
+
+    tier: str
+    sheet: str
+    count: int
+
+
+class OverdueDict(TypedDict):
+    """An overdue issue: where it is, since when, and how late in calendar and working days."""
+
+    issue: str
+    tier: str | None
+    owner: str | None
+    deadline: str
+    sheet: str | None
+    calendar_days: int
+    working_days: int
+
+
+class ReportIssuesDict(TypedDict):
+    """The issues section of :class:`ReportDict`."""
+
+    open_by_tier_and_sheet: list[OpenIssuesDict]
+    overdue: list[OverdueDict]
+
+
+class AccountabilityItemDict(TypedDict):
+    """One reason a unit is on the accountability list (问责清单)."""
+
+    issue: str
+    reason: str
+    on: str
+    detail: str
+
+
+class AccountabilityDict(TypedDict):
+    """A unit on the accountability list, with its items."""
+
+    unit: str
+    items: list[AccountabilityItemDict]
+
+
+class FindingDict(TypedDict):
+    """A gap in the ledger, with its sentence in both languages."""
+
+    kind: str
+    subject: str
+    detail: str
+    zh: str
+    en: str
+
+
+class NoteDict(TypedDict):
+    """A note on the report's figures (a year without plans, ...), in both languages."""
+
+    code: str
+    year: int
+    zh: str
+    en: str
+
+
+class PolicyNameDict(TypedDict):
+    """The report's policy set: its name and the published rule it follows."""
+
+    name: str
+    source: str
+
+
+class ReportDict(TypedDict):
+    """The monthly supervision report (``SupervisionReport.to_dict``).
+
+    ``forecast`` is there only for a report made with a forecast.
+    """
+
+    as_of: str
+    policy: PolicyNameDict
+    summary: SummaryDict
+    lights: ReportLightsDict
+    issues: ReportIssuesDict
+    accountability: list[AccountabilityDict]
+    findings: list[FindingDict]
+    notes: list[NoteDict]
+    forecast: NotRequired[dict[str, Any]]

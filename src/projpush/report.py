@@ -22,11 +22,11 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from operator import attrgetter
-from typing import IO, TYPE_CHECKING, Any, Final, Literal, NamedTuple
+from typing import IO, TYPE_CHECKING, Any, Final, Literal, NamedTuple, cast
 
 import attrs
 
-from projpush._convert import plain_date_arg
+from projpush._convert import instance_arg, plain_date_arg
 from projpush._csvsafe import csv_text
 from projpush._fmt import text_width
 from projpush._gc import no_cycle_collection
@@ -84,6 +84,7 @@ if TYPE_CHECKING:
     import datetime as dt
 
     from projpush.foresight import Forecast
+    from projpush.records import ReportDict
 
 __all__ = [
     "POLICY_SETS",
@@ -343,9 +344,9 @@ class SupervisionReport:
             return (Note("no_plans", year),)
         return ()
 
-    def to_dict(self) -> dict[str, Any]:
-        """The report as JSON-ready data with stable keys."""
-        return {
+    def to_dict(self) -> ReportDict:
+        """The report as JSON-ready data with stable keys (:class:`projpush.records.ReportDict`)."""
+        report = {
             "as_of": self.as_of.isoformat(),
             "policy": {"name": self.policy.name, "source": self.policy.source},
             "summary": self.summary.to_dict(),
@@ -392,6 +393,7 @@ class SupervisionReport:
             ],
             **self._forecast_dict(),
         }
+        return cast("ReportDict", report)
 
     def _forecast_dict(self) -> dict[str, Any]:
         """The forecast section's data, when the report carries one (:func:`with_forecast`)."""
@@ -459,6 +461,7 @@ def build_report(
         CalendarCoverageError: an issue's dates lie in a year the calendar lacks.
         ValidationError: ``as_of`` is not a date, or ``advance`` not True or False.
     """
+    instance_arg(portfolio, Portfolio, "portfolio")
     plain_date_arg(as_of, "as_of")
     _check_flag("advance", advance)
     chosen = _chosen(policy)
@@ -658,6 +661,7 @@ def render(report: SupervisionReport, *, fmt: Format = "text", lang: Lang = "zh"
         ValidationError: ``fmt`` is not text, json, csv, csv-fields or html, or
             ``lang`` not zh or en.
     """
+    instance_arg(report, SupervisionReport, "report")
     _check_choice("fmt", fmt, ("text", "json", "csv", "csv-fields", "html"))
     _check_choice("lang", lang, ("zh", "en"))
     with no_cycle_collection():
@@ -708,6 +712,7 @@ def render_xlsx(
         ValidationError: ``lang`` is not zh or en.
         ImportError: openpyxl is not installed (the message names the extra).
     """
+    instance_arg(report, SupervisionReport, "report")
     _check_choice("lang", lang, ("zh", "en"))
     from projpush._xlsx import workbook_bytes  # noqa: PLC0415 (openpyxl only when asked)
 
@@ -885,6 +890,7 @@ def render_tables(
             ``lang`` not zh or en.
         PolicyError: ``policy`` is neither a name nor a :class:`PolicySet`.
     """
+    instance_arg(portfolio, Portfolio, "portfolio")
     plain_date_arg(as_of, "as_of")
     _check_choice("fmt", fmt, ("text", "csv"))
     _check_choice("lang", lang, ("zh", "en"))
