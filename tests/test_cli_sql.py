@@ -155,5 +155,6 @@ class TestTrusted:
         db.commit()
         assert 2 == main(["report", str(database), "--as-of", AS_OF, "--trusted"])
         assert capsys.readouterr().err.startswith(
-            "projpush: error: projects.stage: expected one of 'planned'"
+            "projpush: error: projects.stage: row key='2020-330200-47-03-012345': "
+            "expected one of 'planned'"
         )

@@ -348,7 +348,25 @@ class TestErrors:
 
     def test_a_bad_enum(self, tmp_path):
         target = self._broken(tmp_path, "UPDATE projects SET stage = '在建' WHERE seq = 0")
-        with pytest.raises(ValidationError, match=r"projects\.stage: expected one of 'planned'"):
+        with pytest.raises(
+            ValidationError,
+            match=r"projects\.stage: row key='2020-330200-47-03-012345': expected one of 'planned'",
+        ):
+            read_sql(target)
+
+    def test_an_empty_required_cell(self, tmp_path):
+        target = self._broken(tmp_path, "CREATE TABLE x (y)")
+        db = sqlite3.connect(target)
+        db.executescript(
+            "ALTER TABLE issue_events RENAME TO old; "
+            "CREATE TABLE issue_events AS SELECT * FROM old; DROP TABLE old; "
+            "UPDATE issue_events SET actor = NULL WHERE issue = 'Q-2020-003';"
+        )
+        with pytest.raises(
+            ValidationError,
+            match=r"issue_events\.actor: row issue='Q-2020-003', seq=0: "
+            r"expected a value in every row",
+        ):
             read_sql(target)
 
     def test_an_orphan_row_is_refused_by_the_foreign_key(self, tmp_path):

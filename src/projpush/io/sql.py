@@ -482,7 +482,7 @@ def _refuse_present(present: list[str]) -> None:
     listed = ", ".join(present[:3]) + (", ..." if len(present) > 3 else "")
     msg = (
         f"target: the database already holds ledger tables ({listed}); "
-        "pass replace=True (--replace) to write over them"
+        "pass replace=True to write over them"
     )
     raise LedgerError(msg, field="target", expected="a database without them", got=listed)
 
@@ -589,7 +589,42 @@ def read_sql(target: object, *, mapping: Mapping[str, ColumnMap] | None = None) 
             tables[name] = _from_sql(_select(connection, cursor, name, columns), name)
     finally:
         connection.close()
-    return LedgerTables.of(**tables)
+    try:
+        return LedgerTables.of(**tables)
+    except ValidationError as error:
+        raise _located(error, tables) from None
+
+
+def _located(error: ValidationError, tables: Mapping[str, Any]) -> ValidationError:
+    """``error`` about ``table.column``, with the first offending row's primary key named."""
+    name, _, column = (error.field or "").partition(".")
+    table = tables.get(name)
+    if table is None or column not in table.column_names:
+        return error
+    data = table.column(column).combine_chunks()
+    if error.got == "an empty cell":
+        bad = pc.is_null(data)
+    elif isinstance(error.got, str) and _is_text_type(data.type):
+        bad = pc.equal(data.cast(pa.string()), pa.scalar(error.got, pa.string()))
+    else:
+        return error
+    if not pc.any(bad).as_py():
+        return error
+    index = _first(bad)
+    key = ", ".join(
+        f"{c}={_key_value(table.column(c)[index].as_py())}"
+        for c in _KEYS[name][0]
+        if c in table.column_names and c != column
+    )
+    text = str(error).removeprefix(f"{error.field}: ")
+    msg = f"{error.field}: row {key}: {text}" if key else str(error)
+    return ValidationError(msg, field=error.field, expected=error.expected, got=error.got)
+
+
+def _is_text_type(kind: Any) -> bool:
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
 
 
 def _shown(target: object) -> str:
