@@ -81,10 +81,6 @@ LIMIT: Final = 2.0  # seconds a call may take: a hang is a failure, not a wait
 # Callables that still let a bare built-in error out (what escapes, for one junk value).
 KNOWN: Final[dict[str, str]] = {
     "projpush.lights.LightMap": "AttributeError, TypeError",
-    "projpush.report.build_report": "AttributeError",
-    "projpush.report.render": "AttributeError",
-    "projpush.report.render_tables": "AttributeError",
-    "projpush.report.render_xlsx": "AttributeError",
 }
 
 
