@@ -80,7 +80,6 @@ LIMIT: Final = 2.0  # seconds a call may take: a hang is a failure, not a wait
 
 # Callables that still let a bare built-in error out (what escapes, for one junk value).
 KNOWN: Final[dict[str, str]] = {
-    "projpush.lights.LightMap": "AttributeError, TypeError",
 }
 
 

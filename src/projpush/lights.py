@@ -2252,7 +2252,28 @@ class LightMap:
     _row: dict[str, int] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "_row", {p.key: i for i, p in enumerate(self.projects)})
+        # Checked in O(1) but for the index, which is built anyway: light_map makes one
+        # of these per run, a caller's own is refused here rather than deep in a look-up.
+        if isinstance(self.year, bool) or not isinstance(self.year, int):
+            raise ValidationError.about("year", "a year (int)", self.year)
+        for name in ("projects", "codes", "severities"):
+            if type(getattr(self, name)) is not tuple:
+                raise ValidationError.about(
+                    name, "a tuple, one entry per project", getattr(self, name)
+                )
+        if not len(self.projects) == len(self.codes) == len(self.severities):
+            expected = f"one entry per project ({len(self.projects)})"
+            raise ValidationError.about(
+                "codes", expected, f"{len(self.codes)} codes, {len(self.severities)} severities"
+            )
+        if self.as_of is not None:
+            plain_date_arg(self.as_of, "as_of")
+        try:
+            rows = {p.key: i for i, p in enumerate(self.projects)}
+        except AttributeError:
+            i, bad = next((i, p) for i, p in enumerate(self.projects) if not hasattr(p, "key"))
+            raise ValidationError.about(f"projects[{i}]", "a Project", bad) from None
+        object.__setattr__(self, "_row", rows)
 
     def _repr_html_(self) -> str:
         from projpush._html import light_map_html  # noqa: PLC0415 (notebooks only)
