@@ -79,8 +79,7 @@ JUNK: Final = (
 LIMIT: Final = 2.0  # seconds a call may take: a hang is a failure, not a wait
 
 # Callables that still let a bare built-in error out (what escapes, for one junk value).
-KNOWN: Final[dict[str, str]] = {
-}
+KNOWN: Final[dict[str, str]] = {}
 
 
 def public_callables() -> Iterator[tuple[str, Callable[..., Any]]]:
