@@ -505,6 +505,20 @@ class TestMapped:
         db.commit()
         assert ledger == read_mapped(tmp_path / "csvlike.db", mapping)
 
+    def test_their_tables_on_postgresql(self, pg_url):
+        with psycopg.connect(pg_url) as db:
+            db.execute(
+                "CREATE TABLE xm (项目代码 TEXT, 项目名称 TEXT, 级别 TEXT, 类别 TEXT, 阶段 TEXT, "
+                "所在区域 TEXT, dept TEXT, 总投资 NUMERIC(38, 12), 开工 DATE)"
+            )
+            db.execute(
+                "INSERT INTO xm VALUES ('2020-330200-47-03-012345', '港口扩建', '市级', '工业', "
+                "'在建', '北仑区', '市港航局', 1500.5, '2020-03-01')"
+            )
+        portfolio = read_mapped(pg_url, {"projects": ColumnMap("xm", {"unit": "dept"})})
+        amount = portfolio.projects[0].total_investment
+        assert ("1500.5", "市港航局") == (str(amount), portfolio.projects[0].unit)
+
     def test_an_unknown_table_of_the_mapping(self, tmp_path):
         with pytest.raises(ValidationError, match="mapping: expected keys among projects, "):
             read_mapped(tmp_path / "x.db", {"projekte": ColumnMap("x")})

@@ -59,7 +59,7 @@ from projpush.csvledger import (  # the CSV reader's field rules, over a databas
     _Sheet,
     _Source,
 )
-from projpush.engine.tables import MONEY, TABLES, LedgerTables, _arrow_type, _columns
+from projpush.engine.tables import MONEY, TABLES, LedgerTables, _arrow_type, _columns, _plain
 from projpush.errors import LedgerError, ProjpushError, ValidationError
 from projpush.model import Portfolio
 
@@ -693,7 +693,7 @@ def _from_sql(table: Any, name: str) -> Any:
     arrays = []
     for column in table.column_names:
         data = table.column(column).combine_chunks()
-        if isinstance(data.type, pa.ExtensionType):  # PostgreSQL's NUMERIC, as its text
+        if isinstance(data.type, pa.BaseExtensionType):  # PostgreSQL's NUMERIC, as its text
             data = data.storage
         kind = kinds[column]
         target = _target_type(kind)
@@ -884,6 +884,11 @@ class _Database(_Source):
             cursor.execute(f"SELECT * FROM {_quote(entry.table)}")  # noqa: S608 (a quoted name)
             theirs = tuple(str(d[0]) for d in cursor.description)
             records = [list(r) for r in cursor.fetchall()]
+            # ADBC gives a PostgreSQL NUMERIC as its text: read it as the number it is.
+            numeric = [i for i, d in enumerate(cursor.description) if _is_opaque(d[1])]
+            for record in records:
+                for i in numeric:
+                    record[i] = None if record[i] is None else Decimal(record[i])
         except Exception as error:  # noqa: BLE001 (each driver has its own error classes)
             msg = f"{entry.table}: the database refused the query: {_first_line(error)}"
             raise LedgerError(
@@ -935,6 +940,11 @@ def _resolve(spec: Any, name: str) -> str | None:
     return _column_name(spec, names, _norm_header(name))
 
 
+def _is_opaque(kind: object) -> bool:
+    """True for the Arrow type ADBC gives a PostgreSQL ``NUMERIC`` (its text, opaque)."""
+    return isinstance(kind, pa.BaseExtensionType)
+
+
 def _cell_text(value: object) -> str:
     """A database value as the CSV reader's cell text."""
     if value is None:
@@ -943,4 +953,6 @@ def _cell_text(value: object) -> str:
         return "1" if value else "0"
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
+    if isinstance(value, Decimal):  # a NUMERIC(38, 12) holds 1500.5 as 1500.500000000000
+        return format(_plain(value), "f")
     return str(value)
