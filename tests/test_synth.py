@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+import projpush
 from projpush import synth
 from projpush.errors import CalendarCoverageError, ValidationError
 from projpush.model import (
@@ -350,5 +351,5 @@ class TestBundledLedger:
     def test_bundled_file_is_the_sample(self):
         """src/projpush/data/sample_ledger.json loads back equal to sample_portfolio()."""
         io = pytest.importorskip("projpush.io")
-        path = Path(io.__file__).parent / "data" / "sample_ledger.json"
+        path = Path(projpush.__file__).parent / "data" / "sample_ledger.json"
         assert sample_portfolio() == io.load_portfolio(path)
