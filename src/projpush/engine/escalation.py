@@ -1107,13 +1107,16 @@ def accountability_table(tables: LedgerTables, as_of: dt.date, *, yellows: int =
         .then(pl.lit(AccountabilityReason.TOP_TIER_UNRESOLVED.value))
     )
     yellow = pl.col("reason") == AccountabilityReason.REPEATED_YELLOW.value
+    # Lazy: the sort carries only the columns the list needs, not every event column.
     items = (
         _before(tables, as_of)
+        .lazy()
         .with_columns(reason=reason)
         .filter(pl.col("reason").is_not_null())
         .filter(~yellow | (yellow.sum().over("owner_before") >= yellows))
-        .join(_status(tables).select("i", pl.col("id").alias("issue")), on="i")
+        .join(_status(tables).lazy().select("i", pl.col("id").alias("issue")), on="i")
         .sort("owner_before", "at", "issue", yellow, "seq")
+        .collect()
     )
     notes = tables.issue_events.column("note").take(pa.array(items["_pos"].to_numpy()))
     return items.select(

@@ -162,12 +162,22 @@ def _places(value: Any) -> Any:
     return fraction.str.strip_chars_end("0").str.len_chars().fill_null(0).cast(pl.Int32)
 
 
-def _summed(column: str, keep: Any, name: str) -> tuple[Any, Any]:
-    """The sum of ``column`` where ``keep``, and its places (column ``p_<column>``)."""
+def _masked(column: str, keep: Any, name: str) -> tuple[Any, Any]:
+    """``column`` where ``keep`` (else missing) as ``name``, and its places as ``p_<name>``.
+
+    A group's plain sum and max of masked columns is the sum and max over the
+    rows kept, and polars computes them several times faster than a filter
+    inside the aggregation.
+    """
     return (
-        pl.col(column).filter(keep).sum().alias(name),
-        pl.col(f"p_{column}").filter(keep).max().fill_null(0).alias(f"p_{name}"),
+        pl.when(keep).then(pl.col(column)).alias(name),
+        pl.when(keep).then(pl.col(f"p_{column}")).alias(f"p_{name}"),
     )
+
+
+def _summed(name: str) -> tuple[Any, Any]:
+    """The sum of the masked column ``name`` and its places (see :func:`_masked`)."""
+    return pl.col(name).sum(), pl.col(f"p_{name}").max().fill_null(0)
 
 
 _EV: Final = ("bac", "pv", "earned")
@@ -184,20 +194,35 @@ def _summary_rows(tables: LedgerTables, as_of: dt.date) -> Any:
     year, through = as_of.year, _through(as_of)
     m, y = pl.col("month").dt.month(), pl.col("month").dt.year()
     reported = (y < year) | ((y == year) & (m <= through))
+    sums = {
+        "done_to_date": ("done", (y == year) & (m <= through)),
+        "done_in_month": ("done", (y == year) & (m == through)),
+        "done_last_year": ("done", (y == year - 1) & (m <= through)),
+        "earned": ("done", None),
+        "pv": ("plan", None),
+    }
     monthly = (
         _frame(tables.monthly)
+        .lazy()
         .filter(reported)
         .with_columns(
             _places(pl.col("done")).alias("p_done"), _places(pl.col("plan")).alias("p_plan")
         )
-        .group_by("key")
-        .agg(
-            *_summed("done", (y == year) & (m <= through), "done_to_date"),
-            *_summed("done", (y == year) & (m == through), "done_in_month"),
-            *_summed("done", (y == year - 1) & (m <= through), "done_last_year"),
-            *_summed("done", reported, "earned"),
-            *_summed("plan", reported, "pv"),
+        .select(
+            "key",
+            *(
+                expr
+                for name, (column, keep) in sums.items()
+                for expr in (
+                    _masked(column, keep, name)
+                    if keep is not None
+                    else (pl.col(column).alias(name), pl.col(f"p_{column}").alias(f"p_{name}"))
+                )
+            ),
         )
+        .group_by("key")
+        .agg(*(expr for name in sums for expr in _summed(name)))
+        .collect()
     )
     with_plan = _frame(tables.monthly).filter(pl.col("plan").is_not_null()).select("key").unique()
     plans = (
@@ -589,50 +614,62 @@ def issue_figures_table(
             pl.when(handled).then(_text("tier")).alias("handled_tier"),
         )
     )
+    # A value where a condition holds, as the last (or first) of those that are set: the
+    # same as filtering inside the aggregation (each is set wherever its condition
+    # holds), several times faster. An issue's dates never go back, nor does a deadline
+    # once in force become unset.
     per = known.group_by("i", maintain_order=True).agg(
         state=pl.col("to_state").last().cast(pl.String),
         tier=pl.col("tier_now").last(),
         escalated=(kind == "escalated").any(),
-        reached=pl.col("handled_tier").drop_nulls().unique(maintain_order=True),
-        closed_on=at.filter(kind == "closed").last(),
-        resolved_on=at.filter(resolved).last(),
-        in_force=pl.col("in_force").filter(resolved).last(),
-        start=pl.coalesce(at.filter(handled).first(), at.first()),
-        plan=deadline.filter(kind == "plan_submitted").drop_nulls().first(),
-        first_limit=deadline.drop_nulls().first(),
+        first_row=pl.col("_row").first(),
+        closed_on=pl.when(kind == "closed").then(at).last(ignore_nulls=True),
+        resolved_on=pl.when(resolved).then(at).last(ignore_nulls=True),
+        in_force=pl.when(resolved).then(pl.col("in_force")).last(ignore_nulls=True),
+        start=pl.coalesce(pl.when(handled).then(at).first(ignore_nulls=True), at.first()),
+        plan=pl.when(kind == "plan_submitted").then(deadline).first(ignore_nulls=True),
+        first_limit=deadline.first(ignore_nulls=True),
     )
     difficulty = _status(tables).select("i", "difficulty")
     issues = per.join(difficulty, on="i", how="left", maintain_order="left").sort("i")
-    return _issue_figures(issues, chosen, tiers, cal)
+    return _issue_figures(issues, _reached(known, issues, tiers), chosen, cal)
 
 
-def _reached(issues: Any, tiers: Sequence[str]) -> dict[str, int]:
+def _reached(events: Any, issues: Any, tiers: Sequence[str]) -> dict[str, int]:
     """Issues that reached each tier, the tiers in the object rule's order.
 
-    First the tiers given, then the others as :func:`projpush.metrics.issue_figures`
-    meets them: by the first issue with each distinct set of tiers reached,
-    then in the order of that set.
+    An escalated issue reached every tier it was handled at (assigned or
+    escalated to), any other its tier now. First come the tiers given, then
+    the others as :func:`projpush.metrics.issue_figures` meets them, issue
+    after issue and, within one, in the order it reached them: by the first
+    event row that shows each.
     """
-    seen = issues.select(
-        "i",
-        pl.when(pl.col("escalated"))
-        .then(pl.col("reached"))
-        .otherwise(pl.concat_list(pl.col("tier")).list.drop_nulls())
-        .alias("seen"),
+    escalated = issues.filter(pl.col("escalated")).select("i")
+    handled = (
+        events.join(escalated, on="i", how="semi")
+        .filter(pl.col("handled_tier").is_not_null())
+        .group_by("i", pl.col("handled_tier").alias("tier"))
+        .agg(pl.col("_row").min().alias("row"))
     )
-    distinct = seen.group_by("seen", maintain_order=True).agg(pl.len().alias("n")).iter_rows()
+    now = issues.filter(~pl.col("escalated") & pl.col("tier").is_not_null()).select(
+        "i", "tier", pl.col("first_row").alias("row")
+    )
+    counts = (
+        pl.concat([handled, now.cast(handled.schema)])
+        .group_by("tier")
+        .agg(pl.len().alias("n"), pl.col("row").min().alias("row"))
+        .sort("row")
+    )
     reached: dict[str, int] = dict.fromkeys(tiers, 0)
-    for value, n in distinct:
-        for tier in value:
-            reached[tier] = reached.get(tier, 0) + n
+    for tier, n in counts.select("tier", "n").iter_rows():
+        reached[tier] = reached.get(tier, 0) + n
     return reached
 
 
 def _issue_figures(
-    issues: Any, basis: DeadlineBasis, tiers: Sequence[str], cal: WorkingCalendar
+    issues: Any, reached: dict[str, int], basis: DeadlineBasis, cal: WorkingCalendar
 ) -> IssueFigures:
     """The figures of the counted issues, one row each (see :func:`issue_figures_table`)."""
-    reached = _reached(issues, tiers)
     closed = issues.filter(pl.col("state") == "closed")
     resolved_at = dict(closed.group_by("tier").len().iter_rows())
     if basis is DeadlineBasis.IN_FORCE:
