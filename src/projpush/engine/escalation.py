@@ -214,32 +214,41 @@ def _previous(value: Any) -> Any:
 
 
 def _fold(tables: LedgerTables, events: Any) -> Any:
-    """Each issue's status, replayed from its sorted events, with its window (see ``_status``)."""
+    """Each issue's status, replayed from its sorted events, with its window (see ``_status``).
+
+    A status field is the latest value recorded for it: the last one set in
+    the issue's events (polars' ``last(ignore_nulls=True)`` per issue).
+    """
     kind = pl.col("kind")
     pause = kind.is_in(["paused", "resumed"])
     opens = pl.col("deadline").is_not_null() & kind.is_in(_WINDOW_KINDS)
-    escalated = (kind == "escalated").cast(pl.Int32).cum_sum()
-    before = escalated - (kind == "escalated").cast(pl.Int32)
-    folded = events.select(
-        "i",
-        "_last",
-        pl.col("to_state").alias("state"),
-        pl.col("at").alias("updated"),
-        _latest(_text("tier")).alias("tier"),
-        _latest(_text("owner")).alias("owner"),
-        _latest(pl.col("deadline")).alias("deadline"),
-        _latest(pl.col("sheet")).alias("sheet"),
-        _latest(_text("policy")).alias("policy"),
-        _latest(pl.when(pause).then(kind)).alias("pause_kind"),
-        _latest(pl.when(pause).then(pl.col("party"))).alias("pause_party"),
-        _latest(pl.when(pause).then(pl.col("from_state"))).alias("pause_from"),
-        (escalated - before.gather(pl.col("_start"))).alias("escalations"),
-        (pl.col("_row") - pl.col("_start") + 1).cast(pl.Int32).alias("events"),
-        pl.col("seq").alias("last_seq"),
-        _latest(pl.when(opens).then(pl.col("at"))).alias("win_start"),
-        _latest(pl.when(opens).then(pl.col("deadline"))).alias("win_deadline"),
-        _latest(pl.when(opens).then(pl.col("seq"))).alias("win_seq"),
-    ).filter(pl.col("_last"))
+
+    def latest(value: Any) -> Any:
+        return value.last(ignore_nulls=True)
+
+    folded = (
+        events.lazy()
+        .group_by("i", maintain_order=True)
+        .agg(
+            pl.col("to_state").last().alias("state"),
+            pl.col("at").last().alias("updated"),
+            latest(_text("tier")).alias("tier"),
+            latest(_text("owner")).alias("owner"),
+            latest(pl.col("deadline")).alias("deadline"),
+            latest(pl.col("sheet")).alias("sheet"),
+            latest(_text("policy")).alias("policy"),
+            latest(pl.when(pause).then(kind)).alias("pause_kind"),
+            latest(pl.when(pause).then(pl.col("party"))).alias("pause_party"),
+            latest(pl.when(pause).then(pl.col("from_state"))).alias("pause_from"),
+            (kind == "escalated").sum().alias("escalations"),
+            pl.len().cast(pl.Int32).alias("events"),
+            pl.col("seq").last().alias("last_seq"),
+            latest(pl.when(opens).then(pl.col("at"))).alias("win_start"),
+            latest(pl.when(opens).then(pl.col("deadline"))).alias("win_deadline"),
+            latest(pl.when(opens).then(pl.col("seq"))).alias("win_seq"),
+        )
+        .collect()
+    )
     paused = pl.col("pause_kind") == "paused"
     issues = (
         pl.from_arrow(tables.issues)
@@ -867,7 +876,7 @@ class _Run:
             next_limit=pl.Series(tier_limits).gather(pl.Series(cols["new_tier"])),
             from_state=pl.Series(_STATES).gather(pl.Series(cols["from_state"])),
         )
-        return steps.with_columns(_notes()).select(
+        return _notes(steps).select(
             moving["i"].gather(pl.Series(cols["row"])).alias("i"),
             "issue",
             pl.col("seq").cast(pl.Int32),
@@ -904,63 +913,57 @@ _KIND: Final = {
 _SHEET: Final = {_BLUE: "blue", _YELLOW: "yellow", _RED: "red"}
 
 
-def _notes() -> Any:
-    """The note of each step, as :func:`projpush.escalation.advance` words it."""
-    step = pl.col("step")
+def _notes(steps: Any) -> Any:
+    """``steps`` with the note of each step, as :func:`projpush.escalation.advance` words it.
+
+    Each kind of step's sentence is formatted on its own rows only (a
+    ``when``/``then`` chain would format every sentence on every row), and
+    the rows keep their order.
+    """
     where = pl.format("{} ({})", "old_tier", "old_owner")
     due = pl.col("old_deadline")
     new = pl.col("new_deadline").dt.to_string("%Y-%m-%d")
-    return (
-        pl.when(step == _BLUE)
-        .then(pl.format("blue sheet: within the limit, due {} at {}", due, where))
-        .when(step == _WARN)
-        .then(
-            pl.format(
-                "[warning {}] {}% of the limit used; due {} at {}",
-                "share_text",
-                "share_pct",
-                due,
-                where,
-            )
-        )
-        .when(step == _YELLOW)
-        .then(
-            pl.format(
-                "deadline {} missed at {}; yellow sheet, renewed limit {} working days to {}",
-                due,
-                where,
-                "renewed",
-                new,
-            )
-        )
-        .when(step == _RED)
-        .then(
-            pl.format(
-                "renewed limit {} missed at {}; red sheet: notice and accountability", due, where
-            )
-        )
-        .when(step == _ESCALATE)
-        .then(
-            pl.format(
-                "limit {} missed at {}; escalated to {} ({}), {} working days to {}",
-                due,
-                where,
-                "next_tier",
-                "next_label",
-                "next_limit",
-                new,
-            )
-        )
-        .otherwise(
-            pl.format(
-                "[accountability] limit {} missed at the top tier {}; stays red, on the "
-                "accountability list",
-                due,
-                where,
-            )
-        )
-        .alias("note")
-    )
+    sentences = {
+        _BLUE: pl.format("blue sheet: within the limit, due {} at {}", due, where),
+        _WARN: pl.format(
+            "[warning {}] {}% of the limit used; due {} at {}",
+            "share_text",
+            "share_pct",
+            due,
+            where,
+        ),
+        _YELLOW: pl.format(
+            "deadline {} missed at {}; yellow sheet, renewed limit {} working days to {}",
+            due,
+            where,
+            "renewed",
+            new,
+        ),
+        _RED: pl.format(
+            "renewed limit {} missed at {}; red sheet: notice and accountability", due, where
+        ),
+        _ESCALATE: pl.format(
+            "limit {} missed at {}; escalated to {} ({}), {} working days to {}",
+            due,
+            where,
+            "next_tier",
+            "next_label",
+            "next_limit",
+            new,
+        ),
+        _TOP: pl.format(
+            "[accountability] limit {} missed at the top tier {}; stays red, on the "
+            "accountability list",
+            due,
+            where,
+        ),
+    }
+    indexed = steps.with_row_index("_step_row")
+    parts = [
+        indexed.filter(pl.col("step") == step).with_columns(sentence.alias("note"))
+        for step, sentence in sentences.items()
+    ]
+    return pl.concat(parts).sort("_step_row").drop("_step_row")
 
 
 def _tier_texts(rules: _Rules) -> tuple[list[str], list[str], list[str], list[int]]:
