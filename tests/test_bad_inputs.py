@@ -1297,7 +1297,7 @@ bad("csv-date-cell",
     lambda tmp: csvledger.load_csv_ledger(
         csv_folder(tmp, milestones_csv="project,name,planned\nNB-1,桩基,2020-02-30\n")),
     LedgerError, "milestones.csv:2:planned",
-    r"milestones\.csv:2:planned: planned: expected a date .*, got '2020-02-30'",
+    r"milestones\.csv:2:planned: planned: expected an ISO date .*, got '2020-02-30'",
     csvledger.load_csv_ledger)
 bad("csv-month-cell",
     lambda tmp: csvledger.load_csv_ledger(

@@ -156,5 +156,5 @@ class TestTrusted:
         assert 2 == main(["report", str(database), "--as-of", AS_OF, "--trusted"])
         assert capsys.readouterr().err.startswith(
             "projpush: error: projects.stage: row key='2020-330200-47-03-012345': "
-            "expected one of 'planned'"
+            "expected one of planned (谋划)"
         )

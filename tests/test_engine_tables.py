@@ -139,7 +139,10 @@ class TestOf:
                 "note": [""],
             }
         )
-        with pytest.raises(ValidationError, match=r"stage_events.kind: expected one of 'started'"):
+        with pytest.raises(
+            ValidationError,
+            match=r"stage_events.kind: row key='NB-1', seq=0: expected one of started \(开工\)",
+        ):
             LedgerTables.of(stage_events=table)
 
     def test_dictionary_enums_are_remapped_chunk_by_chunk(self):
@@ -162,7 +165,9 @@ class TestOf:
                 "note": [""] * n,
             }
         )
-        with pytest.raises(ValidationError, match=r"stage_events.kind: expected a value in every"):
+        with pytest.raises(
+            ValidationError, match=r"stage_events.kind: row key='NB-1', seq=2: .* got None"
+        ):
             LedgerTables.of(stage_events=table)
         column = conform("stage_events", table.filter(pc.is_valid(table["kind"]))).column("kind")
         assert ["suspended", "started", "suspended", "completed", "completed"] == column.to_pylist()
@@ -180,7 +185,7 @@ class TestOf:
                 "note": [""] * 2,
             }
         )
-        with pytest.raises(ValidationError, match=r"stage_events.kind: expected one of .* got 'b"):
+        with pytest.raises(ValidationError, match=r"stage_events.kind: row .* got 'begun'"):
             LedgerTables.of(stage_events=table)
 
     def test_missing_column(self):
@@ -201,13 +206,38 @@ class TestOf:
                 ]
             ),
         )
-        with pytest.raises(ValidationError, match=r"monthly.key: expected a value in every row"):
+        with pytest.raises(
+            ValidationError, match=r"monthly.key: row month='2020-01-01': expected a value in every"
+        ):
             LedgerTables.of(monthly=table)
 
     def test_wrong_type(self):
         table = pa.table({"key": ["A"], "month": ["2020-01"], "plan": [None], "done": [None]})
-        with pytest.raises(ValidationError, match=r"monthly.month: expected date32"):
+        with pytest.raises(
+            ValidationError, match=r"monthly.month: row key='A': expected an ISO date YYYY-MM-DD"
+        ):
             LedgerTables.of(monthly=table)
+
+    def test_text_is_read_by_the_model_rules(self):
+        """Text amounts, dates and enum labels in a table are read as the JSON reader reads them."""
+        table = pa.table(
+            {"key": ["A"], "month": ["2020-01-01"], "plan": ["1,052.5"], "done": [None]}
+        )
+        monthly = LedgerTables.of(monthly=table).monthly
+        assert [dt.date(2020, 1, 1), Decimal("1052.5")] == [
+            monthly.column("month")[0].as_py(),
+            monthly.column("plan")[0].as_py(),
+        ]
+        table = pa.table(
+            {
+                "key": ["NB-1"],
+                "seq": [0],
+                "kind": ["开工"],
+                "on": [dt.date(2020, 1, 5)],
+                "note": [""],
+            }
+        )
+        assert ["started"] == LedgerTables.of(stage_events=table).stage_events["kind"].to_pylist()
 
     def test_unknown_table_and_not_a_table(self):
         with pytest.raises(ValidationError, match="table: expected one of"):

@@ -119,5 +119,8 @@ class TestErrors:
     def test_an_unknown_enum_value(self):
         frame = from_portfolio(sample_portfolio()).to_pandas()["projects"]
         frame["stage"] = frame["stage"].astype(str).replace("planned", "谋划中")
-        with pytest.raises(ValidationError, match=r"projects\.stage: expected one of 'planned'"):
+        with pytest.raises(
+            ValidationError,
+            match=r"projects\.stage: row key='MH-2020-007': expected one of planned \(谋划\)",
+        ):
             LedgerTables.from_frames({"projects": frame})

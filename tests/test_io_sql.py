@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import uuid
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -307,13 +308,18 @@ class TestErrors:
         return target
 
     def test_a_bad_amount_names_the_column_and_the_row(self, tmp_path):
-        target = self._broken(tmp_path, "UPDATE monthly SET done = '1,000' WHERE rowid = 3")
+        target = self._broken(tmp_path, "UPDATE monthly SET done = '1,00' WHERE rowid = 3")
         with pytest.raises(
             ValidationError,
             match=r"monthly.done: row key='[0-9-]+', month='2020-0\d-01': "
-            r"expected an exact decimal amount with at most 12 places, got '1,000'",
+            r"expected an amount in 万元 written in digits, such as 479.33 or 1,052.5, got '1,00'",
         ):
             read_sql(target)
+
+    def test_an_amount_as_text_follows_the_text_grammar(self, tmp_path):
+        """'1,000' in a database is read as the JSON reader reads it: 1000."""
+        target = self._broken(tmp_path, "UPDATE monthly SET done = '1,000' WHERE rowid = 3")
+        assert Decimal(1000) == read_sql(target).monthly.column("done")[2].as_py()
 
     def test_too_many_places(self, tmp_path):
         target = self._broken(
@@ -347,12 +353,18 @@ class TestErrors:
             read_sql(target)
 
     def test_a_bad_enum(self, tmp_path):
-        target = self._broken(tmp_path, "UPDATE projects SET stage = '在建' WHERE seq = 0")
+        target = self._broken(tmp_path, "UPDATE projects SET stage = 'building' WHERE seq = 0")
         with pytest.raises(
             ValidationError,
-            match=r"projects\.stage: row key='2020-330200-47-03-012345': expected one of 'planned'",
+            match=r"projects\.stage: row key='2020-330200-47-03-012345': expected one of "
+            r"planned \(谋划\), .*got 'building'",
         ):
             read_sql(target)
+
+    def test_an_enum_label_is_its_member(self, tmp_path):
+        """'在建' in a database is read as the JSON reader reads it: under_construction."""
+        target = self._broken(tmp_path, "UPDATE projects SET stage = '在建' WHERE seq = 0")
+        assert "under_construction" == read_sql(target).projects.column("stage")[0].as_py()
 
     def test_an_empty_required_cell(self, tmp_path):
         target = self._broken(tmp_path, "CREATE TABLE x (y)")
@@ -365,7 +377,7 @@ class TestErrors:
         with pytest.raises(
             ValidationError,
             match=r"issue_events\.actor: row issue='Q-2020-003', seq=0: "
-            r"expected a value in every row",
+            r"expected a non-empty string, got None",
         ):
             read_sql(target)
 

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import attrs
 
-from projpush._convert import normalise_text, to_enum
+from projpush._convert import normalise_text, to_date, to_enum, to_money
 from projpush._csvsafe import csv_text, unescape_cell
 from projpush._paths import path_arg
 from projpush.errors import LedgerError, ProjpushError, ValidationError
@@ -278,7 +278,8 @@ _UNIT_SUFFIX: Final = re.compile(r"\((?:万元|%)\)$")
 
 _DATE: Final = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
 _MONTH: Final = re.compile(r"(\d{4})[-/.年](\d{1,2})(?:月|[-/.]0?1)?")
-_AMOUNT: Final = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+# What a reference to no project expected, in the model's words (the JSON reader's too).
+_A_PROJECT: Final = "a project in the portfolio"
 _TRUE: Final = frozenset({"yes", "y", "true", "1", "是", "√"})
 _FALSE: Final = frozenset({"no", "n", "false", "0", "否", "×"})
 
@@ -435,7 +436,8 @@ def _parse_date(row: _Row, column: str, text: str) -> dt.date:
             return dt.date(int(match[1]), int(match[2]), int(match[3]))
         except ValueError:
             pass
-    raise _cell_error(row, column, "a date YYYY-MM-DD (or YYYY/M/D, YYYY年M月D日)", text)
+    # Refused in the JSON reader's words, with the spellings a cell may use besides.
+    return _by_the_model(row, column, to_date, text, "YYYY/M/D or YYYY年M月D日")
 
 
 def _parse_month(row: _Row, column: str, text: str) -> Month:
@@ -445,23 +447,33 @@ def _parse_month(row: _Row, column: str, text: str) -> Month:
             return Month(int(match[1]), int(match[2]))
         except ProjpushError:
             pass
-    raise _cell_error(row, column, "a month YYYY-MM", text)
+    return _by_the_model(row, column, Month.parse, text, "YYYY/M or YYYY年M月")
 
 
 def _parse_money(row: _Row, column: str, text: str) -> Decimal:
-    clean = normalise_text(text)
-    if not _AMOUNT.fullmatch(clean):
-        raise _cell_error(
-            row, column, "an amount in 万元 written in digits, such as 479.33 or 1,052.5", text
-        )
-    return Decimal(clean.replace(",", ""))
+    return _by_the_model(row, column, to_money, text)
 
 
-def _parse_percent(row: _Row, column: str, text: str) -> str:
-    clean = normalise_text(text).removesuffix("%")
-    if not _AMOUNT.fullmatch(clean):
-        raise _cell_error(row, column, "a percentage from 0 to 100, such as 40 or 40%", text)
-    return clean  # the model checks the range and shows the number as typed
+def _parse_percent(_row: _Row, _column: str, text: str) -> str:
+    return text  # the model reads it, range included, and shows the number as typed
+
+
+def _by_the_model(
+    row: _Row, column: str, convert: Callable[[str, str], T], text: str, also: str = ""
+) -> T:
+    """``convert(text)`` by the model's rule (what JSON reads), its refusal at the cell.
+
+    ``also`` names the other spellings a cell may use, added to the message;
+    ``expected`` stays the model's, as every reader gives it.
+    """
+    try:
+        return convert(text, column)
+    except ProjpushError as err:
+        error = _translate(row, column, err)
+        if not also:
+            raise error from None
+        msg = f"{error} (a cell may also read {also})"
+        raise LedgerError(msg, field=error.field, expected=error.expected, got=error.got) from None
 
 
 def _parse_bool(row: _Row, column: str, text: str) -> bool:
@@ -836,7 +848,7 @@ class _Reader:
             detail = (
                 f"{row.header(column)}: no project with code or local id {text!r} in {projects}"
             )
-            self.report(_problem(row.where(column), detail, f"a project in {projects}", text))
+            self.report(_problem(row.where(column), detail, _A_PROJECT, text))
         return key
 
     def projects_list(self, row: _Row, items: Iterable[str]) -> tuple[str, ...] | None:
@@ -853,7 +865,7 @@ class _Reader:
                     projects = self.called("projects.csv")
                     detail = f"projects: no project with code or local id {item!r} in {projects}"
                     where = row.where("projects")
-                    self.report(_problem(where, detail, f"a project in {projects}", item))
+                    self.report(_problem(where, detail, _A_PROJECT, item))
                     return None
                 continue
             if key in keys:
@@ -884,7 +896,7 @@ class _Reader:
             mine, theirs = row.get(column), first.get(column)
             if mine != theirs:
                 detail += f" (typed {theirs!r} there, {mine!r} here)"
-            self.report(_problem(row.where(column), detail, f"a unique {what}", key))
+            self.report(_problem(row.where(column), detail, "a unique key", key))
             dupes.add(row.line)
         return dupes
 

@@ -14,6 +14,7 @@ device or socket before opening it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections import Counter
 from pathlib import Path
@@ -39,6 +40,7 @@ from projpush.model import (
 
 if TYPE_CHECKING:
     import datetime as dt
+    from collections.abc import Iterator
 
 __all__ = ["MAX_LEDGER_BYTES", "LedgerCheck", "Problem", "check_ledger", "load_ledger"]
 
@@ -210,7 +212,8 @@ def load_ledger(
     if target.is_dir() and _is_parquet(target):
         from projpush.engine.tables import read_parquet, to_portfolio  # noqa: PLC0415
 
-        return to_portfolio(read_parquet(target))
+        with _as_ledger_error():
+            return to_portfolio(read_parquet(target))
     if target.is_dir():
         from projpush.csvledger import load_csv_ledger  # noqa: PLC0415 (CSV ledgers only)
 
@@ -261,7 +264,28 @@ def _load_database(path: str | os.PathLike[str], limit: int | None) -> Portfolio
     from projpush.engine.tables import to_portfolio  # noqa: PLC0415 (the sql extra)
     from projpush.io.sql import read_sql  # noqa: PLC0415
 
-    return to_portfolio(read_sql(text))
+    with _as_ledger_error():
+        return to_portfolio(read_sql(text))
+
+
+@contextlib.contextmanager
+def _as_ledger_error() -> Iterator[None]:
+    """Raise a table reader's error as the LedgerError every ledger reader raises.
+
+    The tables' own checks (:meth:`~projpush.engine.tables.LedgerTables.of`,
+    :func:`~projpush.engine.tables.to_portfolio`) raise the model's classes,
+    as any caller building tables expects; read as a ledger, a bad value is
+    a LedgerError, as from a JSON file, a CSV folder or a workbook. Message,
+    ``field``, ``expected`` and ``got`` stay as they were.
+    """
+    try:
+        yield
+    except LedgerError:
+        raise
+    except ProjpushError as error:
+        raise LedgerError(
+            str(error), field=error.field, expected=error.expected, got=error.got
+        ) from error
 
 
 def _is_parquet(folder: Path) -> bool:

@@ -32,15 +32,19 @@ True
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
+import re
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
+from projpush._convert import to_bool, to_date, to_enum, to_money, to_percent, to_text
 from projpush._extras import require
-from projpush.errors import LedgerError, ProjpushError, ValidationError
+from projpush.errors import DuplicateKeyError, LedgerError, ProjpushError, ValidationError
 from projpush.ledger import _is_parquet
 from projpush.model import (
     EVENT_PAYLOADS,
@@ -339,11 +343,16 @@ class LedgerTables:
         tables as recorded, so a note that carried a deadline would move
         the deadline the engine judges against.
 
+        Text in a column of amounts, dates or an enum is read by the model's
+        own rules, as a JSON ledger's: ``"1,052.5"``, ``"2020-06-30"``, an
+        enum's value, name or Chinese label.
+
         Raises:
             ValidationError: an unknown table, a missing column, a value of the
-                wrong type or an unknown enum value; the message names
-                ``table.column``. An event whose payload does not fit its
-                kind; the message names the issue and the event's ``seq``.
+                wrong type or an unknown enum value, in the model's words; the
+                message names ``table.column`` and the row by its key. An
+                event whose payload does not fit its kind; the message names
+                the issue and the event's ``seq``.
         """
         unknown = sorted(set(tables) - set(TABLES))
         if unknown:
@@ -447,24 +456,189 @@ def conform(name: str, table: Any) -> Any:
         field = f"{name}.{column}"
         if column not in table.column_names:
             raise ValidationError.about(field, "a column of that name", "no such column")
-        data = table.column(column)
+        try:
+            data = _conform_column(table.column(column), kind, nullable, field)
+        except _BadCell as bad:
+            index = _row_of(table.column(column), bad.error.got) if bad.index is None else bad.index
+            raise _in_row(bad.error, name, table, column, index) from None
+        arrays.append(data)
+    return pa.Table.from_arrays(arrays, schema=schema(name))
+
+
+class _BadCell(Exception):  # noqa: N818 (not an error of its own: it carries one)
+    """A cell the model refuses: its error, and its row when known (else the row is sought)."""
+
+    def __init__(self, error: ProjpushError, index: int | None = None) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.index = index
+
+
+# The model's converter of a cell's text, by column kind: the field rules every reader
+# shares, so a text amount in a Parquet or database column is read as the JSON reads it.
+_CONVERTERS: Final[dict[str, Callable[[object, str], Any]]] = {
+    "money": to_money,
+    "date32": to_date,
+    "bool": to_bool,
+    "string": to_text,
+}
+
+
+# A column whose text follows a rule of its own rather than its kind's.
+_OWN_RULES: Final[dict[str, Callable[[object, str], Any]]] = {"percent": to_percent}
+
+
+def _rule(kind: Any, column: str) -> Callable[[object, str], Any] | None:
+    return _OWN_RULES.get(column) or _CONVERTERS.get(kind)
+
+
+# The columns that hold no field of the model but a row's place: a project's key, a
+# list's order, an owner's name. Left out, there is no model's word for them.
+_STRUCTURE: Final = frozenset({"key", "seq", "year", "leader", "secretary", "issue", "task_force"})
+
+
+def _refusal(kind: Any, value: Any, column: str) -> ProjpushError:
+    """The model's error for ``value`` in a column of ``kind``, in the model's words."""
+    if value is None and column in _STRUCTURE:
+        return ValidationError.about(column, "a value in every row", "an empty cell")
+    try:
         if isinstance(kind, type) and issubclass(kind, enum.Enum):
-            data = _encode_enum(data, kind, field)
-        else:
-            data = data.combine_chunks()
-            if kind == "money" and pa.types.is_floating(data.type):  # 479.33 has no float
-                expected = f"exact amounts ({MONEY}, Decimal or text), not binary floating point"
-                raise ValidationError.about(field, expected, str(data.type))
-            try:
-                data = data.cast(_arrow_type(kind))
-            except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as error:
+            to_enum(kind, value, column)
+        elif (rule := _rule(kind, column)) is not None:
+            rule(value, column)
+    except ProjpushError as error:
+        return error
+    return ValidationError.about(column, str(_arrow_type(kind)), value)
+
+
+def _conform_column(data: Any, kind: Any, nullable: bool, field: str) -> Any:
+    """One column in its ledger type; a cell that is not raises :class:`_BadCell`."""
+    column = field.partition(".")[2]
+    if isinstance(kind, type) and issubclass(kind, enum.Enum):
+        data = _encode_enum(data, kind, field)
+    else:
+        data = data.combine_chunks()
+        if kind == "money" and pa.types.is_floating(data.type):  # 479.33 has no float
+            expected = f"exact amounts ({MONEY}, Decimal or text), not binary floating point"
+            raise ValidationError.about(field, expected, str(data.type))
+        if kind in {"money", "date32"} and _is_text(data.type):
+            data = _converted(data, kind, column)
+        try:
+            data = data.cast(_arrow_type(kind))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as error:
+            index = next((i for i in range(len(data)) if not _casts(data[i : i + 1], kind)), None)
+            if index is None:  # pragma: no cover (a column fails only where a cell does)
                 raise ValidationError.about(field, str(_arrow_type(kind)), str(data.type)) from (
                     error
                 )
-        if not nullable and data.null_count:
-            raise ValidationError.about(field, "a value in every row", "an empty cell")
-        arrays.append(data)
-    return pa.Table.from_arrays(arrays, schema=schema(name))
+            raise _BadCell(_refusal(kind, data[index].as_py(), column), index) from None
+    if not nullable and data.null_count:
+        refusal = _refusal(kind, None, column)  # the model's words for a value left out
+        raise _BadCell(refusal, _first_true(pc.is_null(data)))
+    return data
+
+
+def _row_of(data: Any, got: Any) -> int | None:
+    """The first row of a text column holding ``got`` (None: none does)."""
+    data = data.combine_chunks()
+    if pa.types.is_dictionary(data.type):
+        data = data.cast(data.type.value_type)
+    if not _is_text(data.type) or not isinstance(got, str):
+        return None
+    mask = pc.equal(data.cast(pa.string()), pa.scalar(got, pa.string()))
+    return _first_true(mask) if pc.any(mask).as_py() else None
+
+
+def _converted(data: Any, kind: str, column: str) -> Any:
+    """A text column of amounts or dates, each cell read by the model's own converter."""
+    convert = _rule(kind, column) or _CONVERTERS[kind]
+    values: list[Any] = []
+    for index, text in enumerate(data.to_pylist()):
+        if text is None:
+            values.append(None)
+            continue
+        try:
+            values.append(convert(text, column))
+        except ProjpushError as error:
+            raise _BadCell(error, index) from None
+    return pa.array(values, _arrow_type(kind))
+
+
+def _casts(data: Any, kind: Any) -> bool:
+    try:
+        data.cast(_arrow_type(kind))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return False
+    return True
+
+
+def _first_true(mask: Any) -> int:
+    return int(pc.index(mask.fill_null(pa.scalar(value=False)), value=True).as_py())
+
+
+#: The columns naming a row of each table (its primary key), as errors name the row.
+ROW_KEYS: Final[dict[str, tuple[str, ...]]] = {
+    "projects": ("key",),
+    "annual_plans": ("key", "year"),
+    "monthly": ("key", "month"),
+    "milestones": ("key", "seq"),
+    "approvals": ("key", "seq"),
+    "stage_events": ("key", "seq"),
+    "site_observations": ("key", "seq"),
+    "leaders": ("name",),
+    "leader_projects": ("leader", "seq"),
+    "secretaries": ("name",),
+    "secretary_projects": ("secretary", "seq"),
+    "secretary_cadences": ("secretary", "project"),
+    "contacts": ("secretary", "seq"),
+    "issues": ("id",),
+    "issue_events": ("issue", "seq"),
+    "units": ("name",),
+    "task_forces": ("name",),
+    "task_force_members": ("task_force", "seq"),
+    "task_force_projects": ("task_force", "seq"),
+}
+
+
+def _cell_text(value: Any) -> str:
+    if isinstance(value, dt.date):
+        value = value.isoformat()
+    elif type(value) is Decimal:
+        value = format(_plain(value), "f")
+    return repr(value)
+
+
+def row_named(name: str, table: Any, column: str, index: int | None) -> str:
+    """How an error names row ``index`` of ``table``: ``row key='L-1', seq=2`` ('' if unknown)."""
+    if index is None:
+        return ""
+    keys = [c for c in ROW_KEYS[name] if c != column and c in table.column_names]
+    if not keys and "seq" in table.column_names:  # the key is the cell at fault: its place
+        keys = ["seq"]
+    values = ", ".join(f"{c}={_cell_text(table.column(c)[index].as_py())}" for c in keys)
+    return f"row {values}" if values else ""
+
+
+def _detail(error: ProjpushError) -> str:
+    """The model's message without the field it starts with."""
+    text = str(error)
+    for prefix in (f"{error.field}:", f"{_lead(error.field)}:"):
+        if error.field and text.startswith(prefix):
+            return text[len(prefix) :].lstrip()
+    return text
+
+
+def _lead(field: str | None) -> str:
+    match = re.match(r"[A-Za-z_]\w*", field or "")
+    return match[0] if match else ""
+
+
+def _in_row(error: ProjpushError, name: str, table: Any, column: str, index: int | None) -> Any:
+    """``error`` about the cell ``name.column`` of row ``index``: its class, expected, got."""
+    where = f"{name}.{column}"
+    row = row_named(name, table, column, index)
+    msg = f"{where}: {row}: {_detail(error)}" if row else f"{where}: {_detail(error)}"
+    return type(error)(msg, field=where, expected=error.expected, got=error.got)
 
 
 def _encode_enum(data: Any, cls: type[enum.Enum], field: str) -> Any:
@@ -484,7 +658,9 @@ def _encode_enum(data: Any, cls: type[enum.Enum], field: str) -> Any:
         raise ValidationError.about(field, f"text values of {cls.__name__}", str(data.type))
     data = data.combine_chunks().cast(pa.string())
     indices = pc.index_in(data, value_set=dictionary)
-    _refuse_unknown(data, indices, cls, field)
+    if pc.any(pc.and_(pc.is_null(indices), pc.is_valid(data))).as_py():
+        own = pc.unique(data)
+        indices = pc.take(_member_codes(own, cls, field), pc.index_in(data, value_set=own))
     return pa.DictionaryArray.from_arrays(indices.cast(pa.int8()), dictionary)
 
 
@@ -496,18 +672,31 @@ def _remap(chunk: Any, dictionary: Any, cls: type[enum.Enum], field: str) -> Any
     """One dictionary chunk over the stable ``dictionary``: its own dictionary mapped, taken."""
     own = chunk.dictionary.cast(pa.string())
     codes = pc.index_in(own, value_set=dictionary)
-    used = pc.unique(chunk.indices.drop_null())
-    _refuse_unknown(pc.take(own, used), pc.take(codes, used), cls, field)
+    if pc.any(pc.and_(pc.is_null(codes), pc.is_valid(own))).as_py():
+        used = pc.unique(chunk.indices.drop_null()).sort()
+        used_codes = _member_codes(pc.take(own, used), cls, field)
+        codes = pc.take(
+            used_codes, pc.index_in(pa.array(range(len(own)), used.type), value_set=used)
+        )
     indices = pc.take(codes.cast(pa.int8()), chunk.indices)
     return pa.DictionaryArray.from_arrays(indices, dictionary)
 
 
-def _refuse_unknown(data: Any, indices: Any, cls: type[enum.Enum], field: str) -> None:
-    bad = pc.and_(pc.is_null(indices), pc.is_valid(data))
-    if pc.any(bad).as_py():
-        got = pc.filter(data, bad)[0].as_py()
-        allowed = ", ".join(f"{m.value!r}" for m in cls)
-        raise ValidationError.about(field, f"one of {allowed}", got)
+def _member_codes(values: Any, cls: type[enum.Enum], field: str) -> Any:
+    """The code of each of ``values`` as the model reads it: a value, a name or a Chinese label.
+
+    Raises:
+        _BadCell: a value no member has, with the model's words (its row is sought).
+    """
+    position = {m: i for i, m in enumerate(cls)}
+    column = field.partition(".")[2]
+    codes = []
+    for value in values.to_pylist():
+        try:
+            codes.append(None if value is None else position[to_enum(cls, value, column)])
+        except ProjpushError as error:
+            raise _BadCell(error) from None
+    return pa.array(codes, pa.int8())
 
 
 # --------------------------------------------------------------------------- portfolio -> tables
@@ -689,7 +878,9 @@ def to_portfolio(tables: LedgerTables) -> Portfolio:
         ValidationError: a value the model refuses, a child row whose owner
             (a project, issue, leader, secretary or task force) is not in its
             table, or ``tables`` is not a LedgerTables.
-        ProjpushError: any other error the model raises for the facts.
+        ProjpushError: any other error the model raises for the facts (a key
+            given twice, a reference to no project). An error about a value
+            has ``field`` ``table.column`` and names the row by its key.
     """
     if not isinstance(tables, LedgerTables):
         raise ValidationError.about("tables", "a LedgerTables", type(tables).__name__)
@@ -703,32 +894,53 @@ def to_portfolio(tables: LedgerTables) -> Portfolio:
         name = row["name"]
         row["projects"] = tuple(r["project"] for r in _pick(groups, name))
         row["cadences"] = {r["project"]: r["cadence"] for r in _pick(cadences, name)}
-        row["contacts"] = tuple(Contact(**r) for r in _pick(contacts, name))
-        secretaries.append(Secretary(**row))
+        row["contacts"] = tuple(
+            _made(Contact, r, "contacts", partial(_nth, tables.contacts, "secretary", name, i))
+            for i, r in enumerate(_pick(contacts, name))
+        )
+        secretaries.append(_made(Secretary, row, "secretaries", partial(dict, name=name)))
     _no_orphans("secretaries", groups, cadences, contacts)
     events = _by_owner(tables.issue_events, "issue")
     issues = []
     for row in _ordered(tables.issues):
-        row["events"] = tuple(IssueEvent(**e) for e in _pick(events, row["id"]))
-        issues.append(Issue(**row))
+        issue = row["id"]
+        row["events"] = tuple(
+            _made(
+                IssueEvent,
+                e,
+                "issue_events",
+                partial(_nth, tables.issue_events, "issue", issue, i),
+            )
+            for i, e in enumerate(_pick(events, issue))
+        )
+        try:
+            issues.append(Issue(**row))
+        except ProjpushError as error:
+            raise _in_record(error, tables, "issues", issue) from None
     _no_orphans("issues", events)
-    units = tuple(Unit(**row) for row in _ordered(tables.units))
+    units = tuple(
+        _made(Unit, row, "units", partial(dict, name=row["name"])) for row in _ordered(tables.units)
+    )
     members = _by_owner(tables.task_force_members, "task_force")
     served = _by_owner(tables.task_force_projects, "task_force")
     task_forces = []
     for row in _ordered(tables.task_forces):
         row["members"] = tuple(r["member"] for r in _pick(members, row["name"]))
         row["projects"] = tuple(r["project"] for r in _pick(served, row["name"]))
-        task_forces.append(TaskForce(**row))
+        task_forces.append(_made(TaskForce, row, "task_forces", partial(dict, name=row["name"])))
     _no_orphans("task_forces", members, served)
-    return Portfolio(
-        projects=projects,
-        leaders=leaders,
-        secretaries=tuple(secretaries),
-        issues=tuple(issues),
-        units=units,
-        task_forces=tuple(task_forces),
-    )
+    lists = {
+        "projects": projects,
+        "leaders": leaders,
+        "secretaries": tuple(secretaries),
+        "issues": tuple(issues),
+        "units": units,
+        "task_forces": tuple(task_forces),
+    }
+    try:
+        return Portfolio(**lists)
+    except ProjpushError as error:
+        raise _in_portfolio(error, tables, lists) from None
 
 
 def _owned(table: Any, children: Any, owner: str, field: str, column: str) -> tuple[Leader, ...]:
@@ -736,7 +948,7 @@ def _owned(table: Any, children: Any, owner: str, field: str, column: str) -> tu
     leaders = []
     for row in _ordered(table):
         row[field] = tuple(r[column] for r in _pick(groups, row["name"]))
-        leaders.append(Leader(**row))
+        leaders.append(_made(Leader, row, "leaders", partial(dict, name=row["name"])))
     _no_orphans("leaders", groups)
     return tuple(leaders)
 
@@ -746,6 +958,115 @@ def _no_orphans(owners: str, *groups: dict[str, list[dict[str, Any]]]) -> None:
         if group:
             orphan = next(iter(group))
             raise ValidationError.about(owners, f"a row in {owners} for every owner", orphan)
+
+
+def _made(
+    build: Callable[..., Any],
+    values: dict[str, Any],
+    name: str,
+    where: Callable[[], dict[str, Any]],
+) -> Any:
+    """``build(**values)``, a model error located at its cell of ``name``, row ``where()``."""
+    try:
+        return build(**values)
+    except ProjpushError as error:
+        raise _at(error, name, _column_of(error.field, name), where()) from None
+
+
+def _at(error: ProjpushError, name: str, column: str, where: Mapping[str, Any]) -> Any:
+    """``error`` as about ``name.column`` in the row whose keys are ``where``; class kept."""
+    cell = f"{name}.{column}"
+    keys = ", ".join(f"{c}={_cell_text(v)}" for c, v in where.items() if c != column)
+    msg = f"{cell}: row {keys}: {_detail(error)}" if keys else f"{cell}: {_detail(error)}"
+    return type(error)(msg, field=cell, expected=error.expected, got=error.got)
+
+
+def _column_of(field: str | None, name: str) -> str:
+    """The column of table ``name`` a model error's ``field`` is about (its key if none)."""
+    lead = _lead(field)
+    return lead if lead in {c for c, _, _ in _columns(name)} else ROW_KEYS[name][0]
+
+
+def _nth(table: Any, owner: str, value: str, index: int) -> dict[str, Any]:
+    """The keys of the ``index``-th row (in ``seq`` order) of ``table`` owned by ``value``."""
+    seqs = sorted(r["seq"] for r in table.select([owner, "seq"]).to_pylist() if r[owner] == value)
+    return {owner: value, "seq": seqs[index] if index < len(seqs) else index}
+
+
+_ITEM: Final = re.compile(r"(\w+)\[(?:'([^']*)'|(\d+))\](?:\.(\w+))?")
+# A list of a record held in a table of its own: (table, column of the owner, column).
+_LIST_TABLES: Final = {
+    ("projects", "milestones"): ("milestones", "key", "name"),
+    ("projects", "approvals"): ("approvals", "key", "name"),
+    ("projects", "stage_events"): ("stage_events", "key", "kind"),
+    ("projects", "site_activity"): ("site_observations", "key", "day"),
+    ("issues", "events"): ("issue_events", "issue", "kind"),
+    ("leaders", "projects"): ("leader_projects", "leader", "project"),
+    ("secretaries", "projects"): ("secretary_projects", "secretary", "project"),
+    ("secretaries", "contacts"): ("contacts", "secretary", "project"),
+    ("task_forces", "projects"): ("task_force_projects", "task_force", "project"),
+    ("task_forces", "members"): ("task_force_members", "task_force", "member"),
+}
+_RECORD_KEYS: Final = {
+    "projects": "key",
+    "issues": "id",
+    "leaders": "name",
+    "secretaries": "name",
+    "units": "name",
+    "task_forces": "name",
+}
+
+
+def _in_record(
+    error: ProjpushError, tables: LedgerTables, name: str, owner: str, field: str | None = None
+) -> Any:
+    """A project's or issue's error located at the row it is about, in its own table or a child's.
+
+    ``annual_plans['2020']`` is a row of ``annual_plans``, ``monthly_done['2020-05']``
+    one of ``monthly``, ``events[2].deadline`` the third of the issue's events.
+    """
+    field = error.field or "" if field is None else field
+    item = _ITEM.match(field)
+    own = _RECORD_KEYS[name]
+    if item is not None and name == "projects" and item[1] == "annual_plans":
+        return _at(error, "annual_plans", "plan", {"key": owner, "year": int(item[2] or item[3])})
+    if item is not None and name == "projects" and item[1] in {"monthly_plan", "monthly_done"}:
+        month = Month.parse(item[2] or item[3] or "", field).first_day
+        column = item[1].removeprefix("monthly_")
+        return _at(error, "monthly", column, {"key": owner, "month": month})
+    if item is not None and (name, item[1]) in _LIST_TABLES and item[3] is not None:
+        table, owner_column, first = _LIST_TABLES[name, item[1]]
+        where = _nth(getattr(tables, table), owner_column, owner, int(item[3]))
+        column = item[4] if item[4] in {c for c, _, _ in _columns(table)} else first
+        return _at(error, table, column, where)
+    return _at(error, name, _column_of(field, name), {own: owner})
+
+
+def _in_portfolio(
+    error: ProjpushError, tables: LedgerTables, lists: Mapping[str, tuple[Any, ...]]
+) -> Any:
+    """A portfolio's error (a key given twice, a reference to no project) at its row."""
+    field = error.field or ""
+    item = _RECORD.match(field)
+    if item is None or item[1] not in lists or int(item[2]) >= len(lists[item[1]]):
+        return error
+    name = item[1]
+    owner = str(getattr(lists[name][int(item[2])], _RECORD_KEYS[name]))
+    return _in_record(error, tables, name, owner, field[item.end() :].lstrip("."))
+
+
+_RECORD: Final = re.compile(r"(\w+)\[(\d+)\]")
+
+
+def _unique_keys(table: Any, keys: list[str]) -> None:
+    """Refuse a project key given twice, before its rows' children are sought."""
+    seen: set[str] = set()
+    for index, key in enumerate(keys):
+        if key in seen:
+            seq = sorted(table.column("seq").to_pylist())[index]
+            msg = f"projects.key: row seq={seq}: duplicate key {key!r}"
+            raise DuplicateKeyError(msg, field="projects.key", expected="a unique key", got=key)
+        seen.add(key)
 
 
 _PROJECT_CHILDREN: Final[dict[str, tuple[str, Callable[..., Any]]]] = {
@@ -761,10 +1082,15 @@ def _projects(tables: LedgerTables) -> tuple[Project, ...]:
     plans = _by_owner(tables.annual_plans, "key")
     monthly = _by_owner(tables.monthly, "key")
     projects = []
-    for row in _ordered(tables.projects):
+    rows = _ordered(tables.projects)
+    _unique_keys(tables.projects, [r["key"] for r in rows])
+    for row in rows:
         key = row.pop("key")
         for table, (field, build) in _PROJECT_CHILDREN.items():
-            row[field] = tuple(build(**r) for r in _pick(children[table], key))
+            row[field] = tuple(
+                _made(build, r, table, partial(_nth, getattr(tables, table), "key", key, i))
+                for i, r in enumerate(_pick(children[table], key))
+            )
         row["annual_plans"] = {r["year"]: r["plan"] for r in _pick(plans, key)}
         months = _pick(monthly, key)
         row["monthly_plan"] = {
@@ -773,7 +1099,10 @@ def _projects(tables: LedgerTables) -> tuple[Project, ...]:
         row["monthly_done"] = {
             Month.of(r["month"]): r["done"] for r in months if r["done"] is not None
         }
-        project = Project(**row)
+        try:
+            project = Project(**row)
+        except ProjpushError as error:
+            raise _in_record(error, tables, "projects", key) from None
         if project.key != key:
             raise ValidationError.about("projects.key", f"the project's key {project.key!r}", key)
         projects.append(project)

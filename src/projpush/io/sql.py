@@ -599,8 +599,8 @@ def _located(error: ValidationError, tables: Mapping[str, Any]) -> ValidationErr
     """``error`` about ``table.column``, with the first offending row's primary key named."""
     name, _, column = (error.field or "").partition(".")
     table = tables.get(name)
-    if table is None or column not in table.column_names:
-        return error
+    if table is None or column not in table.column_names or ": row " in str(error):
+        return error  # not a column's, or its row already named (LedgerTables.of names it)
     data = table.column(column).combine_chunks()
     if error.got == "an empty cell":
         bad = pc.is_null(data)
@@ -693,12 +693,15 @@ def _from_sql(table: Any, name: str) -> Any:
     arrays = []
     for column in table.column_names:
         data = table.column(column).combine_chunks()
-        if isinstance(data.type, pa.BaseExtensionType):  # PostgreSQL's NUMERIC, as its text
+        numeric = isinstance(data.type, pa.BaseExtensionType)
+        if numeric:  # PostgreSQL's NUMERIC, as its text
             data = data.storage
         kind = kinds[column]
         target = _target_type(kind)
         if data.null_count == len(data):  # typed by nothing in it: an empty or all-null column
             data = pa.nulls(len(data), pa.string() if _is_enum(kind) else _arrow_type(kind))
+        elif kind in {"money", "date32", "bool"} and _is_text_type(data.type) and not numeric:
+            pass  # text: each cell read by the model's own rules, as LedgerTables.of reads it
         elif target is not None and data.type != target:
             data = _cast(table, name, column, data, target)
         arrays.append(data)
