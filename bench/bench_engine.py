@@ -130,13 +130,13 @@ def cycle(parquet: Path, stages: dict[str, list[float]] | None = None) -> object
 
     tables = read_parquet(parquet)
     mark("read Parquet")
-    tables = advance_tables(tables, AS_OF, _BOOK, CALENDAR_2020)
+    tables = advance_tables(tables, AS_OF, _BOOK, calendar=CALENDAR_2020)
     mark("advance every issue")
     frames, _ = lights(tables)
     mark("lights and light map")
     summary = monthly_summary_tables(tables, AS_OF, calendar=CALENDAR_2020, lights=frames)
     mark("monthly summary")
-    overdue_table(tables, AS_OF, CALENDAR_2020)
+    overdue_table(tables, AS_OF, calendar=CALENDAR_2020)
     accountability_table(tables, AS_OF)
     mark("overdue and accountability")
     return summary
@@ -144,12 +144,12 @@ def cycle(parquet: Path, stages: dict[str, list[float]] | None = None) -> object
 
 def object_cycle(json_path: Path) -> object:
     portfolio = load_ledger(json_path, trusted=True, max_bytes=None)
-    issues = advance_all(portfolio.issues, AS_OF, _BOOK, CALENDAR_2020)
+    issues = advance_all(portfolio.issues, AS_OF, _BOOK, calendar=CALENDAR_2020)
     portfolio = portfolio.with_issues(issues)
     verdicts = judge_portfolio(portfolio, AS_OF, lenient=True).verdicts
     light_map(portfolio, AS_OF.year, lenient=True)
     summary = monthly_summary(portfolio, AS_OF, calendar=CALENDAR_2020, verdicts=verdicts)
-    overdue(issues, AS_OF, CALENDAR_2020)
+    overdue(issues, AS_OF, calendar=CALENDAR_2020)
     accountability_list(issues, AS_OF)
     return summary
 

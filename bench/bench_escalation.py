@@ -94,7 +94,7 @@ def timed(issues: list[Issue], as_of: dt.date, repeat: int = 3) -> tuple[float, 
     out: list[Issue] = []
     for _ in range(repeat):
         t0 = time.perf_counter()
-        out = [advance(q, as_of, BOOK, cal) for q in issues]
+        out = [advance(q, as_of, BOOK, calendar=cal) for q in issues]
         best = min(best, time.perf_counter() - t0)
     return best, out
 

@@ -54,7 +54,7 @@ STEPS: dict[str, Step] = {
         q, d, p, by="责任单位", reason="超出权限", calendar=CAL
     ),
     "escalate": lambda q, d, p: escalate(q, d, p, by="督导组", reason="协调", calendar=CAL),
-    "advance": lambda q, d, p: advance(q, d, p, CAL),
+    "advance": lambda q, d, p: advance(q, d, p, calendar=CAL),
     "note": lambda q, d, p: q.step(EventKind.NOTE, d, "服务秘书", note="走访"),
 }
 
@@ -106,7 +106,7 @@ def climbed(draw: st.DrawFn) -> History:
                 issue = escalate(issue, day, policy, by="督导组", reason="协调", calendar=CAL)
     # Advanced before the hand steps, so that a sheet or the note often precedes them.
     day += dt.timedelta(days=draw(st.integers(0, 60)))
-    issue = advance(issue, day, policy, CAL)
+    issue = advance(issue, day, policy, calendar=CAL)
     for name in draw(st.lists(st.sampled_from(("note", "start", "pause", "resume")), max_size=2)):
         day += dt.timedelta(days=draw(st.integers(0, 10)))
         with contextlib.suppress(InvalidTransition):

@@ -667,7 +667,8 @@ bad("schedule-rhythm-emergency-dates",
     ValidationError, "emergency", r"emergency: expected an Emergency, got \(datetime",
     schedule.supervision_rhythm)
 bad("schedule-milestone-timing-outside",
-    lambda _: schedule.milestone_timing(Milestone("桩基", D(2019, 12, 1)), D(2020, 1, 10), C20),
+    lambda _: schedule.milestone_timing(Milestone("桩基", D(2019, 12, 1)), D(2020, 1, 10),
+                                        calendar=C20),
     CalendarCoverageError, "date", COVERS.format(2019), schedule.milestone_timing)
 
 # ---- lights
@@ -948,20 +949,22 @@ bad("escalation-escalate-unassigned",
     InvalidTransition, "tier", r"cannot escalate an issue that has no tier yet",
     escalation.escalate)
 bad("escalation-advance-other-policy",
-    lambda _: escalation.advance(assigned(), D(2020, 10, 20), EscalationPolicy.ningbo(), C20),
+    lambda _: escalation.advance(assigned(), D(2020, 10, 20), EscalationPolicy.ningbo(),
+                                 calendar=C20),
     UnknownReferenceError, "policy", r"assigned under policy 'binzhou@1', but 'ningbo@1' was "
     r"given", escalation.advance)
 bad("escalation-advance-book-lacks-version",
     lambda _: escalation.advance(assigned(), D(2020, 10, 20),
-                                 PolicyBook((EscalationPolicy.ningbo(),)), C20),
+                                 PolicyBook((EscalationPolicy.ningbo(),)), calendar=C20),
     UnknownReferenceError, "policy", r"issue 'Q-1': policy: no policy version 'binzhou@1'",
     escalation.advance)
 bad("escalation-advance-stray-tier",
-    lambda _: escalation.advance(stray_tier(), D(2020, 10, 20), BZ(), C20),
+    lambda _: escalation.advance(stray_tier(), D(2020, 10, 20), BZ(), calendar=C20),
     UnknownReferenceError, "tier", r"tier: no tier 'moon' in the binzhou ladder",
     escalation.advance)
 bad("escalation-advance-policy-none",
-    lambda _: escalation.advance(assigned(), D(2020, 10, 20), None, C20), PolicyError, "policy",
+    lambda _: escalation.advance(assigned(), D(2020, 10, 20), None, calendar=C20),
+    PolicyError, "policy",
     r"policy: expected an EscalationPolicy or a PolicyBook, got None", escalation.advance)
 bad("escalation-close-collected", lambda _: escalation.close(collected(), ON, by="办"),
     InvalidTransition, "kind", r"issue 'Q-1': cannot close an issue that is collected",
@@ -974,7 +977,7 @@ bad("escalation-pause-no-party",
     lambda _: escalation.pause(assigned(), D(2020, 9, 30), "", by="办"),
     ValidationError, "party", r"party: expected a non-empty string, got ''", escalation.pause)
 bad("escalation-overdue-outside",
-    lambda _: escalation.overdue([assigned()], D(2021, 1, 5), C20), CalendarCoverageError,
+    lambda _: escalation.overdue([assigned()], D(2021, 1, 5), calendar=C20), CalendarCoverageError,
     "date", COVERS.format(2021), escalation.overdue)
 bad("escalation-accountability-yellows",
     lambda _: escalation.accountability_list([assigned()], D(2020, 10, 31), yellows=1),
@@ -1023,15 +1026,18 @@ bad("escalation-close-on-none",
                                by="办"),
     ValidationError, "on", r"on: expected a date, got None", escalation.close)
 bad("escalation-advance-as-of-text",
-    lambda _: escalation.advance(assigned(), "2020-10-20", BZ(), C20), ValidationError, "as_of",
+    lambda _: escalation.advance(assigned(), "2020-10-20", BZ(), calendar=C20),
+    ValidationError, "as_of",
     r"as_of: expected a date, got '2020-10-20'", escalation.advance)
 bad("escalation-advance-all-as-of-none",
-    lambda _: escalation.advance_all([assigned()], None, BZ(), C20), ValidationError, "as_of",
+    lambda _: escalation.advance_all([assigned()], None, BZ(), calendar=C20),
+    ValidationError, "as_of",
     r"as_of: expected a date, got None", escalation.advance_all)
 bad("escalation-timeline-until-text",
-    lambda _: escalation.timeline(assigned(), BZ(), "2020-10-31", C20), ValidationError,
+    lambda _: escalation.timeline(assigned(), BZ(), "2020-10-31", calendar=C20), ValidationError,
     "until", r"until: expected a date, got '2020-10-31'", escalation.timeline)
-bad("escalation-overdue-as-of-text", lambda _: escalation.overdue([assigned()], "2020", C20),
+bad("escalation-overdue-as-of-text",
+    lambda _: escalation.overdue([assigned()], "2020", calendar=C20),
     ValidationError, "as_of", r"as_of: expected a date, got '2020'", escalation.overdue)
 bad("escalation-accountability-as-of-none",
     lambda _: escalation.accountability_list([assigned()], None), ValidationError, "as_of",

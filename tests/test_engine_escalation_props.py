@@ -82,12 +82,12 @@ def outcome(run: Callable[..., Any], *args: Any) -> Any:
 
 def by_objects(issues: tuple[Issue, ...], day: dt.date, policy: Any, cal: Any = CAL) -> Any:
     """The events after the object rule advanced the issues."""
-    return events_of(from_issues(advance_all(issues, day, policy, cal)))
+    return events_of(from_issues(advance_all(issues, day, policy, calendar=cal)))
 
 
 def by_engine(issues: tuple[Issue, ...], day: dt.date, policy: Any, cal: Any = CAL) -> Any:
     """The events after the engine advanced the issues' tables."""
-    return events_of(advance_tables(from_issues(issues), day, policy, cal))
+    return events_of(advance_tables(from_issues(issues), day, policy, calendar=cal))
 
 
 class TestAdvance:
@@ -118,10 +118,13 @@ class TestAdvance:
     def test_views_after_advance(self, drawn: tuple[Any, dt.date], later: int) -> None:
         """The tables advanced by the engine show the status and lists the object issues do."""
         issues, day = advanced(drawn, later)
-        tables = advance_tables(from_issues(drawn[0]), day, BOOK, CAL)
+        tables = advance_tables(from_issues(drawn[0]), day, BOOK, calendar=CAL)
         reference = from_issues(issues)
         assert status_table(tables).to_dicts() == status_table(reference).to_dicts()
-        assert overdue_table(tables, day, CAL).rows() == overdue_table(reference, day, CAL).rows()
+        assert (
+            overdue_table(tables, day, calendar=CAL).rows()
+            == overdue_table(reference, day, calendar=CAL).rows()
+        )
         assert open_table(tables).rows() == open_table(reference).rows()
         got = accountability_table(tables, day).rows()
         assert got == accountability_table(reference, day).rows()
@@ -138,8 +141,8 @@ class TestAdvance:
             tables, issue_events=tables.issue_events.take(pa.array(order, pa.int64()))
         )
         assert status_table(shuffled).to_dicts() == status_table(tables).to_dicts()
-        assert events_of(advance_tables(shuffled, last, BOOK, CAL)) == events_of(
-            advance_tables(tables, last, BOOK, CAL)
+        assert events_of(advance_tables(shuffled, last, BOOK, calendar=CAL)) == events_of(
+            advance_tables(tables, last, BOOK, calendar=CAL)
         )
 
     def test_orphan_event_refused(self) -> None:
@@ -157,14 +160,14 @@ class TestAdvance:
         """The sample ledger's issues, advanced to its report date."""
         p = sample_portfolio()
         policy = EscalationPolicy.ningbo()
-        expected = from_issues(advance_all(p.issues, SAMPLE_AS_OF, policy, CAL))
-        got = advance_tables(from_issues(p.issues), SAMPLE_AS_OF, policy, CAL)
+        expected = from_issues(advance_all(p.issues, SAMPLE_AS_OF, policy, calendar=CAL))
+        got = advance_tables(from_issues(p.issues), SAMPLE_AS_OF, policy, calendar=CAL)
         assert events_of(expected) == events_of(got)
 
     def test_nothing_due_returns_the_tables(self) -> None:
         """No issue being handled: the very tables come back."""
         tables = from_issues(())
-        assert advance_tables(tables, SAMPLE_AS_OF, BOOK, CAL) is tables
+        assert advance_tables(tables, SAMPLE_AS_OF, BOOK, calendar=CAL) is tables
 
     def test_other_policy_refused_naming_the_issue(self) -> None:
         """An issue assigned under Binzhou's policy, advanced under Ningbo's: the object's error."""
@@ -178,7 +181,9 @@ class TestAdvance:
         with pytest.raises(
             UnknownReferenceError, match=r"issue 'Q-9': assigned under policy 'binzhou@1'"
         ):
-            advance_tables(from_issues([q]), dt.date(2020, 10, 1), EscalationPolicy.ningbo(), CAL)
+            advance_tables(
+                from_issues([q]), dt.date(2020, 10, 1), EscalationPolicy.ningbo(), calendar=CAL
+            )
 
     def test_calendar_end_refused(self) -> None:
         """A breach date past the calendar's last year: the object rule's coverage error."""
@@ -187,9 +192,9 @@ class TestAdvance:
         q = Issue.collect("Q-1", "P", category="land", title="t", on=dt.date(2020, 12, 20), by="s")
         q = assign(q, dt.date(2020, 12, 21), policy, by="o", calendar=cal)
         with pytest.raises(CalendarCoverageError) as expected:
-            advance_all([q], dt.date(2020, 12, 31), policy, cal)
+            advance_all([q], dt.date(2020, 12, 31), policy, calendar=cal)
         with pytest.raises(CalendarCoverageError) as got:
-            advance_tables(from_issues([q]), dt.date(2020, 12, 31), policy, cal)
+            advance_tables(from_issues([q]), dt.date(2020, 12, 31), policy, calendar=cal)
         assert str(got.value) == str(expected.value)
         assert "issue 'Q-1'" in str(got.value)
 
@@ -198,22 +203,22 @@ class TestAdvance:
         issues = sample_portfolio().issues
         huge = attrs.evolve(EscalationPolicy.ningbo(), sheets=SheetPolicy(renewed_days=10**6))
         with pytest.raises(PolicyError, match=r"sheets\.renewed_days: expected at most 100000"):
-            advance_tables(from_issues(issues), SAMPLE_AS_OF, huge, CAL)
+            advance_tables(from_issues(issues), SAMPLE_AS_OF, huge, calendar=CAL)
         tiny = attrs.evolve(
             EscalationPolicy.ningbo(), sheets=SheetPolicy(warnings=(Fraction(1, 10**12),))
         )
         with pytest.raises(PolicyError, match=r"sheets\.warnings\[0\]: expected a share"):
-            advance_tables(from_issues(issues), SAMPLE_AS_OF, tiny, CAL)
+            advance_tables(from_issues(issues), SAMPLE_AS_OF, tiny, calendar=CAL)
 
     def test_bad_arguments(self) -> None:
         """A date as text and a policy of another kind are refused, naming the argument."""
         tables = from_issues(())
         with pytest.raises(ValidationError, match="as_of: expected a date, got '2020-10-01'"):
-            advance_tables(tables, "2020-10-01", BOOK, CAL)  # type: ignore[arg-type]
+            advance_tables(tables, "2020-10-01", BOOK, calendar=CAL)  # type: ignore[arg-type]
         with pytest.raises(
             PolicyError, match="policy: expected an EscalationPolicy or a PolicyBook"
         ):
-            advance_tables(tables, SAMPLE_AS_OF, "ningbo", CAL)  # type: ignore[arg-type]
+            advance_tables(tables, SAMPLE_AS_OF, "ningbo", calendar=CAL)  # type: ignore[arg-type]
 
 
 def advanced(
@@ -222,7 +227,7 @@ def advanced(
     """The issues advanced by the object rule to a day some time after the last one touched."""
     issues, last = drawn
     day = last + dt.timedelta(days=later)
-    return advance_all(issues, day, BOOK, CAL), day
+    return advance_all(issues, day, BOOK, calendar=CAL), day
 
 
 class TestViews:
@@ -265,9 +270,9 @@ class TestViews:
                 o.calendar_days,
                 o.working_days,
             )
-            for o in overdue(issues, day, CAL)
+            for o in overdue(issues, day, calendar=CAL)
         ]
-        assert expected == overdue_table(from_issues(issues), day, CAL).rows()
+        assert expected == overdue_table(from_issues(issues), day, calendar=CAL).rows()
 
     @given(problem_lists(), st.integers(-30, 90))
     def test_open(self, drawn: tuple[Any, dt.date], later: int) -> None:

@@ -157,7 +157,7 @@ class TestIssueFigures:
         """Advanced issues (sheets, escalations to other tiers) count the same."""
         issues, last = drawn
         as_of = last + dt.timedelta(days=later)
-        issues = advance_all(issues, as_of, BOOK, CAL)
+        issues = advance_all(issues, as_of, BOOK, calendar=CAL)
         assert issue_figures(issues, as_of, calendar=CAL) == issue_figures_table(
             from_issues(issues), as_of, calendar=CAL
         )

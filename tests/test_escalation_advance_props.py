@@ -71,7 +71,7 @@ class TestAdvanceShortcuts:
         policy = data.draw(st.sampled_from(choices))
         for day in data.draw(later_days(history.last_day - dt.timedelta(days=30))):
             expected = outcome(lambda: reference_advance(history.issue, day, policy))  # noqa: B023
-            assert expected == outcome(lambda: advance(history.issue, day, policy, CAL))  # noqa: B023
+            assert expected == outcome(lambda: advance(history.issue, day, policy, calendar=CAL))  # noqa: B023
 
     @given(st.data(), climbed())
     def test_day_by_day_equals_reference(self, data: st.DataObject, history: History) -> None:
@@ -79,7 +79,7 @@ class TestAdvanceShortcuts:
         days = data.draw(later_days(history.last_day))
         issue = history.issue
         for day in days:
-            issue = advance(issue, day, history.policy, CAL)
+            issue = advance(issue, day, history.policy, calendar=CAL)
         assert reference_advance(history.issue, days[-1], history.policy) == issue
 
     def test_accountability_note_ends_the_run(self) -> None:
@@ -88,11 +88,11 @@ class TestAdvanceShortcuts:
         q = Issue.collect("Q-1", "P-1", category="land", title="t", on=dt.date(2020, 9, 1), by="s")
         q = assign(q, dt.date(2020, 9, 1), policy, by="o", calendar=CAL)
         q = escalate(q, dt.date(2020, 9, 2), policy, by="o", reason="r", calendar=CAL)
-        q = advance(q, dt.date(2020, 11, 30), policy, CAL)
+        q = advance(q, dt.date(2020, 11, 30), policy, calendar=CAL)
         later = dt.date(2020, 12, 31)
         assert (EventKind.NOTE, AUTO_ACTOR) == (q.events[-1].kind, q.events[-1].actor)
-        assert reference_advance(q, later, policy) == advance(q, later, policy, CAL)
-        assert q is advance(q, later, policy, CAL)
+        assert reference_advance(q, later, policy) == advance(q, later, policy, calendar=CAL)
+        assert q is advance(q, later, policy, calendar=CAL)
 
 
 class TestAdvanceAsOf:
@@ -107,10 +107,10 @@ class TestAdvanceAsOf:
             STEPS["resolve"](q, dt.date(2020, 9, 2), policy), dt.date(2020, 9, 3), policy
         )
         with pytest.raises(ValidationError, match=r"as_of: expected a date \(not a datetime\)"):
-            advance(q, dt.datetime(2020, 10, 1, 9), policy, CAL)  # noqa: DTZ001 (naive on purpose)
+            advance(q, dt.datetime(2020, 10, 1, 9), policy, calendar=CAL)  # noqa: DTZ001 (naive on purpose)
 
     def test_text_refused(self) -> None:
         """A date written as text is refused with the value named."""
         q = Issue.collect("Q-1", "P-1", category="land", title="t", on=dt.date(2020, 9, 1), by="s")
         with pytest.raises(ValidationError, match="as_of: expected a date, got '2020-10-01'"):
-            advance(q, "2020-10-01", EscalationPolicy.yinzhou(), CAL)  # type: ignore[arg-type]
+            advance(q, "2020-10-01", EscalationPolicy.yinzhou(), calendar=CAL)  # type: ignore[arg-type]

@@ -28,7 +28,7 @@ def severities(issue: Issue) -> list[int]:
 def advanced(draw: st.DrawFn) -> tuple[History, Issue, list[dt.date]]:
     history = draw(histories())
     days = draw(later_days(history.last_day))
-    return history, advance(history.issue, days[-1], history.policy, CAL), days
+    return history, advance(history.issue, days[-1], history.policy, calendar=CAL), days
 
 
 class TestMonotone:
@@ -74,7 +74,7 @@ class TestAdvance:
     def test_idempotent(self, case: tuple[History, Issue, list[dt.date]]) -> None:
         """Advancing again to the same day adds nothing."""
         history, issue, days = case
-        assert issue is advance(issue, days[-1], history.policy, CAL)
+        assert issue is advance(issue, days[-1], history.policy, calendar=CAL)
 
     @given(advanced())
     def test_stepwise_equals_at_once(self, case: tuple[History, Issue, list[dt.date]]) -> None:
@@ -82,7 +82,7 @@ class TestAdvance:
         history, issue, days = case
         stepped = history.issue
         for day in days:
-            stepped = advance(stepped, day, history.policy, CAL)
+            stepped = advance(stepped, day, history.policy, calendar=CAL)
         assert issue == stepped
 
     @given(advanced())

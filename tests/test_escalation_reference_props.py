@@ -159,7 +159,7 @@ class TestOverdue:
         """Same issues, figures, order and errors (days outside the calendar) at any day."""
         as_of = data.draw(days_around(issues))
         expected = outcome(lambda: reference_overdue(issues, as_of))
-        assert expected == outcome(lambda: overdue(issues, as_of, CAL))
+        assert expected == outcome(lambda: overdue(issues, as_of, calendar=CAL))
 
     def test_weekend_deadlines_tie_on_working_days(self) -> None:
         """Plans due on a Saturday and a Sunday tie on working days: calendar days decide."""
@@ -173,7 +173,7 @@ class TestOverdue:
             q = start(assign(q, day, policy, by="o", calendar=CAL), day, by="u")
             issues.append(submit_plan(q, day, plan_date, by="u"))
         as_of = dt.date(2020, 10, 30)
-        actual = overdue(issues, as_of, CAL)
+        actual = overdue(issues, as_of, calendar=CAL)
         assert [("Q-2", 13, 10), ("Q-1", 12, 10)] == [
             (o.issue, o.calendar_days, o.working_days) for o in actual
         ]

@@ -72,7 +72,7 @@ ISSUE = advance(
     ),
     AS_OF,
     POLICY,
-    CAL,
+    calendar=CAL,
 )
 PORTFOLIO = Portfolio(
     projects=(mk("A"), mk("B", done="100")),
@@ -160,7 +160,7 @@ class TestRecords:
 
     def test_attrs_values(self):
         """Other attrs results (overdue issues) flatten field by field."""
-        rows = records(overdue(PORTFOLIO, dt.date(2020, 4, 30), CAL))
+        rows = records(overdue(PORTFOLIO, dt.date(2020, 4, 30), calendar=CAL))
         assert "Q-1" == rows[0]["issue"]
         assert "red" == rows[0]["sheet"]
 

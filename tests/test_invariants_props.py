@@ -162,9 +162,9 @@ class TestRulesDoNotMutate:
         before = Snapshot(p, items)
         ladders = {ladder.key: ladder for ladder in LADDERS}
         for issue in items:
-            advance(issue, as_of, ladders[str(issue.status.policy)], CAL)
-            advance(issue, as_of, BOOK, CAL)
-        advance_all(items, as_of, BOOK, CAL)
+            advance(issue, as_of, ladders[str(issue.status.policy)], calendar=CAL)
+            advance(issue, as_of, BOOK, calendar=CAL)
+        advance_all(items, as_of, BOOK, calendar=CAL)
         before.assert_unchanged()
 
     @slow_settings
@@ -227,9 +227,9 @@ class TestDeterministic:
     def test_advance(self, data: st.DataObject, p: Portfolio, as_of: dt.date) -> None:
         """Advanced issues are the same twice, and by id after a shuffle."""
         items = list(p.issues)
-        first = advance_all(items, as_of, BOOK, CAL)
-        assert first == advance_all(items, as_of, BOOK, CAL)
-        again = advance_all(data.draw(st.permutations(items)), as_of, BOOK, CAL)
+        first = advance_all(items, as_of, BOOK, calendar=CAL)
+        assert first == advance_all(items, as_of, BOOK, calendar=CAL)
+        again = advance_all(data.draw(st.permutations(items)), as_of, BOOK, calendar=CAL)
         assert {q.id: q for q in first} == {q.id: q for q in again}
 
     @slow_settings
@@ -287,7 +287,7 @@ class TestIssueStrategies:
         before = copy.deepcopy(issue)
         # A tier no ladder knows is refused: the point here is the input.
         with contextlib.suppress(ProjpushError):
-            advance(issue, as_of, EscalationPolicy.ningbo(), CAL)
+            advance(issue, as_of, EscalationPolicy.ningbo(), calendar=CAL)
         assert before == issue
 
 

@@ -670,7 +670,7 @@ class TestMilestoneTiming:
 
     def test_pending(self):
         """Before the planned date an open milestone is pending."""
-        t = milestone_timing(self._m(percent=Decimal(50)), date(2020, 9, 15), CN)
+        t = milestone_timing(self._m(percent=Decimal(50)), date(2020, 9, 15), calendar=CN)
         assert (MilestoneState.PENDING, False, False, 0, 0) == (
             t.state,
             t.is_due,
@@ -691,12 +691,12 @@ class TestMilestoneTiming:
 
     def test_overdue_counts_calendar_and_working_days(self):
         """Open on 13 Oct: 13 calendar days, 4 working days overdue (9, 10, 12, 13 Oct)."""
-        t = milestone_timing(self._m(), date(2020, 10, 13), CN)
+        t = milestone_timing(self._m(), date(2020, 10, 13), calendar=CN)
         assert (MilestoneState.OVERDUE, 13, 4) == (t.state, t.days_late, t.working_days_late)
 
     def test_done_on_time(self):
         """Done before planned is on time, 100 percent."""
-        t = milestone_timing(self._m(done=date(2020, 9, 28)), date(2020, 10, 13), CN)
+        t = milestone_timing(self._m(done=date(2020, 9, 28)), date(2020, 10, 13), calendar=CN)
         assert (MilestoneState.ON_TIME, True, 0, 0, Decimal(100)) == (
             t.state,
             t.is_done,
@@ -707,7 +707,7 @@ class TestMilestoneTiming:
 
     def test_done_late(self):
         """Done on 12 Oct: 12 days and 3 working days late."""
-        t = milestone_timing(self._m(done=date(2020, 10, 12)), date(2020, 10, 31), CN)
+        t = milestone_timing(self._m(done=date(2020, 10, 12)), date(2020, 10, 31), calendar=CN)
         assert (MilestoneState.LATE, 12, 3) == (t.state, t.days_late, t.working_days_late)
 
     def test_done_after_as_of_is_open(self):

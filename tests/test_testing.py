@@ -173,7 +173,7 @@ class TestAdvanceThrough:
             dt.date(2020, 9, 29), unresolved_working_days=0, calendar=WEEKDAYS
         )
         days = [dt.date(2020, 10, d) for d in (5, 7, 12, 13)]
-        snaps = testing.advance_through(q, days, BINZHOU, WEEKDAYS)
+        snaps = testing.advance_through(q, days, BINZHOU, calendar=WEEKDAYS)
         assert [
             ("blue", "county"),
             ("yellow", "county"),
@@ -185,13 +185,13 @@ class TestAdvanceThrough:
         """The last snapshot equals advancing straight to the last date."""
         q = testing.scenario_issue(dt.date(2020, 9, 29), unresolved_working_days=0, calendar=CAL)
         days = [dt.date(2020, 10, 9), dt.date(2020, 10, 20), dt.date(2020, 11, 30)]
-        snaps = testing.advance_through(q, days, BINZHOU, CAL)
-        assert testing.advance_through(q, days[-1:], BINZHOU, CAL)[-1] == snaps[-1]
+        snaps = testing.advance_through(q, days, BINZHOU, calendar=CAL)
+        assert testing.advance_through(q, days[-1:], BINZHOU, calendar=CAL)[-1] == snaps[-1]
 
     def test_empty(self):
         """No dates, no snapshots."""
         q = testing.scenario_issue(dt.date(2020, 9, 29), unresolved_working_days=0, calendar=CAL)
-        assert () == testing.advance_through(q, [], BINZHOU, CAL)
+        assert () == testing.advance_through(q, [], BINZHOU, calendar=CAL)
 
     def test_dates_must_not_go_back(self):
         """Dates out of order are refused, naming the position."""
@@ -209,7 +209,7 @@ class TestAdvanceThrough:
         ladder = BINZHOU.ladder
         levels = [
             (ladder.index(s.tier or ""), s.sheet.severity if s.sheet else -1)
-            for s in testing.advance_through(q, days, BINZHOU, WEEKDAYS)
+            for s in testing.advance_through(q, days, BINZHOU, calendar=WEEKDAYS)
         ]
         assert sorted(levels) == levels
 

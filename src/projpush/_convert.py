@@ -14,6 +14,7 @@ import re
 import sys
 import typing
 import unicodedata
+import warnings
 from collections.abc import (
     Callable,
     Hashable,
@@ -411,6 +412,34 @@ def plain_date_arg(value: object, field: str) -> dt.date:
     if isinstance(value, dt.datetime):
         raise ValidationError.about(field, "a date (not a datetime)", value)
     return date_arg(value, field)
+
+
+def positional_calendar(name: str, old: tuple[T, ...], calendar: object) -> T:
+    """The calendar of a call in the form before 0.2, passed positionally, with a warning.
+
+    ``name(..., calendar)`` is ``name(..., calendar=calendar)`` now: the rule
+    takes ``*old`` before its keywords, and calls this when ``old`` is not
+    empty. A second extra argument, or a calendar given both ways, is refused
+    as Python would refuse it, naming the keyword.
+
+    Raises:
+        ValidationError: ``old`` holds more than the calendar, or
+            ``calendar=`` was given too.
+    """
+    if len(old) != 1 or calendar is not None:
+        msg = (
+            f"{name}: expected the calendar once, as calendar=, got {len(old)} extra "
+            f"positional argument{'s' if len(old) != 1 else ''}"
+            f"{' and calendar=' if calendar is not None else ''}"
+        )
+        raise ValidationError(msg, field="calendar", expected="calendar=", got=old[0])
+    warnings.warn(
+        f"{name}(..., calendar) is deprecated: pass it as a keyword, "
+        f"{name}(..., calendar=calendar) (as every rule takes it)",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+    return old[0]
 
 
 def whole_arg(value: object, field: str, what: str) -> int:

@@ -37,7 +37,7 @@ import math
 from collections.abc import Iterable
 from fractions import Fraction
 from operator import attrgetter
-from typing import Any, Final, NamedTuple, TypeVar
+from typing import Any, Final, NamedTuple, TypeVar, overload
 
 import attrs
 
@@ -47,6 +47,7 @@ from projpush._convert import (
     instances_arg,
     label,
     plain_date_arg,
+    positional_calendar,
     to_ratio,
     unchecked,
 )
@@ -1124,10 +1125,27 @@ def _due_event(
     }
 
 
+@overload
 def advance(
     issue: Issue,
     as_of: dt.date,
     policy: EscalationPolicy | PolicyBook,
+    *,
+    calendar: WorkingCalendar | None = None,
+) -> Issue: ...
+@overload
+def advance(
+    issue: Issue,
+    as_of: dt.date,
+    policy: EscalationPolicy | PolicyBook,
+    calendar: WorkingCalendar | None,
+    /,
+) -> Issue: ...
+def advance(
+    issue: Issue,
+    as_of: dt.date,
+    policy: EscalationPolicy | PolicyBook,
+    *old: WorkingCalendar | None,
     calendar: WorkingCalendar | None = None,
 ) -> Issue:
     """Bring an issue up to date at ``as_of``: every sheet and escalation now due.
@@ -1151,6 +1169,8 @@ def advance(
         issue: the issue.
         as_of: the day to bring it up to.
         policy: the policy it was assigned under, or a book of versions.
+        *old: deprecated: the calendar passed fourth, positionally, as before
+            0.2; it still works and warns (``DeprecationWarning``).
         calendar: working days; the China official calendar by default.
 
     Raises:
@@ -1171,6 +1191,8 @@ def advance(
     >>> advance(q, dt.date(2020, 10, 14), p) == q
     True
     """
+    if old:
+        calendar = positional_calendar("advance", old, calendar)
     if type(as_of) is not dt.date:  # checked inline: a province's run calls this 300,000 times
         plain_date_arg(as_of, "as_of")
     if type(issue) is not Issue:
@@ -1213,33 +1235,78 @@ def advance(
     return issue
 
 
+@overload
 def advance_all(
     issues: Iterable[Issue],
     as_of: dt.date,
     policy: EscalationPolicy | PolicyBook,
+    *,
+    calendar: WorkingCalendar | None = None,
+) -> tuple[Issue, ...]: ...
+@overload
+def advance_all(
+    issues: Iterable[Issue],
+    as_of: dt.date,
+    policy: EscalationPolicy | PolicyBook,
+    calendar: WorkingCalendar | None,
+    /,
+) -> tuple[Issue, ...]: ...
+def advance_all(
+    issues: Iterable[Issue],
+    as_of: dt.date,
+    policy: EscalationPolicy | PolicyBook,
+    *old: WorkingCalendar | None,
     calendar: WorkingCalendar | None = None,
 ) -> tuple[Issue, ...]:
     """:func:`advance` every issue of a problem list to ``as_of``.
+
+    ``calendar`` is a keyword, as in :func:`advance`; passed fourth,
+    positionally, as before 0.2, it still works and warns
+    (``DeprecationWarning``).
 
     Raises:
         ValidationError: ``as_of`` is not a date.
         UnknownReferenceError, CalendarCoverageError, PolicyError: as
             :func:`advance`, for the first issue that raises.
     """
+    if old:
+        calendar = positional_calendar("advance_all", old, calendar)
     plain_date_arg(as_of, "as_of")
     cal = resolve_calendar(calendar)
-    return tuple(advance(q, as_of, policy, cal) for q in instances_arg(issues, Issue, "issues"))
+    return tuple(
+        advance(q, as_of, policy, calendar=cal) for q in instances_arg(issues, Issue, "issues")
+    )
 
 
+@overload
 def timeline(
     issue: Issue,
     policy: EscalationPolicy | PolicyBook,
     until: dt.date,
+    *,
+    calendar: WorkingCalendar | None = None,
+) -> tuple[IssueEvent, ...]: ...
+@overload
+def timeline(
+    issue: Issue,
+    policy: EscalationPolicy | PolicyBook,
+    until: dt.date,
+    calendar: WorkingCalendar | None,
+    /,
+) -> tuple[IssueEvent, ...]: ...
+def timeline(
+    issue: Issue,
+    policy: EscalationPolicy | PolicyBook,
+    until: dt.date,
+    *old: WorkingCalendar | None,
     calendar: WorkingCalendar | None = None,
 ) -> tuple[IssueEvent, ...]:
     """The dated sheets and escalations ahead, up to ``until``, if nothing is done.
 
     This is what a dashboard shows as "turns yellow on …, red on …".
+    ``calendar`` is a keyword, as in :func:`advance`; passed fourth,
+    positionally, as before 0.2, it still works and warns
+    (``DeprecationWarning``).
 
     Raises:
         ValidationError: ``until`` is not a date; otherwise as :func:`advance`.
@@ -1256,8 +1323,10 @@ def timeline(
      ('2020-10-20', 'sheet_issued', 'red', None),
      ('2020-10-20', 'escalated', None, 'city_office')]
     """
+    if old:
+        calendar = positional_calendar("timeline", old, calendar)
     plain_date_arg(until, "until")
-    return advance(issue, until, policy, calendar).events[len(issue.events) :]
+    return advance(issue, until, policy, calendar=calendar).events[len(issue.events) :]
 
 
 # --------------------------------------------------------------------------- views
@@ -1319,15 +1388,31 @@ class Overdue:
     working_days: int
 
 
+@overload
 def overdue(
     issues: Iterable[Issue] | Portfolio,
     as_of: dt.date,
+    *,
+    calendar: WorkingCalendar | None = None,
+) -> tuple[Overdue, ...]: ...
+@overload
+def overdue(
+    issues: Iterable[Issue] | Portfolio,
+    as_of: dt.date,
+    calendar: WorkingCalendar | None,
+    /,
+) -> tuple[Overdue, ...]: ...
+def overdue(
+    issues: Iterable[Issue] | Portfolio,
+    as_of: dt.date,
+    *old: WorkingCalendar | None,
     calendar: WorkingCalendar | None = None,
 ) -> tuple[Overdue, ...]:
     """Issues being handled whose deadline is before ``as_of``, most overdue first.
 
     Paused issues (clock stopped) and resolved ones awaiting verification
-    are not overdue.
+    are not overdue. ``calendar`` is a keyword; passed third, positionally,
+    as before 0.2, it still works and warns (``DeprecationWarning``).
 
     Raises:
         CalendarCoverageError: a deadline or ``as_of`` lies in a year the
@@ -1342,6 +1427,8 @@ def overdue(
     >>> [(o.calendar_days, o.working_days) for o in overdue([q], dt.date(2020, 10, 19))]
     [(6, 4)]
     """
+    if old:
+        calendar = positional_calendar("overdue", old, calendar)
     plain_date_arg(as_of, "as_of")
     cal = resolve_calendar(calendar)
     out = []

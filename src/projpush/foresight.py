@@ -847,8 +847,8 @@ def due_soon(
     out: list[DueSoon] = []
     for q in items:
         chosen = book if book is not None and q.status.policy is not None else policy
-        now = advance(q, as_of, chosen, cal)
-        for e in timeline(now, chosen, until, cal):
+        now = advance(q, as_of, chosen, calendar=cal)
+        for e in timeline(now, chosen, until, calendar=cal):
             if e.at <= as_of or e.kind not in {EventKind.SHEET_ISSUED, EventKind.ESCALATED}:
                 continue
             days = working_days_between(as_of, e.at, calendar=cal)
@@ -1000,7 +1000,7 @@ def _issues_under(
     out: list[Issue | None] = []
     for q in issues:
         try:
-            out.append(advance(_as_if(q, policy, known), as_of, policy, cal))
+            out.append(advance(_as_if(q, policy, known), as_of, policy, calendar=cal))
         except ProjpushError:
             out.append(None)
     return out
@@ -1039,7 +1039,7 @@ def _figures(
     tiers = Counter(q.tier or "none" for q in open_issues)
     out.update({f"issues.sheet.{k}": v for k, v in sorted(sheets.items())})
     out.update({f"issues.tier.{k}": v for k, v in sorted(tiers.items())})
-    out["issues.overdue"] = len(overdue(issues, as_of, cal))
+    out["issues.overdue"] = len(overdue(issues, as_of, calendar=cal))
     out["accountability.units"] = len(accountability_list(issues, as_of))
     return out
 

@@ -2370,7 +2370,7 @@ def monthly_summary(
         if not isinstance(advance, escalation.EscalationPolicy | escalation.PolicyBook):
             expected = "an EscalationPolicy, a PolicyBook or None"
             raise PolicyError.about("advance", expected, advance)
-        issues = escalation.advance_all(issues, as_of, advance, calendar)
+        issues = escalation.advance_all(issues, as_of, advance, calendar=calendar)
     with no_cycle_collection():
         projects = portfolio.projects
         schedule = time_schedule(as_of, basis)

@@ -550,7 +550,7 @@ def _build(
         red=rollup.red,
         yellow=rollup.yellow,
         open_counts=_open_counts(issues),
-        overdue=overdue(issues, as_of, cal),
+        overdue=overdue(issues, as_of, calendar=cal),
         accountability=accountability_list(issues, as_of),
         findings=integrity_report(current, as_of),
         light_map=lmap,
@@ -590,8 +590,8 @@ def _advance(
 ) -> Issue:
     """``issue`` advanced under the version it records, or under ``chosen`` if it records none."""
     if issue.status.policy is None:
-        return advance(issue, as_of, chosen, cal)
-    return advance(issue, as_of, book, cal)
+        return advance(issue, as_of, chosen, calendar=cal)
+    return advance(issue, as_of, book, calendar=cal)
 
 
 def _report_book(chosen: EscalationPolicy) -> PolicyBook:

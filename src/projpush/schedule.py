@@ -25,7 +25,7 @@ from dateutil import rrule
 from dateutil.relativedelta import relativedelta
 
 from projpush import _chinacal
-from projpush._convert import ValueEnum, date_arg, plain_date_arg, whole_arg
+from projpush._convert import ValueEnum, date_arg, plain_date_arg, positional_calendar, whole_arg
 from projpush.errors import CalendarCoverageError, PolicyError, ValidationError
 from projpush.model import Milestone, Month, Project
 
@@ -1015,14 +1015,27 @@ def _expected_share(start: dt.date | None, planned: dt.date, as_of: dt.date) -> 
     return Fraction((as_of - start).days + 1, (planned - start).days + 1)
 
 
+@overload
 def milestone_timing(
-    milestone: Milestone, as_of: dt.date, calendar: WorkingCalendar | None = None
+    milestone: Milestone, as_of: dt.date, *, calendar: WorkingCalendar | None = None
+) -> MilestoneTiming: ...
+@overload
+def milestone_timing(
+    milestone: Milestone, as_of: dt.date, calendar: WorkingCalendar | None, /
+) -> MilestoneTiming: ...
+def milestone_timing(
+    milestone: Milestone,
+    as_of: dt.date,
+    *old: WorkingCalendar | None,
+    calendar: WorkingCalendar | None = None,
 ) -> MilestoneTiming:
     """Judge a milestone's timing on ``as_of``.
 
     Args:
         milestone: the node task.
         as_of: the date of the judgement; a completion after it is ignored.
+        *old: deprecated: the calendar passed third, positionally, as before
+            0.2; it still works and warns (``DeprecationWarning``).
         calendar: when given, lateness is also counted in working days.
 
     Raises:
@@ -1032,10 +1045,12 @@ def milestone_timing(
 
     >>> from projpush.model import Milestone
     >>> m = Milestone("土地清表", planned=dt.date(2020, 9, 30), start=dt.date(2020, 9, 1))
-    >>> t = milestone_timing(m, dt.date(2020, 10, 13), china_calendar())
+    >>> t = milestone_timing(m, dt.date(2020, 10, 13), calendar=china_calendar())
     >>> t.state.value, t.days_late, t.working_days_late
     ('overdue', 13, 4)
     """
+    if old:
+        calendar = positional_calendar("milestone_timing", old, calendar)
     if not isinstance(milestone, Milestone):
         raise ValidationError.about("milestone", "a Milestone", milestone)
     planned = milestone.planned

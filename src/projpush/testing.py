@@ -25,7 +25,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, overload
 
 import attrs
 
@@ -36,7 +36,7 @@ except ImportError:  # pragma: no cover (exercised in a subprocess test)
     msg = 'projpush.testing needs Hypothesis; install it with: pip install "projpush[testing]"'
     raise ImportError(msg) from None
 
-from projpush._convert import normalise_text
+from projpush._convert import normalise_text, positional_calendar
 from projpush.errors import InvalidTransition, ValidationError
 from projpush.escalation import (
     EscalationPolicy,
@@ -485,7 +485,7 @@ def _ladder_step(  # noqa: C901, PLR0911 (one branch per transition)
 ) -> Issue:
     """Take the escalation transition ``name`` on ``day`` (it may raise if illegal)."""
     if name == "advance":
-        return advance(issue, day, policy, cal)
+        return advance(issue, day, policy, calendar=cal)
     if name == "close":
         return close(issue, day, by="核验组")
     if name == "declare":
@@ -644,19 +644,39 @@ def scenario_issue(
         difficulty=difficulty,
     )
     issue = assign(issue, assigned_on, chosen, by="办公室", tier=tier, calendar=cal)
-    return advance(issue, add_working_days(assigned_on, n, calendar=cal), chosen, cal)
+    return advance(issue, add_working_days(assigned_on, n, calendar=cal), chosen, calendar=cal)
 
 
+@overload
 def advance_through(
     issue: Issue,
     dates: Iterable[dt.date],
     policy: EscalationPolicy,
+    *,
+    calendar: WorkingCalendar | None = None,
+) -> tuple[Issue, ...]: ...
+@overload
+def advance_through(
+    issue: Issue,
+    dates: Iterable[dt.date],
+    policy: EscalationPolicy,
+    calendar: WorkingCalendar | None,
+    /,
+) -> tuple[Issue, ...]: ...
+def advance_through(
+    issue: Issue,
+    dates: Iterable[dt.date],
+    policy: EscalationPolicy,
+    *old: WorkingCalendar | None,
     calendar: WorkingCalendar | None = None,
 ) -> tuple[Issue, ...]:
     """The issue advanced to each of ``dates`` in turn: one snapshot per date.
 
     Useful to check what a dashboard showed day by day, and invariants such
-    as "the tier never goes down while the issue is open".
+    as "the tier never goes down while the issue is open". ``calendar`` is a
+    keyword, as in :func:`~projpush.escalation.advance`; passed fourth,
+    positionally, as before 0.2, it still works and warns
+    (``DeprecationWarning``).
 
     Raises:
         ValidationError: ``dates`` are not in non-decreasing order.
@@ -666,16 +686,18 @@ def advance_through(
     ...     calendar=WeekdayCalendar())
     >>> days = [dt.date(2020, 10, d) for d in (5, 7, 12, 13)]
     >>> [(s.sheet.value, s.tier) for s in advance_through(q, days, EscalationPolicy.binzhou(),
-    ...     WeekdayCalendar())]
+    ...     calendar=WeekdayCalendar())]
     [('blue', 'county'), ('yellow', 'county'), ('yellow', 'county'), ('red', 'city')]
     """
+    if old:
+        calendar = positional_calendar("advance_through", old, calendar)
     cal = resolve_calendar(calendar)
     snapshots: list[Issue] = []
     previous: dt.date | None = None
     for i, day in enumerate(dates):
         if previous is not None and day < previous:
             raise ValidationError.about(f"dates[{i}]", f">= dates[{i - 1}] ({previous})", day)
-        issue = advance(issue, day, policy, cal)
+        issue = advance(issue, day, policy, calendar=cal)
         snapshots.append(issue)
         previous = day
     return tuple(snapshots)

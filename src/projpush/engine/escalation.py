@@ -39,11 +39,11 @@ gives the object :class:`~projpush.model.Issue` of one id, for drill-down.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, overload
 
 import attrs
 
-from projpush._convert import plain_date_arg
+from projpush._convert import plain_date_arg, positional_calendar
 from projpush._extras import require
 from projpush.engine.schedule import WorkDays, epoch_day
 from projpush.errors import PolicyError, UnknownReferenceError, ValidationError
@@ -432,12 +432,31 @@ def _resolve(
 # --------------------------------------------------------------------------- advance
 
 
+@overload
 def advance_tables(
     tables: LedgerTables,
     as_of: dt.date,
     policy: EscalationPolicy | PolicyBook,
-    calendar: WorkingCalendar | None = None,
     *,
+    calendar: WorkingCalendar | None = None,
+    unrecorded: EscalationPolicy | None = None,
+) -> LedgerTables: ...
+@overload
+def advance_tables(
+    tables: LedgerTables,
+    as_of: dt.date,
+    policy: EscalationPolicy | PolicyBook,
+    calendar: WorkingCalendar | None,
+    /,
+    *,
+    unrecorded: EscalationPolicy | None = None,
+) -> LedgerTables: ...
+def advance_tables(
+    tables: LedgerTables,
+    as_of: dt.date,
+    policy: EscalationPolicy | PolicyBook,
+    *old: WorkingCalendar | None,
+    calendar: WorkingCalendar | None = None,
     unrecorded: EscalationPolicy | None = None,
 ) -> LedgerTables:
     """The tables with every issue brought up to date at ``as_of``.
@@ -451,6 +470,8 @@ def advance_tables(
         tables: the ledger.
         as_of: the day to bring every issue up to.
         policy: the policy the issues were assigned under, or a book of versions.
+        *old: deprecated: the calendar passed fourth, positionally, as before
+            0.2; it still works and warns (``DeprecationWarning``).
         calendar: working days; the China official calendar by default.
         unrecorded: with a book, the policy of the issues that record no
             version (the object rule refuses those): what
@@ -465,6 +486,8 @@ def advance_tables(
             :func:`projpush.escalation.advance`, for the first issue in
             ledger order that raises.
     """
+    if old:
+        calendar = positional_calendar("advance_tables", old, calendar)
     plain_date_arg(as_of, "as_of")
     if not isinstance(policy, EscalationPolicy | PolicyBook):
         raise PolicyError.about("policy", "an EscalationPolicy or a PolicyBook", policy)
@@ -552,7 +575,7 @@ def _replay_first(
     issue = history(tables, moving["id"][int(rows.min())])
     book, unrecorded = policy
     chosen = unrecorded if issue.status.policy is None and unrecorded is not None else book
-    advance(issue, as_of, chosen, cal)
+    advance(issue, as_of, chosen, calendar=cal)
     return False
 
 
@@ -1000,8 +1023,19 @@ def _dates(days: Any) -> Any:
 # --------------------------------------------------------------------------- views
 
 
+@overload
 def overdue_table(
-    tables: LedgerTables, as_of: dt.date, calendar: WorkingCalendar | None = None
+    tables: LedgerTables, as_of: dt.date, *, calendar: WorkingCalendar | None = None
+) -> Any: ...
+@overload
+def overdue_table(
+    tables: LedgerTables, as_of: dt.date, calendar: WorkingCalendar | None, /
+) -> Any: ...
+def overdue_table(
+    tables: LedgerTables,
+    as_of: dt.date,
+    *old: WorkingCalendar | None,
+    calendar: WorkingCalendar | None = None,
 ) -> Any:
     """Issues being handled whose deadline is before ``as_of``, most overdue first.
 
@@ -1009,11 +1043,15 @@ def overdue_table(
     ``owner``, ``deadline``, ``sheet``, ``calendar_days`` and
     ``working_days`` past the deadline. Advance the tables first
     (:func:`advance_tables`) so that deadlines and sheets are current.
+    ``calendar`` is a keyword; passed third, positionally, as before 0.2, it
+    still works and warns (``DeprecationWarning``).
 
     Raises:
         ValidationError: ``as_of`` is not a date.
         CalendarCoverageError: a deadline or ``as_of`` lies in a year the calendar lacks.
     """
+    if old:
+        calendar = positional_calendar("overdue_table", old, calendar)
     plain_date_arg(as_of, "as_of")
     cal = resolve_calendar(calendar)
     day = pl.lit(as_of, dtype=pl.Date)

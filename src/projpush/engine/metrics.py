@@ -510,7 +510,7 @@ def monthly_summary_tables(
         if not isinstance(advance, EscalationPolicy | PolicyBook):
             expected = "an EscalationPolicy, a PolicyBook or None"
             raise PolicyError.about("advance", expected, advance)
-        tables = advance_tables(tables, as_of, advance, calendar)
+        tables = advance_tables(tables, as_of, advance, calendar=calendar)
     dimensions = tuple(dict.fromkeys(_dimension(d) for d in group_by))
     schedule = time_schedule(as_of, basis)
     rows = _summary_rows(tables, as_of)

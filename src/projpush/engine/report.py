@@ -165,7 +165,7 @@ def _build(
     current = tables
     if advance:
         book = _report_book(chosen.escalation)
-        current = advance_tables(tables, as_of, book, cal, unrecorded=chosen.escalation)
+        current = advance_tables(tables, as_of, book, calendar=cal, unrecorded=chosen.escalation)
     tell(stages[1], 1, len(stages))
     frames = judge_tables(current, as_of, chosen.lights, lenient=True)
     tell(stages[2], 2, len(stages))
@@ -214,7 +214,7 @@ def _open_counts(tables: LedgerTables) -> dict[tuple[str, str], int]:
 
 def _overdue(tables: LedgerTables, as_of: dt.date, cal: WorkingCalendar) -> tuple[Overdue, ...]:
     """The rows of :func:`~projpush.engine.overdue_table` as the object rule's values."""
-    frame = overdue_table(tables, as_of, cal)
+    frame = overdue_table(tables, as_of, calendar=cal)
     sheets = [None if s is None else _SHEETS[s] for s in frame["sheet"].to_list()]
     columns = ("issue", "tier", "owner", "deadline", "sheet", "calendar_days", "working_days")
     lists = [sheets if c == "sheet" else frame[c].to_list() for c in columns]
