@@ -164,6 +164,12 @@ def _frame(table: Any) -> Any:
 _ZERO: Final = pl.lit(Decimal(0), dtype=pl.Decimal(38, 12))
 
 
+# The stages last computed, by the identity of the tables they came from (Arrow tables
+# never change): a monthly cycle asks for every project's stage on the report date when
+# it judges the lights, and again for the summary and the gaps.
+_STAGES: list[Any] = []
+
+
 def _stages_at(tables: LedgerTables, days: dict[str, dt.date]) -> Any:
     """One row per project in ledger order: ``seq``, ``key`` and its stage on each of ``days``.
 
@@ -172,6 +178,17 @@ def _stages_at(tables: LedgerTables, days: dict[str, dt.date]) -> Any:
     on or before the day; before the first event a project is reserved,
     unless it is still planned or reserved now.
     """
+    sources, asked = (tables.projects, tables.stage_events), tuple(days.items())
+    held = bool(_STAGES) and all(a is b for a, b in zip(_STAGES[0], sources, strict=True))
+    if held and _STAGES[1] == asked:
+        return _STAGES[2]
+    frame = _stages_on(tables, days)
+    _STAGES[:] = [sources, asked, frame]
+    return frame
+
+
+def _stages_on(tables: LedgerTables, days: dict[str, dt.date]) -> Any:
+    """:func:`_stages_at`, computed."""
     events = (
         _frame(tables.stage_events)
         .sort("key", "seq")
@@ -180,7 +197,8 @@ def _stages_at(tables: LedgerTables, days: dict[str, dt.date]) -> Any:
     names = {f"__at_{i}": name for i, name in enumerate(days)}  # apart from the project columns
     reached = events.group_by("key").agg(
         *(
-            pl.col("after").filter(pl.col("on") <= day).last().alias(at)
+            # the stage after the last event on or before the day (``after`` is never missing)
+            pl.when(pl.col("on") <= day).then("after").last(ignore_nulls=True).alias(at)
             for at, day in zip(names, days.values(), strict=True)
         ),
         has_events=pl.lit(value=True),
@@ -536,8 +554,8 @@ def _judge_nodes(tables: LedgerTables, as_of: dt.date, policy: NodePolicy) -> Li
     counts = milestones.group_by("key").agg(
         pl.len().alias("milestones"),
         *(pl.col(c).sum().cast(pl.Int64) for c in ("missed", "late", "slow", "due")),
-        pl.col("days_late").filter(pl.col("missed")).max().alias("worst_missed"),
-        pl.col("days_late").filter(pl.col("late")).max().alias("worst_late"),
+        pl.when("missed").then("days_late").max().alias("worst_missed"),
+        pl.when("late").then("days_late").max().alias("worst_late"),
     )
     frame = (
         _stages_at(tables, {"stage": as_of})
@@ -598,7 +616,7 @@ def _judge_site(tables: LedgerTables, as_of: dt.date, policy: SiteActivityPolicy
     as_of = plain_date_arg(as_of, "as_of")
     day = pl.col("day")
     seen = _frame(tables.site_observations).filter(day <= as_of)
-    last_active = day.filter(pl.col("active")).max()
+    last_active = pl.when("active").then(day).max()
     spans = (
         seen.with_columns(last_active=last_active.over("key"))
         .group_by("key")
