@@ -1,6 +1,7 @@
 """Hypothesis draws projpush's types by itself, and the lifecycle machine catches a broken rule."""
 
 import datetime as dt
+import os
 import subprocess
 import sys
 
@@ -55,6 +56,52 @@ class TestRegisteredTypes:
             [sys.executable, "-c", code], capture_output=True, text=True, check=True
         ).stdout
         assert "projpush._hypothesis:_hypothesis_setup_hook" in out
+
+
+class TestTheHookIsCheap:
+    """Importing Hypothesis does not import the model; the strategies still register."""
+
+    @staticmethod
+    def run(code, **env):
+        return subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, **env},
+        ).stdout.split()
+
+    DRAW = (
+        "import warnings; warnings.simplefilter('ignore');"
+        "from hypothesis import strategies as st;"
+        "print(type(st.from_type(Project).example()).__name__)"
+    )
+
+    def test_import_hypothesis_leaves_the_model_alone(self):
+        """The hook runs (its module is loaded) but the model is not imported."""
+        code = (
+            "import sys, hypothesis;"
+            "print('projpush._hypothesis' in sys.modules, 'projpush.model' in sys.modules)"
+        )
+        assert ["True", "False"] == self.run(code)
+
+    def test_model_imported_after_hypothesis(self):
+        """The model, imported later, registers its classes as its import ends."""
+        code = "import hypothesis; from projpush.model import Project;" + self.DRAW
+        assert ["Project"] == self.run(code)
+
+    def test_model_imported_before_hypothesis(self):
+        """The hook registers at once when the model is there already."""
+        code = "from projpush.model import Project; import hypothesis;" + self.DRAW
+        assert ["Project"] == self.run(code)
+
+    def test_no_plugins_means_no_hook(self):
+        """HYPOTHESIS_NO_PLUGINS skips the hook, and the model does not register either."""
+        code = (
+            "import sys, hypothesis; from projpush.model import Project;"
+            "print('projpush._hypothesis' in sys.modules)"
+        )
+        assert ["False"] == self.run(code, HYPOTHESIS_NO_PLUGINS="1")
 
 
 def _init_fields(cls):

@@ -24,6 +24,7 @@ import functools
 import operator
 import re
 import string
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, KeysView, Mapping
 from decimal import Decimal
@@ -2381,3 +2382,12 @@ def _monthly_sums(plan: FrozenMap[Month, Decimal]) -> dict[int, Decimal]:
     for month, amount in months.items():
         by_year[month.year] = by_year.get(month.year, Decimal(0)) + amount
     return by_year
+
+
+# Hypothesis's entry point (projpush._hypothesis) registers strategies for the classes
+# above. When Hypothesis was imported first, the hook waited for this module rather than
+# import it itself (which made `import hypothesis` about 200 ms slower): tell it.
+_plugin = sys.modules.get("projpush._hypothesis")
+if _plugin is not None:
+    _plugin.model_loaded(sys.modules[__name__])
+del _plugin
