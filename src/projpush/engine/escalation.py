@@ -57,7 +57,7 @@ from projpush.escalation import (
     _warning_share,
     advance,
 )
-from projpush.model import Issue, IssueEvent, IssueState, SheetColor
+from projpush.model import _STEPS, Issue, IssueEvent, IssueState, SheetColor
 from projpush.schedule import WorkingCalendar, resolve_calendar, working_days_between
 
 if TYPE_CHECKING:
@@ -124,8 +124,72 @@ def _prepare(tables: LedgerTables) -> tuple[Any, Any]:
     ids = pl.from_arrow(tables.issues.select(["id", "seq"])).sort("seq")["id"]
     raw = pl.from_arrow(tables.issue_events)
     events = _bounds(_slim(_in_order(raw.with_row_index("_pos"), ids)))
-    _remember(tables, events)
+    status = _fold(tables, events)
+    _check_histories(tables, events, status)
+    _PREPARED[:] = [tables.issue_events, tables.issues, events, status]
     return _PREPARED[2], _PREPARED[3]
+
+
+# Each step the model allows, as "kind|state it starts from", and where a step leads
+# (a kind absent here stays where the issue stands; ``resumed`` goes back to before the pause).
+_ALLOWED_STEPS: Final = tuple(
+    sorted(
+        f"{kind.value}|{state.value}" for kind, (sources, _) in _STEPS.items() for state in sources
+    )
+)
+_TARGETS: Final = {k.value: t.value for k, (_, t) in _STEPS.items() if t is not None}
+_SEVERITY: Final = {c.value: c.severity for c in SheetColor}
+
+
+def _check_histories(tables: LedgerTables, events: Any, status: Any) -> None:
+    """Refuse, in the model's words, the first issue whose recorded history breaks its rules.
+
+    The rules of :func:`projpush.model.replay`, column-wise over the sorted
+    events: an issue's first event is its collection (``none -> collected``);
+    each later event starts from the state the one before left
+    (``from_state``), is a step the model allows from there, leads where
+    that step leads (``to_state``), is not dated before it, and issues no
+    sheet milder than the last one; and every issue has an event. The
+    issues that break one are rebuilt as objects, in ledger order, and the
+    first one's replay raises the model's own error; the payloads were
+    checked when the tables were read
+    (:func:`~projpush.engine.tables.check_event_payloads`).
+
+    Raises:
+        InvalidTransition: an event out of time order, or a step the
+            model refuses where it stands.
+        ValidationError: an issue without events.
+    """
+    kind, to = pl.col("kind").cast(pl.String), pl.col("to_state").cast(pl.String)
+    before = pl.col("from_state").cast(pl.String)
+    first = pl.col("_row") == pl.col("_start")
+    left = to.shift(1)  # the state the event before left the issue in
+    paused_from = _previous(pl.when(kind == "paused").then(before))
+    leads = (
+        pl.when(kind == "resumed")
+        .then(paused_from)
+        .otherwise(kind.replace_strict(_TARGETS, default=left, return_dtype=pl.String))
+    )
+    severity = pl.col("sheet").cast(pl.String).replace_strict(_SEVERITY, default=None)
+    milder = severity < _previous(severity)
+    opening = (kind != "collected") | before.is_not_null() | (to != "collected")
+    step = (
+        (pl.col("at") < pl.col("at").shift(1))
+        | before.is_null()
+        | (before != left)
+        | ~pl.concat_str([kind, pl.lit("|"), left]).is_in(_ALLOWED_STEPS)
+        | (to != leads)
+        | milder
+    )
+    broken = pl.when(first).then(opening).otherwise(step).fill_null(value=True)
+    flagged = events.filter(broken)["i"].unique()
+    empty = status.filter(pl.col("events").is_null())["i"]
+    suspects = pl.concat([flagged, empty]).unique().sort()
+    if not len(suspects):
+        return
+    ids = status.filter(pl.col("i").is_in(suspects.implode())).sort("i")["id"]
+    for issue_id in ids:
+        history(tables, issue_id)  # raises the model's error for a history it refuses
 
 
 _SLIM: Final = (
@@ -161,11 +225,6 @@ def _slim(events: Any) -> Any:
         note.str.starts_with(_ACCOUNTABILITY_TAG).fill_null(value=False).alias("_acc"),
         note.str.extract(_WARNING_PATTERN, 1).alias("_share"),
     ).with_columns(pl.col("_pos").cast(pl.Int64))
-
-
-def _remember(tables: LedgerTables, events: Any) -> None:
-    """Keep ``tables``' prepared events and the status folded from them."""
-    _PREPARED[:] = [tables.issue_events, tables.issues, events, _fold(tables, events)]
 
 
 def _in_order(events: Any, ids: Any) -> Any:
@@ -301,11 +360,14 @@ def status_table(tables: LedgerTables) -> Any:
     ``paused_from`` while paused; ``escalations``; ``events`` (how many)
     and ``last_seq`` (the highest ``seq``).
 
-    The histories are read as recorded: :func:`~projpush.engine.to_portfolio`
-    checks each step against the model's rules.
+    Each issue's history is checked as it is read, column-wise, by the
+    model's rules (see ``_check_histories``); the first issue the model
+    refuses raises the model's own error.
 
     Raises:
-        ValidationError: an event names an issue the issues table lacks.
+        ValidationError: an event names an issue the issues table lacks, or
+            an issue has no event.
+        InvalidTransition: an issue's history the model refuses.
     """
     return _status(tables).drop("i", "win_start", "win_deadline", "win_seq")
 

@@ -461,8 +461,32 @@ def conform(name: str, table: Any) -> Any:
         except _BadCell as bad:
             index = _row_of(table.column(column), bad.error.got) if bad.index is None else bad.index
             raise _in_row(bad.error, name, table, column, index) from None
+        if kind == "date32":
+            _refuse_far_dates(data, field)
         arrays.append(data)
     return pa.Table.from_arrays(arrays, schema=schema(name))
+
+
+# The days a Python date holds, as date32 counts them (days since 1970-01-01).
+_FIRST_DAY: Final = -719_162  # 0001-01-01
+_LAST_DAY: Final = 2_932_896  # 9999-12-31
+
+
+def _refuse_far_dates(data: Any, field: str) -> None:
+    """Refuse a ``date32`` beyond year 9999 or before year 1: no Python date holds it.
+
+    Arrow's ``date32`` counts days up to some 5.8 million years either way,
+    and PostgreSQL's ``DATE`` reaches year 5874897: such a day would only
+    fail later, as an ``OverflowError`` while the tables become objects.
+    """
+    days = data.cast(pa.int32())
+    bounds = pc.min_max(days)
+    low, high = bounds["min"].as_py(), bounds["max"].as_py()
+    if low is None or (low >= _FIRST_DAY and high <= _LAST_DAY):
+        return
+    got = low if low < _FIRST_DAY else high
+    expected = "a date from 0001-01-01 to 9999-12-31"
+    raise ValidationError.about(field, expected, f"day {got:,} counted from 1970-01-01")
 
 
 class _BadCell(Exception):  # noqa: N818 (not an error of its own: it carries one)
@@ -1169,7 +1193,7 @@ def read_parquet(folder: str | os.PathLike[str]) -> LedgerTables:
             continue
         try:
             data = ds.dataset(source, format="parquet", partitioning="hive").to_table()
-        except (pa.ArrowInvalid, OSError) as error:
+        except (pa.ArrowException, OSError) as error:  # a damaged file, or files that disagree
             msg = f"{source}: not a readable Parquet table ({error})"
             raise LedgerError(msg, field=str(source), expected="Parquet", got=name) from None
         tables[name] = data

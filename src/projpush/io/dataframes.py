@@ -31,14 +31,12 @@ True
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import Any
 
 from projpush._extras import require
 from projpush.engine.tables import TABLES, LedgerTables, _columns
 from projpush.errors import ValidationError
-
-if TYPE_CHECKING:
-    from collections.abc import Mapping
 
 pa: Any = require("pyarrow", extra="engine", user="projpush.io.dataframes")
 
@@ -114,6 +112,10 @@ def from_frames(frames: Mapping[str, Any]) -> LedgerTables:
             :meth:`~projpush.engine.tables.LedgerTables.of` refuses (each
             naming ``table.column``).
     """
+    if not isinstance(frames, Mapping):
+        raise ValidationError.about(
+            "frames", "a mapping of table names to DataFrames", type(frames).__name__
+        )
     arrow = {}
     for name, frame in frames.items():
         if name not in TABLES:
@@ -128,9 +130,67 @@ def _arrow(name: str, frame: Any) -> Any:
     if isinstance(frame, pa.Table):
         return frame
     if module == "polars":
-        return frame.to_arrow()
+        return _from_polars(name, frame)
     if module == "pandas":
-        return pa.Table.from_pandas(frame, preserve_index=False)
+        return _from_pandas(name, frame)
     raise ValidationError.about(
         name, "a pandas or polars DataFrame or a pyarrow Table", type(frame).__name__
     )
+
+
+def _from_polars(name: str, frame: Any) -> Any:
+    """A polars frame as an Arrow table; a decimal Arrow cannot hold is refused, named.
+
+    polars holds decimals of up to 76 digits, and its conversion to Arrow
+    panics on one wider than 38: a Rust panic, which reaches Python as
+    pyo3's ``PanicException``, a ``BaseException``.
+    """
+    for column, dtype in frame.schema.items():
+        precision = getattr(dtype, "precision", 0)
+        if type(dtype).__name__ == "Decimal" and not (precision and 1 <= precision <= _DIGITS):
+            expected = f"exact amounts of at most {_DIGITS} digits (decimal128(38, 12))"
+            raise ValidationError.about(f"{name}.{column}", expected, str(dtype))
+    try:
+        return frame.to_arrow()
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as error:  # noqa: BLE001 (polars' errors, and its panics)
+        text = str(error).strip().splitlines()
+        got = text[0] if text else type(error).__name__
+        raise ValidationError.about(name, "a frame Arrow can hold", got) from None
+
+
+_DIGITS = 38  # the digits of Arrow's decimal128
+
+
+def _from_pandas(name: str, frame: Any) -> Any:
+    """A pandas frame as an Arrow table; a column Arrow cannot type is named, with its values.
+
+    A column of Python objects holding values of several kinds (text and
+    numbers, an amount as float beside Decimals) has no Arrow type, and two
+    columns of one name no table.
+    """
+    names = [str(c) for c in frame.columns]
+    repeated = sorted({c for c in names if names.count(c) > 1})
+    if repeated:
+        raise ValidationError.about(f"{name}.{repeated[0]}", "one column of that name", "two")
+    try:
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowException, TypeError, ValueError, OverflowError) as error:
+        column = next((c for c in frame.columns if not _converts(frame[c])), None)
+        if column is None:
+            text = str(error).strip().splitlines()
+            raise ValidationError.about(
+                name, "a frame Arrow can hold", text[0] if text else ""
+            ) from None
+        kinds = ", ".join(sorted({type(v).__name__ for v in frame[column]}))
+        expected = "values of one type (text, a number, a Decimal, a date or a boolean)"
+        raise ValidationError.about(f"{name}.{column}", expected, f"values of {kinds}") from None
+
+
+def _converts(column: Any) -> bool:
+    try:
+        pa.array(column, from_pandas=True)
+    except (pa.ArrowException, TypeError, ValueError, OverflowError):
+        return False
+    return True

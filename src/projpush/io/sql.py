@@ -37,6 +37,7 @@ CREATE TABLE "projects" (
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import enum
 import os
@@ -574,25 +575,45 @@ def read_sql(target: object, *, mapping: Mapping[str, ColumnMap] | None = None) 
         return from_portfolio(read_mapped(target, mapping))
     connection = _open(target, create=False)
     try:
-        cursor = connection.cursor()
-        present = _existing(connection, cursor)
-        if "projects" not in present:
-            raise LedgerError.about(
-                "target", "a database with a projects table (a projpush ledger)", _shown(target)
-            )
-        tables = {}
-        for name in TABLES:
-            if name not in present:
-                continue
-            have = _table_columns(connection, cursor, name)
-            columns = [c for c, _, _ in _columns(name) if c in have]
-            tables[name] = _from_sql(_select(connection, cursor, name, columns), name)
+        tables = _read_tables(connection, target)
     finally:
-        connection.close()
+        _close(connection)
     try:
         return LedgerTables.of(**tables)
     except ValidationError as error:
         raise _located(error, tables) from None
+
+
+def _read_tables(connection: _Connection, target: object) -> dict[str, Any]:
+    """The ledger's tables as the database holds them, money, dates and booleans typed.
+
+    Raises:
+        LedgerError: no ``projects`` table, or the driver refused a query or
+            could not give a table as Arrow (a damaged file: ``database disk
+            image is malformed``); ``field`` names the table.
+    """
+    where = "target"
+    try:
+        cursor = connection.cursor()
+        present = _existing(connection, cursor)
+        tables = {}
+        for name in TABLES if "projects" in present else ():
+            if name not in present:
+                continue
+            where = name
+            have = _table_columns(connection, cursor, name)
+            columns = [c for c, _, _ in _columns(name) if c in have]
+            tables[name] = _from_sql(_select(connection, cursor, name, columns), name)
+    except ProjpushError:
+        raise
+    except Exception as error:  # noqa: BLE001 (each driver has its own error classes)
+        msg = f"{where}: the database refused the query: {_first_line(error)}"
+        raise LedgerError(msg, field=where, expected="a readable ledger table", got=None) from None
+    if "projects" not in present:
+        raise LedgerError.about(
+            "target", "a database with a projects table (a projpush ledger)", _shown(target)
+        )
+    return tables
 
 
 def _located(error: ValidationError, tables: Mapping[str, Any]) -> ValidationError:
@@ -619,6 +640,12 @@ def _located(error: ValidationError, tables: Mapping[str, Any]) -> ValidationErr
     text = str(error).removeprefix(f"{error.field}: ")
     msg = f"{error.field}: row {key}: {text}" if key else str(error)
     return ValidationError(msg, field=error.field, expected=error.expected, got=error.got)
+
+
+def _close(connection: _Connection) -> None:
+    """Close ``connection``; a driver's complaint while closing a damaged database is no news."""
+    with contextlib.suppress(Exception):  # the reading's own error, if any, is the one to tell
+        connection.close()
 
 
 def _is_text_type(kind: Any) -> bool:
@@ -805,7 +832,7 @@ def read_mapped(target: object, mapping: Mapping[str, ColumnMap]) -> Portfolio:
         reader = _Reader(_Database(connection, mapping))
         portfolio = reader.read()
     finally:
-        connection.close()
+        _close(connection)
     if portfolio is None:
         raise reader.problems[0]
     return portfolio
@@ -843,7 +870,13 @@ class _Database(_Source):
         self.mapping = mapping
         self.name = "database"
         self.gb18030: list[str] = []
-        self.present = _existing(connection, connection.cursor())
+        try:
+            self.present = _existing(connection, connection.cursor())
+        except Exception as error:  # noqa: BLE001 (each driver has its own error classes)
+            msg = f"target: the database refused the query: {_first_line(error)}"
+            raise LedgerError(
+                msg, field="target", expected="a readable database", got=None
+            ) from None
 
     def called(self, file: str) -> str:
         """The table of ``file`` as a message names it: the user's table, or the ledger's."""

@@ -294,6 +294,7 @@ class _Workbook(_Source):
         self.name = path.name
         self.gb18030 = []
         try:
+            self.errors = calamine.CalamineError
             self.book = calamine.CalamineWorkbook.from_path(str(path))
             names = list(self.book.sheet_names)
         except (calamine.CalamineError, OSError) as err:
@@ -330,7 +331,13 @@ class _Workbook(_Source):
         if len(names) > 1:
             detail = f"sheets {names[0]!r} and {names[1]!r} both hold this table; keep one"
             report(_problem(self.called(file), detail, "one sheet", names[1]))
-        records = self.book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        place = _SheetPlace(file, header_line=1, sheet=name)
+        try:
+            records = self.book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except (self.errors, OSError) as err:  # listed, but its part missing or damaged
+            detail = f"the sheet cannot be read ({_first_line(err)})"
+            report(_problem(self.called(file), detail, "a readable sheet", name))
+            return _Sheet([], place)
         errors, percents = _marked_cells(self.path, name, percents=file == "milestones.csv")
         for (line, column), shown in errors.items():
             if line < len(records):  # calamine reads an error cell as blank: say what it holds
@@ -350,6 +357,11 @@ class _Workbook(_Source):
             return _Sheet([], place)
         header = [_header_text(cell) for cell in records[start]]
         return _Sheet([header, *records[start + 1 :]], place)
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
 
 
 @attrs.frozen
