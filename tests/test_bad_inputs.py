@@ -1629,8 +1629,8 @@ class TestLedgerSize:
             pytest.fail("the ledger was read")
 
         monkeypatch.setattr(io, "load_portfolio", reached)
-        monkeypatch.setattr(csvledger, "load_csv_ledger", reached)
-        monkeypatch.setattr(csvledger, "read_csv_ledger", reached)
+        monkeypatch.setattr("projpush.io.csvfolder.load_csv_ledger", reached)
+        monkeypatch.setattr("projpush.io.csvfolder.read_csv_ledger", reached)
         path, folder = json_file(tmp_path, ledger_doc()), csv_folder(tmp_path)
         for target in (path, folder):
             with pytest.raises(LedgerTooLargeError):

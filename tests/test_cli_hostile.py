@@ -725,8 +725,8 @@ class TestMaxLedgerSize:
         for name in (
             "projpush.io.load_portfolio",
             "projpush.io.parse_ledger_document",
-            "projpush.csvledger.load_csv_ledger",
-            "projpush.csvledger.read_csv_ledger",
+            "projpush.io.csvfolder.load_csv_ledger",
+            "projpush.io.csvfolder.read_csv_ledger",
         ):
             monkeypatch.setattr(name, reached)  # fmt: skip
 

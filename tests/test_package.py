@@ -76,3 +76,33 @@ class TestImportCost:
         loaded = self.fresh("from projpush import Project")
         assert "projpush.model" in loaded
         assert not {"projpush.csvledger", "projpush.report", "projpush.engine"} & loaded
+
+    def test_the_core_loads_no_reader(self) -> None:
+        """The pure core (model, schedule, lights, escalation, metrics) imports nothing from io."""
+        loaded = self.fresh(
+            "import projpush.model, projpush.schedule, projpush.lights, projpush.escalation, "
+            "projpush.metrics"
+        )
+        assert [] == sorted(m for m in loaded if m.startswith("projpush.io"))
+
+
+class TestOnePackageOfReaders:
+    """The readers and writers live in projpush.io, one module per format; old paths still work."""
+
+    def test_the_csv_ledger_is_one_module_under_two_names(self) -> None:
+        from projpush import csvledger  # noqa: PLC0415
+        from projpush.io import csvfolder  # noqa: PLC0415
+
+        assert [] == [
+            n for n in csvledger.__all__ if getattr(csvledger, n) is not getattr(csvfolder, n)
+        ]
+        assert csvfolder.load_csv_ledger is projpush.load_csv_ledger
+
+    def test_parquet_has_its_module(self) -> None:
+        pytest.importorskip("pyarrow")
+        from projpush.engine import tables  # noqa: PLC0415
+        from projpush.io import parquet  # noqa: PLC0415
+
+        assert ["is_parquet_ledger", "read_parquet", "write_parquet"] == parquet.__all__
+        assert tables.read_parquet.__doc__ is not None
+        assert "projpush.io.parquet.read_parquet" in tables.read_parquet.__doc__

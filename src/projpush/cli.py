@@ -803,7 +803,7 @@ def _convert(args: argparse.Namespace, out: _Console) -> int:
 
         dump_portfolio(portfolio, args.target)
     elif fmt == "csv":
-        from projpush.csvledger import dump_csv_ledger  # noqa: PLC0415
+        from projpush.io.csvfolder import dump_csv_ledger  # noqa: PLC0415
 
         dump_csv_ledger(portfolio, args.target)
     elif fmt == "xlsx":
@@ -811,7 +811,8 @@ def _convert(args: argparse.Namespace, out: _Console) -> int:
 
         dump_xlsx_ledger(portfolio, args.target)
     else:
-        from projpush.engine.tables import from_portfolio, write_parquet  # noqa: PLC0415
+        from projpush.engine.tables import from_portfolio  # noqa: PLC0415
+        from projpush.io.parquet import write_parquet  # noqa: PLC0415
 
         write_parquet(from_portfolio(portfolio), args.target)
     n = len(portfolio.projects)
@@ -850,7 +851,7 @@ def _read_tables(path: Path | str) -> LedgerTables:
         from projpush.io.sql import read_sql  # noqa: PLC0415 (the sql extra)
 
         return read_sql(path)
-    from projpush.engine.tables import read_parquet  # noqa: PLC0415
+    from projpush.io.parquet import read_parquet  # noqa: PLC0415
 
     return read_parquet(path)
 

@@ -2,7 +2,7 @@
 
 :func:`load_ledger` takes a JSON ledger file (see :mod:`projpush.io`) or a
 folder of CSV files as exported from spreadsheets (see
-:mod:`projpush.csvledger`) and returns a :class:`~projpush.model.Portfolio`;
+:mod:`projpush.io.csvfolder`) and returns a :class:`~projpush.model.Portfolio`;
 the first bad value stops it with a :class:`~projpush.errors.LedgerError`
 naming where. :func:`check_ledger` reads the same inputs but goes on past
 bad records, so that a person mending a ledger sees every problem at once.
@@ -107,7 +107,7 @@ def _ledger_size(target: Path) -> int:
         return max(size, _inflated(target)) if _is_workbook(target) else size
     if _is_parquet(target):
         return sum(f.stat().st_size for f in target.rglob("*") if f.is_file())
-    from projpush.csvledger import CSV_FILES  # noqa: PLC0415 (CSV ledgers only)
+    from projpush.io.csvfolder import CSV_FILES  # noqa: PLC0415 (CSV ledgers only)
 
     names = set(CSV_FILES)
     return sum(
@@ -169,7 +169,7 @@ def load_ledger(
     """Load a ledger: a JSON file, a workbook (.xlsx), a CSV folder or a Parquet folder.
 
     A folder holding ``projects.parquet`` (or a ``projects/`` dataset) is a
-    Parquet ledger (:mod:`projpush.engine.tables`, the ``engine`` extra); any
+    Parquet ledger (:mod:`projpush.io.parquet`, the ``engine`` extra); any
     other folder is a CSV ledger.
 
     Every value is checked by default. ``trusted=True`` reads a JSON ledger
@@ -210,12 +210,13 @@ def load_ledger(
     target = _ledger_path(path)
     _check_size(target, limit)
     if target.is_dir() and _is_parquet(target):
-        from projpush.engine.tables import read_parquet, to_portfolio  # noqa: PLC0415
+        from projpush.engine.tables import to_portfolio  # noqa: PLC0415 (the engine extra)
+        from projpush.io.parquet import read_parquet  # noqa: PLC0415
 
         with _as_ledger_error():
             return to_portfolio(read_parquet(target))
     if target.is_dir():
-        from projpush.csvledger import load_csv_ledger  # noqa: PLC0415 (CSV ledgers only)
+        from projpush.io.csvfolder import load_csv_ledger  # noqa: PLC0415 (CSV ledgers only)
 
         return load_csv_ledger(target)
     if _is_workbook(target):
@@ -390,9 +391,9 @@ def _check_loaded(target: Path, as_of: dt.date) -> LedgerCheck:
 
         problems, portfolio = read_xlsx_ledger(target)
     else:
-        from projpush import csvledger  # noqa: PLC0415 (only CSV ledgers need it)
+        from projpush.io import csvfolder  # noqa: PLC0415 (only CSV ledgers need it)
 
-        problems, portfolio, notes = csvledger._read(target)  # noqa: SLF001 (one read)
+        problems, portfolio, notes = csvfolder._read(target)  # noqa: SLF001 (one read)
     if portfolio is None:
         found = tuple(Problem(e.field or "ledger", e.detail) for e in problems)
         return LedgerCheck(found, (), None, notes)

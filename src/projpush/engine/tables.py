@@ -44,7 +44,7 @@ import attrs
 
 from projpush._convert import to_bool, to_date, to_enum, to_money, to_percent, to_text
 from projpush._extras import require
-from projpush.errors import DuplicateKeyError, LedgerError, ProjpushError, ValidationError
+from projpush.errors import DuplicateKeyError, ProjpushError, ValidationError
 from projpush.ledger import _is_parquet
 from projpush.model import (
     EVENT_PAYLOADS,
@@ -83,7 +83,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Mapping
 
 pa: Any = require("pyarrow", extra="engine", user="projpush.engine")
-pq: Any = require("pyarrow.parquet", extra="engine", user="projpush.engine")
 pc: Any = require("pyarrow.compute", extra="engine", user="projpush.engine")
 
 __all__ = [
@@ -1147,65 +1146,14 @@ def is_parquet_ledger(path: str | os.PathLike[str]) -> bool:
 
 
 def write_parquet(tables: LedgerTables, folder: str | os.PathLike[str]) -> None:
-    """Write ``tables`` to ``folder``, one ``NAME.parquet`` file per table.
+    """Write ``tables`` to a Parquet folder: :func:`projpush.io.parquet.write_parquet`."""
+    from projpush.io.parquet import write_parquet as write  # noqa: PLC0415 (an edge of the engine)
 
-    The folder is created if needed; files of the same names are replaced,
-    each atomically (written beside, then renamed).
-
-    Raises:
-        ValidationError: ``tables`` is not a LedgerTables.
-        OSError: the folder cannot be written.
-    """
-    if not isinstance(tables, LedgerTables):
-        raise ValidationError.about("tables", "a LedgerTables", type(tables).__name__)
-    target = Path(folder)
-    target.mkdir(parents=True, exist_ok=True)
-    for name, table in tables:
-        final = target / f"{name}.parquet"
-        partial = target / f".{name}.parquet.partial"
-        pq.write_table(table, partial, compression="zstd")
-        partial.replace(final)
+    write(tables, folder)
 
 
 def read_parquet(folder: str | os.PathLike[str]) -> LedgerTables:
-    """Read a Parquet ledger folder: ``NAME.parquet`` files or ``NAME/`` datasets.
+    """Read a Parquet ledger folder: :func:`projpush.io.parquet.read_parquet`."""
+    from projpush.io.parquet import read_parquet as read  # noqa: PLC0415 (an edge of the engine)
 
-    A table may be one file or a folder of files (a partitioned dataset, with
-    hive-style ``column=value`` folders or not). A missing table other than
-    ``projects`` is empty.
-
-    Raises:
-        LedgerError: the folder holds no ``projects`` table, or a file is not
-            Parquet (``field`` names the file).
-        ValidationError: a table does not fit its schema.
-    """
-    target = Path(folder)
-    if not is_parquet_ledger(target):
-        raise LedgerError.about(
-            "path", "a folder with projects.parquet (a Parquet ledger)", str(target)
-        )
-    ds = require("pyarrow.dataset", extra="engine", user="projpush.engine")
-    tables: dict[str, Any] = {}
-    for name in TABLES:
-        single, many = target / f"{name}.parquet", target / name
-        source = single if single.is_file() else many if many.is_dir() else None
-        if source is None:
-            continue
-        try:
-            data = ds.dataset(source, format="parquet", partitioning="hive").to_table()
-        except (pa.ArrowException, OSError) as error:  # a damaged file, or files that disagree
-            msg = f"{source}: not a readable Parquet table ({error})"
-            raise LedgerError(msg, field=str(source), expected="Parquet", got=name) from None
-        tables[name] = data
-    try:
-        conformed = LedgerTables.of(**tables)
-    except ProjpushError:
-        raise
-    except (pa.ArrowInvalid, pa.ArrowTypeError) as error:  # pragma: no cover (defensive)
-        raise LedgerError(str(error), field=str(target), expected="Parquet", got="") from None
-    # The tables as read are garbage now that they are conformed: give their memory back
-    # to the system rather than let Arrow's pool keep it (at 100,000 projects the
-    # process then holds 0.5 GB after reading instead of 0.77 GB).
-    del tables
-    pa.default_memory_pool().release_unused()
-    return conformed
+    return read(folder)

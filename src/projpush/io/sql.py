@@ -48,7 +48,9 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from projpush._extras import require
-from projpush.csvledger import (  # the CSV reader's field rules, over a database's rows
+from projpush.engine.tables import MONEY, TABLES, LedgerTables, _arrow_type, _columns, _plain
+from projpush.errors import LedgerError, ProjpushError, ValidationError
+from projpush.io.csvfolder import (  # the CSV reader's field rules, over a database's rows
     _BY_FILE,
     CSV_FILES,
     _CellValueError,
@@ -60,8 +62,6 @@ from projpush.csvledger import (  # the CSV reader's field rules, over a databas
     _Sheet,
     _Source,
 )
-from projpush.engine.tables import MONEY, TABLES, LedgerTables, _arrow_type, _columns, _plain
-from projpush.errors import LedgerError, ProjpushError, ValidationError
 from projpush.model import Portfolio
 
 if TYPE_CHECKING:

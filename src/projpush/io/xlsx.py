@@ -48,7 +48,9 @@ import attrs
 from projpush._convert import LabelledEnum, normalise_text
 from projpush._extras import require
 from projpush._fmt import text_width
-from projpush.csvledger import (
+from projpush.errors import LedgerError
+from projpush.io import _atomic_write_bytes
+from projpush.io.csvfolder import (
     _BY_FILE,
     _TABLES,
     _CellValueError,
@@ -63,9 +65,7 @@ from projpush.csvledger import (
     _Table,
     _tables,
 )
-from projpush.csvledger import _cell as _csv_cell
-from projpush.errors import LedgerError
-from projpush.io import _atomic_write_bytes
+from projpush.io.csvfolder import _cell as _csv_cell
 from projpush.model import (
     ApprovalKind,
     Cadence,
