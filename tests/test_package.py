@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import pkgutil
 import subprocess
 import sys
 from pathlib import Path
@@ -52,6 +53,46 @@ class TestNames:
         namespace: dict[str, object] = {}
         exec("from projpush import *", namespace)  # noqa: S102
         assert {*projpush.__all__} <= set(namespace)
+
+
+class TestSubmodules:
+    """Every public submodule is an attribute of the package, imported on first access."""
+
+    def test_the_list_is_every_public_module(self) -> None:
+        found = {m.name for m in pkgutil.iter_modules(projpush.__path__)}
+        assert {m for m in found if not m.startswith("_")} == projpush._SUBMODULES
+
+    def test_type_checkers_see_each_one(self) -> None:
+        """The TYPE_CHECKING block imports each submodule, so ``projpush.records`` is typed."""
+        tree = ast.parse(INIT.read_text(encoding="utf-8"))
+        block = next(
+            n for n in tree.body if isinstance(n, ast.If) and ast.unparse(n.test) == "TYPE_CHECKING"
+        )
+        relative = {
+            alias.name
+            for node in block.body
+            if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module is None
+            for alias in node.names
+            if alias.asname == alias.name
+        }
+        assert projpush._SUBMODULES == relative
+
+    @pytest.mark.parametrize("name", sorted(projpush._SUBMODULES))
+    def test_each_is_the_module(self, name: str) -> None:
+        assert importlib.import_module(f"projpush.{name}") is getattr(projpush, name)
+
+    def test_dir_lists_them(self) -> None:
+        assert projpush._SUBMODULES <= set(dir(projpush))
+
+    def test_records_after_a_bare_import(self) -> None:
+        """``import projpush; projpush.records`` loads the records module and nothing else."""
+        code = (
+            "import sys, projpush\nprojpush.records.ReportDict\n"
+            "print(*sorted(m for m in sys.modules if m.startswith('projpush')))"
+        )
+        run = [sys.executable, "-c", code]
+        out = subprocess.run(run, check=True, capture_output=True, text=True).stdout
+        assert ["projpush", "projpush.records"] == out.split()
 
 
 class TestImportCost:

@@ -9,13 +9,15 @@ objects live in :mod:`projpush.model`; each rule family has its own module
 
 The names are imported when first used (PEP 562): ``import projpush`` costs a
 few milliseconds, and a name's module, with what it needs, loads on first
-access. Type checkers see them all through the ``TYPE_CHECKING`` imports.
+access. So do the public submodules: ``projpush.records`` works after a bare
+``import projpush``. Type checkers see them all through the ``TYPE_CHECKING``
+imports.
 """
 
 # Every public name's module, the run-time twin of the TYPE_CHECKING imports below
 # (a test checks that the two and ``__all__`` list the same names).
 _EXPORTS = {
-    "projpush.io.csvfolder": (
+    "projpush.csvledger": (
         "CSV_FILES",
         "check_csv_ledger",
         "dump_csv_ledger",
@@ -280,8 +282,42 @@ _EXPORTS = {
 }
 _MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
 
+# The public submodules, imported on first access as attributes (``projpush.records``);
+# a test checks that this lists every public module of the package.
+_SUBMODULES = frozenset(
+    {
+        "cli",
+        "columnar",
+        "csvledger",
+        "discipline",
+        "engine",
+        "errors",
+        "escalation",
+        "foresight",
+        "frames",
+        "io",
+        "ledger",
+        "lights",
+        "metrics",
+        "model",
+        "plot",
+        "records",
+        "report",
+        "schedule",
+        "synth",
+        "testing",
+    }
+)
+
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
+    from projpush.csvledger import (
+        CSV_FILES,
+        check_csv_ledger,
+        dump_csv_ledger,
+        load_csv_ledger,
+        read_csv_ledger,
+    )
     from projpush.discipline import (
         LateReport,
         ReportingPolicy,
@@ -375,13 +411,6 @@ if TYPE_CHECKING:
         parse_ledger_document,
         to_dict,
         to_json,
-    )
-    from projpush.io.csvfolder import (
-        CSV_FILES,
-        check_csv_ledger,
-        dump_csv_ledger,
-        load_csv_ledger,
-        read_csv_ledger,
     )
     from projpush.ledger import (
         MAX_LEDGER_BYTES,
@@ -544,6 +573,28 @@ if TYPE_CHECKING:
         sample_portfolio,
         synthetic_portfolio,
     )
+
+    # The submodules, relative so that the test's map of names to modules skips them.
+    from . import cli as cli
+    from . import columnar as columnar
+    from . import csvledger as csvledger
+    from . import discipline as discipline
+    from . import engine as engine
+    from . import errors as errors
+    from . import escalation as escalation
+    from . import foresight as foresight
+    from . import frames as frames
+    from . import io as io
+    from . import ledger as ledger
+    from . import lights as lights
+    from . import metrics as metrics
+    from . import model as model
+    from . import plot as plot
+    from . import records as records
+    from . import report as report
+    from . import schedule as schedule
+    from . import synth as synth
+    from . import testing as testing
 
 __all__ = [
     "AUTO_ACTOR",
@@ -789,17 +840,19 @@ __version__ = "0.1.0"
 
 
 def __getattr__(name: str) -> object:
-    """Import a public name's module on first access, and keep the name here."""
+    """Import a public name's module, or a public submodule, on first access, and keep it here."""
     module = _MODULE_OF.get(name)
-    if module is None:
+    if module is None and name not in _SUBMODULES:
         msg = f"module 'projpush' has no attribute {name!r}"
         raise AttributeError(msg)
     import importlib  # noqa: PLC0415 (only when a name is first used)
 
+    if module is None:  # a submodule: importing it binds it here as well
+        return importlib.import_module(f"{__name__}.{name}")
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+    return sorted({*globals(), *__all__, *_SUBMODULES})
