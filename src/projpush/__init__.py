@@ -17,7 +17,7 @@ imports.
 # Every public name's module, the run-time twin of the TYPE_CHECKING imports below
 # (a test checks that the two and ``__all__`` list the same names).
 _EXPORTS = {
-    "projpush.csvledger": (
+    "projpush.io.csvfolder": (
         "CSV_FILES",
         "check_csv_ledger",
         "dump_csv_ledger",
@@ -311,13 +311,6 @@ _SUBMODULES = frozenset(
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
-    from projpush.csvledger import (
-        CSV_FILES,
-        check_csv_ledger,
-        dump_csv_ledger,
-        load_csv_ledger,
-        read_csv_ledger,
-    )
     from projpush.discipline import (
         LateReport,
         ReportingPolicy,
@@ -411,6 +404,13 @@ if TYPE_CHECKING:
         parse_ledger_document,
         to_dict,
         to_json,
+    )
+    from projpush.io.csvfolder import (
+        CSV_FILES,
+        check_csv_ledger,
+        dump_csv_ledger,
+        load_csv_ledger,
+        read_csv_ledger,
     )
     from projpush.ledger import (
         MAX_LEDGER_BYTES,
