@@ -253,9 +253,15 @@ def _in_order(events: Any, ids: Any) -> Any:
 
 
 def _bounds(frame: Any) -> Any:
-    """``frame`` (sorted by issue) with ``_row``, ``_start`` and ``_last`` (see :func:`_events`)."""
+    """``frame`` (sorted by issue) with ``_row``, ``_start`` and ``_last`` (see :func:`_events`).
+
+    ``i`` is flagged sorted, which it is, so that polars groups the events
+    of each issue by slicing instead of hashing (about twice as fast).
+    """
     new = (pl.col("i") != pl.col("i").shift(1)).fill_null(value=True)
-    return frame.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).alias("_row")).with_columns(
+    return frame.with_columns(
+        pl.col("i").set_sorted(), pl.int_range(pl.len(), dtype=pl.Int64).alias("_row")
+    ).with_columns(
         pl.when(new).then(pl.col("_row")).forward_fill().alias("_start"),
         (pl.col("i") != pl.col("i").shift(-1)).fill_null(value=True).alias("_last"),
     )
