@@ -171,7 +171,8 @@ def _check_histories(tables: LedgerTables, events: Any, status: Any) -> None:
         .otherwise(kind.replace_strict(_TARGETS, default=left, return_dtype=pl.String))
     )
     severity = pl.col("sheet").cast(pl.String).replace_strict(_SEVERITY, default=None)
-    milder = severity < _previous(severity)
+    # no sheet on the event (or none before it) is nothing milder: not a suspect
+    milder = (severity < _previous(severity)).fill_null(value=False)
     opening = (kind != "collected") | before.is_not_null() | (to != "collected")
     step = (
         (pl.col("at") < pl.col("at").shift(1))
