@@ -18,7 +18,21 @@ from projpush.model import WAN_PER_YI
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-__all__ = ["exact", "group_digits", "half_up", "table", "text_width", "yi_text"]
+__all__ = ["column_letter", "exact", "group_digits", "half_up", "table", "text_width", "yi_text"]
+
+
+def column_letter(index: int) -> str:
+    """The spreadsheet's name of the 0-based column ``index``: ``A``, ..., ``Z``, ``AA``.
+
+    >>> column_letter(0), column_letter(25), column_letter(26)
+    ('A', 'Z', 'AA')
+    """
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def exact(value: Decimal | Fraction | int) -> Fraction:

@@ -27,6 +27,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from projpush._extras import require
+from projpush._fmt import column_letter as _column_letter
 from projpush._fmt import text_width
 from projpush._notes import note_text
 from projpush.lights import Light
@@ -634,16 +635,6 @@ def _xml(text: str) -> str:
     if "&" in text or "<" in text or ">" in text:
         text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return text
-
-
-def _column_letter(index: int) -> str:
-    """The letters of the 0-based column ``index``: A, B, ..., Z, AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
 
 
 def _widths(table: Table) -> list[float]:

@@ -45,6 +45,7 @@ import attrs
 
 from projpush._convert import normalise_text, to_date, to_enum, to_money
 from projpush._csvsafe import csv_text, unescape_cell
+from projpush._fmt import column_letter as _column_letter
 from projpush._paths import path_arg
 from projpush.errors import LedgerError, ProjpushError, ValidationError
 from projpush.io import _atomic_write_bytes, _encoded
@@ -330,16 +331,6 @@ def _year_problem(where: str, header: str, column: str) -> LedgerError | None:
         detail = f"the year of {header!r} must be {expected.removeprefix('a whole number ')}"
         return _problem(where, detail, expected, year)
     return None
-
-
-def _column_letter(index: int) -> str:
-    """The spreadsheet's name of the column at ``index`` (0: ``A``, 26: ``AA``)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
 
 
 def _norm_header(text: str) -> str:

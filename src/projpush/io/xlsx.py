@@ -47,6 +47,7 @@ import attrs
 
 from projpush._convert import LabelledEnum, normalise_text
 from projpush._extras import require
+from projpush._fmt import column_letter as _column_letter
 from projpush._fmt import text_width
 from projpush.errors import LedgerError
 from projpush.io import _atomic_write_bytes
@@ -54,7 +55,6 @@ from projpush.io.csvfolder import (
     _BY_FILE,
     _TABLES,
     _CellValueError,
-    _column_letter,
     _column_name,
     _norm_header,
     _Place,
