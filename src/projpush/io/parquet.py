@@ -92,7 +92,9 @@ def read_parquet(folder: str | os.PathLike[str]) -> LedgerTables:
             continue
         try:
             data = ds.dataset(source, format="parquet", partitioning="hive").to_table()
-        except (pa.ArrowException, OSError) as error:  # a damaged file, or files that disagree
+            data.column_names  # noqa: B018 (a column name not in UTF-8 raises here, named)
+        except (pa.ArrowException, OSError, UnicodeDecodeError) as error:
+            # a damaged file, files that disagree, or a column name that is not UTF-8
             msg = f"{source}: not a readable Parquet table ({error})"
             raise LedgerError(msg, field=str(source), expected="Parquet", got=name) from None
         tables[name] = data
