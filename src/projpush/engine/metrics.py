@@ -166,13 +166,13 @@ def _masked(column: str, keep: Any, name: str) -> tuple[Any, Any]:
     """``column`` where ``keep`` (else missing) as ``name``, and its places as ``p_<name>``.
 
     A group's plain sum and max of masked columns is the sum and max over the
-    rows kept, and polars computes them several times faster than a filter
-    inside the aggregation.
+    rows kept, and polars computes them about 2.5 times faster than a filter
+    inside the aggregation. ``keep`` None keeps every row.
     """
-    return (
-        pl.when(keep).then(pl.col(column)).alias(name),
-        pl.when(keep).then(pl.col(f"p_{column}")).alias(f"p_{name}"),
-    )
+    value, places = pl.col(column), pl.col(f"p_{column}")
+    if keep is not None:
+        value, places = pl.when(keep).then(value), pl.when(keep).then(places)
+    return value.alias(name), places.alias(f"p_{name}")
 
 
 def _summed(name: str) -> tuple[Any, Any]:
@@ -213,11 +213,7 @@ def _summary_rows(tables: LedgerTables, as_of: dt.date) -> Any:
             *(
                 expr
                 for name, (column, keep) in sums.items()
-                for expr in (
-                    _masked(column, keep, name)
-                    if keep is not None
-                    else (pl.col(column).alias(name), pl.col(f"p_{column}").alias(f"p_{name}"))
-                )
+                for expr in _masked(column, keep, name)
             ),
         )
         .group_by("key")
@@ -616,7 +612,7 @@ def issue_figures_table(
     )
     # A value where a condition holds, as the last (or first) of those that are set: the
     # same as filtering inside the aggregation (each is set wherever its condition
-    # holds), several times faster. An issue's dates never go back, nor does a deadline
+    # holds), and faster. An issue's dates never go back, nor does a deadline
     # once in force become unset.
     per = known.group_by("i", maintain_order=True).agg(
         state=pl.col("to_state").last().cast(pl.String),
