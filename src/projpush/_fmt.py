@@ -7,6 +7,7 @@ Reports round half-up (四舍五入), away from zero on a tie, which Python's
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from decimal import Decimal
 from fractions import Fraction
@@ -106,8 +107,20 @@ def yi_text(amount_wan: Decimal) -> str:
 
 
 def text_width(text: str) -> int:
-    """Display width of ``text`` in a monospaced terminal (CJK characters count 2)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    """Display width of ``text`` in a monospaced terminal (CJK characters count 2).
+
+    >>> text_width("截至2020-10"), text_width("abc")
+    (11, 3)
+    """
+    if text.isascii():  # most tokens of a report: words, numbers, dates
+        return len(text)
+    return len(text) + sum(map(_wide, text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _wide(char: str) -> int:
+    """1 for a character two columns wide (East Asian wide or full-width), else 0."""
+    return 1 if unicodedata.east_asian_width(char) in "WF" else 0
 
 
 def _pad(text: str, width: int, *, right: bool) -> str:

@@ -797,15 +797,17 @@ def _wrapped(text: str, indent: str, width: int = _WRAP) -> Iterator[str]:
     ['  截至2020-10连', '    续4个月低于', '    进度要求']
     """
     line, used, room = indent, 0, width - text_width(indent)
+    if text_width(text) <= room:  # one line: no break to find (most reasons)
+        if (whole := (indent + text.lstrip()).rstrip()).strip():
+            yield whole
+        return
     for token in _TOKEN.findall(text):
         size = text_width(token)
         if used and used + size > room and not token.isspace() and token[0] not in _NO_LINE_START:
             yield line.rstrip()
             line, used = indent + "  ", 0
             room = width - text_width(line)
-        if used == 0 and token.isspace() and line.strip():
-            continue
-        if not (used == 0 and token.isspace()):
+        if not (used == 0 and token.isspace()):  # a line never begins with a space
             line += token
             used += size
     if line.strip():
