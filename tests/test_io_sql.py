@@ -27,6 +27,7 @@ psycopg = pytest.importorskip("psycopg")
 sa = pytest.importorskip("sqlalchemy")
 
 from projpush import testing  # noqa: E402
+from projpush._convert import to_date, to_money, to_percent  # noqa: E402
 from projpush.engine import LedgerTables, from_portfolio, to_portfolio  # noqa: E402
 from projpush.errors import LedgerError, ValidationError  # noqa: E402
 from projpush.io.sql import ColumnMap, ddl, is_sql_target, read_mapped, read_sql, write_sql  # noqa: E402
@@ -263,6 +264,102 @@ class TestPostgreSQL:
 
 
 # --------------------------------------------------------------------------- errors
+
+
+class TestArrowColumns:
+    """A path or a URL is read as Arrow columns, without a Python object per row or cell."""
+
+    @pytest.fixture
+    def no_rows(self, monkeypatch):
+        """Fail on the row-by-row paths: a cursor's tuples, and the text read cell by cell."""
+        import projpush.engine.tables as engine_tables  # noqa: PLC0415
+        import projpush.io.sql as io_sql  # noqa: PLC0415
+
+        def refuse(*args, **kwargs):
+            pytest.fail("a Python object per row or per cell")
+
+        monkeypatch.setattr(io_sql, "_array", refuse)
+        monkeypatch.setattr(engine_tables, "_converted", refuse)
+
+    def test_sqlite(self, tmp_path, no_rows):
+        """SQLite's money and dates are text, cast as whole columns."""
+        tables = from_portfolio(sample_portfolio())
+        write_sql(tables, tmp_path / "city.sqlite")
+        _equal(tables, read_sql(tmp_path / "city.sqlite"))
+        _equal(tables, read_sql(f"sqlite:///{tmp_path}/city.sqlite"))
+
+    def test_postgresql(self, pg_url, no_rows):
+        tables = from_portfolio(sample_portfolio())
+        write_sql(tables, pg_url)
+        _equal(tables, read_sql(pg_url))
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "0",
+            "-0",
+            "479.33",
+            "-5",
+            "9999999999999999.999999999999",
+            "10000000000000000",
+            "1.0000000000001",
+            "0000.5",
+            "00012",
+            "1e5",
+            "1,052.5",
+            " 12 ",
+            "１２",
+            "",
+        ],
+    )
+    def test_money_text_as_the_model_reads_it(self, tmp_path, text):
+        """Cast whole or read cell by cell, a text amount is what to_money makes of it."""
+        self._same_as_the_model(tmp_path, "monthly", "done", text, to_money)
+
+    @pytest.mark.parametrize(
+        "text", ["0", "100", "100.000", "100.5", "99.999999999999", "62.5%", "-1", "1e2", "007"]
+    )
+    def test_percent_text_as_the_model_reads_it(self, tmp_path, text):
+        """A percentage has its own rule: from 0 to 100, no sign."""
+        self._same_as_the_model(tmp_path, "milestones", "percent", text, to_percent)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "2020-02-29",
+            "2021-02-29",
+            "2020-02-30",
+            "0000-01-01",
+            "0001-01-01",
+            "9999-12-31",
+            "2020-1-5",
+            "20200105",
+            " 2020-01-05",
+            "２０２０-０１-０５",
+        ],
+    )
+    def test_date_text_as_the_model_reads_it(self, tmp_path, text):
+        """Cast whole or read cell by cell, a text date is what to_date makes of it."""
+        self._same_as_the_model(tmp_path, "stage_events", "on", text, to_date)
+
+    def _same_as_the_model(self, tmp_path, table, column, text, convert):
+        target = tmp_path / "city.sqlite"
+        write_sql(sample_portfolio(), target)
+        db = sqlite3.connect(target)
+        db.execute("PRAGMA ignore_check_constraints = ON")
+        db.execute(f'UPDATE {table} SET "{column}" = ? WHERE rowid = 1', (text,))  # noqa: S608
+        db.commit()
+        db.close()
+        try:
+            expected = convert(text, column)
+        except ValidationError as error:
+            refused = (f"{table}.{column}", error.expected, text)
+        else:
+            assert expected == getattr(read_sql(target), table).column(column)[0].as_py()
+            return
+        with pytest.raises(ValidationError) as got:
+            read_sql(target)
+        assert refused == (got.value.field, got.value.expected, got.value.got)
 
 
 class TestErrors:

@@ -48,7 +48,15 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from projpush._extras import require
-from projpush.engine.tables import MONEY, TABLES, LedgerTables, _arrow_type, _columns, _plain
+from projpush.engine.tables import (
+    _OWN_RULES,
+    MONEY,
+    TABLES,
+    LedgerTables,
+    _arrow_type,
+    _columns,
+    _plain,
+)
 from projpush.errors import LedgerError, ProjpushError, ValidationError
 from projpush.io.csvfolder import (  # the CSV reader's field rules, over a database's rows
     _BY_FILE,
@@ -728,11 +736,45 @@ def _from_sql(table: Any, name: str) -> Any:
         if data.null_count == len(data):  # typed by nothing in it: an empty or all-null column
             data = pa.nulls(len(data), pa.string() if _is_enum(kind) else _arrow_type(kind))
         elif kind in {"money", "date32", "bool"} and _is_text_type(data.type) and not numeric:
-            pass  # text: each cell read by the model's own rules, as LedgerTables.of reads it
+            # SQLite's money and dates are text: cast whole when every cell has the form
+            # write_sql gives them; else each cell is read by the model's own rules, as
+            # LedgerTables.of reads text, so any other text is read, or refused, as before.
+            data = _canonical(data, kind, column)
         elif target is not None and data.type != target:
             data = _cast(table, name, column, data, target)
         arrays.append(data)
     return pa.Table.from_arrays(arrays, names=table.column_names)
+
+
+# The text write_sql gives SQLite's money and dates, which is cast whole: an amount below
+# 10^16 with at most 12 places, a percentage from 0 to 100 (the model's ranges), a date of
+# the years 1 to 9999. By kind, or by column for a column with a rule of its own.
+_CANONICAL: Final = {
+    "money": r"^-?(?:0|[1-9][0-9]{0,15})(?:\.[0-9]{1,12})?$",
+    "percent": r"^(?:100(?:\.0{1,12})?|(?:0|[1-9][0-9]?)(?:\.[0-9]{1,12})?)$",
+    "date32": r"^(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])-[0-9]{2}-[0-9]{2}$",
+}
+
+
+def _canonical(data: Any, kind: str, column: str) -> Any:
+    """A text column of amounts or dates in its Arrow type, if every cell is in canonical form.
+
+    The check and the cast are each one pass over the column, without a
+    Python object per cell; they give what the model's converters give for
+    such text (``to_money``, ``to_date``). A column holding any other text,
+    or a day no calendar has (``2020-02-30``), is returned as it is, for
+    :meth:`LedgerTables.of` to read cell by cell, in the model's words.
+    """
+    pattern = _CANONICAL.get(column if column in _OWN_RULES else kind)
+    if pattern is None:
+        return data
+    text = data.cast(data.type.value_type) if pa.types.is_dictionary(data.type) else data
+    if not pc.all(pc.match_substring_regex(text, pattern=pattern)).as_py():
+        return data
+    try:
+        return text.cast(MONEY if kind == "money" else pa.date32())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return data
 
 
 _EXPECTED: Final = {
