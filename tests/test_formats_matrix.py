@@ -1,9 +1,11 @@
 """One ledger through every format: JSON, CSV, workbook, Parquet, SQLite and PostgreSQL.
 
-Each format reads back the ledger it wrote, equal, so every pair of formats
-agrees. The ledger holds the text spreadsheets mangle: leading zeros, a
-long digit string, a value that starts with ``=``, a date before 1900 and a
-newline in a cell.
+Each format reads back the ledger it wrote, equal, and ``projpush convert``
+between every ordered pair of formats (a database URL included) gives the
+ledger back, equal. The ledgers, fixed and generated, hold the text
+spreadsheets mangle: leading zeros, long digit strings, values that start
+with ``=``, dates before 1900 and newlines in cells
+(:mod:`strategies_formats`).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 pytest.importorskip("adbc_driver_sqlite")
 pytest.importorskip("openpyxl")
 
-from projpush import testing
+from projpush.cli import main
 from projpush.csvledger import dump_csv_ledger
 from projpush.engine.tables import LedgerTables, from_portfolio, write_parquet
 from projpush.errors import LedgerError, ProjpushError
@@ -32,6 +34,7 @@ from projpush.io.sql import write_sql
 from projpush.io.xlsx import dump_xlsx_ledger
 from projpush.ledger import load_ledger
 from projpush.synth import sample_portfolio
+from strategies_formats import spreadsheet_ledgers
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -119,12 +122,66 @@ class TestEveryFormat:
             ), name
             assert dt.date(1899, 12, 31) == project.milestones[0].planned, name
 
-    @settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(testing.portfolios(max_projects=3))
+    @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(spreadsheet_ledgers())
     def test_generated_ledgers(self, pg, portfolio):
         with tempfile.TemporaryDirectory() as folder:
             for name, back in _round_trips(portfolio, Path(folder), pg).items():
                 assert portfolio == back, name
+
+
+# Where each format's ledger is written, and the options convert is given to write it.
+_PLACES = {
+    "json": ("ledger.json", []),
+    "csv": ("ledger-csv", ["--to", "csv"]),
+    "xlsx": ("ledger.xlsx", []),
+    "parquet": ("ledger-parquet", []),
+    "sqlite": ("ledger.sqlite", []),
+    "postgresql": (None, []),
+}
+_PAIRS = [
+    (source, target)
+    for source in _PLACES
+    for target in _PLACES
+    if not (source == target == "postgresql")  # one database: convert onto itself is refused
+]
+
+
+def _place(name: str, folder: Path, pg: str | None, end: str) -> str:
+    file, _ = _PLACES[name]
+    if file is None:
+        assert pg
+        return pg
+    return str(folder / f"{end}-{file}")
+
+
+def _write(name: str, ledger: Portfolio, where: str) -> None:
+    if name == "postgresql":
+        write_sql(ledger, where, replace=True)
+    else:
+        FORMATS[name][1](ledger, Path(where))
+
+
+class TestConvertEveryPair:
+    """projpush convert from each format to each, generated ledgers coming back equal."""
+
+    @pytest.mark.parametrize(("source", "target"), _PAIRS, ids=[f"{a}-{b}" for a, b in _PAIRS])
+    def test_convert(self, pg, source, target):
+        if "postgresql" in {source, target} and not pg:
+            pytest.skip("no PostgreSQL server: set PROJPUSH_TEST_POSTGRES_URL (.ci/run starts one)")
+
+        @settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+        @given(spreadsheet_ledgers(max_projects=2))
+        def convert(ledger):
+            with tempfile.TemporaryDirectory() as scratch:
+                folder = Path(scratch)
+                src = _place(source, folder, pg, "from")
+                dst = _place(target, folder, pg, "to")
+                _write(source, ledger, src)
+                assert 0 == main(["convert", src, dst, *_PLACES[target][1]])
+                assert ledger == load_ledger(dst if target == "postgresql" else Path(dst))
+
+        convert()
 
 
 def _corrupt(name: str, column: str, row: int, value: object) -> LedgerTables:
