@@ -48,6 +48,7 @@ MODULES: Final = (
     "projpush.report",
     "projpush.synth",
     "projpush.foresight",
+    "projpush.messages",
 )
 JUNK: Final = (
     None,

@@ -253,7 +253,7 @@ class TestErrors:
         assert 0 == status
         note = "台账中没有2021年的年度计划：投资数字为零"
         assert out.startswith(f"注意: {note}\n")
-        assert f"projpush: note: {note}\n" in err
+        assert f"projpush：注意：{note}\n" in err
 
     def test_unknown_policy(self, capsys: pytest.CaptureFixture[str], ledger_file: Path) -> None:
         """An unknown policy set is refused by the parser, listing the choices."""
@@ -270,7 +270,7 @@ class TestCheck:
         status, out, _ = run(capsys, "check", str(ledger_file), "--as-of", "2020-10-31")
         assert 0 == status
         assert "valid, 11 findings" in out
-        assert "warning: MH-2020-042: no_secretary" in out
+        assert "warning: MH-2020-042: no secretary: " in out
 
     def test_every_problem_is_listed(
         self, capsys: pytest.CaptureFixture[str], tmp_path: Path

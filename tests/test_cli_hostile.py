@@ -413,6 +413,8 @@ class TestInterrupt:
 
         monkeypatch.setattr("projpush.report.build_report", interrupted)
         status, out, err = run(capsys, "demo")
+        assert (EXIT_INTERRUPTED, "", "projpush：已中断\n") == (status, out, err)
+        status, out, err = run(capsys, "demo", "--lang", "en")
         assert (EXIT_INTERRUPTED, "", "projpush: interrupted\n") == (status, out, err)
 
     def test_debug_shows_the_traceback(self, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -451,7 +453,8 @@ class TestInterrupt:
             assert "ready\n" == process.stderr.readline()
             process.send_signal(signal.SIGINT)
             out, err = process.communicate(timeout=30)
-        assert (EXIT_INTERRUPTED, "", "projpush: interrupted\n") == (process.returncode, out, err)
+        said = (process.returncode, out, err)  # in the report's language, Chinese by default
+        assert (EXIT_INTERRUPTED, "", "projpush：已中断\n") == said
 
 
 class TestPipes:
@@ -551,6 +554,7 @@ def bad_option_cases() -> list[tuple[tuple[str, ...], str]]:
     cases += [
         ((*base["tables"], "--format", "json"), "--format: expected 'text' or 'csv', got 'json'"),
         ((*base["tables"], "--lang", "EN"), "--lang: expected 'zh' or 'en', got 'EN'"),
+        ((*base["check"], "--lang", "cn"), "--lang: expected 'zh' or 'en', got 'cn'"),
         ((*base["convert"], "--to", "xls"),
          "--to: expected 'json', 'xlsx', 'parquet' or 'csv', got 'xls'"),
         (("schema", "--sql", "mysql"), "--sql: expected 'sqlite' or 'postgresql', got 'mysql'"),
@@ -657,7 +661,7 @@ class TestOptionValues:
     def test_first_date_judges(self, capsys: pytest.CaptureFixture[str]) -> None:
         """1900-01-31 is the first date whose last complete month the model holds."""
         status, out, err = run(capsys, "demo", "--as-of", "1900-01-31", "--format", "csv")
-        assert (0, "projpush: note: 台账中没有1900年的年度计划：投资数字为零\n") == (status, err)
+        assert (0, "projpush：注意：台账中没有1900年的年度计划：投资数字为零\n") == (status, err)
         assert "\ufeff通报" == out.splitlines()[0]
 
     @pytest.mark.parametrize(
@@ -821,7 +825,14 @@ def replaced(text: str, encoding: str) -> tuple[str, int]:
     return "".join(chars), sum(1 for a, b in zip(chars, text, strict=True) if a != b)
 
 
-def note(n: int, encoding: str, *, output: bool) -> str:
+def note(n: int, encoding: str, *, output: bool, lang: str = "en") -> str:
+    """The note of ``n`` characters written as '?': in Chinese where the console holds it."""
+    if lang == "zh":
+        instead = "，或用 --output FILE 写入文件" if output else ""
+        return (
+            f"projpush：注意：输出编码{encoding}无法写出的{n:,}个字符已写为“?”；"
+            f"设置PYTHONIOENCODING=utf-8{instead}即可保留"
+        )
     instead = " or write to a file with --output FILE" if output else ""
     return (
         f"projpush: note: {n:,} characters that the output encoding {encoding} cannot hold "
@@ -833,20 +844,29 @@ class TestConsoleEncoding:
     """What the console cannot show is written as '?', with one note on stderr; no traceback."""
 
     @pytest.mark.parametrize(
-        ("encoding", "argv", "output"),
+        ("encoding", "argv", "output", "lang"),
         [
-            ("ascii", ("report", "{ledger}", *AS_OF), True),
-            ("cp936", ("report", "{ledger}", *AS_OF), True),
-            ("cp936", ("tables", "{ledger}", *AS_OF, "--project", "{key}"), False),
-            ("ascii", ("check", "{ledger}", *AS_OF), False),
-            ("ascii", ("demo", "--format", "csv", "--lang", "en"), True),
+            ("ascii", ("report", "{ledger}", *AS_OF), True, "en"),
+            ("cp936", ("report", "{ledger}", *AS_OF), True, "zh"),
+            ("cp936", ("tables", "{ledger}", *AS_OF, "--project", "{key}"), False, "zh"),
+            ("ascii", ("check", "{ledger}", *AS_OF), False, "en"),
+            ("ascii", ("demo", "--format", "csv", "--lang", "en"), True, "en"),
         ],
         ids=["report-ascii", "report-cp936", "tables-cp936", "check-ascii", "demo-csv-ascii"],
     )
     def test_replaced_and_noted(
-        self, rare_city: tuple[Path, str], encoding: str, argv: tuple[str, ...], output: bool
+        self,
+        rare_city: tuple[Path, str],
+        encoding: str,
+        argv: tuple[str, ...],
+        output: bool,
+        lang: str,
     ) -> None:
-        """The output is the UTF-8 one with each character the encoding lacks as '?'."""
+        """The output is the UTF-8 one with each character the encoding lacks as '?'.
+
+        The note is in the command's language (Chinese by default) where the
+        console can show it; an ASCII console gets it in English.
+        """
         typed = [a.format(ledger=rare_city[0], key=rare_city[1]) for a in argv]
         reference = run_with("utf-8", *typed)
         assert (0, b"") == (reference.returncode, reference.stderr)
@@ -857,7 +877,8 @@ class TestConsoleEncoding:
         assert n > 0
         assert (0, expected) == (done.returncode, done.stdout.decode(encoding))
         shown = codecs.lookup(encoding).name  # Python's name: gbk for cp936
-        assert note(n, shown, output=output) == one_line(done.stderr.decode(encoding))
+        said = one_line(done.stderr.decode(encoding))
+        assert note(n, shown, output=output, lang=lang) == said
 
     def test_nothing_to_replace(self, rare_city: tuple[Path, str]) -> None:
         """A console that can show everything gets no note."""

@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 
 from projpush.errors import ValidationError
 from projpush.lights import (
-    _RENDER,
     GapPolicy,
     LagPolicy,
     Light,
@@ -26,6 +25,7 @@ from projpush.lights import (
     _fmt,
     _in_stages,
     _judge_with_map,
+    _said,
     judge,
     judge_portfolio,
     light_history,
@@ -466,8 +466,11 @@ def plain_text(reason: Reason, lang: str) -> str:
         values["times_tolerance"] = "" if tolerance == 1 else times
     values["months"] = sep.join(str(m) for m in reason.months)
     values["milestones"] = sep.join(reason.milestones)
-    templates = reason.templates or _RENDER[reason.rule, reason.code]
-    return templates[lang == "en"].format_map(values)
+    suffix = "_zh" if lang == "zh" else "_en"
+    values.update({k[:-3]: v for k, v in list(values.items()) if k.endswith(suffix)})
+    if reason.templates is not None:
+        return reason.templates[lang == "en"].format_map(values)
+    return _said(f"reason.{reason.rule}.{reason.code}", lang).format_map(values)
 
 
 class TestReasonText:

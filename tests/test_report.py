@@ -14,8 +14,8 @@ import pytest
 
 from projpush import report as report_module
 from projpush._csvsafe import is_risky
-from projpush._xlsx import _REASONS_EN
 from projpush.errors import PolicyError, ValidationError
+from projpush.messages import enum_name
 from projpush.metrics import monthly_summary
 from projpush.model import Finding, FindingKind, Portfolio, Secretary
 from projpush.report import SupervisionReport, build_report, render, render_tables
@@ -280,7 +280,7 @@ class TestAccountabilityText:
         """The English text shows a unit's line as unit: issues (sorted reasons, in words)."""
         report = reports[1]
         entry = report.accountability[0]
-        reasons = ", ".join(sorted({_REASONS_EN[r.value] for r in entry.reasons}))
+        reasons = ", ".join(sorted({enum_name(r, "en") for r in entry.reasons}))
         expected = f"  {entry.unit}: {', '.join(entry.issues)} ({reasons})"
         assert expected in render(report, lang="en").splitlines()
 

@@ -269,7 +269,7 @@ class TestCells:
     def test_a_table_longer_than_a_sheet_goes_on(self, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(_xlsx, "_MAX_ROWS", 3)
         table = _xlsx.Table("问责清单", ("a",), (None,), [("1",), ("2",), ("3",)])
-        parts = list(_xlsx._parts(table))
+        parts = list(_xlsx._parts(table, "zh"))
         assert ["问责清单", "问责清单 2"] == [p.title for p in parts]
         assert [[("1",), ("2",)], [("3",)]] == [list(p.rows) for p in parts]
 

@@ -298,6 +298,7 @@ _SUBMODULES = frozenset(
         "io",
         "ledger",
         "lights",
+        "messages",
         "metrics",
         "model",
         "plot",
@@ -587,6 +588,7 @@ if TYPE_CHECKING:
     from . import io as io
     from . import ledger as ledger
     from . import lights as lights
+    from . import messages as messages
     from . import metrics as metrics
     from . import model as model
     from . import plot as plot

@@ -38,7 +38,6 @@ from projpush.engine.tables import LedgerTables
 from projpush.errors import PolicyError, ProjpushError, ValidationError
 from projpush.lights import (
     _OPS,
-    _RENDER,
     Cutoff,
     GapMeasure,
     GapPolicy,
@@ -50,6 +49,7 @@ from projpush.lights import (
     WorstOf,
     _not_judged,
     _points,
+    _said,
 )
 from projpush.model import Month, Stage
 from projpush.schedule import last_complete_month, time_progress
@@ -390,7 +390,7 @@ def _gap(read: Read, frames: LightFrames, policy: GapPolicy, lang: str) -> _Verd
                 _amount_text(pl.col("annual"), pl.col("e").fill_null(0)).alias("annual_t"),
             )
         )
-        template = _RENDER["gap", policy.measure.value][lang == "en"]
+        template = _said(f"reason.gap.{policy.measure.value}", lang)
         progress = time_progress(last.last_day, policy.basis)
         fixed = {
             "last": str(last),

@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any, Final
 from projpush._csvsafe import csv_text
 from projpush._fmt import half_up
 from projpush._notes import note_text
-from projpush._xlsx import _HEADERS, _SHEETS, _WORDS, Styled, _figures, tables
+from projpush._xlsx import Styled, _figures, _headers, _sheet_names, tables
+from projpush.messages import message, section
 from projpush.metrics import (
     _LABELS_EN,
     _LABELS_ZH,
@@ -35,7 +36,7 @@ from projpush.metrics import (
     Ratio,
     _label,
 )
-from projpush.report import _BOM, _TEXT, _reason_words, _sheet_words, _tier_names
+from projpush.report import _BOM, _reason_words, _sheet_words, _tier_names, policy_shown
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -44,58 +45,7 @@ if TYPE_CHECKING:
 
 __all__ = ["blocks", "csv_report"]
 
-_KINDS: Final = {
-    "zh": {
-        "count": "计数",
-        "amount": "金额",
-        "ratio": "比率",
-        "points": "百分点差",
-        "days": "天数",
-        "index": "指数",
-    },
-    "en": {
-        "count": "count",
-        "amount": "amount",
-        "ratio": "share",
-        "points": "gap",
-        "days": "days",
-        "index": "index",
-    },
-}
-_UNITS: Final = {
-    "zh": {
-        "amount": "亿元",
-        "ratio": "%",
-        "points": "百分点",
-        "days": "天",
-        "working_days": "工作日",
-    },
-    "en": {
-        "amount": "100M yuan",
-        "ratio": "%",
-        "points": "points",
-        "days": "days",
-        "working_days": "working days",
-    },
-}
-_OWN: Final = {
-    "zh": {
-        "report": "通报",
-        "overdue": "超期问题",
-        "counts": "未办结问题",
-        "rankings_unit": "计量单位",
-    },
-    "en": {
-        "report": "Report",
-        "overdue": "Overdue issues",
-        "counts": "Open issues",
-        "rankings_unit": "unit",
-    },
-}
-_OWN_HEADS: Final = {
-    "zh": {"report": ("项目", "内容"), "summary": ("指标", "类别", "数值", "计量单位")},
-    "en": {"report": ("item", "content"), "summary": ("figure", "kind", "value", "unit")},
-}
+_OWN_HEADS: Final = {"report": ("item", "content"), "summary": ("figure", "kind", "value", "unit")}
 # The figures that are means of days, and which days they count.
 _DAYS: Final = {"days_to_grant": "days", "working_days": "working_days"}
 
@@ -112,7 +62,11 @@ def csv_report(report: SupervisionReport, lang: Lang) -> str:
 
 def blocks(report: SupervisionReport, lang: Lang) -> list[Block]:
     """The tables, in order: the report's facts, figures, lights, issues, rankings, lists."""
-    own, mine, heads, names = _OWN[lang], _OWN_HEADS[lang], _HEADERS[lang], _SHEETS[lang]
+    own, heads, names = section("csv", lang), _headers(lang), _sheet_names(lang)
+    mine = {
+        table: tuple(message(f"csv.head.{h}", lang) for h in columns)
+        for table, columns in _OWN_HEADS.items()
+    }
     book = tables(report, lang)
     return [
         (own["report"], mine["report"], list(_facts(report, lang))),
@@ -127,24 +81,21 @@ def blocks(report: SupervisionReport, lang: Lang) -> list[Block]:
 
 
 def _facts(report: SupervisionReport, lang: Lang) -> Iterator[tuple[str, str]]:
-    words, text = _WORDS[lang], _TEXT[lang]
-    s, chosen = report.summary, report.policy
+    words, text = section("workbook", lang), section("report", lang)
+    s = report.summary
     yield words["month"], "" if s.month is None else str(s.month)
     yield words["as_of"], report.as_of.isoformat()
-    yield (
-        text["policy"],
-        chosen.zh if lang == "zh" and chosen.zh else f"{chosen.name} ({chosen.source})",
-    )
+    yield text["policy"], policy_shown(report.policy, lang)
     for note in report.notes:
         yield text["note"], note.text(lang)
 
 
 def _summary(report: SupervisionReport, lang: Lang) -> Iterator[tuple[str, str, str, str]]:
     """Each headline figure: its label, its kind, its value as a plain number, its unit."""
-    words = _WORDS[lang]
+    words = section("workbook", lang)
     labels = _LABELS_ZH if lang == "zh" else _LABELS_EN
     tiers = _tier_names(report.policy, lang)
-    kinds, units = _KINDS[lang], _UNITS[lang]
+    kinds, units = section("csv.kind", lang), section("csv.unit", lang)
     for key, figure in _figures(report.summary):
         label = words[key] if key in words else _label(labels, key, tiers)
         if isinstance(figure, tuple):
@@ -204,7 +155,7 @@ def _accountability(report: SupervisionReport, lang: Lang) -> Iterator[tuple[str
 
 def _overdue(report: SupervisionReport, lang: Lang) -> Iterator[tuple[str, ...]]:
     tiers = _tier_names(report.policy, lang)
-    no_tier = _TEXT[lang]["no_tier"]
+    no_tier = message("report.no_tier", lang)
     for o in report.overdue:
         sheet = "none" if o.sheet is None else o.sheet.value
         yield (
@@ -220,7 +171,7 @@ def _overdue(report: SupervisionReport, lang: Lang) -> Iterator[tuple[str, ...]]
 
 def _counts(report: SupervisionReport, lang: Lang) -> Iterator[tuple[str, str, str]]:
     tiers = _tier_names(report.policy, lang)
-    no_tier = _TEXT[lang]["no_tier"]
+    no_tier = message("report.no_tier", lang)
     for (tier, sheet), n in report.open_by_tier_and_sheet().items():
         named = no_tier if tier == "none" else tiers.get(tier, tier)
         yield named, _sheet_words(sheet, lang), str(n)
@@ -228,7 +179,7 @@ def _counts(report: SupervisionReport, lang: Lang) -> Iterator[tuple[str, str, s
 
 def _rankings(report: SupervisionReport, lang: Lang) -> Iterator[tuple[str, ...]]:
     labels = _LABELS_ZH if lang == "zh" else _LABELS_EN
-    words, units = _WORDS[lang], _UNITS[lang]
+    words, units = section("workbook", lang), section("csv.unit", lang)
     for ranking in report.summary.rankings:
         name = _label(labels, "by_" + ranking.group)
         direction = words["higher" if ranking.better is Better.HIGHER else "lower"]

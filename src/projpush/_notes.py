@@ -21,6 +21,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Final
 
+from projpush.messages import message
+
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
@@ -30,61 +32,29 @@ __all__ = ["note_facts", "note_text"]
 
 _DATE: Final = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 _AT: Final = r"(?P<tier>\S+) \((?P<owner>.*?)\)"
-# Each form escalation._due_event writes, with the sentences a reader reads: (zh, en).
+# Each form escalation._due_event writes; its sentences are the catalogue's
+# (projpush.messages, escalation_note.FORM).
 _FORMS: Final = {
-    "blue": (
-        re.compile(rf"blue sheet: within the limit, due (?P<due>{_DATE}) at {_AT}"),
-        "蓝色督办单：在办理时限内，{tier}（{owner}）须于{due}前办结",
-        "blue sheet: within the limit, due {due} at {tier} ({owner})",
+    "blue": re.compile(rf"blue sheet: within the limit, due (?P<due>{_DATE}) at {_AT}"),
+    "warning": re.compile(
+        rf"\[warning (?P<share>[0-9/]+)\] (?P<pct>[0-9]+)% of the limit used; "
+        rf"due (?P<due>{_DATE}) at {_AT}"
     ),
-    "warning": (
-        re.compile(
-            rf"\[warning (?P<share>[0-9/]+)\] (?P<pct>[0-9]+)% of the limit used; "
-            rf"due (?P<due>{_DATE}) at {_AT}"
-        ),
-        "预警：办理时限已用{pct}%，{tier}（{owner}）须于{due}前办结",
-        "warning: {pct}% of the limit used; due {due} at {tier} ({owner})",
+    "yellow": re.compile(
+        rf"deadline (?P<due>{_DATE}) missed at {_AT}; yellow sheet, renewed limit "
+        rf"(?P<days>[0-9]+) working days to (?P<renewed>{_DATE})"
     ),
-    "yellow": (
-        re.compile(
-            rf"deadline (?P<due>{_DATE}) missed at {_AT}; yellow sheet, renewed limit "
-            rf"(?P<days>[0-9]+) working days to (?P<renewed>{_DATE})"
-        ),
-        "{tier}（{owner}）未在{due}前办结：发黄色督办单，延期{days}个工作日至{renewed}",
-        (
-            "deadline {due} missed at {tier} ({owner}); yellow sheet, renewed limit {days} "
-            "working days to {renewed}"
-        ),
+    "red": re.compile(
+        rf"renewed limit (?P<due>{_DATE}) missed at {_AT}; "
+        r"red sheet: notice and accountability"
     ),
-    "red": (
-        re.compile(
-            rf"renewed limit (?P<due>{_DATE}) missed at {_AT}; "
-            r"red sheet: notice and accountability"
-        ),
-        "{tier}（{owner}）未在延期时限{due}前办结：发红色督办单，通报并问责",
-        "renewed limit {due} missed at {tier} ({owner}); red sheet: notice and accountability",
+    "top": re.compile(
+        rf"\[accountability\] limit (?P<due>{_DATE}) missed at the top tier {_AT}; "
+        r"stays red, on the accountability list"
     ),
-    "top": (
-        re.compile(
-            rf"\[accountability\] limit (?P<due>{_DATE}) missed at the top tier {_AT}; "
-            r"stays red, on the accountability list"
-        ),
-        "最高层级{tier}（{owner}）未在{due}前办结：仍为红色督办单，列入问责清单",
-        (
-            "limit {due} missed at the top tier {tier} ({owner}); stays red, on the "
-            "accountability list"
-        ),
-    ),
-    "escalated": (
-        re.compile(
-            rf"limit (?P<due>{_DATE}) missed at {_AT}; escalated to (?P<next>\S+) "
-            rf"\((?P<label>.*)\), (?P<days>[0-9]+) working days to (?P<new>{_DATE})"
-        ),
-        "{tier}（{owner}）未在{due}前办结：提级至{next}（{label}），{days}个工作日内即{new}前办结",
-        (
-            "limit {due} missed at {tier} ({owner}); escalated to {next} ({label}), {days} "
-            "working days to {new}"
-        ),
+    "escalated": re.compile(
+        rf"limit (?P<due>{_DATE}) missed at {_AT}; escalated to (?P<next>\S+) "
+        rf"\((?P<label>.*)\), (?P<days>[0-9]+) working days to (?P<new>{_DATE})"
     ),
 }
 
@@ -97,7 +67,7 @@ def note_facts(note: str) -> tuple[str, dict[str, str]] | None:
     >>> note_facts("协调会议已召开") is None
     True
     """  # noqa: E501
-    for form, (pattern, _, _) in _FORMS.items():
+    for form, pattern in _FORMS.items():
         match = pattern.fullmatch(note)
         if match is not None:
             return form, match.groupdict()
@@ -110,9 +80,8 @@ def note_text(note: str, lang: Lang, tiers: Mapping[str, str]) -> str:
     if found is None:
         return note
     form, facts = found
-    _, zh, en = _FORMS[form]
     named = dict(facts)
     for key in ("tier", "next"):
         if key in named:
             named[key] = tiers.get(named[key], named[key])
-    return (zh if lang == "zh" else en).format(**named)
+    return message(f"escalation_note.{form}", lang, **named)

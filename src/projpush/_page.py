@@ -21,11 +21,12 @@ from typing import TYPE_CHECKING, Final
 
 from projpush._fmt import text_width
 from projpush._notes import note_text
-from projpush._xlsx import _HEADERS, _SHEETS, _WORDS
+from projpush._xlsx import _headers, _sheet_names
 from projpush.lights import Light
-from projpush.metrics import _LABELS_EN, _LABELS_ZH, Better, _label
+from projpush.messages import enum_name, message, section
+from projpush.metrics import _LABELS_EN, _LABELS_ZH, _label
 from projpush.plot import COLOURS
-from projpush.report import _TEXT, _reason_words, _sheet_words, _tier_names
+from projpush.report import _reason_words, _sheet_words, _tier_names, policy_shown
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
@@ -39,38 +40,6 @@ MAP_ROWS: Final = 200
 """The most projects the map draws: beyond, the red and yellow ones first, then the others."""
 
 _MARKS: Final = {Light.RED: "■", Light.YELLOW: "▲", Light.GREEN: "●", None: "–"}
-_WORDS_PAGE: Final = {
-    "zh": {
-        "title": "重大项目月度通报",
-        "as_of": "截至",
-        "map": "一图：红黄绿灯图",
-        "map_year": "{year}年各项目月末亮灯情况",
-        "map_part": "图中列出{shown}个项目（共{total}个），红灯、黄灯项目在前",
-        "no_map": "本报告未附红黄绿灯图",
-        "not_ended": "月份未结束",
-        "not_judged": "不亮灯/无数据",
-        "reasons": "红灯、黄灯项目及亮灯原因",
-        "counts": "未办结问题(按层级和督办单颜色)",
-        "rankings": "排名",
-        "month": "{month}月",
-        "project": "项目",
-    },
-    "en": {
-        "title": "Monthly report on major projects",
-        "as_of": "as of",
-        "map": "Light map",
-        "map_year": "Each project's light at each month end of {year}",
-        "map_part": "The map shows {shown} of {total} projects, the red and yellow ones first",
-        "no_map": "This report carries no light map",
-        "not_ended": "month not ended",
-        "not_judged": "not judged or no data",
-        "reasons": "Red and yellow projects and their reasons",
-        "counts": "Open issues by tier and sheet colour",
-        "rankings": "Rankings",
-        "month": "{month:02d}",
-        "project": "project",
-    },
-}
 
 _STYLE: Final = """
 :root { --red: %(red)s; --yellow: %(yellow)s; --green: %(green)s; --grey: %(grey)s; }
@@ -114,9 +83,9 @@ def page(report: SupervisionReport, lang: Lang) -> str:
 
 
 def _page(report: SupervisionReport, lang: Lang) -> Iterator[str]:
-    words = _WORDS_PAGE[lang]
-    text = _TEXT[lang]
-    sheets = _SHEETS[lang]
+    words = section("page", lang)
+    text = section("report", lang)
+    sheets = _sheet_names(lang)
     month = "—" if report.summary.month is None else str(report.summary.month)
     title = f"{words['title']} {month}"
     colours = {
@@ -130,8 +99,7 @@ def _page(report: SupervisionReport, lang: Lang) -> Iterator[str]:
     )
     yield '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
     yield f"<title>{escape(title)}</title>\n<style>{_STYLE % colours}</style>\n</head>\n<body>\n"
-    chosen = report.policy
-    shown = chosen.zh if lang == "zh" and chosen.zh else f"{chosen.name} ({chosen.source})"
+    shown = policy_shown(report.policy, lang)
     yield f"<header>\n<h1>{escape(title)}</h1>\n"
     yield (
         f'<p>{words["as_of"]} <time datetime="{report.as_of.isoformat()}">'
@@ -147,7 +115,7 @@ def _page(report: SupervisionReport, lang: Lang) -> Iterator[str]:
     yield from _map(report, lang)
     yield "</section>\n"
     tiers = _tier_names(report.policy, lang)
-    heads = _HEADERS[lang]
+    heads = _headers(lang)
     figures = report.summary.figure_rows(lang, tier_names=tiers)
     yield from _section("summary", sheets[0], heads["summary"], figures, numeric=(1,))
     yield f'<section id="lights">\n<h2>{escape(sheets[1])}</h2>\n'
@@ -174,10 +142,7 @@ def _page(report: SupervisionReport, lang: Lang) -> Iterator[str]:
         for i in e.items
     ]
     yield from _section("accountability", sheets[4], heads["accountability"], accountability)
-    findings = [
-        (f.subject, f.kind.zh if lang == "zh" else f.kind.value.replace("_", " "), f.text(lang))
-        for f in report.findings
-    ]
+    findings = [(f.subject, enum_name(f.kind, lang), f.text(lang)) for f in report.findings]
     yield from _section("findings", sheets[5], heads["findings"], findings)
     yield from _forecast(report, lang)
     yield "</body>\n</html>\n"
@@ -219,8 +184,10 @@ def _section(
 def _light_cell(light: Light | None, lang: Lang) -> str:
     """A light as colour, shape and name: ``■ 红灯`` on red."""
     if light is None:
-        return f'<td class="light">{_MARKS[None]} {escape(_WORDS[lang]["not_judged"])}</td>'
-    name = light.zh if lang == "zh" else light.value
+        return (
+            f'<td class="light">{_MARKS[None]} {escape(message("workbook.not_judged", lang))}</td>'
+        )
+    name = enum_name(light, lang)
     return f'<td class="light light-{light.value}">{_MARKS[light]} {escape(name)}</td>'
 
 
@@ -235,7 +202,7 @@ def _lights(report: SupervisionReport, lang: Lang) -> Iterator[str]:
         report.project_lights,
         key=lambda p: order[p.key] if p.key in order else rank.get(p.light, rest + 2),
     )
-    head = _HEADERS[lang]["lights"]
+    head = _headers(lang)["lights"]
     yield "<table>\n<thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in head)
     yield "</tr></thead>\n<tbody>\n"
     for p in rows:
@@ -266,15 +233,20 @@ def _forecast(report: SupervisionReport, lang: Lang) -> Iterator[str]:
     from projpush._foresight_text import _at_risk, _effort_shown  # noqa: PLC0415
     from projpush.foresight import Assumption  # noqa: PLC0415
 
-    zh = lang == "zh"
-    title = "预测" if zh else "Forecast"
+    title = message("workbook.sheet.forecast", lang)
+    heads = section("workbook.head", lang)
     shown = [p for p in fc.projects if _at_risk(p)]
     yield f'<section id="forecast">\n<h2>{escape(title)} ({len(shown)})</h2>\n'
     columns = [(m, a) for m in fc.months for a in Assumption]
     head = [
-        *(("项目代码", "项目名称", "现在") if zh else ("project", "name", "now")),
-        *(f"{m} {a.zh if zh else a.value}" for m, a in columns),
-        "所需努力" if zh else "least effort",
+        heads["project"],
+        heads["name"],
+        heads["now"],
+        *(
+            message("workbook.head.assumed", lang, month=m, assumption=enum_name(a, lang))
+            for m, a in columns
+        ),
+        heads["least_effort"],
     ]
     yield "<table>\n<thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in head)
     yield "</tr></thead>\n<tbody>\n"
@@ -288,23 +260,25 @@ def _forecast(report: SupervisionReport, lang: Lang) -> Iterator[str]:
         )
     yield "</tbody>\n</table>\n"
     if fc.due_within is not None:
-        due = "即将变色或升级的问题" if zh else "Issues changing sheet or tier"
+        due = message("page.due", lang)
         yield f"<h3>{escape(due)} ({len(fc.due_soon)})</h3>\n"
+        tiers = _tier_names(report.policy, lang)
         rows = [
             (
                 d.issue,
                 d.project,
                 d.on.isoformat(),
                 str(d.working_days),
-                (d.sheet.zh if zh else d.sheet.value) if d.sheet is not None else f"→ {d.tier}",
-                d.note,
+                enum_name(d.sheet, lang)
+                if d.sheet is not None
+                else message("page.to_tier", lang, tier=tiers.get(d.tier or "", d.tier or "")),
+                note_text(d.note, lang, tiers),
             )
             for d in fc.due_soon
         ]
-        due_head = (
-            ("问题编号", "项目代码", "日期", "工作日", "变化", "说明")
-            if zh
-            else ("issue", "project", "on", "working days", "change", "note")
+        due_head = tuple(
+            message(f"page.due_head.{c}", lang)
+            for c in ("issue", "project", "on", "working_days", "change", "note")
         )
         yield from _table(due_head, rows, numeric=(3,))
     yield "</section>\n"
@@ -316,10 +290,10 @@ def _sheet_cell(sheet: str, lang: Lang) -> str:
 
 
 def _issue_counts(report: SupervisionReport, lang: Lang, tiers: dict[str, str]) -> Iterator[str]:
-    head = _HEADERS[lang]["issues"][8:]
+    head = _headers(lang)["issues"][8:]
     yield "<table>\n<thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in head)
     yield "</tr></thead>\n<tbody>\n"
-    no_tier = _TEXT[lang]["no_tier"]
+    no_tier = message("report.no_tier", lang)
     for (tier, sheet), n in report.open_by_tier_and_sheet().items():
         named = no_tier if tier == "none" else tiers.get(tier, tier)
         yield (
@@ -329,10 +303,10 @@ def _issue_counts(report: SupervisionReport, lang: Lang, tiers: dict[str, str]) 
 
 
 def _overdue(report: SupervisionReport, lang: Lang, tiers: dict[str, str]) -> Iterator[str]:
-    head = _HEADERS[lang]["issues"][:7]
+    head = _headers(lang)["issues"][:7]
     yield "<table>\n<thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in head)
     yield "</tr></thead>\n<tbody>\n"
-    no_tier = _TEXT[lang]["no_tier"]
+    no_tier = message("report.no_tier", lang)
     for o in report.overdue:
         tier = no_tier if o.tier is None else tiers.get(o.tier, o.tier)
         sheet = "none" if o.sheet is None else o.sheet.value
@@ -347,14 +321,16 @@ def _overdue(report: SupervisionReport, lang: Lang, tiers: dict[str, str]) -> It
 
 def _rankings(report: SupervisionReport, lang: Lang) -> Iterator[str]:
     labels = _LABELS_ZH if lang == "zh" else _LABELS_EN
-    words = _WORDS[lang]
-    head = _HEADERS[lang]["rankings"][2:]
+    head = _headers(lang)["rankings"][2:]
     for ranking in report.summary.rankings:
         if not ranking.rows:
             continue
-        direction = words["higher" if ranking.better is Better.HIGHER else "lower"]
+        direction = enum_name(ranking.better, lang)
         name = _label(labels, "by_" + ranking.group)
-        yield f"<h3>{escape(name)}: {escape(_label(labels, ranking.figure))} ({direction})</h3>\n"
+        figure = message(
+            "workbook.ranked", lang, figure=_label(labels, ranking.figure), direction=direction
+        )
+        yield f"<h3>{escape(name)}: {escape(figure)}</h3>\n"
         rows = [
             ("—" if r.rank is None else str(r.rank), r.key, r.text(1, lang)) for r in ranking.rows
         ]
@@ -372,7 +348,7 @@ _MAX_LABEL: Final = 300
 
 def _map(report: SupervisionReport, lang: Lang) -> Iterator[str]:
     """The light map as an SVG figure, or a line saying the report has none."""
-    words = _WORDS_PAGE[lang]
+    words = section("page", lang)
     lmap = report.light_map
     if lmap is None or not lmap.projects:
         yield f"<p>{escape(words['no_map'])}</p>\n"
@@ -402,7 +378,7 @@ def _drawn(report: SupervisionReport, lmap: LightMap) -> list[tuple[str, str]]:
 
 
 def _svg(lmap: LightMap, projects: list[tuple[str, str]], lang: Lang) -> Iterator[str]:
-    words = _WORDS_PAGE[lang]
+    words = section("page", lang)
     label = min(max(text_width(name) for _, name in projects) * _UNIT + 8, _MAX_LABEL)
     width = int(label + 12 * _CELL + 2)
     height = _TOP + len(projects) * _ROW + 2
@@ -431,7 +407,7 @@ def _svg(lmap: LightMap, projects: list[tuple[str, str]], lang: Lang) -> Iterato
 
 def _cell(x: float, y: int, light: Light | None, ended: bool, lang: Lang) -> str:
     """One month of one project: a box, and the light's shape in its colour."""
-    words = _WORDS_PAGE[lang]
+    words = section("page", lang)
     if not ended:
         name, shape, fill = words["not_ended"], "", "#fafafa"
     elif light is None:
@@ -441,7 +417,7 @@ def _cell(x: float, y: int, light: Light | None, ended: bool, lang: Lang) -> str
             f'stroke="{COLOURS[None]}" stroke-width="2"/>'
         )
     else:
-        name = light.zh if lang == "zh" else light.value
+        name = enum_name(light, lang)
         fill = "#ffffff"
         shape = _shape(x + _CELL / 2, y + _ROW / 2, light)
     state = "not-ended" if not ended else (light.value if light else "none")
@@ -464,9 +440,9 @@ def _shape(cx: float, cy: float, light: Light) -> str:
 
 
 def _legend(lang: Lang) -> Iterator[str]:
-    words = _WORDS_PAGE[lang]
+    words = section("page", lang)
     items = [
-        (_MARKS[light], light.zh if lang == "zh" else light.value, f"light-{light.value}")
+        (_MARKS[light], enum_name(light, lang), f"light-{light.value}")
         for light in (Light.RED, Light.YELLOW, Light.GREEN)
     ]
     items += [(_MARKS[None], words["not_judged"], ""), ("□", words["not_ended"], "")]

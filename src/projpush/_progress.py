@@ -11,29 +11,12 @@ half-drawn one. Without tqdm the command works as before, silently.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from typing import TextIO
 
 __all__ = ["Stages", "terminal_stages"]
-
-_NAMES: Final = {
-    "zh": {
-        "load": "读取台账",
-        "issues": "问题办理",
-        "lights": "红黄绿灯",
-        "figures": "通报指标",
-        "done": "完成",
-    },
-    "en": {
-        "load": "loading the ledger",
-        "issues": "issues",
-        "lights": "lights",
-        "figures": "figures",
-        "done": "done",
-    },
-}
 
 
 class Stages:
@@ -45,7 +28,9 @@ class Stages:
 
     def __init__(self, bar: Any, lang: str) -> None:
         self._bar = bar
-        self._names = _NAMES["en" if lang == "en" else "zh"]
+        from projpush.messages import section  # noqa: PLC0415
+
+        self._names = section("progress", "en" if lang == "en" else "zh")
         self._loaded = 0
 
     def loading(self) -> None:

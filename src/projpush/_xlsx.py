@@ -31,9 +31,10 @@ from projpush._fmt import column_letter as _column_letter
 from projpush._fmt import text_width
 from projpush._notes import note_text
 from projpush.lights import Light
-from projpush.metrics import _LABELS_EN, _LABELS_ZH, Better, NotApplicable, Points, Ratio, _label
+from projpush.messages import enum_name, message, section
+from projpush.metrics import _LABELS_EN, _LABELS_ZH, NotApplicable, Points, Ratio, _label
 from projpush.model import SheetColor
-from projpush.report import _TEXT, _sheet_words, _tier_names
+from projpush.report import _sheet_words, _tier_names, policy_shown
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -58,7 +59,6 @@ PERCENT: Final = "0.0%"
 POINTS: Final = "+0.0;-0.0;0.0"
 MEAN: Final = "0.0"
 INDEX: Final = "0.000"
-DATE: Final = {"zh": 'yyyy"年"m"月"d"日"', "en": "yyyy-mm-dd"}
 
 _MAX_ROWS: Final = 1_048_576  # Excel's rows in a sheet, the header's included
 _A4: Final = "9"  # the paper size code of A4 (Worksheet.PAPERSIZE_A4)
@@ -68,84 +68,42 @@ _MAX_TEXT: Final = 32_767  # Excel's characters in a cell
 # The characters XML 1.0 cannot hold (and lone surrogates, which UTF-8 cannot): as U+FFFD.
 _ILLEGAL: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
-_SHEETS: Final = {
-    "zh": ("汇总", "红黄绿灯", "问题清单", "排名", "问责清单", "台账缺口"),
-    "en": ("Summary", "Lights", "Issues", "Rankings", "Accountability", "Ledger gaps"),
+# Each sheet's key, and its columns' keys in the catalogue (messages, workbook.head.*):
+# the problem list's sheet holds the overdue issues, a blank column, then the open counts.
+_SHEET_KEYS: Final = ("summary", "lights", "issues", "rankings", "accountability", "findings")
+_COLUMNS: Final = {
+    "summary": ("figure", "value"),
+    "lights": ("project", "name", "unit", "light", "reasons"),
+    "issues": (
+        "issue",
+        "tier",
+        "owner",
+        "deadline",
+        "sheet",
+        "calendar_days",
+        "working_days",
+        "",
+        "tier",
+        "sheet",
+        "open",
+    ),
+    "rankings": ("ranking", "figure", "rank", "group", "value"),
+    "accountability": ("unit", "issue", "reason", "date", "detail"),
+    "findings": ("subject", "kind", "detail"),
 }
-_HEADERS: Final = {
-    "zh": {
-        "summary": ("指标", "数值"),
-        "lights": ("项目代码", "项目名称", "责任单位", "红黄绿灯", "亮灯原因"),
-        "issues": (
-            "问题编号",
-            "办理层级",
-            "承办单位",
-            "办理时限",
-            "督办单",
-            "超期自然日",
-            "超期工作日",
-            "",
-            "办理层级",
-            "督办单",
-            "未办结问题",
-        ),
-        "rankings": ("排名", "指标", "名次", "单位/地区", "数值"),
-        "accountability": ("责任单位", "问题编号", "问责事由", "日期", "说明"),
-        "findings": ("对象", "缺口", "说明"),
-    },
-    "en": {
-        "summary": ("figure", "value"),
-        "lights": ("project", "name", "unit", "light", "reasons"),
-        "issues": (
-            "issue",
-            "tier",
-            "owner",
-            "deadline",
-            "sheet",
-            "days overdue (calendar)",
-            "days overdue (working)",
-            "",
-            "tier",
-            "sheet",
-            "open issues",
-        ),
-        "rankings": ("ranking", "figure", "rank", "group", "value"),
-        "accountability": ("unit", "issue", "reason", "date", "detail"),
-        "findings": ("subject", "kind", "detail"),
-    },
-}
-# The words of the rows the text report prints as a pair ("0/9"), which a workbook
-# stores as two numbers, and of the report's own lines.
-_WORDS: Final = {
-    "zh": {
-        "month": "通报月份",
-        "as_of": "截至日期",
-        "not_started": "未开工项目",
-        "contacts_served": "服务秘书服务项目",
-        "issues_collected": "问题收集",
-        "issues_closed": "问题办结",
-        "higher": "高者为先",
-        "lower": "低者为先",
-        "not_judged": "不亮灯",
-    },
-    "en": {
-        "month": "report month",
-        "as_of": "as of",
-        "not_started": "projects not started",
-        "contacts_served": "secretary-project pairs served",
-        "issues_collected": "issues collected",
-        "issues_closed": "issues closed",
-        "higher": "higher is better",
-        "lower": "lower is better",
-        "not_judged": "not judged",
-    },
-}
-_REASONS_EN: Final = {
-    "red_sheet": "red sheet",
-    "repeated_yellow": "repeated yellow sheets",
-    "missed_at_red": "overdue after a red sheet",
-    "top_tier_unresolved": "unresolved at the top tier",
-}
+
+
+def _sheet_names(lang: Lang) -> tuple[str, ...]:
+    """The six sheets' names in ``lang``: 汇总, 红黄绿灯, ...; Summary, Lights, ..."""
+    return tuple(message(f"workbook.sheet.{key}", lang) for key in _SHEET_KEYS)
+
+
+def _headers(lang: Lang) -> dict[str, tuple[str, ...]]:
+    """Each sheet's header row in ``lang``, by the sheet's key."""
+    return {
+        sheet: tuple(message(f"workbook.head.{c}", lang) if c else "" for c in columns)
+        for sheet, columns in _COLUMNS.items()
+    }
 
 
 class Styled(NamedTuple):
@@ -181,7 +139,7 @@ def workbook_bytes(report: SupervisionReport, lang: Lang) -> bytes:
     ids: dict[str, int] = {}
     sheets = []
     for table in tables(report, lang):
-        for part in _parts(table):
+        for part in _parts(table, lang):
             sheet = _write(book, part, names)
             ids = ids or _style_ids(sheet, names)
             sheets.append((sheet, part))
@@ -202,8 +160,8 @@ def _openpyxl() -> Any:
 
 def tables(report: SupervisionReport, lang: Lang) -> list[Table]:
     """The six sheets of the workbook, in order, as plain values and style names."""
-    names, heads = _SHEETS[lang], _HEADERS[lang]
-    text = _TEXT[lang]
+    names, heads = _sheet_names(lang), _headers(lang)
+    text = section("report", lang)
     tiers = _tier_names(report.policy, lang)
 
     def tier(name: str | None) -> str:
@@ -243,22 +201,18 @@ def tables(report: SupervisionReport, lang: Lang) -> list[Table]:
         )
         for i in range(width)
     ]
-    reason_words = (lambda r: r.zh) if lang == "zh" else (lambda r: _REASONS_EN[r.value])
     accountability = [
         (
             e.unit,
             i.issue,
-            reason_words(i.reason),
+            enum_name(i.reason, lang),
             i.on,
             note_text(i.detail, lang, tiers) if i.detail else None,
         )
         for e in report.accountability
         for i in e.items
     ]
-    findings = [
-        (f.subject, f.kind.zh if lang == "zh" else f.kind.value.replace("_", " "), f.text(lang))
-        for f in report.findings
-    ]
+    findings = [(f.subject, enum_name(f.kind, lang), f.text(lang)) for f in report.findings]
     return [
         Table(names[0], heads["summary"], (None, None), list(_summary_rows(report, lang))),
         Table(
@@ -293,15 +247,15 @@ def _forecast_tables(report: SupervisionReport, lang: Lang) -> list[Table]:
         return []
     from projpush.foresight import Assumption  # noqa: PLC0415
 
-    zh = lang == "zh"
-    cells: dict[Light | None, Styled] = {
-        light: Styled(light.zh if zh else light.value, f"light-{light.value}") for light in Light
-    }
-    cells[None] = Styled(_WORDS[lang]["not_judged"], None)
-    header: tuple[str, ...] = ("项目代码", "项目名称", "现在") if zh else ("project", "name", "now")
+    cells = _light_cells(lang)
+    head = section("workbook.head", lang)
+    header: tuple[str, ...] = (head["project"], head["name"], head["now"])
     columns = [(m, a) for m in fc.months for a in Assumption]
-    header += tuple(f"{m} {a.zh if zh else a.value}" for m, a in columns)
-    header += ("避免黄灯", "避免红灯") if zh else ("out of yellow", "out of red")
+    header += tuple(
+        message("workbook.head.assumed", lang, month=m, assumption=enum_name(a, lang))
+        for m, a in columns
+    )
+    header += (head["out_of_yellow"], head["out_of_red"])
     rows = [
         (
             p.project,
@@ -313,22 +267,20 @@ def _forecast_tables(report: SupervisionReport, lang: Lang) -> list[Table]:
         for p in fc.projects
     ]
     styles = (None, None, None, *(None for _ in columns), "wrap", "wrap")
-    return [Table("预测" if zh else "Forecast", header, styles, rows)]
+    return [Table(message("workbook.sheet.forecast", lang), header, styles, rows)]
 
 
 def _summary_rows(report: SupervisionReport, lang: Lang) -> Iterator[tuple[str, Any]]:
     """The headline figures, each as a number with its format (or "n/a" as text)."""
     s = report.summary
-    words = _WORDS[lang]
+    words, text = section("workbook", lang), section("report", lang)
     labels = _LABELS_ZH if lang == "zh" else _LABELS_EN
     names = _tier_names(report.policy, lang)
-    chosen = report.policy
     yield words["month"], "—" if s.month is None else str(s.month)
     yield words["as_of"], Styled(report.as_of, "date")
-    shown = chosen.zh if lang == "zh" and chosen.zh else f"{chosen.name} ({chosen.source})"
-    yield _TEXT[lang]["policy"], shown
+    yield text["policy"], policy_shown(report.policy, lang)
     for note in report.notes:
-        yield _TEXT[lang]["note"], note.text(lang)
+        yield text["note"], note.text(lang)
     for key, value in _figures(s):
         label = words[key] if key in words else _label(labels, key, names)
         yield label, _cell(value, lang)
@@ -389,7 +341,7 @@ def _yi(amount_wan: Decimal) -> Decimal:
 
 def _cell(value: _Figure, lang: Lang) -> Styled:
     """A figure as a number and its format; a figure not applicable as the words for it."""
-    na = Styled("不适用" if lang == "zh" else "n/a", None)
+    na = Styled(message("workbook.not_applicable", lang), None)
     if isinstance(value, tuple):
         ratio, places = value
         exact = ratio.value
@@ -410,11 +362,12 @@ _PLACES: Final = {1: "mean", 3: "index"}
 
 def _ranking_rows(s: MonthlySummary, lang: Lang) -> Iterator[tuple[Any, ...]]:
     labels = _LABELS_ZH if lang == "zh" else _LABELS_EN
-    words = _WORDS[lang]
     for ranking in s.rankings:
         name = _label(labels, "by_" + ranking.group)
-        direction = words["higher" if ranking.better is Better.HIGHER else "lower"]
-        figure = f"{_label(labels, ranking.figure)} ({direction})"
+        direction = enum_name(ranking.better, lang)
+        figure = message(
+            "workbook.ranked", lang, figure=_label(labels, ranking.figure), direction=direction
+        )
         for row in ranking.rows:
             rank = "—" if row.rank is None else row.rank
             yield name, figure, rank, row.key, _ranked(row.value, lang)
@@ -443,25 +396,34 @@ def _light_rows(report: SupervisionReport, lang: Lang) -> list[tuple[Any, ...]]:
         report.project_lights,
         key=lambda p: order[p.key] if p.key in order else rank.get(p.light, rest + 2),
     )
-    cells: dict[Light | None, Styled] = {
-        light: Styled(light.zh if lang == "zh" else light.value, f"light-{light.value}")
-        for light in Light
-    }
-    cells[None] = Styled(_WORDS[lang]["not_judged"], None)
+    cells = _light_cells(lang)
     return [(p.key, p.name, p.unit, cells[p.light], reasons.get(p.key)) for p in rows]
+
+
+def _light_cells(lang: Lang) -> dict[Light | None, Styled]:
+    """A light's cell: its name in ``lang``, coloured by it; ``不亮灯`` / not judged plain."""
+    cells: dict[Light | None, Styled] = {
+        light: Styled(enum_name(light, lang), f"light-{light.value}") for light in Light
+    }
+    cells[None] = Styled(message("workbook.not_judged", lang), None)
+    return cells
 
 
 # --------------------------------------------------------------------------- writing
 
 
-def _parts(table: Table) -> Iterator[Table]:
+def _parts(table: Table, lang: Lang) -> Iterator[Table]:
     """``table``, split into sheets of as many rows as Excel holds ("问责清单 2", ...)."""
     size = _MAX_ROWS - 1
     if len(table.rows) <= size:
         yield table
         return
     for n, start in enumerate(range(0, len(table.rows), size), start=1):
-        title = table.title if n == 1 else f"{table.title} {n}"
+        title = (
+            table.title
+            if n == 1
+            else message("workbook.sheet.continued", lang, title=table.title, n=n)
+        )
         yield table._replace(title=title, rows=table.rows[start : start + size])
 
 
@@ -486,7 +448,7 @@ def _styles(book: Any, lang: Lang) -> dict[str, str]:
         "points": {"number_format": POINTS},
         "mean": {"number_format": MEAN},
         "index": {"number_format": INDEX},
-        "date": {"number_format": DATE[lang]},
+        "date": {"number_format": message("workbook.date_format", lang)},
     }
     centred = styles.Alignment(horizontal="center")
     for light, colour in LIGHT_FILLS.items():

@@ -31,12 +31,14 @@ from projpush.errors import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Sequence
 
     from _typeshed import SupportsWrite
 
     from projpush._progress import Stages
     from projpush.engine.tables import LedgerTables
+    from projpush.ledger import LedgerCheck
+    from projpush.messages import Lang
     from projpush.model import Portfolio
     from projpush.report import SupervisionReport
     from projpush.schedule import WorkingCalendar
@@ -188,16 +190,16 @@ class _Console:
     def flush(self) -> None:
         self.stream.flush()
 
-    def note(self, *, output_option: bool) -> None:
+    def note(self, *, output_option: bool, lang: str = "en") -> None:
         """Say on stderr, once, that characters were replaced and how to avoid it."""
         if not self.replaced:
             return
         n = self.replaced
-        instead = " or write to a file with --output FILE" if output_option else ""
-        _say(
-            f"projpush: note: {n:,} character{'s' if n != 1 else ''} that the output "
-            f"encoding {self.encoding} cannot hold {'were' if n != 1 else 'was'} written as "
-            f"'?'; set PYTHONIOENCODING=utf-8{instead} to keep them"
+        key = "cli.unprintable" if n != 1 else "cli.unprintable_one"
+        _say_message(
+            "cli.note",
+            lang,
+            message=(key, {"count": f"{n:,}", "encoding": self.encoding, "instead": output_option}),
         )
 
 
@@ -207,6 +209,36 @@ def _encodes(char: str, encoding: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+def _say_message(key: str, lang: str, **facts: object) -> None:
+    """Say the catalogue's ``key`` in ``lang`` on stderr; in English where stderr cannot hold it.
+
+    A fact given as ``(key, facts)`` is itself an entry, said in the same
+    language; ``instead`` (True or False) is the ``--output`` hint of an
+    unprintable-characters note.
+    """
+    from projpush.messages import message  # noqa: PLC0415
+
+    def said(lang: str) -> str:
+        filled: dict[str, object] = {}
+        for name, value in facts.items():
+            if isinstance(value, tuple):
+                inner_key, inner = value
+                inner = dict(inner)
+                if "instead" in inner:
+                    hint = inner["instead"]
+                    inner["instead"] = message("cli.output_hint", lang) if hint else ""
+                filled[name] = message(inner_key, lang, **inner)
+            else:
+                filled[name] = value
+        return message(key, lang, **filled)
+
+    line = said(lang)
+    encoding = getattr(sys.stderr, "encoding", None) or "utf-8"
+    if lang != "en" and not _encodes(line, encoding):
+        line = said("en")
+    _say(line)
 
 
 def _say(line: str) -> None:
@@ -360,10 +392,7 @@ def _parser() -> argparse.ArgumentParser:
     max_size(convert)
 
     _schema_command(command)
-    check = command("check", help="list every problem in a ledger")
-    check.add_argument("ledger", type=_ledger_arg, metavar="LEDGER")
-    check.add_argument("--as-of", type=_date, default=None, metavar="DATE")
-    max_size(check)
+    _check_command(command, max_size)
 
     template = command("template", help="write a blank ledger workbook for offices to fill in")
     template.add_argument("target", type=_path, metavar="FILE.xlsx")
@@ -414,6 +443,24 @@ def _foresight_commands(
     choice(compare, "--policy", sorted(POLICY_SETS), action="append", required=True)
 
 
+def _check_command(
+    command: Callable[..., argparse.ArgumentParser],
+    max_size: Callable[[argparse.ArgumentParser], None],
+) -> None:
+    """``projpush check LEDGER [--as-of DATE] [--lang zh|en]``: every problem and gap."""
+    check = command("check", help="list every problem in a ledger")
+    check.add_argument("ledger", type=_ledger_arg, metavar="LEDGER")
+    check.add_argument("--as-of", type=_date, default=None, metavar="DATE")
+    check.add_argument(
+        "--lang",
+        type=_one_of(("zh", "en")),
+        default="en",
+        metavar="{zh,en}",
+        help="the language of the lines (default en)",
+    )
+    max_size(check)
+
+
 def _schema_command(command: Callable[..., argparse.ArgumentParser]) -> None:
     """``projpush schema --sql sqlite|postgresql``: the DDL of the ledger's tables."""
     schema = command("schema", help="the ledger's tables as SQL DDL (CREATE TABLE statements)")
@@ -453,7 +500,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         if args.debug:
             raise
-        _say("projpush: interrupted")
+        _say_message("cli.interrupted", _lang(args))
         return EXIT_INTERRUPTED
     except (ProjpushError, OSError, ImportError) as error:  # ImportError: a missing extra
         if args.debug:
@@ -466,8 +513,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         log.removeHandler(notes)
         log.setLevel(level)
-        out.note(output_option=hasattr(args, "output"))
+        out.note(output_option=hasattr(args, "output"), lang=_lang(args))
     return status
+
+
+def _lang(args: argparse.Namespace) -> str:
+    """The language of the command's own messages: its ``--lang``, else English."""
+    lang = getattr(args, "lang", None)
+    return lang if isinstance(lang, str) else "en"
 
 
 class _Notes(logging.Handler):
@@ -680,7 +733,7 @@ def _write_report(args: argparse.Namespace, out: _Console, result: SupervisionRe
     from projpush import report  # noqa: PLC0415 (keep --help fast)
 
     for note in result.notes:  # also on stderr: a JSON or CSV reader may not see it
-        _say(f"projpush: note: {note.text(args.lang)}")
+        _say_message("cli.note", args.lang, message=note.text(args.lang))
     if args.format == "xlsx":  # _check_paths made sure of --output
         report.render_xlsx(result, args.output, lang=args.lang)  # atomically, as the others
         return
@@ -897,16 +950,44 @@ def _check(args: argparse.Namespace, out: _Console) -> int:
 
     as_of = args.as_of or dt.date.today()  # noqa: DTZ011 (the edge may read the clock)
     outcome = check_ledger(args.ledger, as_of, max_bytes=args.max_ledger_size)
-    out.writelines(f"note: {note}\n" for note in outcome.notes)
-    out.writelines(f"error: {problem}\n" for problem in outcome.problems)
-    out.writelines(
-        f"warning: {finding.subject}: {finding.kind.value}: {finding.detail}\n"
-        for finding in outcome.findings
-    )
-    n = len(outcome.problems)
-    status = "valid" if outcome.valid else f"invalid ({n} problem{'s' if n > 1 else ''})"
-    out.write(f"{args.ledger}: {status}, {len(outcome.findings)} findings\n")
+    for line in _check_lines(outcome, str(args.ledger), args.lang):
+        out.write(line + "\n")
     return EXIT_OK if outcome.valid else EXIT_INVALID
+
+
+def _check_lines(outcome: LedgerCheck, ledger: str, lang: Lang = "en") -> Iterator[str]:
+    r"""What ``projpush check`` prints of ``outcome``, in ``lang``: notes, problems, gaps, verdict.
+
+    Each line begins with its kind (``note:``, ``error:``, ``warning:``, in
+    Chinese ``注意：``, ``错误：``, ``缺口：``); a gap names its kind and says
+    its sentence in ``lang``. The problems' messages, and the readers'
+    notes, are the library's, in English.
+
+    >>> from projpush.ledger import LedgerCheck
+    >>> from projpush.model import Finding, FindingKind
+    >>> gap = Finding.of(FindingKind.NO_LEADER, "NB-7", project="汽车零部件生产线")
+    >>> print("\n".join(_check_lines(LedgerCheck((), (gap,), None), "city.json", "zh")))
+    缺口：NB-7：无包保领导：汽车零部件生产线：无包保领导
+    city.json：有效，发现1处台账缺口
+    """
+    from projpush.messages import check_lang, enum_name, message  # noqa: PLC0415
+
+    check_lang(lang)
+    for note in outcome.notes:
+        yield message("cli.check.note", lang, message=note)
+    for problem in outcome.problems:
+        yield message("cli.check.problem", lang, location=problem.location, message=problem.message)
+    for finding in outcome.findings:
+        kind = enum_name(finding.kind, lang)
+        yield message(
+            "cli.check.finding", lang, subject=finding.subject, kind=kind, text=finding.text(lang)
+        )
+    n, found = len(outcome.problems), len(outcome.findings)
+    if outcome.valid:
+        yield message("cli.check.valid", lang, ledger=ledger, findings=found)
+    else:
+        key = "cli.check.invalid" if n > 1 else "cli.check.invalid_one"
+        yield message(key, lang, ledger=ledger, problems=n, findings=found)
 
 
 def _load(args: argparse.Namespace) -> tuple[Portfolio, Stages | None]:

@@ -249,7 +249,7 @@ class Reason:
                 expected = "a text (the rule family, the reason code)"
                 raise ValidationError.about(name, expected, getattr(self, name))
         # Refused here, not when rendered: a verdict must always be able to say why.
-        if self.templates is None and (self.rule, self.code) not in _RENDER:
+        if self.templates is None and (self.rule, self.code) not in _CODES:
             raise ValidationError.about(
                 "code", "a built-in reason code or a Reason.custom template", (self.rule, self.code)
             )
@@ -290,11 +290,12 @@ class Reason:
         """
         if lang not in ("zh", "en"):
             raise ValidationError.about("lang", "'zh' or 'en'", lang)
-        templates = self.templates or _RENDER[self.rule, self.code]
-        return templates[lang == "en"].format_map(self._values(lang))
+        if self.templates is not None:
+            return self.templates[lang == "en"].format_map(self._values(lang))
+        return _said(f"reason.{self.rule}.{self.code}", lang).format_map(self._values(lang))
 
     def _values(self, lang: str) -> dict[str, str]:
-        sep = "、" if lang == "zh" else ", "
+        sep = _said("lights.list_sep", lang)
         values: dict[str, str] = {}
         # Thresholds override figures of the same name. _fmt's exact-type look-up is inlined:
         # a province's report formats 10^5 reasons of half a dozen figures each.
@@ -305,15 +306,34 @@ class Reason:
         gap = self.figures.get("gap")
         if isinstance(gap, Fraction):
             values["gap_abs"] = _points(abs(gap))
-            behind = ("落后", "behind") if gap > 0 else ("超前", "ahead")
-            values["direction"] = behind[lang == "en"]
+            values["direction"] = _said("lights.behind" if gap > 0 else "lights.ahead", lang)
         tolerance = self.thresholds.get("tolerance")
         if tolerance is not None:  # a bar of the whole plan (× 1) is not worth a word
-            times = ("×{}", " × {}")[lang == "en"].format(values["tolerance"])
+            times = _said("lights.times", lang).format(tolerance=values["tolerance"])
             values["times_tolerance"] = "" if tolerance == 1 else times
         values["months"] = _joined_months(self.months, sep)
         values["milestones"] = sep.join(self.milestones)
+        # A figure said in each language (basis_zh beside basis, bands_zh and bands_en) is
+        # named plainly too in its language, so that both templates name the same facts.
+        suffix = _SUFFIX[lang]
+        for k in [k for k in values if k.endswith(suffix)]:
+            values[k[:-3]] = values[k]
         return values
+
+
+_SUFFIX: Final = {"zh": "_zh", "en": "_en"}
+
+
+@functools.cache
+def _said(key: str, lang: str) -> str:
+    """The message catalogue's template ``key`` in ``lang``, looked up once.
+
+    The catalogue is the report side's (:mod:`projpush.messages`), imported
+    the first time a sentence is written, never when the rules are.
+    """
+    from projpush.messages import template  # noqa: PLC0415 (the report side's, at first use)
+
+    return template(key, lang)
 
 
 def _joined_months(months: tuple[Month, ...], sep: str) -> str:
@@ -342,7 +362,7 @@ def _fmt(value: Figure, lang: str) -> str:
     if plain is not None:
         return plain(value)
     if isinstance(value, bool):
-        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+        return _said("lights.yes" if value else "lights.no", lang)
     if isinstance(value, Fraction):
         return _points(value)
     if isinstance(value, dt.date):
@@ -360,172 +380,38 @@ _PLAIN: Final[dict[type, Callable[[Any], str]]] = {
     Fraction: _points,
 }
 
-# (rule, code) -> (zh, en) templates over the reason's formatted figures.
-_RENDER: Final[dict[tuple[str, str], tuple[str, str]]] = {
-    ("scope", "not_judged"): (
-        "项目处于{stage_zh}阶段，不在亮灯范围（{judged_zh}）",
-        "not judged: the project is {stage}, outside the stages judged ({judged})",
-    ),
-    ("scope", "no_plan"): (
-        "无法亮灯：{error}",
-        "not judged: {error}",
-    ),
-    ("scope", "no_month_yet"): (
-        "{year}年尚无已结束的报告月份（截至{as_of}），暂不亮灯",
-        "not judged: no reporting month of {year} has ended by {as_of}",
-    ),
-    ("scope", "month_not_ended"): (
-        "{month}截至{as_of}尚未结束，不亮灯",
-        "not judged: {month} had not ended by {as_of}",
-    ),
-    ("lag", "streak"): (
-        (
-            "截至{last}连续{streak}个月低于进度要求（{months}），"
-            "达到{light_zh}标准（黄灯{streak_for_yellow}个月，红灯{streak_for_red}个月）"
-        ),
-        (
-            "{streak} consecutive lagging months to {last} ({months}): {light} "
-            "(yellow at {streak_for_yellow} months, red at {streak_for_red})"
-        ),
-    ),
-    ("lag", "below"): (
-        "{months}{basis_zh}完成{done}万元，低于进度要求{required}万元（计划{plan}万元{times_tolerance}）",
-        (
-            "{months}: {basis} completed {done} 万元 is below the requirement {required} 万元 "
-            "(plan {plan} 万元{times_tolerance})"
-        ),
-    ),
-    ("lag", "unreported"): (
-        "{months}未报送完成投资，按滞后计",
-        "{months}: no investment reported, counted as lagging",
-    ),
-    ("lag", "met"): (
-        "{months}{basis_zh}完成{done}万元，达到进度要求{required}万元（计划{plan}万元{times_tolerance}）",
-        (
-            "{months}: {basis} completed {done} 万元 meets the requirement {required} 万元 "
-            "(plan {plan} 万元{times_tolerance})"
-        ),
-    ),
-    ("node", "missed"): (
-        "节点“{milestones}”计划{planned}完成，截至{as_of}未完成（逾期{days_late}天）",
-        "node '{milestones}' planned for {planned} is not done by {as_of} ({days_late} days over)",
-    ),
-    ("node", "late"): (
-        "节点“{milestones}”计划{planned}完成，实际{done}完成（迟{days_late}天）",
-        "node '{milestones}' planned for {planned} was done late on {done} ({days_late} days)",
-    ),
-    ("node", "slow"): (
-        (
-            "节点“{milestones}”完成{percent}%，按时间应完成{expected}%，落后{behind}个百分点"
-            "（容差{tolerance}个百分点）"
-        ),
-        (
-            "node '{milestones}' is {percent}% complete against {expected}% of its window elapsed, "
-            "{behind} points behind (tolerance {tolerance})"
-        ),
-    ),
-    ("node", "on_schedule"): (
-        "截至{as_of}到期节点{due}个均已完成，在建节点进度正常",
-        "all {due} nodes due by {as_of} are done; open nodes are on pace",
-    ),
-    ("node", "no_milestones"): (
-        "未录入节点任务，按节点规则不亮灯",
-        "not judged: the project has no node tasks",
-    ),
-    ("gap", "points"): (
-        (
-            "截至{last}完成年度计划{completion}%（{done}/{annual}万元），"
-            "时序进度{progress}%，{direction}{gap_abs}个百分点"
-            "（黄灯{yellow_op}{yellow_at}，红灯{red_op}{red_at}）"
-        ),
-        (
-            "to {last}: {completion}% of the annual plan ({done} of {annual} 万元) against "
-            "{progress}% of the year, {gap_abs} points {direction} "
-            "(yellow {yellow_op} {yellow_at}, red {red_op} {red_at})"
-        ),
-    ),
-    ("gap", "relative"): (
-        (
-            "截至{last}完成年度计划{completion}%（{done}/{annual}万元），"
-            "时序进度{progress}%，较序时进度{direction}{gap_abs}%"
-            "（黄灯{yellow_op}{yellow_at}%，红灯{red_op}{red_at}%）"
-        ),
-        (
-            "to {last}: {completion}% of the annual plan ({done} of {annual} 万元) against "
-            "{progress}% of the year, {direction} of schedule by {gap_abs}% of it "
-            "(yellow {yellow_op} {yellow_at}%, red {red_op} {red_at}%)"
-        ),
-    ),
-    ("gap", "unreported"): (
-        "{months}未报送完成投资，累计完成额未计入",
-        "{months}: no investment reported; nothing counted for them",
-    ),
-    ("share", "schedule"): (
-        (
-            "截至{last}完成年度计划{completion}%（{done}/{annual}万元），"
-            "时序进度{progress}%，为时序进度的{share}%（{bands_zh}）"
-        ),
-        (
-            "to {last}: {completion}% of the annual plan ({done} of {annual} 万元) against "
-            "{progress}% of the year, {share}% of the schedule ({bands_en})"
-        ),
-    ),
-    ("share", "points"): (
-        (
-            "截至{last}完成年度计划{completion}%（{done}/{annual}万元），"
-            "时序进度{progress}%，{direction}{gap_abs}个百分点（{bands_zh}）"
-        ),
-        (
-            "to {last}: {completion}% of the annual plan ({done} of {annual} 万元) against "
-            "{progress}% of the year, {gap_abs} points {direction} ({bands_en})"
-        ),
-    ),
-    ("share", "task"): (
-        "{month}完成{done}万元，为当月任务{task}万元的{share}%（{bands_zh}）",
-        "{month}: {done} 万元 completed, {share}% of the month's task of {task} 万元 ({bands_en})",
-    ),
-    ("share", "no_task"): (
-        "{month}无月度任务，按月度任务规则不亮灯",
-        "not judged: {month} has no task",
-    ),
-    ("share", "unreported"): (
-        "{months}未报送完成投资，按未完成计",
-        "{months}: no investment reported; nothing counted for them",
-    ),
-    ("growth", "rate"): (
-        "截至{last}累计完成{done}万元，上年同期{base}万元，增速{growth}%（计划{plan}%，全市平均{average_zh}）",
-        (
-            "to {last}: {done} 万元 against {base} 万元 a year before, growth {growth}% "
-            "(plan {plan}%, average {average_en})"
-        ),
-    ),
-    ("growth", "no_base"): (
-        "截至{last}累计完成{done}万元，上年同期无完成投资，无法计算增速，不亮灯",
-        "not judged: {done} 万元 to {last}, nothing completed in the same months a year before",
-    ),
-    ("growth", "unreported"): (
-        "{months}未报送完成投资，按零计",
-        "{months}: no investment reported; counted as nothing",
-    ),
-    ("site", "idle"): (
-        (
-            "现场自{first_idle}至{last_seen}连续{idle_days}天未见机械作业，"
-            "超过{threshold}天，需赴现场督查"
-        ),
-        (
-            "site idle for {idle_days} days ({first_idle} to {last_seen}), over {threshold}: "
-            "an on-site inspection is called for"
-        ),
-    ),
-    ("site", "active"): (
-        "现场最近作业日{last_active}，闲置{idle_days}天，未超过{threshold}天",
-        "site last active on {last_active}, idle {idle_days} days, within {threshold}",
-    ),
-    ("site", "no_observations"): (
-        "截至{as_of}无现场视频监控记录，按现场规则不亮灯",
-        "not judged: no site observations by {as_of}",
-    ),
-}
+_CODES: Final = frozenset(
+    {
+        ("scope", "not_judged"),
+        ("scope", "no_plan"),
+        ("scope", "no_month_yet"),
+        ("scope", "month_not_ended"),
+        ("lag", "streak"),
+        ("lag", "below"),
+        ("lag", "unreported"),
+        ("lag", "met"),
+        ("node", "missed"),
+        ("node", "late"),
+        ("node", "slow"),
+        ("node", "on_schedule"),
+        ("node", "no_milestones"),
+        ("gap", "points"),
+        ("gap", "relative"),
+        ("gap", "unreported"),
+        ("share", "schedule"),
+        ("share", "points"),
+        ("share", "task"),
+        ("share", "no_task"),
+        ("share", "unreported"),
+        ("growth", "rate"),
+        ("growth", "no_base"),
+        ("growth", "unreported"),
+        ("site", "idle"),
+        ("site", "active"),
+        ("site", "no_observations"),
+    }
+)
+"""The built-in reasons, (rule, code): each is said by the catalogue's ``reason.RULE.CODE``."""
 
 
 # --------------------------------------------------------------------------- verdict
@@ -571,13 +457,15 @@ class Verdict:
         if lang not in ("zh", "en"):
             raise ValidationError.about("lang", "'zh' or 'en'", lang)
         if self.light is None:
-            head = "不亮灯" if lang == "zh" else "not judged"
+            head = _said("lights.not_judged", lang)
         else:
-            head = self.light.zh if lang == "zh" else self.light.value
+            head = _said(f"enum.Light.{self.light.value}", lang)
         parts = [r.text(lang) for r in self.reasons]
-        sep = "；" if lang == "zh" else "; "
-        tail = (("：" if lang == "zh" else ": ") + sep.join(parts)) if parts else ""
-        return f"{self.project} {self.as_of.isoformat()} {head}{tail}"
+        joined = _said("lights.reasons_sep", lang).join(parts)
+        tail = _said("lights.verdict_reasons", lang).format(reasons=joined) if parts else ""
+        return _said("lights.verdict", lang).format(
+            project=self.project, as_of=self.as_of.isoformat(), light=head, reasons=tail
+        )
 
 
 @runtime_checkable
@@ -630,8 +518,10 @@ def _not_judged(stage: Stage, stages: frozenset[Stage]) -> Reason:
         figures={
             "stage": stage.value,
             "stage_zh": stage.zh,
+            "stage_en": _said(f"enum.Stage.{stage.value}", "en"),
             "judged": ", ".join(s.value for s in ordered),
             "judged_zh": "、".join(s.zh for s in ordered),
+            "judged_en": ", ".join(_said(f"enum.Stage.{s.value}", "en") for s in ordered),
         },
     )
 
@@ -890,6 +780,7 @@ class LagPolicy:
             got = sum((d for d in dones[: i + 1] if d is not None), _ZERO)
             plan = plan_to_date
         required = plan * self.tolerance
+        basis = "lights.basis.monthly" if monthly else "lights.basis.cumulative"
         return Reason(
             "lag",
             "below" if got < required else "met",
@@ -899,8 +790,8 @@ class LagPolicy:
                     "done": got,
                     "plan": plan,
                     "required": required,
-                    "basis": "the month's" if monthly else "cumulative",
-                    "basis_zh": "当月" if monthly else "累计",
+                    "basis": _said(basis, "en"),
+                    "basis_zh": _said(basis, "zh"),
                 }
             ),
             thresholds=self._tolerance_threshold,
@@ -1621,16 +1512,17 @@ class SharePolicy:
             if share is None:
                 continue
             values[f"{colour}_below"] = share * 100
-            colour_zh = "黄灯" if colour == "yellow" else "红灯"
+            light = {lang: _said(f"enum.Light.{colour}", lang) for lang in ("zh", "en")}
+            light["en"] = colour  # the English band names the colour: "red below 60%"
             if points and self.basis is ShareBasis.TIME_SCHEDULE:
                 behind = _exact((1 - share) * 100)
-                zh.append(f"{colour_zh}落后超过{behind}个百分点")
-                en.append(f"{colour} over {behind} points behind")
+                band, facts = "lights.band.behind", {"points": behind}
             else:
-                zh.append(f"{colour_zh}低于{_exact(share * 100)}%")
-                en.append(f"{colour} below {_exact(share * 100)}%")
-        values["bands_zh"] = "，".join(zh)
-        values["bands_en"] = ", ".join(en)
+                band, facts = "lights.band.below", {"share": _exact(share * 100)}
+            zh.append(_said(band, "zh").format(light=light["zh"], **facts))
+            en.append(_said(band, "en").format(light=light["en"], **facts))
+        values["bands_zh"] = _said("lights.band_sep", "zh").join(zh)
+        values["bands_en"] = _said("lights.band_sep", "en").join(en)
         return FrozenMap(values)
 
 
@@ -1965,7 +1857,7 @@ class GrowthPolicy:
         light = self.light_for(rate, plan)
         thresholds: dict[str, object] = {
             "plan": (plan or 0) * 100,
-            "average_zh": "无"
+            "average_zh": _said("lights.no_average", "zh")
             if self.average_growth is None
             else _exact_percent(self.average_growth),
             "average_en": "none"
@@ -2166,7 +2058,7 @@ def judge(
     ...     region="鄞州区", unit="区教育局", local_id="YZ-1", monthly_plan={"2020-01": "1"})
     >>> v = judge(p, dt.date(2020, 5, 31))
     >>> v.light is None, v.reasons[0].text("en")
-    (True, 'not judged: the project is completed, outside the stages judged (under_construction)')
+    (True, 'not judged: the project is completed, outside the stages judged (under construction)')
     """
     if type(project) is not Project:  # one test per project of a province: inline
         instance_arg(project, Project, "project")

@@ -23,7 +23,6 @@ import datetime as dt
 import functools
 import operator
 import re
-import string
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, KeysView, Mapping
@@ -1745,36 +1744,16 @@ label(
 Fact: TypeAlias = Decimal | int | dt.date | str | tuple[str, ...]
 """A fact of a :class:`Finding`: a name, a date, a year, a count, an amount (万元) or names."""
 
-# kind -> (zh, en) templates over a finding's facts; the English one writes ``Finding.detail``.
-_FINDING_TEXT: Final[dict[FindingKind, tuple[str, str]]] = {
-    FindingKind.NO_LEADER: ("{project}：无包保领导", "{project}: no guarantor leader"),
-    FindingKind.NO_SECRETARY: ("{project}：无服务秘书", "{project}: no service secretary"),
-    FindingKind.SEVERAL_SECRETARIES: (
-        "{project}：配备多名服务秘书（{secretaries}）",
-        "{project}: served by {secretaries}",
-    ),
-    FindingKind.SECRETARY_OVERLOADED: (
-        "服务{projects}个项目，超过上限{cap}个",
-        "serves {projects} projects, more than the cap of {cap}",
-    ),
-    FindingKind.MILESTONE_OVERDUE: (
-        "{milestone}：计划{planned}完成，截至{as_of}未完成",
-        "{milestone}: planned {planned}, not completed by {as_of}",
-    ),
-    FindingKind.UNKNOWN_UNIT: (
-        "{project}：责任单位“{unit}”不在单位名录中",
-        "{project}: unit {unit!r} is not in the unit directory",
-    ),
-    FindingKind.MONTHLY_PLAN_EXCEEDS_ANNUAL: (
-        "{year}年月度计划合计{monthly_plan}万元，超过年度计划{annual_plan}万元",
-        "{year}: monthly plans sum to {monthly_plan} 万元, annual plan is {annual_plan} 万元",
-    ),
-}
+# The facts each kind's sentences name; the sentences are the message catalogue's
+# (projpush.messages, finding.KIND), and the English one writes ``Finding.detail``.
 _FINDING_FACTS: Final = {
-    kind: frozenset(
-        name for template in texts for _, name, _, _ in string.Formatter().parse(template) if name
-    )
-    for kind, texts in _FINDING_TEXT.items()
+    FindingKind.NO_LEADER: frozenset({"project"}),
+    FindingKind.NO_SECRETARY: frozenset({"project"}),
+    FindingKind.SEVERAL_SECRETARIES: frozenset({"project", "secretaries"}),
+    FindingKind.SECRETARY_OVERLOADED: frozenset({"projects", "cap"}),
+    FindingKind.MILESTONE_OVERDUE: frozenset({"milestone", "planned", "as_of"}),
+    FindingKind.UNKNOWN_UNIT: frozenset({"project", "unit"}),
+    FindingKind.MONTHLY_PLAN_EXCEEDS_ANNUAL: frozenset({"year", "monthly_plan", "annual_plan"}),
 }
 """The facts each kind's sentences name, in either language."""
 
@@ -1837,7 +1816,7 @@ class Finding:
         kind = to_enum(FindingKind, kind, "kind")
         known = FrozenMap(facts)
         _check_facts(kind, known)
-        detail = _FINDING_TEXT[kind][1].format_map(_fact_words(known, "en"))
+        detail = _finding_template(kind, "en").format_map(_fact_words(known, "en"))
         return cls(kind, subject, detail, known)
 
     def text(self, lang: str = "zh") -> str:
@@ -1851,10 +1830,17 @@ class Finding:
             ValidationError: ``lang`` is neither.
         """
         if lang == "zh" and self.facts:
-            return _FINDING_TEXT[self.kind][0].format_map(_fact_words(self.facts, "zh"))
+            return _finding_template(self.kind, "zh").format_map(_fact_words(self.facts, "zh"))
         if lang not in ("zh", "en"):
             raise ValidationError.about("lang", "'zh' or 'en'", lang)
         return self.detail
+
+
+def _finding_template(kind: FindingKind, lang: str) -> str:
+    """The sentence of a finding's kind in ``lang``, from the message catalogue (at first use)."""
+    from projpush.messages import template  # noqa: PLC0415 (the report side's, when written)
+
+    return template(f"finding.{kind.value}", lang)
 
 
 def _check_facts(kind: FindingKind, facts: FrozenMap[str, Fact]) -> None:

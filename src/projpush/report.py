@@ -56,6 +56,7 @@ from projpush.lights import (
     judge_portfolio,
     light_map,
 )
+from projpush.messages import enum_name, message, section, template
 from projpush.metrics import (
     MonthlySummary,
     Ratio,
@@ -74,7 +75,6 @@ from projpush.model import (
     integrity_report,
 )
 from projpush.schedule import (
-    MilestoneState,
     WorkingCalendar,
     milestone_timing,
     resolve_calendar,
@@ -126,71 +126,71 @@ POLICY_SETS: Final[Mapping[str, Callable[[], PolicySet]]] = {
         "default",
         LagPolicy.ningbo(),
         EscalationPolicy.ningbo(),
-        "Ningbo lights and ladder",
-        "默认：宁波红黄绿灯与三级协调",
+        template("policy_set.default", "en"),
+        template("policy_set.default", "zh"),
     ),
     "ningbo": lambda: PolicySet(
         "ningbo",
         WorstOf((LagPolicy.ningbo(), NodePolicy.dalian())),
         EscalationPolicy.ningbo(),
-        "Ningbo: lagging months (and node tasks), three-level coordination",
-        "宁波：连续滞后月份（及节点任务）亮灯，三级协调",
+        template("policy_set.ningbo", "en"),
+        template("policy_set.ningbo", "zh"),
     ),
     "dalian": lambda: PolicySet(
         "dalian",
         NodePolicy.dalian(),
         EscalationPolicy.dalian(),
-        "Dalian: node tasks, listed supervision",
-        "大连：节点任务亮灯，挂牌督办",
+        template("policy_set.dalian", "en"),
+        template("policy_set.dalian", "zh"),
     ),
     "binzhou": lambda: PolicySet(
         "binzhou",
         LagPolicy.ningbo(),
         EscalationPolicy.binzhou(),
-        "Binzhou: county → city HQ",
-        "滨州：县级指挥部 → 市级指挥部",
+        template("policy_set.binzhou", "en"),
+        template("policy_set.binzhou", "zh"),
     ),
     "yinzhou": lambda: PolicySet(
         "yinzhou",
         LagPolicy.ningbo(),
         EscalationPolicy.yinzhou(),
-        "Yinzhou: town → district",
-        "鄞州：镇（街道）→ 区",
+        template("policy_set.yinzhou", "en"),
+        template("policy_set.yinzhou", "zh"),
     ),
     "tonglu": lambda: PolicySet(
         "tonglu",
         LagPolicy.ningbo(),
         EscalationPolicy.tonglu(),
-        "Tonglu: four-tier coordination, unit to the county's top leader",
-        "桐庐：四级协调，责任单位至县主要领导",
+        template("policy_set.tonglu", "en"),
+        template("policy_set.tonglu", "zh"),
     ),
     "wuhan": lambda: PolicySet(
         "wuhan",
         SharePolicy.wuhan(),
         EscalationPolicy.ningbo(),
-        "Wuhan: completion as a share of the time schedule (red below 60 %, yellow below 80 %)",
-        "武汉：完成进度低于时序进度60%红灯、80%黄灯",
+        template("policy_set.wuhan", "en"),
+        template("policy_set.wuhan", "zh"),
     ),
     "xinhuang": lambda: PolicySet(
         "xinhuang",
         SharePolicy.xinhuang(),
         EscalationPolicy.ningbo(),
-        "Xinhuang: the month's task (below 80 % follow-up, below 60 % yellow card)",
-        "新晃：月度任务完成低于80%重点跟踪，低于60%亮黄牌",
+        template("policy_set.xinhuang", "en"),
+        template("policy_set.xinhuang", "zh"),
     ),
     "yinchuan": lambda: PolicySet(
         "yinchuan",
         GapPolicy.yinchuan(),
         EscalationPolicy.ningbo(),
-        "Yinchuan: gap to schedule",
-        "银川：与时序进度的差距",
+        template("policy_set.yinchuan", "en"),
+        template("policy_set.yinchuan", "zh"),
     ),
     "sanya": lambda: PolicySet(
         "sanya",
         GapPolicy.sanya(),
         EscalationPolicy.ningbo(),
-        "Sanya: shortfall, previous month",
-        "三亚：上月完成差额",
+        template("policy_set.sanya", "en"),
+        template("policy_set.sanya", "zh"),
     ),
 }
 
@@ -241,14 +241,6 @@ def _check_choice(field: str, value: object, allowed: tuple[str, ...]) -> None:
         raise ValidationError.about(field, choices, value)
 
 
-_NOTES: Final = {
-    "no_plans": (
-        "台账中没有{year}年的年度计划：投资数字为零",
-        "the ledger holds no annual plan for {year}: the investment figures are zero",
-    ),
-}
-
-
 @attrs.frozen
 class Note:
     """A note the report prints before its figures: ``code`` and the year it is about."""
@@ -258,7 +250,7 @@ class Note:
 
     def text(self, lang: Lang = "zh") -> str:
         """The note as a sentence in ``lang``."""
-        return _NOTES[self.code][lang == "en"].format(year=self.year)
+        return message(f"note.{self.code}", lang, year=self.year)
 
 
 class ProjectLight(NamedTuple):
@@ -604,42 +596,6 @@ def _report_book(chosen: EscalationPolicy) -> PolicyBook:
 # --------------------------------------------------------------------------- rendering
 
 
-_TEXT: Final = {
-    "zh": {
-        "lights": "红黄绿灯",
-        "red": "红灯项目",
-        "yellow": "黄灯项目",
-        "issues": "问题办理(按层级和督办单颜色)",
-        "overdue": "超期问题",
-        "accountability": "问责清单",
-        "findings": "台账缺口",
-        "none": "无",
-        "policy": "规则",
-        "deadline": "时限",
-        "days": "超期天数(自然日/工作日)",
-        "note": "注意",
-        "no_tier": "未交办",
-        "no_sheet": "未发督办单",
-    },
-    "en": {
-        "lights": "Warning lights",
-        "red": "Red projects",
-        "yellow": "Yellow projects",
-        "issues": "Open issues by tier and sheet colour",
-        "overdue": "Overdue issues",
-        "accountability": "Accountability list",
-        "findings": "Ledger gaps",
-        "none": "none",
-        "policy": "policy",
-        "deadline": "deadline",
-        "days": "days overdue (calendar/working)",
-        "note": "Note",
-        "no_tier": "not assigned",
-        "no_sheet": "no sheet",
-    },
-}
-
-
 def render(report: SupervisionReport, *, fmt: Format = "text", lang: Lang = "zh") -> str:
     """Render a report as readable text, JSON (stable keys), CSV tables, CSV fields or HTML.
 
@@ -729,7 +685,7 @@ def render_xlsx(
 
 
 def _text_lines(report: SupervisionReport, lang: Lang) -> Iterator[str]:
-    t = _TEXT[lang]
+    t = section("report", lang)
     for note in report.notes:
         yield f"{t['note']}: {note.text(lang)}"
     if report.notes:
@@ -737,9 +693,7 @@ def _text_lines(report: SupervisionReport, lang: Lang) -> Iterator[str]:
     tiers = _tier_names(report.policy, lang)
     yield report.summary.to_text(lang, tier_names=tiers)
     yield ""
-    chosen = report.policy
-    shown = chosen.zh if lang == "zh" and chosen.zh else f"{chosen.name} ({chosen.source})"
-    yield f"{t['policy']}: {shown}"
+    yield f"{t['policy']}: {policy_shown(report.policy, lang)}"
     for title, verdicts in ((t["red"], report.red), (t["yellow"], report.yellow)):
         yield ""
         yield f"{title} ({len(verdicts)})"
@@ -763,8 +717,7 @@ def _text_lines(report: SupervisionReport, lang: Lang) -> Iterator[str]:
     yield ""
     yield f"{t['findings']} ({len(report.findings)})"
     for f in report.findings:
-        kind = f.kind.zh if lang == "zh" else f.kind.value.replace("_", " ")
-        yield f"  {f.subject}: {kind}: {f.text(lang)}"
+        yield f"  {f.subject}: {enum_name(f.kind, lang)}: {f.text(lang)}"
     if report.forecast is not None:
         from projpush._foresight_text import forecast_lines  # noqa: PLC0415
 
@@ -816,11 +769,14 @@ def _wrapped(text: str, indent: str, width: int = _WRAP) -> Iterator[str]:
 
 def _reason_words(reason: AccountabilityReason, lang: Lang) -> str:
     """Why a unit is on the accountability list, in ``lang``: 红色督办单, red sheet."""
-    if lang == "zh":
-        return reason.zh
-    from projpush._xlsx import _REASONS_EN  # noqa: PLC0415 (the workbook's words, one source)
+    return enum_name(reason, lang)
 
-    return _REASONS_EN[reason.value]
+
+def policy_shown(chosen: PolicySet, lang: Lang) -> str:
+    """The policy set as a report names it: its Chinese name, else ``name (source)``."""
+    if lang == "zh" and chosen.zh:
+        return chosen.zh
+    return message("policy_set.named", lang, name=chosen.name, source=chosen.source)
 
 
 def _tier_names(chosen: PolicySet, lang: Lang) -> dict[str, str]:
@@ -831,9 +787,8 @@ def _tier_names(chosen: PolicySet, lang: Lang) -> dict[str, str]:
 def _sheet_words(sheet: str, lang: Lang) -> str:
     """A sheet colour of the counts (or ``"none"``) in ``lang``: 红色督办单, red sheet."""
     if sheet == "none":
-        return _TEXT[lang]["no_sheet"]
-    colour = SheetColor(sheet)
-    return colour.zh if lang == "zh" else f"{colour.value} sheet"
+        return message("report.no_sheet", lang)
+    return enum_name(SheetColor(sheet), lang)
 
 
 def _flatten(data: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
@@ -914,62 +869,21 @@ def render_tables(
         for row in _five_tables(portfolio, p, as_of, schedule, lmap, words=words)
     ]
     if fmt == "csv":
-        header = _TABLE_HEADER[lang]
+        header = tuple(message(f"tables.head.{h}", lang) for h in _TABLE_COLUMNS)
         named = [(key, _table_name(table, lang), item, value) for key, table, item, value in rows]
         return _BOM + _csv(named, header)
     return "\n".join(_tables_text(rows, lang)) + "\n"
 
 
-_TABLE_NAMES: Final = {
-    "map": ("一图 攻坚作战图", "map"),
-    "plan": ("计划表", "plan"),
-    "tasks": ("任务表", "tasks"),
-    "division": ("分工表", "division of labour"),
-    "responsibility": ("责任表", "responsibilities"),
-    "progress": ("进度表", "progress"),
-}
-_TABLE_HEADER: Final = {
-    "zh": ("项目", "表", "事项", "内容"),
-    "en": ("project", "table", "item", "value"),
-}
-# The items and the words of the five tables: (zh, en).
-_TABLE_WORDS: Final = {
-    "lights": ("亮灯", "lights"),
-    "name": ("项目名称", "name"),
-    "total_investment": ("总投资", "total investment"),
-    "annual_plan": ("{year}年度计划投资", "annual plan {year}"),
-    "month": ("计划{plan} / 完成{done}", "plan {plan} / done {done}"),
-    "unreported": ("未报送", "unreported"),
-    "days_late": ("（逾期{days}天）", " ({days} days late)"),
-    "unit": ("责任单位", "unit"),
-    "leaders": ("包保领导", "leaders"),
-    "secretary": ("服务秘书", "secretaries"),
-    "task_force": ("工作专班", "task force"),
-    "project": ("项目", "project"),
-    "issue": (
-        "{title}：{owner}［{tier}］{deadline}前办结，{state}",
-        "{title}: {owner} [{tier}] due {deadline}, {state}",
-    ),
-    "completion": ("年度计划完成率", "completion"),
-    "schedule": ("时序进度", "time schedule"),
-    "gap": ("超时序进度(百分点)", "gap to schedule (points)"),
-}
-_MILESTONE_WORDS: Final = {
-    MilestoneState.PENDING: ("未到期", "pending"),
-    MilestoneState.DUE: ("今日到期", "due"),
-    MilestoneState.OVERDUE: ("逾期未完成", "overdue"),
-    MilestoneState.ON_TIME: ("按期完成", "on time"),
-    MilestoneState.LATE: ("逾期完成", "late"),
-}
-_MARKS: Final = {
-    "zh": {Light.GREEN: "绿", Light.YELLOW: "黄", Light.RED: "红", None: "-"},
-    "en": {Light.GREEN: "G", Light.YELLOW: "Y", Light.RED: "R", None: "-"},
-}
+_TABLE_COLUMNS: Final = ("project", "table", "item", "value")
 
 
 def _table_name(table: str, lang: Lang) -> str:
-    zh, en = _TABLE_NAMES[table]
-    return zh if lang == "zh" else en
+    return message(f"tables.{table}", lang)
+
+
+def _mark(light: Light | None) -> str:
+    return "none" if light is None else light.value
 
 
 class _Words(NamedTuple):
@@ -979,8 +893,7 @@ class _Words(NamedTuple):
     tiers: dict[str, str]
 
     def __call__(self, key: str, **facts: object) -> str:
-        zh, en = _TABLE_WORDS[key]
-        return (zh if self.lang == "zh" else en).format(**facts)
+        return message(f"tables.{key}", self.lang, **facts)
 
 
 def _tables_text(rows: list[tuple[str, str, str, str]], lang: Lang) -> Iterator[str]:
@@ -1008,15 +921,15 @@ def _five_tables(
     year = as_of.year
     annual = p.annual_plan(year)
     if annual is not None:
-        marks = _MARKS[lang]
+        marks = section("mark", lang)
         strip = " ".join(
-            f"{m.month:02d}:{marks[lmap.light(key, m)] if m.last_day <= as_of else '·'}"
+            f"{m.month:02d}:{marks[_mark(lmap.light(key, m))] if m.last_day <= as_of else '·'}"
             for m in lmap.months
         )
         yield key, "map", words("lights"), strip
     yield key, "plan", words("name"), p.name
-    yield key, "plan", words("total_investment"), f"{p.total_investment} 万元"
-    yield key, "plan", words("annual_plan", year=year), f"{annual or '-'} 万元"
+    yield key, "plan", words("total_investment"), words("amount", amount=p.total_investment)
+    yield key, "plan", words("annual_plan", year=year), words("amount", amount=annual or "-")
     for month, amount in p.monthly_plan.items():
         if month.year == year:
             done = p.monthly_done.get(month)
@@ -1024,9 +937,8 @@ def _five_tables(
             yield key, "plan", str(month), words("month", plan=amount, done=shown)
     for m in p.milestones:
         timing = milestone_timing(m, as_of)
-        zh, en = _MILESTONE_WORDS[timing.state]
         late = words("days_late", days=timing.days_late) if timing.days_late else ""
-        yield key, "tasks", m.name, f"{m.planned} {zh if lang == 'zh' else en}{late}"
+        yield key, "tasks", m.name, f"{m.planned} {enum_name(timing.state, lang)}{late}"
     yield key, "division", words("unit"), p.unit
     leaders = ", ".join(ld.name for ld in portfolio.leaders_of(key)) or "-"
     yield key, "division", words("leaders"), leaders
@@ -1039,7 +951,7 @@ def _five_tables(
     for q in portfolio.issues_of(key):
         if q.is_open:
             tier = "-" if q.tier is None else words.tiers.get(q.tier, q.tier)
-            state = q.state.zh if lang == "zh" else q.state.value.replace("_", " ")
+            state = enum_name(q.state, lang)
             line = words(
                 "issue",
                 title=q.title,
