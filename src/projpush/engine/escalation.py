@@ -57,7 +57,7 @@ from projpush.escalation import (
     _warning_share,
     advance,
 )
-from projpush.model import _STEPS, Issue, IssueEvent, IssueState, SheetColor
+from projpush.model import _STEPS, EventKind, Issue, IssueEvent, IssueState, SheetColor
 from projpush.schedule import WorkingCalendar, resolve_calendar, working_days_between
 
 if TYPE_CHECKING:
@@ -130,15 +130,23 @@ def _prepare(tables: LedgerTables) -> tuple[Any, Any]:
     return _PREPARED[2], _PREPARED[3]
 
 
-# Each step the model allows, as "kind|state it starts from", and where a step leads
-# (a kind absent here stays where the issue stands; ``resumed`` goes back to before the pause).
+# The rules of a history on the enums' codes (their positions, as Arrow's dictionaries and
+# polars' Enum number them), so that a million events are compared as small integers: each
+# step the model allows as ``kind * len(IssueState) + state it starts from``; where a step
+# leads (a kind absent here stays where the issue stands; ``resumed`` goes back to before
+# the pause); each sheet's severity.
+_KINDS: Final = tuple(k.value for k in EventKind)
+_KIND_CODE: Final = {k: i for i, k in enumerate(EventKind)}
+_STATE_CODE: Final = {s: i for i, s in enumerate(IssueState)}
 _ALLOWED_STEPS: Final = tuple(
     sorted(
-        f"{kind.value}|{state.value}" for kind, (sources, _) in _STEPS.items() for state in sources
+        _KIND_CODE[kind] * len(IssueState) + _STATE_CODE[state]
+        for kind, (sources, _) in _STEPS.items()
+        for state in sources
     )
 )
-_TARGETS: Final = {k.value: t.value for k, (_, t) in _STEPS.items() if t is not None}
-_SEVERITY: Final = {c.value: c.severity for c in SheetColor}
+_TARGETS: Final = {_KIND_CODE[k]: _STATE_CODE[t] for k, (_, t) in _STEPS.items() if t is not None}
+_SEVERITY: Final = {i: c.severity for i, c in enumerate(SheetColor)}
 
 
 def _check_histories(tables: LedgerTables, events: Any, status: Any) -> None:
@@ -160,25 +168,29 @@ def _check_histories(tables: LedgerTables, events: Any, status: Any) -> None:
             model refuses where it stands.
         ValidationError: an issue without events.
     """
-    kind, to = pl.col("kind").cast(pl.String), pl.col("to_state").cast(pl.String)
-    before = pl.col("from_state").cast(pl.String)
+
+    def code(column: str, values: tuple[str, ...]) -> Any:
+        return pl.col(column).cast(pl.Enum(values)).to_physical().cast(pl.Int16)
+
+    kind, to, before = code("kind", _KINDS), code("to_state", _STATES), code("from_state", _STATES)
     first = pl.col("_row") == pl.col("_start")
     left = to.shift(1)  # the state the event before left the issue in
-    paused_from = _previous(pl.when(kind == "paused").then(before))
+    paused_from = _previous(pl.when(kind == _KIND_CODE[EventKind.PAUSED]).then(before))
     leads = (
-        pl.when(kind == "resumed")
+        pl.when(kind == _KIND_CODE[EventKind.RESUMED])
         .then(paused_from)
-        .otherwise(kind.replace_strict(_TARGETS, default=left, return_dtype=pl.String))
+        .otherwise(kind.replace_strict(_TARGETS, default=left, return_dtype=pl.Int16))
     )
-    severity = pl.col("sheet").cast(pl.String).replace_strict(_SEVERITY, default=None)
+    severity = code("sheet", _SHEETS).replace_strict(_SEVERITY, default=None)
     # no sheet on the event (or none before it) is nothing milder: not a suspect
     milder = (severity < _previous(severity)).fill_null(value=False)
-    opening = (kind != "collected") | before.is_not_null() | (to != "collected")
+    collected = _STATE_CODE[IssueState.COLLECTED]
+    opening = (kind != _KIND_CODE[EventKind.COLLECTED]) | before.is_not_null() | (to != collected)
     step = (
         (pl.col("at") < pl.col("at").shift(1))
         | before.is_null()
         | (before != left)
-        | ~pl.concat_str([kind, pl.lit("|"), left]).is_in(_ALLOWED_STEPS)
+        | ~(kind * len(IssueState) + left).is_in(_ALLOWED_STEPS)
         | (to != leads)
         | milder
     )
