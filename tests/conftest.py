@@ -1,15 +1,27 @@
-"""Shared test set-up: Hypothesis settings profiles.
+"""Shared test set-up: Hypothesis settings profiles, and a PostgreSQL server.
 
 ``PROJPUSH_HYPOTHESIS_PROFILE`` picks one: ``default`` (fast, for working),
 ``ci`` (more examples, derandomised so a CI run is reproducible) or
 ``thorough`` (many examples, for a deliberate hunt).
+
+``postgres_server`` is the URL of a PostgreSQL server for the session, the
+environment's or one started from the binaries (:mod:`postgres`), or None
+where neither exists; ``pg_server`` is the same URL, skipping the test, with
+the reason, where there is none.
 """
 
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
+import pytest
 from hypothesis import HealthCheck, settings
+
+import postgres
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 settings.register_profile("default", max_examples=50, deadline=None)
 settings.register_profile(
@@ -28,3 +40,18 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile(os.environ.get("PROJPUSH_HYPOTHESIS_PROFILE", "default"))
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str | None]:
+    """A PostgreSQL server's URL for the session, or None where there is none."""
+    with postgres.server() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def pg_server(postgres_server: str | None) -> str:
+    """A PostgreSQL server's URL; the test skips, saying why, where there is none."""
+    if postgres_server is None:
+        pytest.skip(postgres.NO_POSTGRES)
+    return postgres_server

@@ -26,9 +26,7 @@ import datetime as dt
 import enum
 import io
 import json
-import os
 import sqlite3
-import uuid
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -39,6 +37,7 @@ import pytest
 pytest.importorskip("adbc_driver_sqlite")
 openpyxl = pytest.importorskip("openpyxl")
 
+import postgres  # noqa: E402
 from projpush.csvledger import dump_csv_ledger  # noqa: E402
 from projpush.engine.tables import from_portfolio, write_parquet  # noqa: E402
 from projpush.errors import LedgerError, ProjpushError  # noqa: E402
@@ -49,7 +48,6 @@ from projpush.ledger import load_ledger  # noqa: E402
 from projpush.model import Portfolio  # noqa: E402
 from projpush.synth import sample_portfolio  # noqa: E402
 
-PG_SERVER = os.environ.get("PROJPUSH_TEST_POSTGRES_URL")
 FORMATS = ("json", "csv", "xlsx", "parquet", "sqlite", "postgresql")
 
 MISSING: Any = None  # a value left out: a JSON null, a blank cell, a NULL
@@ -492,26 +490,23 @@ def row_key(case: Bad) -> str:
 
 
 @pytest.fixture(scope="module")
-def pg():
-    """A database of this module's own on the test server (None without one), dropped after."""
-    if not PG_SERVER:
+def pg(postgres_server):
+    """A database of this module's own on the test server (None without one), dropped after.
+
+    Its own, so that processes running tests side by side never write the same tables.
+    """
+    if postgres_server is None:
         yield None
         return
-    psycopg = pytest.importorskip("psycopg")
-    name = f"projpush_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_SERVER, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    base, _, query = PG_SERVER.partition("?")
-    yield f"{base.rpartition('/')[0]}/{name}" + (f"?{query}" if query else "")
-    with psycopg.connect(PG_SERVER, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    with postgres.database(postgres_server) as url:
+        yield url
 
 
 def _read(case: Bad, form: str, folder: Path, pg: str | None) -> ProjpushError:
     """Write ``case`` in ``form`` and read it back; the error the checked reader raised."""
     if form == "postgresql":
         if pg is None:
-            pytest.skip("no PostgreSQL server: set PROJPUSH_TEST_POSTGRES_URL (.ci/run starts one)")
+            pytest.skip(postgres.NO_POSTGRES)
         _postgresql(case, pg)
         source: object = pg
     else:
@@ -530,7 +525,7 @@ def _cannot_hold(case: Bad, form: str, folder: Path, pg: str | None) -> None:
     """Check that ``form`` refuses to hold the case's value as it is written."""
     if form == "postgresql":
         if pg is None:
-            pytest.skip("no PostgreSQL server: set PROJPUSH_TEST_POSTGRES_URL (.ci/run starts one)")
+            pytest.skip(postgres.NO_POSTGRES)
         psycopg = pytest.importorskip("psycopg")
         with pytest.raises(psycopg.Error):
             _postgresql(case, pg)
@@ -567,7 +562,7 @@ class TestCatalogue:
             return
         if form == "postgresql" and name in ROUNDED_BY_POSTGRESQL:
             if pg is None:
-                pytest.skip("no PostgreSQL server: set PROJPUSH_TEST_POSTGRES_URL")
+                pytest.skip(postgres.NO_POSTGRES)
             _postgresql(case, pg)
             assert ROUNDED_BY_POSTGRESQL[name] == load_ledger(pg).projects[0].total_investment
             return

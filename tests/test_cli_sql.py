@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import pytest
 
 pytest.importorskip("adbc_driver_sqlite")
 
+import postgres
 from projpush.cli import main
 from projpush.io.sql import ddl
 from projpush.ledger import check_ledger, load_ledger
@@ -125,17 +125,14 @@ class TestErrors:
         assert "path: expected a SQLite ledger file, not a folder" in capsys.readouterr().err
 
 
-@pytest.mark.skipif(
-    not os.environ.get("PROJPUSH_TEST_POSTGRES_URL"),
-    reason="no PostgreSQL server: set PROJPUSH_TEST_POSTGRES_URL (.ci/run starts one)",
-)
 class TestPostgreSQL:
-    """convert to and from a database URL."""
+    """convert to and from a database URL (a database of its own on conftest's server)."""
 
-    def test_round_trip(self, tmp_path):
-        url = os.environ["PROJPUSH_TEST_POSTGRES_URL"]
-        assert 0 == main(["convert", str(SAMPLE), url])
-        assert 0 == main(["convert", url, str(tmp_path / "back.json")])
+    def test_round_trip(self, tmp_path, pg_server):
+        pytest.importorskip("psycopg")
+        with postgres.database(pg_server) as url:
+            assert 0 == main(["convert", str(SAMPLE), url])
+            assert 0 == main(["convert", url, str(tmp_path / "back.json")])
         assert SAMPLE.read_bytes() == (tmp_path / "back.json").read_bytes()
 
 

@@ -11,9 +11,7 @@ with ``=``, dates before 1900 and newlines in cells
 from __future__ import annotations
 
 import datetime as dt
-import os
 import tempfile
-import uuid
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,6 +23,7 @@ from hypothesis import HealthCheck, given, settings
 pytest.importorskip("adbc_driver_sqlite")
 pytest.importorskip("openpyxl")
 
+import postgres
 from projpush.cli import main
 from projpush.csvledger import dump_csv_ledger
 from projpush.engine.tables import LedgerTables, from_portfolio, write_parquet
@@ -41,26 +40,18 @@ if TYPE_CHECKING:
 
     from projpush.model import Portfolio
 
-PG_SERVER = os.environ.get("PROJPUSH_TEST_POSTGRES_URL")
-
 
 @pytest.fixture(scope="module")
-def pg():
+def pg(postgres_server):
     """A database of this module's own on the test server (None without one), dropped after.
 
     Its own, so that processes running tests side by side never write the same tables.
     """
-    if not PG_SERVER:
+    if postgres_server is None:
         yield None
         return
-    psycopg = pytest.importorskip("psycopg")
-    name = f"projpush_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_SERVER, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    base, _, query = PG_SERVER.partition("?")
-    yield f"{base.rpartition('/')[0]}/{name}" + (f"?{query}" if query else "")
-    with psycopg.connect(PG_SERVER, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    with postgres.database(postgres_server) as url:
+        yield url
 
 
 def _parquet(p: Portfolio, target: Path) -> None:
@@ -76,15 +67,20 @@ FORMATS: dict[str, tuple[str, Callable[[Portfolio, Path], None]]] = {
 }
 
 
-def _round_trips(portfolio: Portfolio, folder: Path, pg: str | None) -> dict[str, Portfolio]:
-    back = {}
-    for name, (file, write) in FORMATS.items():
-        write(portfolio, folder / file)
-        back[name] = load_ledger(folder / file)
-    if pg:
+def _round_trip(name: str, portfolio: Portfolio, folder: Path, pg: str | None) -> Portfolio:
+    """``portfolio`` written in the format ``name`` and read back."""
+    if name == "postgresql":
+        assert pg
         write_sql(portfolio, pg, replace=True)
-        back["postgresql"] = load_ledger(pg)
-    return back
+        return load_ledger(pg)
+    file, write = FORMATS[name]
+    write(portfolio, folder / file)
+    return load_ledger(folder / file)
+
+
+def _server(name: str, pg: str | None) -> None:
+    if name == "postgresql" and not pg:
+        pytest.skip(postgres.NO_POSTGRES)
 
 
 def hostile() -> Portfolio:
@@ -107,27 +103,37 @@ def hostile() -> Portfolio:
     return attrs.evolve(ledger, projects=(first, *ledger.projects[1:]))
 
 
+EVERY_FORMAT = [*FORMATS, "postgresql"]
+
+
 class TestEveryFormat:
     """A ledger written in any format reads back equal, so any two formats agree."""
 
-    def test_the_text_spreadsheets_mangle(self, tmp_path, pg):
+    @pytest.mark.parametrize("name", EVERY_FORMAT)
+    def test_the_text_spreadsheets_mangle(self, tmp_path, pg, name):
+        _server(name, pg)
         ledger = hostile()
-        for name, back in _round_trips(ledger, tmp_path, pg).items():
-            assert ledger == back, name
-            project = back.projects[0]
-            assert ("=SUM(A1:A9)", "007", "123456789012345678901") == (
-                project.name,
-                project.owner,
-                project.local_id,
-            ), name
-            assert dt.date(1899, 12, 31) == project.milestones[0].planned, name
+        back = _round_trip(name, ledger, tmp_path, pg)
+        assert ledger == back
+        project = back.projects[0]
+        assert ("=SUM(A1:A9)", "007", "123456789012345678901") == (
+            project.name,
+            project.owner,
+            project.local_id,
+        )
+        assert dt.date(1899, 12, 31) == project.milestones[0].planned
 
-    @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(spreadsheet_ledgers())
-    def test_generated_ledgers(self, pg, portfolio):
-        with tempfile.TemporaryDirectory() as folder:
-            for name, back in _round_trips(portfolio, Path(folder), pg).items():
-                assert portfolio == back, name
+    @pytest.mark.parametrize("name", EVERY_FORMAT)
+    def test_generated_ledgers(self, pg, name):
+        _server(name, pg)
+
+        @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+        @given(spreadsheet_ledgers())
+        def round_trip(portfolio):
+            with tempfile.TemporaryDirectory() as folder:
+                assert portfolio == _round_trip(name, portfolio, Path(folder), pg)
+
+        round_trip()
 
 
 # Where each format's ledger is written, and the options convert is given to write it.
@@ -167,8 +173,8 @@ class TestConvertEveryPair:
 
     @pytest.mark.parametrize(("source", "target"), _PAIRS, ids=[f"{a}-{b}" for a, b in _PAIRS])
     def test_convert(self, pg, source, target):
-        if "postgresql" in {source, target} and not pg:
-            pytest.skip("no PostgreSQL server: set PROJPUSH_TEST_POSTGRES_URL (.ci/run starts one)")
+        _server(source, pg)
+        _server(target, pg)
 
         @settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
         @given(spreadsheet_ledgers(max_projects=2))

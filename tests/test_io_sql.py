@@ -1,21 +1,17 @@
 """The ledger in SQLite and PostgreSQL: DDL, lossless round trips, the user's own tables.
 
 PostgreSQL tests run against a real server: the one ``PROJPUSH_TEST_POSTGRES_URL``
-names (``.ci/run`` starts one), or else one started here from the PostgreSQL
-binaries when they are installed. They skip, saying so, only when neither exists.
+names (``.ci/run`` starts one), or else one started from the PostgreSQL
+binaries when they are installed (conftest's ``pg_server``, :mod:`postgres`).
+They skip, saying so, only when neither exists.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import socket
 import sqlite3
-import subprocess
 import sys
 import tempfile
-import uuid
 from decimal import Decimal
 from pathlib import Path
 
@@ -26,6 +22,7 @@ pytest.importorskip("adbc_driver_sqlite")
 psycopg = pytest.importorskip("psycopg")
 sa = pytest.importorskip("sqlalchemy")
 
+import postgres  # noqa: E402
 from projpush import testing  # noqa: E402
 from projpush._convert import to_date, to_money, to_percent  # noqa: E402
 from projpush.engine import LedgerTables, from_portfolio, to_portfolio  # noqa: E402
@@ -34,86 +31,12 @@ from projpush.io.sql import ColumnMap, ddl, is_sql_target, read_mapped, read_sql
 from projpush.model import Portfolio  # noqa: E402
 from projpush.synth import sample_portfolio  # noqa: E402
 
-PG_BIN = Path(os.environ.get("PROJPUSH_TEST_POSTGRES_BIN", "/usr/lib/postgresql/15/bin"))
-
-
-# --------------------------------------------------------------------------- a PostgreSQL server
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="session")
-def pg_server():
-    """A PostgreSQL server URL: the environment's, or one started for the session."""
-    url = os.environ.get("PROJPUSH_TEST_POSTGRES_URL")
-    if url:
-        yield url
-        return
-    if not (PG_BIN / "initdb").exists():
-        pytest.skip(
-            "no PostgreSQL: set PROJPUSH_TEST_POSTGRES_URL or install PostgreSQL 15 "
-            f"({PG_BIN}/initdb is missing)"
-        )
-    folder = Path(tempfile.mkdtemp(prefix="projpush-pg-"))
-    as_user: list[str] = []
-    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
-        as_user = ["runuser", "-u", "postgres", "--"]
-        shutil.chown(folder, "postgres")
-    data, port = folder / "data", _free_port()
-    run = {"capture_output": True}
-    subprocess.run(
-        [*as_user, PG_BIN / "initdb", "-D", data, "-A", "trust", "-U", "postgres"],
-        check=True,
-        **run,
-    )
-    options = f"-p {port} -k {folder} -c listen_addresses='' -c fsync=off"
-    subprocess.run(
-        [
-            *as_user,
-            PG_BIN / "pg_ctl",
-            "-D",
-            data,
-            "-o",
-            options,
-            "-l",
-            folder / "log",
-            "-w",
-            "start",
-        ],
-        check=True,
-        **run,
-    )
-    try:
-        yield f"postgresql://postgres@/postgres?host={folder}&port={port}"
-    finally:
-        stop = [*as_user, PG_BIN / "pg_ctl", "-D", data, "-m", "immediate", "stop"]
-        subprocess.run(stop, check=False, **run)
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def _with_database(url: str, name: str) -> str:
-    base, _, query = url.partition("?")
-    head, _, _ = base.rpartition("/")
-    return f"{head}/{name}" + (f"?{query}" if query else "")
-
 
 @pytest.fixture
 def pg_url(pg_server):
-    """A fresh database on the server, dropped afterwards."""
-    name = f"projpush_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(_libpq(pg_server), autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    yield _with_database(pg_server, name)
-    with psycopg.connect(_libpq(pg_server), autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-
-
-def _libpq(url: str) -> str:
-    return url
+    """A fresh database on the server (conftest's pg_server), dropped afterwards."""
+    with postgres.database(pg_server) as url:
+        yield url
 
 
 # --------------------------------------------------------------------------- DDL
