@@ -196,6 +196,78 @@ class TestExcelNumbers:
         assert "12345" == load_xlsx_ledger(path).projects[0].local_id
 
 
+# Every amount with at most 4 decimals below 2^24 万元 lies within 1e-9 of its nearest float.
+_FOUR_PLACES = st.integers(min_value=-(2**24) * 10**4 + 1, max_value=2**24 * 10**4 - 1).map(
+    lambda n: Decimal(n).scaleb(-4)
+)
+_MILLION = 10**6 * 10**4  # amounts up to a million 万元, where a float is finer than 1e-10
+
+
+class TestMoneyRule:
+    """The rule as a property: within 1e-9 of at most 4 decimals is that Decimal, else refused."""
+
+    @given(_FOUR_PLACES)
+    def test_an_amount_typed_as_a_number_is_read_exactly(self, amount: Decimal) -> None:
+        """Below 2^24 万元, every amount with at most 4 decimals comes back from its float."""
+        assert amount == excel_amount(float(amount))
+
+    @given(
+        st.integers(min_value=-_MILLION, max_value=_MILLION).map(lambda n: Decimal(n).scaleb(-4)),
+        st.floats(min_value=0, max_value=9e-10),
+        st.booleans(),
+    )
+    def test_within_1e9_is_that_amount(self, amount: Decimal, drift: float, up: bool) -> None:
+        """A number that drifted by less than 1e-9 (a sum in Excel) is read as the amount."""
+        number = float(amount) + (drift if up else -drift)
+        assert amount == excel_amount(number)
+
+    @given(
+        st.integers(min_value=-_MILLION, max_value=_MILLION).map(lambda n: Decimal(n).scaleb(-4)),
+        st.floats(min_value=2e-9, max_value=1e-4 - 2e-9),
+    )
+    def test_farther_than_1e9_is_refused(self, amount: Decimal, drift: float) -> None:
+        """A number farther than 1e-9 from every value with 4 decimals is no amount."""
+        assert excel_amount(float(amount) + drift) is None
+
+    def test_above_2_24_a_fraction_may_not_be_held(self) -> None:
+        """From 2^24 万元 up a float may lie farther than 1e-9 from the amount typed: refused.
+
+        20,000,000.12 万元 (2,000 亿元) typed as a number is stored as
+        20000000.120000001..., so it is refused and must be typed as text;
+        halves and whole amounts are held exactly at any size.
+        """
+        assert excel_amount(20000000.12) is None
+        assert Decimal("20000000.5") == excel_amount(20000000.5)
+        assert Decimal("16777215.1234") == excel_amount(16777215.1234)
+
+    @pytest.mark.parametrize(
+        ("sheet", "header", "cells", "where"),
+        [
+            ("项目", HEADER, [HEADER, row(总投资=479.3300001)], "项目!H2"),
+            (
+                "月度投资",
+                ["项目代码", "月份", "计划", "完成"],
+                [["项目代码", "月份", "计划", "完成"], [CODE, "2020-05", 10, 2.00005]],
+                "月度投资!D2",
+            ),
+        ],
+    )
+    def test_a_refused_number_names_its_cell_and_header(
+        self, tmp_path: Path, sheet: str, header: list[str], cells: list[list[Any]], where: str
+    ) -> None:
+        """The error is at the cell, under the header as the sheet has it, with the number."""
+        sheets = {"项目": [HEADER, row()], sheet: cells}
+        [(location, message)] = check_xlsx_ledger(book(tmp_path / "a.xlsx", sheets))
+        column = header[ord(where.split("!")[1][0]) - ord("A")]
+        got = cells[1][ord(where.split("!")[1][0]) - ord("A")]
+        assert where == location
+        assert message == (
+            f"{column}: expected an amount in 万元 with at most 4 decimals (0.0001 万元 = 1 元); "
+            f"an Excel number must lie within 1e-9 of one, or the amount be typed as text, "
+            f"got {got!r}"
+        )
+
+
 class TestExcelDates:
     """Excel dates are dates; a date with a time, or a number, is refused."""
 
