@@ -329,6 +329,26 @@ class TestLayout:
         assert "项目!D3" == where
         assert message.startswith("级别: ")
 
+    def test_a_merged_title_row(self, tmp_path: Path) -> None:
+        """A title merged across the table, above a header led by 序号: skipped, cells kept."""
+        path = book(
+            tmp_path / "a.xlsx",
+            {"项目": [["2020年重大项目台账"], ["序号", *HEADER], [1, *row(总投资=1 / 3)]]},
+        )
+        wb = openpyxl.load_workbook(path)
+        wb["项目"].merge_cells("A1:I1")
+        wb.save(path)
+        [(where, message)] = check_xlsx_ledger(path)
+        assert ("项目!I3", "总投资: expected an amount") == (
+            where,
+            message[: len("总投资: expected an amount")],
+        )
+        good = book(tmp_path / "b.xlsx", {"项目": [["台账"], ["序号", *HEADER], [1, *row()]]})
+        wb = openpyxl.load_workbook(good)
+        wb["项目"].merge_cells("A1:I1")
+        wb.save(good)
+        assert Decimal("479.33") == load_xlsx_ledger(good).projects[0].total_investment
+
     def test_title_row_reads(self, tmp_path: Path) -> None:
         """The same workbook with a sound row loads."""
         sheets = {"项目": [["2020年重大项目台账"], ["序号", *HEADER], [1, *row()]]}
@@ -432,6 +452,41 @@ class TestTemplate:
         assert '"是,否"' == lists[("审批要件", "E2:E1048576")]
         # The enum columns (not from_state and to_state, which are derived) and the yes/no ones.
         assert 12 + 3 == len(lists)
+
+    def test_every_enum_column_lists_its_labels(self, template: Path) -> None:
+        """Each enum column's drop-down holds exactly its enum's Chinese labels, in order."""
+        wb = openpyxl.load_workbook(template)
+        checked = 0
+        for (file, column), enum in xlsx._ENUMS.items():
+            sheet = wb[SHEETS[file][1]]
+            headers = [c.value for c in sheet[1]]
+            header = xlsx._header(xlsx._BY_FILE[file], column)
+            if header not in headers:  # from_state, to_state: derived, not written
+                assert column in {"from_state", "to_state"}
+                continue
+            letter = openpyxl.utils.get_column_letter(headers.index(header) + 1)
+            [rule] = [
+                v for v in sheet.data_validations.dataValidation if str(v.sqref).startswith(letter)
+            ]
+            assert ("list", f'"{",".join(m.zh for m in enum)}"') == (rule.type, rule.formula1)
+            assert f"{letter}2:{letter}1048576" == str(rule.sqref)
+            assert rule.showErrorMessage
+            checked += 1
+        assert 12 == checked
+
+    def test_every_column_is_formatted_by_its_kind(self, template: Path) -> None:
+        """Codes, names and months as text, dates as dates, amounts and percentages as numbers."""
+        wb = openpyxl.load_workbook(template)
+        formats = {"date": "yyyy-mm-dd", "money": "#,##0.00##", "percent": "0.####"}
+        for table in xlsx._TABLES:
+            sheet = wb[SHEETS[table.file][1]]
+            for cell in sheet[1]:
+                name = next(
+                    (c for c in table.columns if xlsx._header(table, c.name) == cell.value), None
+                )
+                kind = name.kind if name is not None else "money"  # an annual plan
+                number_format = sheet.column_dimensions[cell.column_letter].number_format
+                assert formats.get(kind, "@") == number_format, (sheet.title, cell.value)
 
     def test_reads_back_empty_and_valid(self, template: Path) -> None:
         """The template is an empty valid ledger."""
