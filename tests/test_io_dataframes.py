@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from decimal import Decimal
 
 import pytest
@@ -12,7 +13,9 @@ pd = pytest.importorskip("pandas")
 
 from projpush import testing  # noqa: E402
 from projpush.engine import LedgerTables, from_portfolio, to_portfolio  # noqa: E402
+from projpush.engine.tables import TABLES, _columns  # noqa: E402
 from projpush.errors import ValidationError  # noqa: E402
+from projpush.model import Portfolio  # noqa: E402
 from projpush.synth import sample_portfolio  # noqa: E402
 
 
@@ -85,6 +88,66 @@ class TestPandas:
         )
         ledger = to_portfolio(LedgerTables.from_frames({"projects": projects}))
         assert Decimal("1500.5") == ledger.project("NB-7").total_investment
+
+
+_POLARS = {
+    "money": pl.Decimal(38, 12),
+    "date32": pl.Date,
+    "bool": pl.Boolean,
+    "string": pl.String,
+    "int16": pl.Int16,
+    "int32": pl.Int32,
+}
+_PANDAS = {
+    "money": "decimal128(38, 12)[pyarrow]",
+    "date32": "date32[day][pyarrow]",
+    "bool": "bool[pyarrow]",
+    "string": "string[pyarrow]",
+    "int16": "int16[pyarrow]",
+    "int32": "int32[pyarrow]",
+}
+# Full ledgers and an empty one: a frame with no rows is typed all the same.
+_LEDGERS = {"sample": sample_portfolio, "empty": Portfolio}
+
+
+class TestEveryColumnTyped:
+    """Every column of every table has its ledger type, in both libraries, rows or none."""
+
+    @pytest.mark.parametrize("ledger", sorted(_LEDGERS))
+    def test_polars(self, ledger):
+        frames = from_portfolio(_LEDGERS[ledger]()).to_polars()
+        assert list(TABLES) == list(frames)
+        for name in TABLES:
+            schema = frames[name].schema
+            assert [c for c, _, _ in _columns(name)] == list(schema), name
+            for column, kind, _ in _columns(name):
+                if isinstance(kind, type) and issubclass(kind, enum.Enum):
+                    expected = pl.Enum([m.value for m in kind])
+                else:
+                    expected = _POLARS[kind]
+                assert expected == schema[column], f"{name}.{column}"
+
+    @pytest.mark.parametrize("ledger", sorted(_LEDGERS))
+    def test_pandas(self, ledger):
+        frames = from_portfolio(_LEDGERS[ledger]()).to_pandas()
+        assert list(TABLES) == list(frames)
+        for name in TABLES:
+            frame = frames[name]
+            assert [c for c, _, _ in _columns(name)] == list(frame.columns), name
+            for column, kind, _ in _columns(name):
+                dtype = frame[column].dtype
+                if isinstance(kind, type) and issubclass(kind, enum.Enum):
+                    assert isinstance(dtype, pd.CategoricalDtype), f"{name}.{column}"
+                    assert [m.value for m in kind] == list(dtype.categories), f"{name}.{column}"
+                else:
+                    assert _PANDAS[kind] == str(dtype), f"{name}.{column}"
+
+    def test_the_people_and_the_issues_are_there(self):
+        """Leaders, secretaries, their projects and contacts, issues and events: every row."""
+        tables = from_portfolio(sample_portfolio())
+        for frames in (tables.to_polars(), tables.to_pandas()):
+            for name in ("leaders", "secretaries", "contacts", "issues", "issue_events"):
+                assert getattr(tables, name).num_rows == len(frames[name]) > 0, name
 
 
 class TestErrors:
