@@ -43,7 +43,8 @@ class TestForecast:
         """Counts per month end, the projects to watch, each with its least effort."""
         status, out, err = run(capsys, "forecast", str(ledger_file), "--as-of", AS_OF)
         assert (0, "") == (status, err)
-        assert out.startswith("预测 (截至 2020-10-31, 规则 ningbo)\n  2020-11月底: 按计划完成")
+        head = "预测（截至2020-10-31，规则：宁波连续滞后月份）\n  2020-11月底: 按计划完成"
+        assert out.startswith(head)
         assert "    须在11月底前完成至少90,641万元，否则亮红灯\n" in out
 
     def test_same_as_the_library(
@@ -130,7 +131,7 @@ class TestCompare:
         assert 0 == status
         assert out.startswith("Policy comparison: default → yinchuan (as of 2020-10-31)\n")
         assert "  2019-330200-48-01-602444: red → yellow\n" in out
-        assert "  lights.red: 5 → 0\n" in out
+        assert "  red projects: 5 → 0\n" in out
 
     def test_json(self, capsys: pytest.CaptureFixture[str], ledger_file: Path) -> None:
         """The issues that change under another ladder, with why."""
@@ -181,7 +182,7 @@ class TestReportSection:
         _, plain, _ = run(capsys, "report", str(ledger_file), "--as-of", AS_OF)
         _, more, _ = run(capsys, "report", str(ledger_file), "--as-of", AS_OF, "--forecast")
         assert more.startswith(plain)
-        assert more[len(plain) :].startswith("\n预测 (截至 2020-10-31, 规则 ningbo)\n")
+        assert more[len(plain) :].startswith("\n预测（截至2020-10-31，规则：宁波连续滞后月份）\n")
         assert "即将变色或升级的问题（5个工作日内）" in more
 
     def test_json_only_when_asked(self) -> None:

@@ -44,6 +44,9 @@ THROUGH_THE_CATALOGUE = (
     "_progress.py",
     "lights.py",
     "model.py",
+    "metrics.py",
+    "_foresight_text.py",
+    "_columnar_lights.py",
 )
 
 

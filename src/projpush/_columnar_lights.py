@@ -315,7 +315,8 @@ def _month_reasons(  # noqa: PLR0917 (the engine's frames and the call's facts)
 ) -> Any:
     """The month reasons (below, met, unreported) with the figures compared, as text."""
     monthly = policy.requirement is Requirement.MONTHLY
-    basis = ("the month's", "当月") if monthly else ("cumulative", "累计")
+    key = "lights.basis.monthly" if monthly else "lights.basis.cumulative"
+    basis = (_said(key, "en"), _said(key, "zh"))
     number, shift, tolerance_exponent = _tolerance(policy.tolerance)
     texts = {}
     for code in ("below", "met", "unreported"):
@@ -402,8 +403,8 @@ def _gap(read: Read, frames: LightFrames, policy: GapPolicy, lang: str) -> _Verd
             "months": str(last),
             "milestones": "",
         }
-        behind = ("落后", "behind")[lang == "en"]
-        ahead = ("超前", "ahead")[lang == "en"]
+        behind = _said("lights.behind", lang)
+        ahead = _said("lights.ahead", lang)
         relative = policy.measure is GapMeasure.RELATIVE
         texts = []
         for i, done, annual, done_t, annual_t in judged.select(

@@ -26,11 +26,8 @@ from projpush._csvsafe import csv_text
 from projpush._fmt import half_up
 from projpush._notes import note_text
 from projpush._xlsx import Styled, _figures, _headers, _sheet_names, tables
-from projpush.messages import message, section
+from projpush.messages import enum_name, message, section
 from projpush.metrics import (
-    _LABELS_EN,
-    _LABELS_ZH,
-    Better,
     NotApplicable,
     Points,
     Ratio,
@@ -93,11 +90,10 @@ def _facts(report: SupervisionReport, lang: Lang) -> Iterator[tuple[str, str]]:
 def _summary(report: SupervisionReport, lang: Lang) -> Iterator[tuple[str, str, str, str]]:
     """Each headline figure: its label, its kind, its value as a plain number, its unit."""
     words = section("workbook", lang)
-    labels = _LABELS_ZH if lang == "zh" else _LABELS_EN
     tiers = _tier_names(report.policy, lang)
     kinds, units = section("csv.kind", lang), section("csv.unit", lang)
     for key, figure in _figures(report.summary):
-        label = words[key] if key in words else _label(labels, key, tiers)
+        label = words[key] if key in words else _label(lang, key, tiers)
         if isinstance(figure, tuple):
             ratio, places = figure
             kind = "days" if key in _DAYS else "index"
@@ -178,12 +174,13 @@ def _counts(report: SupervisionReport, lang: Lang) -> Iterator[tuple[str, str, s
 
 
 def _rankings(report: SupervisionReport, lang: Lang) -> Iterator[tuple[str, ...]]:
-    labels = _LABELS_ZH if lang == "zh" else _LABELS_EN
-    words, units = section("workbook", lang), section("csv.unit", lang)
+    units = section("csv.unit", lang)
     for ranking in report.summary.rankings:
-        name = _label(labels, "by_" + ranking.group)
-        direction = words["higher" if ranking.better is Better.HIGHER else "lower"]
-        figure = f"{_label(labels, ranking.figure)} ({direction})"
+        name = _label(lang, "by_" + ranking.group)
+        direction = enum_name(ranking.better, lang)
+        figure = message(
+            "workbook.ranked", lang, figure=_label(lang, ranking.figure), direction=direction
+        )
         for row in ranking.rows:
             value = row.value
             if isinstance(value, Ratio):

@@ -7,9 +7,12 @@ report's forecast section print through these; the rules stay pure.
 from __future__ import annotations
 
 import json
+import re
 from typing import TYPE_CHECKING, Any, Final
 
 from projpush._csvsafe import csv_text
+from projpush._notes import note_text
+from projpush.errors import UnknownReferenceError
 from projpush.foresight import (
     Assumption,
     Effort,
@@ -19,10 +22,12 @@ from projpush.foresight import (
     forecast,
 )
 from projpush.lights import Light
+from projpush.messages import enum_name, message, section
+from projpush.metrics import _tier_words
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Mapping
 
     from projpush.lights import Verdict
     from projpush.model import Portfolio, SheetColor
@@ -39,60 +44,87 @@ __all__ = [
     "render_forecast",
 ]
 
-_WORDS: Final = {
-    "zh": {
-        "forecast": "预测",
-        "as_of": "截至",
-        "policy": "规则",
-        "month_end": "{month}月底",
-        "at_risk": "需关注的项目",
-        "order": "各月灯色依次为按计划完成/按近期进度/零完成",
-        "now": "现在",
-        "none": "无",
-        "not_judged": "不亮灯",
-        "due": "即将变色或升级的问题（{n}个工作日内）",
-        "working_days": "{n}个工作日后",
-        "compare": "规则对比",
-        "lights": "灯色变化",
-        "issues": "问题变化",
-        "figures": "数字变化",
-        "no_sheet": "未发督办单",
-    },
-    "en": {
-        "forecast": "Forecast",
-        "as_of": "as of",
-        "policy": "policy",
-        "month_end": "end of {month}",
-        "at_risk": "Projects to watch",
-        "order": "each month's lights under plan/run-rate/nothing",
-        "now": "now",
-        "none": "none",
-        "not_judged": "not judged",
-        "due": "Issues changing sheet or tier within {n} working days",
-        "working_days": "in {n} working days",
-        "compare": "Policy comparison",
-        "lights": "Light changes",
-        "issues": "Issue changes",
-        "figures": "Figure changes",
-        "no_sheet": "no sheet",
-    },
-}
+_NOT_REPLAYED: Final = "cannot be replayed under this policy"  # foresight._last_note's
+
+
+def _words(lang: str) -> Mapping[str, str]:
+    return section("forecast", lang)
+
+
+def _policy_name(name: str, lang: str) -> str:
+    """A light policy's name for a reader: 宁波 for ningbo, worst_of(a, b) as 取a、b中较重者."""
+    match = re.fullmatch(r"worst_of\((.*)\)", name)
+    if match is not None:
+        parts = [_policy_name(p, lang) for p in match[1].split(", ")]
+        joined = message("lights.list_sep", lang).join(parts)
+        return message("forecast.worst_of", lang, policies=joined)
+    try:
+        return message(f"light_policy.{name}", lang)
+    except UnknownReferenceError:
+        return name  # a policy of one's own keeps its name
+
+
+def _set_name(name: str, lang: str) -> str:
+    """A report policy set as a reader knows it: in Chinese by its name in the catalogue.
+
+    In English the name typed (``default``, ``yinchuan``) is a word already;
+    a set of one's own is called as it is.
+    """
+    if lang == "en":
+        return name
+    try:
+        return message(f"policy_set.{name}", lang)
+    except UnknownReferenceError:
+        return name
+
+
+def _tier(tier: str | None, lang: str) -> str:
+    if tier is None:
+        return "-"
+    return _tier_words(lang).get(tier, tier)
+
+
+def _why(note: str, lang: str) -> str:
+    """The last automatic step's note in ``lang``, or why there is none."""
+    if note == _NOT_REPLAYED:
+        return message("forecast.not_replayed", lang)
+    return note_text(note, lang, _tier_words(lang))  # type: ignore[arg-type]
+
+
+def _figure_name(name: str, lang: str) -> str:
+    """A compared figure's name: lights.red as 红灯项目数, issues.tier.city as 市政府层级问题数."""
+    kind, _, what = name.rpartition(".")
+    if kind == "issues.tier":
+        shown = message("report.no_tier", lang) if what == "none" else _tier(what, lang)
+        return message("forecast.figure.tier", lang, tier=shown)
+    if kind == "issues.sheet":
+        return message("forecast.figure.sheet", lang, sheet=_sheet(_sheet_colour(what), lang))
+    try:
+        return message(f"forecast.figure.{name}", lang)
+    except UnknownReferenceError:
+        return name
+
+
+def _sheet_colour(value: str) -> SheetColor | None:
+    from projpush.model import SheetColor  # noqa: PLC0415
+
+    return None if value == "none" else SheetColor(value)
 
 
 def _light(light: Light | None, lang: str) -> str:
     if light is None:
-        return _WORDS[lang]["not_judged"]
-    return light.zh if lang == "zh" else light.value
+        return _words(lang)["not_judged"]
+    return enum_name(light, lang)
 
 
 def _assumption(a: Assumption, lang: str) -> str:
-    return a.zh if lang == "zh" else a.value.replace("_", "-")
+    return enum_name(a, lang)
 
 
 def _sheet(sheet: SheetColor | None, lang: str) -> str:
     if sheet is None:
-        return _WORDS[lang]["no_sheet"]
-    return sheet.zh if lang == "zh" else f"{sheet.value} sheet"
+        return _words(lang)["no_sheet"]
+    return enum_name(sheet, lang)
 
 
 def _at_risk(p: ProjectForecast) -> bool:
@@ -115,20 +147,30 @@ def _effort_shown(p: ProjectForecast) -> Effort | None:
 
 def forecast_lines(fc: Forecast, lang: str = "zh") -> Iterator[str]:
     """The forecast as text lines: counts per month end and assumption, projects, issues."""
-    w = _WORDS[lang]
-    yield f"{w['forecast']} ({w['as_of']} {fc.as_of}, {w['policy']} {fc.policy})"
-    sep = "；" if lang == "zh" else "; "
+    w = _words(lang)
+    yield message(
+        "forecast.head",
+        lang,
+        forecast=w["forecast"],
+        as_of=fc.as_of,
+        policy=_policy_name(fc.policy, lang),
+    )
+    sep = message("lights.reasons_sep", lang)
     for month in fc.months:
         parts = []
         for a in Assumption:
             c = fc.counts(month, a)
-            if lang == "zh":
-                parts.append(f"{a.zh} 绿{c.green} 黄{c.yellow} 红{c.red} 不亮灯{c.not_judged}")
-            else:
-                parts.append(
-                    f"{_assumption(a, lang)}: green {c.green}, yellow {c.yellow}, "
-                    f"red {c.red}, not judged {c.not_judged}"
+            parts.append(
+                message(
+                    "forecast.counts",
+                    lang,
+                    assumption=_assumption(a, lang),
+                    green=c.green,
+                    yellow=c.yellow,
+                    red=c.red,
+                    not_judged=c.not_judged,
                 )
+            )
         yield f"  {w['month_end'].format(month=month)}: {sep.join(parts)}"
     shown = [p for p in fc.projects if _at_risk(p)]
     yield ""
@@ -146,9 +188,12 @@ def forecast_lines(fc: Forecast, lang: str = "zh") -> Iterator[str]:
         yield ""
         yield f"{w['due'].format(n=fc.due_within)} ({len(fc.due_soon)})"
         for d in fc.due_soon:
-            change = _sheet(d.sheet, lang) if d.sheet is not None else f"→ {d.tier}"
+            if d.sheet is not None:
+                change = _sheet(d.sheet, lang)
+            else:
+                change = message("page.to_tier", lang, tier=_tier(d.tier, lang))
             when = w["working_days"].format(n=d.working_days)
-            yield f"  {d.issue} [{d.project}] {d.on} ({when}) {change}: {d.note}"
+            yield f"  {d.issue} [{d.project}] {d.on} ({when}) {change}: {_why(d.note, lang)}"
 
 
 def _reasons(v: Verdict, lang: str) -> list[str]:
@@ -248,27 +293,28 @@ def _code(light: Light | None) -> str:
 
 def diff_lines(diff: PolicyDiff, lang: str = "zh") -> Iterator[str]:
     """A policy comparison as text lines: lights, issues and figures that change, and why."""
-    w = _WORDS[lang]
-    sep = "；" if lang == "zh" else "; "
-    yield f"{w['compare']}: {diff.a} → {diff.b} ({w['as_of']} {diff.as_of})"
+    w = _words(lang)
+    sep = message("lights.reasons_sep", lang)
+    name_a, name_b = _set_name(diff.a, lang), _set_name(diff.b, lang)
+    yield f"{w['compare']}: {name_a} → {name_b} ({w['as_of']} {diff.as_of})"
     yield ""
     yield f"{w['lights']} ({len(diff.lights)})"
     for c in diff.lights:
         yield f"  {c.project}: {_light(c.a.light, lang)} → {_light(c.b.light, lang)}"
-        yield f"    {diff.a}: {sep.join(_reasons(c.a, lang))}"
-        yield f"    {diff.b}: {sep.join(_reasons(c.b, lang))}"
+        yield f"    {name_a}: {sep.join(_reasons(c.a, lang))}"
+        yield f"    {name_b}: {sep.join(_reasons(c.b, lang))}"
     yield ""
     yield f"{w['issues']} ({len(diff.issues)})"
     for q in diff.issues:
-        a = f"{_sheet(q.sheet_a, lang)} {q.tier_a or '-'} {q.deadline_a or '-'}"
-        b = f"{_sheet(q.sheet_b, lang)} {q.tier_b or '-'} {q.deadline_b or '-'}"
+        a = f"{_sheet(q.sheet_a, lang)} {_tier(q.tier_a, lang)} {q.deadline_a or '-'}"
+        b = f"{_sheet(q.sheet_b, lang)} {_tier(q.tier_b, lang)} {q.deadline_b or '-'}"
         yield f"  {q.issue} [{q.project}]: {a} → {b}"
-        yield f"    {diff.a}: {q.why_a}"
-        yield f"    {diff.b}: {q.why_b}"
+        yield f"    {name_a}: {_why(q.why_a, lang)}"
+        yield f"    {name_b}: {_why(q.why_b, lang)}"
     yield ""
     yield f"{w['figures']} ({len(diff.figures)})"
     for f in diff.figures:
-        yield f"  {f.name}: {f.a} → {f.b}"
+        yield f"  {_figure_name(f.name, lang)}: {f.a} → {f.b}"
 
 
 def diff_dict(diff: PolicyDiff) -> dict[str, Any]:

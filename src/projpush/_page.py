@@ -24,7 +24,7 @@ from projpush._notes import note_text
 from projpush._xlsx import _headers, _sheet_names
 from projpush.lights import Light
 from projpush.messages import enum_name, message, section
-from projpush.metrics import _LABELS_EN, _LABELS_ZH, _label
+from projpush.metrics import _label
 from projpush.plot import COLOURS
 from projpush.report import _reason_words, _sheet_words, _tier_names, policy_shown
 
@@ -320,15 +320,14 @@ def _overdue(report: SupervisionReport, lang: Lang, tiers: dict[str, str]) -> It
 
 
 def _rankings(report: SupervisionReport, lang: Lang) -> Iterator[str]:
-    labels = _LABELS_ZH if lang == "zh" else _LABELS_EN
     head = _headers(lang)["rankings"][2:]
     for ranking in report.summary.rankings:
         if not ranking.rows:
             continue
         direction = enum_name(ranking.better, lang)
-        name = _label(labels, "by_" + ranking.group)
+        name = _label(lang, "by_" + ranking.group)
         figure = message(
-            "workbook.ranked", lang, figure=_label(labels, ranking.figure), direction=direction
+            "workbook.ranked", lang, figure=_label(lang, ranking.figure), direction=direction
         )
         yield f"<h3>{escape(name)}: {escape(figure)}</h3>\n"
         rows = [

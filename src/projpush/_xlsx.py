@@ -32,7 +32,7 @@ from projpush._fmt import text_width
 from projpush._notes import note_text
 from projpush.lights import Light
 from projpush.messages import enum_name, message, section
-from projpush.metrics import _LABELS_EN, _LABELS_ZH, NotApplicable, Points, Ratio, _label
+from projpush.metrics import NotApplicable, Points, Ratio, _label
 from projpush.model import SheetColor
 from projpush.report import _sheet_words, _tier_names, policy_shown
 
@@ -274,7 +274,6 @@ def _summary_rows(report: SupervisionReport, lang: Lang) -> Iterator[tuple[str, 
     """The headline figures, each as a number with its format (or "n/a" as text)."""
     s = report.summary
     words, text = section("workbook", lang), section("report", lang)
-    labels = _LABELS_ZH if lang == "zh" else _LABELS_EN
     names = _tier_names(report.policy, lang)
     yield words["month"], "—" if s.month is None else str(s.month)
     yield words["as_of"], Styled(report.as_of, "date")
@@ -282,7 +281,7 @@ def _summary_rows(report: SupervisionReport, lang: Lang) -> Iterator[tuple[str, 
     for note in report.notes:
         yield text["note"], note.text(lang)
     for key, value in _figures(s):
-        label = words[key] if key in words else _label(labels, key, names)
+        label = words[key] if key in words else _label(lang, key, names)
         yield label, _cell(value, lang)
 
 
@@ -361,12 +360,11 @@ _PLACES: Final = {1: "mean", 3: "index"}
 
 
 def _ranking_rows(s: MonthlySummary, lang: Lang) -> Iterator[tuple[Any, ...]]:
-    labels = _LABELS_ZH if lang == "zh" else _LABELS_EN
     for ranking in s.rankings:
-        name = _label(labels, "by_" + ranking.group)
+        name = _label(lang, "by_" + ranking.group)
         direction = enum_name(ranking.better, lang)
         figure = message(
-            "workbook.ranked", lang, figure=_label(labels, ranking.figure), direction=direction
+            "workbook.ranked", lang, figure=_label(lang, ranking.figure), direction=direction
         )
         for row in ranking.rows:
             rank = "—" if row.rank is None else row.rank

@@ -41,7 +41,7 @@ from projpush._convert import (
 )
 from projpush._fmt import check_figure, exact, half_up, table, yi_text
 from projpush._gc import no_cycle_collection
-from projpush.errors import MoneyTypeError, PolicyError, ValidationError
+from projpush.errors import MoneyTypeError, PolicyError, UnknownReferenceError, ValidationError
 from projpush.model import (
     Cadence,
     Difficulty,
@@ -167,7 +167,7 @@ def _to_exact(value: Decimal | Fraction | int) -> Decimal | Fraction:
 
 
 def _na_text(lang: Lang) -> str:
-    return "不适用" if lang == "zh" else "n/a"
+    return _said("summary.not_applicable", lang)
 
 
 def _rounded_text(value: Decimal | NotApplicable) -> str | None:
@@ -323,10 +323,8 @@ class Points:
             return _na_text(lang)
         size = f"{abs(value):f}"
         if value == 0:
-            return "与时序进度持平" if lang == "zh" else "on schedule"
-        if lang == "zh":
-            return f"{'超出' if value > 0 else '落后'}时序进度{size}个百分点"
-        return f"{size} points {'ahead' if value > 0 else 'behind'}"
+            return _said("summary.on_schedule", lang)
+        return _said("summary.ahead" if value > 0 else "summary.behind", lang).format(points=size)
 
     def to_dict(self, places: int = 1) -> PointsDict:
         """JSON-ready: the exact gap as a fraction string and the rounded points."""
@@ -1863,7 +1861,6 @@ class MonthlySummary:
         owners in Chinese (项目责任单位), the name in words in English.
         """
         inv, iss = self.investment, self.issues
-        label = _LABELS_ZH if lang == "zh" else _LABELS_EN
         names = _tier_words(lang) if tier_names is None else tier_names
 
         def pct(r: Ratio) -> str:
@@ -1905,7 +1902,7 @@ class MonthlySummary:
         if self.earned_value is not None:
             ev = self.earned_value
             rows += [("spi", ev.spi.number(3, lang=lang)), ("cpi", ev.cpi.number(3, lang=lang))]
-        return [(_label(label, k, names), v) for k, v in rows]
+        return [(_label(lang, k, names), v) for k, v in rows]
 
     def to_text(
         self, lang: Lang = "en", places: int = 1, *, tier_names: Mapping[str, str] | None = None
@@ -1914,31 +1911,25 @@ class MonthlySummary:
 
         ``tier_names`` as :meth:`figure_rows`.
         """
-        zh = lang == "zh"
         month = "—" if self.month is None else str(self.month)
-        title = (
-            f"重大项目月度通报 {month}(截至 {self.as_of.isoformat()})"
-            if zh
-            else f"Monthly project report {month} (as of {self.as_of.isoformat()})"
-        )
-        head = ["指标", "数值"] if zh else ["figure", "value"]
+        title = _said("summary.title", lang).format(month=month, as_of=self.as_of.isoformat())
+        head = [_said("summary.head.figure", lang), _said("summary.head.value", lang)]
         parts = [title, "", table(head, self.figure_rows(lang, places, tier_names=tier_names))]
         for ranking in self.rankings:
             if not ranking.rows:  # no unit or region to rank (a ledger without projects)
                 continue
-            direction = (
-                ("高者为先" if ranking.better is Better.HIGHER else "低者为先")
-                if zh
-                else f"{ranking.better.value} is better"
-            )
+            direction = _said(f"enum.Better.{ranking.better.value}", lang)
             parts += [
                 "",
-                (
-                    f"{_label(_LABELS_ZH if zh else _LABELS_EN, 'by_' + ranking.group)}: "
-                    f"{_label(_LABELS_ZH if zh else _LABELS_EN, ranking.figure)} ({direction})"
+                _said("summary.ranking", lang).format(
+                    ranking=_label(lang, "by_" + ranking.group),
+                    figure=_label(lang, ranking.figure),
+                    direction=direction,
                 ),
             ]
-            rank_head = ["名次", "单位/地区", "数值"] if zh else ["rank", "group", "value"]
+            rank_head = [
+                _said(f"summary.head.{column}", lang) for column in ("rank", "group", "value")
+            ]
             parts.append(
                 table(
                     rank_head,
@@ -1959,11 +1950,26 @@ def _present(value: Ratio | Points | Decimal | int, places: int, lang: Lang) -> 
     return str(value)
 
 
-def _label(labels: Mapping[str, str], key: str, tiers: Mapping[str, str] | None = None) -> str:
+@functools.cache
+def _said(key: str, lang: str) -> str:
+    """The message catalogue's template ``key`` in ``lang`` (the report side's, at first use)."""
+    from projpush.messages import template  # noqa: PLC0415
+
+    return template(key, lang)
+
+
+def _label(lang: Lang, key: str, tiers: Mapping[str, str] | None = None) -> str:
+    """A figure's label in ``lang``, from the catalogue (``figure.KEY``); a tier's by its name.
+
+    A figure the catalogue does not name (a ranking of one's own) keeps its key.
+    """
     if key.startswith("tier:"):
         name = key[5:]
-        return labels["tier"].format((tiers or {}).get(name, name))
-    return labels.get(key, key)
+        return _said("figure.tier", lang).format(tier=(tiers or {}).get(name, name))
+    try:
+        return _said(f"figure.{key}", lang)
+    except UnknownReferenceError:
+        return key
 
 
 def tier_words(tiers: Iterable[Tier], lang: Lang) -> dict[str, str]:
@@ -2001,77 +2007,6 @@ def _tier_words(lang: Lang) -> dict[str, str]:
     )
     return tier_words((t for p in policies for t in p.ladder.tiers), lang)
 
-
-_LABELS_EN: Final = {
-    "by_unit": "Ranking of units",
-    "by_region": "Ranking of regions",
-    "projects": "projects",
-    "annual_plan": "annual plan (100M yuan)",
-    "done_to_date": "done to date (100M yuan)",
-    "completion": "plan completion",
-    "schedule": "time schedule",
-    "gap": "gap to schedule (points)",
-    "monthly_progress": "monthly progress",
-    "yoy_growth": "year-on-year growth",
-    "new_completion": "new projects completion",
-    "continuing_completion": "continuing projects completion",
-    "start_rate": "start rate",
-    "resumption_rate": "resumption rate",
-    "share_green": "share green",
-    "light_green": "green",
-    "light_yellow": "yellow",
-    "light_red": "red",
-    "leader_coverage": "leader coverage",
-    "secretary_coverage": "secretary coverage",
-    "ready_to_start": "ready to start",
-    "outstanding_items": "approval items outstanding",
-    "days_to_grant": "days to grant (mean)",
-    "one_trip": "one-trip share",
-    "contacts_overdue": "secretary contacts overdue",
-    "issues": "issues closed/collected",
-    "closure_rate": "closure rate",
-    "on_time_rate": "on-time closure rate",
-    "working_days": "working days to close (mean)",
-    "tier": "resolution rate at {}",
-    "spi": "SPI",
-    "cpi": "CPI",
-    "node_completion": "node completion",
-}
-_LABELS_ZH: Final = {
-    "by_unit": "单位排名",
-    "by_region": "地区排名",
-    "projects": "项目数",
-    "annual_plan": "年度计划投资(亿元)",
-    "done_to_date": "累计完成投资(亿元)",
-    "completion": "年度计划完成率",
-    "schedule": "时序进度",
-    "gap": "超时序进度(百分点)",
-    "monthly_progress": "月投资进度",
-    "yoy_growth": "同比增长",
-    "new_completion": "新建项目完成率",
-    "continuing_completion": "续建项目完成率",
-    "start_rate": "开工率",
-    "resumption_rate": "复工率",
-    "share_green": "进度顺利占比",
-    "light_green": "绿灯",
-    "light_yellow": "黄灯",
-    "light_red": "红灯",
-    "leader_coverage": "包保领导覆盖率",
-    "secretary_coverage": "服务秘书覆盖率",
-    "ready_to_start": "具备开工条件",
-    "outstanding_items": "未办结开工要件",
-    "days_to_grant": "平均审批天数",
-    "one_trip": "最多跑一次占比",
-    "contacts_overdue": "服务秘书联系逾期",
-    "issues": "问题办结/收集",
-    "closure_rate": "问题办结率",
-    "on_time_rate": "按期办结率",
-    "working_days": "平均办结工作日",
-    "tier": "{}层级解决率",
-    "spi": "进度绩效指数SPI",
-    "cpi": "成本绩效指数CPI",
-    "node_completion": "节点完成率",
-}
 
 _ALL_DIMENSIONS: Final = tuple(GroupBy)
 
