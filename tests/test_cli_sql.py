@@ -70,6 +70,16 @@ class TestConvert:
         assert 0 == main(["convert", url, str(tmp_path / "back.json")])
         assert SAMPLE.read_bytes() == (tmp_path / "back.json").read_bytes()
 
+    def test_a_url_with_a_file_format(self, capsys):
+        """--to names a file format: a URL with it is one line, its password hidden."""
+        url = "postgresql://me:secret@127.0.0.1:1/x"
+        assert 2 == main(["convert", str(SAMPLE), url, "--to", "json"])
+        [line] = capsys.readouterr().err.splitlines()
+        assert line == (
+            "projpush: error: TARGET: expected a file or folder for --to json (a URL is "
+            "written without --to), got 'postgresql://me:***@127.0.0.1:1/x'"
+        )
+
     def test_target_over_input(self, database, capsys):
         assert 2 == main(["convert", str(database), str(database)])
         assert "is the input ledger" in capsys.readouterr().err

@@ -366,25 +366,28 @@ def _parser() -> argparse.ArgumentParser:
     max_size(tables)
 
     convert = command(
-        "convert", help="convert a ledger between JSON, a workbook, a CSV and a Parquet folder"
+        "convert",
+        help="convert a ledger between JSON, a workbook, a CSV or Parquet folder and a database",
     )
     convert.add_argument(
         "ledger",
         type=_ledger_arg,
         metavar="LEDGER",
-        help="a JSON file, an .xlsx workbook, a CSV folder or a Parquet folder",
+        help="a JSON file, an .xlsx workbook, a CSV or Parquet folder, a SQLite file or a URL",
     )
     convert.add_argument(
         "target",
         type=_ledger_arg,
         metavar="TARGET",
-        help="a .json or .xlsx file, or a folder (Parquet unless --to csv)",
+        help="a .json or .xlsx file, a folder (Parquet unless --to csv), a SQLite file "
+        "(.sqlite, .sqlite3, .db) or a sqlite:// or postgresql:// URL",
     )
     choice(
         convert,
         "--to",
         ("json", "xlsx", "parquet", "csv"),
-        help="the format written (default: by the suffix .json or .xlsx, else parquet)",
+        help="the file format written (default: by the suffix .json, .xlsx or a SQLite "
+        "file's, a URL a database, else parquet)",
     )
     convert.add_argument(
         "--trusted", action="store_true", help="read a JSON ledger through the fast bulk path"
@@ -842,6 +845,12 @@ def _convert(args: argparse.Namespace, out: _Console) -> int:
 
     if args.to is None and _is_database(args.target):
         return _convert_to_database(args, out)
+    if isinstance(args.target, str):  # a URL, with --to asking for a file
+        raise ValidationError.about(
+            "TARGET",
+            f"a file or folder for --to {args.to} (a URL is written without --to)",
+            _hidden(args.target),
+        )
 
     fmt = args.to or {".json": "json", ".xlsx": "xlsx"}.get(args.target.suffix.lower(), "parquet")
     if fmt in {"json", "xlsx"}:
