@@ -465,6 +465,15 @@ _MAPPING = {
 }
 
 
+# The platform's own table of docs/ledger-format.md ("Your own tables").
+_XM = """
+CREATE TABLE xm (项目代码 TEXT, 项目名称 TEXT, 级别 TEXT, 类别 TEXT, 阶段 TEXT,
+    所在区域 TEXT, dept TEXT, 总投资 TEXT, created TEXT);
+INSERT INTO xm VALUES ('2020-330200-47-03-012345', '港口扩建', '市级', '工业', '在建',
+    '北仑区', '市港航局', '1500.5', '2024-01-01');
+"""
+
+
 class TestMapped:
     """A ledger kept in tables of one's own reads through a column mapping."""
 
@@ -550,6 +559,29 @@ class TestMapped:
         portfolio = read_mapped(pg_url, {"projects": ColumnMap("xm", {"unit": "dept"})})
         amount = portfolio.projects[0].total_investment
         assert ("1500.5", "市港航局") == (str(amount), portfolio.projects[0].unit)
+
+    @pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+    def test_the_documented_view_per_table(self, tmp_path, request, dialect):
+        """The view docs/ledger-format.md gives, over its own table xm, reads as a ledger."""
+        doc = (Path(__file__).parents[1] / "docs" / "ledger-format.md").read_text("utf-8")
+        after = doc[doc.index("**A view per table** is the alternative") :]
+        view = re.search(r"```sql\n(.*?)```", after, re.DOTALL)[1]
+        if dialect == "sqlite":
+            target = tmp_path / "platform.db"
+            with sqlite3.connect(target) as db:
+                db.executescript(_XM + view)
+        else:
+            target = request.getfixturevalue("pg_url")
+            with psycopg.connect(target) as db:
+                db.execute(_XM + view)
+        [project] = to_portfolio(read_sql(target)).projects
+        assert ("2020-330200-47-03-012345", "港口扩建", "under_construction", "市港航局") == (
+            project.key,
+            project.name,
+            project.stage.value,
+            project.unit,
+        )
+        assert Decimal("1500.5") == project.total_investment
 
     def test_an_unknown_table_of_the_mapping(self, tmp_path):
         with pytest.raises(ValidationError, match="mapping: expected keys among projects, "):
