@@ -45,6 +45,7 @@ import attrs
 
 from projpush._convert import plain_date_arg, positional_calendar
 from projpush._extras import require
+from projpush.engine.checks import check_issues, refuse_issue
 from projpush.engine.schedule import WorkDays, epoch_day
 from projpush.errors import PolicyError, UnknownReferenceError, ValidationError
 from projpush.escalation import (
@@ -119,6 +120,7 @@ def _status(tables: LedgerTables) -> Any:
 
 
 def _prepare(tables: LedgerTables) -> tuple[Any, Any]:
+    check_issues(tables)  # the problem list's rules across rows: see engine.checks
     if _PREPARED and _PREPARED[0] is tables.issue_events and _PREPARED[1] is tables.issues:
         return _PREPARED[2], _PREPARED[3]
     ids = pl.from_arrow(tables.issues.select(["id", "seq"])).sort("seq")["id"]
@@ -202,7 +204,7 @@ def _check_histories(tables: LedgerTables, events: Any, status: Any) -> None:
         return
     ids = status.filter(pl.col("i").is_in(suspects.implode())).sort("i")["id"]
     for issue_id in ids:
-        history(tables, issue_id)  # raises the model's error for a history it refuses
+        refuse_issue(tables, issue_id)  # raises to_portfolio's error for a history it refuses
 
 
 _SLIM: Final = (

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 from projpush._convert import plain_date_arg
 from projpush._extras import require
 from projpush._gc import no_cycle_collection
+from projpush.engine.checks import check_tables
 from projpush.engine.escalation import (
     _status,
     accountability_table,
@@ -127,6 +128,8 @@ def build_report_tables(
         PolicyError: ``policy`` is neither a name nor a :class:`~projpush.report.PolicySet`.
         CalendarCoverageError: an issue's dates lie in a year the calendar lacks.
         ValidationError: ``as_of`` is not a date, or ``advance`` not True or False.
+        ProjpushError: a ledger :func:`~projpush.engine.to_portfolio` refuses,
+            with its error (:func:`~projpush.engine.checks.check_tables`).
     """
     plain_date_arg(as_of, "as_of")
     _check_flag("advance", advance)
@@ -140,6 +143,7 @@ def build_report_tables(
         return build_report(
             ledger, as_of, policy=chosen, calendar=cal, progress=tell, advance=advance
         )
+    check_tables(tables)  # the rules across rows, before any stage reads them
     with no_cycle_collection():
         return _build(tables, as_of, chosen, cal, tell, advance=advance)
 

@@ -907,6 +907,9 @@ def to_portfolio(tables: LedgerTables) -> Portfolio:
     """
     if not isinstance(tables, LedgerTables):
         raise ValidationError.about("tables", "a LedgerTables", type(tables).__name__)
+    from projpush.engine.checks import check_rows  # noqa: PLC0415 (it builds on this module)
+
+    check_rows(tables)
     projects = _projects(tables)
     leaders = _owned(tables.leaders, tables.leader_projects, "leader", "projects", "project")
     groups = _by_owner(tables.secretary_projects, "secretary")
