@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Final
 
 from projpush._fmt import yi_text
 from projpush.lights import Light
+from projpush.metrics import _label
 from projpush.plot import COLOURS
 
 if TYPE_CHECKING:
@@ -91,7 +92,9 @@ def monthly_summary_html(summary: MonthlySummary) -> str:
     for ranking in summary.rankings:
         if not ranking.rows:
             continue
-        parts.append(f"<p><b>{escape(ranking.group)}</b> · {escape(ranking.figure)}</p>")
+        group = " ".join(_label(lang, "by_" + ranking.group) for lang in ("zh", "en"))
+        figure = " ".join(_label(lang, ranking.figure) for lang in ("zh", "en"))
+        parts.append(f"<p><b>{escape(group)}</b> · {escape(figure)}</p>")
         table_rows = [
             ["—" if r.rank is None else str(r.rank), r.key, r.text()] for r in ranking.rows
         ]
