@@ -11,12 +11,12 @@ from hypothesis import HealthCheck, given, settings
 pl = pytest.importorskip("polars")
 pd = pytest.importorskip("pandas")
 
-from projpush import testing  # noqa: E402
 from projpush.engine import LedgerTables, from_portfolio, to_portfolio  # noqa: E402
 from projpush.engine.tables import TABLES, _columns  # noqa: E402
 from projpush.errors import ValidationError  # noqa: E402
 from projpush.model import Portfolio  # noqa: E402
 from projpush.synth import sample_portfolio  # noqa: E402
+from strategies_formats import spreadsheet_ledgers  # noqa: E402
 
 
 def _equal(expected: LedgerTables, actual: LedgerTables) -> None:
@@ -41,7 +41,7 @@ class TestPolars:
         _equal(tables, LedgerTables.from_frames(tables.to_polars()))
 
     @settings(max_examples=25, suppress_health_check=[HealthCheck.too_slow])
-    @given(testing.portfolios())
+    @given(spreadsheet_ledgers())
     def test_generated_portfolios_round_trip(self, portfolio):
         tables = from_portfolio(portfolio)
         assert portfolio == to_portfolio(LedgerTables.from_frames(tables.to_polars()))
@@ -63,7 +63,7 @@ class TestPandas:
         _equal(tables, LedgerTables.from_frames(tables.to_pandas()))
 
     @settings(max_examples=25, suppress_health_check=[HealthCheck.too_slow])
-    @given(testing.portfolios())
+    @given(spreadsheet_ledgers())
     def test_generated_portfolios_round_trip(self, portfolio):
         tables = from_portfolio(portfolio)
         assert portfolio == to_portfolio(LedgerTables.from_frames(tables.to_pandas()))
