@@ -22,6 +22,15 @@ from projpush.metrics import Ratio
 from projpush.model import Milestone
 
 HUGE = ["1e999999999", "1E+999999999", "-1e999999999", "1e-999999999"]
+_PROJECT = {
+    "name": "港口扩建",
+    "level": "city",
+    "category": "industry",
+    "stage": "planned",
+    "region": "北仑区",
+    "unit": "市港航局",
+    "local_id": "NB-7",
+}
 
 
 class TestAmounts:
@@ -60,6 +69,22 @@ class TestAmounts:
         """A Decimal passed to the API is bounded as text is."""
         with pytest.raises(ValidationError, match="below 10\\^16 万元, at most 12 places"):
             to_money(value, "amount")
+
+    @pytest.mark.parametrize(
+        "value", [Decimal("1E+16"), Decimal("1E+999999999"), Decimal("1.0000000000001")]
+    )
+    @pytest.mark.parametrize("field", ["annual_plans", "monthly_plan", "monthly_done"])
+    def test_decimal_objects_in_a_map_are_bounded(self, value, field):
+        """A Decimal in a project's amounts by year or month is bounded as a single amount is."""
+        key = 2020 if field == "annual_plans" else "2020-05"
+        with pytest.raises(ValidationError, match="below 10\\^16 万元, at most 12 places") as error:
+            model.Project(**_PROJECT, **{field: {key: value}})
+        assert error.value.field == f"{field}[{str(key)!r}]"
+
+    def test_a_signed_zero_in_a_map_is_zero(self):
+        """``Decimal("-0")`` in a map is stored as 0, as a single amount is."""
+        project = model.Project(**_PROJECT, annual_plans={2020: Decimal("-0")})
+        assert not project.annual_plans[2020].is_signed()
 
 
 class TestPercents:

@@ -746,7 +746,7 @@ def to_money_map(
     for k, v in value.items():
         try:
             converted = key(k, field)
-            amount = v if type(v) is Decimal and v.is_finite() and v >= 0 else None
+            amount = v if type(v) is Decimal and _plain_amount(v) else None
             if amount is None:
                 amount = to_nonneg_money(v, field)
         except ProjpushError as error:
@@ -761,6 +761,16 @@ def to_money_map(
     except DuplicateKeyError:  # two keys that convert alike: 2020 and "2020", "2020-1", "2020-01"
         _refuse_colliding_keys(key, value, field)
         raise
+
+
+def _plain_amount(value: Decimal) -> bool:
+    """A Decimal :func:`to_nonneg_money` keeps as it is: finite, unsigned, bounded, not too fine."""
+    return (
+        value.is_finite()
+        and not value.is_signed()  # "-0" too: it is written as 0
+        and value.adjusted() <= _MONEY_DIGITS
+        and int(value.as_tuple().exponent) >= -_MONEY_PLACES
+    )
 
 
 def _refuse_colliding_keys(
