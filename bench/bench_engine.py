@@ -119,12 +119,14 @@ def floor(parquet: Path) -> tuple[np.ndarray, np.ndarray]:
     return lights[:, months - 1], lights[:, :months]
 
 
-def cycle(parquet: Path, stages: dict[str, list[float]] | None = None) -> object:
-    """The monthly cycle on the engine; each stage's time is appended to ``stages``."""
-    marks = [time.perf_counter()]
+def cycle(
+    parquet: Path, stages: dict[str, list[float]] | None = None, clock=time.perf_counter
+) -> object:
+    """The monthly cycle on the engine; each stage's time by ``clock`` is appended to ``stages``."""
+    marks = [clock()]
 
     def mark(name: str) -> None:
-        marks.append(time.perf_counter())
+        marks.append(clock())
         if stages is not None:
             stages.setdefault(name, []).append(marks[-1] - marks[-2])
 
