@@ -33,6 +33,10 @@ ENGLISH = re.compile(r"[A-Za-z]{2,}")
 ZH_LATIN = {"projpush", "PYTHONIOENCODING", "utf", "output", "FILE", "SPI", "CPI", "yyyy"}
 EN_CJK = {"万", "元"}  # 万元, the ledger's unit, in English sentences as in Chinese ones
 
+# Entries whose English quotes a library error (English only), which the Chinese says in
+# its own words from the facts listed here.
+SAID_OWN_WAY = {"reason.scope.no_plan": {"year"}}
+
 # The modules whose words all come from the catalogue.
 THROUGH_THE_CATALOGUE = (
     "report.py",
@@ -65,7 +69,10 @@ class TestEntries:
     @pytest.mark.parametrize("key", sorted(CATALOGUE))
     def test_both_languages_name_the_same_facts(self, key: str) -> None:
         zh, en = CATALOGUE[key]
-        assert fields(zh) == fields(en), key
+        if key in SAID_OWN_WAY:
+            assert fields(zh) <= SAID_OWN_WAY[key], key
+        else:
+            assert fields(zh) == fields(en), key
 
     @pytest.mark.parametrize("key", sorted(CATALOGUE))
     def test_chinese_holds_no_english_word(self, key: str) -> None:

@@ -539,7 +539,8 @@ def verdict_rows(
     frame = _rendered(read, frames, chosen, lang).frame
     errors = _raised(read, as_of.year, frame, lenient=lenient)
     if errors is not None:
-        template = Reason("scope", "no_plan", figures={"error": _ERROR}).text(lang)
+        facts = {"error": _ERROR, "year": as_of.year}
+        template = Reason("scope", "no_plan", figures=facts).text(lang)
         no_plan = errors.is_not_null()
         frame = frame.with_columns(
             pl.when(no_plan).then(None).otherwise(pl.col("light")).alias("light"),

@@ -306,7 +306,7 @@ def _judge(policy: LightPolicy, project: Project, day: dt.date) -> Verdict:
     try:
         return policy.judge(project, day)
     except ValidationError as error:
-        reason = Reason("scope", "no_plan", figures={"error": str(error)})
+        reason = Reason("scope", "no_plan", figures={"error": str(error), "year": day.year})
         return Verdict(project.key, day, None, (reason,), policy.name)
 
 

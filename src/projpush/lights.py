@@ -2510,7 +2510,7 @@ def _lenient(policy: LightPolicy) -> Callable[[Project, dt.date], Verdict]:
 
 def _no_plan_verdict(project: Project, as_of: dt.date, policy: str, error: Exception) -> Verdict:
     """The not-judged verdict of a lenient roll-up for a project that cannot be judged."""
-    reason = Reason("scope", "no_plan", figures={"error": str(error)})
+    reason = Reason("scope", "no_plan", figures={"error": str(error), "year": as_of.year})
     return Verdict(project.key, as_of, None, (reason,), policy)
 
 
