@@ -777,11 +777,12 @@ def _is_parquet(path: Path) -> bool:
 def _report_on_tables(args: argparse.Namespace, out: _Console) -> int:
     """``projpush report --trusted`` of a Parquet folder or a database, on the table engine.
 
-    The same report as of the ledger read as objects. The tables are read as
-    recorded: their columns are checked, the rules across rows (unique keys,
-    references, each issue's history) are not, as ``--trusted`` says. Only
-    ``--map`` and ``--format html`` build the projects as objects, for the
-    picture and the page's map.
+    The same report as of the ledger read as objects, and the same refusal
+    of a ledger the checked load refuses: the columns are checked as they
+    are read, the rules across rows (unique keys, references, stage and
+    issue histories, the model's value rules) column-wise by
+    :mod:`projpush.engine.checks`. Only ``--map`` and ``--format html``
+    build the projects as objects, for the picture and the page's map.
     """
     from projpush.engine.report import build_report_tables  # noqa: PLC0415
 
