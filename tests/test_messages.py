@@ -51,6 +51,7 @@ THROUGH_THE_CATALOGUE = (
     "metrics.py",
     "_foresight_text.py",
     "_columnar_lights.py",
+    "discipline.py",
 )
 
 

@@ -29,12 +29,13 @@ only the reports still missing are listed as late.
 >>> report_due(Month(2020, 9), calendar=china_calendar())  # 9, 10 (a make-up Saturday), 12–14 Oct
 datetime.date(2020, 10, 14)
 >>> [r.text() for r in late_reports([p], dt.date(2020, 3, 10), calendar=china_calendar())]
-['NN-1（市交通局）2020-02月报应于2020-03-06前报送，未报送']
+['NN-1（市交通局）2020-02月报应于2020-03-06前报送，未报送（逾期2个工作日）']
 """
 
 from __future__ import annotations
 
 import datetime as dt  # noqa: TC003 (the doctests' dt, and attrs resolves the annotations)
+import functools
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
@@ -208,28 +209,30 @@ class StaleProject:
             ValidationError: ``lang`` is neither.
         """
         _check_lang(lang)
-        last = "从未报送" if lang == "zh" else "never reported"
-        if self.last_report is not None:
-            last = (
-                f"最近月报{self.last_report}" if lang == "zh" else f"last report {self.last_report}"
-            )
-        if lang == "zh":
-            silent = (
-                "无计划可据" if self.months_silent is None else f"{self.months_silent}个月未更新"
-            )
-            return (
-                f"{self.project}（{self.unit}）{self.stage.zh}阶段，{last}，{silent}，"
-                f"超过{self.limit}个月即为数据陈旧"
-            )
-        silent = (
-            "no plan to count from"
-            if self.months_silent is None
-            else f"{self.months_silent} months without a report"
+        if self.last_report is None:
+            last = _said("discipline.never_reported", lang)
+        else:
+            last = _said("discipline.last_report", lang).format(month=self.last_report)
+        if self.months_silent is None:
+            silent = _said("discipline.no_plan", lang)
+        else:
+            silent = _said("discipline.months_silent", lang).format(months=self.months_silent)
+        return _said("discipline.stale", lang).format(
+            project=self.project,
+            unit=self.unit,
+            stage=_said(f"enum.Stage.{self.stage.value}", lang),
+            last=last,
+            silent=silent,
+            limit=self.limit,
         )
-        return (
-            f"{self.project} ({self.unit}), {self.stage.value}: {last}, {silent} "
-            f"(stale from {self.limit} months)"
-        )
+
+
+@functools.cache
+def _said(key: str, lang: str) -> str:
+    """The message catalogue's template ``key`` in ``lang`` (the report side's, at first use)."""
+    from projpush.messages import template  # noqa: PLC0415
+
+    return template(key, lang)
 
 
 def _check_lang(lang: str) -> None:
@@ -340,11 +343,12 @@ class LateReport:
             ValidationError: ``lang`` is neither.
         """
         _check_lang(lang)
-        if lang == "zh":
-            return f"{self.project}（{self.unit}）{self.month}月报应于{self.due}前报送，未报送"
-        return (
-            f"{self.project} ({self.unit}): the report for {self.month}, due {self.due}, "
-            f"is missing ({self.working_days_late} working days late)"
+        return _said("discipline.late", lang).format(
+            project=self.project,
+            unit=self.unit,
+            month=self.month,
+            due=self.due,
+            days=self.working_days_late,
         )
 
 

@@ -154,6 +154,22 @@ _ENTRIES: Final[dict[str, tuple[str, str]]] = {
     "summary.on_schedule": ("与时序进度持平", "on schedule"),
     "summary.ahead": ("超出时序进度{points}个百分点", "{points} points ahead"),
     "summary.behind": ("落后时序进度{points}个百分点", "{points} points behind"),
+    # Reporting discipline (projpush.discipline): stale projects and late monthly reports.
+    "discipline.never_reported": ("从未报送", "never reported"),
+    "discipline.last_report": ("最近月报{month}", "last report {month}"),
+    "discipline.no_plan": ("无计划可据", "no plan to count from"),
+    "discipline.months_silent": ("{months}个月未更新", "{months} months without a report"),
+    "discipline.stale": (
+        "{project}（{unit}）{stage}阶段，{last}，{silent}，超过{limit}个月即为数据陈旧",
+        "{project} ({unit}), {stage}: {last}, {silent} (stale from {limit} months)",
+    ),
+    "discipline.late": (
+        "{project}（{unit}）{month}月报应于{due}前报送，未报送（逾期{days}个工作日）",
+        (
+            "{project} ({unit}): the report for {month}, due {due}, is missing "
+            "({days} working days late)"
+        ),
+    ),
     # The report's notes, printed before its figures and on stderr (projpush.report.Note).
     "note.no_plans": (
         "台账中没有{year}年的年度计划：投资数字为零",
