@@ -8,25 +8,27 @@ hold a ledger ``to_portfolio`` would accept:
 
 - :func:`check_rows`, run by both routes first: each table's row key
   (:data:`~projpush.engine.tables.ROW_KEYS`) and each list's ``seq`` is
-  given once, and a month is the first day of its month. A table holds
-  what a JSON object or list holds, so a row key given twice is the JSON
-  key written twice, and refused the same way;
-- :func:`check_tables`, the trusted route's: the unique keys across records
-  (project keys, local ids and the codes they spell, issue ids, the names of
-  leaders, secretaries, units and task forces, and each record's lists,
-  compared folded as the model compares them), every reference between
-  tables (a child row's owner, a project named by a leader, a secretary, a
-  task force or an issue, a secretary's cadences and contacts for projects
-  they serve), each project's stage history, and the value rules of every
-  record that the column types do not already enforce (see
-  ``docs/tables.md``).
+  given once, a month is the first day of its month, and every child row's
+  owner is in its table. A table holds what a JSON object or list holds,
+  so a row key given twice is the JSON key written twice, and refused;
+- :func:`check_tables`, the trusted route's (``build_report_tables``): the
+  unique keys across records (local ids and the codes they spell, issue
+  ids, the names of leaders, secretaries, units and task forces, and each
+  record's lists, compared folded as the model compares them), every
+  reference (a project named by a leader, a secretary, a task force or an
+  issue, a secretary's cadences and contacts for projects they serve),
+  each project's stage history, and the value rules of every record that
+  the column types do not already enforce (see ``docs/tables.md``);
+- :func:`check_issues`, the issue views' (the problem list alone), and
+  :func:`refuse_issue`, which the engine's history check calls.
 
 The checks find the records that may break a rule (a superset, never
 fewer); the first of them is then built as an object exactly as
 ``to_portfolio`` builds it, so the refusal is ``to_portfolio``'s own error,
 class, field and message. A ledger projpush wrote has no such record, and
-costs only the column scans (about 0.3 s at 100,000 projects and 300,000
-issues, ``docs/performance.md``).
+costs only the column scans: 0.4–0.5 s at 100,000 projects and 300,000
+issues on a quiet two-core machine, beside 6–12 s for the report
+(``docs/tables.md``, "What the trusted route checks").
 
 >>> from projpush.engine import from_portfolio
 >>> from projpush.synth import sample_portfolio
@@ -40,7 +42,12 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, Final
 
 from projpush._extras import require
-from projpush.errors import DuplicateKeyError, ProjpushError, ValidationError
+from projpush.errors import (
+    DuplicateKeyError,
+    ProjpushError,
+    UnknownReferenceError,
+    ValidationError,
+)
 from projpush.model import _STAGE_AFTER, _STAGE_STEPS, Issue, IssueEvent, Month, Project
 
 if TYPE_CHECKING:
@@ -224,6 +231,9 @@ def check_tables(tables: LedgerTables) -> None:
         to_portfolio(tables)  # raises its error; a record only suspected passes
     _CHECKED[:] = [ids]
     _HELD[:] = [table for _, table in tables]
+    # check_issues finds nothing more: its rules are among the ones just checked
+    _ISSUES_CHECKED[:] = [(id(tables.issues), id(tables.issue_events))]
+    _ISSUES_HELD[:] = [tables.issues, tables.issue_events]
 
 
 _ISSUES_CHECKED: list[tuple[int, ...]] = []
@@ -336,7 +346,10 @@ def _frame(tables: LedgerTables, name: str, columns: list[str] | None = None) ->
 
 
 def _bad_money(table: Any, column: str, *, bounded: bool) -> Any:
-    """Rows whose amount the model refuses: below zero, or (``bounded``) 10^16 万元 or more."""
+    """Rows whose amount the model refuses: below zero, or (``bounded``) 10^16 万元 or more.
+
+    Every amount is bounded; a percent (a milestone's) is bounded by 100 instead.
+    """
     data = table.column(column)
     bad = pc.less(data, pa.scalar(0, data.type))
     if bounded:
@@ -389,13 +402,13 @@ def _project_suspects(tables: LedgerTables) -> list[str]:
         )["key"]
     ]
     plans = _frame(tables, "annual_plans", ["key", "year"])
-    plans = plans.with_columns(_bad_money(tables.annual_plans, "plan", bounded=False))
+    plans = plans.with_columns(_bad_money(tables.annual_plans, "plan", bounded=True))
     found.append(
         plans.filter(pl.col("_money") | (pl.col("year") < 1900) | (pl.col("year") > 2200))["key"]
     )
     monthly = _frame(tables, "monthly", ["key"]).with_columns(
-        _bad_money(tables.monthly, "plan", bounded=False)
-        | _bad_money(tables.monthly, "done", bounded=False)
+        _bad_money(tables.monthly, "plan", bounded=True)
+        | _bad_money(tables.monthly, "done", bounded=True)
     )
     found.append(monthly.filter(pl.col("_money"))["key"])
     milestones = _frame(tables, "milestones").with_columns(
@@ -481,13 +494,37 @@ def _later_suspects(tables: LedgerTables, owners: dict[str, Any]) -> bool:
     issues = _frame(tables, "issues", ["id", "project", "title"])
     if _odd_codes(issues, "id") or _odd_codes(issues, "project") or _any(issues, _blank("title")):
         return True
-    if _missing(issues["project"], keys):
-        return True
     events = tables.issue_events
     for column in ("actor", "tier", "owner", "party", "policy"):  # a million rows: in Arrow
         if pc.any(pc.equal(pc.utf8_trim(events.column(column), _SPACE), "")).as_py():
             return True
-    return _shared_ids(_frame(tables, "projects", ["key", "code", "local_id"]))
+    if _shared_ids(_frame(tables, "projects", ["key", "code", "local_id"])):
+        return True
+    if _missing(issues["project"], keys):
+        _refuse_unknown_projects(tables, keys)
+    return False
+
+
+def _refuse_unknown_projects(tables: LedgerTables, keys: Any) -> None:
+    """Refuse the first issue (in ledger order) naming no project, as the portfolio's index does.
+
+    Nothing else is at fault but, perhaps, an issue's history, which
+    ``to_portfolio`` would refuse first (it builds every issue before the
+    portfolio's index): the histories are checked before, by the engine.
+    """
+    from projpush.engine.escalation import _prepare  # noqa: PLC0415 (it builds on this module)
+    from projpush.engine.tables import _in_record  # noqa: PLC0415
+
+    _prepare(tables)  # refuses a broken history, as to_portfolio would first
+    issues = _frame(tables, "issues", ["seq", "id", "project"]).sort("seq").with_row_index("_i")
+    i, issue_id, project = (
+        issues.filter(~pl.col("project").is_in(keys.implode())).select("_i", "id", "project").row(0)
+    )
+    msg = f"issues[{i}] ({issue_id}): refers to unknown project {project!r}"
+    error = UnknownReferenceError(
+        msg, field=f"issues[{i}].project", expected="a project in the portfolio", got=project
+    )
+    raise _in_record(error, tables, "issues", issue_id, "project")
 
 
 def _people_suspects(tables: LedgerTables, keys: Any) -> bool:  # noqa: C901, PLR0911 (a rule a line)
@@ -538,9 +575,10 @@ def _shared_ids(projects: Any) -> bool:
     local = projects.filter(pl.col("local_id").is_not_null())
     if not len(local):
         return False
+    local = local.with_columns(_folded("local_id").alias("local_id"))  # as the model holds it
     if local["local_id"].n_unique() < len(local):
         return True
-    spelled = _folded("local_id").str.replace_all("[—–]", "-")
+    spelled = pl.col("local_id").str.replace_all("[—–]", "-")
     texts = pl.concat(
         [
             local.filter(pl.col("local_id") != pl.col("key")).select(
