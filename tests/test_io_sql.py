@@ -15,6 +15,7 @@ import tempfile
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 
@@ -177,6 +178,23 @@ class TestPostgreSQL:
             assert portfolio == to_portfolio(read_sql(pg_url))
 
         round_trip()
+
+    def test_a_nul_character_is_refused_before_anything_is_written(self, pg_url):
+        """PostgreSQL's text holds no NUL: the cell is named, the database left as it was."""
+        write_sql(sample_portfolio(), pg_url)
+        ledger = sample_portfolio()
+        first = ledger.projects[0]
+        named = attrs.evolve(first.milestones[1], name="桩基\x00完成")
+        first = attrs.evolve(first, milestones=(first.milestones[0], named, *first.milestones[2:]))
+        ledger = attrs.evolve(ledger, projects=(first, *ledger.projects[1:]))
+        with pytest.raises(ValidationError) as error:
+            write_sql(ledger, pg_url, replace=True)
+        assert str(error.value) == (
+            f"milestones.name: row key='{first.key}', seq=1: expected text without the NUL "
+            "character (U+0000), which PostgreSQL's text cannot hold, got '桩基\\x00完成'"
+        )
+        assert ("milestones.name", "桩基\x00完成") == (error.value.field, error.value.got)
+        assert sample_portfolio() == to_portfolio(read_sql(pg_url))
 
     def test_an_unreachable_server_is_one_error(self):
         url = "postgresql://nobody@127.0.0.1:1/none"

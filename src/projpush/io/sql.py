@@ -430,7 +430,9 @@ def write_sql(ledger: LedgerTables | Portfolio, target: object, *, replace: bool
 
     Raises:
         ValidationError: ``ledger`` is neither a Portfolio nor a LedgerTables,
-            or ``target`` is not a database projpush writes.
+            ``target`` is not a database projpush writes, or a text holds the
+            NUL character, which PostgreSQL cannot hold (``table.column``, the
+            row's key; nothing is written).
         LedgerError: the database already holds ledger tables and ``replace``
             is false (``replace=True`` drops them first), it cannot be
             reached, or it refused the rows (the message names the table).
@@ -451,6 +453,8 @@ def write_sql(ledger: LedgerTables | Portfolio, target: object, *, replace: bool
         present = [t for t in TABLES if t in _existing(connection, cursor)]
         if present and not replace:
             _refuse_present(present)
+        if connection.dialect == "postgresql":
+            _refuse_nul(ledger)
         _write(connection, cursor, ledger, present)
         connection.commit()
     except BaseException:
@@ -458,6 +462,39 @@ def write_sql(ledger: LedgerTables | Portfolio, target: object, *, replace: bool
         raise
     finally:
         connection.close()
+
+
+_NUL: Final = "text without the NUL character (U+0000), which PostgreSQL's text cannot hold"
+
+
+def _refuse_nul(ledger: LedgerTables) -> None:
+    """Refuse, before anything is written, a text PostgreSQL cannot hold: one with a NUL.
+
+    Every other format holds it (a workbook as OOXML's ``_x0000_``); the
+    server would refuse the whole table with its own words. One pass per
+    text column.
+
+    Raises:
+        ValidationError: the first such cell, by ``table.column`` and the row's key.
+    """
+    for name, table in ledger:
+        for column in table.column_names:
+            data = table.column(column).combine_chunks()
+            if not _is_text_type(data.type) or pa.types.is_dictionary(data.type):
+                continue  # a dictionary column is an enum: its values are the model's own
+            bad = pc.match_substring(data, "\x00")
+            if not pc.any(bad).as_py():
+                continue
+            index = _first(bad)
+            got = data[index].as_py()
+            field = f"{name}.{column}"
+            key = ", ".join(
+                f"{c}={_key_value(table.column(c)[index].as_py())}"
+                for c in _KEYS[name][0]
+                if c in table.column_names and c != column
+            )
+            msg = f"{field}: row {key}: expected {_NUL}, got {got!r}"
+            raise ValidationError(msg, field=field, expected=_NUL, got=got)
 
 
 def _write(connection: _Connection, cursor: Any, ledger: LedgerTables, present: list[str]) -> None:
