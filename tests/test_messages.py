@@ -92,7 +92,7 @@ class TestEntries:
             assert not re.search(r"\b[a-z]+_[a-z_]+\b", without_fields(text)), key
 
     def test_keys_are_dotted_sections(self) -> None:
-        assert all(re.fullmatch(r"[a-z_]+(\.[A-Za-z_]+)+", key) for key in CATALOGUE)
+        assert all(re.fullmatch(r"[a-z_]+(\.[A-Za-z0-9_]+)+", key) for key in CATALOGUE)
 
 
 def labelled_enums() -> list[type[enum.Enum]]:

@@ -40,6 +40,7 @@ November, on 30 November it is December.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import math
 from collections import Counter
@@ -310,16 +311,6 @@ def _judge(policy: LightPolicy, project: Project, day: dt.date) -> Verdict:
         return Verdict(project.key, day, None, (reason,), policy.name)
 
 
-_ASSUMED: Final = {
-    Assumption.PLAN: ("假设{months}按计划完成", "assuming {months} complete the plan"),
-    Assumption.RUN_RATE: (
-        "假设{months}每月完成近三月均值{rate}万元",
-        "assuming {months} complete the run-rate of {rate} 万元 a month",
-    ),
-    Assumption.NOTHING: ("假设{months}零完成", "assuming {months} complete nothing"),
-}
-
-
 @attrs.frozen
 class Outlook:
     """One project's light at one month end under one assumption, with its reasons.
@@ -347,7 +338,8 @@ def _outlook(
     verdict = _judge(policy, filled, month.last_day)
     last = last_complete_month(as_of)
     months = [last + i for i in range(1, month - last + 1)]
-    zh, en = _ASSUMED[assumption]
+    key = f"forecast.assumed.{assumption.value}"
+    zh, en = _said(key, "zh"), _said(key, "en")
     figures: dict[str, Any] = {"first": months[0], "last": months[-1]}
     if assumption is Assumption.RUN_RATE:
         figures["rate"] = run_rate(project, as_of)
@@ -531,52 +523,31 @@ class Effort:
         """
         if lang not in ("zh", "en"):
             raise ValidationError.about("lang", "'zh' or 'en'", lang)
-        if lang == "zh":
-            return self._zh()
-        return self._en()
-
-    def _why(self, lang: str) -> str:
-        return ("；" if lang == "zh" else "; ").join(r.text(lang) for r in self.reasons)
-
-    def _zh(self) -> str:
-        when, light = f"{self.month.month}月底", self.light.zh
+        when = _said("effort.when", lang).format(month=_said(f"month.{self.month.month}", lang))
+        light = _said(f"enum.Light.{self.light.value}", lang)
         if not self.judged:
-            return f"{when}不亮灯"
+            return _said("effort.not_judged", lang).format(when=when)
         if not self.possible:
-            return f"{when}前无法避免亮{light}：{self._why('zh')}"
-        needs = [f"至少{self.amount:,f}万元"] if self.amount else []
-        needs += [f"节点“{name}”（{day}前）" for name, day in self.milestones]
+            why = _said("lights.reasons_sep", lang).join(r.text(lang) for r in self.reasons)
+            return _said("effort.impossible", lang).format(when=when, light=light, why=why)
+        needs = (
+            [_said("effort.amount", lang).format(amount=f"{self.amount:,f}")] if self.amount else []
+        )
+        needs += [
+            _said("effort.node", lang).format(name=name, day=day) for name, day in self.milestones
+        ]
         if not needs:
-            return f"{when}前无需新增完成，不会亮{light}"
-        return f"须在{when}前完成{'、'.join(needs)}，否则亮{light}"
-
-    def _en(self) -> str:
-        when, light = f"the end of {_MONTH_NAMES[self.month.month - 1]}", self.light.value
-        if not self.judged:
-            return f"not judged at {when}"
-        if not self.possible:
-            return f"nothing done by {when} keeps the light from turning {light}: {self._why('en')}"
-        needs = [f"at least {self.amount:,f} 万元"] if self.amount else []
-        needs += [f"node '{name}' (by {day})" for name, day in self.milestones]
-        if not needs:
-            return f"nothing more is needed by {when} to stay out of {light}"
-        return f"must complete {', '.join(needs)} by {when}, or the light turns {light}"
+            return _said("effort.nothing_needed", lang).format(when=when, light=light)
+        joined = _said("lights.list_sep", lang).join(needs)
+        return _said("effort.must", lang).format(when=when, light=light, needs=joined)
 
 
-_MONTH_NAMES: Final = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+@functools.cache
+def _said(key: str, lang: str) -> str:
+    """The message catalogue's template ``key`` in ``lang`` (the report side's, at first use)."""
+    from projpush.messages import template  # noqa: PLC0415
+
+    return template(key, lang)
 
 
 def _components(policy: LightPolicy) -> list[LightPolicy]:

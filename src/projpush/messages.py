@@ -523,6 +523,42 @@ _ENTRIES: Final[dict[str, tuple[str, str]]] = {
     "forecast.figure.sheet": ("{sheet}未办结问题数", "open issues with {sheet}"),
     "forecast.figure.issues.overdue": ("超期问题数", "overdue issues"),
     "forecast.figure.accountability.units": ("问责单位数", "units on the accountability list"),
+    # A forecast's assumptions (projpush.foresight.Outlook) and least efforts (Effort).
+    "forecast.assumed.plan": ("假设{months}按计划完成", "assuming {months} complete the plan"),
+    "forecast.assumed.run_rate": (
+        "假设{months}每月完成近三月均值{rate}万元",
+        "assuming {months} complete the run-rate of {rate} 万元 a month",
+    ),
+    "forecast.assumed.nothing": ("假设{months}零完成", "assuming {months} complete nothing"),
+    "effort.when": ("{month}底", "the end of {month}"),
+    "effort.not_judged": ("{when}不亮灯", "not judged at {when}"),
+    "effort.impossible": (
+        "{when}前无法避免亮{light}：{why}",
+        "nothing done by {when} keeps the light from turning {light}: {why}",
+    ),
+    "effort.amount": ("至少{amount}万元", "at least {amount} 万元"),
+    "effort.node": ("节点“{name}”（{day}前）", "node '{name}' (by {day})"),
+    "effort.nothing_needed": (
+        "{when}前无需新增完成，不会亮{light}",
+        "nothing more is needed by {when} to stay out of {light}",
+    ),
+    "effort.must": (
+        "须在{when}前完成{needs}，否则亮{light}",
+        "must complete {needs} by {when}, or the light turns {light}",
+    ),
+    # The months by name.
+    "month.1": ("1月", "January"),
+    "month.2": ("2月", "February"),
+    "month.3": ("3月", "March"),
+    "month.4": ("4月", "April"),
+    "month.5": ("5月", "May"),
+    "month.6": ("6月", "June"),
+    "month.7": ("7月", "July"),
+    "month.8": ("8月", "August"),
+    "month.9": ("9月", "September"),
+    "month.10": ("10月", "October"),
+    "month.11": ("11月", "November"),
+    "month.12": ("12月", "December"),
     # The built-in light policies, as a forecast names the one it applies.
     "light_policy.ningbo": ("宁波连续滞后月份", "Ningbo lagging months"),
     "light_policy.dalian": ("大连节点任务", "Dalian node tasks"),
