@@ -117,10 +117,11 @@ class TestPortfolioHtml:
             secretaries=(Secretary("李四", "市发改委", projects=("A",)),),
         )
         out = portfolio_html(portfolio)
-        assert "1 projects 项目 · 1 leaders 包保领导 · 1 secretaries 服务秘书" in out
+        assert "1 projects · 1 leaders · 1 secretaries" in out
+        assert "1个项目 · 1名包保领导 · 1名服务秘书" in out
         assert "&lt;b&gt;码头&lt;/b&gt;" in out
         assert ">21.89</td>" in out
-        assert ">在建 under_construction</td>" in out
+        assert ">在建 under construction</td>" in out
 
     def test_long_ledger_is_cut(self):
         """Only the first 20 projects are listed; the rest are counted."""

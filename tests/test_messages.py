@@ -52,6 +52,7 @@ THROUGH_THE_CATALOGUE = (
     "_foresight_text.py",
     "_columnar_lights.py",
     "discipline.py",
+    "_html.py",
 )
 
 

@@ -101,6 +101,21 @@ def outputs(
         yield "compare", render_diff(diff, "text", lang)
 
 
+def notebook_views(portfolio: Portfolio, as_of: dt.date) -> Iterator[tuple[str, str]]:
+    """The notebook's HTML views, as text: both languages by design, identifiers in neither."""
+    report = build_report(portfolio, as_of, calendar=CALENDAR_2020, advance=False)
+    shown = [("report", report), ("lights", report.lights), ("map", report.light_map)]
+    shown += [(f"project {p.key}", p) for p in portfolio.projects]
+    shown += [(f"issue {q.id}", q) for q in report.issues or ()]
+    shown += [("ledger", portfolio)]
+    for what, result in shown:
+        if result is None:  # no light map without projects
+            continue
+        page = result._repr_html_()
+        words = re.sub(r"<[^>]*>", " ", page)
+        yield what, html.unescape(words)
+
+
 def _workbook_text(sheets: list[_xlsx.Table]) -> Iterator[str]:
     """Every sheet's title, header and text cells (numbers and dates are not words)."""
     for sheet in sheets:
@@ -134,6 +149,13 @@ class TestSampleCity:
         read = {what.split(" ")[0] for what, _ in outputs(book, SAMPLE_AS_OF, "zh")}
         assert {"text", "csv", "html", "workbook", "tables", "check", "forecast", "compare"} == read
 
+    def test_no_raw_identifier_in_the_notebook_views(self) -> None:
+        """The HTML views name stages, states, events, tiers and notes in words."""
+        book = sample_portfolio()
+        words = ledger_words(book)
+        for what, text in notebook_views(book, SAMPLE_AS_OF):
+            assert set() == set(IDENTIFIER.findall(without_ledger(text, words))), what
+
     def test_no_english_in_chinese(self) -> None:
         """The Chinese report and tables hold no English word beside the ledger's names."""
         book = sample_portfolio()
@@ -164,3 +186,6 @@ class TestGeneratedLedgers:
                 assert set() == set(IDENTIFIER.findall(rest)), (lang, what)
                 if lang == "zh":
                     assert set() == english_words(rest), what
+        for what, text in notebook_views(book, as_of):
+            rest = without_ledger(text, words)
+            assert set() == set(IDENTIFIER.findall(rest)), what

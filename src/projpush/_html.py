@@ -11,11 +11,15 @@ from html import escape
 from typing import TYPE_CHECKING, Final
 
 from projpush._fmt import yi_text
+from projpush._notes import note_text
 from projpush.lights import Light
-from projpush.metrics import _label
+from projpush.messages import enum_name, message
+from projpush.metrics import _label, _tier_words
 from projpush.plot import COLOURS
 
 if TYPE_CHECKING:
+    import enum
+
     from projpush.lights import LightMap, Rollup, Verdict
     from projpush.metrics import MonthlySummary
     from projpush.model import Issue, Portfolio, Project
@@ -46,6 +50,24 @@ def _table(head: list[str], rows: list[list[str]]) -> str:
     return f"<table {_TABLE}><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
 
 
+def _both(key: str, **facts: object) -> str:
+    """An entry of the catalogue in both languages, English first: ``name 项目名称``.
+
+    A notebook view is read by both the city's staff and analysts of other
+    languages, so its labels carry both; its values are the data's own.
+    """
+    return f"{message(key, 'en', **facts)} {message(key, 'zh', **facts)}"
+
+
+def _both_zh_first(key: str) -> str:
+    return f"{message(key, 'zh')} {message(key, 'en')}"
+
+
+def _named(member: enum.Enum) -> str:
+    """An enum's name in both languages, Chinese first: ``在建 under construction``."""
+    return f"{enum_name(member, 'zh')} {enum_name(member, 'en')}"
+
+
 def verdict_html(verdict: Verdict) -> str:
     """A verdict: a coloured badge with the light, then every reason in Chinese and English.
 
@@ -58,7 +80,7 @@ def verdict_html(verdict: Verdict) -> str:
     light = verdict.light
     # Dark text on the light badges (yellow, and the grey of a verdict without a light).
     text_colour = "#fff" if light is Light.GREEN or light is Light.RED else "#000"
-    words = "不亮灯 not judged" if light is None else f"{light.zh} {light.value}"
+    words = _both_zh_first("lights.not_judged") if light is None else _named(light)
     badge = (
         f'<span style="background:{COLOURS[light]};color:{text_colour};border-radius:3px;'
         f'padding:1px 6px">{escape(words)}</span>'
@@ -84,10 +106,15 @@ def monthly_summary_html(summary: MonthlySummary) -> str:
     month = "—" if summary.month is None else str(summary.month)
     parts = [
         (
-            f"<div><b>重大项目月度通报 Monthly report {escape(month)}</b> "
-            f"(截至 as of {summary.as_of.isoformat()})"
+            f"<div><b>{escape(message('repr.summary_title', 'zh'))} "
+            f"{escape(message('repr.summary_title', 'en'))} {escape(month)}</b> "
+            f"({escape(_both_zh_first('page.as_of'))} {summary.as_of.isoformat()})"
         ),
-        _table(["指标", "figure", "value"], rows),
+        _table(
+            [message("summary.head.figure", lang) for lang in ("zh", "en")]
+            + [message("summary.head.value", "en")],
+            rows,
+        ),
     ]
     for ranking in summary.rankings:
         if not ranking.rows:
@@ -98,7 +125,8 @@ def monthly_summary_html(summary: MonthlySummary) -> str:
         table_rows = [
             ["—" if r.rank is None else str(r.rank), r.key, r.text()] for r in ranking.rows
         ]
-        parts.append(_table(["名次 rank", "key", "value"], table_rows))
+        head = [_both_zh_first("summary.head.rank"), _both("repr.key"), _both("repr.value")]
+        parts.append(_table(head, table_rows))
     parts.append("</div>")
     return "".join(parts)
 
@@ -106,17 +134,21 @@ def monthly_summary_html(summary: MonthlySummary) -> str:
 def portfolio_html(portfolio: Portfolio) -> str:
     """A ledger (台账): counts, then the first projects with stage, region, unit and 亿元."""
     open_issues = sum(q.is_open for q in portfolio.issues)
-    counts = (
-        f"{len(portfolio.projects)} projects 项目 · {len(portfolio.leaders)} leaders 包保领导 · "
-        f"{len(portfolio.secretaries)} secretaries 服务秘书 · {len(portfolio.issues)} issues 问题 "
-        f"({open_issues} open 未销号) · {len(portfolio.units)} units · "
-        f"{len(portfolio.task_forces)} task forces 专班"
-    )
+    facts = {
+        "projects": len(portfolio.projects),
+        "leaders": len(portfolio.leaders),
+        "secretaries": len(portfolio.secretaries),
+        "issues": len(portfolio.issues),
+        "open": open_issues,
+        "units": len(portfolio.units),
+        "task_forces": len(portfolio.task_forces),
+    }
+    counts = [message("repr.portfolio_counts", lang, **facts) for lang in ("en", "zh")]
     rows = [
         [
             p.key,
             p.name,
-            f"{p.stage.zh} {p.stage.value}",
+            _named(p.stage),
             p.region,
             p.unit,
             yi_text(p.total_investment),
@@ -124,10 +156,13 @@ def portfolio_html(portfolio: Portfolio) -> str:
         for p in portfolio.projects[:_PROJECT_ROWS]
     ]
     more = len(portfolio.projects) - _PROJECT_ROWS
-    tail = f"<p>… {more} more projects 另有{more}个项目</p>" if more > 0 else ""
-    head = ["key", "name 项目", "stage 阶段", "region 地区", "unit 责任单位", "total 总投资(亿元)"]
+    tail = f"<p>{escape(_both('repr.more_projects', n=more))}</p>" if more > 0 else ""
+    head = [
+        _both(f"repr.{column}") for column in ("key", "project", "stage", "region", "unit", "total")
+    ]
     table = _table(head, rows) if rows else ""
-    return f"<div><b>Portfolio 台账</b><p>{escape(counts)}</p>{table}{tail}</div>"
+    said = "<br>".join(map(escape, counts))
+    return f"<div><b>{escape(_both('repr.portfolio'))}</b><p>{said}</p>{table}{tail}</div>"
 
 
 def report_html(report: SupervisionReport) -> str:
@@ -138,11 +173,12 @@ def report_html(report: SupervisionReport) -> str:
     lmap = report.light_map
     if lmap is not None and lmap.projects:
         parts += [*_svg(lmap, _drawn(report, lmap), "zh"), *_legend_inline()]
-    for title, verdicts in (("红灯 red", report.red), ("黄灯 yellow", report.yellow)):
-        parts.append(f"<p><b>{title} ({len(verdicts)})</b></p>")
+    for light, verdicts in ((Light.RED, report.red), (Light.YELLOW, report.yellow)):
+        parts.append(f"<p><b>{escape(_named(light))} ({len(verdicts)})</b></p>")
         parts += [verdict_html(v) for v in verdicts[:_PROJECT_ROWS]]
         if len(verdicts) > _PROJECT_ROWS:
-            parts.append(f"<p>… {len(verdicts) - _PROJECT_ROWS} more</p>")
+            more = len(verdicts) - _PROJECT_ROWS
+            parts.append(f"<p>{escape(_both('repr.more', n=more))}</p>")
     parts.append("</div>")
     return "".join(parts)
 
@@ -150,24 +186,27 @@ def report_html(report: SupervisionReport) -> str:
 def _legend_inline() -> list[str]:
     marks = {Light.RED: "■", Light.YELLOW: "▲", Light.GREEN: "●"}
     spans = [
-        f'<span style="color:{COLOURS[light]}">{mark}</span> {light.zh} {light.value}'
+        f'<span style="color:{COLOURS[light]}">{mark}</span> {escape(_named(light))}'
         for light, mark in marks.items()
     ]
-    return [f"<p>{' · '.join(spans)} · – 不亮灯 not judged</p>"]
+    return [f"<p>{' · '.join(spans)} · – {escape(_both_zh_first('lights.not_judged'))}</p>"]
 
 
 def rollup_html(rollup: Rollup) -> str:
     """A roll-up of lights: its counts, then the red and yellow verdicts with their reasons."""
     counts = rollup.counts
-    head = (
-        f"<p><b>{escape(rollup.policy)} · {rollup.as_of.isoformat()}</b>: "
-        f"{len(rollup.verdicts)} projects 项目 · {counts.green} 绿灯 green · "
-        f"{counts.yellow} 黄灯 yellow · {counts.red} 红灯 red</p>"
-    )
+    facts = {
+        "projects": len(rollup.verdicts),
+        "green": counts.green,
+        "yellow": counts.yellow,
+        "red": counts.red,
+    }
+    tally = " / ".join(message("repr.rollup_counts", lang, **facts) for lang in ("en", "zh"))
+    head = f"<p><b>{escape(rollup.policy)} · {rollup.as_of.isoformat()}</b>: {escape(tally)}</p>"
     shown = [*rollup.red, *rollup.yellow]
     items = [verdict_html(v) for v in shown[:_PROJECT_ROWS]]
     more = len(shown) - _PROJECT_ROWS
-    tail = f"<p>… {more} more 另有{more}个</p>" if more > 0 else ""
+    tail = f"<p>{escape(_both('repr.more', n=more))}</p>" if more > 0 else ""
     return f"<div>{head}{''.join(items)}{tail}</div>"
 
 
@@ -177,9 +216,9 @@ def light_map_html(light_map: LightMap) -> str:
 
     rows = [(p.key, p.name) for p in light_map.projects[:MAP_ROWS]]
     if not rows:
-        return f"<p>{light_map.year}: no projects 无项目</p>"
+        return f"<p>{light_map.year}: {escape(_both('repr.no_projects'))}</p>"
     more = len(light_map.projects) - len(rows)
-    tail = f"<p>… {more} more projects 另有{more}个项目</p>" if more > 0 else ""
+    tail = f"<p>{escape(_both('repr.more_projects', n=more))}</p>" if more > 0 else ""
     return (
         "<div>" + "".join(_svg(light_map, rows, "zh")) + "".join(_legend_inline()) + tail + "</div>"
     )
@@ -188,41 +227,52 @@ def light_map_html(light_map: LightMap) -> str:
 def project_html(project: Project) -> str:
     """A project (重大项目): its key facts, its plan this ledger holds, its node tasks."""
     rows = [
-        ["key", project.key],
-        ["name 项目名称", project.name],
-        ["level 级别", f"{project.level.zh} {project.level.value}"],
-        ["stage 阶段", f"{project.stage.zh} {project.stage.value}"],
-        ["region 地区", project.region],
-        ["unit 责任单位", project.unit],
-        ["total 总投资(亿元)", yi_text(project.total_investment)],
+        [_both("repr.key"), project.key],
+        [_both("repr.name"), project.name],
+        [_both("repr.level"), _named(project.level)],
+        [_both("repr.stage"), _named(project.stage)],
+        [_both("repr.region"), project.region],
+        [_both("repr.unit"), project.unit],
+        [_both("repr.total"), yi_text(project.total_investment)],
     ]
     rows += [
-        [f"plan {year} 年度计划(亿元)", yi_text(v)] for year, v in project.annual_plans.items()
+        [_both("repr.annual_plan", year=year), yi_text(v)]
+        for year, v in project.annual_plans.items()
     ]
     tasks = [
         [m.name, m.planned.isoformat(), "" if m.done is None else m.done.isoformat()]
         for m in project.milestones
     ]
-    table = _table(["node 节点", "planned 计划", "done 完成"], tasks) if tasks else ""
-    return f"<div><b>Project 项目</b>{_table(['', ''], rows)}{table}</div>"
+    head = [_both(f"repr.{column}") for column in ("node", "planned", "done")]
+    table = _table(head, tasks) if tasks else ""
+    return f"<div><b>{escape(_both('repr.a_project'))}</b>{_table(['', ''], rows)}{table}</div>"
 
 
 def issue_html(issue: Issue) -> str:
     """A problem-list issue (问题): where it stands, then its history, one row an event."""
     status = issue.status
+    tiers = {lang: _tier_words(lang) for lang in ("zh", "en")}
+    tier = status.tier
     rows = [
-        ["id", issue.id],
-        ["project 项目", issue.project],
-        ["title 问题", issue.title],
-        ["state 状态", f"{status.state.zh} {status.state.value}"],
-        ["tier 层级", status.tier or "—"],
-        ["owner 承办单位", status.owner or "—"],
-        ["deadline 时限", "—" if status.deadline is None else status.deadline.isoformat()],
+        [_both("repr.id"), issue.id],
+        [_both("repr.project"), issue.project],
+        [_both("repr.title"), issue.title],
+        [_both("repr.state"), _named(status.state)],
         [
-            "sheet 督办单",
-            "—" if status.sheet is None else f"{status.sheet.zh} {status.sheet.value}",
+            _both("repr.tier"),
+            "—" if tier is None else f"{tiers['zh'].get(tier, tier)} {tiers['en'].get(tier, tier)}",
         ],
+        [_both("repr.owner"), status.owner or "—"],
+        [
+            _both("repr.deadline"),
+            "—" if status.deadline is None else status.deadline.isoformat(),
+        ],
+        [_both("repr.sheet"), "—" if status.sheet is None else _named(status.sheet)],
     ]
-    events = [[e.at.isoformat(), f"{e.kind.zh} {e.kind.value}", e.note] for e in issue.events]
-    history = _table(["date 日期", "event 事件", "note 说明"], events) if events else ""
-    return f"<div><b>Issue 问题</b>{_table(['', ''], rows)}{history}</div>"
+    events = [
+        [e.at.isoformat(), _named(e.kind), note_text(e.note, "zh", tiers["zh"])]
+        for e in issue.events
+    ]
+    head = [_both(f"repr.{column}") for column in ("date", "event", "note")]
+    history = _table(head, events) if events else ""
+    return f"<div><b>{escape(_both('repr.an_issue'))}</b>{_table(['', ''], rows)}{history}</div>"
