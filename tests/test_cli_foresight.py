@@ -204,18 +204,6 @@ class TestReportSection:
         with pytest.raises(ValidationError, match="portfolio: expected a Portfolio"):
             with_forecast(plain, [])  # type: ignore[arg-type]
 
-    def test_refused_where_there_is_no_section(
-        self, capsys: pytest.CaptureFixture[str], ledger_file: Path
-    ) -> None:
-        """The CSV tables have no forecast section: refused before any work, one line."""
-        argv = ("report", str(ledger_file), "--as-of", AS_OF, "--forecast", "--format", "csv")
-        status, out, err = run(capsys, *argv)
-        assert (2, "") == (status, out)
-        assert (
-            "projpush: error: --forecast: expected --format text, json, xlsx or html with "
-            "--forecast, got '--format csv'\n"
-        ) == err
-
     def test_page_section(self) -> None:
         """The page gets a forecast section after its own, the rest as it was."""
         portfolio = sample_portfolio()

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
+from projpush._csvforecast import forecast_blocks
 from projpush._csvsafe import csv_text
 from projpush._fmt import half_up
 from projpush._notes import note_text
@@ -58,7 +59,10 @@ def csv_report(report: SupervisionReport, lang: Lang) -> str:
 
 
 def blocks(report: SupervisionReport, lang: Lang) -> list[Block]:
-    """The tables, in order: the report's facts, figures, lights, issues, rankings, lists."""
+    """The tables, in order: the report's facts, figures, lights, issues, rankings, lists.
+
+    A report with a forecast (:func:`projpush.report.with_forecast`) ends with its tables.
+    """
     own, heads, names = section("csv", lang), _headers(lang), _sheet_names(lang)
     mine = {
         table: tuple(message(f"csv.head.{h}", lang) for h in columns)
@@ -74,6 +78,7 @@ def blocks(report: SupervisionReport, lang: Lang) -> list[Block]:
         (names[3], (*heads["rankings"], own["rankings_unit"]), list(_rankings(report, lang))),
         (names[4], heads["accountability"], list(_accountability(report, lang))),
         (names[5], heads["findings"], _plain(book[5].rows)),
+        *forecast_blocks(report, lang),  # with report.with_forecast: the forecast, issues due
     ]
 
 

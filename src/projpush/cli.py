@@ -326,7 +326,7 @@ def _parser() -> argparse.ArgumentParser:
             "--forecast",
             action="store_true",
             help=(
-                "add a forecast section (text, json, xlsx, html): the next two month ends,"
+                "add a forecast section (every format): the next two month ends,"
                 " the least effort, the issues due within 5 working days"
             ),
         )
@@ -620,7 +620,6 @@ def _run(args: argparse.Namespace, out: _Console) -> int:
     from projpush import report  # noqa: PLC0415 (keep --help fast)
 
     _check_paths(args)
-    _check_forecast(args)
     own = {"check": _check, "convert": _convert, "template": _template}.get(args.command)
     if own is not None:
         return own(args, out)
@@ -705,13 +704,6 @@ def _write_text(args: argparse.Namespace, out: _Console, text: str) -> None:
         _atomic_write_bytes(args.output, _encoded(args.output, text, encoding="utf-8", newline=""))
     else:
         out.write(text)
-
-
-def _check_forecast(args: argparse.Namespace) -> None:
-    """Refuse ``--forecast`` with a format that has no forecast section, before any work."""
-    if getattr(args, "forecast", False) and args.format == "csv":
-        expected = "--format text, json, xlsx or html with --forecast"
-        raise ValidationError.about("--forecast", expected, f"--format {args.format}")
 
 
 def _with_forecast(
