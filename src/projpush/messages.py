@@ -596,6 +596,51 @@ _ENTRIES: Final[dict[str, tuple[str, str]]] = {
     "page.due_head.working_days": ("工作日", "working days"),
     "page.due_head.change": ("变化", "change"),
     "page.due_head.note": ("说明", "note"),
+    # The notebook views (projpush._html): labels shown in both languages.
+    "repr.summary_title": ("重大项目月度通报", "Monthly report"),
+    "repr.key": ("代码", "key"),
+    "repr.value": ("数值", "value"),
+    "repr.id": ("编号", "id"),
+    "repr.name": ("项目名称", "name"),
+    "repr.project": ("项目", "project"),
+    "repr.level": ("级别", "level"),
+    "repr.stage": ("阶段", "stage"),
+    "repr.region": ("地区", "region"),
+    "repr.unit": ("责任单位", "unit"),
+    "repr.total": ("总投资(亿元)", "total"),
+    "repr.annual_plan": ("{year}年度计划(亿元)", "plan {year}"),
+    "repr.node": ("节点", "node"),
+    "repr.planned": ("计划", "planned"),
+    "repr.done": ("完成", "done"),
+    "repr.title": ("问题", "title"),
+    "repr.state": ("状态", "state"),
+    "repr.tier": ("层级", "tier"),
+    "repr.owner": ("承办单位", "owner"),
+    "repr.deadline": ("时限", "deadline"),
+    "repr.sheet": ("督办单", "sheet"),
+    "repr.date": ("日期", "date"),
+    "repr.event": ("事件", "event"),
+    "repr.note": ("说明", "note"),
+    "repr.portfolio": ("台账", "Portfolio"),
+    "repr.a_project": ("项目", "Project"),
+    "repr.an_issue": ("问题", "Issue"),
+    "repr.more": ("另有{n}个", "… {n} more"),
+    "repr.more_projects": ("另有{n}个项目", "… {n} more projects"),
+    "repr.no_projects": ("无项目", "no projects"),
+    "repr.portfolio_counts": (
+        (
+            "{projects}个项目 · {leaders}名包保领导 · {secretaries}名服务秘书 · {issues}个问题"
+            "（{open}个未销号） · {units}个单位 · {task_forces}个专班"
+        ),
+        (
+            "{projects} projects · {leaders} leaders · {secretaries} secretaries · {issues} issues "
+            "({open} open) · {units} units · {task_forces} task forces"
+        ),
+    ),
+    "repr.rollup_counts": (
+        "{projects}个项目 · 绿灯{green} · 黄灯{yellow} · 红灯{red}",
+        "{projects} projects · {green} green · {yellow} yellow · {red} red",
+    ),
     # The report as CSV tables (projpush._csvreport): a figure's kind and unit, own tables.
     "csv.kind.count": ("计数", "count"),
     "csv.kind.amount": ("金额", "amount"),
