@@ -564,11 +564,14 @@ def bad_option_cases() -> list[tuple[tuple[str, ...], str]]:
          "--year: expected a whole number from 1900 to 2200, got '２０２６年'"),
         (("reprot", "L.json"),
          ("COMMAND: expected one of 'report', 'demo', 'tables', 'convert', 'schema', 'check', "
-         "'template', 'forecast', 'compare', got 'reprot'")),
+         "'template', 'forecast', 'compare', 'sensitivity', 'lint', got 'reprot'")),
     ]  # fmt: skip
-    for command in ("forecast", "compare"):
+    for command in ("forecast", "compare", "sensitivity"):
         head = (command, "L.json")
-        two = ("--policy", "default", "--policy", "dalian") if command == "compare" else ()
+        two = {
+            "compare": ("--policy", "default", "--policy", "dalian"),
+            "sensitivity": ("--parameter", "tolerance"),
+        }.get(command, ())
         argv = (*head, *AS_OF, *two)
         cases += [((*head, "--as-of", d), f"--as-of: {DATE.format(d)}") for d in BAD_DATES]
         cases += [
@@ -585,6 +588,18 @@ def bad_option_cases() -> list[tuple[tuple[str, ...], str]]:
          "--months: expected a whole number from 1 to 12, got '２'"),
         (("forecast", "L.json", *AS_OF, "--due-within", "251"),
          "--due-within: expected a whole number from 0 to 250, got '251'"),
+        (("sensitivity", "L.json", *AS_OF, "--parameter", "tolerance", "--steps", "1,two"),
+         "--steps: expected whole numbers separated by commas (-2,-1,1,2), got '1,two'"),
+        (("sensitivity", "L.json", *AS_OF, "--parameter", "tolerance", "--step", "-0.1"),
+         "--step: expected a positive number, got '-0.1'"),
+        (("sensitivity", "L.json", *AS_OF, "--parameter", "tolerance", "--step", "x"),
+         "--step: expected a positive number, got 'x'"),
+        (("lint", "--lang", "fr"), "--lang: expected 'zh' or 'en', got 'fr'"),
+        (("sensitivity", "L.json", *AS_OF, "--plot", ""), "--plot: expected a path, got ''"),
+        (("lint", "--format", "xlsx"), "--format: expected 'text', 'json' or 'csv', got 'xlsx'"),
+        (("lint", "--published", "atlantis"),
+         "--published: expected 'wuhan' or 'yinchuan_literal', got 'atlantis'"),
+        (("lint", "--spec", ""), "--spec: expected a path, got ''"),
     ]  # fmt: skip
     for command in LEDGER_COMMANDS:
         cases.append(((command, "", *base[command][2:]), "LEDGER: expected a path, got ''"))

@@ -19,6 +19,7 @@ import logging
 import os
 import re
 import sys
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, NoReturn, TextIO
 
@@ -50,6 +51,8 @@ EXIT_INVALID = 1
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command stopped by Ctrl-C
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a writer whose reader left
+# projpush lint --published: the cities' texts as read (projpush._whatif_text.PUBLISHED).
+PUBLISHED_RULES: Final = ("wuhan", "yinchuan_literal")
 
 # A report judges the last complete month of --as-of, and the model's months run from
 # 1900-01 to 2200-12: so the first date it can judge is the end of the first month.
@@ -111,6 +114,31 @@ def _count(low: int, high: int) -> Callable[[str], int]:
         return int(text)
 
     return parse
+
+
+def _offsets(text: str) -> tuple[int, ...]:
+    """``--steps -2,-1,1,2``: whole numbers of steps, comma-separated, none repeated."""
+    parts = text.split(",")
+    if not all(re.fullmatch(r"[+-]?[0-9]{1,4}", p.strip()) for p in parts):
+        msg = f"expected whole numbers separated by commas (-2,-1,1,2), got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    offsets = tuple(int(p) for p in parts)
+    if len(set(offsets)) != len(offsets):
+        msg = f"expected each step once, got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return offsets
+
+
+def _positive(text: str) -> str:
+    """``--step 0.05``: a positive number, kept as typed (its kind is the parameter's)."""
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        number = Decimal("NaN")
+    if not number.is_finite() or number <= 0:
+        msg = f"expected a positive number, got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return text
 
 
 def _path(text: str) -> Path:
@@ -444,6 +472,41 @@ def _foresight_commands(
     )
     compare = foresight("compare", "the ledger under two policy sets: what changes, and why")
     choice(compare, "--policy", sorted(POLICY_SETS), action="append", required=True)
+    sens = foresight("sensitivity", "how many projects (or issues) change as one threshold moves")
+    choice(sens, "--policy", sorted(POLICY_SETS), default="default")
+    sens.add_argument(
+        "--parameter",
+        required=True,
+        metavar="NAME",
+        help="a light threshold (tolerance, streak_for_red, yellow_at, 0.tolerance, ...) or a"
+        " day limit (renewed_days, general_days, limit.TIER, ...)",
+    )
+    sens.add_argument(
+        "--steps",
+        type=_offsets,
+        default=(-2, -1, 1, 2),
+        metavar="N,N,...",
+        help="whole steps to move it by (default -2,-1,1,2; write --steps=-1,1)",
+    )
+    sens.add_argument(
+        "--step", type=_positive, default=None, metavar="X", help="one step (default: its own)"
+    )
+    sens.add_argument(
+        "--plot", type=_path, default=None, metavar="FILE", help="also draw it (PNG or SVG)"
+    )
+    lint = command("lint", help="check policies for gaps, overlaps and lights that never happen")
+    lint.add_argument(
+        "policy_sets",
+        nargs="*",
+        type=_one_of(sorted(POLICY_SETS)),
+        metavar="POLICY_SET",
+        help="the report's policy sets to lint (default: all, unless --published or --spec)",
+    )
+    choice(lint, "--published", PUBLISHED_RULES, action="append", default=[])
+    lint.add_argument("--spec", type=_path, action="append", default=[], metavar="FILE.json")
+    choice(lint, "--format", ("text", "json", "csv"), default="text")
+    choice(lint, "--lang", ("zh", "en"), default="zh")
+    lint.add_argument("--output", "-o", type=_path, metavar="FILE", help="write here, not stdout")
 
 
 def _check_command(
@@ -620,7 +683,10 @@ def _run(args: argparse.Namespace, out: _Console) -> int:
     from projpush import report  # noqa: PLC0415 (keep --help fast)
 
     _check_paths(args)
-    own = {"check": _check, "convert": _convert, "template": _template}.get(args.command)
+    _check_plot(args)
+    own = {"check": _check, "convert": _convert, "template": _template, "lint": _lint}.get(
+        args.command
+    )
     if own is not None:
         return own(args, out)
     calendar = None  # the China official calendar, from the cn extra
@@ -640,7 +706,7 @@ def _run(args: argparse.Namespace, out: _Console) -> int:
     else:
         portfolio, stages = _load(args)
         as_of = args.as_of
-    if args.command in {"forecast", "compare"}:
+    if args.command in {"forecast", "compare", "sensitivity"}:
         return _foresee(args, out, portfolio)
     if args.command == "tables":
         try:
@@ -673,7 +739,7 @@ def _run(args: argparse.Namespace, out: _Console) -> int:
 
 
 def _foresee(args: argparse.Namespace, out: _Console, portfolio: Portfolio) -> int:
-    """``projpush forecast`` and ``projpush compare``: the rules of :mod:`projpush.foresight`."""
+    """``forecast``, ``compare`` and ``sensitivity``: the rules of :mod:`projpush.foresight`."""
     from projpush import _foresight_text, foresight, report  # noqa: PLC0415
 
     try:
@@ -684,6 +750,8 @@ def _foresee(args: argparse.Namespace, out: _Console, portfolio: Portfolio) -> i
             a, b = (report.policy_set(name) for name in args.policy)
             diff = foresight.compare(portfolio, args.as_of, a, b)
             text = _foresight_text.render_diff(diff, args.format, args.lang)
+        elif args.command == "sensitivity":
+            return _sensitivity(args, out, portfolio)
         else:
             chosen = report.policy_set(args.policy)
             fc = _foresight_text.build_forecast(
@@ -704,6 +772,53 @@ def _write_text(args: argparse.Namespace, out: _Console, text: str) -> None:
         _atomic_write_bytes(args.output, _encoded(args.output, text, encoding="utf-8", newline=""))
     else:
         out.write(text)
+
+
+def _check_plot(args: argparse.Namespace) -> None:
+    """Refuse, before any work, a ``sensitivity --plot`` file that cannot be drawn or written."""
+    picture = getattr(args, "plot", None)
+    if picture is None:
+        return
+    from projpush import _paths  # noqa: PLC0415
+
+    _paths.check_map_suffix(picture, "--plot")
+    _paths.check_output_path(
+        picture, "--plot", [args.ledger] if isinstance(args.ledger, Path) else []
+    )
+    from projpush.plot import _matplotlib  # noqa: PLC0415 (only --plot needs it)
+
+    _matplotlib()  # a missing plot extra is said before the work, not after
+    if args.output is not None and os.path.realpath(picture) == os.path.realpath(args.output):
+        msg = f"--plot: {str(picture)!r} is also the --output file; give each its own name"
+        raise ValidationError(
+            msg, field="--plot", expected="a file apart from --output", got=str(picture)
+        )
+
+
+def _sensitivity(args: argparse.Namespace, out: _Console, portfolio: Portfolio) -> int:
+    """``projpush sensitivity``: one threshold or day limit moved step by step."""
+    from projpush import _whatif_text, report  # noqa: PLC0415
+
+    chosen = report.policy_set(args.policy)
+    s = _whatif_text.run_sensitivity(
+        portfolio, args.as_of, chosen, args.parameter, steps=args.steps, step=args.step
+    )
+    shown = report.policy_shown(chosen, args.lang)
+    _write_text(args, out, _whatif_text.render_sensitivity(s, args.format, args.lang, shown))
+    if args.plot is not None:
+        from projpush import plot  # noqa: PLC0415 (needs the plot extra)
+
+        plot.save_sensitivity(s, args.plot, lang=args.lang)
+    return EXIT_OK
+
+
+def _lint(args: argparse.Namespace, out: _Console) -> int:
+    """``projpush lint``: status 1 when any policy has a finding, as ``check`` has for a ledger."""
+    from projpush import _whatif_text  # noqa: PLC0415
+
+    linted = _whatif_text.lint_targets(args.policy_sets, args.published, args.spec)
+    _write_text(args, out, _whatif_text.render_lint(linted, args.format, args.lang))
+    return EXIT_INVALID if any(found for _, found in linted) else EXIT_OK
 
 
 def _with_forecast(

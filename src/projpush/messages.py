@@ -666,6 +666,31 @@ _ENTRIES: Final[dict[str, tuple[str, str]]] = {
     # The report's forecast as CSV tables (projpush._csvforecast): the least amounts' columns.
     "csv.head.yellow_amount": ("避免黄灯须完成(亿元)", "out of yellow: at least (100M yuan)"),
     "csv.head.red_amount": ("避免红灯须完成(亿元)", "out of red: at least (100M yuan)"),
+    # projpush lint and projpush sensitivity (projpush._whatif_text): headings and lines.
+    "lint.clean": ("{subject}：未发现问题", "{subject}: no findings"),
+    "lint.summary": (
+        "检查规则{policies}项，发现问题{findings}个",
+        "policies checked: {policies}, findings: {findings}",
+    ),
+    "sensitivity.title": (
+        "阈值敏感性（截至{as_of}，规则：{policy}，{parameter}现值{base}，步长{step}）",
+        "Sensitivity (as of {as_of}, policy {policy}, {parameter} now {base}, step {step})",
+    ),
+    "sensitivity.issue_title": (
+        "办理时限敏感性（截至{as_of}，规则：{policy}，{parameter}现值{base}个工作日）",
+        "Day-limit sensitivity (as of {as_of}, policy {policy}, {parameter} {base} days)",
+    ),
+    "sensitivity.head.offset": ("步数", "steps"),
+    "sensitivity.head.value": ("取值", "value"),
+    "sensitivity.head.changed": ("变灯项目数", "projects changing light"),
+    "sensitivity.head.issues": ("变化问题数", "issues changing"),
+    "sensitivity.head.green": ("绿灯", "green"),
+    "sensitivity.head.yellow": ("黄灯", "yellow"),
+    "sensitivity.head.red": ("红灯", "red"),
+    "sensitivity.head.not_judged": ("不亮灯", "not judged"),
+    "sensitivity.head.subject": ("变化对象", "changes"),
+    "sensitivity.refused": ("不可取：{error}", "refused: {error}"),
+    "sensitivity.change": ("{subject}：{before}→{after}", "{subject}: {before} → {after}"),
     # The report as a workbook (projpush._xlsx), whose tables the CSV shares: sheets.
     "workbook.sheet.summary": ("汇总", "Summary"),
     "workbook.sheet.lights": ("红黄绿灯", "Lights"),

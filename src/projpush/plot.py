@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
     from matplotlib.figure import Figure
 
-    from projpush.foresight import Sensitivity
+    from projpush.foresight import IssueSensitivity, Sensitivity
     from projpush.lights import LightMap
 
 __all__ = [
@@ -286,11 +286,14 @@ def _metadata(suffix: str) -> dict[str, Any]:
     return {"Software": "projpush"}
 
 
-def sensitivity_figure(sensitivity: Sensitivity, lang: str = "zh") -> Figure:
+def sensitivity_figure(sensitivity: Sensitivity | IssueSensitivity, lang: str = "zh") -> Figure:
     """A small bar chart of a sensitivity table: projects that change light, by value.
 
     One bar per moved value (labelled with it); a value the policy refuses
-    gets no bar and its label says so.
+    gets no bar and its label says so. An
+    :class:`~projpush.foresight.IssueSensitivity` (a day limit moved,
+    :func:`~projpush.foresight.issue_sensitivity`) counts the issues whose
+    sheet, rung or deadline changes, a step being one working day.
 
     Raises:
         ValidationError: ``lang`` is neither ``"zh"`` nor ``"en"``.
@@ -303,30 +306,37 @@ def sensitivity_figure(sensitivity: Sensitivity, lang: str = "zh") -> Figure:
     font = _chinese_font(lang)
     chinese = font is not None
     text_kw: dict[str, Any] = {"fontfamily": [font, "DejaVu Sans"]} if chinese else {}
-    rows = sensitivity.table()
+    rows: list[tuple[str, str]] = [(offset, value) for offset, value, *_ in sensitivity.table()]
+    moved: list[tuple[str | None, int]] = [(r.error, len(r.changed)) for r in sensitivity.rows]
     labels = [
-        f"{offset}\n{'×' if r.error else value}"
-        for (offset, value, *_), r in zip(rows, sensitivity.rows, strict=True)
+        f"{offset}\n{'×' if error else value}"
+        for (offset, value), (error, _) in zip(rows, moved, strict=True)
     ]
-    changed = [0 if r.error else len(r.changed) for r in sensitivity.rows]
+    changed = [0 if error else n for error, n in moved]
     fig = _figure_class()(figsize=(max(3.0, 0.9 * len(rows) + 1.5), 3.0), layout="constrained")
     ax = fig.add_subplot()
     ax.bar(range(len(rows)), changed, color=COLOURS[Light.YELLOW])
     ax.set_xticks(range(len(rows)))
     ax.set_xticklabels(labels)
     parameter = _ascii(sensitivity.parameter)
-    ax.set_xlabel(
-        f"{parameter}（步长 {sensitivity.step}）"
-        if chinese
-        else f"{parameter} (step {sensitivity.step})",
-        **text_kw,
+    step = getattr(sensitivity, "step", None)  # None: a day limit, by working days
+    if step is None:
+        xlabel = f"{parameter}（工作日）" if chinese else f"{parameter} (working days)"
+        ylabel = "变化问题数" if chinese else "issues changing"
+    else:
+        xlabel = f"{parameter}（步长 {step}）" if chinese else f"{parameter} (step {step})"
+        ylabel = "变灯项目数" if chinese else "projects changing light"
+    ax.yaxis.set_major_locator(  # counts: whole ticks only
+        require("matplotlib.ticker", extra="plot", user="projpush.plot").MaxNLocator(integer=True)
     )
-    ax.set_ylabel("变灯项目数" if chinese else "projects changing light", **text_kw)
+    ax.set_xlabel(xlabel, **text_kw)
+    ax.set_ylabel(ylabel, **text_kw)
     base = "none" if sensitivity.base is None else str(sensitivity.base)
+    what = ("阈值敏感性", "Sensitivity") if step is not None else ("办理时限敏感性", "Day limit")
     title = (
-        f"阈值敏感性（{_ascii(sensitivity.policy)}，现值 {base}）"
+        f"{what[0]}（{_ascii(sensitivity.policy)}，现值 {base}）"
         if chinese
-        else f"Sensitivity ({_ascii(sensitivity.policy)}, now {base})"
+        else f"{what[1]} ({_ascii(sensitivity.policy)}, now {base})"
     )
     ax.set_title(title, **text_kw)
     for side in ("top", "right"):
@@ -335,7 +345,11 @@ def sensitivity_figure(sensitivity: Sensitivity, lang: str = "zh") -> Figure:
 
 
 def save_sensitivity(
-    sensitivity: Sensitivity, path: str | os.PathLike[str], lang: str = "zh", *, dpi: int = 120
+    sensitivity: Sensitivity | IssueSensitivity,
+    path: str | os.PathLike[str],
+    lang: str = "zh",
+    *,
+    dpi: int = 120,
 ) -> Path:
     """Draw :func:`sensitivity_figure` and write it to ``path`` (PNG or SVG), atomically.
 
