@@ -73,7 +73,9 @@ from projpush.model import (
 )
 from projpush.schedule import (
     WorkingCalendar,
+    _provisional_years,
     add_working_days,
+    is_provisional,
     resolve_calendar,
     working_days_between,
 )
@@ -85,6 +87,7 @@ __all__ = [
     "AccountabilityReason",
     "EscalationPolicy",
     "Ladder",
+    "MovedDeadline",
     "Overdue",
     "PolicyBook",
     "SheetPolicy",
@@ -97,6 +100,7 @@ __all__ = [
     "close",
     "declare_beyond_powers",
     "escalate",
+    "moved_deadlines",
     "open_by_tier_and_colour",
     "overdue",
     "pause",
@@ -1377,7 +1381,13 @@ _COUNTED_KINDS: Final = frozenset({EventKind.SHEET_ISSUED, EventKind.ESCALATED, 
 
 @attrs.frozen
 class Overdue:
-    """An open issue past its deadline, with how far past in calendar and working days."""
+    """An open issue past its deadline, with how far past in calendar and working days.
+
+    ``provisional``: the deadline or the working days counted since lie in
+    a year the calendar holds provisionally
+    (:meth:`~projpush.schedule.HolidayCalendar.with_provisional_year`), so
+    either may change when that year's holiday notice arrives.
+    """
 
     issue: str
     tier: str | None
@@ -1386,6 +1396,7 @@ class Overdue:
     sheet: SheetColor | None
     calendar_days: int
     working_days: int
+    provisional: bool = False
 
 
 @overload
@@ -1433,17 +1444,20 @@ def overdue(
     cal = resolve_calendar(calendar)
     out = []
     # Working days late, by deadline: a province's overdue issues share a few hundred deadlines.
-    working_days: dict[dt.date, int] = {}
+    working_days: dict[dt.date, tuple[int, bool]] = {}
     for q in _issues(issues):
         status = q.status
         deadline = status.deadline
         if status.state.is_working and deadline is not None and deadline < as_of:
             late = working_days.get(deadline)
             if late is None:
-                late = working_days[deadline] = working_days_between(deadline, as_of, calendar=cal)
+                late = working_days[deadline] = (
+                    working_days_between(deadline, as_of, calendar=cal),
+                    is_provisional(deadline, as_of, calendar=cal),
+                )
             overdue_by = (as_of - deadline).days
             out.append(
-                Overdue(q.id, status.tier, status.owner, deadline, status.sheet, overdue_by, late)
+                Overdue(q.id, status.tier, status.owner, deadline, status.sheet, overdue_by, *late)
             )
     # Most overdue first, then by issue: three stable sorts, minor key first, order as one
     # sort by (-working, -calendar, issue) would, comparing ints rather than tuples.
@@ -1451,6 +1465,77 @@ def overdue(
     out.sort(key=_CALENDAR_DAYS, reverse=True)
     out.sort(key=_WORKING_DAYS, reverse=True)
     return tuple(out)
+
+
+@attrs.frozen
+class MovedDeadline:
+    """A deadline the official calendar moves: the event that set it, the day before and after."""
+
+    issue: str
+    seq: int
+    kind: EventKind
+    at: dt.date
+    before: dt.date
+    after: dt.date
+
+
+# The events whose deadline is counted in working days from the event's day (an
+# assignment's or an escalation's limit, a resumed clock's days left, a renewed sheet's);
+# a work plan's date and a deadline set are typed by people, and stay as typed.
+_COUNTED: Final = frozenset(
+    {EventKind.ASSIGNED, EventKind.ESCALATED, EventKind.RESUMED, EventKind.SHEET_ISSUED}
+)
+
+
+def moved_deadlines(
+    issues: Iterable[Issue] | Portfolio,
+    provisional: WorkingCalendar,
+    official: WorkingCalendar,
+) -> tuple[MovedDeadline, ...]:
+    """The deadlines counted across a provisional year that the year's notice moves.
+
+    Each deadline counted in working days from its event's day (see
+    :data:`_COUNTED`) whose count reads a year ``provisional`` holds
+    provisionally is counted again on ``official``: the same number of
+    working days from the same day. Those that land on another day are
+    listed, in ledger order; the histories are not changed (nothing is lost
+    from an issue's history): advancing with the official calendar records
+    the new limits from then on.
+
+    Raises:
+        ValidationError: a calendar is not a WorkingCalendar.
+        CalendarCoverageError: a deadline lies outside ``official``'s years.
+
+    >>> from projpush.model import Issue
+    >>> from projpush.schedule import china_calendar
+    >>> guess = china_calendar().with_provisional_year(2027)
+    >>> notice = guess.with_year(2027, holidays={dt.date(2027, 1, 1), dt.date(2027, 1, 4)},
+    ...                          workdays=set())
+    >>> q = Issue.collect("Q-1", "P-1", category="land", title="t",
+    ...     on=dt.date(2026, 12, 25), by="s")
+    >>> q = assign(q, dt.date(2026, 12, 28), EscalationPolicy.binzhou(), by="o", owner="滨城区",
+    ...     calendar=guess)
+    >>> [(m.kind.value, str(m.before), str(m.after)) for m in moved_deadlines([q], guess, notice)]
+    [('assigned', '2027-01-05', '2027-01-06')]
+    """
+    for field, given in (("provisional", provisional), ("official", official)):
+        if not callable(getattr(given, "is_working_day", None)):
+            raise ValidationError.about(field, "a WorkingCalendar", given)
+    if not _provisional_years(provisional):
+        return ()
+    moved = []
+    for q in _issues(issues):
+        for seq, e in enumerate(q.events):
+            deadline = e.deadline
+            if e.kind not in _COUNTED or deadline is None or deadline <= e.at:
+                continue
+            if not is_provisional(e.at, deadline, calendar=provisional):
+                continue
+            days = _between(provisional, q.id, e.at, deadline, "the provisional deadline")
+            after = _add(official, q.id, e.at, days, "the official deadline")
+            if after != deadline:
+                moved.append(MovedDeadline(q.id, seq, e.kind, e.at, deadline, after))
+    return tuple(moved)
 
 
 class AccountabilityReason(LabelledEnum):

@@ -107,6 +107,7 @@ _ENTRIES: Final[dict[str, tuple[str, str]]] = {
     "report.note": ("注意", "Note"),
     "report.no_tier": ("未交办", "not assigned"),
     "report.no_sheet": ("未发督办单", "no sheet"),
+    "report.provisional": ("按暂定日历计", "on a provisional calendar"),
     # The monthly summary's figures (projpush.metrics.MonthlySummary), by key, and its words.
     "figure.by_unit": ("单位排名", "Ranking of units"),
     "figure.by_region": ("地区排名", "Ranking of regions"),

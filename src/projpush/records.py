@@ -316,7 +316,10 @@ class OpenIssuesDict(TypedDict):
 
 
 class OverdueDict(TypedDict):
-    """An overdue issue: where it is, since when, and how late in calendar and working days."""
+    """An overdue issue: where it is, since when, how late in calendar and working days.
+
+    ``provisional``: the count reads a year the calendar holds provisionally.
+    """
 
     issue: str
     tier: str | None
@@ -325,6 +328,7 @@ class OverdueDict(TypedDict):
     sheet: str | None
     calendar_days: int
     working_days: int
+    provisional: bool
 
 
 class ReportIssuesDict(TypedDict):

@@ -415,6 +415,7 @@ def _overdue_dict(o: Overdue) -> dict[str, Any]:
         "sheet": None if o.sheet is None else o.sheet.value,
         "calendar_days": o.calendar_days,
         "working_days": o.working_days,
+        "provisional": o.provisional,
     }
 
 
@@ -708,7 +709,8 @@ def _text_lines(report: SupervisionReport, lang: Lang) -> Iterator[str]:
     for o in report.overdue:
         days = f"{o.calendar_days}/{o.working_days}"
         tier = t["no_tier"] if o.tier is None else tiers.get(o.tier, o.tier)
-        yield f"  {o.issue} [{tier}, {o.owner}] {t['deadline']} {o.deadline}: {days}"
+        mark = f" ({t['provisional']})" if o.provisional else ""
+        yield f"  {o.issue} [{tier}, {o.owner}] {t['deadline']} {o.deadline}: {days}{mark}"
     yield ""
     yield f"{t['accountability']} ({len(report.accountability)})"
     for e in report.accountability:

@@ -52,6 +52,7 @@ __all__ = [
     "china_calendar",
     "cumulative_series",
     "cumulative_to",
+    "is_provisional",
     "last_complete_month",
     "milestone_timing",
     "next_working_day",
@@ -494,6 +495,16 @@ def _to_workdays(value: Iterable[dt.date]) -> frozenset[dt.date]:
     return _to_dates(value, "workdays")
 
 
+def _to_years(value: Iterable[int]) -> frozenset[int]:
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise ValidationError.about("provisional_years", "a set of years", value)
+    years = frozenset(value)
+    odd = next((y for y in years if type(y) is not int), None)
+    if odd is not None:
+        raise ValidationError.about("provisional_years", "whole years", odd)
+    return years
+
+
 def _check_years(
     _instance: HolidayCalendar, _attribute: attrs.Attribute[range], value: range
 ) -> None:
@@ -534,6 +545,9 @@ class HolidayCalendar(_Indexed):
     holidays: frozenset[dt.date] = attrs.field(converter=_to_holidays)
     workdays: frozenset[dt.date] = attrs.field(converter=_to_workdays)
     name: str = "holiday calendar"
+    provisional_years: frozenset[int] = attrs.field(
+        default=frozenset(), converter=_to_years, kw_only=True
+    )
     _lo: int = attrs.field(init=False, repr=False, eq=False, order=False)
     _flags: bytes = attrs.field(init=False, repr=False, eq=False, order=False)
     _upto: tuple[int, ...] = attrs.field(init=False, repr=False, eq=False, order=False)
@@ -562,6 +576,12 @@ class HolidayCalendar(_Indexed):
         object.__setattr__(self, "_days", tuple(days))
 
     def _check_sets(self) -> None:
+        outside_years = sorted(y for y in self.provisional_years if y not in self.years)
+        if outside_years:
+            span = f"{self.years.start}–{self.years.stop - 1}"
+            raise ValidationError.about(
+                "provisional_years", f"years the calendar covers ({span})", outside_years[0]
+            )
         for field, dates in (("holidays", self.holidays), ("workdays", self.workdays)):
             outside = sorted(d for d in dates if d.year not in self.years)
             if outside:
@@ -590,13 +610,17 @@ class HolidayCalendar(_Indexed):
     def with_year(
         self, year: int, *, holidays: Iterable[dt.date], workdays: Iterable[dt.date]
     ) -> HolidayCalendar:
-        """A calendar covering one more year, next to the covered ones.
+        """One more year next to the covered ones, or a provisional year made official.
 
         This is how a newly published notice is added to the official data.
+        A year the calendar holds as provisional
+        (:meth:`with_provisional_year`) is replaced by the notice's days;
+        an official year is never replaced.
 
         Raises:
-            ValidationError: ``year`` is not next to the covered years, or a
-                day is not fit for the calendar (see :class:`HolidayCalendar`).
+            ValidationError: ``year`` is neither next to the covered years
+                nor provisional here, or a day is not fit for the calendar
+                (see :class:`HolidayCalendar`).
 
         >>> cal = china_calendar().with_year(
         ...     2027, holidays={dt.date(2027, 1, 1)}, workdays=set()
@@ -604,17 +628,64 @@ class HolidayCalendar(_Indexed):
         >>> cal.years, cal.is_working_day(dt.date(2027, 1, 4))
         (range(2004, 2028), True)
         """
-        if year not in (self.years.start - 1, self.years.stop):
-            expected = f"{self.years.start - 1} or {self.years.stop}"
-            raise ValidationError.about(
-                "year", f"a year next to the covered ones ({expected})", year
+        if year in self.provisional_years:
+            return HolidayCalendar(
+                years=self.years,
+                holidays={d for d in self.holidays if d.year != year} | frozenset(holidays),
+                workdays={d for d in self.workdays if d.year != year} | frozenset(workdays),
+                name=self.name.replace(_provisional_name(year), f" + {year}"),
+                provisional_years=self.provisional_years - {year},
             )
+        self._check_next(year)
         return HolidayCalendar(
             years=range(min(year, self.years.start), max(year + 1, self.years.stop)),
             holidays=self.holidays | frozenset(holidays),
             workdays=self.workdays | frozenset(workdays),
             name=self.name if year in self.years else f"{self.name} + {year}",
+            provisional_years=self.provisional_years,
         )
+
+    def with_provisional_year(self, year: int) -> HolidayCalendar:
+        """A calendar covering one more year provisionally, until its notice is published.
+
+        The State Council publishes a year's holidays around November of the
+        year before; a deadline that reaches into the next year before then
+        still needs a calendar. The provisional year has weekends off and
+        the statutory holidays that fall on fixed dates (全国年节及纪念日放假办法,
+        as revised in 2024): 1 January, 1–2 May and 1–3 October. The lunar
+        holidays (Spring Festival, Qingming, Dragon Boat, Mid-Autumn) and
+        the make-up workdays (调休) are left out: only the notice fixes them.
+        Every deadline and overdue count that reaches into the year is
+        flagged provisional (:func:`is_provisional`,
+        :attr:`projpush.escalation.Overdue.provisional`); when the notice
+        arrives, :meth:`with_year` replaces the year and
+        :func:`projpush.escalation.moved_deadlines` lists the deadlines it
+        moves.
+
+        Raises:
+            ValidationError: ``year`` is not next to the covered years.
+
+        >>> cal = china_calendar().with_provisional_year(2027)
+        >>> cal.name.endswith(" + 2027 (provisional)"), sorted(cal.provisional_years)
+        (True, [2027])
+        >>> cal.is_working_day(dt.date(2027, 10, 1)), cal.is_working_day(dt.date(2027, 10, 8))
+        (False, True)
+        """
+        self._check_next(year)
+        return HolidayCalendar(
+            years=range(min(year, self.years.start), max(year + 1, self.years.stop)),
+            holidays=self.holidays | _fixed_holidays(year),
+            workdays=self.workdays,
+            name=self.name + _provisional_name(year),
+            provisional_years=self.provisional_years | {year},
+        )
+
+    def _check_next(self, year: int) -> None:
+        if type(year) is not int or year not in (self.years.start - 1, self.years.stop):
+            expected = f"{self.years.start - 1} or {self.years.stop}"
+            raise ValidationError.about(
+                "year", f"a year next to the covered ones ({expected})", year
+            )
 
     def is_working_day(self, day: dt.date, /) -> bool:
         """True if ``day`` is a working day; raises outside the covered years."""
@@ -677,6 +748,58 @@ def china_calendar() -> HolidayCalendar:
         workdays=data.workdays,
         name=data.source,
     )
+
+
+# The statutory holidays on fixed dates (全国年节及纪念日放假办法, revised 2024, in force
+# from 2025): New Year's Day, Labour Day (two days) and National Day (three days).
+_FIXED_HOLIDAYS: Final = ((1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3))
+
+
+def _fixed_holidays(year: int) -> frozenset[dt.date]:
+    return frozenset(dt.date(year, month, day) for month, day in _FIXED_HOLIDAYS)
+
+
+def _provisional_name(year: int) -> str:
+    return f" + {year} (provisional)"
+
+
+def _provisional_years(calendar: WorkingCalendar) -> frozenset[int]:
+    """The years ``calendar`` holds provisionally (none for a calendar without such years).
+
+    >>> _provisional_years(china_calendar().with_provisional_year(2027))
+    frozenset({2027})
+    >>> _provisional_years(WeekdayCalendar())
+    frozenset()
+    """
+    years: object = getattr(calendar, "provisional_years", None)
+    return years if isinstance(years, frozenset) else frozenset()
+
+
+def is_provisional(
+    start: dt.date, end: dt.date, *, calendar: WorkingCalendar | None = None
+) -> bool:
+    """Whether counting working days between ``start`` and ``end`` reads a provisional year.
+
+    A deadline computed across such a year, or a count of working days
+    overdue that spans one, may change when the year's notice arrives. The
+    official calendar (``calendar`` None) holds no provisional year.
+
+    Raises:
+        ValidationError: ``start`` or ``end`` is not a date.
+
+    >>> cal = china_calendar().with_provisional_year(2027)
+    >>> is_provisional(dt.date(2026, 12, 20), dt.date(2027, 1, 15), calendar=cal)
+    True
+    >>> is_provisional(dt.date(2026, 11, 2), dt.date(2026, 12, 1), calendar=cal)
+    False
+    """
+    plain_date_arg(start, "start")
+    plain_date_arg(end, "end")
+    years = _provisional_years(resolve_calendar(calendar))
+    if not years:
+        return False
+    low, high = sorted((start.year, end.year))
+    return any(low <= year <= high for year in years)
 
 
 def resolve_calendar(calendar: WorkingCalendar | None) -> WorkingCalendar:

@@ -59,7 +59,12 @@ from projpush.escalation import (
     advance,
 )
 from projpush.model import _STEPS, EventKind, Issue, IssueEvent, IssueState, SheetColor
-from projpush.schedule import WorkingCalendar, resolve_calendar, working_days_between
+from projpush.schedule import (
+    WorkingCalendar,
+    _provisional_years,
+    resolve_calendar,
+    working_days_between,
+)
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -1124,7 +1129,8 @@ def overdue_table(
 
     The rows of :func:`projpush.escalation.overdue`: ``issue``, ``tier``,
     ``owner``, ``deadline``, ``sheet``, ``calendar_days`` and
-    ``working_days`` past the deadline. Advance the tables first
+    ``working_days`` past the deadline, and ``provisional`` (the count reads
+    a year the calendar holds provisionally). Advance the tables first
     (:func:`advance_tables`) so that deadlines and sheets are current.
     ``calendar`` is a keyword; passed third, positionally, as before 0.2, it
     still works and warns (``DeprecationWarning``).
@@ -1156,7 +1162,16 @@ def overdue_table(
         "sheet",
         (day - pl.col("deadline")).dt.total_days().cast(pl.Int64).alias("calendar_days"),
         pl.Series("working_days", working, dtype=pl.Int64),
+        _provisional(cal, as_of).alias("provisional"),
     ).sort(["working_days", "calendar_days", "issue"], descending=[True, True, False])
+
+
+def _provisional(cal: WorkingCalendar, as_of: dt.date) -> Any:
+    """Whether the working days from ``deadline`` to ``as_of`` read a provisional year."""
+    years = [y for y in _provisional_years(cal) if y <= as_of.year]
+    if not years:
+        return pl.lit(value=False)
+    return pl.col("deadline").dt.year() <= max(years)
 
 
 def open_table(tables: LedgerTables) -> Any:

@@ -35,6 +35,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from projpush._convert import plain_date_arg
 from projpush._extras import require
 from projpush._gc import no_cycle_collection
@@ -220,7 +222,7 @@ def _overdue(tables: LedgerTables, as_of: dt.date, cal: WorkingCalendar) -> tupl
     """The rows of :func:`~projpush.engine.overdue_table` as the object rule's values."""
     frame = overdue_table(tables, as_of, calendar=cal)
     sheets = [None if s is None else _SHEETS[s] for s in frame["sheet"].to_list()]
-    columns = ("issue", "tier", "owner", "deadline", "sheet", "calendar_days", "working_days")
+    columns = [field.name for field in attrs.fields(Overdue)]
     lists = [sheets if c == "sheet" else frame[c].to_list() for c in columns]
     return tuple(Overdue(*row) for row in zip(*lists, strict=True))
 
