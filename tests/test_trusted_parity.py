@@ -21,6 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from projpush.cli import main
 from projpush.errors import (
     DuplicateKeyError,
     InvalidTransition,
@@ -45,6 +46,7 @@ from projpush.engine import (  # noqa: E402
     from_portfolio,
     status_table,
     to_portfolio,
+    write_parquet,
 )
 
 if TYPE_CHECKING:
@@ -475,3 +477,30 @@ class TestTablesRowsParity:
             owners = checks.check_rows(tables)
             assert checks._project_suspects(tables) == []
             assert not checks._later_suspects(tables, owners)
+
+
+class TestCommandLineRowsParity:
+    """``projpush report --trusted`` of a damaged Parquet folder: the checked load's one line."""
+
+    @pytest.mark.parametrize(
+        "edit",
+        [
+            TableEdit("duplicate", 4, 0, 0),  # a stage event given twice
+            TableEdit("dangle", 11, 3, 0),  # an issue of no project
+            TableEdit("stage_row", 0, 0, 0),  # a stage the history does not lead to
+        ],
+    )
+    def test_same_line_and_status(
+        self, edit: TableEdit, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Both loads exit 2 with the same message, no traceback."""
+        folder = tmp_path / "bad.parquet"
+        write_parquet(LedgerTables.of(**_changed(sample_tables(), edit)), folder)
+        lines = []
+        for trusted in ([], ["--trusted"]):
+            assert main(["report", str(folder), "--as-of", "2020-10-31", *trusted]) == 2
+            err = capsys.readouterr().err
+            assert "Traceback" not in err
+            lines.append(err)
+        assert lines[0] == lines[1]
+        assert lines[0].startswith("projpush: error: ")
