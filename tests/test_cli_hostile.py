@@ -562,6 +562,8 @@ def bad_option_cases() -> list[tuple[tuple[str, ...], str]]:
          "--year: expected a whole number from 1900 to 2200, got '1800'"),
         (("template", "t.xlsx", "--year", "２０２６年"),
          "--year: expected a whole number from 1900 to 2200, got '２０２６年'"),
+        (("report", "L.json", *AS_OF, "--provisional-year", "2O27"),
+         "--provisional-year: expected a whole number from 1900 to 2200, got '2O27'"),
         (("reprot", "L.json"),
          ("COMMAND: expected one of 'report', 'demo', 'tables', 'convert', 'schema', 'check', "
          "'template', 'forecast', 'compare', 'sensitivity', 'lint', got 'reprot'")),

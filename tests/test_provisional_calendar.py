@@ -10,11 +10,15 @@ year and lists the deadlines it moves.
 from __future__ import annotations
 
 import datetime as dt
+import json
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from projpush import Portfolio, Project, io, yi
+from projpush.cli import main
 from projpush.errors import ValidationError
 from projpush.escalation import (
     EscalationPolicy,
@@ -35,6 +39,9 @@ from projpush.schedule import (
     is_provisional,
     working_days_between,
 )
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 # The official data ends with 2026 here; 2027's notice is not in it.
 OFFICIAL = HolidayCalendar(
@@ -183,3 +190,67 @@ class TestMovedDeadlines:
             else:
                 assert moved[seq].after == again
                 assert is_provisional(e.at, e.deadline, calendar=GUESS)
+
+
+class TestCommandLine:
+    """``projpush report --provisional-year``: a December report whose deadlines reach January."""
+
+    @pytest.fixture
+    def ledger(self, tmp_path: Path) -> Path:
+        official = china_calendar()
+        guess = official.with_provisional_year(official.years.stop)
+        last = dt.date(official.years.stop - 1, 12, 28)
+        project = Project(
+            code=f"{last.year}-330200-47-03-012345",
+            name="机场快速路南延工程",
+            level="city",
+            category="infrastructure",
+            stage="under_construction",
+            region="海曙区",
+            unit="市交通局",
+            total_investment=yi("21.89"),
+            annual_plans={last.year: yi("3.6")},
+        )
+        q = Issue.collect("Q-1", project.key, category="land", title="征地", on=last, by="s")
+        q = assign(q, last, BINZHOU, by="o", owner="滨城区", calendar=guess)
+        path = tmp_path / "city.json"
+        io.dump_portfolio(Portfolio(projects=(project,), issues=(q,)), path)
+        return path
+
+    def run(self, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+        status = main(list(argv))
+        out, err = capsys.readouterr()
+        return status, out, err
+
+    def test_the_official_calendar_alone_cannot_count_into_next_year(
+        self, ledger: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        year = china_calendar().years.stop
+        status, _, err = self.run(capsys, "report", str(ledger), "--as-of", f"{year - 1}-12-31")
+        assert status == 2
+        assert f"no working-day data for {year}" in err
+
+    def test_a_provisional_year_counts_and_says_so(
+        self, ledger: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        year = china_calendar().years.stop
+        argv = ("report", str(ledger), "--as-of", f"{year}-01-29", "--provisional-year", str(year))
+        status, out, err = self.run(capsys, *argv, "--lang", "en")
+        assert status == 0, err
+        assert f"projpush: note: {year} counted on a provisional calendar" in err
+        assert "Q-1" in out
+        assert "(on a provisional calendar)" in out
+        status, out, err = self.run(capsys, *argv, "--format", "json")
+        (item,) = json.loads(out)["issues"]["overdue"]
+        assert item["provisional"] is True
+        assert f"{year}年按暂定日历计算工作日" in err
+
+    def test_only_the_year_after_the_official_data(
+        self, ledger: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        year = china_calendar().years.stop
+        argv = ("report", str(ledger), "--as-of", f"{year - 1}-12-31")
+        status, _, err = self.run(capsys, *argv, "--provisional-year", str(year - 1))
+        assert status == 2
+        assert err.startswith("projpush: error: --provisional-year: expected ")
+        assert f"got {year - 1}" in err

@@ -150,7 +150,7 @@ def _path(text: str) -> Path:
 
 
 def _year(text: str) -> int:
-    """A ``--year``: a year the model's plans accept."""
+    """A ``--year`` (or ``--provisional-year``): a year the model's plans accept."""
     from projpush.model import _to_year  # noqa: PLC0415 (keep --help fast)
 
     try:
@@ -374,6 +374,16 @@ def _parser() -> argparse.ArgumentParser:
         help=(
             "read a ledger projpush wrote or checked without checking it again: a JSON"
             " ledger through the fast bulk path, a Parquet folder on the table engine"
+        ),
+    )
+    report.add_argument(
+        "--provisional-year",
+        type=_year,
+        metavar="YEAR",
+        help=(
+            "count working days in YEAR, the year after the official calendar's last, on a"
+            " provisional calendar (weekends and the fixed-date holidays) until its holiday"
+            " notice is out; overdue counts that read it are marked"
         ),
     )
     max_size(report)
@@ -689,7 +699,7 @@ def _run(args: argparse.Namespace, out: _Console) -> int:
     )
     if own is not None:
         return own(args, out)
-    calendar = None  # the China official calendar, from the cn extra
+    calendar = _calendar(args)  # None: the China official calendar, from the cn extra
     if args.command == "demo":
         from projpush.synth import CALENDAR_2020, SAMPLE_AS_OF  # noqa: PLC0415
 
@@ -896,7 +906,11 @@ def _report_on_tables(args: argparse.Namespace, out: _Console) -> int:
     tables = _read_tables(args.ledger)
     try:
         result = build_report_tables(
-            tables, args.as_of, policy=args.policy, progress=_progress(args.lang)
+            tables,
+            args.as_of,
+            policy=args.policy,
+            calendar=_calendar(args),
+            progress=_progress(args.lang),
         )
     except CalendarCoverageError as error:
         raise _beyond_the_calendar(error, args.as_of) from None
@@ -932,6 +946,27 @@ def _unknown_person_or_project(
     if error.field == "leader" and error.got == args.leader:
         return UnknownReferenceError.about("--leader", "a leader in the ledger", args.leader)
     return error
+
+
+def _calendar(args: argparse.Namespace) -> WorkingCalendar | None:
+    """The official calendar with ``--provisional-year`` added, or None (the official one).
+
+    Raises:
+        ValidationError: the year is not the one after the official data's last.
+        ImportError: the ``cn`` extra (the official data) is missing.
+    """
+    year = getattr(args, "provisional_year", None)
+    if year is None:
+        return None
+    from projpush.messages import message  # noqa: PLC0415
+    from projpush.schedule import china_calendar  # noqa: PLC0415
+
+    official = china_calendar()
+    if year != official.years.stop:
+        expected = f"{official.years.stop}, the year after the official calendar's last"
+        raise ValidationError.about("--provisional-year", expected, year)
+    logging.getLogger("projpush").info("%s", message("cli.provisional", _lang(args), year=year))
+    return official.with_provisional_year(year)
 
 
 def _beyond_the_calendar(error: CalendarCoverageError, as_of: dt.date) -> ProjpushError:

@@ -62,6 +62,10 @@ _ENTRIES: Final[dict[str, tuple[str, str]]] = {
     "cli.error_at": ("  位置：{where}", "  at {where}"),
     "cli.note": ("projpush：注意：{message}", "projpush: note: {message}"),
     "cli.interrupted": ("projpush：已中断", "projpush: interrupted"),
+    "cli.provisional": (
+        "{year}年按暂定日历计算工作日（周末及固定日期节假日），待国务院放假通知发布",
+        "{year} counted on a provisional calendar (weekends, fixed-date holidays) until its notice",
+    ),
     "cli.check.note": ("注意：{message}", "note: {message}"),
     "cli.check.problem": ("错误：{location}：{message}", "error: {location}: {message}"),
     "cli.check.finding": ("缺口：{subject}：{kind}：{text}", "warning: {subject}: {kind}: {text}"),
