@@ -53,6 +53,9 @@ THROUGH_THE_CATALOGUE = (
     "_columnar_lights.py",
     "discipline.py",
     "_html.py",
+    "plot.py",
+    "_whatif_text.py",
+    "_csvforecast.py",
 )
 
 

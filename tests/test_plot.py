@@ -66,7 +66,7 @@ class TestFigure:
         assert ["green", "yellow", "red", "not judged"] == [
             t.get_text() for t in ax.get_legend().get_texts()
         ]
-        assert "Project lights 2020 (ningbo)" == ax.get_title()
+        assert "Project lights 2020 (Ningbo lagging months)" == ax.get_title()
 
     def test_chinese_without_font_falls_back_to_keys(self, monkeypatch):
         """With no CJK font, Chinese is asked for but keys and English are drawn."""
@@ -114,7 +114,7 @@ class TestFigure:
         ax = plot.light_map_figure(LIGHT_MAP).axes[0]
         assert "机场快速路南延" == ax.get_yticklabels()[0].get_text()
         assert "12月" == ax.get_xticklabels()[11].get_text()
-        assert "2020年重点项目红黄绿灯（ningbo）" == ax.get_title()
+        assert "2020年重点项目红黄绿灯（宁波连续滞后月份）" == ax.get_title()
         assert "不亮灯/无数据" == ax.get_legend().get_texts()[3].get_text()
 
     def test_non_ascii_key_is_escaped(self):

@@ -7,7 +7,6 @@ report's forecast section print through these; the rules stay pure.
 from __future__ import annotations
 
 import json
-import re
 from typing import TYPE_CHECKING, Any, Final
 
 from projpush._csvsafe import csv_text
@@ -22,7 +21,7 @@ from projpush.foresight import (
     forecast,
 )
 from projpush.lights import Light
-from projpush.messages import enum_name, message, section
+from projpush.messages import enum_name, light_policy_name, message, section
 from projpush.metrics import _tier_words
 
 if TYPE_CHECKING:
@@ -49,19 +48,6 @@ _NOT_REPLAYED: Final = "cannot be replayed under this policy"  # foresight._last
 
 def _words(lang: str) -> Mapping[str, str]:
     return section("forecast", lang)
-
-
-def _policy_name(name: str, lang: str) -> str:
-    """A light policy's name for a reader: 宁波 for ningbo, worst_of(a, b) as 取a、b中较重者."""
-    match = re.fullmatch(r"worst_of\((.*)\)", name)
-    if match is not None:
-        parts = [_policy_name(p, lang) for p in match[1].split(", ")]
-        joined = message("lights.list_sep", lang).join(parts)
-        return message("forecast.worst_of", lang, policies=joined)
-    try:
-        return message(f"light_policy.{name}", lang)
-    except UnknownReferenceError:
-        return name  # a policy of one's own keeps its name
 
 
 def _set_name(name: str, lang: str) -> str:
@@ -153,7 +139,7 @@ def forecast_lines(fc: Forecast, lang: str = "zh") -> Iterator[str]:
         lang,
         forecast=w["forecast"],
         as_of=fc.as_of,
-        policy=_policy_name(fc.policy, lang),
+        policy=light_policy_name(fc.policy, lang),
     )
     sep = message("lights.reasons_sep", lang)
     for month in fc.months:

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import re
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Final, Literal, TypeAlias, cast
 
@@ -45,6 +46,7 @@ __all__ = [
     "LANGS",
     "check_lang",
     "enum_name",
+    "light_policy_name",
     "message",
     "section",
     "template",
@@ -646,6 +648,19 @@ _ENTRIES: Final[dict[str, tuple[str, str]]] = {
         "{projects}个项目 · 绿灯{green} · 黄灯{yellow} · 红灯{red}",
         "{projects} projects · {green} green · {yellow} yellow · {red} red",
     ),
+    # The pictures (projpush.plot): the light map's and the sensitivity chart's words.
+    "plot.not_judged": ("不亮灯/无数据", "not judged"),
+    "plot.map_title": ("{year}年重点项目红黄绿灯（{policy}）", "Project lights {year} ({policy})"),
+    "plot.by_working_days": ("{parameter}（工作日）", "{parameter} (working days)"),
+    "plot.by_step": ("{parameter}（步长 {step}）", "{parameter} (step {step})"),
+    "plot.sensitivity_title": (
+        "阈值敏感性（{policy}，现值 {base}）",
+        "Sensitivity ({policy}, now {base})",
+    ),
+    "plot.day_limit_title": (
+        "办理时限敏感性（{policy}，现值 {base}）",
+        "Day limit ({policy}, now {base})",
+    ),
     # The report as CSV tables (projpush._csvreport): a figure's kind and unit, own tables.
     "csv.kind.count": ("计数", "count"),
     "csv.kind.amount": ("金额", "amount"),
@@ -1002,6 +1017,33 @@ def section(prefix: str, lang: str) -> Mapping[str, str]:
     if not isinstance(prefix, str):
         raise UnknownReferenceError.about("prefix", "a section of the message catalogue", prefix)
     return _section(prefix, check_lang(lang))
+
+
+def light_policy_name(name: str, lang: str) -> str:
+    """A light policy by its name for a reader: ``ningbo`` as 宁波连续滞后月份.
+
+    ``worst_of(a, b)`` names its parts (取a、b中较重者); a policy of one's own
+    keeps its name.
+
+    >>> light_policy_name("worst_of(ningbo, dalian)", "zh")
+    '取宁波连续滞后月份、大连节点任务中较重者'
+
+    Raises:
+        ValidationError: ``lang`` is neither ``"zh"`` nor ``"en"``, or ``name``
+            is no text.
+    """
+    check_lang(lang)
+    if not isinstance(name, str):
+        raise ValidationError.about("name", "a light policy's name", name)
+    match = re.fullmatch(r"worst_of\((.*)\)", name)
+    if match is not None:
+        parts = [light_policy_name(p, lang) for p in match[1].split(", ")]
+        joined = template("lights.list_sep", lang).join(parts)
+        return message("forecast.worst_of", lang, policies=joined)
+    pair = _catalogue().get(f"light_policy.{name}")
+    if pair is None:
+        return name
+    return pair[LANGS.index(cast("Lang", lang))]
 
 
 @functools.cache

@@ -31,6 +31,7 @@ from projpush._extras import require
 from projpush.errors import ValidationError
 from projpush.io import _atomic_write_bytes
 from projpush.lights import Light
+from projpush.messages import enum_name, light_policy_name, message
 
 if TYPE_CHECKING:
     import os
@@ -74,10 +75,6 @@ COLOURS: Final[dict[Light | None, str]] = {
 }
 """Cell colours; ``None`` (grey) is a month not judged or with no data."""
 
-_LEGEND: Final = {
-    "zh": {Light.GREEN: "绿灯", Light.YELLOW: "黄灯", Light.RED: "红灯", None: "不亮灯/无数据"},
-    "en": {Light.GREEN: "green", Light.YELLOW: "yellow", Light.RED: "red", None: "not judged"},
-}
 _MAX_LABELLED_ROWS: Final = 80
 _SUFFIXES: Final = (".png", ".svg")
 
@@ -202,6 +199,7 @@ def light_map_figure(light_map: LightMap, lang: str = "zh") -> Figure:
 
     font = _chinese_font(lang)
     chinese = font is not None
+    shown = "zh" if chinese else "en"  # without a Chinese font the labels are English
     text_kw: dict[str, Any] = {"fontfamily": [font, "DejaVu Sans"]} if chinese else {}
 
     rows = [[to_rgb(COLOURS[light]) for light in light_map.row(key)] for key in light_map.keys]
@@ -213,7 +211,7 @@ def light_map_figure(light_map: LightMap, lang: str = "zh") -> Figure:
     ax.set_xticks(range(12))
     months = light_map.months
     ax.set_xticklabels(
-        [f"{m.month}月" for m in months] if chinese else [f"{m.month:02d}" for m in months],
+        [message("page.month", shown, month=m.month) for m in months],
         **text_kw,
     )
     if n <= _MAX_LABELLED_ROWS:
@@ -230,13 +228,11 @@ def light_map_figure(light_map: LightMap, lang: str = "zh") -> Figure:
         ax.spines[side].set_visible(False)
     ax.set_xlim(-0.5, 11.5)
     ax.set_ylim(max(n, 1) - 0.5, -0.5)
-    words = _LEGEND["zh" if chinese else "en"]
-    policy = light_map.policy.name
-    title = (
-        f"{light_map.year}年重点项目红黄绿灯（{policy}）"
-        if chinese
-        else f"Project lights {light_map.year} ({_ascii(policy)})"
-    )
+    words: dict[Light | None, str] = {light: enum_name(light, shown) for light in Light}
+    words[None] = message("plot.not_judged", shown)
+    policy = light_policy_name(light_map.policy.name, shown)
+    policy = policy if chinese else _ascii(policy)
+    title = message("plot.map_title", shown, year=light_map.year, policy=policy)
     ax.set_title(title, **text_kw)
     ax.legend(
         handles=[Patch(color=COLOURS[k], label=v) for k, v in words.items()],
@@ -320,24 +316,21 @@ def sensitivity_figure(sensitivity: Sensitivity | IssueSensitivity, lang: str = 
     ax.set_xticklabels(labels)
     parameter = _ascii(sensitivity.parameter)
     step = getattr(sensitivity, "step", None)  # None: a day limit, by working days
+    shown = "zh" if chinese else "en"
     if step is None:
-        xlabel = f"{parameter}（工作日）" if chinese else f"{parameter} (working days)"
-        ylabel = "变化问题数" if chinese else "issues changing"
+        xlabel = message("plot.by_working_days", shown, parameter=parameter)
+        ylabel = message("sensitivity.head.issues", shown)
     else:
-        xlabel = f"{parameter}（步长 {step}）" if chinese else f"{parameter} (step {step})"
-        ylabel = "变灯项目数" if chinese else "projects changing light"
+        xlabel = message("plot.by_step", shown, parameter=parameter, step=step)
+        ylabel = message("sensitivity.head.changed", shown)
     ax.yaxis.set_major_locator(  # counts: whole ticks only
         require("matplotlib.ticker", extra="plot", user="projpush.plot").MaxNLocator(integer=True)
     )
     ax.set_xlabel(xlabel, **text_kw)
     ax.set_ylabel(ylabel, **text_kw)
-    base = "none" if sensitivity.base is None else str(sensitivity.base)
-    what = ("阈值敏感性", "Sensitivity") if step is not None else ("办理时限敏感性", "Day limit")
-    title = (
-        f"{what[0]}（{_ascii(sensitivity.policy)}，现值 {base}）"
-        if chinese
-        else f"{what[1]} ({_ascii(sensitivity.policy)}, now {base})"
-    )
+    base = message("report.none", shown) if sensitivity.base is None else str(sensitivity.base)
+    key = "plot.sensitivity_title" if step is not None else "plot.day_limit_title"
+    title = message(key, shown, policy=_ascii(sensitivity.policy), base=base)
     ax.set_title(title, **text_kw)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
