@@ -725,7 +725,7 @@ class TestLint:
 
     def test_site_policy_without_red(self) -> None:
         """Ningbo's video room has no red unless one is set."""
-        assert ["ningbo_video: red (no red_after_days) can never happen"] == [
+        assert ["ningbo_video: red (no idle days set for red) can never happen"] == [
             f.text("en") for f in lint(SiteActivityPolicy.ningbo_video())
         ]
 
@@ -783,7 +783,7 @@ class TestLint:
         }
         assert [
             "ladder: tiers[0].limit is 0, must be above 0",
-            "ladder: tier 1 'a' (named as one below it) can never happen",
+            "ladder: tier 2 'a' (named as one below it) can never happen",
         ] == [f.text("en") for f in lint(ladder)]
 
     def test_spec_refused_otherwise(self) -> None:

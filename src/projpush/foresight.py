@@ -1463,33 +1463,6 @@ def bands_of(policy: GapPolicy) -> tuple[Band, ...]:
     )
 
 
-_LINT: Final[Mapping[str, tuple[str, str]]] = {
-    "gap": ("{subject}：差距{span}不属于任何灯色", "{subject}: a shortfall {span} gets no light"),
-    "overlap": (
-        "{subject}：差距{span}同时属于{lights}",
-        "{subject}: a shortfall {span} is both {lights}",
-    ),
-    "unstated": (
-        "{subject}：边界{at}是否含在{light}内未说明",
-        "{subject}: whether the boundary {at} belongs to {light} is not stated",
-    ),
-    "measure": (
-        "{subject}：未说明按百分点还是按比例计算",
-        "{subject}: the text does not say whether its figures are points or a ratio",
-    ),
-    "unreachable": ("{subject}：{what}永远不会出现", "{subject}: {what_en} can never happen"),
-    "limit": (
-        "{subject}：{field}为{value}，须大于0",
-        "{subject}: {field} is {value}, must be above 0",
-    ),
-    "tolerance": (
-        "{subject}：容差系数{value}大于1，要求高于计划本身",
-        "{subject}: tolerance {value} is above 1, a bar above the plan itself",
-    ),
-    "refused": ("{subject}：{error}", "{subject}: {error}"),
-}
-
-
 def _to_facts(value: Mapping[str, str]) -> FrozenMap[str, str]:
     return FrozenMap(value)
 
@@ -1510,7 +1483,11 @@ class LintFinding:
         """
         if lang not in ("zh", "en"):
             raise ValidationError.about("lang", "'zh' or 'en'", lang)
-        return _LINT[self.code][lang == "en"].format(subject=self.subject, **self.facts)
+        facts = dict(self.facts)
+        if lang == "en" and "what_en" in facts:  # said in each language: its words in each
+            facts["what"] = facts.pop("what_en")
+        facts.pop("what_en", None)
+        return _said(f"lint.{self.code}", lang).format(subject=self.subject, **facts)
 
 
 def _num(x: Fraction | None) -> str:
@@ -1571,7 +1548,10 @@ def _lint_bands(subject: str, bands: Sequence[Band]) -> list[LintFinding]:
     return out
 
 
-def _unreachable(subject: str, zh: str, en: str) -> LintFinding:
+def _unreachable(subject: str, what: str, **facts: object) -> LintFinding:
+    """A light or step that never happens, named by the catalogue's ``lint.what.WHAT``."""
+    key = f"lint.what.{what}"
+    zh, en = (_said(key, lang).format(**facts) for lang in ("zh", "en"))
     return LintFinding("unreachable", subject, {"what": zh, "what_en": en})
 
 
@@ -1586,30 +1566,20 @@ def _lint_policy(policy: object) -> list[LintFinding]:  # noqa: C901, PLR0912 (o
         # The shortfall is at most 100: nothing completed at the year's end (or, relative, ever).
         top = Fraction(100)
         if policy.red_at > top or (policy.red_at == top and not policy.red_inclusive):
-            out.append(_unreachable(policy.name, "红灯", "red"))
+            out.append(_unreachable(policy.name, "red"))
         if policy.red_at == policy.yellow_at and policy.red_inclusive:
-            out.append(_unreachable(policy.name, "黄灯", "yellow"))
+            out.append(_unreachable(policy.name, "yellow"))
     elif isinstance(policy, LagPolicy):
         # A streak starts again each January: twelve months is the longest.
         if policy.streak_for_red > 12:
-            out.append(
-                _unreachable(
-                    policy.name, "红灯（连续月数超过12）", "red (a streak longer than 12 months)"
-                )
-            )
+            out.append(_unreachable(policy.name, "red_streak"))
         if policy.streak_for_yellow > 12:
-            out.append(
-                _unreachable(
-                    policy.name, "黄灯（连续月数超过12）", "yellow (a streak longer than 12 months)"
-                )
-            )
+            out.append(_unreachable(policy.name, "yellow_streak"))
     elif isinstance(policy, NodePolicy):
         pass  # a missed node is red, a late one yellow: every light is reachable
     elif isinstance(policy, SiteActivityPolicy):
         if policy.red_after_days is None:
-            out.append(
-                _unreachable(policy.name, "红灯（未设red_after_days）", "red (no red_after_days)")
-            )
+            out.append(_unreachable(policy.name, "red_no_days"))
     elif isinstance(policy, WorstOf):
         for p in policy.policies:
             out.extend(_lint_policy(p))
@@ -1618,12 +1588,7 @@ def _lint_policy(policy: object) -> list[LintFinding]:  # noqa: C901, PLR0912 (o
         before = policy.sheets.blue_days_before
         if before is not None and before >= policy.general_days:
             out.append(
-                _unreachable(
-                    policy.key,
-                    f"提前{before}个工作日的蓝色督办单（时限仅{policy.general_days}个工作日，实际于交办时发出）",
-                    f"a blue sheet {before} working days before the deadline (the limit is "
-                    f"{policy.general_days}: it comes at assignment)",
-                )
+                _unreachable(policy.key, "early_blue", before=before, limit=policy.general_days)
             )
     elif isinstance(policy, (Ladder, SheetPolicy)):
         pass  # their constructors refuse zero limits, repeated tiers and bad warnings
@@ -1691,13 +1656,7 @@ def _lint_spec(spec: Mapping[str, Any]) -> list[LintFinding]:  # noqa: C901 (one
             out.extend([found] if found else [])
             name = str(t.get("name"))
             if name in seen:
-                out.append(
-                    _unreachable(
-                        subject,
-                        f"第{i + 1}级“{name}”（与下级同名）",
-                        f"tier {i} {name!r} (named as one below it)",
-                    )
-                )
+                out.append(_unreachable(subject, "same_tier", n=i + 1, name=name))
             seen.add(name)
         build: Any = lambda: Ladder(tuple(Tier(**t) for t in tiers))  # noqa: E731
     else:

@@ -182,6 +182,13 @@ _ENTRIES: Final[dict[str, tuple[str, str]]] = {
         "台账中没有{year}年的年度计划：投资数字为零",
         "the ledger holds no annual plan for {year}: the investment figures are zero",
     ),
+    "note.provisional": (
+        "部分超期天数按暂定日历计算（放假通知尚未发布），标有“按暂定日历计”的可能随通知改变",
+        (
+            "some overdue counts read a provisional calendar year (its holiday notice is not"
+            " out): those marked 'on a provisional calendar' may change with it"
+        ),
+    ),
     # The ready-made report policy sets (projpush.report.POLICY_SETS): zh, then en.
     "policy_set.default": ("默认：宁波红黄绿灯与三级协调", "Ningbo lights and ladder"),
     "policy_set.ningbo": (
@@ -566,6 +573,53 @@ _ENTRIES: Final[dict[str, tuple[str, str]]] = {
     "month.10": ("10月", "October"),
     "month.11": ("11月", "November"),
     "month.12": ("12月", "December"),
+    # A policy's lint (projpush.foresight.lint): each finding's sentence, by code ...
+    "lint.gap": (
+        "{subject}：差距{span}不属于任何灯色",
+        "{subject}: a shortfall {span} gets no light",
+    ),
+    "lint.overlap": (
+        "{subject}：差距{span}同时属于{lights}",
+        "{subject}: a shortfall {span} is both {lights}",
+    ),
+    "lint.unstated": (
+        "{subject}：边界{at}是否含在{light}内未说明",
+        "{subject}: whether the boundary {at} belongs to {light} is not stated",
+    ),
+    "lint.measure": (
+        "{subject}：未说明按百分点还是按比例计算",
+        "{subject}: the text does not say whether its figures are points or a ratio",
+    ),
+    "lint.unreachable": ("{subject}：{what}永远不会出现", "{subject}: {what} can never happen"),
+    "lint.limit": (
+        "{subject}：{field}为{value}，须大于0",
+        "{subject}: {field} is {value}, must be above 0",
+    ),
+    "lint.tolerance": (
+        "{subject}：容差系数{value}大于1，要求高于计划本身",
+        "{subject}: tolerance {value} is above 1, a bar above the plan itself",
+    ),
+    "lint.refused": ("{subject}：{error}", "{subject}: {error}"),
+    # ... and what can never happen.
+    "lint.what.red": ("红灯", "red"),
+    "lint.what.yellow": ("黄灯", "yellow"),
+    "lint.what.red_streak": ("红灯（连续月数超过12）", "red (a streak longer than 12 months)"),
+    "lint.what.yellow_streak": (
+        "黄灯（连续月数超过12）",
+        "yellow (a streak longer than 12 months)",
+    ),
+    "lint.what.red_no_days": ("红灯（未设亮红灯的闲置天数）", "red (no idle days set for red)"),
+    "lint.what.early_blue": (
+        "提前{before}个工作日的蓝色督办单（时限仅{limit}个工作日，实际于交办时发出）",
+        (
+            "a blue sheet {before} working days before the deadline (the limit is {limit}: it "
+            "comes at assignment)"
+        ),
+    ),
+    "lint.what.same_tier": (
+        "第{n}级“{name}”（与下级同名）",
+        "tier {n} '{name}' (named as one below it)",
+    ),
     # The built-in light policies, as a forecast names the one it applies.
     "light_policy.ningbo": ("宁波连续滞后月份", "Ningbo lagging months"),
     "light_policy.dalian": ("大连节点任务", "Dalian node tasks"),
