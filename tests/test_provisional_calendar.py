@@ -13,6 +13,7 @@ import datetime as dt
 import json
 from typing import TYPE_CHECKING
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -254,3 +255,29 @@ class TestCommandLine:
         assert status == 2
         assert err.startswith("projpush: error: --provisional-year: expected ")
         assert f"got {year - 1}" in err
+
+
+def test_the_report_notes_a_provisional_count_in_every_format() -> None:
+    """A report with an overdue count on a provisional year says so before its figures."""
+    from projpush.report import build_report, render  # noqa: PLC0415
+
+    project = Project(
+        code="2026-330200-47-03-012345",
+        name="机场快速路南延工程",
+        level="city",
+        category="infrastructure",
+        stage="under_construction",
+        region="海曙区",
+        unit="市交通局",
+        total_investment=yi("21.89"),
+        annual_plans={2027: yi("3.6")},
+    )
+    q = attrs.evolve(_assigned(dt.date(2026, 11, 2)), project=project.key)
+    portfolio = Portfolio(projects=(project,), issues=(q,))
+    report = build_report(portfolio, dt.date(2027, 1, 6), calendar=GUESS)
+    assert [n.code for n in report.notes] == ["provisional"]
+    assert "按暂定日历计算" in render(report, lang="zh")
+    assert "provisional calendar year" in render(report, fmt="csv", lang="en")
+    assert "provisional calendar year" in render(report, fmt="html", lang="en")
+    official = build_report(portfolio, dt.date(2027, 1, 6), calendar=NOTICE)
+    assert official.notes == ()

@@ -323,7 +323,7 @@ class SupervisionReport:
 
     @property
     def notes(self) -> tuple[Note, ...]:
-        """What a reader must know to read the figures: a report of a year without plans.
+        """What a reader must know: no plans for the year, or counts on a provisional calendar.
 
         >>> import datetime
         >>> from projpush.synth import sample_portfolio
@@ -332,9 +332,12 @@ class SupervisionReport:
         ['the ledger holds no annual plan for 2021: the investment figures are zero']
         """
         year = self.as_of.year
+        notes = []
         if self.summary.projects and not self.summary.investment.projects:
-            return (Note("no_plans", year),)
-        return ()
+            notes.append(Note("no_plans", year))
+        if any(o.provisional for o in self.overdue):
+            notes.append(Note("provisional", year))
+        return tuple(notes)
 
     def to_dict(self) -> ReportDict:
         """The report as JSON-ready data with stable keys (:class:`projpush.records.ReportDict`)."""
