@@ -61,6 +61,21 @@ NOTICE = GUESS.with_year(
 BINZHOU = EscalationPolicy.binzhou()
 
 
+def _project(year: int) -> Project:
+    """A project with a plan for ``year``."""
+    return Project(
+        code="2026-330200-47-03-012345",
+        name="机场快速路南延工程",
+        level="city",
+        category="infrastructure",
+        stage="under_construction",
+        region="海曙区",
+        unit="市交通局",
+        total_investment=yi("21.89"),
+        annual_plans={year: yi("3.6")},
+    )
+
+
 def _assigned(on: dt.date, calendar: HolidayCalendar = GUESS) -> Issue:
     q = Issue.collect("Q-1", "P-1", category="land", title="t", on=on, by="s")
     return assign(q, on, BINZHOU, by="o", owner="滨城区", calendar=calendar)
@@ -201,17 +216,7 @@ class TestCommandLine:
         official = china_calendar()
         guess = official.with_provisional_year(official.years.stop)
         last = dt.date(official.years.stop - 1, 12, 28)
-        project = Project(
-            code=f"{last.year}-330200-47-03-012345",
-            name="机场快速路南延工程",
-            level="city",
-            category="infrastructure",
-            stage="under_construction",
-            region="海曙区",
-            unit="市交通局",
-            total_investment=yi("21.89"),
-            annual_plans={last.year: yi("3.6")},
-        )
+        project = _project(last.year)
         q = Issue.collect("Q-1", project.key, category="land", title="征地", on=last, by="s")
         q = assign(q, last, BINZHOU, by="o", owner="滨城区", calendar=guess)
         path = tmp_path / "city.json"
@@ -261,17 +266,7 @@ def test_the_report_notes_a_provisional_count_in_every_format() -> None:
     """A report with an overdue count on a provisional year says so before its figures."""
     from projpush.report import build_report, render  # noqa: PLC0415
 
-    project = Project(
-        code="2026-330200-47-03-012345",
-        name="机场快速路南延工程",
-        level="city",
-        category="infrastructure",
-        stage="under_construction",
-        region="海曙区",
-        unit="市交通局",
-        total_investment=yi("21.89"),
-        annual_plans={2027: yi("3.6")},
-    )
+    project = _project(2027)
     q = attrs.evolve(_assigned(dt.date(2026, 11, 2)), project=project.key)
     portfolio = Portfolio(projects=(project,), issues=(q,))
     report = build_report(portfolio, dt.date(2027, 1, 6), calendar=GUESS)
