@@ -137,6 +137,18 @@ class TestBlindEdits:
         """The fuzz cases of the loader fuzzers, now with parity."""
         assert_parity(damaged_json(document_of(p), case))
 
+    @pytest.mark.parametrize(
+        ("records", "field"), [("task_forces", "members"), ("leaders", "projects")]
+    )
+    def test_an_object_for_a_list_of_texts(self, records: str, field: str) -> None:
+        """A JSON object where a list of names or keys belongs (its keys would pass for the
+        list): both loads say it is not a list. The fuzzer found the trusted load took it."""
+        document = json.loads(json.dumps(sample_document()))
+        document[records][0][field] = {"active": 1}
+        _, error = assert_parity(dumps(document, ascii_only=False).encode())
+        assert error is not None
+        assert "expected a JSON list, got a JSON object" in str(error)
+
     @parity_settings
     @given(json_cases)
     def test_damaged_sample(self, case: JsonCase) -> None:

@@ -373,7 +373,11 @@ def _object_builder(cls: type) -> Build:
                 scope["_share"] = _SHARED.setdefault
                 shared = f"[_share(x, x) for x in {v}]"
                 lines.append(f"        elif type({v}) is list: {v} = _convert{i}({shared})")
-            lines.append(f"        else: {v} = _convert{i}({v})")
+                # any other JSON value (an object, whose keys would pass for the list, a
+                # number) is the checked reader's to name: "expected a JSON list"
+                lines.append("        else: raise _Fallback")
+            else:
+                lines.append(f"        else: {v} = _convert{i}({v})")
     lines.append(f"    o = _make({', '.join(f'v{i}' for i in range(len(fields)))})")
     # The object's own checks run as on the checked path: its validators (a milestone
     # done before it started), then its hook, which checks (a project with neither code
