@@ -489,7 +489,7 @@ def _later_suspects(tables: LedgerTables, owners: dict[str, Any]) -> bool:
     portfolio keeps unique. (A child row's owner is :func:`check_rows`'s.)
     """
     keys = owners["projects"]
-    if _people_suspects(tables, keys):
+    if _people_suspects(tables):
         return True
     issues = _frame(tables, "issues", ["id", "project", "title"])
     if _odd_codes(issues, "id") or _odd_codes(issues, "project") or _any(issues, _blank("title")):
@@ -500,26 +500,59 @@ def _later_suspects(tables: LedgerTables, owners: dict[str, Any]) -> bool:
             return True
     if _shared_ids(_frame(tables, "projects", ["key", "code", "local_id"])):
         return True
-    if _missing(issues["project"], keys):
-        _refuse_unknown_projects(tables, keys)
+    named = [_frame(tables, t, ["project"])["project"] for t, _, _ in _PROJECT_LISTS]
+    if any(_missing(n, keys) for n in (*named, issues["project"])):
+        return _refuse_unknown(tables, keys)
     return False
 
 
-def _refuse_unknown_projects(tables: LedgerTables, keys: Any) -> None:
-    """Refuse the first issue (in ledger order) naming no project, as the portfolio's index does.
+# The lists of projects a person or a task force holds: (table, owner table, owner column).
+_PROJECT_LISTS: Final = (
+    ("leader_projects", "leaders", "leader"),
+    ("secretary_projects", "secretaries", "secretary"),
+    ("task_force_projects", "task_forces", "task_force"),
+)
+
+
+def _refuse_unknown(tables: LedgerTables, keys: Any) -> bool:
+    """Refuse the first reference to no project, as the portfolio's index does.
 
     Nothing else is at fault but, perhaps, an issue's history, which
     ``to_portfolio`` would refuse first (it builds every issue before the
     portfolio's index): the histories are checked before, by the engine.
+    Then, in the index's order, each leader's, secretary's and task force's
+    projects (in ledger order), then each issue's. True (ask ``to_portfolio``)
+    when an owner's name is not as the model holds it (spaces at its ends).
     """
     from projpush.engine.escalation import _prepare  # noqa: PLC0415 (it builds on this module)
     from projpush.engine.tables import _in_record  # noqa: PLC0415
 
     _prepare(tables)  # refuses a broken history, as to_portfolio would first
+    for child, parent, column in _PROJECT_LISTS:
+        owners = _frame(tables, parent, ["seq", "name"]).sort("seq").with_row_index("_j")
+        rows = _frame(tables, child, [column, "seq", "project"])
+        rows = rows.join(owners.select("name", "_j"), left_on=column, right_on="name")
+        rows = rows.sort("_j", "seq").with_columns(pl.int_range(pl.len()).over("_j").alias("_i"))
+        bad = rows.filter(~pl.col("project").is_in(keys.implode()))
+        if not len(bad):
+            continue
+        j, i, name, project = bad.select("_j", "_i", column, "project").row(0)
+        if name != name.strip():
+            return True
+        what = {"leaders": "leader", "secretaries": "secretary"}.get(parent, "task force")
+        msg = f"{what} {name!r}.projects[{i}]: refers to unknown project {project!r}"
+        error = UnknownReferenceError(
+            msg,
+            field=f"{parent}[{j}].projects[{i}]",
+            expected="a project in the portfolio",
+            got=project,
+        )
+        raise _in_record(error, tables, parent, name, f"projects[{i}]")
     issues = _frame(tables, "issues", ["seq", "id", "project"]).sort("seq").with_row_index("_i")
-    i, issue_id, project = (
-        issues.filter(~pl.col("project").is_in(keys.implode())).select("_i", "id", "project").row(0)
-    )
+    bad = issues.filter(~pl.col("project").is_in(keys.implode()))
+    if not len(bad):  # pragma: no cover (a reference to no project was found above)
+        return True
+    i, issue_id, project = bad.select("_i", "id", "project").row(0)
     msg = f"issues[{i}] ({issue_id}): refers to unknown project {project!r}"
     error = UnknownReferenceError(
         msg, field=f"issues[{i}].project", expected="a project in the portfolio", got=project
@@ -527,8 +560,8 @@ def _refuse_unknown_projects(tables: LedgerTables, keys: Any) -> None:
     raise _in_record(error, tables, "issues", issue_id, "project")
 
 
-def _people_suspects(tables: LedgerTables, keys: Any) -> bool:  # noqa: C901, PLR0911 (a rule a line)
-    """The rules of leaders, secretaries, units and task forces, and their references."""
+def _people_suspects(tables: LedgerTables) -> bool:  # noqa: C901, PLR0911 (a rule a line)
+    """The rules of leaders, secretaries, units and task forces, and a secretary's references."""
     for name, owner, texts in (
         ("leaders", None, ("name",)),
         ("secretaries", None, ("name", "unit")),
@@ -547,7 +580,7 @@ def _people_suspects(tables: LedgerTables, keys: Any) -> bool:  # noqa: C901, PL
         ("task_force_projects", "task_force"),
     ):
         frame = _frame(tables, name, [column, "project"])
-        if _odd_codes(frame, "project") or _missing(frame["project"], keys):
+        if _odd_codes(frame, "project"):  # (a project of no project is _refuse_unknown's)
             return True
         # a key given twice to one owner, exactly (its codes are folded already)
         if len(frame) and frame.select(pl.struct(column, "project").is_duplicated().any()).item():
