@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from projpush import _xlsx, cli, foresight, testing
 from projpush._foresight_text import render_diff, render_forecast
 from projpush.errors import ProjpushError
+from projpush.escalation import AUTO_ACTOR
 from projpush.ledger import LedgerCheck
 from projpush.model import integrity_report
 from projpush.report import build_report, policy_set, render, render_tables, with_forecast
@@ -47,6 +48,9 @@ def ledger_words(portfolio: Portfolio) -> set[str]:
         words |= {q.id, q.title, q.project, q.owner or "", q.tier or ""}
         words |= {e.owner or "" for e in q.events}
         words |= {e.party or "" for e in q.events}
+        # what people typed as an event's note (a resolution, a rejection's reason); the
+        # supervision system's own notes are the rules' words, rendered in the reader's language
+        words |= {e.note for e in q.events if e.actor != AUTO_ACTOR}
     words |= {ld.name for ld in portfolio.leaders} | {s.name for s in portfolio.secretaries}
     words |= {t.name for t in portfolio.task_forces}
     words |= {u.name for u in portfolio.units}
