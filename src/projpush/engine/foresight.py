@@ -2,14 +2,26 @@
 
 :func:`forecast_table` gives, for every project of a ledger's tables, its
 light now and at the next month ends under each
-:class:`~projpush.foresight.Assumption`, and the least amount to complete
-this month to stay out of yellow and out of red, for a
-:class:`~projpush.lights.LagPolicy` (Ningbo's rule, the default): the
-year's streaks are the light map's own columns (``cum_plan_k``,
-``cum_done_k``, ``run_k``), and a scenario adds the months assumed to them.
-It gives what :func:`projpush.foresight.forecast` gives, light for light
-and amount for amount (a differential property test pins the two); the
-other policies, and the reasons, are the object route's.
+:class:`~projpush.foresight.Assumption`, and the least effort this month to
+stay out of yellow and out of red. Two families are computed column-wise:
+
+- a :class:`~projpush.lights.LagPolicy` (Ningbo's rule, the default): the
+  year's streaks are the light map's own columns (``cum_plan_k``,
+  ``cum_done_k``, ``run_k``), and a scenario adds the months assumed to them;
+- a :class:`~projpush.lights.GapPolicy` (Yinchuan's, Sanya's): the year's
+  completed amount through the cutoff is the reported months' sum plus the
+  months assumed, compared with the thresholds exactly; the least amount is
+  the bar where the shortfall leaves the threshold, one unit past it where
+  the threshold belongs to the light.
+
+Every other policy (Dalian's node tasks, the site cameras, a
+:class:`~projpush.lights.WorstOf`, Wuhan's share, Tianjin's growth, your own)
+falls back to the object route: the tables are read as projects
+(:func:`~projpush.engine.tables.to_portfolio`) and
+:func:`projpush.foresight.forecast` fills the same frame, its node tasks in
+the ``*_milestones`` columns. Either way the frame is what the object
+forecast gives, light for light and amount for amount (differential property
+tests pin the column-wise families to it); the reasons are the object route's.
 
 >>> import datetime as dt
 >>> from projpush.engine import from_portfolio
@@ -28,11 +40,30 @@ from typing import TYPE_CHECKING, Any, Final
 
 from projpush._convert import plain_date_arg
 from projpush._extras import require
-from projpush.engine.lights import LIGHTS, _frame, _light, _stages_at, _streaks
+from projpush.engine.lights import (
+    LIGHTS,
+    _beyond,
+    _frame,
+    _gap_cutoff,
+    _gap_policy,
+    _gap_year,
+    _light,
+    _stages_at,
+    _streaks,
+    judge_tables,
+)
 from projpush.errors import PolicyError, ValidationError
-from projpush.foresight import Assumption
-from projpush.lights import LagPolicy, LightPolicy, Requirement
-from projpush.schedule import last_complete_month
+from projpush.foresight import Assumption, forecast
+from projpush.lights import (
+    GapMeasure,
+    GapPolicy,
+    LagPolicy,
+    Light,
+    LightPolicy,
+    Requirement,
+    _default,
+)
+from projpush.schedule import last_complete_month, time_progress
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -48,6 +79,8 @@ _ZERO: Final = Decimal(0)
 _AMOUNT: Final = pl.Decimal(38, 12)
 _UNIT: Final = Decimal("0.0001")
 _PRECISION: Final = 80  # digits: 38 of an amount, 6 of a tolerance, and room
+_SCALE: Final = 12  # an amount's decimal places in the tables (Decimal(38, 12))
+_TASKS: Final = pl.List(pl.Struct({"name": pl.String, "by": pl.Date}))
 
 
 def _run_rates(tables: LedgerTables, last: Month) -> Any:
@@ -98,25 +131,36 @@ def forecast_table(
     One row per project, in ledger order: ``key``; ``now`` (the light on
     ``as_of``, null when not judged); a column ``"{month} {assumption}"``
     per month end and :class:`~projpush.foresight.Assumption` (``2020-11
-    plan``, ...); ``yellow_judged``/``red_judged`` and ``yellow_amount``/
-    ``red_amount``: the least amount (万元, exact to 0.0001) to complete this
-    month to stay out of yellow / red, null when the project is not judged
-    at the month end. A lag policy can always be met, so every judged
-    project's effort is possible.
+    plan``, ...); then for yellow and for red (``yellow_*``, ``red_*``), as
+    :class:`~projpush.foresight.Effort` has them: ``judged`` (judged at this
+    month's end), ``possible`` (some effort this month keeps the project out
+    of that light), ``amount`` (the least amount to complete this month, 万元,
+    exact to 0.0001; null when not judged or impossible) and ``milestones``
+    (the node tasks to finish, each ``{name, by}``; empty but for node
+    policies). A lag policy can always be met, so every judged project's
+    effort is possible; Sanya's gap policy, which judges the month before,
+    cannot be moved this month.
+
+    A lag or gap policy is computed column-wise; any other falls back to the
+    object forecast (see the module's docs), with the same columns, as does a
+    gap threshold beyond the engine's exact range (a numerator over 10^6 or a
+    denominator over 10^4, which :func:`~projpush.engine.lights.judge_tables`
+    refuses).
 
     Raises:
         ValidationError: ``as_of`` is not a date, or ``months`` not from 1 to 12.
-        PolicyError: ``policy`` is not a :class:`~projpush.lights.LagPolicy`
-            (the other policies forecast on the object route).
+        PolicyError: ``policy`` is not a :class:`~projpush.lights.LightPolicy`.
     """
     as_of = plain_date_arg(as_of, "as_of")
     if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= 12:
         raise ValidationError.about("months", "a whole number of months from 1 to 12", months)
     chosen = policy if policy is not None else LagPolicy.ningbo()
+    if isinstance(chosen, GapPolicy) and _in_range(chosen):
+        return _gap_forecast(tables, as_of, chosen, months)
     if not isinstance(chosen, LagPolicy):
-        raise PolicyError.about(
-            "policy", "a LagPolicy (the others forecast through projpush.foresight)", chosen
-        )
+        if not isinstance(chosen, LightPolicy):
+            raise PolicyError.about("policy", "a LightPolicy", chosen)
+        return _object_forecast(tables, as_of, chosen, months)
     last = last_complete_month(as_of)
     targets = [last + i for i in range(1, months + 1)]
     rates = _run_rates(tables, last)
@@ -195,17 +239,208 @@ def _efforts(policy: LagPolicy, frame: Any, month: Month) -> Any:
             amount = bar.quantize(_UNIT, rounding=ROUND_CEILING) if bar > 0 else _ZERO
             yellow.append(amount if run >= yellow_at else _ZERO)
             red.append(amount if run >= red_at else _ZERO)
-    columns = {
-        "yellow_judged": judged_out,
-        "red_judged": judged_out,
-        "yellow_amount": yellow,
-        "red_amount": red,
+    # A lag policy's bar can always be met: every judged project's effort is possible.
+    return _effort_frame(
+        {"judged": judged_out, "possible": judged_out, "amount": yellow},
+        {"judged": judged_out, "possible": judged_out, "amount": red},
+    )
+
+
+def _effort_frame(yellow: dict[str, list[Any]], red: dict[str, list[Any]]) -> Any:
+    """The effort columns, yellow then red: judged, possible, amount and the node tasks."""
+    out: dict[str, Any] = {}
+    for light, columns in (("yellow", yellow), ("red", red)):
+        n = len(columns["judged"])
+        out[f"{light}_judged"] = pl.Series(columns["judged"], dtype=pl.Boolean)
+        out[f"{light}_possible"] = pl.Series(columns["possible"], dtype=pl.Boolean)
+        out[f"{light}_amount"] = pl.Series(columns["amount"], dtype=_AMOUNT)
+        tasks = columns.get("milestones", [[]] * n)
+        out[f"{light}_milestones"] = pl.Series(tasks, dtype=_TASKS)
+    return pl.DataFrame(out)
+
+
+# --------------------------------------------------------------------------- gap policies
+
+
+def _in_range(policy: GapPolicy) -> bool:
+    """Whether the engine judges ``policy`` exactly (its thresholds' size is bounded)."""
+    try:
+        _gap_policy(policy)
+    except PolicyError:
+        return False
+    return True
+
+
+def _gap_forecast(tables: LedgerTables, as_of: dt.date, policy: GapPolicy, months: int) -> Any:
+    """:func:`forecast_table` for a :class:`~projpush.lights.GapPolicy`, column-wise.
+
+    At a month end ``M`` the policy counts the year's amounts through its
+    cutoff ``C`` (``M``, or the month before for Sanya): the months reported
+    through the last one ended on ``as_of`` as they are, and the months after
+    it, to ``C``, as the assumption fills them in, as
+    :func:`projpush.foresight.scenario` fills them.
+    """
+    last = last_complete_month(as_of)
+    targets = [last + i for i in range(1, months + 1)]
+    rates = _run_rates(tables, last)
+    frames: dict[int, Any] = {}
+    for year in sorted({m.year for m in targets}):
+        frame = _gap_year(tables, year, policy).join(
+            rates, on="key", how="left", maintain_order="left"
+        )
+        frames[year] = frame.with_columns(pl.col("rate").fill_null(_ZERO).cast(_AMOUNT))
+    now = judge_tables(tables, as_of, policy, lenient=True).verdicts
+    out = now.select("key", pl.col("light").alias("now"))
+    for month in targets:
+        frame = frames[month.year]
+        amounts = {
+            Assumption.PLAN: lambda k: pl.col(f"plan_{k}").fill_null(_ZERO).cast(_AMOUNT),
+            Assumption.RUN_RATE: lambda _k: pl.col("rate"),
+            Assumption.NOTHING: lambda _k: pl.lit(_ZERO, _AMOUNT),
+        }
+        lights = frame.select(
+            _gap_month_light(policy, last, month, amounts[a]).alias(f"{month} {a.value}")
+            for a in Assumption
+        )
+        out = out.hstack(lights)
+    first = targets[0]
+    return out.hstack(_gap_efforts(policy, last, frames[first.year], first))
+
+
+def _gap_done(last: Month, cutoff: Month, year: int, amount: Any) -> Any:
+    """The year's amount through ``cutoff``: reported to ``last``, ``amount(k)`` after it."""
+    kept = min(last.month if last.year == year else 0, cutoff.month)
+    done = pl.col(f"cum_done_{kept}") if kept else pl.lit(_ZERO, _AMOUNT)
+    for k in range(kept + 1, cutoff.month + 1):
+        done = done + amount(k)
+    return done
+
+
+def _gap_light(policy: GapPolicy, progress: Any, done: Any) -> Any:
+    """The light of a year-to-date ``done`` at time progress ``progress``: the thresholds, exact."""
+    p, q = progress.numerator, progress.denominator
+    annual = pl.col("annual")
+    numerator = (annual * p - done * q) * 100
+    denominator = annual * (p if policy.measure is GapMeasure.RELATIVE else q)
+    return (
+        pl.when(_beyond(numerator, denominator, policy.red_at, inclusive=policy.red_inclusive))
+        .then(pl.lit(Light.RED.value))
+        .when(_beyond(numerator, denominator, policy.yellow_at, inclusive=policy.yellow_inclusive))
+        .then(pl.lit(Light.YELLOW.value))
+        .otherwise(pl.lit(Light.GREEN.value))
+        .cast(LIGHTS)
+    )
+
+
+def _gap_month_light(policy: GapPolicy, last: Month, month: Month, amount: Any) -> Any:
+    """The light at ``month``'s end with the months after ``last`` completing ``amount(k)``."""
+    cutoff = _gap_cutoff(policy, month.last_day)
+    if cutoff.year != month.year:  # January under Sanya's rule: no month of the year yet
+        return pl.when(pl.col("has_plan") & False).then(pl.lit(Light.GREEN.value)).cast(LIGHTS)
+    progress = time_progress(cutoff.last_day, policy.basis)
+    done = _gap_done(last, cutoff, month.year, amount)
+    judged = pl.col(f"judged_{month.month}") & pl.col("has_plan")
+    return pl.when(judged).then(_gap_light(policy, progress, done)).cast(LIGHTS)
+
+
+def _gap_efforts(policy: GapPolicy, last: Month, frame: Any, month: Month) -> Any:
+    """The least amounts this month: one unit at or past where the shortfall leaves a threshold.
+
+    With the month completing nothing the light is as :func:`_gap_month_light`
+    gives it; a project already out of a light needs 0. Otherwise the bar is
+    ``annual × share − done before the month`` (the share: time progress less
+    the threshold's points, or times one less its percent for the relative
+    measure), in exact integers; Sanya's cutoff (the month before) cannot be
+    moved by this month's amount.
+    """
+    zero = _gap_month_light(policy, last, month, lambda _k: pl.lit(_ZERO, _AMOUNT))
+    k = month.month
+    before = pl.col(f"cum_done_{k - 1}") if k > 1 else pl.lit(_ZERO, _AMOUNT)
+    rows = frame.select(zero.alias("light"), pl.col("annual"), before.alias("before"))
+    progress = time_progress(month.last_day, policy.basis)
+    movable = _gap_cutoff(policy, month.last_day) == month
+    shares = {
+        Light.YELLOW: (_share(policy, progress, policy.yellow_at), policy.yellow_inclusive),
+        Light.RED: (_share(policy, progress, policy.red_at), policy.red_inclusive),
     }
-    return pl.DataFrame(
+    columns: dict[Light, dict[str, list[Any]]] = {
+        light: {"judged": [], "possible": [], "amount": []} for light in shares
+    }
+    order = {Light.GREEN: 0, Light.YELLOW: 1, Light.RED: 2}
+    for seen, annual, done_before in zip(
+        rows["light"], rows["annual"], rows["before"], strict=True
+    ):
+        for light, (share, strictly) in shares.items():
+            out = columns[light]
+            if seen is None:
+                out["judged"].append(False)
+                out["possible"].append(False)
+                out["amount"].append(None)
+                continue
+            out["judged"].append(True)
+            if order[Light(seen)] < order[light]:
+                out["possible"].append(True)
+                out["amount"].append(_ZERO)
+            elif not movable:
+                out["possible"].append(False)
+                out["amount"].append(None)
+            else:
+                out["possible"].append(True)
+                out["amount"].append(_least(annual, done_before, share, strictly=strictly))
+    return _effort_frame(columns[Light.YELLOW], columns[Light.RED])
+
+
+def _share(policy: GapPolicy, progress: Any, at: Any) -> Any:
+    """The share of the annual plan done by the month end at which the shortfall is ``at``."""
+    if policy.measure is GapMeasure.POINTS:
+        return progress - at / 100
+    return progress * (1 - at / 100)
+
+
+def _least(annual: Decimal, before: Decimal, share: Any, *, strictly: bool) -> Decimal:
+    """The least multiple of 0.0001 at (past, when ``strictly``) ``annual × share − before``, ≥ 0.
+
+    In integers: the amounts have at most 12 decimal places, the share is a fraction.
+    """
+    a, b = int(annual.scaleb(_SCALE)), int(before.scaleb(_SCALE))
+    numerator = (a * share.numerator - b * share.denominator) * 10**4
+    denominator = share.denominator * 10**_SCALE
+    units = numerator // denominator + 1 if strictly else -(-numerator // denominator)
+    return Decimal(max(units, 0)) / 10**4
+
+
+# --------------------------------------------------------------------------- the object route
+
+
+def _object_forecast(tables: LedgerTables, as_of: dt.date, policy: LightPolicy, months: int) -> Any:
+    """:func:`forecast_table` for the policies not computed column-wise: the object forecast."""
+    from projpush.engine.tables import to_portfolio  # noqa: PLC0415 (only this route needs it)
+
+    fc = forecast(to_portfolio(tables), as_of, _default(policy), months=months)
+    columns: dict[str, list[Any]] = {"key": [], "now": []}
+    heads = [(m, a) for m in fc.months for a in Assumption]
+    for m, a in heads:
+        columns[f"{m} {a.value}"] = []
+    efforts: dict[str, dict[str, list[Any]]] = {
+        light: {"judged": [], "possible": [], "amount": [], "milestones": []}
+        for light in ("yellow", "red")
+    }
+    for p in fc.projects:
+        columns["key"].append(p.project)
+        columns["now"].append(None if p.now.light is None else p.now.light.value)
+        for m, a in heads:
+            seen = p.outlook(m, a).light
+            columns[f"{m} {a.value}"].append(None if seen is None else seen.value)
+        for light, effort in zip(("yellow", "red"), p.efforts, strict=True):
+            out = efforts[light]
+            out["judged"].append(effort.judged)
+            out["possible"].append(effort.possible)
+            out["amount"].append(effort.amount if effort.possible else None)
+            out["milestones"].append([{"name": n, "by": by} for n, by in effort.milestones])
+    lights = pl.DataFrame(
         {
-            "yellow_judged": pl.Series(columns["yellow_judged"], dtype=pl.Boolean),
-            "red_judged": pl.Series(columns["red_judged"], dtype=pl.Boolean),
-            "yellow_amount": pl.Series(columns["yellow_amount"], dtype=_AMOUNT),
-            "red_amount": pl.Series(columns["red_amount"], dtype=_AMOUNT),
+            "key": pl.Series(columns.pop("key"), dtype=pl.String),
+            **{name: pl.Series(values, dtype=LIGHTS) for name, values in columns.items()},
         }
     )
+    return lights.hstack(_effort_frame(efforts["yellow"], efforts["red"]))
