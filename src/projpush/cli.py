@@ -372,8 +372,9 @@ def _parser() -> argparse.ArgumentParser:
         "--trusted",
         action="store_true",
         help=(
-            "read a ledger projpush wrote or checked without checking it again: a JSON"
-            " ledger through the fast bulk path, a Parquet folder on the table engine"
+            "read a ledger projpush wrote by the fast route: a JSON ledger by the bulk"
+            " reader, a Parquet folder or a database on the table engine, checked column-wise"
+            " (the same ledgers refused as without it)"
         ),
     )
     report.add_argument(
