@@ -127,6 +127,13 @@ class TestLint:
         assert 2 == status
         assert err.startswith("projpush: error: --spec: expected an existing JSON file")
 
+    def test_spec_is_a_folder(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        """A folder where the spec file belongs is one line naming --spec."""
+        status, _, err = run(capsys, "lint", "--spec", str(tmp_path))
+        assert 2 == status
+        assert err.startswith("projpush: error: --spec: expected a readable UTF-8 JSON file")
+        assert 1 == len(err.splitlines())
+
     def test_unknown_set(self, capsys: pytest.CaptureFixture[str]) -> None:
         with pytest.raises(SystemExit) as stop:
             main(["lint", "atlantis"])
@@ -265,6 +272,19 @@ class TestSensitivity:
         assert (2, "") == (status, out)
         assert expected in err
         assert 1 == len(err.splitlines())
+
+    def test_plot_is_not_the_output(
+        self, capsys: pytest.CaptureFixture[str], ledger_file: Path, tmp_path: Path
+    ) -> None:
+        """--plot and --output naming one file: refused before any work, nothing written."""
+        pytest.importorskip("matplotlib")
+        same = tmp_path / "s.svg"
+        argv = ("sensitivity", str(ledger_file), "--as-of", AS_OF, "--parameter", "tolerance")
+        status, out, err = run(capsys, *argv, "--plot", str(same), "-o", str(same))
+        assert (2, "") == (status, out)
+        assert err.startswith("projpush: error: --plot: ")
+        assert "is also the --output file" in err
+        assert not same.exists()
 
     @pytest.mark.parametrize("steps", ["--steps=1,x", "--steps=1,1", "--steps="])
     def test_bad_steps(
