@@ -189,13 +189,6 @@ _ENTRIES: Final[dict[str, tuple[str, str]]] = {
             " out): those marked 'on a provisional calendar' may change with it"
         ),
     ),
-    "note.provisional": (
-        "部分超期天数按暂定日历计算（放假通知尚未发布），标有“按暂定日历计”的可能随通知改变",
-        (
-            "some overdue counts read a provisional calendar year (its holiday notice is not"
-            " out): those marked 'on a provisional calendar' may change with it"
-        ),
-    ),
     # The ready-made report policy sets (projpush.report.POLICY_SETS): zh, then en.
     "policy_set.default": ("默认：宁波红黄绿灯与三级协调", "Ningbo lights and ladder"),
     "policy_set.ningbo": (
