@@ -10,7 +10,7 @@ never a second model of the rules.
   exactly, the current run-rate continued, nothing completed), each with its
   reasons;
 - :func:`minimal_effort`: the smallest amount to complete this month to
-  stay out of yellow, and out of red (exact, to 0.0001 万元), or the node
+  stay out of yellow, and out of red (exact, to 0.000001 万元: a fen), or the node
   tasks to finish by a date, or a statement that nothing can;
 - :func:`due_soon`: the issues whose sheet colour or tier will change
   within the next working days, with the dates;
@@ -124,10 +124,10 @@ __all__ = [
     "sensitivity",
 ]
 
-UNIT: Final = Decimal("0.0001")
-"""The smallest amount a minimal effort is stated in: 0.0001 万元, one yuan."""
+UNIT: Final = Decimal("0.000001")
+"""The smallest amount a minimal effort is stated in: 0.000001 万元, one fen (0.01 元)."""
 
-_UNITS_PER_WAN: Final = 10_000
+_UNITS_PER_WAN: Final = 1_000_000
 _ZERO: Final = Decimal(0)
 _HUNDRED: Final = Decimal(100)
 _RUN_RATE_MONTHS: Final = 3
@@ -193,7 +193,7 @@ def run_rate(project: Project, as_of: dt.date) -> Decimal:
     ...     stage="under_construction", region="北仑区", unit="市港航局", local_id="NB-1",
     ...     monthly_done={"2020-08": "100", "2020-09": "90", "2020-10": "60"})
     >>> run_rate(p, dt.date(2020, 10, 31)), run_rate(p, dt.date(2020, 11, 30))
-    (Decimal('83.3333'), Decimal('50'))
+    (Decimal('83.333333'), Decimal('50'))
     """
     plain_date_arg(as_of, "as_of")
     _project_arg(project)
@@ -618,7 +618,7 @@ def _amount_for(
     return _searched(policy, project, month, light)
 
 
-_SEARCH_CAP: Final = 10**14  # units: 10^10 万元, beyond any project's month
+_SEARCH_CAP: Final = 10**10 * _UNITS_PER_WAN  # 10^10 万元, beyond any project's month
 
 
 def _searched(policy: LightPolicy, project: Project, month: Month, light: Light) -> Decimal | None:

@@ -77,7 +77,8 @@ __all__ = ["forecast_table"]
 
 _ZERO: Final = Decimal(0)
 _AMOUNT: Final = pl.Decimal(38, 12)
-_UNIT: Final = Decimal("0.0001")
+_UNIT: Final = Decimal("0.000001")  # projpush.foresight.UNIT: one fen
+_UNITS: Final = 10**6  # units of _UNIT in one 万元
 _PRECISION: Final = 80  # digits: 38 of an amount, 6 of a tolerance, and room
 _SCALE: Final = 12  # an amount's decimal places in the tables (Decimal(38, 12))
 _TASKS: Final = pl.List(pl.Struct({"name": pl.String, "by": pl.Date}))
@@ -94,7 +95,7 @@ def _run_rates(tables: LedgerTables, last: Month) -> Any:
     )
     with localcontext(prec=_PRECISION):
         rates = [
-            (t * 10**4 / 3).to_integral_value(rounding=ROUND_FLOOR) / 10**4
+            (t * _UNITS / 3).to_integral_value(rounding=ROUND_FLOOR) / _UNITS
             for t in sums["sum"].to_list()
         ]
     return pl.DataFrame(
@@ -135,7 +136,7 @@ def forecast_table(
     :class:`~projpush.foresight.Effort` has them: ``judged`` (judged at this
     month's end), ``possible`` (some effort this month keeps the project out
     of that light), ``amount`` (the least amount to complete this month, 万元,
-    exact to 0.0001; null when not judged or impossible) and ``milestones``
+    exact to 0.000001; null when not judged or impossible) and ``milestones``
     (the node tasks to finish, each ``{name, by}``; empty but for node
     policies). A lag policy can always be met, so every judged project's
     effort is possible; Sanya's gap policy, which judges the month before,
@@ -398,15 +399,15 @@ def _share(policy: GapPolicy, progress: Any, at: Any) -> Any:
 
 
 def _least(annual: Decimal, before: Decimal, share: Any, *, strictly: bool) -> Decimal:
-    """The least multiple of 0.0001 at (past, when ``strictly``) ``annual × share − before``, ≥ 0.
+    """The least multiple of 0.000001 at (past, when ``strictly``) ``annual × share − before``, ≥ 0.
 
     In integers: the amounts have at most 12 decimal places, the share is a fraction.
     """
     a, b = int(annual.scaleb(_SCALE)), int(before.scaleb(_SCALE))
-    numerator = (a * share.numerator - b * share.denominator) * 10**4
+    numerator = (a * share.numerator - b * share.denominator) * _UNITS
     denominator = share.denominator * 10**_SCALE
     units = numerator // denominator + 1 if strictly else -(-numerator // denominator)
-    return Decimal(max(units, 0)) / 10**4
+    return Decimal(max(units, 0)) / _UNITS
 
 
 # --------------------------------------------------------------------------- the object route
