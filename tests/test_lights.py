@@ -312,7 +312,7 @@ class TestNodeLights:
     """Dalian node tasks: missed red, late or slow yellow, else green."""
 
     def test_node_due_today_not_done_is_red(self):
-        """A node planned for today and not done is missed, per the brief."""
+        """A node planned for today and not done is missed: its due day counts as passed."""
         p = project(milestones=(Milestone("主体封顶", planned=D(2018, 6, 30)),))
         v = judge(p, D(2018, 6, 30), NodePolicy.dalian())
         assert Light.RED == v.light
