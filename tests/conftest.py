@@ -1,4 +1,4 @@
-"""Shared test set-up: Hypothesis settings profiles, and a PostgreSQL server.
+"""Shared test set-up: Hypothesis settings profiles, a PostgreSQL server, the sample ledger.
 
 ``PROJPUSH_HYPOTHESIS_PROFILE`` picks one: ``default`` (fast, for working),
 ``ci`` (more examples, derandomised so a CI run is reproducible) or
@@ -7,7 +7,8 @@
 ``postgres_server`` is the URL of a PostgreSQL server for the session, the
 environment's or one started from the binaries (:mod:`postgres`), or None
 where neither exists; ``pg_server`` is the same URL, skipping the test, with
-the reason, where there is none.
+the reason, where there is none. ``ledger_file`` is the sample city written
+as a JSON ledger, for the command line's tests (:mod:`cli_run` runs it).
 """
 
 from __future__ import annotations
@@ -19,9 +20,12 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 import postgres
+from projpush import io
+from projpush.synth import sample_portfolio
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from pathlib import Path
 
 settings.register_profile("default", max_examples=50, deadline=None)
 settings.register_profile(
@@ -55,3 +59,11 @@ def pg_server(postgres_server: str | None) -> str:
     if postgres_server is None:
         pytest.skip(postgres.NO_POSTGRES)
     return postgres_server
+
+
+@pytest.fixture(scope="session")
+def ledger_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample city as a JSON ledger, written once per session."""
+    path = tmp_path_factory.mktemp("ledger") / "city.json"
+    io.dump_portfolio(sample_portfolio(), path)
+    return path

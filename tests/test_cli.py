@@ -10,7 +10,7 @@ from pathlib import Path
 import attrs
 import pytest
 
-from projpush import io
+from cli_run import run
 from projpush.cli import main
 from projpush.errors import UnknownReferenceError
 from projpush.ledger import load_ledger
@@ -18,19 +18,6 @@ from projpush.report import build_report, render_tables, sample_ledger
 from projpush.synth import SAMPLE_AS_OF, sample_portfolio
 
 FIXTURES = Path(__file__).parent / "fixtures"
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-@pytest.fixture(scope="module")
-def ledger_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("ledger") / "city.json"
-    io.dump_portfolio(sample_portfolio(), path)
-    return path
 
 
 def broken_ledger(tmp_path: Path, mutate: object) -> Path:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import attrs
 import pytest
 
-from projpush import io
+from cli_run import run
 from projpush._foresight_text import build_forecast, render_forecast
 from projpush.cli import main
 from projpush.errors import ValidationError
@@ -21,19 +21,6 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 AS_OF = SAMPLE_AS_OF.isoformat()
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-@pytest.fixture(scope="module")
-def ledger_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("ledger") / "city.json"
-    io.dump_portfolio(sample_portfolio(), path)
-    return path
 
 
 class TestForecast:

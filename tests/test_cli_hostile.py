@@ -25,6 +25,7 @@ from pathlib import Path
 import attrs
 import pytest
 
+from cli_run import run
 from projpush import _paths, cli, io, ledger
 from projpush.cli import EXIT_BROKEN_PIPE, EXIT_ERROR, EXIT_INTERRUPTED, main
 from projpush.csvledger import dump_csv_ledger
@@ -34,12 +35,6 @@ from projpush.synth import sample_portfolio
 
 AS_OF = ("--as-of", "2020-10-31")
 PYTHON = (sys.executable, "-m", "projpush")
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from cli_run import run
 from projpush.cli import _progress, main
 
 if TYPE_CHECKING:
@@ -21,12 +22,6 @@ class FakeTty(io.StringIO):
 
     def isatty(self) -> bool:
         return True
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 class TestDemoMap:

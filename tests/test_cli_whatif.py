@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from projpush import _whatif_text, cli, io
+from cli_run import run
+from projpush import _whatif_text, cli
 from projpush.cli import main
 from projpush.escalation import EscalationPolicy
 from projpush.foresight import (
@@ -29,19 +30,6 @@ if TYPE_CHECKING:
 
 
 AS_OF = SAMPLE_AS_OF.isoformat()
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-@pytest.fixture(scope="module")
-def ledger_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("ledger") / "city.json"
-    io.dump_portfolio(sample_portfolio(), path)
-    return path
 
 
 class TestLint:

@@ -18,8 +18,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cli_run import run
 from projpush import Portfolio, Project, io, yi
-from projpush.cli import main
 from projpush.errors import ValidationError
 from projpush.escalation import (
     EscalationPolicy,
@@ -223,16 +223,11 @@ class TestCommandLine:
         io.dump_portfolio(Portfolio(projects=(project,), issues=(q,)), path)
         return path
 
-    def run(self, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-        status = main(list(argv))
-        out, err = capsys.readouterr()
-        return status, out, err
-
     def test_the_official_calendar_alone_cannot_count_into_next_year(
         self, ledger: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
         year = china_calendar().years.stop
-        status, _, err = self.run(capsys, "report", str(ledger), "--as-of", f"{year - 1}-12-31")
+        status, _, err = run(capsys, "report", str(ledger), "--as-of", f"{year - 1}-12-31")
         assert status == 2
         assert f"no working-day data for {year}" in err
 
@@ -241,12 +236,12 @@ class TestCommandLine:
     ) -> None:
         year = china_calendar().years.stop
         argv = ("report", str(ledger), "--as-of", f"{year}-01-29", "--provisional-year", str(year))
-        status, out, err = self.run(capsys, *argv, "--lang", "en")
+        status, out, err = run(capsys, *argv, "--lang", "en")
         assert status == 0, err
         assert f"projpush: note: {year} counted on a provisional calendar" in err
         assert "Q-1" in out
         assert "(on a provisional calendar)" in out
-        status, out, err = self.run(capsys, *argv, "--format", "json")
+        status, out, err = run(capsys, *argv, "--format", "json")
         (item,) = json.loads(out)["issues"]["overdue"]
         assert item["provisional"] is True
         assert f"{year}年按暂定日历计算工作日" in err
@@ -256,7 +251,7 @@ class TestCommandLine:
     ) -> None:
         year = china_calendar().years.stop
         argv = ("report", str(ledger), "--as-of", f"{year - 1}-12-31")
-        status, _, err = self.run(capsys, *argv, "--provisional-year", str(year - 1))
+        status, _, err = run(capsys, *argv, "--provisional-year", str(year - 1))
         assert status == 2
         assert err.startswith("projpush: error: --provisional-year: expected ")
         assert f"got {year - 1}" in err

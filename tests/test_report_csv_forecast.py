@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from projpush import io
-from projpush.cli import main
+from cli_run import run
 from projpush.foresight import Assumption
 from projpush.messages import enum_name
 from projpush.report import build_report, policy_set, render, with_forecast
@@ -22,19 +21,6 @@ if TYPE_CHECKING:
     from projpush.report import SupervisionReport
 
 AS_OF = SAMPLE_AS_OF.isoformat()
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-@pytest.fixture(scope="module")
-def ledger_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("ledger") / "city.json"
-    io.dump_portfolio(sample_portfolio(), path)
-    return path
 
 
 @pytest.fixture(scope="module")
