@@ -129,6 +129,19 @@ class TestOf:
         assert ["key", "seq", "kind", "on", "note"] == tables.stage_events.column_names
         assert 0 == tables.projects.num_rows
 
+    def test_a_column_given_twice(self):
+        """Arrow allows two columns of one name (a frame fuzzer made one); it is refused."""
+        table = pa.table([pa.array(["NB-1"]), pa.array([0]), pa.array([1])], ["key", "seq", "seq"])
+        with pytest.raises(ValidationError, match=r"^stage_events\.seq: expected one column of"):
+            LedgerTables.of(stage_events=table)
+
+    def test_a_column_of_a_type_without_a_cast(self):
+        """Dates where amounts belong, some beyond Python's years: the column and its type."""
+        far = pa.array([2_932_897 * 40], pa.int32()).cast(pa.date32())
+        table = pa.table({"key": ["NB-1"], "year": [2020], "plan": far})
+        with pytest.raises(ValidationError, match=r"^annual_plans\.plan: expected decimal128"):
+            LedgerTables.of(annual_plans=table)
+
     def test_unknown_enum_value(self):
         table = pa.table(
             {

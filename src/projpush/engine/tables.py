@@ -450,6 +450,12 @@ def conform(name: str, table: Any) -> Any:
         return empty(name)
     if not isinstance(table, pa.Table):
         raise ValidationError.about(name, "a pyarrow Table", type(table).__name__)
+    names = table.column_names
+    twice = next((c for i, c in enumerate(names) if c in names[:i]), None)
+    if twice is not None:  # Arrow allows it; a column is then no longer found by its name
+        field, count = f"{name}.{twice}", names.count(twice)
+        msg = f"{field}: expected one column of that name, got {count}"
+        raise ValidationError(msg, field=field, expected="one column of that name", got=count)
     arrays = []
     for column, kind, nullable in _columns(name):
         field = f"{name}.{column}"
@@ -548,17 +554,27 @@ def _conform_column(data: Any, kind: Any, nullable: bool, field: str) -> Any:
             data = _converted(data, kind, column)
         try:
             data = data.cast(_arrow_type(kind))
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as error:
+        except pa.ArrowNotImplementedError:  # no cast between the types (dates to money)
+            raise ValidationError.about(field, str(_arrow_type(kind)), str(data.type)) from None
+        except pa.ArrowInvalid as error:
             index = next((i for i in range(len(data)) if not _casts(data[i : i + 1], kind)), None)
             if index is None:  # pragma: no cover (a column fails only where a cell does)
                 raise ValidationError.about(field, str(_arrow_type(kind)), str(data.type)) from (
                     error
                 )
-            raise _BadCell(_refusal(kind, data[index].as_py(), column), index) from None
+            raise _BadCell(_refusal(kind, _cell(data[index]), column), index) from None
     if not nullable and data.null_count:
         refusal = _refusal(kind, None, column)  # the model's words for a value left out
         raise _BadCell(refusal, _first_true(pc.is_null(data)))
     return data
+
+
+def _cell(scalar: Any) -> Any:
+    """An Arrow cell as Python, or as Arrow prints it where Python has no such value (year 10^5)."""
+    try:
+        return scalar.as_py()
+    except (OverflowError, ValueError):
+        return str(scalar)
 
 
 def _row_of(data: Any, got: Any) -> int | None:
