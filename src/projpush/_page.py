@@ -19,6 +19,7 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING, Final
 
+from projpush._csvforecast import _due_block
 from projpush._fmt import text_width
 from projpush._notes import note_text
 from projpush._xlsx import _headers, _sheet_names
@@ -260,26 +261,8 @@ def _forecast(report: SupervisionReport, lang: Lang) -> Iterator[str]:
         )
     yield "</tbody>\n</table>\n"
     if fc.due_within is not None:
-        due = message("page.due", lang)
+        due, due_head, rows = _due_block(report, fc, lang)  # the CSV's table, as a page's
         yield f"<h3>{escape(due)} ({len(fc.due_soon)})</h3>\n"
-        tiers = _tier_names(report.policy, lang)
-        rows = [
-            (
-                d.issue,
-                d.project,
-                d.on.isoformat(),
-                str(d.working_days),
-                enum_name(d.sheet, lang)
-                if d.sheet is not None
-                else message("page.to_tier", lang, tier=tiers.get(d.tier or "", d.tier or "")),
-                note_text(d.note, lang, tiers),
-            )
-            for d in fc.due_soon
-        ]
-        due_head = tuple(
-            message(f"page.due_head.{c}", lang)
-            for c in ("issue", "project", "on", "working_days", "change", "note")
-        )
         yield from _table(due_head, rows, numeric=(3,))
     yield "</section>\n"
 

@@ -67,6 +67,7 @@ from projpush.schedule import last_complete_month, time_progress
 
 if TYPE_CHECKING:
     import datetime as dt
+    from collections.abc import Callable
 
     from projpush.engine.tables import LedgerTables
     from projpush.model import Month
@@ -82,6 +83,14 @@ _UNITS: Final = 10**6  # units of _UNIT in one 万元
 _PRECISION: Final = 80  # digits: 38 of an amount, 6 of a tolerance, and room
 _SCALE: Final = 12  # an amount's decimal places in the tables (Decimal(38, 12))
 _TASKS: Final = pl.List(pl.Struct({"name": pl.String, "by": pl.Date}))
+
+
+# Each assumption's amount for month ``k`` of the year's streak columns.
+_ASSUMED: Final[dict[Assumption, Callable[[int], Any]]] = {
+    Assumption.PLAN: lambda k: pl.col(f"plan_{k}").fill_null(_ZERO).cast(_AMOUNT),
+    Assumption.RUN_RATE: lambda _k: pl.col("rate"),
+    Assumption.NOTHING: lambda _k: pl.lit(_ZERO, _AMOUNT),
+}
 
 
 def _run_rates(tables: LedgerTables, last: Month) -> Any:
@@ -175,13 +184,8 @@ def forecast_table(
     for month in targets:
         frame = frames[month.year]
         start = last.month + 1 if last.year == month.year else 1
-        amounts = {
-            Assumption.PLAN: lambda k: pl.col(f"plan_{k}").fill_null(_ZERO).cast(_AMOUNT),
-            Assumption.RUN_RATE: lambda _k: pl.col("rate"),
-            Assumption.NOTHING: lambda _k: pl.lit(_ZERO, _AMOUNT),
-        }
         lights = frame.select(
-            _month_light(chosen, month, start, amounts[a]).alias(f"{month} {a.value}")
+            _month_light(chosen, month, start, _ASSUMED[a]).alias(f"{month} {a.value}")
             for a in Assumption
         )
         out = out.hstack(lights)
@@ -294,13 +298,8 @@ def _gap_forecast(tables: LedgerTables, as_of: dt.date, policy: GapPolicy, month
     out = now.select("key", pl.col("light").alias("now"))
     for month in targets:
         frame = frames[month.year]
-        amounts = {
-            Assumption.PLAN: lambda k: pl.col(f"plan_{k}").fill_null(_ZERO).cast(_AMOUNT),
-            Assumption.RUN_RATE: lambda _k: pl.col("rate"),
-            Assumption.NOTHING: lambda _k: pl.lit(_ZERO, _AMOUNT),
-        }
         lights = frame.select(
-            _gap_month_light(policy, last, month, amounts[a]).alias(f"{month} {a.value}")
+            _gap_month_light(policy, last, month, _ASSUMED[a]).alias(f"{month} {a.value}")
             for a in Assumption
         )
         out = out.hstack(lights)
