@@ -246,6 +246,19 @@ class TestCommandLine:
         assert item["provisional"] is True
         assert f"{year}年按暂定日历计算工作日" in err
 
+    def test_the_table_engine_counts_so_too(
+        self, ledger: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A Parquet ledger on the engine: the same marks, the note said once."""
+        year = china_calendar().years.stop
+        folder = tmp_path / "city.parquet"
+        assert run(capsys, "convert", str(ledger), str(folder))[0] == 0
+        argv = ("report", str(folder), "--as-of", f"{year}-01-29", "--trusted", "--lang", "en")
+        status, out, err = run(capsys, *argv, "--provisional-year", str(year))
+        assert status == 0, err
+        assert err.count("counted on a provisional calendar") == 1
+        assert "(on a provisional calendar)" in out
+
     def test_only_the_year_after_the_official_data(
         self, ledger: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:

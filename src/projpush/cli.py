@@ -713,7 +713,7 @@ def _run(args: argparse.Namespace, out: _Console) -> int:
         )
         stages = None
     elif args.command == "report" and args.trusted and _is_tables(args.ledger):
-        return _report_on_tables(args, out)
+        return _report_on_tables(args, out, calendar)
     else:
         portfolio, stages = _load(args)
         as_of = args.as_of
@@ -892,7 +892,9 @@ def _is_parquet(path: Path) -> bool:
     return isinstance(path, Path) and path.is_dir() and _is_parquet(path)
 
 
-def _report_on_tables(args: argparse.Namespace, out: _Console) -> int:
+def _report_on_tables(
+    args: argparse.Namespace, out: _Console, calendar: WorkingCalendar | None
+) -> int:
     """``projpush report --trusted`` of a Parquet folder or a database, on the table engine.
 
     The same report as of the ledger read as objects, and the same refusal
@@ -910,7 +912,7 @@ def _report_on_tables(args: argparse.Namespace, out: _Console) -> int:
             tables,
             args.as_of,
             policy=args.policy,
-            calendar=_calendar(args),
+            calendar=calendar,
             progress=_progress(args.lang),
         )
     except CalendarCoverageError as error:
